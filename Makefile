@@ -1,0 +1,33 @@
+# Quick start: `make demo` (sets everything up, runs the demo) and `make test` (every test).
+# Both create .venv/ on first use and reuse it afterwards; the stamp file is rebuilt only when a
+# requirements file changes.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.hkpost-installed
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+
+.PHONY: demo test venv system-deps clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt tests/requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r tests/requirements.txt
+	@touch $(STAMP)
+
+# Real peers the tests start on 127.0.0.1 (BIND 9, nginx). Installed from Debian when missing.
+system-deps:
+	@bash tests/install-system-deps.sh
+
+demo: $(STAMP)
+	$(BIN)/ansible-playbook playbooks/demo.yml
+
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest -q -n 2
+
+clean:
+	rm -rf $(VENV) demo-output reports build *.tar.gz

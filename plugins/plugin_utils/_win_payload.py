@@ -1,0 +1,73 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run one of the collection's PowerShell payloads on a Windows host and read its JSON answer.
+
+The contract every payload in ``plugins/payloads/`` keeps:
+
+* data in: a ``param()`` block filled from ``parameters`` (and ``sensitive_parameters`` for
+  secrets) by ``ansible.windows.win_powershell``; no file contents or secrets are ever spliced into
+  script text;
+* JSON out: the payload's last output is one JSON string (``ConvertTo-Json -Compress``), parsed here;
+* read payloads declare ``SupportsShouldProcess`` so win_powershell runs them in check mode too;
+  write payloads are simply never sent in check mode - the action plugin decides that;
+* the first line names the payload (``# hkpost.ecert payload: NAME``), which is how the tests'
+  fake host knows which contract to answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+PAYLOAD_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'payloads')
+WIN_POWERSHELL = 'ansible.windows.win_powershell'
+
+
+class PayloadError(Exception):
+    """The payload failed on the host, or did not answer with the JSON its contract promises."""
+
+    def __init__(self, name, message, result=None):
+        super().__init__('%s: %s' % (name, message))
+        self.name = name
+        self.result = result or {}
+
+
+def payload_path(name):
+    return os.path.join(PAYLOAD_DIR, name + '.ps1')
+
+
+def load_payload(name):
+    with open(payload_path(name), encoding='utf-8') as f:
+        return f.read()
+
+
+def _error_text(result):
+    messages = [result.get('msg') or '']
+    for record in result.get('error') or []:
+        if isinstance(record, dict):
+            messages.append(record.get('output') or record.get('exception', {}).get('message') or '')
+        else:
+            messages.append(str(record))
+    return '; '.join(m.strip() for m in messages if m and m.strip()) or 'the payload failed without a message'
+
+
+def run_payload(action, task_vars, name, parameters=None, sensitive_parameters=None):
+    """Execute payload ``name`` through the task's own connection; return its decoded JSON answer."""
+    module_args = {'script': load_payload(name), 'parameters': parameters or {}, 'error_action': 'stop'}
+    if sensitive_parameters:
+        module_args['sensitive_parameters'] = [{'name': key, 'value': value}
+                                               for key, value in sensitive_parameters.items()]
+    result = action._execute_module(module_name=WIN_POWERSHELL, module_args=module_args, task_vars=task_vars)
+    if result.get('failed') or result.get('unreachable'):
+        raise PayloadError(name, _error_text(result), result)
+    output = result.get('output') or []
+    if not output:
+        raise PayloadError(name, 'the payload returned no output (expected one JSON document)', result)
+    try:
+        answer = json.loads(output[-1])
+    except (TypeError, ValueError) as e:
+        raise PayloadError(name, 'the payload output is not JSON (%s)' % e, result)
+    if not isinstance(answer, dict):
+        raise PayloadError(name, 'the payload output is JSON but not an object', result)
+    return answer

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Debian packages for the real protocol peers the tests start themselves on 127.0.0.1.
+# Idempotent: installs only what is missing. Needs root (CI runs as root).
+set -euo pipefail
+need=()
+command -v named >/dev/null 2>&1 || [ -x /usr/sbin/named ] || need+=(bind9 bind9-utils)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "tests need Debian packages ${need[*]}; run: sudo apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# The packages start their services; the tests run their own instances on other ports.
+(systemctl stop named nginx 2>/dev/null || service named stop 2>/dev/null || true; service nginx stop 2>/dev/null || true) >/dev/null 2>&1
