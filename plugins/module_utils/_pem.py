@@ -71,8 +71,14 @@ def _b64(body, what):
         raise CertificateInputError('%s: the PEM block is not valid base64 (a truncated or hand-edited file?).' % what)
 
 
-def _looks_like_base64(data):
-    return re.fullmatch(rb'[A-Za-z0-9+/=\s]+', data) is not None
+def _unarmoured(data):
+    """Base64 DER without PEM lines (as Windows and win_powershell hand it over) decoded; else the bytes as they are."""
+    if re.fullmatch(rb'[A-Za-z0-9+/=\s]+', data):
+        try:
+            return base64.b64decode(re.sub(rb'\s+', b'', data), validate=True)
+        except (binascii.Error, ValueError):
+            pass
+    return data
 
 
 def load_certificates(data, what='certificate'):
@@ -99,9 +105,7 @@ def load_certificates(data, what='certificate'):
     if b'-----BEGIN' in data:
         raise CertificateInputError('%s: the PEM text has a BEGIN line without its matching END line '
                                     '(a truncated copy and paste?).' % what)
-    der = data
-    if _looks_like_base64(data):
-        der = _b64(data, what)
+    der = _unarmoured(data)
     try:
         return [x509.load_der_x509_certificate(der)]
     except ValueError:
@@ -144,7 +148,7 @@ def load_crl(data, what='CRL'):
         if blocks[0][0] == b'CERTIFICATE':
             kind = 'a certificate'
         raise CertificateInputError('%s: this is %s, not a CRL; give the ARL file (RootCA3ARL.crl).' % (what, kind))
-    der = _b64(data, what) if _looks_like_base64(data) else data
+    der = _unarmoured(data)
     try:
         return x509.load_der_x509_crl(der)
     except ValueError:

@@ -53,6 +53,8 @@ def declared_parameters(script):
 
 
 class FakeWindowsHost:
+    # Store entries are dicts: 'der' (base64 DER, as the payloads send it), 'has_private_key',
+    # 'friendly_name', and 'key' (the private key object) where the host holds one.
     def __init__(self, os_build=20348):
         self.os_build = os_build
         self.stores = {name: [] for name in ('CA', 'Root', 'Disallowed', 'My', 'WebHosting', 'REQUEST')}

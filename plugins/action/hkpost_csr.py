@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""hkpost_csr: certreq on Windows hosts, the module itself on POSIX hosts; the CSR lands on the controller."""
+
+from __future__ import annotations
+
+import base64
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import read_text, write_if_changed
+from ansible_collections.hkpost.ecert.plugins.module_utils._csr import (
+    csr_matches, describe_csr, load_csr, plan_windows_request)
+from ansible_collections.hkpost.ecert.plugins.module_utils._csr_options import (
+    CONTROLLER_ONLY, CSR_ARGUMENT_SPEC, WINDOWS_ONLY)
+from ansible_collections.hkpost.ecert.plugins.module_utils._subject import csr_request, windows_subject
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+
+
+class ActionModule(HkpostAction):
+    ARGUMENT_SPEC = CSR_ARGUMENT_SPEC
+    WINDOWS_ONLY = False
+
+    def run_hkpost(self, args, task_vars, result):
+        request = csr_request(args)
+        if self.is_windows():
+            self._run_windows(args, request, task_vars, result)
+        else:
+            self._run_posix(args, task_vars, result)
+        if args['csr_path'] and result.get('csr'):
+            self._save_csr(args['csr_path'], result)
+
+    def _run_posix(self, args, task_vars, result):
+        module_args = {k: v for k, v in args.items() if k not in CONTROLLER_ONLY + WINDOWS_ONLY}
+        module_result = self._execute_module(module_name='hkpost.ecert.hkpost_csr', module_args=module_args,
+                                             task_vars=task_vars)
+        if module_result.get('failed'):
+            raise AnsibleActionFail(module_result.get('msg', 'hkpost_csr failed on the host'), result=module_result)
+        for warning in module_result.pop('warnings', []) or []:
+            self._display.warning(warning)
+        module_result.pop('invocation', None)
+        result.update(module_result)
+
+    def _run_windows(self, args, request, task_vars, result):
+        for warning in request['warnings']:
+            self._display.warning(warning)
+        state = self.payload(task_vars, 'csr_pending_read', {'RequestDir': args['request_dir']})
+        pending = [dict(entry, der=base64.b64decode(entry['der'])) for entry in state.get('pending') or []]
+        plan = plan_windows_request(pending, state.get('saved_csrs') or [], request, force=args['force'])
+        result.update(common_name_ascii=request['common_name_ascii'], certificate_type=request['certificate_type'],
+                      key_size=request['key_size'], request_action=plan['action'], changed=plan['action'] != 'reuse')
+        if plan['action'] == 'reuse':
+            result.update(describe_csr(plan['csr']))
+            return
+        if self._task.check_mode:
+            return
+        if plan['action'] == 'rederive' and not plan['pending'].get('key_container'):
+            raise AnsibleActionFail(
+                'a pending request for %s exists (thumbprint %s) but its CSR text is gone and its key cannot be '
+                'reused by name; set force: true to make a new key and request.'
+                % (request['common_name_ascii'], plan['pending'].get('thumbprint')))
+        created = self.payload(task_vars, 'csr_create', {
+            'Subject': windows_subject(request['subject']),
+            'KeyLength': request['key_size'],
+            'DnsNames': request['sans'],
+            'FriendlyName': args['friendly_name'] or '',
+            'KeyContainer': plan['pending']['key_container'] if plan['action'] == 'rederive' else '',
+            'RequestDir': args['request_dir'],
+        })
+        csr = load_csr(created.get('csr') or '', 'the CSR certreq produced')
+        if not csr_matches(csr, request):
+            raise AnsibleActionFail('certreq produced a CSR for "%s" that is not what was asked for ("%s"); '
+                                    'check the host\'s certreq policy.' % (csr.subject.rfc4514_string(),
+                                                                           windows_subject(request['subject'])))
+        result.update(describe_csr(csr), host_csr_file=created.get('csr_file'))
+
+    def _save_csr(self, path, result):
+        before = read_text(path)
+        changed = write_if_changed(path, result['csr'], check_mode=self._task.check_mode)
+        result['csr_path'] = path
+        result['changed'] = result.get('changed', False) or changed
+        if self._task.diff and changed:
+            result['diff'] = {'before': before or '', 'after': result['csr'],
+                              'before_header': path, 'after_header': path}

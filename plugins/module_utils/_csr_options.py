@@ -1,0 +1,29 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""hkpost_csr's options, shared by the module (POSIX hosts) and the action plugin (Windows hosts)."""
+
+from __future__ import annotations
+
+CSR_ARGUMENT_SPEC = dict(
+    common_name=dict(type='str', required=True),
+    certificate_type=dict(type='str', default='standard',
+                          choices=['standard', 'multi_domain', 'wildcard', 'ev', 'ev_multi_domain']),
+    organization=dict(type='str', required=True),
+    organizational_unit=dict(type='str'),
+    locality=dict(type='str', default='Hong Kong'),
+    state_or_province=dict(type='str', default='Hong Kong'),
+    country=dict(type='str', default='HK'),
+    key_size=dict(type='int', default=2048),
+    subject_alt_names=dict(type='list', elements='str'),
+    idn=dict(type='str', default='punycode', choices=['punycode', 'unicode']),
+    csr_path=dict(type='path'),
+    privatekey_path=dict(type='path'),
+    friendly_name=dict(type='str'),
+    request_dir=dict(type='str', default='%ProgramData%\\hkpost.ecert\\requests'),
+    force=dict(type='bool', default=False),
+)
+
+# Options the action plugin handles itself on the controller and never sends to a POSIX host.
+CONTROLLER_ONLY = ('csr_path',)
+WINDOWS_ONLY = ('friendly_name', 'request_dir')

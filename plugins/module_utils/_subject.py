@@ -1,0 +1,181 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Hongkong Post's subject rules for an e-Cert (Server) request, and host name validation.
+
+From the CA's IIS and Exchange guides: CN is the registered server name, L and ST are the full
+"Hong Kong", C is HK, the key is RSA 2048 ("smaller is not secure enough; larger may be
+incompatible with some browsers"). Multi-domain requests carry only the CN: the CA adds the other
+names from the application form. Wildcard requests have ``*`` as the whole leftmost label.
+Chinese server names go in either as registered or as their A-label (punycode) form.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+
+try:
+    import idna
+    HAS_IDNA = True
+except ImportError:  # pragma: no cover - idna ships with requests; listed in requirements.txt
+    HAS_IDNA = False
+
+CERTIFICATE_TYPES = ('standard', 'multi_domain', 'wildcard', 'ev', 'ev_multi_domain')
+MULTI_DOMAIN_TYPES = ('multi_domain', 'ev_multi_domain')
+RECOMMENDED_KEY_SIZE = 2048
+ALLOWED_KEY_SIZES = (2048, 3072, 4096)
+GUIDE_ON_LARGE_KEYS = ('Hongkong Post recommends RSA 2048: "a key larger than 2048 bits may be incompatible '
+                       'with some browsers".')
+_LABEL = re.compile(r'^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$')
+_ABBREVIATIONS = {'hk', 'h.k.', 'hksar', 'hk sar', 'kln', 'nt'}
+
+
+def _to_alabel(label, name):
+    if label.isascii():
+        return label.lower()
+    if not HAS_IDNA:
+        raise HkpostError('%s: the idna Python library is needed for Chinese (IDN) names; pip install idna.' % name)
+    try:
+        return idna.encode(label, uts46=True).decode('ascii')
+    except idna.IDNAError as e:
+        raise HkpostError('%s: "%s" is not a valid internationalised label (%s).' % (name, label, e))
+
+
+def normalize_name(name, certificate_type='standard', what='common_name'):
+    """Validate a server name for ``certificate_type`` and return its ASCII (A-label) form.
+
+    Raises HkpostError naming the fault: spaces, empty labels, labels over 63 or names over 253
+    characters, underscores, a misplaced ``*``, a wildcard where the type does not allow one.
+    """
+    if certificate_type not in CERTIFICATE_TYPES:
+        raise HkpostError('certificate_type must be one of %s, not "%s".' % (', '.join(CERTIFICATE_TYPES), certificate_type))
+    if not isinstance(name, str) or not name.strip():
+        raise HkpostError('%s is empty; give the registered server name, e.g. www.example.com.hk.' % what)
+    original = name
+    name = name.strip()
+    if name.endswith('.') and not name.endswith('..'):
+        name = name[:-1]  # a fully qualified name's root dot is not a label
+    if any(c.isspace() for c in name):
+        raise HkpostError('%s "%s" contains a space; server names have none.' % (what, original))
+    # Full-width dots (U+3002 and friends) are label separators in Chinese input methods.
+    labels = re.split(r'[.\u3002\uff0e\uff61]', name)
+    if any(label == '' for label in labels):
+        raise HkpostError('%s "%s" has an empty label (two dots in a row, or a leading dot).' % (what, original))
+    wildcard = labels[0] == '*'
+    if '*' in name and not wildcard:
+        raise HkpostError('%s "%s": "*" must be the whole leftmost label ("*.example.com"), nothing else.' % (what, original))
+    if any('*' in label for label in labels[1:]):
+        raise HkpostError('%s "%s": only the leftmost label may be "*".' % (what, original))
+    if certificate_type == 'wildcard' and what == 'common_name' and not wildcard:
+        raise HkpostError('%s "%s": a wildcard certificate needs "*." as the whole leftmost label, e.g. "*.%s".'
+                          % (what, original, name))
+    if wildcard and certificate_type != 'wildcard':
+        raise HkpostError('%s "%s": "*" is only allowed for certificate_type wildcard, this request is %s.'
+                          % (what, original, certificate_type))
+    if len(labels) < 2 + (1 if wildcard else 0):
+        raise HkpostError('%s "%s" is not a fully qualified server name (it needs at least one dot%s).'
+                          % (what, original, ' after the "*" label' if wildcard else ''))
+    ascii_labels = ['*'] if wildcard else []
+    for label in labels[1:] if wildcard else labels:
+        alabel = _to_alabel(label, what)
+        if len(alabel) > 63:
+            raise HkpostError('%s "%s": the label "%s" is %d characters long; the limit is 63.'
+                              % (what, original, label, len(alabel)))
+        if '_' in alabel:
+            raise HkpostError('%s "%s": the label "%s" contains an underscore, which host names may not.'
+                              % (what, original, label))
+        if not _LABEL.match(alabel):
+            raise HkpostError('%s "%s": the label "%s" may hold only letters, digits and inner hyphens.'
+                              % (what, original, label))
+        ascii_labels.append(alabel)
+    ascii_name = '.'.join(ascii_labels)
+    if len(ascii_name) > 253:
+        raise HkpostError('%s "%s" is %d characters long in ASCII form; the limit is 253.' % (what, original, len(ascii_name)))
+    return ascii_name
+
+
+def to_unicode(ascii_name):
+    """The U-label form of an A-label name, for display and for ``idn: unicode``."""
+    if 'xn--' not in ascii_name or not HAS_IDNA:
+        return ascii_name
+    labels = ascii_name.split('.')
+    return '.'.join(label if label == '*' else idna.decode(label) for label in labels)
+
+
+def _full_name(value, option, default):
+    value = (value or default).strip()
+    if value.lower() in _ABBREVIATIONS or len(value) < 3:
+        raise HkpostError('%s "%s" looks like an abbreviation; Hongkong Post requires the full name ("%s").'
+                          % (option, value, default))
+    return value
+
+
+def csr_request(params):
+    """Check a CSR request against the CA's rules; return what goes into the CSR, and warnings.
+
+    ``params`` holds hkpost_csr's options. The result has ``subject`` (ordered list of
+    (attribute, value), most significant first: C, ST, L, O, OU, CN), ``common_name_ascii``,
+    ``common_name`` (as it goes in the CN), ``sans`` (A-labels, for the SAN extension),
+    ``key_size`` and ``warnings``.
+    """
+    warnings = []
+    certificate_type = params.get('certificate_type') or 'standard'
+    idn_mode = params.get('idn') or 'punycode'
+    if idn_mode not in ('punycode', 'unicode'):
+        raise HkpostError('idn must be punycode or unicode, not "%s".' % idn_mode)
+    cn_ascii = normalize_name(params.get('common_name'), certificate_type, 'common_name')
+    cn = to_unicode(cn_ascii) if idn_mode == 'unicode' else cn_ascii
+
+    country = (params.get('country') or 'HK').strip()
+    if country.upper() != 'HK':
+        raise HkpostError('country must be HK for a Hongkong Post e-Cert (Server), not "%s" (the Exchange wizard '
+                          'shows "Hong Kong SAR"; the code is HK).' % country)
+    organization = (params.get('organization') or '').strip()
+    if not organization:
+        raise HkpostError('organization is required: the organisation name registered with Hongkong Post.')
+    locality = _full_name(params.get('locality'), 'locality', 'Hong Kong')
+    state = _full_name(params.get('state_or_province'), 'state_or_province', 'Hong Kong')
+
+    key_size = int(params.get('key_size') or RECOMMENDED_KEY_SIZE)
+    if key_size < RECOMMENDED_KEY_SIZE:
+        raise HkpostError('key_size %d is refused: Hongkong Post requires RSA 2048 ("a smaller key is not secure '
+                          'enough").' % key_size)
+    if key_size not in ALLOWED_KEY_SIZES:
+        raise HkpostError('key_size must be one of %s, not %d.' % (', '.join(map(str, ALLOWED_KEY_SIZES)), key_size))
+    if key_size != RECOMMENDED_KEY_SIZE:
+        warnings.append('key_size %d: %s' % (key_size, GUIDE_ON_LARGE_KEYS))
+
+    sans = []
+    requested_sans = params.get('subject_alt_names') or []
+    if certificate_type in MULTI_DOMAIN_TYPES:
+        if requested_sans:
+            warnings.append('subject_alt_names are not put in a %s CSR: Hongkong Post adds the other names from the '
+                            'application form. The CSR carries only the common name.' % certificate_type)
+    else:
+        sans.append(cn_ascii)
+        for name in requested_sans:
+            ascii_name = normalize_name(name, certificate_type, 'subject_alt_names entry')
+            if ascii_name not in sans:
+                sans.append(ascii_name)
+
+    subject = [('C', 'HK'), ('ST', state), ('L', locality), ('O', organization)]
+    if params.get('organizational_unit'):
+        subject.append(('OU', params['organizational_unit'].strip()))
+    subject.append(('CN', cn))
+    return {'subject': subject, 'common_name': cn, 'common_name_ascii': cn_ascii, 'sans': sans,
+            'key_size': key_size, 'certificate_type': certificate_type, 'warnings': warnings}
+
+
+def windows_subject(subject):
+    """The X.500 string certreq's INF ``Subject =`` line takes, most specific first as Windows shows it.
+
+    Values with separators or quotes are quoted, quotes doubled, per CertStrToName's rules.
+    """
+    parts = []
+    for attr, value in reversed(subject):
+        if any(c in value for c in ',+=<>#;"\n') or value != value.strip():
+            value = '"%s"' % value.replace('"', '""')
+        parts.append('%s=%s' % ('S' if attr == 'ST' else attr, value))
+    return ', '.join(parts)

@@ -1,0 +1,279 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: hkpost_csr
+short_description: Generate the key and CSR for a Hongkong Post e-Cert (Server), on the server
+version_added: 0.1.0
+description:
+  - Creates an RSA key and a PKCS#10 certificate signing request that follow Hongkong Post's subject rules for
+    e-Cert (Server) certificates (standard, multi-domain, wildcard, EV, EV multi-domain, Chinese IDN names),
+    ready to paste into the Hongkong Post portal.
+  - On a Windows host (shell family C(powershell)) the action plugin runs C(certreq -new -machine) with an INF that
+    asks for RSA in the C(Microsoft RSA SChannel Cryptographic Provider) (C(ProviderType 12)), C(MachineKeySet),
+    C(Exportable) and sha256. The key never leaves the server; it waits in the machine's
+    C(Certificate Enrollment Requests) store (C(LocalMachine\REQUEST)) for the issued certificate.
+    A copy of the CSR is kept in O(request_dir) on the host so that a rerun reuses the pending request.
+  - On a POSIX host the module generates the key at O(privatekey_path) (mode 0600) and the CSR with the Python
+    C(cryptography) library.
+  - A rerun never makes a second key. An existing matching key or pending request is reused unless O(force=true).
+    This matters because the CSR already submitted to the portal pins the key.
+  - Returns the CSR and its public key's SHA-256 (RV(public_key_sha256)); later steps match the issued
+    certificate back to this request by that value.
+options:
+  common_name:
+    description:
+      - The server name registered with Hongkong Post, for example V(www.example.com.hk).
+      - For O(certificate_type=wildcard), C(*.) must be the whole leftmost label (V(*.example.com.hk)).
+      - Chinese (IDN) names are accepted and become A-labels (punycode) unless O(idn=unicode).
+    type: str
+    required: true
+  certificate_type:
+    description:
+      - The e-Cert (Server) product applied for.
+      - V(multi_domain) and V(ev_multi_domain) CSRs carry only the common name; Hongkong Post adds the other names
+        from the application form.
+    type: str
+    choices: [standard, multi_domain, wildcard, ev, ev_multi_domain]
+    default: standard
+  organization:
+    description: The organisation name registered with Hongkong Post (C(O)).
+    type: str
+    required: true
+  organizational_unit:
+    description: Organisation unit (C(OU)).
+    type: str
+  locality:
+    description: Locality (C(L)). Must be the full name, not an abbreviation.
+    type: str
+    default: Hong Kong
+  state_or_province:
+    description: State or province (C(ST)). Must be the full name, not an abbreviation.
+    type: str
+    default: Hong Kong
+  country:
+    description: Country code (C(C)). Only V(HK) is accepted.
+    type: str
+    default: HK
+  key_size:
+    description:
+      - RSA key size in bits. V(2048) is what Hongkong Post recommends.
+      - V(3072) and V(4096) are allowed with a warning quoting the guide (larger keys "may be incompatible with some
+        browsers"); anything below 2048 is refused.
+    type: int
+    default: 2048
+  subject_alt_names:
+    description:
+      - Additional DNS names for the CSR's subjectAltName extension (the common name is always included).
+      - Ignored with a warning for multi-domain types, where the CA adds the names itself.
+    type: list
+    elements: str
+  idn:
+    description:
+      - How Chinese (IDN) server names go into the CN. SAN entries are always A-labels.
+    type: str
+    choices: [punycode, unicode]
+    default: punycode
+  csr_path:
+    description:
+      - Path B(on the controller) where the CSR PEM is written, for both Windows and POSIX hosts.
+      - Written only when its content changes.
+    type: path
+  privatekey_path:
+    description:
+      - POSIX hosts only, required there. Path on the host of the PEM private key (written with mode 0600).
+        An existing key of the right size is reused.
+    type: path
+  friendly_name:
+    description: Windows only. Friendly name of the pending request, e.g. V(Hong Kong Post e-cert).
+    type: str
+  request_dir:
+    description: Windows only. Directory on the host where copies of the CSRs are kept so reruns can reuse them.
+    type: str
+    default: '%ProgramData%\hkpost.ecert\requests'
+  force:
+    description:
+      - Make a new key and request even when a matching one exists.
+      - The previous pending request is left in place (delete it in C(certlm.msc) once you are sure it is not the
+        one submitted).
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+    details: Reads the host and reports what would be created; creates no key and writes no file.
+  diff_mode:
+    support: full
+    details: Shows the CSR file's before and after content (public data only).
+  platform:
+    platforms: [windows, posix]
+notes:
+  - The CSR is public; the key is not returned and never leaves the host.
+  - New application and renewal are the same procedure for Hongkong Post - always a new request; do not use IIS
+    "Renew".
+seealso:
+  - name: Hongkong Post e-Cert (Server)
+    description: The CA's product page and user guides.
+    link: https://www.ecert.gov.hk/
+author:
+  - hkpost.ecert contributors
+'''
+
+EXAMPLES = r'''
+- name: Request a standard e-Cert (Server) on an IIS server
+  hkpost.ecert.hkpost_csr:
+    common_name: www.example.com.hk
+    organization: Example Company Limited
+    organizational_unit: IT Department
+    friendly_name: Hong Kong Post e-cert
+    csr_path: "csr/{{ inventory_hostname }}/www.example.com.hk.csr"
+  register: request
+
+- name: A wildcard request
+  hkpost.ecert.hkpost_csr:
+    common_name: "*.example.com.hk"
+    certificate_type: wildcard
+    organization: Example Company Limited
+
+- name: A Chinese server name, on a Linux host
+  hkpost.ecert.hkpost_csr:
+    common_name: 香港郵政.hk
+    organization: Example Company Limited
+    privatekey_path: /etc/pki/tls/private/example.key
+    csr_path: csr/example.csr
+
+- name: Show what to match the issued certificate against
+  ansible.builtin.debug:
+    msg: "{{ request.common_name_ascii }}: {{ request.public_key_sha256 }}"
+'''
+
+RETURN = r'''
+csr:
+  description: The CSR, PEM (base64 PKCS#10 with BEGIN/END lines), as pasted into the portal.
+  returned: success, except in check mode when a key would first have to be created
+  type: str
+subject:
+  description: The CSR subject, RFC 4514.
+  returned: success
+  type: str
+  sample: CN=www.example.com.hk,O=Example Company Limited,L=Hong Kong,ST=Hong Kong,C=HK
+common_name_ascii:
+  description: The common name in ASCII (A-label) form.
+  returned: success
+  type: str
+  sample: xn--5bvv2rbn4a0hh.hk
+public_key_sha256:
+  description: SHA-256 of the CSR's SubjectPublicKeyInfo, upper-case hex; the issued certificate carries the same.
+  returned: success, except in check mode when a key would first have to be created
+  type: str
+key_size:
+  description: RSA key size of the request.
+  returned: success
+  type: int
+subject_alt_names:
+  description: DNS names in the CSR's subjectAltName extension.
+  returned: success
+  type: list
+  elements: str
+certificate_type:
+  description: The certificate type the request was checked against.
+  returned: success
+  type: str
+request_action:
+  description:
+    - C(reuse) (existing key and CSR), C(rederive) (existing key, new CSR text), C(create) (new key).
+  returned: success
+  type: str
+csr_path:
+  description: Where the CSR was written on the controller.
+  returned: when O(csr_path) is set
+  type: str
+'''
+
+import os  # noqa: E402
+import tempfile  # noqa: E402
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib  # noqa: E402
+
+try:
+    from cryptography.hazmat.primitives import serialization
+    HAS_CRYPTOGRAPHY = True
+except ImportError:  # pragma: no cover
+    HAS_CRYPTOGRAPHY = False
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError  # noqa: E402
+from ansible_collections.hkpost.ecert.plugins.module_utils._csr_options import CSR_ARGUMENT_SPEC  # noqa: E402
+
+
+def _load_key(path):
+    with open(path, 'rb') as f:
+        return serialization.load_pem_private_key(f.read(), password=None)
+
+
+def _write_key(path, key):
+    data = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix='.hkpost-key-')
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, 'wb') as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def main():
+    module = AnsibleModule(argument_spec=CSR_ARGUMENT_SPEC, supports_check_mode=True)
+    if not HAS_CRYPTOGRAPHY:
+        module.fail_json(msg=missing_required_lib('cryptography'))
+    from ansible_collections.hkpost.ecert.plugins.module_utils._csr import (
+        build_csr, describe_csr, generate_key, key_matches)
+    from ansible_collections.hkpost.ecert.plugins.module_utils._subject import csr_request
+
+    params = module.params
+    path = params['privatekey_path']
+    if not path:
+        module.fail_json(msg='privatekey_path is required on a POSIX host: it is where the private key is kept.')
+    try:
+        request = csr_request(params)
+    except HkpostError as e:
+        module.fail_json(msg=str(e))
+    for warning in request['warnings']:
+        module.warn(warning)
+
+    key = None
+    if os.path.exists(path) and not params['force']:
+        try:
+            key = _load_key(path)
+        except (ValueError, TypeError) as e:
+            module.fail_json(msg='%s is not an unencrypted PEM private key (%s); move it away or set force: true.'
+                             % (path, e))
+        if not key_matches(key.public_key(), request):
+            module.fail_json(msg='%s holds a key that is not RSA %d; set force: true to replace it with a new key '
+                             '(a CSR already submitted for the old key then becomes useless).'
+                             % (path, request['key_size']))
+    changed = key is None
+    result = dict(changed=changed, common_name_ascii=request['common_name_ascii'],
+                  certificate_type=request['certificate_type'], key_size=request['key_size'],
+                  request_action='create' if changed else 'reuse')
+    if key is None:
+        if module.check_mode:
+            module.exit_json(**result)
+        key = generate_key(request['key_size'])
+        _write_key(path, key)
+    # RSA PKCS#1 v1.5 signatures are deterministic: the same key and subject give the same CSR.
+    result.update(describe_csr(build_csr(key, request)))
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,35 @@
+# hkpost.ecert payload: csr_pending_read
+# Reads the machine's pending certificate requests (LocalMachine\REQUEST, "Certificate Enrollment
+# Requests") and the CSR texts hkpost_csr saved beside them. Changes nothing; runs in check mode.
+[CmdletBinding(SupportsShouldProcess)]
+param(
+    [Parameter(Mandatory = $true)][string]$RequestDir
+)
+
+$ErrorActionPreference = 'Stop'
+$Ansible.Changed = $false
+
+$pending = @(Get-ChildItem -Path 'Cert:\LocalMachine\REQUEST' | ForEach-Object {
+        $container = $null
+        if ($_.HasPrivateKey) {
+            # SChannel (CAPI) keys expose their container; a CNG key made by hand does not, and is then not reused.
+            try { $container = $_.PrivateKey.CspKeyContainerInfo.KeyContainerName } catch { $container = $null }
+        }
+        @{
+            thumbprint      = $_.Thumbprint
+            der             = [Convert]::ToBase64String($_.RawData)
+            friendly_name   = $_.FriendlyName
+            has_private_key = $_.HasPrivateKey
+            key_container   = $container
+        }
+    })
+
+$savedCsrs = @()
+$dir = [Environment]::ExpandEnvironmentVariables($RequestDir)
+if (Test-Path -LiteralPath $dir -PathType Container) {
+    $savedCsrs = @(Get-ChildItem -LiteralPath $dir -Filter '*.csr' -File | ForEach-Object {
+            Get-Content -LiteralPath $_.FullName -Raw
+        })
+}
+
+@{ pending = $pending; saved_csrs = $savedCsrs } | ConvertTo-Json -Compress -Depth 4

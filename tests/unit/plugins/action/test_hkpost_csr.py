@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+"""hkpost_csr on Windows, at the win_powershell boundary: certreq's contract answered by a fake host."""
+
+import base64
+
+import pytest
+from ansible.errors import AnsibleActionFail
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+
+from ansible_collections.hkpost.ecert.plugins.action.hkpost_csr import ActionModule
+from tests.support import fake_csr  # noqa: F401  (registers the csr_* handlers)
+from tests.support.action_harness import run_action
+from tests.support.fake_windows import FakeWindowsHost
+
+BASE = {'common_name': 'www.example.com.hk', 'organization': 'Example Company Limited',
+        'organizational_unit': 'IT', 'friendly_name': 'Hong Kong Post e-cert'}
+
+
+def run(host, check_mode=False, diff=False, **extra):
+    return run_action(ActionModule, dict(BASE, **extra), host=host, check_mode=check_mode, diff=diff,
+                      action_name='hkpost.ecert.hkpost_csr')
+
+
+def test_first_run_creates_one_key_and_returns_the_csr(tmp_path):
+    host = FakeWindowsHost()
+    csr_path = tmp_path / 'out' / 'www.csr'
+    result = run(host, csr_path=str(csr_path))
+    assert result['changed'] is True
+    assert host.call_names() == ['csr_pending_read', 'csr_create']
+    csr = x509.load_pem_x509_csr(csr_path.read_bytes())
+    assert csr.is_signature_valid
+    assert csr.public_key().key_size == 2048
+    assert csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == 'www.example.com.hk'
+    assert csr.subject.get_attributes_for_oid(NameOID.COUNTRY_NAME)[0].value == 'HK'
+    assert result['public_key_sha256'] and len(host.stores['REQUEST']) == 1
+    # certreq got the INF data as parameters, not spliced into the script
+    params = host.calls[1][1]
+    assert params['Subject'] == 'CN=www.example.com.hk, OU=IT, O=Example Company Limited, L=Hong Kong, S=Hong Kong, C=HK'
+    assert params['KeyLength'] == 2048 and params['KeyContainer'] == ''
+
+
+def test_second_run_reuses_the_pending_request(tmp_path):
+    host = FakeWindowsHost()
+    csr_path = tmp_path / 'www.csr'
+    first = run(host, csr_path=str(csr_path))
+    second = run(host, csr_path=str(csr_path))
+    assert second['changed'] is False
+    assert second['request_action'] == 'reuse'
+    assert second['public_key_sha256'] == first['public_key_sha256']
+    assert host.call_names() == ['csr_pending_read', 'csr_create', 'csr_pending_read']
+    assert len(host.stores['REQUEST']) == 1
+
+
+def test_lost_csr_text_is_rederived_from_the_same_key():
+    host = FakeWindowsHost()
+    first = run(host)
+    host.state['request_dir'].clear()
+    second = run(host)
+    assert second['changed'] is True and second['request_action'] == 'rederive'
+    assert second['public_key_sha256'] == first['public_key_sha256']
+    assert host.calls[-1][1]['KeyContainer'] == host.stores['REQUEST'][0]['key_container']
+    assert run(host)['changed'] is False
+
+
+def test_force_makes_a_new_key():
+    host = FakeWindowsHost()
+    first = run(host)
+    forced = run(host, force=True)
+    assert forced['changed'] is True
+    assert forced['public_key_sha256'] != first['public_key_sha256']
+
+
+def test_check_mode_sends_no_write(tmp_path):
+    host = FakeWindowsHost()
+    csr_path = tmp_path / 'www.csr'
+    result = run(host, check_mode=True, csr_path=str(csr_path))
+    assert result['changed'] is True
+    assert host.call_names() == ['csr_pending_read']
+    assert not csr_path.exists() and not host.stores['REQUEST']
+
+
+def test_a_different_subject_is_a_new_request():
+    host = FakeWindowsHost()
+    run(host)
+    other = run(host, common_name='mail.example.com.hk')
+    assert other['changed'] is True and other['request_action'] == 'create'
+    assert len(host.stores['REQUEST']) == 2
+
+
+def test_wildcard_and_idn_reach_certreq_as_a_labels():
+    host = FakeWindowsHost()
+    run(host, common_name='*.example.com.hk', certificate_type='wildcard')
+    assert host.calls[-1][1]['DnsNames'] == ['*.example.com.hk']
+    result = run(host, common_name='香港郵政.hk')
+    assert result['common_name_ascii'] == 'xn--5bvv2rbn4a0hh.hk'
+    assert host.calls[-1][1]['Subject'].startswith('CN=xn--5bvv2rbn4a0hh.hk,')
+
+
+def test_multi_domain_sends_no_sans():
+    host = FakeWindowsHost()
+    result = run(host, certificate_type='multi_domain', subject_alt_names=['shop.example.com.hk'])
+    assert host.calls[-1][1]['DnsNames'] == []
+    assert result['subject_alt_names'] == []
+
+
+@pytest.mark.parametrize('bad, message', [
+    ({'common_name': 'www.example.com.hk', 'certificate_type': 'wildcard'}, 'leftmost label'),
+    ({'common_name': '*.example.com.hk'}, 'only allowed for certificate_type wildcard'),
+    ({'country': 'CN'}, 'country must be HK'),
+    ({'key_size': 1024}, 'requires RSA 2048'),
+    ({'locality': 'HK'}, 'abbreviation'),
+    ({'common_name': 'bad_name.example.com'}, 'underscore'),
+])
+def test_bad_input_is_refused_before_the_host_is_touched(bad, message):
+    host = FakeWindowsHost()
+    with pytest.raises(AnsibleActionFail, match=message):
+        run(host, **bad)
+    assert host.calls == []
+
+
+def test_host_failure_is_reported_with_certreq_message():
+    host = FakeWindowsHost()
+    host.fail_on['csr_create'] = 'certreq -new failed (exit 5): Access is denied.'
+    with pytest.raises(AnsibleActionFail, match='Access is denied'):
+        run(host)

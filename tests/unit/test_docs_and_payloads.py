@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+"""Every module documents itself to ansible-doc; every PowerShell payload parses and keeps the contract."""
+
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import tree_sitter
+import tree_sitter_powershell
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+MODULES = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, 'plugins/modules/*.py'))
+                 if not os.path.basename(p).startswith('_'))
+FILTERS = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(ROOT, 'plugins/filter/*.yml')))
+PAYLOADS = sorted(glob.glob(os.path.join(ROOT, 'plugins/payloads/*.ps1')))
+ACTIONS = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, 'plugins/action/*.py'))
+                 if not os.path.basename(p).startswith('_'))
+
+
+def ansible_doc(*args):
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1')
+    return subprocess.run([os.path.join(BIN, 'ansible-doc'), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_every_module_and_filter_renders_in_ansible_doc():
+    names = ['hkpost.ecert.' + m for m in MODULES]
+    proc = ansible_doc('--json', *names)
+    assert proc.returncode == 0, proc.stderr
+    docs = json.loads(proc.stdout)
+    for name in names:
+        doc = docs[name]['doc']
+        assert doc['short_description'], name
+        assert 'check_mode' in doc.get('attributes', {}), '%s does not state check_mode support' % name
+        assert docs[name]['examples'].strip(), name
+        assert docs[name]['return'], name
+    if FILTERS:
+        proc = ansible_doc('-t', 'filter', '--json', *['hkpost.ecert.' + f for f in FILTERS])
+        assert proc.returncode == 0, proc.stderr
+        assert all(json.loads(proc.stdout)['hkpost.ecert.' + f]['doc']['description'] for f in FILTERS)
+
+
+def test_every_action_plugin_has_its_documentation_file():
+    assert set(ACTIONS) <= set(MODULES), 'action plugins without plugins/modules/NAME.py: %s' % (set(ACTIONS) - set(MODULES))
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_examples_are_valid_yaml_tasks(module):
+    source = open(os.path.join(ROOT, 'plugins/modules', module + '.py'), encoding='utf-8').read()
+    examples = yaml.safe_load(source.split("EXAMPLES = r'''")[1].split("'''")[0])
+    assert isinstance(examples, list) and examples
+    for task in examples:
+        assert 'name' in task, task
+        actions = [k for k in task if '.' in k]
+        assert actions, 'no FQCN action in example task %r' % task.get('name')
+
+
+_PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
+
+
+def _error_nodes(node, found):
+    if node.type == 'ERROR' or node.is_missing:
+        found.append((node.start_point, node.text[:60]))
+    for child in node.children:
+        _error_nodes(child, found)
+    return found
+
+
+def test_there_are_payloads():
+    assert PAYLOADS
+
+
+@pytest.mark.parametrize('path', PAYLOADS, ids=os.path.basename)
+def test_payload_parses_without_error_nodes(path):
+    source = open(path, 'rb').read()
+    tree = _PARSER.parse(source)
+    assert _error_nodes(tree.root_node, []) == []
+    assert not tree.root_node.has_error
+
+
+@pytest.mark.parametrize('path', PAYLOADS, ids=os.path.basename)
+def test_payload_keeps_the_contract(path):
+    text = open(path, encoding='utf-8').read()
+    name = os.path.basename(path)[:-4]
+    assert text.startswith('# hkpost.ecert payload: %s\n' % name)
+    assert re.search(r'^param\(', text, re.M), 'data comes in through a param() block'
+    assert "$ErrorActionPreference = 'Stop'" in text
+    assert 'ConvertTo-Json' in text, 'the answer goes out as JSON'
+    # Data stays data: nothing the caller sends is ever evaluated as code.
+    assert not re.search(r'Invoke-Expression|\biex\b|\[scriptblock\]::Create|AddScript', text, re.I)
+    if '_read' in name:
+        assert '[CmdletBinding(SupportsShouldProcess)]' in text, 'read payloads must run in check mode'
+        assert '$Ansible.Changed = $false' in text
