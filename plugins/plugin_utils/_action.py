@@ -26,7 +26,7 @@ class HkpostAction(ActionBase):
     _VALID_ARGS = frozenset()
 
     def is_windows(self):
-        return getattr(self._connection._shell, '_SHELL_FAMILY', '') == 'powershell'
+        return getattr(self._connection._shell, 'SHELL_FAMILY', '') == 'powershell'
 
     def payload(self, task_vars, name, parameters=None, sensitive_parameters=None):
         return run_payload(self, task_vars, name, parameters, sensitive_parameters)
@@ -43,7 +43,7 @@ class HkpostAction(ActionBase):
             raise AnsibleActionFail('%s runs on Windows hosts (shell family powershell); %s has shell %s. '
                                     'Set ansible_connection=winrm or psrp for this host.'
                                     % (self._task.action, task_vars.get('inventory_hostname', 'this host'),
-                                       getattr(self._connection._shell, '_SHELL_FAMILY', 'unknown')))
+                                       getattr(self._connection._shell, 'SHELL_FAMILY', 'unknown')))
         try:
             self.run_hkpost(args, task_vars, result)
         except HkpostError as e:

@@ -20,8 +20,9 @@ def make_action(action_cls, args, host=None, check_mode=False, diff=False, shell
     task.action = action_name
     task.resolved_action = action_name
     task.no_log = False
+    task.get_search_path.return_value = []
     connection = MagicMock()
-    connection._shell._SHELL_FAMILY = shell_family
+    connection._shell.SHELL_FAMILY = shell_family
     play_context = MagicMock()
     play_context.check_mode = check_mode
     loader = DataLoader()

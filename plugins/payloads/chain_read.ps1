@@ -1,0 +1,104 @@
+# hkpost.ecert payload: chain_read
+# One round trip: the certificates in LocalMachine CA, Root and Disallowed, the CRLs in CA, and the
+# certificates with a private key in My and WebHosting, all as base64 DER. Changes nothing; every
+# decision about them is made on the controller.
+[CmdletBinding(SupportsShouldProcess)]
+param(
+    [string[]]$CertificateStores = @('CA', 'Root', 'Disallowed'),
+    [string[]]$KeyStores = @('My', 'WebHosting'),
+    [string]$CrlStore = 'CA'
+)
+
+$ErrorActionPreference = 'Stop'
+$Ansible.Changed = $false
+
+# .NET has no CRL store API; crypt32 enumerates the CRLs of a system store.
+Add-Type -TypeDefinition @'
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+
+public static class HkpostCrlReader
+{
+    [StructLayout(LayoutKind.Sequential)]
+    private struct CRL_CONTEXT
+    {
+        public uint dwCertEncodingType;
+        public IntPtr pbCrlEncoded;
+        public uint cbCrlEncoded;
+        public IntPtr pCrlInfo;
+        public IntPtr hCertStore;
+    }
+
+    [DllImport("crypt32.dll", SetLastError = true, CharSet = CharSet.Unicode)]
+    private static extern IntPtr CertOpenStore(IntPtr storeProvider, uint encodingType, IntPtr cryptProv, uint flags, string para);
+
+    [DllImport("crypt32.dll", SetLastError = true)]
+    private static extern IntPtr CertEnumCRLsInStore(IntPtr certStore, IntPtr prevCrlContext);
+
+    [DllImport("crypt32.dll", SetLastError = true)]
+    private static extern bool CertCloseStore(IntPtr certStore, uint flags);
+
+    private const uint CERT_SYSTEM_STORE_LOCAL_MACHINE = 0x00020000;
+    private const uint CERT_STORE_READONLY_FLAG = 0x00008000;
+    private const uint CERT_STORE_OPEN_EXISTING_FLAG = 0x00004000;
+
+    public static List<string> Read(string storeName)
+    {
+        var result = new List<string>();
+        IntPtr store = CertOpenStore(new IntPtr(10), 0, IntPtr.Zero,
+            CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_READONLY_FLAG | CERT_STORE_OPEN_EXISTING_FLAG, storeName);
+        if (store == IntPtr.Zero) { return result; }
+        try
+        {
+            IntPtr context = IntPtr.Zero;
+            while ((context = CertEnumCRLsInStore(store, context)) != IntPtr.Zero)
+            {
+                var crl = (CRL_CONTEXT)Marshal.PtrToStructure(context, typeof(CRL_CONTEXT));
+                var bytes = new byte[crl.cbCrlEncoded];
+                Marshal.Copy(crl.pbCrlEncoded, bytes, 0, bytes.Length);
+                result.Add(Convert.ToBase64String(bytes));
+            }
+        }
+        finally { CertCloseStore(store, 0); }
+        return result;
+    }
+}
+'@
+
+function Get-StoreCertificate {
+    param([string]$Name, [switch]$WithKeyOnly)
+    $store = [System.Security.Cryptography.X509Certificates.X509Store]::new($Name, 'LocalMachine')
+    try {
+        # WebHosting exists only where IIS created it: a missing store is an empty one.
+        $store.Open('ReadOnly, OpenExistingOnly')
+    }
+    catch {
+        return @()
+    }
+    try {
+        @($store.Certificates | Where-Object { -not $WithKeyOnly -or $_.HasPrivateKey } | ForEach-Object {
+                [Convert]::ToBase64String($_.RawData)
+            })
+    }
+    finally {
+        $store.Close()
+    }
+}
+
+$certificates = @{}
+foreach ($name in $CertificateStores) {
+    $certificates[$name] = @(Get-StoreCertificate -Name $name)
+}
+$keyed = @(foreach ($name in $KeyStores) {
+        foreach ($der in @(Get-StoreCertificate -Name $name -WithKeyOnly)) {
+            @{ store = $name; der = $der }
+        }
+    })
+
+@{
+    stores   = $certificates
+    crls     = @([HkpostCrlReader]::Read($CrlStore))
+    keyed    = $keyed
+    os_build = [Environment]::OSVersion.Version.Build
+} | ConvertTo-Json -Compress -Depth 5
