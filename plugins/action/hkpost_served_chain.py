@@ -1,0 +1,32 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""hkpost_served_chain: audit the chain TLS endpoints send, from the controller; never logs into the target."""
+
+from __future__ import annotations
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._served_chain_audit import audit_endpoints
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+
+
+class ActionModule(HkpostAction):
+    # host is checked by the core, which names the offending entry (endpoints[3]) in its message.
+    ARGUMENT_SPEC = {
+        'endpoints': {'type': 'list', 'elements': 'dict', 'required': True, 'options': {
+            'host': {'type': 'str'},
+            'port': {'type': 'int', 'default': 443},
+            'server_name': {'type': 'str'},
+        }},
+        'timeout': {'type': 'float', 'default': 5.0},
+        'concurrency': {'type': 'int', 'default': 200},
+        'warn_days': {'type': 'int', 'default': 30},
+        'trust': {'type': 'str', 'default': 'bundled'},
+    }
+    WINDOWS_ONLY = False
+    _requires_connection = False
+
+    def run_hkpost(self, args, task_vars, result):
+        # Read-only and network-only: the same in check mode, never changed.
+        audit = audit_endpoints(args['endpoints'], trust=args['trust'], timeout=args['timeout'],
+                                concurrency=args['concurrency'], warn_days=args['warn_days'])
+        result.update(audit, changed=False)

@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters turning a registered hkpost_served_chain result into report files (HTML, CSV, JSON)."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._fleet_report import render_csv, render_html, render_json
+
+
+def _guard(render):
+    def wrapper(audit, *args, **kwargs):
+        try:
+            return render(audit, *args, **kwargs)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AnsibleFilterError('%s: %s' % (render.__name__, exc))
+    wrapper.__name__ = render.__name__
+    return wrapper
+
+
+def fleet_report_html(audit, title='TLS chain audit', warn_days=30):
+    return render_html(audit, title=title, warn_days=warn_days)
+
+
+def fleet_report_csv(audit):
+    return render_csv(audit)
+
+
+def fleet_report_json(audit):
+    return render_json(audit)
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            'fleet_report_html': _guard(fleet_report_html),
+            'fleet_report_csv': _guard(fleet_report_csv),
+            'fleet_report_json': _guard(fleet_report_json),
+        }

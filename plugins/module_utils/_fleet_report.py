@@ -1,0 +1,233 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Render an hkpost_served_chain result as a self-contained HTML page, CSV and JSON.
+
+The HTML needs nothing from the network to be read: CSS, the table sorter and the expiry timeline
+(inline SVG) are all in the page. Every value from a server (names, subjects) is escaped; the page
+carries no template syntax, so Ansible passes it through untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import html
+import io
+import json
+
+VERDICT_ORDER = ('error', 'critical', 'warning', 'ok')
+_COLOURS = {'ok': '#1a7f37', 'warning': '#b7791f', 'critical': '#c53030', 'error': '#6b46c1'}
+_CSV_FIELDS = ('host', 'port', 'server_name', 'verdict', 'codes', 'messages', 'leaf_subject', 'leaf_issuer',
+               'not_after', 'days_left', 'tls_version', 'served_sha256')
+
+
+def _plain(value):
+    """Ansible's tagged and lazy containers, as plain dict/list/str for rendering."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def _endpoints(audit):
+    audit = _plain(audit)
+    if not isinstance(audit, dict) or not isinstance(audit.get('endpoints'), list):
+        raise ValueError('expected the registered result of hkpost.ecert.hkpost_served_chain (a dict with '
+                         '"endpoints"), got %s' % type(audit).__name__)
+    return audit, audit['endpoints']
+
+
+def _leaf(endpoint):
+    served = endpoint.get('served') or []
+    return next((c for c in served if not c.get('is_ca')), served[0] if served else None)
+
+
+def rows(audit):
+    """One flat row per endpoint: what the CSV holds and the HTML table shows."""
+    _audit, endpoints = _endpoints(audit)
+    out = []
+    for endpoint in endpoints:
+        leaf = _leaf(endpoint) or {}
+        findings = endpoint.get('findings') or []
+        out.append({
+            'host': endpoint.get('host'), 'port': endpoint.get('port'), 'server_name': endpoint.get('server_name'),
+            'verdict': endpoint.get('verdict'),
+            'codes': ';'.join(f['code'] for f in findings),
+            'messages': ' | '.join(f['message'] for f in findings),
+            'leaf_subject': leaf.get('subject_cn') or leaf.get('subject') or '',
+            'leaf_issuer': leaf.get('issuer_cn') or leaf.get('issuer') or '',
+            'not_after': endpoint.get('not_after') or '',
+            'days_left': endpoint.get('days_left') if endpoint.get('days_left') is not None else '',
+            'tls_version': endpoint.get('tls_version') or '',
+            'served_sha256': ' '.join(c['sha256'] for c in endpoint.get('served') or []),
+        })
+    return out
+
+
+def _csv_cell(value):
+    text = '' if value is None else str(value)
+    # A cell starting like a formula is run by spreadsheet programs; server-supplied names must not be.
+    return "'" + text if text[:1] in ('=', '+', '-', '@', '\t', '\r') and not text.lstrip('-').isdigit() else text
+
+
+def render_csv(audit):
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=_CSV_FIELDS, lineterminator='\n')
+    writer.writeheader()
+    for row in rows(audit):
+        writer.writerow({k: _csv_cell(row[k]) for k in _CSV_FIELDS})
+    return buffer.getvalue()
+
+
+def render_json(audit, generated=None):
+    audit, _endpoints_ = _endpoints(audit)
+    keep = {k: audit[k] for k in ('summary', 'trust', 'endpoints') if k in audit}
+    keep['generated'] = generated or _now_text()
+    return json.dumps(keep, indent=2, sort_keys=True, ensure_ascii=False) + '\n'
+
+
+def _now_text():
+    return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+
+
+def _e(value):
+    return html.escape('' if value is None else str(value), quote=True)
+
+
+def _summary_html(endpoints):
+    counts = {v: 0 for v in VERDICT_ORDER}
+    for endpoint in endpoints:
+        counts[endpoint.get('verdict')] = counts.get(endpoint.get('verdict'), 0) + 1
+    cards = ['<div class="card total"><span class="n" id="count-total">%d</span><span>endpoints</span></div>'
+             % len(endpoints)]
+    for verdict in ('ok', 'warning', 'critical', 'error'):
+        cards.append('<div class="card" style="border-color:%s"><span class="n" id="count-%s" style="color:%s">%d'
+                     '</span><span>%s</span></div>' % (_COLOURS[verdict], verdict, _COLOURS[verdict],
+                                                        counts.get(verdict, 0), verdict))
+    return '<section class="summary">%s</section>' % ''.join(cards)
+
+
+def _timeline_svg(endpoints, warn_days):
+    """Leaf expiry per endpoint: x = days left (clamped), one lane per verdict, today and warn_days marked."""
+    dated = [e for e in endpoints if e.get('days_left') is not None]
+    lo, hi = -60, max([400] + [min(int(e['days_left']), 800) for e in dated])
+    width, left, right, lane = 960, 90, 20, 34
+    height = 40 + lane * 4
+
+    def x(days):
+        days = max(lo, min(hi, days))
+        return left + (days - lo) * (width - left - right) / float(hi - lo)
+
+    parts = ['<svg id="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" '
+             'aria-label="Leaf certificate expiry timeline">' % (width, height)]
+    for i, verdict in enumerate(VERDICT_ORDER):
+        y = 20 + lane * i + lane / 2
+        parts.append('<text x="4" y="%.0f" class="lane">%s</text>' % (y + 4, verdict))
+        parts.append('<line x1="%d" x2="%d" y1="%.0f" y2="%.0f" class="grid"/>' % (left, width - right, y, y))
+    for days in range(0, hi + 1, 90):
+        parts.append('<line x1="%.1f" x2="%.1f" y1="14" y2="%d" class="tick"/><text x="%.1f" y="%d" '
+                     'class="axis">+%dd</text>' % (x(days), x(days), height - 14, x(days) - 10, height - 2, days))
+    parts.append('<rect x="%.1f" y="14" width="%.1f" height="%d" class="warnzone"><title>expiring within %d days'
+                 '</title></rect>' % (x(0), x(warn_days) - x(0), height - 28, warn_days))
+    parts.append('<line x1="%.1f" x2="%.1f" y1="10" y2="%d" class="today"/><text x="%.1f" y="10" class="axis">'
+                 'today</text>' % (x(0), x(0), height - 14, x(0) - 12))
+    for index, endpoint in enumerate(dated):
+        verdict = endpoint.get('verdict') if endpoint.get('verdict') in VERDICT_ORDER else 'error'
+        y = 20 + lane * VERDICT_ORDER.index(verdict) + lane / 2 + ((index % 5) - 2) * 4
+        parts.append('<circle class="dot" cx="%.1f" cy="%.1f" r="5" fill="%s"><title>%s:%s (%s) expires %s, %s days'
+                     '</title></circle>' % (x(int(endpoint['days_left'])), y, _COLOURS[verdict],
+                                            _e(endpoint.get('host')), _e(endpoint.get('port')),
+                                            _e(endpoint.get('server_name')), _e(endpoint.get('not_after')),
+                                            _e(endpoint.get('days_left'))))
+    parts.append('</svg>')
+    return ''.join(parts)
+
+
+def _table_html(endpoints):
+    columns = (('verdict', 'Verdict', 'rank'), ('host', 'Host', 'text'), ('port', 'Port', 'num'),
+               ('server_name', 'Server name', 'text'), ('codes', 'Findings', 'text'),
+               ('leaf_subject', 'Leaf', 'text'), ('leaf_issuer', 'Issuer', 'text'),
+               ('not_after', 'Expires', 'text'), ('days_left', 'Days left', 'num'), ('tls_version', 'TLS', 'text'))
+    head = ''.join('<th data-key="%s" data-type="%s" tabindex="0">%s<span class="arrow"></span></th>'
+                   % (key, kind, label) for key, label, kind in columns)
+    body = []
+    for row, endpoint in zip(rows({'endpoints': endpoints}), endpoints):
+        cells = []
+        for key, _label, kind in columns:
+            value = row[key]
+            if key == 'verdict':
+                sort = VERDICT_ORDER.index(value) if value in VERDICT_ORDER else 0
+                shown = '<span class="badge" style="background:%s">%s</span>' % (_COLOURS.get(value, '#555'), _e(value))
+            elif key == 'codes':
+                sort = value
+                shown = '<ul>%s</ul>' % ''.join('<li><b>%s</b> %s</li>' % (_e(f['code']), _e(f['message']))
+                                                for f in endpoint.get('findings') or [])
+            elif key == 'not_after':
+                sort = value
+                shown = '<time datetime="%s">%s</time>' % (_e(value), _e(value[:10]))
+            else:
+                sort = value if value != '' else (99999 if kind == 'num' else '')
+                shown = _e(value)
+            cells.append('<td data-sort="%s">%s</td>' % (_e(sort), shown))
+        body.append('<tr class="v-%s">%s</tr>' % (_e(row['verdict']), ''.join(cells)))
+    return ('<table id="endpoints"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>' % (head, ''.join(body)))
+
+
+_CSS = """
+body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1a202c;background:#fff}
+h1{font-size:22px;margin:0 0 4px}.meta{color:#4a5568;margin-bottom:16px}
+.summary{display:flex;gap:12px;flex-wrap:wrap;margin-bottom:20px}
+.card{border:2px solid #cbd5e0;border-radius:8px;padding:10px 18px;min-width:90px;display:flex;flex-direction:column}
+.card .n{font-size:28px;font-weight:700}
+svg{width:100%;max-width:960px;height:auto;border:1px solid #e2e8f0;border-radius:6px;margin-bottom:20px}
+.lane,.axis{font-size:11px;fill:#4a5568}.grid{stroke:#edf2f7}.tick{stroke:#e2e8f0}
+.today{stroke:#2d3748;stroke-dasharray:4 3}.warnzone{fill:#fefcbf;opacity:.6}
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e2e8f0;padding:6px 8px;text-align:left;
+vertical-align:top}th{background:#f7fafc;cursor:pointer;user-select:none;white-space:nowrap}
+th[aria-sort=ascending] .arrow:after{content:" \\25B2"}th[aria-sort=descending] .arrow:after{content:" \\25BC"}
+td ul{margin:0;padding-left:16px}.badge{color:#fff;border-radius:4px;padding:1px 6px;font-weight:600}
+"""
+
+# Sorts the table by a header click (or Enter): numbers numerically, text naturally; stable on ties.
+_JS = """
+(function(){
+  var table=document.getElementById('endpoints');
+  var heads=table.tHead.rows[0].cells;
+  function sortBy(index,type,dir){
+    var body=table.tBodies[0];var rows=Array.prototype.slice.call(body.rows);
+    rows.forEach(function(r,i){r._i=i;});
+    rows.sort(function(a,b){
+      var x=a.cells[index].getAttribute('data-sort'),y=b.cells[index].getAttribute('data-sort');
+      var c=(type==='num'||type==='rank')?(parseFloat(x)-parseFloat(y)):x.localeCompare(y,undefined,{numeric:true});
+      return (c*dir)||(a._i-b._i);
+    });
+    rows.forEach(function(r){body.appendChild(r);});
+    for(var i=0;i<heads.length;i++){heads[i].removeAttribute('aria-sort');}
+    heads[index].setAttribute('aria-sort',dir>0?'ascending':'descending');
+  }
+  Array.prototype.forEach.call(heads,function(th,index){
+    function go(){
+      var dir=th.getAttribute('aria-sort')==='ascending'?-1:1;
+      sortBy(index,th.getAttribute('data-type'),dir);
+    }
+    th.addEventListener('click',go);
+    th.addEventListener('keydown',function(e){if(e.key==='Enter'){go();}});
+  });
+  window.hkpostSort=sortBy;
+})();
+"""
+
+
+def render_html(audit, title='TLS chain audit', generated=None, warn_days=30):
+    """The whole report page as one string."""
+    audit, endpoints = _endpoints(audit)
+    return ''.join([
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width,initial-scale=1">',
+        '<title>%s</title><style>%s</style></head><body>' % (_e(title), _CSS),
+        '<h1>%s</h1><div class="meta">Generated %s by hkpost.ecert.hkpost_served_chain &middot; trust: %s &middot; '
+        'chains as sent by each server, not as repaired by a client</div>'
+        % (_e(title), _e(generated or _now_text()), _e(audit.get('trust', ''))),
+        _summary_html(endpoints),
+        '<h2>Leaf expiry</h2>', _timeline_svg(endpoints, warn_days),
+        '<h2>Endpoints</h2>', _table_html(endpoints),
+        '<script>%s</script></body></html>\n' % _JS,
+    ])

@@ -1,0 +1,308 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fetch the certificate chain a TLS server sends, exactly as sent, from many servers at once.
+
+Python's ``ssl`` module (3.11) gives the peer chain only after verifying it, and a client that
+verifies also *repairs* (AIA, its own intermediate cache); the point of an audit is the chain the
+server itself sends. So this speaks just enough TLS by hand: a TLS 1.2 ClientHello, then the
+server's first flight is read until its Certificate message, which TLS 1.2 sends in clear. No key
+exchange is done and the connection is dropped there, which is also why it is cheap enough to
+audit hundreds of endpoints per second from one asyncio loop.
+
+A server that accepts only TLS 1.3 answers with a ``protocol_version`` alert; TLS 1.3 encrypts the
+Certificate message, so that is reported as a ``tls_error`` naming the cause (the finding says so),
+never guessed.
+
+Failures are data, not exceptions: every endpoint ends as ``{'certificates': [DER, ...], ...}`` or
+``{'error': 'unreachable'|'tls_error', 'cause': '...'}``. Timeouts bound the TCP connect and the
+wait for the server's answer separately, so nothing can hang.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import ipaddress
+import os
+import socket
+import struct
+
+# Offered so that any server that speaks TLS 1.0-1.2 picks something: ECDHE (ECDSA/RSA), DHE, then
+# static RSA. We never complete the handshake, so weak choices cost nothing; they only widen reach.
+_CIPHER_SUITES = (
+    0xC02B, 0xC02C, 0xC02F, 0xC030, 0xCCA9, 0xCCA8, 0xC023, 0xC024, 0xC027, 0xC028,
+    0xC009, 0xC00A, 0xC013, 0xC014, 0x009E, 0x009F, 0x0067, 0x006B, 0x0033, 0x0039,
+    0x009C, 0x009D, 0x003C, 0x003D, 0x002F, 0x0035, 0x000A,
+    0x00FF,  # TLS_EMPTY_RENEGOTIATION_INFO_SCSV: some servers refuse clients without it
+)
+_GROUPS = (0x001D, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101)
+_SIGNATURE_ALGORITHMS = (0x0804, 0x0805, 0x0806, 0x0403, 0x0503, 0x0603, 0x0401, 0x0501, 0x0601,
+                         0x0201, 0x0203)
+
+_ALERTS = {
+    0: 'close_notify', 10: 'unexpected_message', 20: 'bad_record_mac', 40: 'handshake_failure',
+    42: 'bad_certificate', 43: 'unsupported_certificate', 47: 'illegal_parameter', 48: 'unknown_ca',
+    50: 'decode_error', 51: 'decrypt_error', 70: 'protocol_version', 71: 'insufficient_security',
+    80: 'internal_error', 86: 'inappropriate_fallback', 90: 'user_canceled', 109: 'missing_extension',
+    110: 'unsupported_extension', 112: 'unrecognized_name', 120: 'no_application_protocol',
+}
+_VERSIONS = {0x0300: 'SSLv3', 0x0301: 'TLSv1.0', 0x0302: 'TLSv1.1', 0x0303: 'TLSv1.2'}
+
+# A server flight larger than this is not a certificate chain anyone should accept.
+MAX_FLIGHT_BYTES = 512 * 1024
+_MAX_RECORD = 2 ** 14 + 2048
+
+
+class FetchError(Exception):
+    """One endpoint's failure: ``code`` is ``unreachable`` or ``tls_error``, ``cause`` one line."""
+
+    def __init__(self, code, cause):
+        super().__init__(cause)
+        self.code = code
+        self.cause = cause
+
+
+def _vec(data, length_bytes):
+    return len(data).to_bytes(length_bytes, 'big') + data
+
+
+def _u16s(values):
+    return b''.join(struct.pack('>H', v) for v in values)
+
+
+def sni_name(server_name):
+    """The SNI host name as sent on the wire: A-labels, no trailing dot; ``None`` for IP literals."""
+    name = (server_name or '').rstrip('.')
+    if not name:
+        return None
+    try:
+        ipaddress.ip_address(name)
+        return None  # RFC 6066: literal addresses are not sent in SNI
+    except ValueError:
+        pass
+    return a_label(name)
+
+
+def a_label(name):
+    """A DNS name in ASCII (IDNA 2008 A-labels, lower case); ``*.`` wildcards and ASCII names pass unchanged."""
+    name = name.rstrip('.')
+    if name.isascii():
+        return name.lower()
+    try:
+        import idna  # controller requirement; the standard codec (IDNA 2003) is the fallback
+        return idna.encode(name, uts46=True).decode('ascii').lower()
+    except ImportError:
+        return name.encode('idna').decode('ascii').lower()
+    except Exception:  # idna.IDNAError and friends: the name then fails to resolve or match on its own
+        return name.lower()
+
+
+def client_hello(server_name):
+    """A TLS 1.2 ClientHello record offering broad ciphers, with SNI when ``server_name`` is a name."""
+    extensions = b''
+    sni = sni_name(server_name)
+    if sni:
+        entry = b'\x00' + _vec(sni.encode('ascii'), 2)
+        extensions += struct.pack('>H', 0) + _vec(_vec(entry, 2), 2)
+    extensions += struct.pack('>H', 10) + _vec(_vec(_u16s(_GROUPS), 2), 2)
+    extensions += struct.pack('>H', 11) + _vec(_vec(b'\x00', 1), 2)
+    extensions += struct.pack('>H', 13) + _vec(_vec(_u16s(_SIGNATURE_ALGORITHMS), 2), 2)
+    extensions += struct.pack('>H', 23) + _vec(b'', 2)  # extended_master_secret
+    body = (b'\x03\x03' + os.urandom(32) + _vec(b'', 1) + _vec(_u16s(_CIPHER_SUITES), 2)
+            + _vec(b'\x00', 1) + _vec(extensions, 2))
+    handshake = b'\x01' + _vec(body, 3)
+    return b'\x16\x03\x01' + _vec(handshake, 2)
+
+
+def _not_tls(data):
+    head = bytes(data[:16])
+    if head.startswith((b'HTTP/', b'<')):
+        return FetchError('tls_error', 'the server answered in plain HTTP, not TLS (wrong port, or TLS not '
+                                       'enabled on it)')
+    if head[:3] in (b'SSH', b'220', b'+OK', b'* O'):
+        return FetchError('tls_error', 'the server speaks another protocol (%r...), not TLS' % head[:12])
+    return FetchError('tls_error', 'the server answered with bytes that are not TLS (%s...)' % head[:8].hex())
+
+
+class ServerFlight:
+    """Incremental reader of a server's first flight; ``feed`` returns the certificates once they are in."""
+
+    def __init__(self):
+        self._records = bytearray()
+        self._handshake = bytearray()
+        self._seen = 0
+        self.version = None
+        self.cipher = None
+
+    def feed(self, data):
+        self._seen += len(data)
+        if self._seen > MAX_FLIGHT_BYTES:
+            raise FetchError('tls_error', 'the server sent more than %d bytes without a complete certificate '
+                                          'message' % MAX_FLIGHT_BYTES)
+        self._records += data
+        while len(self._records) >= 5:
+            ctype, major, length = self._records[0], self._records[1], struct.unpack('>H', self._records[3:5])[0]
+            if ctype not in (20, 21, 22, 23) or major != 3 or length > _MAX_RECORD:
+                raise _not_tls(self._records)
+            if len(self._records) < 5 + length:
+                break
+            fragment = bytes(self._records[5:5 + length])
+            del self._records[:5 + length]
+            if ctype == 21:
+                self._alert(fragment)
+            elif ctype == 22:
+                self._handshake += fragment
+                certificates = self._messages()
+                if certificates is not None:
+                    return certificates
+            else:
+                raise FetchError('tls_error', 'the server sent an unexpected TLS record (type %d) before its '
+                                              'certificate' % ctype)
+        return None
+
+    def eof(self):
+        if self._seen == 0:
+            raise FetchError('tls_error', 'the server closed the connection without answering the TLS '
+                                          'ClientHello (not TLS, or it rejected the client)')
+        raise FetchError('tls_error', 'the server closed the connection during the TLS handshake, before '
+                                      'sending its certificate')
+
+    def _alert(self, fragment):
+        if len(fragment) < 2:
+            raise FetchError('tls_error', 'the server sent a truncated TLS alert')
+        name = _ALERTS.get(fragment[1], 'alert %d' % fragment[1])
+        if fragment[1] == 70:
+            raise FetchError('tls_error', 'TLS alert protocol_version: the server refuses TLS 1.2 (TLS 1.3 only?); '
+                                          'TLS 1.3 encrypts the certificate, enable TLS 1.2 to audit the chain')
+        if fragment[1] == 112:
+            raise FetchError('tls_error', 'TLS alert unrecognized_name: the server has no certificate for this '
+                                          'server name (SNI)')
+        raise FetchError('tls_error', 'the server refused the TLS handshake with alert %s' % name)
+
+    def _messages(self):
+        while len(self._handshake) >= 4:
+            mtype = self._handshake[0]
+            length = int.from_bytes(self._handshake[1:4], 'big')
+            if len(self._handshake) < 4 + length:
+                return None
+            body = bytes(self._handshake[4:4 + length])
+            del self._handshake[:4 + length]
+            if mtype == 2:
+                self._server_hello(body)
+            elif mtype == 11:
+                if self.version is None:
+                    raise FetchError('tls_error', 'the server sent its certificate before its ServerHello')
+                return parse_certificate_message(body)
+            elif mtype == 14:
+                raise FetchError('tls_error', 'the server sent no certificate (anonymous or PSK cipher suite)')
+        return None
+
+    def _server_hello(self, body):
+        if len(body) < 38:
+            raise FetchError('tls_error', 'the server sent a truncated ServerHello')
+        version = struct.unpack('>H', body[0:2])[0]
+        sid_len = body[34]
+        if len(body) < 35 + sid_len + 2:
+            raise FetchError('tls_error', 'the server sent a truncated ServerHello')
+        self.cipher = struct.unpack('>H', body[35 + sid_len:37 + sid_len])[0]
+        self.version = _VERSIONS.get(version, '0x%04X' % version)
+
+
+def parse_certificate_message(body):
+    """The DER certificates of a TLS 1.0-1.2 Certificate message, in the order sent."""
+    if len(body) < 3:
+        raise FetchError('tls_error', 'the server sent a truncated certificate message')
+    total = int.from_bytes(body[0:3], 'big')
+    if total != len(body) - 3:
+        raise FetchError('tls_error', 'the server sent a malformed certificate message (length mismatch)')
+    certificates, offset = [], 3
+    while offset < len(body):
+        if offset + 3 > len(body):
+            raise FetchError('tls_error', 'the server sent a malformed certificate message')
+        size = int.from_bytes(body[offset:offset + 3], 'big')
+        offset += 3
+        if size == 0 or offset + size > len(body):
+            raise FetchError('tls_error', 'the server sent a malformed certificate message')
+        certificates.append(body[offset:offset + size])
+        offset += size
+    if not certificates:
+        raise FetchError('tls_error', 'the server sent an empty certificate list')
+    return certificates
+
+
+def _oserror_cause(exc):
+    if isinstance(exc, socket.gaierror):
+        return 'the name does not resolve (%s)' % (exc.strerror or exc)
+    if isinstance(exc, ConnectionRefusedError):
+        return 'connection refused (nothing listens on that port)'
+    if isinstance(exc, ConnectionResetError):
+        return 'connection reset by the server'
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+async def fetch_chain(host, port, server_name, timeout):
+    """One endpoint: ``{'certificates': [...], 'tls_version', 'cipher'}`` or ``{'error', 'cause'}``."""
+    try:
+        async with asyncio.timeout(timeout):
+            reader, writer = await asyncio.open_connection(host, port, limit=MAX_FLIGHT_BYTES)
+    except TimeoutError:
+        return {'error': 'unreachable', 'cause': 'no TCP connection within %gs (filtered, or the host is down)'
+                                                 % timeout}
+    except OSError as exc:
+        return {'error': 'unreachable', 'cause': _oserror_cause(exc)}
+    flight = ServerFlight()
+    try:
+        async with asyncio.timeout(timeout):
+            writer.write(client_hello(server_name))
+            while True:
+                data = await reader.read(65536)
+                if not data:
+                    flight.eof()
+                certificates = flight.feed(data)
+                if certificates is not None:
+                    return {'certificates': certificates, 'tls_version': flight.version,
+                            'cipher': '0x%04X' % flight.cipher if flight.cipher is not None else None}
+    except TimeoutError:
+        return {'error': 'tls_error', 'cause': 'connected, but no TLS answer within %gs (the server accepts and '
+                                               'never answers, or speaks a protocol that waits for the client)'
+                                               % timeout}
+    except FetchError as exc:
+        return {'error': exc.code, 'cause': exc.cause}
+    except OSError as exc:
+        return {'error': 'tls_error', 'cause': _oserror_cause(exc)}
+    finally:
+        # abort(): no graceful close to wait for; the server learns at once and no socket lingers.
+        writer.transport.abort()
+
+
+async def _fetch_all(endpoints, timeout, concurrency, on_result):
+    queue = iter(enumerate(endpoints))
+
+    async def worker():
+        for index, endpoint in queue:
+            result = await fetch_chain(endpoint['host'], endpoint['port'], endpoint['server_name'], timeout)
+            # The caller analyses and drops the raw bytes here, so memory stays flat in the endpoint count.
+            on_result(index, endpoint, result)
+
+    await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(endpoints))))))
+
+
+def fetch_many(endpoints, timeout=5.0, concurrency=200, on_result=None):
+    """Fetch every endpoint (dicts with host, port, server_name) with at most ``concurrency`` in flight.
+
+    ``on_result(index, endpoint, result)`` is called as each completes (in completion order). The
+    loop has its own resolver thread pool, shut down without waiting, so a resolver stuck past the
+    timeout cannot hold the caller.
+    """
+    if not endpoints:
+        return
+    loop = asyncio.new_event_loop()
+    executor = concurrent.futures.ThreadPoolExecutor(max_workers=min(32, max(4, concurrency // 8)),
+                                                     thread_name_prefix='hkpost-resolve')
+    loop.set_default_executor(executor)
+    try:
+        loop.run_until_complete(_fetch_all(endpoints, timeout, concurrency, on_result or (lambda *a: None)))
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+        loop.close()

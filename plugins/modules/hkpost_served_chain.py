@@ -1,0 +1,216 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: hkpost_served_chain
+short_description: Audit the certificate chain TLS servers actually send
+version_added: 0.1.0
+description:
+  - Connects from the controller to each TLS endpoint and reads the certificate chain B(as the server sends it),
+    not as a client would repair it. Browsers hide a missing intermediate by fetching it (AIA); Python, Java and
+    OpenSSL clients fail. After an intermediate migration, what the server sends is the only proof it is right.
+  - Speaks TLS by hand up to the server's Certificate message (a TLS 1.2 ClientHello; TLS 1.0 to 1.2 send the
+    certificates in clear), then drops the connection. No key exchange is done, which is why hundreds of
+    endpoints per second can be audited from one controller.
+  - The chain is built only from what was sent plus the trust anchors (O(trust)); no AIA, no cache.
+  - Runs entirely on the controller and never logs into the target; it needs no credentials, so it also audits
+    servers Ansible does not manage. Run it once (C(run_once), or a play on C(localhost)) with every endpoint in
+    O(endpoints); concurrency comes from the module, not from forks.
+  - An endpoint that cannot be reached or does not speak TLS gives an V(unreachable) or V(tls_error) finding; it
+    never fails the task. Entries that are not endpoints (no host, a port out of range) fail the task with a
+    message naming the entry.
+  - Finding codes (RV(endpoints[].findings[].code)), each with a one-line message.
+    V(ok) verifies from what was sent alone, new-generation intermediate, not expiring;
+    V(missing_intermediate) the leaf is sent without its issuer;
+    V(old_intermediate) the old (2017, no EKU) Hongkong Post intermediate is sent;
+    V(wrong_order) not leaf first then each issuer;
+    V(extra_certificates) the root itself or certificates outside the chain are sent;
+    V(expired), V(expiring) (within O(warn_days)), V(not_yet_valid) for the leaf and the sent intermediates;
+    V(name_mismatch) the server name is not covered by the leaf (RFC 6125 wildcard rules, C(*) is the whole
+    leftmost label and matches exactly one label);
+    V(not_hkpost) the leaf is not issued by a Hongkong Post CA;
+    V(untrusted) the chain as sent does not end at a trust anchor;
+    V(weak_key) a certificate in the chain has an RSA key under 2048 bits (or EC under 256);
+    V(unreachable) no TCP connection (refused, timeout, name does not resolve);
+    V(tls_error) connected but no usable TLS answer (plain HTTP, alert, silence, TLS 1.3 only).
+  - Severities and verdicts, worst first. V(error) for V(unreachable) and V(tls_error). V(critical) for
+    V(missing_intermediate), V(old_intermediate), V(expired), V(not_yet_valid), V(name_mismatch), V(untrusted)
+    and V(weak_key). V(warning) for V(expiring), V(extra_certificates), V(wrong_order) and V(not_hkpost).
+    V(ok) otherwise. An endpoint's verdict is its worst finding's severity.
+  - "Limitation: a server that accepts only TLS 1.3 encrypts its certificate message; it gets a V(tls_error) finding
+    saying so (enable TLS 1.2 on it, as Hongkong Post's guides assume)."
+options:
+  endpoints:
+    description:
+      - The TLS endpoints to audit.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      host:
+        description: Name or address to connect to. Required; an entry without it fails the task.
+        type: str
+      port:
+        description: TCP port, 1 to 65535.
+        type: int
+        default: 443
+      server_name:
+        description:
+          - The name the client asks for (SNI) and that the leaf must cover. Defaults to O(endpoints[].host).
+          - Chinese (IDN) names are converted to A-labels. IP addresses are not sent as SNI and are matched against
+            the leaf's IP address names.
+        type: str
+  timeout:
+    description:
+      - Seconds allowed for the TCP connection, and again for the server's TLS answer, per endpoint.
+      - A server that accepts and never answers costs at most twice this.
+    type: float
+    default: 5.0
+  concurrency:
+    description: How many endpoints are audited at the same time.
+    type: int
+    default: 200
+  warn_days:
+    description: A leaf or sent intermediate expiring within this many days gives an V(expiring) finding.
+    type: int
+    default: 30
+  trust:
+    description:
+      - The trust anchors a chain must reach from what was sent.
+      - V(bundled) is the real Hongkong Post Root CA 3 and GlobalSign Root CA - R3 shipped with the collection
+        (pinned by SHA-256).
+      - V(system) is the controller's CA bundle (OpenSSL default paths, C(/etc/ssl/certs/ca-certificates.crt)).
+      - Anything else is the path, on the controller, of a PEM file with the trusted roots (for example a lab's).
+    type: str
+    default: bundled
+attributes:
+  check_mode:
+    support: full
+    details: Read-only; behaves the same in check mode.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+    details: Runs on the controller only; the target is never contacted by Ansible, only the endpoints over TLS.
+notes:
+  - The chain is read before any key exchange, so the server's handshake is never completed. Servers log it as a
+    client that went away.
+seealso:
+  - name: Hongkong Post e-Cert intermediate certificates
+    description: Where the right intermediates and the cross certificate are published.
+    link: https://www.ecert.gov.hk/
+author:
+  - hkpost.ecert contributors
+'''
+
+EXAMPLES = r'''
+- name: Audit what the web servers send
+  hkpost.ecert.hkpost_served_chain:
+    endpoints:
+      - host: www.example.gov.hk
+      - host: 192.0.2.10
+        port: 8443
+        server_name: portal.example.gov.hk
+    warn_days: 45
+  register: served
+  run_once: true
+  delegate_to: localhost
+
+- name: Fail when any endpoint is critical
+  ansible.builtin.assert:
+    that: served.summary.by_verdict.critical == 0
+    fail_msg: "{{ served.endpoints | selectattr('verdict', 'equalto', 'critical') | map(attribute='host') | list }}"
+
+- name: Audit a lab whose roots are in a file
+  hkpost.ecert.hkpost_served_chain:
+    endpoints: "{{ lab_endpoints }}"
+    trust: /tmp/lab/trust.pem
+    timeout: 2
+'''
+
+RETURN = r'''
+endpoints:
+  description: One entry per endpoint, in the order given.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    host:
+      description: As given.
+      type: str
+      sample: www.example.gov.hk
+    port:
+      description: As given, default 443.
+      type: int
+      sample: 443
+    server_name:
+      description: The SNI name asked for and matched.
+      type: str
+      sample: www.example.gov.hk
+    served:
+      description:
+        - The certificates the server sent, in the order sent, each described like the collection's other modules
+          (role, generation, product, is_hkpost, subject, issuer, serial, sha1, sha256, spki_sha256, not_before,
+          not_after, dns_names, eku, key_type, key_size, ...). Empty when nothing was received.
+      type: list
+      elements: dict
+    findings:
+      description: What is wrong, or a single V(ok).
+      type: list
+      elements: dict
+      contains:
+        code:
+          description: One of the finding codes listed in the description.
+          type: str
+          sample: missing_intermediate
+        severity:
+          description: V(ok), V(warning), V(critical) or V(error).
+          type: str
+          sample: critical
+        message:
+          description: One line for a human.
+          type: str
+          sample: "the leaf is sent without its issuer 'Hongkong Post e-Cert SSL CA 3 - 17'; ..."
+    verdict:
+      description: The worst severity among the findings.
+      type: str
+      sample: ok
+    not_after:
+      description: When the leaf expires (ISO 8601 UTC); null when nothing was received.
+      type: str
+      sample: '2027-05-31T23:59:59Z'
+    days_left:
+      description: Whole days until the leaf expires (negative when expired); null when nothing was received.
+      type: int
+      sample: 191
+    tls_version:
+      description: Protocol version the server chose; null when the handshake did not get that far.
+      type: str
+      sample: TLSv1.2
+summary:
+  description: Counts for a report header.
+  returned: always
+  type: dict
+  contains:
+    total:
+      description: Number of endpoints.
+      type: int
+    by_verdict:
+      description: Endpoints per verdict (ok, warning, critical, error).
+      type: dict
+      sample: {ok: 12, warning: 1, critical: 2, error: 0}
+    by_code:
+      description: Endpoints having each finding code.
+      type: dict
+      sample: {ok: 12, missing_intermediate: 2, expiring: 1}
+trust:
+  description: Which trust anchors were used.
+  returned: always
+  type: str
+  sample: bundled (Hongkong Post Root CA 3, GlobalSign Root CA - R3)
+'''
