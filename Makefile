@@ -9,7 +9,7 @@ STAMP := $(VENV)/.hkpost-installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: demo test venv system-deps clean
+.PHONY: demo test bench venv system-deps clean
 
 venv: $(STAMP)
 
@@ -25,6 +25,11 @@ system-deps:
 
 demo: $(STAMP)
 	$(BIN)/ansible-playbook playbooks/demo.yml
+	$(BIN)/python hack/demo_chain.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/chain_plan.py
+	$(BIN)/python benchmarks/served_chain.py
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q -n 2

@@ -5,6 +5,7 @@ set -euo pipefail
 need=()
 command -v named >/dev/null 2>&1 || [ -x /usr/sbin/named ] || need+=(bind9 bind9-utils)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "tests need Debian packages ${need[*]}; run: sudo apt-get install -y ${need[*]}" >&2

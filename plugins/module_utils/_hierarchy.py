@@ -14,6 +14,7 @@ under the new intermediate from 2025-05-01.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import re
 
@@ -108,6 +109,9 @@ def is_ca(cert):
     return bool(bc and bc.ca)
 
 
+# Certificates hash and compare by their DER, and a fleet's stores repeat the same few dozen
+# certificates: caching these two pure functions makes planning a host mostly dictionary lookups.
+@functools.lru_cache(maxsize=4096)
 def issued_by(child, parent):
     """True when ``parent``'s name and key issued ``child`` (signature checked, not just names)."""
     if child.issuer != parent.subject:
@@ -133,6 +137,12 @@ def dns_names(cert):
 
 
 def classify(cert):
+    """What ``cert`` is (see :func:`_classify`), as a dict the caller may change."""
+    return dict(_classify(cert))
+
+
+@functools.lru_cache(maxsize=4096)
+def _classify(cert):
     """Role, generation, product and hierarchy of ``cert``, from its structure, names and EKU.
 
     Returns a dict with ``role`` (root, cross, intermediate, leaf, other), ``generation``
