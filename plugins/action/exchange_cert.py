@@ -1,0 +1,162 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""exchange_cert: request, import, enable and clean up Exchange certificates through implicit remoting."""
+
+from __future__ import annotations
+
+import base64
+
+from ansible.errors import AnsibleActionFail
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils._exchange import (
+    exchange_subject, find_pending_request, parse_services, plan_present, product, superseded_by)
+from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import cert_info, spki_sha256
+from ansible_collections.hkpost.ecert.plugins.module_utils._issued import describe_entry, split_leaf
+from ansible_collections.hkpost.ecert.plugins.module_utils._subject import CERTIFICATE_TYPES, csr_request
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
+
+
+class ActionModule(HkpostAction):
+    ARGUMENT_SPEC = {
+        'state': {'type': 'str', 'default': 'present', 'choices': ['requested', 'present']},
+        'server': {'type': 'str'},
+        'connection_uri': {'type': 'str'},
+        'authentication': {'type': 'str', 'default': 'Kerberos', 'choices': ['Kerberos', 'Negotiate', 'Basic', 'Default']},
+        'username': {'type': 'str'},
+        'password': {'type': 'str', 'no_log': True},
+        # state: requested - the same subject rules as hkpost_csr
+        'common_name': {'type': 'str'},
+        'certificate_type': {'type': 'str', 'default': 'standard', 'choices': list(CERTIFICATE_TYPES)},
+        'organization': {'type': 'str'},
+        'organizational_unit': {'type': 'str'},
+        'locality': {'type': 'str', 'default': 'Hong Kong'},
+        'state_or_province': {'type': 'str', 'default': 'Hong Kong'},
+        'country': {'type': 'str', 'default': 'HK'},
+        'subject_alt_names': {'type': 'list', 'elements': 'str', 'default': []},
+        'idn': {'type': 'str', 'default': 'punycode', 'choices': ['punycode', 'unicode']},
+        'key_size': {'type': 'int', 'default': 2048},
+        'friendly_name': {'type': 'str', 'default': 'Hongkong Post e-Cert'},
+        'csr_path': {'type': 'path'},
+        # state: present
+        'src': {'type': 'path'},
+        'content': {'type': 'str'},
+        'services': {'type': 'list', 'elements': 'str', 'default': ['IIS', 'SMTP']},
+        'remove_superseded': {'type': 'bool', 'default': False},
+    }
+    MUTUALLY_EXCLUSIVE = [['src', 'content']]
+    REQUIRED_IF = [['state', 'requested', ['common_name', 'organization']],
+                   ['state', 'present', ['src', 'content'], True]]
+
+    def connection(self, args, task_vars):
+        server = args['server'] or task_vars.get('inventory_hostname')
+        params = {'Server': server, 'ConnectionUri': args['connection_uri'] or 'http://%s/PowerShell/' % server,
+                  'Authentication': args['authentication']}
+        sensitive = {}
+        if args['username']:
+            if not args['password']:
+                raise HkpostError('username needs password (or leave both out to use Kerberos as the connected user).')
+            params['Username'] = args['username']
+            sensitive['Password'] = args['password']
+        return params, sensitive
+
+    def exchange(self, task_vars, name, params=None):
+        base, sensitive = self._conn
+        return self.payload(task_vars, name, dict(base, **(params or {})), sensitive_parameters=sensitive or None)
+
+    def run_hkpost(self, args, task_vars, result):
+        self._conn = self.connection(args, task_vars)
+        state = self.exchange(task_vars, 'exchange_read')
+        version = product(state.get('version'))
+        result.update(exchange_version=version['version'], exchange_product=version['product'],
+                      connection_uri=self._conn[0]['ConnectionUri'])
+        certificates = []
+        for raw in state.get('certificates') or []:
+            if not raw.get('der'):
+                continue
+            info = describe_entry(raw)
+            info.update(status=raw.get('status'), services=sorted(parse_services(raw.get('services'))),
+                        certificate_request=raw.get('certificate_request'))
+            certificates.append(info)
+        if args['state'] == 'requested':
+            self._requested(args, task_vars, certificates, result)
+        else:
+            self._present(args, task_vars, certificates, result)
+
+    def _requested(self, args, task_vars, certificates, result):
+        request = csr_request(args)
+        for warning in request['warnings']:
+            self._display.warning(warning)
+        subject = exchange_subject(request['subject'])
+        domains = request['sans'] or [request['common_name_ascii']]
+        existing = find_pending_request(certificates, request['common_name'])
+        result.update(subject=subject, domain_names=domains, changed=existing is None)
+        if existing:
+            result.update(csr=existing.get('certificate_request'), thumbprint=existing['sha1'],
+                          public_key_sha256=existing['spki_sha256'])
+        elif not self._task.check_mode:
+            answer = self.exchange(task_vars, 'exchange_request', {
+                'SubjectName': subject, 'DomainName': domains, 'KeySize': request['key_size'],
+                'FriendlyName': args['friendly_name']})
+            result.update(csr=answer.get('csr'), thumbprint=answer.get('thumbprint'))
+        if args['csr_path'] and result.get('csr'):
+            csr = result['csr']
+            if 'BEGIN' not in csr:
+                csr = '-----BEGIN NEW CERTIFICATE REQUEST-----\n%s\n-----END NEW CERTIFICATE REQUEST-----\n' % csr.strip()
+            result['csr'] = csr
+            wrote = write_if_changed(args['csr_path'], csr.replace('\r\n', '\n'), check_mode=self._task.check_mode)
+            result['changed'] = result['changed'] or wrote
+            result['csr_path'] = args['csr_path']
+            if not result.get('public_key_sha256'):
+                result['public_key_sha256'] = spki_sha256(x509.load_pem_x509_csr(csr.encode()).public_key())
+
+    def _present(self, args, task_vars, certificates, result):
+        leaf_cert, chain = split_leaf(read_src_or_content(self, args), 'issued certificate')
+        leaf = cert_info(leaf_cert)
+        services = parse_services(args['services'])
+        decision = plan_present(leaf, certificates, services, args['remove_superseded'])
+        before = {c['sha1']: c['services'] for c in certificates}
+        result.update(thumbprint=leaf['sha1'], services=sorted(services), superseded=decision['superseded'],
+                      kept=decision['kept'], steps=[s['step'] for s in decision['steps']],
+                      removed=[s['thumbprint'] for s in decision['steps'] if s['step'] == 'remove'],
+                      changed=bool(decision['steps']), chain=[cert_info(c)['subject_cn'] for c in chain])
+        if self._task.diff:
+            result['diff'] = {'before': {'certificates': before},
+                              'after': {'certificates': {k: v for k, v in decision['services_after'].items()
+                                                         if k not in result['removed']}}}
+        if self._task.check_mode:
+            return
+        for step in decision['steps']:
+            if step['step'] == 'import':
+                self.exchange(task_vars, 'exchange_import', {
+                    'CertificateBase64': base64.b64encode(leaf_cert.public_bytes(serialization.Encoding.DER)).decode()})
+            elif step['step'] == 'enable':
+                self.exchange(task_vars, 'exchange_enable', {'Thumbprint': leaf['sha1'], 'Services': step['services']})
+        if args['remove_superseded']:
+            self._remove_superseded(task_vars, leaf, services, result)
+
+    def _remove_superseded(self, task_vars, leaf, services, result):
+        """Re-read after enabling: only what Exchange itself says is unused is removed."""
+        state = self.exchange(task_vars, 'exchange_read')
+        certificates = []
+        for raw in state.get('certificates') or []:
+            if raw.get('der'):
+                info = describe_entry(raw)
+                info.update(status=raw.get('status'), services=sorted(parse_services(raw.get('services'))))
+                certificates.append(info)
+        actual = {c['sha1']: set(c['services']) for c in certificates}
+        superseded, kept = superseded_by(leaf, certificates, actual)
+        removed = []
+        for cert in superseded:
+            try:
+                self.exchange(task_vars, 'exchange_remove', {'Thumbprint': cert['sha1']})
+            except Exception as e:
+                raise AnsibleActionFail('removing superseded certificate %s failed: %s' % (cert['sha1'], e),
+                                        result=dict(result, removed=removed))
+            removed.append(cert['sha1'])
+        result.update(removed=removed, kept=kept, superseded=[c['sha1'] for c in superseded])

@@ -1,0 +1,120 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""hkpost_pfx: back up a certificate with its key to the controller as PFX, and restore it."""
+
+from __future__ import annotations
+
+import base64
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils._issued import normalize_thumbprint
+from ansible_collections.hkpost.ecert.plugins.module_utils._pfx import (
+    backup_path, choose_encryption, plan_backup, read_pfx, refuse_for_build)
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
+
+
+class ActionModule(HkpostAction):
+    ARGUMENT_SPEC = {
+        'state': {'type': 'str', 'default': 'exported', 'choices': ['exported', 'imported']},
+        'thumbprint': {'type': 'str'},
+        'store': {'type': 'str', 'default': 'My', 'choices': ['My', 'WebHosting', 'REQUEST']},
+        'dest': {'type': 'path'},
+        'src': {'type': 'path'},
+        'password': {'type': 'str', 'required': True, 'no_log': True},
+        'encryption': {'type': 'str', 'default': 'auto', 'choices': ['auto', 'aes256_sha256', 'tripledes_sha1']},
+        'include_chain': {'type': 'bool', 'default': True},
+        'exportable': {'type': 'bool', 'default': False},
+        'friendly_name': {'type': 'str'},
+        'force': {'type': 'bool', 'default': False},
+    }
+    REQUIRED_IF = [['state', 'exported', ['thumbprint', 'dest']], ['state', 'imported', ['src']]]
+
+    def run_hkpost(self, args, task_vars, result):
+        if not args['password']:
+            raise HkpostError('password is empty; a PFX backup without a password leaves the private key readable '
+                              'by anyone holding the file.')
+        if args['state'] == 'exported':
+            self._export(args, task_vars, result)
+        else:
+            self._import(args, task_vars, result)
+
+    def _export(self, args, task_vars, result):
+        thumbprint = normalize_thumbprint(args['thumbprint'], 'thumbprint')
+        store = args['store']
+        state = self.payload(task_vars, 'pfx_state', {'Store': store, 'Thumbprint': thumbprint})
+        cert = state.get('certificate')
+        if not cert:
+            raise HkpostError('certificate %s is not in LocalMachine\\%s on this host; nothing to back up.'
+                              % (thumbprint, store))
+        if not cert.get('has_private_key'):
+            raise HkpostError('certificate %s in LocalMachine\\%s has no private key on this host, so a PFX backup '
+                              'would not hold the key that makes it usable.' % (thumbprint, store))
+        if cert.get('exportable') is False:
+            raise HkpostError('the private key of %s is marked non-exportable, so Windows refuses to export it. It '
+                              'was imported without "allow export" (hkpost_pfx exportable: false); a new request is '
+                              'the only way to get a backup-able key.' % thumbprint)
+        encryption = choose_encryption(state.get('os_build'), args['encryption'])
+        path = backup_path(args['dest'], task_vars.get('inventory_hostname'), thumbprint)
+        try:
+            with open(path, 'rb') as f:
+                existing = f.read()
+        except FileNotFoundError:
+            existing = None
+        decision = plan_backup(existing, thumbprint, args['password'], args['force'], 'backup file %s' % path)
+        result.update(path=path, thumbprint=thumbprint, encryption=encryption, os_build=state.get('os_build'),
+                      changed=decision['write'], reason=decision['reason'])
+        if not decision['write'] or self._task.check_mode:
+            return
+        answer = self.payload(task_vars, 'pfx_export', {
+            'Store': store, 'Thumbprint': thumbprint, 'Encryption': encryption,
+            'IncludeChain': args['include_chain']}, sensitive_parameters={'Password': args['password']})
+        data = base64.b64decode(answer.get('pfx') or '')
+        found = read_pfx(data, args['password'], 'the PFX the host exported')
+        if found['certificate']['sha1'] != thumbprint or not found['has_private_key']:
+            raise HkpostError('the host exported %s%s instead of %s with its key; the backup was not written.'
+                              % (found['certificate']['sha1'], '' if found['has_private_key'] else ' without a key',
+                                 thumbprint))
+        write_if_changed(path, data, mode=0o600)
+        result['chain'] = found['chain']
+
+    def _import(self, args, task_vars, result):
+        try:
+            source = self._find_needle('files', args['src'])
+        except Exception as e:
+            raise HkpostError('src %s was not found on the controller: %s' % (args['src'], e))
+        with open(source, 'rb') as f:
+            data = f.read()
+        found = read_pfx(data, args['password'], 'PFX file %s' % args['src'])
+        thumbprint = found['certificate']['sha1']
+        if not found['has_private_key']:
+            raise HkpostError('PFX file %s holds %s without its private key; restoring it would not make it usable.'
+                              % (args['src'], thumbprint))
+        store = args['store']
+        if store == 'REQUEST':
+            raise HkpostError('store REQUEST cannot be restored into: restore the issued certificate into My.')
+        state = self.payload(task_vars, 'pfx_state', {'Store': store, 'Thumbprint': thumbprint})
+        cert = state.get('certificate') or {}
+        result.update(thumbprint=thumbprint, store=store, subject=found['certificate']['subject'],
+                      not_after=found['certificate']['not_after'], key_storage='machine',
+                      changed=not cert.get('has_private_key'))
+        if not result['changed']:
+            result['exportable'] = cert.get('exportable')
+            return
+        refuse_for_build(data, state.get('os_build'), 'PFX file %s' % args['src'])
+        result['exportable'] = args['exportable']
+        if self._task.check_mode:
+            return
+        params = {'Exportable': args['exportable'], 'Store': store}
+        if args['friendly_name']:
+            params['FriendlyName'] = args['friendly_name']
+        try:
+            self.payload(task_vars, 'pfx_import', params, sensitive_parameters={
+                'PfxBase64': base64.b64encode(data).decode('ascii'), 'Password': args['password']})
+        except PayloadError as e:
+            raise AnsibleActionFail('restoring %s into LocalMachine\\%s failed on the host: %s'
+                                    % (thumbprint, store, e.args[0]), result=result)

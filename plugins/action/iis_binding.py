@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""iis_binding: one https binding of one IIS site, planned on the controller, rolled back on failure."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils._iis_binding import (
+    binding_information, plan, rollback_steps, select_certificate)
+from ansible_collections.hkpost.ecert.plugins.module_utils._issued import describe_entry, normalize_thumbprint
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
+
+try:
+    from ansible_collections.hkpost.ecert.plugins.module_utils._served_chain_audit import audit_endpoints
+except ImportError:  # pragma: no cover - shipped together; kept optional so binding works without it
+    audit_endpoints = None
+
+
+class ActionModule(HkpostAction):
+    ARGUMENT_SPEC = {
+        'site': {'type': 'str', 'required': True},
+        'port': {'type': 'int', 'default': 443},
+        'ip': {'type': 'str', 'default': '*'},
+        'host_header': {'type': 'str', 'default': ''},
+        'sni': {'type': 'bool'},
+        'certificate_thumbprint': {'type': 'str'},
+        'certificate_common_name': {'type': 'str'},
+        'certificate_store': {'type': 'str', 'default': 'My', 'choices': ['My', 'WebHosting']},
+        'state': {'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+        'shared_ok': {'type': 'bool', 'default': False},
+        'verify': {'type': 'bool', 'default': False},
+        'verify_address': {'type': 'str'},
+        'verify_trust': {'type': 'str', 'default': 'bundled'},
+        'verify_timeout': {'type': 'float', 'default': 10.0},
+    }
+    MUTUALLY_EXCLUSIVE = [['certificate_thumbprint', 'certificate_common_name']]
+    REQUIRED_IF = [['state', 'present', ['certificate_thumbprint', 'certificate_common_name'], True]]
+
+    def run_hkpost(self, args, task_vars, result):
+        host = (args['host_header'] or '').strip().lower().rstrip('.')
+        sni = bool(host) if args['sni'] is None else args['sni']
+        if sni and not host:
+            raise HkpostError('sni: true needs a host_header: SNI selects the certificate by the host name the '
+                              'client asks for.')
+        if not 1 <= args['port'] <= 65535:
+            raise HkpostError('port %d is out of range; give 1-65535.' % args['port'])
+        store = args['certificate_store']
+        state = self.payload(task_vars, 'iis_bindings_read', {})
+        chosen = None
+        if args['state'] == 'present':
+            entries = self.payload(task_vars, 'ecert_store_read', {'StoreNames': [store]}).get('stores', {})
+            candidates = [describe_entry(e, store) for e in entries.get(store) or []]
+            thumbprint = normalize_thumbprint(args['certificate_thumbprint']) if args['certificate_thumbprint'] else None
+            chosen = select_certificate(candidates, thumbprint=thumbprint,
+                                        common_name=args['certificate_common_name'], host=host)
+            result['certificate'] = {k: chosen[k] for k in ('sha1', 'subject', 'subject_cn', 'dns_names', 'not_before',
+                                                            'not_after', 'issuer_cn', 'friendly_name', 'store')}
+        desired = {'site': args['site'], 'ip': args['ip'] or '*', 'port': args['port'], 'host': host, 'sni': sni,
+                   'thumbprint': chosen['sha1'] if chosen else None, 'store': store, 'state': args['state']}
+        decision = plan(state.get('sites'), state.get('sslcert'), desired, shared_ok=args['shared_ok'])
+        for override in decision['sni_overrides']:
+            self._display.warning(override['message'])
+        result.update(before=decision['before'], after=decision['after'], changed=decision['changed'],
+                      shared_with=decision['shared_with'], sni_overrides=decision['sni_overrides'])
+        if self._task.diff:
+            result['diff'] = {'before': decision['before'] or {}, 'after': decision['after'] or {}}
+        if self._task.check_mode:
+            return
+        if decision['steps']:
+            self._apply(task_vars, args['site'], decision, result)
+        if args['verify'] and args['state'] == 'present':
+            self._verify(args, task_vars, host, decision, result)
+
+    def _send(self, task_vars, site, step):
+        if step['payload'] == 'iis_binding_set':
+            params = {'Site': site, 'Operation': step['operation'], 'BindingInformation': step['binding_information']}
+            if 'ssl_flags' in step:
+                params['SslFlags'] = step['ssl_flags']
+        else:
+            params = {'Site': site, 'BindingInformation': step['binding_information'],
+                      'Thumbprint': step['thumbprint'], 'Store': step['store']}
+        return self.payload(task_vars, step['payload'], params)
+
+    def _apply(self, task_vars, site, decision, result):
+        for step in decision['steps']:
+            try:
+                self._send(task_vars, site, step)
+            except PayloadError as e:
+                self._roll_back(task_vars, site, decision, result, 'step %s (%s) failed: %s'
+                                % (step['payload'], step.get('operation', 'attach certificate'), e))
+
+    def _roll_back(self, task_vars, site, decision, result, cause):
+        """Put the recorded previous binding back, then fail with what happened."""
+        after = decision['after'] or decision['before']
+        after_info = binding_information(after['ip'], after['port'], after['host'])
+        problems = []
+        for step in rollback_steps(decision['previous'], after_info):
+            try:
+                self._send(task_vars, site, step)
+            except PayloadError as e:
+                problems.append(str(e))
+        result['rolled_back'] = not problems
+        if problems:
+            raise AnsibleActionFail('%s; rolling back ALSO failed (%s). Restore the previous binding by hand: %s'
+                                    % (cause, '; '.join(problems), decision['before']), result=result)
+        raise AnsibleActionFail('%s; the previous binding was put back: %s' % (cause, decision['before'] or
+                                                                                'none (the new binding was removed)'),
+                                result=result)
+
+    def _verify(self, args, task_vars, host, decision, result):
+        if audit_endpoints is None:  # pragma: no cover
+            raise HkpostError('verify: true needs plugins/module_utils/_served_chain_audit.py, which is missing.')
+        address = args['verify_address'] or task_vars.get('ansible_host') or task_vars.get('inventory_hostname')
+        server_name = host or (result['certificate']['dns_names'] or [result['certificate']['subject_cn']])[0]
+        endpoint = audit_endpoints([{'host': address, 'port': args['port'], 'server_name': server_name}],
+                                   trust=args['verify_trust'], timeout=args['verify_timeout'])['endpoints'][0]
+        served = endpoint['served'][0]['sha1'] if endpoint['served'] else None
+        result['verify'] = {'verdict': endpoint['verdict'], 'findings': endpoint['findings'], 'served_leaf': served,
+                            'address': address, 'server_name': server_name}
+        problems = [f['message'] for f in endpoint['findings'] if f['severity'] in ('critical', 'error')]
+        if served and served != decision['after']['thumbprint']:
+            problems.insert(0, 'the server sends %s, not the bound certificate %s'
+                            % (served, decision['after']['thumbprint']))
+        if problems and decision['steps']:
+            self._roll_back(task_vars, args['site'], decision, result, 'verify: %s' % '; '.join(problems))
+        if problems:
+            raise AnsibleActionFail('verify: %s' % '; '.join(problems), result=result)

@@ -1,0 +1,53 @@
+# hkpost.ecert payload: exchange_request
+# New-ExchangeCertificate -GenerateRequest: a new key (RSA, CAPI provider as Exchange 2010 needs,
+# exportable) in the server's pending requests, and the request text to submit to Hongkong Post.
+param(
+    [Parameter(Mandatory = $true)][string]$ConnectionUri,
+    [ValidateSet('Kerberos', 'Negotiate', 'Basic', 'Default')][string]$Authentication = 'Kerberos',
+    [Parameter(Mandatory = $true)][string]$Server,
+    [string]$Username,
+    [string]$Password,
+    [Parameter(Mandatory = $true)][string]$SubjectName,
+    [Parameter(Mandatory = $true)][string[]]$DomainName,
+    [int]$KeySize = 2048,
+    [string]$FriendlyName
+)
+
+$ErrorActionPreference = 'Stop'
+
+$sessionArgs = @{
+    ConfigurationName = 'Microsoft.Exchange'
+    ConnectionUri     = $ConnectionUri
+    Authentication    = $Authentication
+}
+if ($Username) {
+    $sessionArgs.Credential = New-Object -TypeName System.Management.Automation.PSCredential -ArgumentList $Username, (ConvertTo-SecureString -String $Password -AsPlainText -Force)
+}
+$session = New-PSSession @sessionArgs
+try {
+    Import-PSSession -Session $session -CommandName @('New-ExchangeCertificate', 'Get-ExchangeCertificate') -DisableNameChecking -AllowClobber | Out-Null
+    $requestArgs = @{
+        Server               = $Server
+        GenerateRequest      = $true
+        SubjectName          = $SubjectName
+        DomainName           = $DomainName
+        KeySize              = $KeySize
+        PrivateKeyExportable = $true
+    }
+    if ($FriendlyName) { $requestArgs.FriendlyName = $FriendlyName }
+    $answer = New-ExchangeCertificate @requestArgs
+    # 2010 and 2016+ return the request text; 2013 returns the pending certificate object.
+    if ($answer -is [string]) {
+        $csr = $answer
+        $thumbprint = $null
+    }
+    else {
+        $thumbprint = $answer.Thumbprint
+        $csr = (Get-ExchangeCertificate -Server $Server -Thumbprint $thumbprint).CertificateRequest
+    }
+}
+finally {
+    Remove-PSSession -Session $session
+}
+
+@{ csr = $csr; thumbprint = $thumbprint } | ConvertTo-Json -Compress -Depth 3

@@ -1,0 +1,164 @@
+# -*- coding: utf-8 -*-
+"""install.yml, backup.yml and restore.yml through real ansible-playbook -vvv against simulated hosts.
+
+The Windows side is the fake host (tests.support.simulated_install); the served-chain check after
+binding talks to a real TLS server on 127.0.0.1. Every run's -vvv output is searched for the PFX
+password and for private-key markers: none may appear.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from tests.support import fake_pfx
+from tests.support.fake_certstore import pending_entry
+from tests.support.fake_exchange import add_pending
+from tests.support.fake_iis import add_site
+from tests.support.fake_windows import FakeWindowsHost
+from tests.support.served_site import ServedSite
+from tests.support.simulated_fleet import ROOT, load_host, save_host
+
+PASSWORD = 'Pfx-Backup-9f3c1e77-secret'
+SECRET_MARKERS = (PASSWORD, 'PRIVATE KEY', 'BEGIN RSA', 'PfxBase64')
+
+
+@pytest.fixture
+def lab(pki, tmp_path):
+    state = tmp_path / 'hosts'
+    state.mkdir()
+    www = pki.leaves['standard']
+    mail = pki.issue_leaf('mail.example.hk', sans=['mail.example.hk'])
+    web1 = FakeWindowsHost(os_build=20348)
+    web1.stores['REQUEST'].append(pending_entry(www.key, 'www.example.hk', 'www request'))
+    add_site(web1, 'Default Web Site', [('http', '*:80:', 0)])
+    ex1 = FakeWindowsHost(os_build=7601)
+    add_pending(ex1, mail.key, 'mail.example.hk')
+    ex1.state['exchange']['version'] = 'Version 14.3 (Build 123.4)'
+    web2 = FakeWindowsHost(os_build=17763)
+    for name, host in (('web1', web1), ('ex1', ex1), ('web2', web2)):
+        save_host(str(state), name, host)
+    (tmp_path / 'root.pem').write_text(pki.root.pem)
+    (tmp_path / 'ssl.pem').write_text(pki.ssl_new.pem)
+    (tmp_path / 'www.cer').write_bytes(b'\xef\xbb\xbf' + www.pem.replace('\n', '\r\n').encode())  # BOM + CRLF
+    (tmp_path / 'mail.cer').write_bytes(mail.der)                                                  # DER
+    site = ServedSite(tmp_path, www.pem + pki.ssl_new.pem, www.key_pem)
+    backups = tmp_path / 'backups'
+    inventory = {'all': {'vars': {
+        'ansible_connection': 'local', 'ansible_shell_type': 'powershell',
+        'hkpost_chain_root_certificate_file': str(tmp_path / 'root.pem'),
+        'hkpost_chain_ssl_intermediate_file': str(tmp_path / 'ssl.pem'),
+        'hkpost_backup_dir': str(backups), 'hkpost_backup_password': PASSWORD},
+        'children': {
+            'ecert_servers': {'hosts': {
+                'web1': {'hkpost_install_platform': 'iis', 'hkpost_iis_certificate_file': str(tmp_path / 'www.cer'),
+                         'hkpost_iis_bindings': [{'site': 'Default Web Site', 'host_header': 'www.example.hk',
+                                                  'port': site.port}],
+                         'hkpost_iis_verify_address': '127.0.0.1', 'hkpost_iis_verify_trust': str(tmp_path / 'root.pem'),
+                         'hkpost_iis_backup_dir': str(backups), 'hkpost_iis_backup_password': PASSWORD},
+                'ex1': {'hkpost_install_platform': 'exchange',
+                        'hkpost_exchange_certificate_file': str(tmp_path / 'mail.cer'),
+                        'hkpost_exchange_verify': False,
+                        'hkpost_exchange_backup_dir': str(backups), 'hkpost_exchange_backup_password': PASSWORD}}},
+            'restore_target': {'hosts': {'web2': {}}}}}}
+    (tmp_path / 'inventory.yml').write_text(yaml.safe_dump(inventory))
+    yield {'state': state, 'tmp': tmp_path, 'www': www, 'mail': mail, 'backups': backups}
+    site.stop()
+
+
+def run(lab, playbook, *args):
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1',
+               ANSIBLE_FORCE_COLOR='0')
+    proc = subprocess.run([sys.executable, '-m', 'tests.support.simulated_install', str(lab['state']),
+                           os.path.join(ROOT, 'playbooks', playbook), '-i', str(lab['tmp'] / 'inventory.yml'),
+                           '-vvv', *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    output = proc.stdout + proc.stderr
+    assert 'task path:' in output  # really -vvv: task paths, results, module details are printed
+    for marker in SECRET_MARKERS:
+        assert marker not in output, '%s leaked into the -vvv output of %s' % (marker, playbook)
+    return proc.returncode, output
+
+
+def recap(output, host):
+    line = next(line for line in output.splitlines() if line.startswith(host + ' ') and 'ok=' in line)
+    return dict(part.split('=') for part in line.split(':', 1)[1].split())
+
+
+def test_install_backup_restore_without_secrets(lab):
+    rc, out = run(lab, 'install.yml')
+    assert rc == 0, out[-4000:]
+    web1 = load_host(str(lab['state']), 'web1')
+    assert [e['thumbprint'] for e in web1.stores['My']] == [lab['www'].thumbprint]
+    assert web1.state['iis']['sslcert']['hostnameport']['www.example.hk:%d' % recap_port(web1)]['thumbprint'] == \
+        lab['www'].thumbprint
+    ex1 = load_host(str(lab['state']), 'ex1')
+    installed = [c for c in ex1.state['exchange']['certificates'] if c['thumbprint'] == lab['mail'].thumbprint]
+    assert installed and installed[0]['services'] == ['IIS', 'SMTP']
+    ex1_sessions = ex1.state['exchange']['sessions']
+    assert ex1_sessions[0] == {'uri': 'http://ex1/PowerShell/', 'auth': 'Kerberos', 'user': None}
+
+    web_pfx = lab['backups'] / 'web1' / ('%s.pfx' % lab['www'].thumbprint)
+    ex_pfx = lab['backups'] / 'ex1' / ('%s.pfx' % lab['mail'].thumbprint)
+    assert fake_pfx.AES_OID_DER in web_pfx.read_bytes()          # build 20348: AES-256
+    assert fake_pfx.AES_OID_DER not in ex_pfx.read_bytes()       # build 7601 (Exchange 2010): 3DES
+    for path in (web_pfx, ex_pfx):
+        pkcs12.load_key_and_certificates(path.read_bytes(), PASSWORD.encode())
+        with pytest.raises(ValueError):
+            pkcs12.load_key_and_certificates(path.read_bytes(), b'wrong')
+
+    rc, out = run(lab, 'install.yml')
+    assert rc == 0, out[-4000:]
+    assert recap(out, 'web1')['changed'] == '0' and recap(out, 'ex1')['changed'] == '0', out[-3000:]
+
+    backup_vars = '{"hkpost_backup_certificates": [{"thumbprint": "%s"}]}' % lab['www'].thumbprint
+    rc, out = run(lab, 'backup.yml', '-e', 'hkpost_backup_hosts=web1', '-e', backup_vars)
+    assert rc == 0 and recap(out, 'web1')['changed'] == '0', out[-3000:]
+
+    rc, out = run(lab, 'restore.yml', '-e', 'hkpost_restore_hosts=web2',
+                  '-e', '{"hkpost_restore_files": ["%s"]}' % web_pfx)
+    assert rc == 0, out[-4000:]
+    web2 = load_host(str(lab['state']), 'web2')
+    assert web2.stores['My'][0]['thumbprint'] == lab['www'].thumbprint
+    assert web2.stores['My'][0]['key_storage'] == 'machine' and web2.stores['My'][0]['exportable'] is True
+
+
+def test_wrong_password_restore_fails_clearly_without_echoing_it(lab):
+    rc, out = run(lab, 'install.yml', '--limit', 'web1')
+    assert rc == 0, out[-4000:]
+    web_pfx = lab['backups'] / 'web1' / ('%s.pfx' % lab['www'].thumbprint)
+    rc, out = run(lab, 'restore.yml', '-e', 'hkpost_restore_hosts=web2', '-e', 'hkpost_backup_password=Wrong-Pass-77',
+                  '-e', '{"hkpost_restore_files": ["%s"]}' % web_pfx)
+    assert rc != 0
+    assert 'password is wrong' in out and 'Wrong-Pass-77' not in out
+    assert load_host(str(lab['state']), 'web2').stores['My'] == []
+
+
+def recap_port(host):
+    binding = [b for b in host.state['iis']['sites'][0]['bindings'] if b['protocol'] == 'https'][0]
+    return int(binding['binding_information'].split(':')[1])
+
+
+def test_check_mode_changes_no_host(lab):
+    before = {name: load_host(str(lab['state']), name) for name in ('web1', 'ex1')}
+    rc, out = run(lab, 'install.yml', '--check')
+    assert rc == 0, out[-4000:]
+    for name, host in before.items():
+        after = load_host(str(lab['state']), name)
+        assert strip_keys(after.stores) == strip_keys(host.stores)
+        assert after.state.get('iis') == host.state.get('iis')
+        assert [c['thumbprint'] for c in after.state.get('exchange', {}).get('certificates', [])] == \
+            [c['thumbprint'] for c in host.state.get('exchange', {}).get('certificates', [])]
+        writes = [n for n, _p in after.calls if n in ('complete_request', 'iis_binding_set', 'iis_binding_certificate',
+                                                      'exchange_import', 'exchange_enable', 'pfx_export', 'chain_apply')]
+        assert writes == []
+    assert not lab['backups'].exists()
+
+
+def strip_keys(stores):
+    """Store contents without the key objects (which do not compare equal across pickling)."""
+    return {name: [{k: v for k, v in e.items() if k != 'key'} for e in entries] for name, entries in stores.items()}

@@ -1,0 +1,15 @@
+# -*- coding: utf-8 -*-
+"""simulated_fleet with the install-area payloads (stores, IIS, Exchange, PFX) answered too.
+
+    python -m tests.support.simulated_install STATE_DIR ansible-playbook-arguments...
+"""
+
+from __future__ import annotations
+
+import sys
+
+from tests.support import fake_certstore, fake_exchange, fake_iis, fake_pfx  # noqa: F401  (register handlers)
+from tests.support.simulated_fleet import main
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
