@@ -122,11 +122,13 @@ def plan_chain(snapshot, wanted, old_intermediate='remove', install_root=True, w
     stores = {name: _load_all(snapshot.get(name) or []) for name in CERT_STORES}
     crls = [x509.load_der_x509_crl(d) for d in snapshot.get('crls') or []]
     after = {name: list(certs) for name, certs in stores.items()}
-    present = {name: {thumbprint(c) for c in certs} for name, certs in stores.items()}
     adds, disallows, removals, warnings = [], [], [], []
 
+    def holds(store, cert):
+        return any(thumbprint(cert) == thumbprint(c) for c in after[store])
+
     def add(store, cert, reason):
-        if thumbprint(cert) not in present[store] and all(thumbprint(cert) != thumbprint(c) for c in after[store]):
+        if not holds(store, cert):
             adds.append(('add_cert', store, cert, _entry(cert, reason, store)))
             after[store].append(cert)
 
@@ -159,8 +161,7 @@ def plan_chain(snapshot, wanted, old_intermediate='remove', install_root=True, w
                                    'ev_intermediate_file' if info['product'] == 'ev' else 'ssl_intermediate_file'))
                 continue
             remove(store, cert, 'old %s intermediate without the EKU extension, %s' % (info['product'].upper(), REVOCATION_NOTE))
-            if old_intermediate == 'disallow' and thumbprint(cert) not in present['Disallowed'] \
-                    and all(thumbprint(cert) != thumbprint(c) for c in after['Disallowed']):
+            if old_intermediate == 'disallow' and not holds('Disallowed', cert):
                 disallows.append(('add_cert', 'Disallowed', cert, _entry(
                     cert, 'so automatic chain retrieval cannot bring the old intermediate back', 'Disallowed')))
                 after['Disallowed'].append(cert)
