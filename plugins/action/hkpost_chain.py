@@ -112,6 +112,6 @@ class ActionModule(HkpostAction):
                 'the chain write stopped at step %d (%s %s in %s): %s. Applied: %s. Not applied: %s.'
                 % (failed['index'] + 1, result['plan'][failed['index']]['op'],
                    result['plan'][failed['index']]['thumbprint'], result['plan'][failed['index']]['store'],
-                   failed['error'], ', '.join('%s %s' % (s['op'], s['thumbprint']) for s in result['applied']) or 'nothing',
+                   failed['error'].rstrip('.'), ', '.join('%s %s' % (s['op'], s['thumbprint']) for s in result['applied']) or 'nothing',
                    ', '.join('%s %s' % (s['op'], s['thumbprint']) for s in result['not_applied'])),
                 result=result)
