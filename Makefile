@@ -9,7 +9,7 @@ STAMP := $(VENV)/.hkpost-installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: demo test bench venv system-deps clean
+.PHONY: demo test bench gates changelog molecule venv system-deps clean
 
 venv: $(STAMP)
 
@@ -33,6 +33,16 @@ bench: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q -n 2
+
+# ansible-test sanity (local, no containers, no ignore file) and ansible-lint (production profile).
+gates: $(STAMP)
+	HKPOST_GATES=1 $(BIN)/python -m pytest -q tests/sanity/test_gates.py
+
+changelog: $(STAMP)
+	hack/changelog.sh
+
+molecule: $(STAMP) system-deps
+	cd extensions && ../$(BIN)/molecule test -s default
 
 clean:
 	rm -rf $(VENV) demo-output reports build *.tar.gz

@@ -62,9 +62,8 @@ class ActionModule(HkpostAction):
     def wanted(self, args, now):
         """Everything to install, checked before the host is touched."""
         if args['root_certificate_file']:
-            root = check_root(load_certificate(self._read_controller_file('root_certificate_file',
-                                                                           args['root_certificate_file']),
-                                               'root_certificate_file'))
+            root_data = self._read_controller_file('root_certificate_file', args['root_certificate_file'])
+            root = check_root(load_certificate(root_data, 'root_certificate_file'))
         else:
             root = shipped('root_ca_3')
         where, data = self._source(args, 'ssl_intermediate_file', 'ssl_intermediate')

@@ -22,12 +22,9 @@ from ansible_collections.hkpost.ecert.plugins.module_utils import _dcv, _dcv_iis
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 
-try:  # dnspython is a controller requirement, but a file/email-only controller may lack it.
-    from ansible_collections.hkpost.ecert.plugins.module_utils import _dcv_dns
-except ImportError as e:  # pragma: no cover
-    _dcv_dns = None
-    DNS_IMPORT_ERROR = str(e)
-from ansible_collections.hkpost.ecert.plugins.module_utils import _dcv_http
+# dnspython is a controller requirement, but a file/email-only controller may lack it: _dcv_dns
+# loads without it and records why in DNS_IMPORT_ERROR.
+from ansible_collections.hkpost.ecert.plugins.module_utils import _dcv_dns, _dcv_http
 
 POLL_INTERVAL = 2
 
@@ -50,8 +47,8 @@ class ActionModule(HkpostAction):
         zone=dict(type='str'),
         tsig_key_name=dict(type='str'),
         tsig_key_secret=dict(type='str', no_log=True),
-        tsig_algorithm=dict(type='str', default='hmac-sha256', choices=['hmac-sha256', 'hmac-sha384', 'hmac-sha512',
-                                                                         'hmac-sha224', 'hmac-sha1', 'hmac-md5']),
+        tsig_algorithm=dict(type='str', default='hmac-sha256',
+                            choices=['hmac-sha256', 'hmac-sha384', 'hmac-sha512', 'hmac-sha224', 'hmac-sha1', 'hmac-md5']),
         ttl=dict(type='int', default=3600),
         nameservers=dict(type='list', elements='str', default=[]),
         resolve=dict(type='dict', default={}),
@@ -105,9 +102,9 @@ class ActionModule(HkpostAction):
     # -- options ------------------------------------------------------------------------------
     def _check_options(self, args):
         if args['method'] == 'dns':
-            if _dcv_dns is None:
+            if _dcv_dns.DNS_IMPORT_ERROR:
                 raise HkpostError('method dns needs dnspython on the controller (pip install dnspython): %s'
-                                  % DNS_IMPORT_ERROR)
+                                  % _dcv_dns.DNS_IMPORT_ERROR)
             if args['dns_provider'] == 'rfc2136' and not args['dns_server']:
                 raise HkpostError('method dns with dns_provider rfc2136 needs dns_server (the primary that accepts '
                                   'RFC 2136 updates) and usually tsig_key_name / tsig_key_secret')
@@ -127,7 +124,7 @@ class ActionModule(HkpostAction):
         answer = self._execute_module(module_name=name, module_args=module_args, task_vars=task_vars)
         if answer.get('failed'):
             raise HkpostError('%s on %s failed: %s' % (name, task_vars.get('inventory_hostname', 'the host'),
-                                                      answer.get('msg', answer)))
+                                                       answer.get('msg', answer)))
         return answer
 
     def _publish_posix(self, args, task_vars, domains, present, check_mode, result):

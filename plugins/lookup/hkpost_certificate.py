@@ -21,7 +21,7 @@ options:
     elements: str
     required: true
 author:
-  - hkpost.ecert contributors
+  - hkpost.ecert contributors (@hkpost-ecert)
 '''
 
 EXAMPLES = r'''

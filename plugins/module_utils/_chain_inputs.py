@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import datetime
 
-from cryptography.hazmat.primitives import serialization
+from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
+
+try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
+    from cryptography.hazmat.primitives import serialization
+except ImportError as exc:
+    serialization = MissingLibrary('cryptography', exc)
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import (
@@ -33,7 +38,7 @@ def _describe(cert):
             'other': 'a certificate outside the Hongkong Post hierarchy'}.get(info['role'])
     if info['role'] == 'intermediate':
         what = 'the %s %s intermediate' % ('old (no EKU)' if info['generation'] == 'old' else 'new (EKU)',
-                                          info['product'].upper())
+                                           info['product'].upper())
     return '%s ("%s", SHA-256 %s)' % (what, common_name(cert.subject), sha256_hex(cert)[:16] + '...')
 
 

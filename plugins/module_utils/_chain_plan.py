@@ -27,8 +27,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
+
+try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+except ImportError as exc:
+    x509 = serialization = MissingLibrary('cryptography', exc)
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import (
     classify, dns_names, issued_by, not_after, thumbprint)

@@ -10,10 +10,15 @@ and cryptography encode the RDN sequence in different orders), SAN names and key
 
 from __future__ import annotations
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
+
+try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+except ImportError as exc:
+    x509 = hashes = serialization = rsa = NameOID = MissingLibrary('cryptography', exc)
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import spki_sha256
@@ -29,7 +34,6 @@ def x509_name(subject):
 def name_attributes(name):
     """A Name as a comparable set of (dotted OID, value): RDN order differs between Windows and OpenSSL."""
     return frozenset((attr.oid.dotted_string, attr.value) for attr in name)
-
 
 
 def generate_key(key_size):

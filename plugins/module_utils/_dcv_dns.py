@@ -17,18 +17,23 @@ from __future__ import annotations
 import ipaddress
 import socket
 
-import dns.exception
-import dns.flags
-import dns.message
-import dns.name
-import dns.query
-import dns.rcode
-import dns.rdataclass
-import dns.rdatatype
-import dns.resolver
-import dns.rdtypes.ANY.TXT
-import dns.tsig
-import dns.update
+try:  # dnspython is a controller requirement; file and e-mail DCV, ansible-doc and sanity load without it
+    import dns.exception
+    import dns.flags
+    import dns.message
+    import dns.name
+    import dns.query
+    import dns.rcode
+    import dns.rdataclass
+    import dns.rdatatype
+    import dns.resolver
+    import dns.rdtypes.ANY.TXT
+    import dns.tsig
+    import dns.update
+except ImportError as exc:
+    DNS_IMPORT_ERROR = str(exc)
+else:
+    DNS_IMPORT_ERROR = None
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 

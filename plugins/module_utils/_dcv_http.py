@@ -135,9 +135,9 @@ def _request(scheme, host, port, path, address, connect_port, timeout, validate_
         body = response.read(MAX_BODY + 1)
         return response.status, response.getheader('Location'), response.getheader('Content-Type'), body
     except (OSError, http.client.HTTPException, ssl.SSLError) as e:
-        raise _CheckProblem('%s://%s:%s (%s): %s' % (scheme, host, port, address if connect_port == port
-                                                      else '%s, lab port %s' % (address, connect_port),
-                                                      e.strerror if isinstance(e, OSError) and e.strerror else e))
+        where = address if connect_port == port else '%s, lab port %s' % (address, connect_port)
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else e
+        raise _CheckProblem('%s://%s:%s (%s): %s' % (scheme, host, port, where, reason))
     finally:
         conn.close()
 
@@ -155,7 +155,7 @@ def fetch(url, resolve=None, port_map=None, timeout=10, validate_certs=False):
             address = _address_for(host, port, resolve)
             seen['address'] = address
             status, location, content_type, body = _request(scheme, host, port, path, address,
-                                                             port_map.get(port, port), timeout, validate_certs)
+                                                            port_map.get(port, port), timeout, validate_certs)
         except _CheckProblem as e:
             seen['problem'] = 'cannot fetch %s' % e
             return seen

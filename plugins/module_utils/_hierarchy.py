@@ -18,10 +18,15 @@ import functools
 import hashlib
 import re
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
+
+try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+except ImportError as exc:
+    x509 = hashes = serialization = ec = rsa = ExtendedKeyUsageOID = NameOID = MissingLibrary('cryptography', exc)
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import CertificateInputError
 from ansible_collections.hkpost.ecert.plugins.module_utils._shipped_certs import SHIPPED

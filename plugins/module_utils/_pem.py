@@ -16,7 +16,12 @@ import base64
 import binascii
 import re
 
-from cryptography import x509
+from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
+
+try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
+    from cryptography import x509
+except ImportError as exc:
+    x509 = MissingLibrary('cryptography', exc)
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import CertificateInputError
 

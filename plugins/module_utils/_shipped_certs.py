@@ -150,8 +150,12 @@ WD9f
 
 # name -> (PEM, pinned SHA-256 of the DER, file name it was published as)
 SHIPPED = {
-    'root_ca_3': (ROOT_CA_3_PEM, '5A2FC03F0C83B090BBFA40604B0988446C7636183DF9846E17101A447FB8EFD6', 'hongkong_post_root_ca_3.pem'),
-    'ssl_ca_3_17_new': (SSL_CA_3_17_NEW_PEM, 'CB730C3A5FE958B8BDC5B363892C9F530B33F98A43CE3C2578FCE096B4AE233C', 'hongkong_post_ecert_ssl_ca_3_17_2025.pem'),
-    'ssl_ca_3_17_old': (SSL_CA_3_17_OLD_PEM, '69ECDBC3147F581DFDCB522D9DEFB260B26784AD4955C74E6A52522CCC4C4408', 'hongkong_post_ecert_ssl_ca_3_17_2017_no_eku.pem'),
-    'globalsign_root_r3': (GLOBALSIGN_ROOT_R3_PEM, 'CBB522D7B7F127AD6A0113865BDF1CD4102E7D0759AF635A7CF4720DC963C53B', 'globalsign_root_ca_r3.pem'),
+    'root_ca_3': (ROOT_CA_3_PEM,
+                  '5A2FC03F0C83B090BBFA40604B0988446C7636183DF9846E17101A447FB8EFD6', 'hongkong_post_root_ca_3.pem'),
+    'ssl_ca_3_17_new': (SSL_CA_3_17_NEW_PEM,
+                        'CB730C3A5FE958B8BDC5B363892C9F530B33F98A43CE3C2578FCE096B4AE233C', 'hongkong_post_ecert_ssl_ca_3_17_2025.pem'),
+    'ssl_ca_3_17_old': (SSL_CA_3_17_OLD_PEM,
+                        '69ECDBC3147F581DFDCB522D9DEFB260B26784AD4955C74E6A52522CCC4C4408', 'hongkong_post_ecert_ssl_ca_3_17_2017_no_eku.pem'),
+    'globalsign_root_r3': (GLOBALSIGN_ROOT_R3_PEM,
+                           'CBB522D7B7F127AD6A0113865BDF1CD4102E7D0759AF635A7CF4720DC963C53B', 'globalsign_root_ca_r3.pem'),
 }

@@ -36,7 +36,7 @@ description:
   - O(state=absent) removes exactly what O(state=present) published (a file holding another code is left in place,
     with a warning).
 author:
-  - hkpost.ecert contributors
+  - hkpost.ecert contributors (@hkpost-ecert)
 options:
   method:
     description: How control is proved, as chosen on the Hongkong Post portal.
