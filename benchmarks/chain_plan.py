@@ -14,7 +14,6 @@ Targets (issue 3): <= 2 executions to migrate, 1 when right, < 5 ms planning per
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import random
 import statistics
@@ -58,8 +57,8 @@ def snapshots(pki, count, seed=1):
         snap = shapes[shape]()
         snap['Root'] = snap['Root'] + noise
         snap['Disallowed'] = []
-        snap['crls'] = [der_crl for der_crl in ([pki.arl_older.public_bytes(serialization.Encoding.DER)]
-                                                if rng.random() < 0.5 else [])]
+        older_arl = pki.arl_older.public_bytes(serialization.Encoding.DER)
+        snap['crls'] = [older_arl] if rng.random() < 0.5 else []
         snap['keyed'] = [{'store': 'My', 'der': d} for d in rng.sample(leaves, 2)]
         yield shape, snap
 

@@ -41,7 +41,7 @@ def _import_collection():
 
 def free_ports(count):
     socks = []
-    for _ in range(count):
+    for _index in range(count):
         s = socket.socket()
         s.bind(('127.0.0.1', 0))
         socks.append(s)
@@ -133,14 +133,14 @@ def ensure_sslyze():
         subprocess.run([sys.executable, '-m', 'venv', BENCH_VENV], check=True)
         with open(os.path.join(BENCH_VENV, '.gitignore'), 'w') as handle:
             handle.write('*\n')
-    if subprocess.run([python, '-c', 'import sslyze'], capture_output=True).returncode:
+    if subprocess.run([python, '-c', 'import sslyze'], capture_output=True, check=False).returncode:
         subprocess.run([python, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'sslyze'],
                        check=True)
     return python
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--sizes', type=int, nargs='+', default=[200, 1000])
     parser.add_argument('--concurrency', type=int, default=200)
     parser.add_argument('--no-sslyze', action='store_true')

@@ -8,8 +8,14 @@ from __future__ import annotations
 import base64
 
 from ansible.errors import AnsibleActionFail
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
+
+try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+except ImportError as exc:
+    x509 = serialization = MissingLibrary('cryptography', exc)
+
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError

@@ -8,7 +8,13 @@ from __future__ import annotations
 import base64
 
 from ansible.errors import AnsibleActionFail
-from cryptography.hazmat.primitives import serialization
+from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
+
+try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
+    from cryptography.hazmat.primitives import serialization
+except ImportError as exc:
+    serialization = MissingLibrary('cryptography', exc)
+
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._complete import default_friendly_name, plan_completion
 from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import cert_info
@@ -58,6 +64,6 @@ class ActionModule(HkpostAction):
             'FriendlyName': friendly_name})
         if not done.get('has_private_key'):
             raise AnsibleActionFail('certreq -accept installed %s but Windows reports no private key with it; check '
-                             'LocalMachine\\REQUEST for the request and run certutil -repairstore my %s.'
-                             % (leaf['sha1'], leaf['sha1']), result=result)
+                                    'LocalMachine\\REQUEST for the request and run certutil -repairstore my %s.'
+                                    % (leaf['sha1'], leaf['sha1']), result=result)
         result.update(friendly_name=done.get('friendly_name'), certreq_output=done.get('certreq_output'))

@@ -107,9 +107,8 @@ class ActionModule(HkpostAction):
         if problems:
             raise AnsibleActionFail('%s; rolling back ALSO failed (%s). Restore the previous binding by hand: %s'
                                     % (cause, '; '.join(problems), decision['before']), result=result)
-        raise AnsibleActionFail('%s; the previous binding was put back: %s' % (cause, decision['before'] or
-                                                                                'none (the new binding was removed)'),
-                                result=result)
+        restored = decision['before'] or 'none (the new binding was removed)'
+        raise AnsibleActionFail('%s; the previous binding was put back: %s' % (cause, restored), result=result)
 
     def _verify(self, args, task_vars, host, decision, result):
         if audit_endpoints is None:  # pragma: no cover

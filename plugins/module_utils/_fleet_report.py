@@ -101,7 +101,7 @@ def _summary_html(endpoints):
     for verdict in ('ok', 'warning', 'critical', 'error'):
         cards.append('<div class="card" style="border-color:%s"><span class="n" id="count-%s" style="color:%s">%d'
                      '</span><span>%s</span></div>' % (_COLOURS[verdict], verdict, _COLOURS[verdict],
-                                                        counts.get(verdict, 0), verdict))
+                                                       counts.get(verdict, 0), verdict))
     return '<section class="summary">%s</section>' % ''.join(cards)
 
 

@@ -14,7 +14,13 @@ import base64
 import datetime
 import re
 
-from cryptography import x509
+from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
+
+try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
+    from cryptography import x509
+except ImportError as exc:
+    x509 = MissingLibrary('cryptography', exc)
+
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import CertificateInputError, HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import cert_info, common_name, is_ca
@@ -104,7 +110,6 @@ def describe_entry(entry, store=None):
 
 def brief(info):
     """One line naming a certificate for an error message."""
+    friendly = ', friendly name "%s"' % info['friendly_name'] if info.get('friendly_name') else ''
     return '%s (thumbprint %s, expires %s%s)' % (info.get('subject_cn') or info['subject'], info['sha1'],
-                                                  info['not_after'],
-                                                  ', friendly name "%s"' % info['friendly_name']
-                                                  if info.get('friendly_name') else '')
+                                                 info['not_after'], friendly)

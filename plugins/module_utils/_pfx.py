@@ -14,7 +14,13 @@ from __future__ import annotations
 import os
 import re
 
-from cryptography.hazmat.primitives.serialization import pkcs12
+from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
+
+try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
+    from cryptography.hazmat.primitives.serialization import pkcs12
+except ImportError as exc:
+    pkcs12 = MissingLibrary('cryptography', exc)
+
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import cert_info
@@ -84,7 +90,7 @@ def plan_backup(existing, thumbprint, password, force=False, what='backup file')
 
 
 # DER of the AES-256-CBC algorithm identifier's OID (2.16.840.1.101.3.4.1.42): present in a PBES2/AES-256 PFX.
-_AES256_CBC_OID = bytes.fromhex('0609608648016503' '04012a')
+_AES256_CBC_OID = bytes.fromhex('060960864801650304012a')
 
 
 def uses_aes(data):

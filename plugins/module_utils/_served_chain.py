@@ -19,8 +19,14 @@ import ipaddress
 import os
 import warnings
 
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
+
+try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+except ImportError as exc:
+    x509 = ec = rsa = MissingLibrary('cryptography', exc)
+
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import (
@@ -363,4 +369,3 @@ def summarise(endpoints):
         for code in sorted({f['code'] for f in endpoint['findings']}):
             by_code[code] = by_code.get(code, 0) + 1
     return {'total': len(endpoints), 'by_verdict': by_verdict, 'by_code': by_code}
-

@@ -285,7 +285,7 @@ async def _fetch_all(endpoints, timeout, concurrency, on_result):
             # The caller analyses and drops the raw bytes here, so memory stays flat in the endpoint count.
             on_result(index, endpoint, result)
 
-    await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, len(endpoints))))))
+    await asyncio.gather(*(worker() for _worker in range(max(1, min(concurrency, len(endpoints))))))
 
 
 def fetch_many(endpoints, timeout=5.0, concurrency=200, on_result=None):

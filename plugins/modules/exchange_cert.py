@@ -115,12 +115,16 @@ options:
     default: false
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reads the server and predicts request, import, enable and removals; sends no write.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Shows each certificate's services before and after (O(state=present)).
   platform:
+    description: Target OS/families that can be operated against.
+    support: full
     platforms: [windows]
 notes:
   - The Windows host running the task needs to reach the Exchange endpoint; with Kerberos over WinRM use
@@ -129,7 +133,7 @@ seealso:
   - module: hkpost.ecert.hkpost_csr
   - module: hkpost.ecert.hkpost_pfx
 author:
-  - hkpost.ecert contributors
+  - hkpost.ecert contributors (@hkpost-ecert)
 '''
 
 EXAMPLES = r'''

@@ -38,12 +38,16 @@ options:
     type: str
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reads the stores and reports whether the request would be completed; runs no certreq.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Shows the thumbprint before and after in C(LocalMachine\My).
   platform:
+    description: Target OS/families that can be operated against.
+    support: full
     platforms: [windows]
 notes:
   - Install the chain first (role C(hkpost.ecert.chain)); C(certreq -accept) wants to build the chain to a trusted root.
@@ -53,7 +57,7 @@ seealso:
   - module: hkpost.ecert.iis_binding
   - module: hkpost.ecert.hkpost_pfx
 author:
-  - hkpost.ecert contributors
+  - hkpost.ecert contributors (@hkpost-ecert)
 '''
 
 EXAMPLES = r'''

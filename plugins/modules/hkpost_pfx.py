@@ -71,11 +71,15 @@ options:
     default: false
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reports whether a backup would be written or a PFX imported; exports and imports nothing.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
+    description: Target OS/families that can be operated against.
+    support: full
     platforms: [windows]
 notes:
   - The password and the PFX bytes travel as C(sensitive_parameters) of M(ansible.windows.win_powershell) and are
@@ -83,7 +87,7 @@ notes:
 seealso:
   - module: hkpost.ecert.hkpost_complete_request
 author:
-  - hkpost.ecert contributors
+  - hkpost.ecert contributors (@hkpost-ecert)
 '''
 
 EXAMPLES = r'''

@@ -90,11 +90,15 @@ options:
     default: bundled
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Read-only; behaves the same in check mode.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
+    description: Target OS/families that can be operated against.
+    support: full
     platforms: posix
     details: Runs on the controller only; the target is never contacted by Ansible, only the endpoints over TLS.
 notes:
@@ -105,7 +109,7 @@ seealso:
     description: Where the right intermediates and the cross certificate are published.
     link: https://www.ecert.gov.hk/
 author:
-  - hkpost.ecert contributors
+  - hkpost.ecert contributors (@hkpost-ecert)
 '''
 
 EXAMPLES = r'''

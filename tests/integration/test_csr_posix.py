@@ -71,7 +71,7 @@ def test_check_mode_writes_nothing(play, tmp_path):
 
 
 def test_idn_common_name_becomes_an_a_label(play, tmp_path):
-    result, _ = run(play, tmp_path, cn='香港郵政.hk', name='c')
+    result, _stats = run(play, tmp_path, cn='香港郵政.hk', name='c')
     csr = x509.load_pem_x509_csr((tmp_path / 'c.csr').read_bytes())
     assert csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == 'xn--5bvv2rbn4a0hh.hk'
     assert result['common_name_ascii'] == 'xn--5bvv2rbn4a0hh.hk'

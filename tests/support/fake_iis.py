@@ -9,7 +9,7 @@ SNI binding and the ipport mapping (0.0.0.0 for *) otherwise.
 
 from __future__ import annotations
 
-import tests.support.fake_certstore  # noqa: F401 - the store payloads iis_binding also sends
+import tests.support.fake_certstore  # noqa: F401  # pylint: disable=unused-import  (registers the store payloads iis_binding also sends)
 from tests.support.fake_windows import HostFailure, handles
 
 

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.hazmat.primitives.serialization import PrivateFormat
 
-import tests.support.fake_certstore  # noqa: F401
+import tests.support.fake_certstore  # noqa: F401  # pylint: disable=unused-import
 from tests.support.fake_certstore import entry_for
 from tests.support.fake_windows import HostFailure, handles
 

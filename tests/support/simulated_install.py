@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from tests.support import fake_certstore, fake_exchange, fake_iis, fake_pfx  # noqa: F401  (register handlers)
+from tests.support import fake_certstore, fake_exchange, fake_iis, fake_pfx  # noqa: F401  # pylint: disable=unused-import
 from tests.support.simulated_fleet import main
 
 if __name__ == '__main__':

@@ -80,8 +80,8 @@ def start(directory, wait=120):
     deadline = time.monotonic() + wait
     while not os.path.exists(state_file):
         if process.poll() is not None:
-            raise SystemExit('the TLS lab exited with %s; see %s' % (process.returncode,
-                                                                    os.path.join(directory, 'lab.log')))
+            log = os.path.join(directory, 'lab.log')
+            raise SystemExit('the TLS lab exited with %s; see %s' % (process.returncode, log))
         if time.monotonic() > deadline:
             process.terminate()
             raise SystemExit('the TLS lab did not start within %ds' % wait)
@@ -99,7 +99,7 @@ def stop(directory):
         return False
     try:
         os.kill(pid, signal.SIGTERM)
-        for _ in range(100):
+        for _attempt in range(100):
             os.kill(pid, 0)
             time.sleep(0.05)
         os.kill(pid, signal.SIGKILL)
@@ -110,7 +110,7 @@ def stop(directory):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('command', choices=('start', 'stop', 'serve'))
     parser.add_argument('--dir', required=True, help='state directory (lab.json, trust.pem, endpoints.txt)')
     args = parser.parse_args(argv)

@@ -72,8 +72,7 @@ class NginxServer:
         ssl_certificate %(cert)s;
         ssl_certificate_key %(key)s;
         %(body)s
-    }''' % {'http': self.http_port, 'https': self.https_port, 'name': name, 'cert': cert, 'key': key,
-            'body': body})
+    }''' % dict(http=self.http_port, https=self.https_port, name=name, cert=cert, key=key, body=body))
         d = self.directory
         return '''
 daemon off;
@@ -100,8 +99,8 @@ http {
     }
 %(blocks)s
 }
-''' % {'d': d, 'http': self.http_port, 'https': self.https_port, 'blocks': ''.join(blocks),
-       'cert': os.path.join(d, 'tls.crt'), 'key': os.path.join(d, 'tls.key')}
+''' % dict(d=d, http=self.http_port, https=self.https_port, blocks=''.join(blocks),
+           cert=os.path.join(d, 'tls.crt'), key=os.path.join(d, 'tls.key'))
 
     def start(self, timeout=20):
         conf = os.path.join(self.directory, 'nginx.conf')

@@ -26,7 +26,7 @@ ACTIONS = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, 
 def ansible_doc(*args):
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1')
     return subprocess.run([os.path.join(BIN, 'ansible-doc'), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_every_module_and_filter_renders_in_ansible_doc():

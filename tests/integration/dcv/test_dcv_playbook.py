@@ -54,7 +54,7 @@ def playbook(tmp_path, extra, *options):
                ANSIBLE_LOCAL_TEMP=str(tmp_path / 'ansible-local'), ANSIBLE_REMOTE_TEMP=str(tmp_path / 'ansible-remote'))
     return subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', str(inventory), '-e', '@%s' % variables,
                            os.path.join(ROOT, 'playbooks', 'dcv.yml')] + list(options),
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=240, check=False)
 
 
 def settings(bind, web, webroot, certificates):

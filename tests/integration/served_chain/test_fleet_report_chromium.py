@@ -59,7 +59,7 @@ def report(pki, tmp_path_factory):
              (leaves['expired'], [pki.ssl_new], 'old.example.hk'),
              (leaves['wildcard'], [pki.ssl_new], 'a.example.hk'),
              (leaves['under_old'], [pki.ssl_old], 'legacy.example.hk')]
-    servers = [tls_servers.tls_endpoint([leaf.pem] + [c.pem for c in chain], leaf.key_pem) for leaf, chain, _ in specs]
+    servers = [tls_servers.tls_endpoint([leaf.pem] + [c.pem for c in chain], leaf.key_pem) for leaf, chain, _name in specs]
     closed = tls_servers.free_port_nobody_listens()
     directory = tmp_path_factory.mktemp('report')
     trust = directory / 'trust.pem'

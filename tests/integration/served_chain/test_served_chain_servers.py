@@ -54,7 +54,7 @@ def lab(pki, tmp_path_factory):
     trust = tmp_path_factory.mktemp('trust') / 'trust.pem'
     trust.write_text(pki.root.pem + pki.globalsign.pem)
     audit = audit_endpoints(endpoints, trust=str(trust), timeout=5, concurrency=8)
-    yield {name: result for name, result in zip(cases, audit['endpoints'])}, audit, str(trust)
+    yield dict(zip(cases, audit['endpoints'])), audit, str(trust)
     for server in servers:
         server.stop()
 

@@ -10,7 +10,6 @@ import threading
 
 import pytest
 from ansible.errors import AnsibleActionFail
-from cryptography.hazmat.primitives import serialization
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_chain import ActionModule
 from tests.support.action_harness import run_action
@@ -285,8 +284,8 @@ def test_download_of_the_wrong_thing_fails_before_the_host(pki, files, http_dir)
     (root / 'ev.crt').write_text(pki.ev_old.pem)
     host = FakeWindowsHost()
     with pytest.raises(AnsibleActionFail, match='OLD intermediate'):
-        chain(host, files, download=True, download_urls={'ev_intermediate': base + 'ev.crt',
-                                                          'cross_certificate': base + 'missing.crt'})
+        urls = {'ev_intermediate': base + 'ev.crt', 'cross_certificate': base + 'missing.crt'}
+        chain(host, files, download=True, download_urls=urls)
     assert host.calls == []
 
 

@@ -1,15 +1,13 @@
 # -*- coding: utf-8 -*-
 """hkpost_csr on Windows, at the win_powershell boundary: certreq's contract answered by a fake host."""
 
-import base64
-
 import pytest
 from ansible.errors import AnsibleActionFail
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_csr import ActionModule
-from tests.support import fake_csr  # noqa: F401  (registers the csr_* handlers)
+from tests.support import fake_csr  # noqa: F401  # pylint: disable=unused-import
 from tests.support.action_harness import run_action
 from tests.support.fake_windows import FakeWindowsHost
 

@@ -9,7 +9,7 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_dcv_token import ActionModule
-from tests.support import fake_dcv_windows  # noqa: F401 - registers the payload handlers
+from tests.support import fake_dcv_windows  # noqa: F401  # pylint: disable=unused-import
 from tests.support.action_harness import run_action
 from tests.support.fake_dcv_windows import iis_file, new_iis, new_windows_dns
 from tests.support.fake_windows import FakeWindowsHost

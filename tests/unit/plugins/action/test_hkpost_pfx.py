@@ -40,7 +40,7 @@ def pbe_of(path, password):
     if not shutil.which('openssl'):
         pytest.skip('openssl CLI not installed')
     out = subprocess.run(['openssl', 'pkcs12', '-in', str(path), '-info', '-noout', '-passin', 'pass:' + password],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, check=False)
     return out.stdout + out.stderr
 
 

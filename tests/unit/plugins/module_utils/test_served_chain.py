@@ -49,10 +49,9 @@ def test_leaf_not_first_is_wrong_order(judge, pki):
 def test_warn_days_boundary(pki):
     leaf = pki.leaves['expiring']  # 10 days left
     anchors = TrustAnchors([pki.root.cert], 'test')
-    assert 'expiring' in codes(ChainJudge(anchors, now=pki.now, warn_days=10).judge([leaf.der, pki.ssl_new.der],
-                                                                                     'soon.example.hk'))
-    assert codes(ChainJudge(anchors, now=pki.now, warn_days=9).judge([leaf.der, pki.ssl_new.der],
-                                                                      'soon.example.hk')) == ['ok']
+    sent = [leaf.der, pki.ssl_new.der]
+    assert 'expiring' in codes(ChainJudge(anchors, now=pki.now, warn_days=10).judge(sent, 'soon.example.hk'))
+    assert codes(ChainJudge(anchors, now=pki.now, warn_days=9).judge(sent, 'soon.example.hk')) == ['ok']
 
 
 def test_expired_intermediate_is_reported_as_intermediate(pki):
@@ -117,8 +116,8 @@ def test_trust_options(tmp_path, pki):
 
 
 def test_check_endpoint_defaults():
-    assert check_endpoint({'host': ' www.example.hk '}, 0) == {'host': 'www.example.hk', 'port': 443,
-                                                              'server_name': 'www.example.hk'}
+    expected = {'host': 'www.example.hk', 'port': 443, 'server_name': 'www.example.hk'}
+    assert check_endpoint({'host': ' www.example.hk '}, 0) == expected
     assert check_endpoint({'host': '192.0.2.1', 'port': '8443', 'server_name': 'a.hk'}, 1)['port'] == 8443
     with pytest.raises(HkpostError, match=r'endpoints\[2\]'):
         check_endpoint('www.example.hk', 2)

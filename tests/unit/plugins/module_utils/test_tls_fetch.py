@@ -68,7 +68,7 @@ def test_flight_size_is_bounded():
     parser = ServerFlight()
     parser.feed(_record(22, _server_hello() + b'\x0c' + (2 ** 24 - 1).to_bytes(3, 'big')))
     with pytest.raises(FetchError, match='more than'):
-        for _ in range(MAX_FLIGHT_BYTES // 16000 + 2):
+        for _chunk in range(MAX_FLIGHT_BYTES // 16000 + 2):
             assert parser.feed(_record(22, b'\x00' * 16000)) is None
 
 
