@@ -15,13 +15,6 @@ import shutil
 import subprocess
 import sys
 
-import pytest
-
-# Not yet green: findings remain in the served-chain and install modules (see the session note and
-# docs/docsite/rst/quality_gates.rst). `make gates` runs them; they join `make test` once clean.
-pytestmark = pytest.mark.skipif(os.environ.get('HKPOST_GATES') != '1',
-                                reason='sanity/lint gates run with `make gates` (HKPOST_GATES=1) until clean')
-
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
 SCRIPT = os.path.join(ROOT, 'hack', 'sanity.sh')

@@ -8,8 +8,9 @@ SNI binding and the ipport mapping (0.0.0.0 for *) otherwise.
 """
 
 from __future__ import annotations
+# The store payloads iis_binding also sends are answered by fake_certstore.
 
-import tests.support.fake_certstore  # noqa: F401  # pylint: disable=unused-import  (registers the store payloads iis_binding also sends)
+import tests.support.fake_certstore  # noqa: F401  # pylint: disable=unused-import
 from tests.support.fake_windows import HostFailure, handles
 
 
