@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 
-from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.errors import AnsibleActionFail
 from ansible.module_utils.urls import open_url
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._chain_inputs import (
@@ -16,6 +16,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._chain_plan import pl
 from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import shipped
 from ansible_collections.hkpost.ecert.plugins.module_utils._pem import load_certificate, load_crl
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_controller_file
 
 ARGUMENT_SPEC = dict(
     old_intermediate=dict(type='str', default='remove', choices=['remove', 'disallow']),
@@ -36,14 +37,6 @@ ARGUMENT_SPEC = dict(
 class ActionModule(HkpostAction):
     ARGUMENT_SPEC = ARGUMENT_SPEC
 
-    def _read_controller_file(self, option, path):
-        try:
-            found = self._find_needle('files', path)
-        except AnsibleError as e:
-            raise AnsibleActionFail('%s: %s was not found on the controller (%s).' % (option, path, e))
-        with open(found, 'rb') as f:
-            return f.read()
-
     def _download(self, args, key):
         url = args['download_urls'].get(key) or OFFICIAL_URLS[key]
         try:
@@ -54,7 +47,7 @@ class ActionModule(HkpostAction):
     def _source(self, args, option, key):
         """Bytes for one input: the file option, else a download when asked, else None."""
         if args[option]:
-            return option, self._read_controller_file(option, args[option])
+            return option, read_controller_file(self, option, args[option])
         if args['download'] and key in ('ev_intermediate', 'cross_certificate', 'arl'):
             return 'download of %s' % (args['download_urls'].get(key) or OFFICIAL_URLS[key]), self._download(args, key)
         return None, None
@@ -62,7 +55,7 @@ class ActionModule(HkpostAction):
     def wanted(self, args, now):
         """Everything to install, checked before the host is touched."""
         if args['root_certificate_file']:
-            root_data = self._read_controller_file('root_certificate_file', args['root_certificate_file'])
+            root_data = read_controller_file(self, 'root_certificate_file', args['root_certificate_file'])
             root = check_root(load_certificate(root_data, 'root_certificate_file'))
         else:
             root = shipped('root_ca_3')

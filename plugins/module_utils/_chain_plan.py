@@ -43,10 +43,6 @@ CERT_STORES = ('CA', 'Root', 'Disallowed')
 REVOCATION_NOTE = 'revoked by Hongkong Post before 2026-06-15'
 
 
-def _der(cert):
-    return cert.public_bytes(serialization.Encoding.DER)
-
-
 def crl_thumbprint(crl):
     """certutil -delstore matches a CRL by the SHA-1 of its encoding."""
     return hashlib.sha1(crl.public_bytes(serialization.Encoding.DER)).hexdigest().upper()  # nosec - identifier

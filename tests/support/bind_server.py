@@ -17,6 +17,8 @@ import dns.message
 import dns.query
 import dns.rdatatype
 
+from tests.support.processes import stop_process
+
 NAMED = '/usr/sbin/named'
 KEY_NAME = 'dcv-key'
 
@@ -96,15 +98,7 @@ zone "%(zone)s" {
         raise RuntimeError('named did not answer on port %d' % self.port)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        if getattr(self, 'log', None):
-            self.log.close()
+        stop_process(self.process, getattr(self, 'log', None))
 
     def txt(self, name):
         """TXT values at ``name`` as this server answers now (a direct, authoritative query)."""

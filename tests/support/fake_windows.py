@@ -20,8 +20,6 @@ import re
 WIN_POWERSHELL = 'ansible.windows.win_powershell'
 _HANDLERS = {}
 _HEADER = re.compile(r'^# hkpost\.ecert payload: (\w+)', re.M)
-_PARAM_BLOCK = re.compile(r'param\s*\((.*?)\)\s*\n\s*\n', re.S | re.I)
-_PARAM_NAME = re.compile(r'\$(\w+)')
 
 
 class HostFailure(Exception):

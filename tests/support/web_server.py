@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tests.support.bind_server import free_port
+from tests.support.processes import stop_process
 
 NGINX = '/usr/sbin/nginx'
 
@@ -124,12 +125,4 @@ http {
         raise RuntimeError('nginx did not listen on %d/%d' % (self.http_port, self.https_port))
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        if getattr(self, 'log', None):
-            self.log.close()
+        stop_process(self.process, getattr(self, 'log', None))

@@ -166,14 +166,14 @@ def test_unreachable_and_tls_errors_never_fail_the_audit(pki):
     ]
     try:
         started = time.monotonic()
-        audit = audit_endpoints(endpoints, timeout=1.5, concurrency=10)
+        audit = audit_endpoints(endpoints, timeout=5, concurrency=10)
         elapsed = time.monotonic() - started
     finally:
         for server in (http, silent, closing, tls13):
             server.stop()
     http_r, silent_r, closing_r, tls13_r, refused_r, dns_r = audit['endpoints']
     assert codes(http_r) == ['tls_error'] and 'plain HTTP' in http_r['findings'][0]['message']
-    assert codes(silent_r) == ['tls_error'] and 'no TLS answer within 1.5s' in silent_r['findings'][0]['message']
+    assert codes(silent_r) == ['tls_error'] and 'no TLS answer within 5s' in silent_r['findings'][0]['message']
     assert codes(closing_r) == ['tls_error'] and 'closed the connection' in closing_r['findings'][0]['message']
     assert codes(tls13_r) == ['tls_error'] and 'TLS 1.3' in tls13_r['findings'][0]['message']
     assert codes(refused_r) == ['unreachable'] and 'refused' in refused_r['findings'][0]['message']
