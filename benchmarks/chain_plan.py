@@ -30,7 +30,7 @@ _AnsibleCollectionFinder(paths=[os.path.join(ROOT, 'collections')])._install()
 
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._chain_plan import plan_chain  # noqa: E402
+from ansible_collections.hkpost.ecert.plugins.module_utils.chain._plan import plan_chain  # noqa: E402
 from tests.support.pki import build_pki  # noqa: E402
 
 
@@ -82,8 +82,8 @@ def planning(pki, hosts):
 def executions(pki):
     from ansible_collections.hkpost.ecert.plugins.action.hkpost_chain import ActionModule
     from tests.support.action_harness import run_action
-    from tests.support.fake_chain import put
-    from tests.support.fake_windows import FakeWindowsHost
+    from tests.support.windows.chain import put
+    from tests.support.windows.host import FakeWindowsHost
     import tempfile
     tmp = tempfile.mkdtemp()
     paths = {}

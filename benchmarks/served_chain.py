@@ -93,7 +93,7 @@ def start_nginx(directory, ports, chain_pem, key_pem):
 def audit_worker(ports_file, trust, concurrency):
     """In a fresh process: audit every port, print rate and memory as JSON."""
     _import_collection()
-    from ansible_collections.hkpost.ecert.plugins.module_utils._served_chain_audit import audit_endpoints
+    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
     with open(ports_file) as handle:
         ports = json.load(handle)
     endpoints = [{'host': '127.0.0.1', 'port': p, 'server_name': 'www.example.hk'} for p in ports]

@@ -2,7 +2,7 @@
 # -*- coding: utf-8 -*-
 """The chain-migration part of `make demo`: playbooks/migrate_intermediate.yml on a simulated fleet.
 
-There is no Windows here, so each "server" is a simulated host (tests/support/fake_windows.py)
+There is no Windows here, so each "server" is a simulated host (tests/support/windows/host.py)
 holding real certificate stores - the REAL Hongkong Post certificates shipped with the collection:
 the 2017 no-EKU "e-Cert SSL CA 3 - 17" where a fleet still has it, the 2025 one where it is right.
 ansible-playbook itself runs unchanged; only the PowerShell round trip is answered by the simulation.
@@ -26,9 +26,9 @@ _AnsibleCollectionFinder(paths=[os.path.join(ROOT, 'collections')])._install()
 
 import yaml  # noqa: E402
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import shipped  # noqa: E402
-from tests.support.fake_chain import put  # noqa: E402
-from tests.support.fake_windows import FakeWindowsHost  # noqa: E402
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import shipped  # noqa: E402
+from tests.support.windows.chain import put  # noqa: E402
+from tests.support.windows.host import FakeWindowsHost  # noqa: E402
 from tests.support.simulated_fleet import save_host  # noqa: E402
 
 OUT = os.path.join(ROOT, 'demo-output', 'fleet')

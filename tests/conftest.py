@@ -29,5 +29,5 @@ def pki():
 
 @pytest.fixture(scope='session')
 def real_certs():
-    from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import shipped
+    from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import shipped
     return {name: shipped(name) for name in ('root_ca_3', 'ssl_ca_3_17_new', 'ssl_ca_3_17_old', 'globalsign_root_r3')}

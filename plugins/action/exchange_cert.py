@@ -19,11 +19,11 @@ except ImportError as exc:
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils._exchange import (
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
     exchange_subject, find_pending_request, parse_services, plan_present, product, superseded_by)
-from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import cert_info, spki_sha256
-from ansible_collections.hkpost.ecert.plugins.module_utils._issued import describe_entry, split_leaf
-from ansible_collections.hkpost.ecert.plugins.module_utils._subject import CERTIFICATE_TYPES, csr_request
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, spki_sha256
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, split_leaf
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, csr_request
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
 

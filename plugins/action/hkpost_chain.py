@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: hkpost.ecert contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""hkpost_chain: one read, a plan made here (module_utils/_chain_plan.py), at most one write."""
+"""hkpost_chain: one read, a plan made here (module_utils/chain/_plan.py), at most one write."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import base64
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.urls import open_url
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._chain_inputs import (
+from ansible_collections.hkpost.ecert.plugins.module_utils.chain._inputs import (
     OFFICIAL_URLS, check_arl, check_cross, check_new_intermediate, check_root, utcnow)
-from ansible_collections.hkpost.ecert.plugins.module_utils._chain_plan import plan_chain
-from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import shipped
-from ansible_collections.hkpost.ecert.plugins.module_utils._pem import load_certificate, load_crl
+from ansible_collections.hkpost.ecert.plugins.module_utils.chain._plan import plan_chain
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import shipped
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._pem import load_certificate, load_crl
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_controller_file
 

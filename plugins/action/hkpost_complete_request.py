@@ -16,9 +16,9 @@ except ImportError as exc:
     serialization = MissingLibrary('cryptography', exc)
 
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._complete import default_friendly_name, plan_completion
-from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import cert_info
-from ansible_collections.hkpost.ecert.plugins.module_utils._issued import describe_entry, split_leaf
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._complete import default_friendly_name, plan_completion
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, split_leaf
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
 

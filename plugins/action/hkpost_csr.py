@@ -10,11 +10,11 @@ import base64
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import read_text, write_if_changed
-from ansible_collections.hkpost.ecert.plugins.module_utils._csr import (
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import (
     csr_matches, describe_csr, load_csr, plan_windows_request)
-from ansible_collections.hkpost.ecert.plugins.module_utils._csr_options import (
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr_options import (
     CONTROLLER_ONLY, CSR_ARGUMENT_SPEC, WINDOWS_ONLY)
-from ansible_collections.hkpost.ecert.plugins.module_utils._subject import csr_request, windows_subject
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import csr_request, windows_subject
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 
 

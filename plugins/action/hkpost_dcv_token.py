@@ -18,13 +18,15 @@ import time
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.hkpost.ecert.plugins.module_utils import _dcv, _dcv_iis
+from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _rules as _dcv
+from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _iis as _dcv_iis
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 
 # dnspython is a controller requirement, but a file/email-only controller may lack it: _dcv_dns
 # loads without it and records why in DNS_IMPORT_ERROR.
-from ansible_collections.hkpost.ecert.plugins.module_utils import _dcv_dns, _dcv_http
+from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _dns as _dcv_dns
+from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _http as _dcv_http
 
 POLL_INTERVAL = 2
 

@@ -11,8 +11,8 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils._issued import normalize_thumbprint
-from ansible_collections.hkpost.ecert.plugins.module_utils._pfx import (
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
     backup_path, choose_encryption, plan_backup, read_pfx, refuse_for_build)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError

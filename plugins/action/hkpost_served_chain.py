@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._served_chain_audit import audit_endpoints
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils._iis_binding import (
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import (
     binding_information, plan, rollback_steps, select_certificate)
-from ansible_collections.hkpost.ecert.plugins.module_utils._issued import describe_entry, normalize_thumbprint
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
 
 try:
-    from ansible_collections.hkpost.ecert.plugins.module_utils._served_chain_audit import audit_endpoints
+    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
 except ImportError:  # pragma: no cover - shipped together; kept optional so binding works without it
     audit_endpoints = None
 
@@ -112,7 +112,7 @@ class ActionModule(HkpostAction):
 
     def _verify(self, args, task_vars, host, decision, result):
         if audit_endpoints is None:  # pragma: no cover
-            raise HkpostError('verify: true needs plugins/module_utils/_served_chain_audit.py, which is missing.')
+            raise HkpostError('verify: true needs plugins/module_utils/audit/_served_chain_audit.py, which is missing.')
         address = args['verify_address'] or task_vars.get('ansible_host') or task_vars.get('inventory_hostname')
         server_name = host or (result['certificate']['dns_names'] or [result['certificate']['subject_cn']])[0]
         endpoint = audit_endpoints([{'host': address, 'port': args['port'], 'server_name': server_name}],

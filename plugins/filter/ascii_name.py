@@ -8,7 +8,7 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils._subject import normalize_name
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import normalize_name
 
 
 def ascii_name(name, certificate_type=None):

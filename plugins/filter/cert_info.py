@@ -8,8 +8,8 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import cert_info as _cert_info
-from ansible_collections.hkpost.ecert.plugins.module_utils._pem import load_certificate
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info as _cert_info
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._pem import load_certificate
 
 
 def cert_info(data):

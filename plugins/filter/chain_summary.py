@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._chain_summary import summarize, to_csv_rows
+from ansible_collections.hkpost.ecert.plugins.module_utils.chain._summary import summarize, to_csv_rows
 
 
 def chain_summary(hostvars, hosts):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._fleet_report import render_csv, render_html, render_json
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._fleet_report import render_csv, render_html, render_json
 
 
 def _guard(render):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._endpoint_list import (
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._endpoint_list import (
     inventory_endpoints, parse_endpoint_list)
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 

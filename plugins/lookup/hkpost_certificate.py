@@ -43,12 +43,12 @@ from ansible.errors import AnsibleLookupError  # noqa: E402
 from ansible.plugins.lookup import LookupBase  # noqa: E402
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError  # noqa: E402
-from ansible_collections.hkpost.ecert.plugins.module_utils._shipped_certs import SHIPPED  # noqa: E402
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._shipped_certs import SHIPPED  # noqa: E402
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
-        from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import shipped
+        from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import shipped
         from cryptography.hazmat.primitives import serialization
         result = []
         for term in terms:

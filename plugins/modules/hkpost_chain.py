@@ -5,7 +5,7 @@
 
 # This file only documents the module: the work is done by the action plugin of the same name
 # (plugins/action/hkpost_chain.py), which decides on the controller with
-# plugins/module_utils/_chain_plan.py and runs plugins/payloads/chain_*.ps1 on the host.
+# plugins/module_utils/chain/_plan.py and runs plugins/payloads/chain_*.ps1 on the host.
 
 from __future__ import annotations
 

@@ -211,7 +211,7 @@ except ImportError:  # pragma: no cover
     HAS_CRYPTOGRAPHY = False
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError  # noqa: E402
-from ansible_collections.hkpost.ecert.plugins.module_utils._csr_options import CSR_ARGUMENT_SPEC  # noqa: E402
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr_options import CSR_ARGUMENT_SPEC  # noqa: E402
 
 
 def _load_key(path):
@@ -239,9 +239,9 @@ def main():
     module = AnsibleModule(argument_spec=CSR_ARGUMENT_SPEC, supports_check_mode=True)
     if not HAS_CRYPTOGRAPHY:
         module.fail_json(msg=missing_required_lib('cryptography'))
-    from ansible_collections.hkpost.ecert.plugins.module_utils._csr import (
+    from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import (
         build_csr, describe_csr, generate_key, key_matches)
-    from ansible_collections.hkpost.ecert.plugins.module_utils._subject import csr_request
+    from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import csr_request
 
     params = module.params
     path = params['privatekey_path']

@@ -12,7 +12,9 @@ The contract every payload in ``plugins/payloads/`` keeps:
 * read payloads declare ``SupportsShouldProcess`` so win_powershell runs them in check mode too;
   write payloads are simply never sent in check mode - the action plugin decides that;
 * the first line names the payload (``# hkpost.ecert payload: NAME``), which is how the tests'
-  fake host knows which contract to answer.
+  fake host knows which contract to answer;
+* payloads live in one folder per lifecycle phase (``payloads/request/``, ``dcv/``, ``chain/``,
+  ``install/``); a payload's name is unique across the folders.
 """
 
 from __future__ import annotations
@@ -33,8 +35,23 @@ class PayloadError(Exception):
         self.result = result or {}
 
 
+def _payload_index():
+    index = {}
+    for phase in sorted(os.listdir(PAYLOAD_DIR)):
+        folder = os.path.join(PAYLOAD_DIR, phase)
+        if os.path.isdir(folder):
+            for filename in os.listdir(folder):
+                if filename.endswith('.ps1'):
+                    index[filename[:-4]] = os.path.join(folder, filename)
+    return index
+
+
 def payload_path(name):
-    return os.path.join(PAYLOAD_DIR, name + '.ps1')
+    """The file of payload ``name``, whichever phase folder holds it."""
+    try:
+        return _payload_index()[name]
+    except KeyError:
+        raise PayloadError(name, 'no such payload in %s (a packaging error: reinstall the collection)' % PAYLOAD_DIR)
 
 
 def load_payload(name):

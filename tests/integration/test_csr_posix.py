@@ -99,7 +99,7 @@ def test_request_playbook_writes_the_submission_sheet(tmp_path):
         host, cn, ctype, spki, path = row.split(',')
         assert path == str(out / host / (cn + '.csr'))
         csr = x509.load_pem_x509_csr(open(path, 'rb').read())
-        from ansible_collections.hkpost.ecert.plugins.module_utils._hierarchy import spki_sha256
+        from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
         assert spki_sha256(csr.public_key()) == spki
     assert any(',wildcard,' in r and r.split(',')[1].startswith('*.') for r in rows)
     assert any(r.split(',')[1].startswith('xn--') for r in rows)

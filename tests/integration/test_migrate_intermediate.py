@@ -9,8 +9,8 @@ import sys
 
 import yaml
 
-from tests.support.fake_chain import put, thumbprints
-from tests.support.fake_windows import FakeWindowsHost
+from tests.support.windows.chain import put, thumbprints
+from tests.support.windows.host import FakeWindowsHost
 from tests.support.simulated_fleet import ROOT, load_host, save_host
 
 

@@ -56,8 +56,9 @@ def install(state_dir):
     """Answer win_powershell calls from the simulated hosts in ``state_dir``."""
     from ansible.plugins.action import ActionBase
 
-    from tests.support import fake_chain, fake_csr  # noqa: F401  (register the payload handlers)
-    from tests.support.fake_windows import WIN_POWERSHELL
+    from tests.support.windows import chain as fake_chain  # noqa: F401  (register the payload handlers)
+    from tests.support.windows import request as fake_csr  # noqa: F401  (register the payload handlers)
+    from tests.support.windows.host import WIN_POWERSHELL
 
     original = ActionBase._execute_module
 

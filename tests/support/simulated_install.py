@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import sys
 
-from tests.support import fake_certstore, fake_exchange, fake_iis, fake_pfx  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows import certstore as fake_certstore  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows import exchange as fake_exchange  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows import iis as fake_iis  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows import pfx as fake_pfx  # noqa: F401  # pylint: disable=unused-import
 from tests.support.simulated_fleet import main
 
 if __name__ == '__main__':

@@ -18,7 +18,7 @@ BIN = os.path.dirname(sys.executable)
 MODULES = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, 'plugins/modules/*.py'))
                  if not os.path.basename(p).startswith('_'))
 FILTERS = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(ROOT, 'plugins/filter/*.yml')))
-PAYLOADS = sorted(glob.glob(os.path.join(ROOT, 'plugins/payloads/*.ps1')))
+PAYLOADS = sorted(glob.glob(os.path.join(ROOT, 'plugins/payloads/*/*.ps1')))
 ACTIONS = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, 'plugins/action/*.py'))
                  if not os.path.basename(p).startswith('_'))
 

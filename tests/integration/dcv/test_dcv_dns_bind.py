@@ -7,9 +7,9 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_dcv_token import ActionModule
-from ansible_collections.hkpost.ecert.plugins.module_utils import _dcv_dns
+from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _dns as _dcv_dns
 from tests.support.action_harness import run_action
-from tests.support.bind_server import BindServer
+from tests.support.peers.bind_server import BindServer
 
 CODE = 'HKP-dns-5b2e91c0'
 SPF = 'v=spf1 include:_spf.example.test -all'
@@ -101,7 +101,7 @@ def test_verification_reports_a_missing_value_per_server(bind):
 def test_verification_failure_fails_the_task_with_per_domain_results(bind):
     # The value is published on the primary, but the only "authoritative server" the check is told about
     # is a port where nothing answers: the check must fail after wait_timeout and say why, per name.
-    from tests.support.bind_server import free_port
+    from tests.support.peers.bind_server import free_port
     dead = free_port()
     with pytest.raises(AnsibleActionFail) as failure:
         run(bind, resolve={'ns1.example.test': '127.0.0.1:%d' % dead}, wait_timeout=0, timeout=1)

@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from ansible_collections.hkpost.ecert.plugins.module_utils import _dcv_http
+from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _http as _dcv_http
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from tests.support.web_server import NginxServer
+from tests.support.peers.web_server import NginxServer
 
 CODE = 'HKP-file-0c9d2a77'
 PATH = '/.well-known/pki-validation/fileauth.txt'
@@ -85,7 +85,7 @@ def test_wrong_body_is_shown(web):
 
 
 def test_nothing_listening_is_reported():
-    from tests.support.bind_server import free_port
+    from tests.support.peers.bind_server import free_port
     port = free_port()
     result = _dcv_http.check_name('good.example.test', CODE, {'good.example.test': '127.0.0.1'},
                                   {80: port, 443: port}, timeout=2)

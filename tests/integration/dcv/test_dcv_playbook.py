@@ -14,8 +14,8 @@ import sys
 
 import pytest
 
-from tests.support.bind_server import BindServer
-from tests.support.web_server import NginxServer
+from tests.support.peers.bind_server import BindServer
+from tests.support.peers.web_server import NginxServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 BIN = os.path.dirname(sys.executable)

@@ -16,12 +16,12 @@ import pytest
 import yaml
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from tests.support import fake_pfx
-from tests.support.fake_certstore import pending_entry
-from tests.support.fake_exchange import add_pending
-from tests.support.fake_iis import add_site
-from tests.support.fake_windows import FakeWindowsHost
-from tests.support.served_site import ServedSite
+from tests.support.windows import pfx as fake_pfx
+from tests.support.windows.certstore import pending_entry
+from tests.support.windows.exchange import add_pending
+from tests.support.windows.iis import add_site
+from tests.support.windows.host import FakeWindowsHost
+from tests.support.peers.served_site import ServedSite
 from tests.support.simulated_fleet import ROOT, load_host, save_host
 
 PASSWORD = 'Pfx-Backup-9f3c1e77-secret'

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.support import tls_servers
+from tests.support.peers import tls_servers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 

@@ -12,9 +12,9 @@ import subprocess
 
 import pytest
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._fleet_report import render_html, render_json
-from ansible_collections.hkpost.ecert.plugins.module_utils._served_chain_audit import audit_endpoints
-from tests.support import tls_servers
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._fleet_report import render_html, render_json
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
+from tests.support.peers import tls_servers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 OUTPUT = os.path.join(ROOT, 'tests', 'output')

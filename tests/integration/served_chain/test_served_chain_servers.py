@@ -11,8 +11,8 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils._served_chain_audit import audit_endpoints
-from tests.support import tls_servers
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
+from tests.support.peers import tls_servers
 
 DAY = datetime.timedelta(days=1)
 

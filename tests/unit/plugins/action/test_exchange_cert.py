@@ -10,8 +10,8 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.action.exchange_cert import ActionModule
 from tests.support.action_harness import run_action
-from tests.support.fake_exchange import add_certificate, add_pending, exchange_state
-from tests.support.fake_windows import FakeWindowsHost
+from tests.support.windows.exchange import add_certificate, add_pending, exchange_state
+from tests.support.windows.host import FakeWindowsHost
 
 WRITES = {'exchange_request', 'exchange_import', 'exchange_enable', 'exchange_remove'}
 REQUEST = {'state': 'requested', 'common_name': 'mail.example.hk', 'organization': 'Example Co., Ltd.'}

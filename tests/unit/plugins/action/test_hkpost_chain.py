@@ -13,8 +13,8 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_chain import ActionModule
 from tests.support.action_harness import run_action
-from tests.support.fake_chain import crl_thumbprints, put, put_crl, thumbprints
-from tests.support.fake_windows import FakeWindowsHost
+from tests.support.windows.chain import crl_thumbprints, put, put_crl, thumbprints
+from tests.support.windows.host import FakeWindowsHost
 from tests.support.pki import crl_der, crl_pem
 
 UTC = datetime.timezone.utc

@@ -8,8 +8,8 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_complete_request import ActionModule
 from tests.support.action_harness import run_action
-from tests.support.fake_certstore import entry_for, pending_entry
-from tests.support.fake_windows import FakeWindowsHost
+from tests.support.windows.certstore import entry_for, pending_entry
+from tests.support.windows.host import FakeWindowsHost
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_csr import ActionModule
-from tests.support import fake_csr  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows import request as fake_csr  # noqa: F401  # pylint: disable=unused-import
 from tests.support.action_harness import run_action
-from tests.support.fake_windows import FakeWindowsHost
+from tests.support.windows.host import FakeWindowsHost
 
 BASE = {'common_name': 'www.example.com.hk', 'organization': 'Example Company Limited',
         'organizational_unit': 'IT', 'friendly_name': 'Hong Kong Post e-cert'}

@@ -9,10 +9,10 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_dcv_token import ActionModule
-from tests.support import fake_dcv_windows  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows import dcv as fake_dcv_windows  # noqa: F401  # pylint: disable=unused-import
 from tests.support.action_harness import run_action
-from tests.support.fake_dcv_windows import iis_file, new_iis, new_windows_dns
-from tests.support.fake_windows import FakeWindowsHost
+from tests.support.windows.dcv import iis_file, new_iis, new_windows_dns
+from tests.support.windows.host import FakeWindowsHost
 
 CODE = 'HKP-7f3a9c21d4e8'
 TODAY = datetime.date.today()

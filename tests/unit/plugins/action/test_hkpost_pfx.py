@@ -12,10 +12,10 @@ from ansible.errors import AnsibleActionFail
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_pfx import ActionModule
-from tests.support import fake_pfx
+from tests.support.windows import pfx as fake_pfx
 from tests.support.action_harness import run_action
-from tests.support.fake_certstore import entry_for
-from tests.support.fake_windows import FakeWindowsHost
+from tests.support.windows.certstore import entry_for
+from tests.support.windows.host import FakeWindowsHost
 
 PASSWORD = 'c0rrect-Horse-battery'
 
@@ -192,7 +192,7 @@ def test_password_and_pfx_travel_only_as_sensitive_parameters(pki, tmp_path):
 
 
 def test_backup_of_pending_request_before_submission(pki, tmp_path):
-    from tests.support.fake_certstore import pending_entry
+    from tests.support.windows.certstore import pending_entry
     host = FakeWindowsHost()
     host.stores['REQUEST'].append(pending_entry(pki.leaves['idn'].key, 'xn--5bvv2rbn4a0hh.hk'))
     thumb = host.stores['REQUEST'][0]['thumbprint']

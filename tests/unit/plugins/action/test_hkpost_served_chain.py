@@ -7,7 +7,7 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_served_chain import ActionModule
-from tests.support import tls_servers
+from tests.support.peers import tls_servers
 from tests.support.action_harness import make_action
 
 

@@ -10,9 +10,9 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.action.iis_binding import ActionModule
 from tests.support.action_harness import run_action
-from tests.support.fake_certstore import entry_for
-from tests.support.fake_iis import add_site, iis_state, map_sslcert
-from tests.support.fake_windows import FakeWindowsHost
+from tests.support.windows.certstore import entry_for
+from tests.support.windows.iis import add_site, iis_state, map_sslcert
+from tests.support.windows.host import FakeWindowsHost
 
 WRITES = {'iis_binding_set', 'iis_binding_certificate'}
 
@@ -129,8 +129,8 @@ def test_rollback_removes_new_binding_when_certificate_step_fails(pki, host):
 def test_rollback_restores_flags_and_certificate(pki, host):
     before = iis_state(host)['sites'][3]['bindings'][0]['ssl_flags']
     iis_state(host)['sites'][3]['bindings'][0]['ssl_flags'] = before | 2
-    real = __import__('tests.support.fake_iis', fromlist=['x']).iis_binding_certificate
-    from tests.support import fake_windows
+    real = __import__('tests.support.windows.iis', fromlist=['x']).iis_binding_certificate
+    from tests.support.windows import host as fake_windows
     calls = {'n': 0}
 
     def fail_first(fake, params):

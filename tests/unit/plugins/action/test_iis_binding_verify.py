@@ -8,10 +8,10 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.action.iis_binding import ActionModule
 from tests.support.action_harness import run_action
-from tests.support.fake_certstore import entry_for
-from tests.support.fake_iis import add_site, iis_state
-from tests.support.fake_windows import FakeWindowsHost
-from tests.support.served_site import ServedSite
+from tests.support.windows.certstore import entry_for
+from tests.support.windows.iis import add_site, iis_state
+from tests.support.windows.host import FakeWindowsHost
+from tests.support.peers.served_site import ServedSite
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def test_missing_library_stand_in():
         missing.__wrapped__  # pylint: disable=pointless-statement
 
 
-@pytest.mark.parametrize('module', ['_pem', '_hierarchy', '_chain_inputs', '_chain_plan', '_csr', '_dcv_dns'])
+@pytest.mark.parametrize('module', ['pki._pem', 'pki._hierarchy', 'chain._inputs', 'chain._plan', 'request._csr', 'dcv._dns'])
 def test_module_utils_import_without_libraries(module):
     proc = run_without_libraries('import ansible_collections.hkpost.ecert.plugins.module_utils.%s' % module)
     assert proc.returncode == 0, proc.stderr
@@ -56,7 +56,7 @@ def test_module_utils_import_without_libraries(module):
 
 def test_first_use_names_the_library():
     proc = run_without_libraries('''
-        from ansible_collections.hkpost.ecert.plugins.module_utils import _csr
+        from ansible_collections.hkpost.ecert.plugins.module_utils.request import _csr
         from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
         try:
             _csr.generate_key(2048)
@@ -70,7 +70,7 @@ def test_first_use_names_the_library():
 
 def test_dns_import_error_recorded():
     proc = run_without_libraries('''
-        from ansible_collections.hkpost.ecert.plugins.module_utils import _dcv_dns
+        from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _dns as _dcv_dns
         print('ERR', _dcv_dns.DNS_IMPORT_ERROR)
     ''')
     assert proc.returncode == 0, proc.stderr

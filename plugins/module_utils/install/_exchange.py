@@ -1,0 +1,144 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Exchange certificates, decided as plain data: what to import, enable and remove.
+
+Exchange keeps one certificate per service for IIS, POP, IMAP and UM (enabling a new one moves the
+service), while SMTP may sit on several certificates and picks the best for each name. That is
+what "superseded" follows: an older Hongkong Post certificate for the same names is removed only
+when, once the new certificate is enabled, it serves nothing the new certificate does not serve.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import brief, covers, names, refuse_expired
+
+SERVICES = ('IIS', 'SMTP', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation')
+# Services a single certificate holds at a time: enabling the new one moves them off the old one.
+SINGLE_CERTIFICATE_SERVICES = {'IIS', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation'}
+WILDCARD_REFUSED = {'POP', 'IMAP'}
+_VERSION = re.compile(r'Version\s+(\d+)\.(\d+)\s*\(Build\s+(\d+)\.(\d+)\)', re.I)
+
+
+def parse_services(value):
+    """``'IMAP, POP, IIS, SMTP'`` (or a list) -> the canonical set; ``None``/``'None'`` -> empty."""
+    if value in (None, '', 'None'):
+        return set()
+    items = value if isinstance(value, (list, tuple, set)) else re.split(r'[,\s]+', value)
+    found = set()
+    canonical = {s.lower(): s for s in SERVICES}
+    for item in items:
+        item = str(item).strip()
+        if not item or item.lower() == 'none':
+            continue
+        if item.lower() not in canonical:
+            raise HkpostError('Exchange service "%s" is not one of %s.' % (item, ', '.join(SERVICES)))
+        found.add(canonical[item.lower()])
+    return found
+
+
+def product(version):
+    """'Version 15.2 (Build 1544.4)' -> {'major', 'minor', 'build', 'product'}."""
+    match = _VERSION.search(version or '')
+    if not match:
+        return {'version': version, 'product': 'Exchange (version not recognised)', 'major': None, 'minor': None,
+                'build': None}
+    major, minor, build = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    if major == 14:
+        name = 'Exchange Server 2010'
+    elif (major, minor) == (15, 0):
+        name = 'Exchange Server 2013'
+    elif (major, minor) == (15, 1):
+        name = 'Exchange Server 2016'
+    elif (major, minor) == (15, 2):
+        name = 'Exchange Server Subscription Edition' if build >= 2562 else 'Exchange Server 2019'
+    else:
+        name = 'Exchange %d.%d' % (major, minor)
+    return {'version': version, 'product': name, 'major': major, 'minor': minor, 'build': build}
+
+
+def refuse_wildcard_for_pop_imap(leaf, services):
+    wanted = sorted(WILDCARD_REFUSED & set(services))
+    if wanted and (leaf.get('subject_cn') or '').startswith('*.'):
+        raise HkpostError(
+            'refusing to enable the wildcard certificate %s for %s: Exchange\'s POP3 and IMAP4 services choose their '
+            'certificate by the FQDN in X509CertificateName (Set-PopSettings/Set-ImapSettings), which a wildcard '
+            'subject does not give, and Enable-ExchangeCertificate will not assign a wildcard-subject certificate to '
+            'them. Enable it for IIS/SMTP only, and for POP/IMAP use a certificate naming the server (standard or '
+            'multi-domain) or set X509CertificateName to a name under the wildcard. Nothing was changed.'
+            % (brief(leaf), '/'.join(wanted)))
+
+
+def plan_present(leaf, certificates, services, remove_superseded=False, now=None):
+    """Import / enable / remove for the issued certificate ``leaf`` (cert_info).
+
+    ``certificates``: described Exchange certificates with ``status``, ``services`` (set) and
+    ``has_private_key``. Returns the steps and the services each certificate keeps afterwards.
+    """
+    refuse_expired(leaf, now, 'the issued certificate')
+    refuse_wildcard_for_pop_imap(leaf, services)
+    steps = []
+    existing = next((c for c in certificates if c['sha1'] == leaf['sha1'] and c['has_private_key']
+                     and c.get('status') != 'PendingRequest'), None)
+    if existing is None:
+        pending = [c for c in certificates if c.get('status') == 'PendingRequest']
+        if not any(p['spki_sha256'] == leaf['spki_sha256'] for p in pending):
+            raise HkpostError(
+                'the issued certificate %s [SPKI SHA-256 %s] matches no pending request on this Exchange server. '
+                'Pending requests: %s. Import it on the server that made the request (state: requested), or restore '
+                'that key from its PFX backup. Nothing was changed.'
+                % (brief(leaf), leaf['spki_sha256'],
+                   '; '.join('%s [SPKI SHA-256 %s]' % (brief(p), p['spki_sha256']) for p in pending) or 'none'))
+        steps.append({'step': 'import'})
+    current = set(existing['services']) if existing else set()
+    missing = sorted(set(services) - current)
+    if missing:
+        steps.append({'step': 'enable', 'services': sorted(set(services))})
+    after = {c['sha1']: set(c['services']) - (SINGLE_CERTIFICATE_SERVICES & set(services))
+             for c in certificates if c['sha1'] != leaf['sha1']}
+    after[leaf['sha1']] = current | set(services)
+    superseded, kept = superseded_by(leaf, certificates, after)
+    if remove_superseded:
+        steps.extend({'step': 'remove', 'thumbprint': c['sha1']} for c in superseded)
+    return {'steps': steps, 'services_after': {k: sorted(v) for k, v in after.items()},
+            'superseded': [c['sha1'] for c in superseded], 'kept': kept}
+
+
+def superseded_by(leaf, certificates, services_after):
+    """Older Hongkong Post certificates for the same names that serve nothing the new one does not."""
+    new_services = services_after.get(leaf['sha1'], set())
+    superseded, kept = [], []
+    for cert in certificates:
+        if cert['sha1'] == leaf['sha1'] or cert.get('status') == 'PendingRequest' or not cert.get('is_hkpost'):
+            continue
+        if cert['role'] != 'leaf' or cert['not_before'] >= leaf['not_before']:
+            continue
+        if not names(cert) or not all(covers(leaf, n) for n in names(cert)):
+            continue
+        still = set(services_after.get(cert['sha1'], set())) - new_services
+        if still:
+            kept.append({'thumbprint': cert['sha1'], 'reason': 'still serves %s' % ', '.join(sorted(still))})
+        else:
+            superseded.append(cert)
+    return superseded, kept
+
+
+def exchange_subject(subject):
+    """The -SubjectName string: "C=HK, S=Hong Kong, L=Hong Kong, O=..., CN=..." (quoted where needed)."""
+    parts = []
+    for attr, value in subject:
+        if any(c in value for c in ',+=<>#;"\n') or value != value.strip():
+            value = '"%s"' % value.replace('"', '""')
+        parts.append('%s=%s' % ('S' if attr == 'ST' else attr, value))
+    return ', '.join(parts)
+
+
+def find_pending_request(certificates, common_name):
+    """A pending request for the same CN, to reuse instead of making a second key."""
+    for cert in certificates:
+        if cert.get('status') == 'PendingRequest' and (cert.get('subject_cn') or '').lower() == common_name.lower():
+            return cert
+    return None

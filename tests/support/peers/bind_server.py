@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+"""A real BIND 9 (``/usr/sbin/named``) on 127.0.0.1, a free high port, with one dynamic zone and a TSIG key.
+
+Everything lives in the test's tmp directory; named runs in the foreground as the current user and
+is killed (by its own pid) when the fixture ends. Tests talk to it with real DNS messages.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import socket
+import subprocess
+import time
+
+import dns.message
+import dns.query
+import dns.rdatatype
+
+from tests.support.peers.processes import stop_process
+
+NAMED = '/usr/sbin/named'
+KEY_NAME = 'dcv-key'
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    """A port free for both TCP and UDP on 127.0.0.1 (DNS listens on both)."""
+    for _attempt in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+            tcp.bind(('127.0.0.1', 0))
+            port = tcp.getsockname()[1]
+            try:
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+                    udp.bind(('127.0.0.1', port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError('no free port')
+
+
+class BindServer:
+    def __init__(self, directory, zone='example.test', records=()):
+        self.directory = str(directory)
+        self.zone = zone
+        self.port = free_port()
+        self.secret = base64.b64encode(os.urandom(32)).decode('ascii')
+        self.key_name = KEY_NAME
+        self.records = list(records)
+        self.process = None
+
+    def _write(self):
+        zone_file = os.path.join(self.directory, '%s.db' % self.zone)
+        lines = ['$TTL 300', '@ IN SOA ns1.%s. hostmaster.%s. 1 3600 600 86400 300' % (self.zone, self.zone),
+                 '@ IN NS ns1.%s.' % self.zone, 'ns1 IN A 127.0.0.1'] + self.records
+        with open(zone_file, 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+        conf = '''
+options {
+    directory "%(dir)s";
+    pid-file "%(dir)s/named.pid";
+    session-keyfile "%(dir)s/session.key";
+    managed-keys-directory "%(dir)s";
+    listen-on port %(port)d { 127.0.0.1; };
+    listen-on-v6 { none; };
+    recursion no;
+    dnssec-validation no;
+    notify no;
+};
+controls { };
+logging { channel default_stderr { stderr; severity info; }; category default { default_stderr; }; };
+key "%(key)s" { algorithm hmac-sha256; secret "%(secret)s"; };
+zone "%(zone)s" {
+    type primary;
+    file "%(zone)s.db";
+    update-policy { grant %(key)s zonesub TXT; };
+};
+''' % {'dir': self.directory, 'port': self.port, 'key': self.key_name, 'secret': self.secret, 'zone': self.zone}
+        self.conf = os.path.join(self.directory, 'named.conf')
+        with open(self.conf, 'w') as f:
+            f.write(conf)
+
+    def start(self, timeout=20):
+        self._write()
+        self.log = open(os.path.join(self.directory, 'named.log'), 'w')
+        self.process = subprocess.Popen([NAMED, '-g', '-4', '-n', '1', '-c', self.conf],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError('named exited: %s' % open(self.log.name).read()[-2000:])
+            try:
+                dns.query.udp(dns.message.make_query(self.zone, dns.rdatatype.SOA), '127.0.0.1', port=self.port,
+                              timeout=0.5)
+                return self
+            except Exception:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError('named did not answer on port %d' % self.port)
+
+    def stop(self):
+        stop_process(self.process, getattr(self, 'log', None))
+
+    def txt(self, name):
+        """TXT values at ``name`` as this server answers now (a direct, authoritative query)."""
+        response = dns.query.tcp(dns.message.make_query(name, dns.rdatatype.TXT), '127.0.0.1', port=self.port,
+                                 timeout=5)
+        return sorted(b''.join(rd.strings).decode() for rrset in response.answer
+                      if rrset.rdtype == dns.rdatatype.TXT for rd in rrset)
+
+    def ttl(self, name):
+        response = dns.query.tcp(dns.message.make_query(name, dns.rdatatype.TXT), '127.0.0.1', port=self.port,
+                                 timeout=5)
+        return [rrset.ttl for rrset in response.answer if rrset.rdtype == dns.rdatatype.TXT]

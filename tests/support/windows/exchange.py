@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+"""An Exchange server's certificates and services, as the exchange_* payloads see them over implicit remoting.
+
+``host.state['exchange']`` = {'version': 'Version 14.3 (Build 123.4)', 'certificates': [{'thumbprint',
+'der', 'key', 'services': [..], 'status', 'friendly_name', 'certificate_request'}], 'sessions': [...]}.
+Enabling a certificate moves IIS, POP, IMAP and UM off the others, as Exchange does; SMTP stays.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.support.windows.certstore import entry_for, pending_entry
+from tests.support.windows.host import HostFailure, handles
+
+SINGLE = {'IIS', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation'}
+
+
+def exchange_state(host, version='Version 14.3 (Build 123.4)'):
+    return host.state.setdefault('exchange', {'version': version, 'certificates': [], 'sessions': []})
+
+
+def add_certificate(host, cert, key=None, services=(), status='Valid', friendly_name=''):
+    exchange_state(host)['certificates'].append({
+        'thumbprint': cert.fingerprint(hashes.SHA1()).hex().upper(),
+        'der': base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode(), 'key': key,
+        'services': list(services), 'status': status, 'friendly_name': friendly_name, 'certificate_request': None})
+
+
+def add_pending(host, key, cn):
+    entry = pending_entry(key, cn)
+    exchange_state(host)['certificates'].append(dict(entry, services=[], status='PendingRequest',
+                                                     certificate_request='MIIBfake'))
+
+
+def _session(host, params):
+    exchange_state(host)['sessions'].append({'uri': params['ConnectionUri'], 'auth': params['Authentication'],
+                                             'user': params.get('Username')})
+    if host.state.get('exchange_unreachable'):
+        raise HostFailure('Connecting to remote server %s failed: WinRM cannot process the request (Kerberos)'
+                          % params['ConnectionUri'])
+
+
+@handles('exchange_read')
+def exchange_read(host, params):
+    _session(host, params)
+    state = exchange_state(host)
+    return {'version': state['version'],
+            'certificates': [{'thumbprint': c['thumbprint'], 'der': c['der'],
+                              'services': ', '.join(c['services']) or 'None', 'status': c['status'],
+                              'has_private_key': c.get('key') is not None, 'friendly_name': c['friendly_name'],
+                              'certificate_request': c.get('certificate_request')} for c in state['certificates']]}
+
+
+@handles('exchange_request')
+def exchange_request(host, params):
+    _session(host, params)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=params['KeySize'])
+    cn = [p.split('=', 1)[1] for p in params['SubjectName'].split(', ') if p.startswith('CN=')][0]
+    csr = (x509.CertificateSigningRequestBuilder()
+           .subject_name(x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, cn)]))
+           .add_extension(x509.SubjectAlternativeName([x509.DNSName(d) for d in params['DomainName']]), critical=False)
+           .sign(key, hashes.SHA256()))
+    body = base64.b64encode(csr.public_bytes(serialization.Encoding.DER)).decode()
+    add_pending(host, key, cn)
+    exchange_state(host)['certificates'][-1]['certificate_request'] = body
+    exchange_state(host)['certificates'][-1]['subject_name'] = params['SubjectName']
+    return {'csr': body, 'thumbprint': None}
+
+
+@handles('exchange_import')
+def exchange_import(host, params):
+    _session(host, params)
+    cert = x509.load_der_x509_certificate(base64.b64decode(params['CertificateBase64']))
+    spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    state = exchange_state(host)
+    for entry in list(state['certificates']):
+        if entry['status'] != 'PendingRequest':
+            continue
+        placeholder = x509.load_der_x509_certificate(base64.b64decode(entry['der']))
+        if placeholder.public_key().public_bytes(serialization.Encoding.DER,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo) == spki:
+            state['certificates'].remove(entry)
+            add_certificate(host, cert, entry['key'])
+            # Exchange certificates are LocalMachine\My certificates; the request key was made exportable.
+            host.stores['My'].append(entry_for(cert, entry['key'], exportable=True))
+            return {'thumbprint': state['certificates'][-1]['thumbprint'], 'status': 'Valid', 'services': 'None'}
+    raise HostFailure('Import-ExchangeCertificate: The certificate request could not be found.')
+
+
+@handles('exchange_enable')
+def exchange_enable(host, params):
+    _session(host, params)
+    state = exchange_state(host)
+    target = next((c for c in state['certificates'] if c['thumbprint'] == params['Thumbprint']), None)
+    if target is None:
+        raise HostFailure('Enable-ExchangeCertificate: certificate %s not found' % params['Thumbprint'])
+    for cert in state['certificates']:
+        if cert is not target:
+            cert['services'] = [s for s in cert['services'] if s not in SINGLE or s not in params['Services']]
+    target['services'] = sorted(set(target['services']) | set(params['Services']))
+    return {'thumbprint': params['Thumbprint'], 'services': params['Services']}
+
+
+@handles('exchange_remove')
+def exchange_remove(host, params):
+    _session(host, params)
+    state = exchange_state(host)
+    state['certificates'] = [c for c in state['certificates'] if c['thumbprint'] != params['Thumbprint']]
+    host.stores['My'] = [e for e in host.stores['My'] if e['thumbprint'] != params['Thumbprint']]
+    return {'thumbprint': params['Thumbprint'], 'removed': True}

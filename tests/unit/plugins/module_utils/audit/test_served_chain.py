@@ -1,0 +1,132 @@
+# -*- coding: utf-8 -*-
+"""The pure chain judgement: DER lists in, findings out (no network)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain import (
+    ChainJudge, TrustAnchors, check_endpoint, load_trust, name_covered, summarise, verdict_of)
+from tests.support.pki import IDN_ASCII, IDN_UNICODE
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture(scope='module')
+def judge(pki):
+    return ChainJudge(TrustAnchors([pki.root.cert, pki.globalsign.cert], 'test'), now=pki.now, warn_days=30)
+
+
+def codes(result):
+    return sorted(f['code'] for f in result['findings'])
+
+
+def test_correct_chain_is_only_ok(judge, pki):
+    result = judge.judge([pki.leaves['standard'].der, pki.ssl_new.der], 'www.example.hk')
+    assert codes(result) == ['ok'] and result['verdict'] == 'ok'
+    assert [c['role'] for c in result['served']] == ['leaf', 'intermediate']
+    assert result['days_left'] == (pki.leaves['standard'].cert.not_valid_after_utc - pki.now).days
+
+
+def test_old_and_new_both_sent_flags_old_and_extra(judge, pki):
+    result = judge.judge([pki.leaves['standard'].der, pki.ssl_new.der, pki.ssl_old.der], 'www.example.hk')
+    assert codes(result) == ['extra_certificates', 'old_intermediate']
+
+
+def test_cross_certificate_is_part_of_the_path_not_extra(judge, pki):
+    result = judge.judge([pki.leaves['standard'].der, pki.ssl_new.der, pki.cross.der], 'www.example.hk')
+    assert codes(result) == ['ok']
+
+
+def test_leaf_not_first_is_wrong_order(judge, pki):
+    result = judge.judge([pki.ssl_new.der, pki.leaves['standard'].der], 'www.example.hk')
+    assert codes(result) == ['wrong_order']
+
+
+def test_warn_days_boundary(pki):
+    leaf = pki.leaves['expiring']  # 10 days left
+    anchors = TrustAnchors([pki.root.cert], 'test')
+    sent = [leaf.der, pki.ssl_new.der]
+    assert 'expiring' in codes(ChainJudge(anchors, now=pki.now, warn_days=10).judge(sent, 'soon.example.hk'))
+    assert codes(ChainJudge(anchors, now=pki.now, warn_days=9).judge(sent, 'soon.example.hk')) == ['ok']
+
+
+def test_expired_intermediate_is_reported_as_intermediate(pki):
+    later = pki.now + 20000 * DAY
+    result = ChainJudge(TrustAnchors([pki.root.cert], 't'), now=later).judge(
+        [pki.leaves['standard'].der, pki.ssl_new.der], 'www.example.hk')
+    messages = [f['message'] for f in result['findings'] if f['code'] == 'expired']
+    assert any(m.startswith("the leaf 'www.example.hk'") for m in messages)
+    assert any(m.startswith("the intermediate 'Hongkong Post e-Cert SSL CA 3 - 17'") for m in messages)
+
+
+def test_unparsable_certificate_is_a_tls_error(judge, pki):
+    result = judge.judge([pki.leaves['standard'].der, b'\x30\x03\x02\x01\x00'], 'www.example.hk')
+    assert codes(result) == ['tls_error'] and 'certificate #2' in result['findings'][0]['message']
+
+
+@pytest.mark.parametrize('leaf, name, covered', [
+    ('wildcard', 'shop.example.hk', True),
+    ('wildcard', 'SHOP.Example.HK.', True),
+    ('wildcard', 'example.hk', True),           # listed as a SAN of its own
+    ('wildcard', 'a.b.example.hk', False),      # one label only
+    ('wildcard', 'example.com.hk', False),
+    ('standard', 'www.example.hk', True),
+    ('standard', 'example.hk', False),
+    ('idn', IDN_UNICODE, True),                 # Unicode asked, A-label in the certificate
+    ('idn', IDN_ASCII, True),
+    ('multi_domain', 'mail.example.com.hk', True),
+])
+def test_name_rules(pki, leaf, name, covered):
+    assert name_covered(pki.leaves[leaf].cert, name) is covered
+
+
+def test_wildcard_over_a_public_suffix_never_matches(pki):
+    leaf = pki.issue_leaf('*.hk', sans=['*.hk'])
+    assert name_covered(leaf.cert, 'example.hk') is False
+    partial = pki.issue_leaf('w*.example.hk', sans=['w*.example.hk'])
+    assert name_covered(partial.cert, 'www.example.hk') is False
+
+
+def test_real_shipped_chain_classification(real_certs):
+    """The real old and new intermediates: same name and key, told apart only by EKU."""
+    judge = ChainJudge(load_trust('bundled'), now=datetime.datetime(2026, 11, 21, tzinfo=datetime.timezone.utc))
+    from cryptography.hazmat.primitives.serialization import Encoding
+    old = real_certs['ssl_ca_3_17_old'].public_bytes(Encoding.DER)
+    new = real_certs['ssl_ca_3_17_new'].public_bytes(Encoding.DER)
+    # An intermediate alone (no leaf): it verifies to the real Root CA 3 from the bundle.
+    assert 'old_intermediate' in codes(judge.judge([old], 'x.example.hk'))
+    assert 'old_intermediate' not in codes(judge.judge([new], 'x.example.hk'))
+    assert 'untrusted' not in codes(judge.judge([new], 'x.example.hk'))
+
+
+def test_trust_options(tmp_path, pki):
+    assert len(load_trust('bundled')) == 2
+    system = load_trust('system')
+    assert len(system) > 50 and 'system' in system.description
+    path = tmp_path / 'roots.pem'
+    path.write_text(pki.root.pem)
+    assert len(load_trust(str(path))) == 1
+    path.write_text('not a certificate')
+    with pytest.raises(HkpostError):
+        load_trust(str(path))
+
+
+def test_check_endpoint_defaults():
+    expected = {'host': 'www.example.hk', 'port': 443, 'server_name': 'www.example.hk'}
+    assert check_endpoint({'host': ' www.example.hk '}, 0) == expected
+    assert check_endpoint({'host': '192.0.2.1', 'port': '8443', 'server_name': 'a.hk'}, 1)['port'] == 8443
+    with pytest.raises(HkpostError, match=r'endpoints\[2\]'):
+        check_endpoint('www.example.hk', 2)
+
+
+def test_verdicts_and_summary():
+    assert verdict_of([{'severity': 'warning'}, {'severity': 'critical'}]) == 'critical'
+    assert verdict_of([{'severity': 'error'}]) == 'error'
+    endpoints = [{'verdict': 'ok', 'findings': [{'code': 'ok'}]},
+                 {'verdict': 'critical', 'findings': [{'code': 'expired'}, {'code': 'expired'}]}]
+    assert summarise(endpoints) == {'total': 2, 'by_verdict': {'ok': 1, 'warning': 0, 'critical': 1, 'error': 0},
+                                    'by_code': {'ok': 1, 'expired': 1}}

@@ -1,0 +1,129 @@
+# -*- coding: utf-8 -*-
+"""Classification against the test PKI and the real public certificates."""
+
+import base64
+
+import pytest
+from ansible.errors import AnsibleFilterError
+from cryptography.hazmat.primitives import serialization
+
+from ansible_collections.hkpost.ecert.plugins.filter.cert_info import cert_info as cert_info_filter
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, classify, shipped
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki import _shipped_certs
+
+
+def test_real_certificates(real_certs):
+    assert classify(real_certs['root_ca_3'])['role'] == 'root'
+    old = cert_info(real_certs['ssl_ca_3_17_old'])
+    new = cert_info(real_certs['ssl_ca_3_17_new'])
+    assert (old['role'], old['generation'], old['product']) == ('intermediate', 'old', 'ssl')
+    assert (new['role'], new['generation'], new['product']) == ('intermediate', 'new', 'ssl')
+    assert old['subject'] == new['subject'] and old['spki_sha256'] == new['spki_sha256']
+    assert old['eku'] is None and new['eku'] == ['serverAuth']
+    assert old['serial'] == '63FE03BD8BBB9512A4091ED93C5FED14C0E181D5'
+    assert new['ski'] == '9237B0709C8E79DBB31913B89BA532C0B7D62762'
+    assert new['sha256'] == 'CB730C3A5FE958B8BDC5B363892C9F530B33F98A43CE3C2578FCE096B4AE233C'
+    assert new['not_before'] == '2025-03-20T07:40:24Z' and new['not_after'] == '2032-06-03T04:07:50Z'
+    gs = cert_info(real_certs['globalsign_root_r3'])
+    assert (gs['role'], gs['is_hkpost']) == ('other', False)
+    assert all(cert_info(c)['pinned'] for c in real_certs.values())
+
+
+def test_shipped_certificate_refused_when_its_bytes_change(monkeypatch):
+    pem, pin, name = _shipped_certs.SHIPPED['root_ca_3']
+    other_pem = _shipped_certs.SHIPPED['globalsign_root_r3'][0]
+    monkeypatch.setitem(_shipped_certs.SHIPPED, 'root_ca_3', (other_pem, pin, name))
+    with pytest.raises(ValueError, match='pinned'):
+        shipped('root_ca_3')
+
+
+@pytest.mark.parametrize('attr, role, generation, product', [
+    ('root', 'root', None, None),
+    ('cross', 'cross', None, None),
+    ('ssl_old', 'intermediate', 'old', 'ssl'),
+    ('ssl_new', 'intermediate', 'new', 'ssl'),
+    ('ev_old', 'intermediate', 'old', 'ev'),
+    ('ev_new', 'intermediate', 'new', 'ev'),
+    ('globalsign', 'other', None, None),
+    ('foreign_root', 'other', None, None),
+])
+def test_test_pki_cas(pki, attr, role, generation, product):
+    info = classify(getattr(pki, attr).cert)
+    assert (info['role'], info['generation'], info['product']) == (role, generation, product)
+    assert info['pinned'] is False
+
+
+def test_old_and_new_differ_by_eku_not_by_name(pki):
+    assert pki.ssl_old.cert.subject == pki.ssl_new.cert.subject
+    assert cert_info(pki.ssl_old.cert)['spki_sha256'] == cert_info(pki.ssl_new.cert)['spki_sha256']
+    assert cert_info(pki.ssl_old.cert)['sha1'] != cert_info(pki.ssl_new.cert)['sha1']
+
+
+@pytest.mark.parametrize('name, generation, product, hierarchy', [
+    ('standard', 'new', 'ssl', 'production'),
+    ('multi_domain', 'new', 'ssl', 'production'),
+    ('wildcard', 'new', 'ssl', 'production'),
+    ('idn', 'new', 'ssl', 'production'),
+    ('ev', 'new', 'ev', 'production'),
+    ('under_old', 'old', 'ssl', 'production'),
+    ('under_new', 'new', 'ssl', 'production'),
+    ('trial', 'new', 'ssl', 'trial'),
+])
+def test_leaves(pki, name, generation, product, hierarchy):
+    info = cert_info(pki.leaves[name].cert)
+    assert info['role'] == 'leaf' and info['is_hkpost']
+    assert (info['generation'], info['product'], info['hierarchy']) == (generation, product, hierarchy)
+
+
+def test_foreign_leaf_is_other(pki):
+    info = cert_info(pki.leaves['foreign'].cert)
+    assert (info['role'], info['is_hkpost']) == ('other', False)
+
+
+def test_trial_hierarchy(pki):
+    assert classify(pki.trial_root.cert)['hierarchy'] == 'trial'
+    assert classify(pki.trial_ssl.cert)['role'] == 'intermediate'
+
+
+def test_cert_info_fields(pki):
+    leaf = pki.leaves['multi_domain']
+    info = cert_info(leaf.cert)
+    assert info['sha1'] == leaf.thumbprint and info['sha1'].isupper()
+    assert info['dns_names'] == ['www.example.hk', 'shop.example.hk', 'mail.example.com.hk']
+    assert info['not_after'].endswith('Z') and info['key_size'] == 2048
+    assert info['serial'] == '%X' % leaf.cert.serial_number
+
+
+def test_filter_accepts_pem_base64_der_bom_and_crlf(pki):
+    leaf = pki.leaves['standard']
+    expected = leaf.thumbprint
+    assert cert_info_filter(leaf.pem)['sha1'] == expected
+    assert cert_info_filter(base64.b64encode(leaf.der).decode())['sha1'] == expected
+    assert cert_info_filter('\ufeff' + leaf.pem.replace('\n', '\r\n'))['sha1'] == expected
+
+
+@pytest.mark.parametrize('bad, message', [
+    ('', 'empty'),
+    ('hello world', 'not a certificate'),
+    (None, 'empty'),
+    ('-----BEGIN CERTIFICATE-----\nMIIB', 'without its matching END'),
+])
+def test_filter_refuses_bad_input(bad, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        cert_info_filter(bad)
+
+
+def test_filter_names_a_private_key_and_a_csr(pki):
+    with pytest.raises(AnsibleFilterError, match='private key'):
+        cert_info_filter(pki.leaves['standard'].key_pem)
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    csr = x509.CertificateSigningRequestBuilder().subject_name(pki.leaves['standard'].cert.subject).sign(
+        pki.leaves['standard'].key, hashes.SHA256())
+    with pytest.raises(AnsibleFilterError, match='certificate signing request'):
+        cert_info_filter(csr.public_bytes(serialization.Encoding.PEM).decode())
+
+
+def test_filter_refuses_a_bundle_for_one_certificate(pki):
+    with pytest.raises(AnsibleFilterError, match='expected one certificate, found 2'):
+        cert_info_filter(pki.leaves['standard'].pem + pki.ssl_new.pem)
