@@ -23,6 +23,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange imp
     exchange_subject, find_pending_request, parse_services, plan_present, product, superseded_by)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, spki_sha256
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, split_leaf
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import load_csr, pending_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, csr_request
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
@@ -110,6 +111,14 @@ class ActionModule(HkpostAction):
                 'SubjectName': subject, 'DomainName': domains, 'KeySize': request['key_size'],
                 'FriendlyName': args['friendly_name']})
             result.update(csr=answer.get('csr'), thumbprint=answer.get('thumbprint'))
+            csr_text = answer.get('csr') or ''
+            if not result['thumbprint'] and csr_text:
+                # 2010 and 2016+ return only the request text: find its pending request by the CSR's key.
+                if 'BEGIN' not in csr_text:
+                    csr_text = ('-----BEGIN NEW CERTIFICATE REQUEST-----\n%s\n-----END NEW CERTIFICATE REQUEST-----\n'
+                                % csr_text.strip())
+                result['public_key_sha256'] = spki_sha256(load_csr(csr_text, 'the request Exchange made').public_key())
+                result['thumbprint'] = pending_thumbprint(answer.get('pending'), result['public_key_sha256'])
         if args['csr_path'] and result.get('csr'):
             csr = result['csr']
             if 'BEGIN' not in csr:

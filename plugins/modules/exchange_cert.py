@@ -186,7 +186,10 @@ public_key_sha256:
   returned: state is requested and the request text is known
   type: str
 thumbprint:
-  description: Thumbprint of the issued certificate (state present) or pending request when Exchange returns it.
+  description:
+    - Thumbprint of the issued certificate (state present), or of the pending request (state requested) - found by
+      the CSR's key among the server's pending requests when Exchange returns only the request text (2010, 2016+);
+      M(hkpost.ecert.hkpost_pfx) O(hkpost.ecert.hkpost_pfx#module:store=REQUEST) backs that key up before submission.
   returned: always
   type: str
 services:

@@ -69,7 +69,10 @@ def exchange_request(host, params):
     add_pending(host, key, cn)
     exchange_state(host)['certificates'][-1]['certificate_request'] = body
     exchange_state(host)['certificates'][-1]['subject_name'] = params['SubjectName']
-    return {'csr': body, 'thumbprint': None}
+    # 2010 and 2016+ return only the request text; the payload then lists the pending requests.
+    pending = [{'thumbprint': c['thumbprint'], 'der': c['der']} for c in exchange_state(host)['certificates']
+               if c['status'] == 'PendingRequest']
+    return {'csr': body, 'thumbprint': None, 'pending': pending}
 
 
 @handles('exchange_import')

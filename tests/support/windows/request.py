@@ -71,4 +71,6 @@ def csr_create(host, params):
         'friendly_name': params.get('FriendlyName', ''), 'key_container': 'te-' + uuid.uuid4().hex})
     path = params['RequestDir'] + '\\' + uuid.uuid4().hex + '.csr'
     host.state.setdefault('request_dir', {})[path] = csr_text.replace('\n', '\r\n')
-    return {'csr': csr_text.replace('\n', '\r\n'), 'csr_file': path}
+    # The payload lists LocalMachine\REQUEST after certreq, as Get-ChildItem does (thumbprint, RawData).
+    pending = [{'thumbprint': e['thumbprint'], 'der': e['der']} for e in host.stores['REQUEST']]
+    return {'csr': csr_text.replace('\n', '\r\n'), 'csr_file': path, 'pending': pending}

@@ -152,3 +152,10 @@ def test_explicit_credentials_go_as_sensitive_parameters(host):
 def test_unknown_service_refused(host, mail):
     with pytest.raises(AnsibleActionFail, match='not one of'):
         run(host, {'content': mail[0].pem, 'services': ['OWA']})
+
+
+def test_request_returns_the_pending_request_thumbprint(host):
+    result = run(host, REQUEST)
+    pending = [c for c in exchange_state(host)['certificates'] if c['status'] == 'PendingRequest']
+    assert len(pending) == 1 and result['thumbprint'] == pending[0]['thumbprint']
+    assert run(host, REQUEST)['thumbprint'] == pending[0]['thumbprint']

@@ -122,3 +122,16 @@ def test_host_failure_is_reported_with_certreq_message():
     host.fail_on['csr_create'] = 'certreq -new failed (exit 5): Access is denied.'
     with pytest.raises(AnsibleActionFail, match='Access is denied'):
         run(host)
+
+
+def test_returns_the_pending_request_thumbprint_first_run_rerun_and_rederive():
+    host = FakeWindowsHost()
+    first = run(host)
+    (pending,) = host.stores['REQUEST']
+    assert first['thumbprint'] == pending['thumbprint']
+    assert run(host)['thumbprint'] == pending['thumbprint']
+    # A re-derived CSR is a new pending request for the same key: its thumbprint, not the old one's.
+    host.state['request_dir'].clear()
+    rederived = run(host)
+    newest = host.stores['REQUEST'][-1]
+    assert newest['thumbprint'] != pending['thumbprint'] and rederived['thumbprint'] == newest['thumbprint']
