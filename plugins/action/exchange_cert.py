@@ -20,9 +20,11 @@ except ImportError as exc:
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
-    exchange_subject, find_pending_request, parse_services, plan_present, product, superseded_by)
+    exchange_subject, find_pending_request, parse_services, plan_enabled, plan_present, product, rollback_assignment,
+    superseded_by, verify_server_name)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, spki_sha256
-from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, split_leaf
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import (
+    describe_entry, names, normalize_thumbprint, split_leaf)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import load_csr, pending_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, csr_request
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
@@ -31,7 +33,9 @@ from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input imp
 
 class ActionModule(HkpostAction):
     ARGUMENT_SPEC = {
-        'state': {'type': 'str', 'default': 'present', 'choices': ['requested', 'present']},
+        'state': {'type': 'str', 'default': 'present', 'choices': ['requested', 'present', 'enabled']},
+        # state: enabled - an installed certificate, by thumbprint (a rollback after a failed check)
+        'thumbprint': {'type': 'str'},
         'server': {'type': 'str'},
         'connection_uri': {'type': 'str'},
         'authentication': {'type': 'str', 'default': 'Kerberos', 'choices': ['Kerberos', 'Negotiate', 'Basic', 'Default']},
@@ -58,7 +62,8 @@ class ActionModule(HkpostAction):
     }
     MUTUALLY_EXCLUSIVE = [['src', 'content']]
     REQUIRED_IF = [['state', 'requested', ['common_name', 'organization']],
-                   ['state', 'present', ['src', 'content'], True]]
+                   ['state', 'present', ['src', 'content'], True],
+                   ['state', 'enabled', ['thumbprint']]]
 
     def connection(self, args, task_vars):
         server = args['server'] or task_vars.get('inventory_hostname')
@@ -92,8 +97,24 @@ class ActionModule(HkpostAction):
             certificates.append(info)
         if args['state'] == 'requested':
             self._requested(args, task_vars, certificates, result)
+        elif args['state'] == 'enabled':
+            self._enabled(args, task_vars, certificates, result)
         else:
             self._present(args, task_vars, certificates, result)
+
+    def _enabled(self, args, task_vars, certificates, result):
+        thumbprint = normalize_thumbprint(args['thumbprint'], 'thumbprint')
+        services = parse_services(args['services'])
+        decision = plan_enabled(thumbprint, certificates, services)
+        result.update(thumbprint=thumbprint, services=sorted(services), changed=bool(decision['steps']),
+                      steps=[s['step'] for s in decision['steps']])
+        if self._task.diff:
+            result['diff'] = {'before': {thumbprint: decision['target']['services']},
+                              'after': {thumbprint: sorted(set(decision['target']['services']) | services)}}
+        if self._task.check_mode:
+            return
+        for step in decision['steps']:
+            self.exchange(task_vars, 'exchange_enable', {'Thumbprint': thumbprint, 'Services': step['services']})
 
     def _requested(self, args, task_vars, certificates, result):
         request = csr_request(args)
@@ -136,6 +157,8 @@ class ActionModule(HkpostAction):
         services = parse_services(args['services'])
         decision = plan_present(leaf, certificates, services, args['remove_superseded'])
         before = {c['sha1']: c['services'] for c in certificates}
+        result.update(names=names(leaf), server_name=verify_server_name(leaf, self._conn[0]['Server']),
+                      rollback=rollback_assignment(leaf, certificates, services))
         result.update(thumbprint=leaf['sha1'], services=sorted(services), superseded=decision['superseded'],
                       kept=decision['kept'], steps=[s['step'] for s in decision['steps']],
                       removed=[s['thumbprint'] for s in decision['steps'] if s['step'] == 'remove'],
