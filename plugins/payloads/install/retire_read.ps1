@@ -1,0 +1,111 @@
+# hkpost.ecert payload: retire_read
+# Everything hkpost_retire decides on, in one trip: the certificates of LocalMachine My and WebHosting
+# (DER, key present, friendly name), the OS build (for the PFX backup's encryption), IIS https bindings
+# with sslFlags, every http.sys certificate mapping (ipport and hostnameport, read from the registry as
+# iis_bindings_read does), and - on an Exchange server - each Exchange certificate's services through
+# implicit remoting. An Exchange that does not answer is reported as unknown, never as "no services".
+# Changes nothing; runs in check mode.
+[CmdletBinding(SupportsShouldProcess)]
+param(
+    [string[]]$StoreNames = @('My', 'WebHosting'),
+    [bool]$Exchange = $false,
+    [string]$ConnectionUri,
+    [ValidateSet('Kerberos', 'Negotiate', 'Basic', 'Default')][string]$Authentication = 'Kerberos',
+    [string]$Server,
+    [string]$Username,
+    [SecureString]$Password
+)
+
+$ErrorActionPreference = 'Stop'
+$Ansible.Changed = $false
+
+$stores = @{}
+foreach ($storeName in $StoreNames) {
+    $path = "Cert:\LocalMachine\$storeName"
+    $stores[$storeName] = @()
+    if (Test-Path -LiteralPath $path) {
+        $stores[$storeName] = @(Get-ChildItem -LiteralPath $path | ForEach-Object {
+                @{
+                    thumbprint      = $_.Thumbprint
+                    der             = [Convert]::ToBase64String($_.RawData)
+                    has_private_key = $_.HasPrivateKey
+                    friendly_name   = $_.FriendlyName
+                }
+            })
+    }
+}
+
+$sites = @()
+$iisPresent = $false
+$dll = Join-Path $env:windir 'System32\inetsrv\Microsoft.Web.Administration.dll'
+if (Test-Path -LiteralPath $dll) {
+    $iisPresent = $true
+    Add-Type -Path $dll
+    $manager = New-Object -TypeName Microsoft.Web.Administration.ServerManager
+    $sites = @(foreach ($site in $manager.Sites) {
+            @{
+                name     = $site.Name
+                id       = $site.Id
+                bindings = @(foreach ($binding in $site.Bindings) {
+                        if ($binding.Protocol -eq 'https') {
+                            @{
+                                protocol            = $binding.Protocol
+                                binding_information = $binding.BindingInformation
+                                ssl_flags           = [int]$binding.GetAttributeValue('sslFlags')
+                            }
+                        }
+                    })
+            }
+        })
+}
+
+function Read-SslMapping([string]$KeyName) {
+    $root = "HKLM:\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\$KeyName"
+    if (-not (Test-Path -LiteralPath $root)) { return @() }
+    @(Get-ChildItem -LiteralPath $root | ForEach-Object {
+            $values = Get-ItemProperty -LiteralPath $_.PSPath
+            $hash = ''
+            if ($values.SslCertHash) { $hash = ([BitConverter]::ToString([byte[]]$values.SslCertHash)) -replace '-', '' }
+            @{ endpoint = $_.PSChildName; thumbprint = $hash; store = $values.SslCertStoreName }
+        })
+}
+
+$exchangeState = @{ present = $Exchange; known = $false; error = $null; certificates = @() }
+if ($Exchange) {
+    try {
+        $sessionArgs = @{
+            ConfigurationName = 'Microsoft.Exchange'
+            ConnectionUri     = $ConnectionUri
+            Authentication    = $Authentication
+        }
+        if ($Username) {
+            # The password arrives as a SecureString (win_powershell sensitive_parameters): it is never text here.
+            $sessionArgs.Credential = New-Object -TypeName System.Management.Automation.PSCredential -ArgumentList $Username, $Password
+        }
+        $session = New-PSSession @sessionArgs
+        try {
+            Import-PSSession -Session $session -CommandName @('Get-ExchangeCertificate') -DisableNameChecking -AllowClobber | Out-Null
+            $exchangeState.certificates = @(Get-ExchangeCertificate -Server $Server | ForEach-Object {
+                    @{ thumbprint = $_.Thumbprint; services = [string]$_.Services; status = [string]$_.Status }
+                })
+            $exchangeState.known = $true
+        }
+        finally {
+            Remove-PSSession -Session $session -WhatIf:$false
+        }
+    }
+    catch {
+        $exchangeState.error = $_.Exception.Message
+    }
+}
+
+@{
+    os_build = [Environment]::OSVersion.Version.Build
+    stores   = $stores
+    iis      = @{
+        present = $iisPresent
+        sites   = $sites
+        sslcert = @{ ipport = @(Read-SslMapping 'SslBindingInfo'); hostnameport = @(Read-SslMapping 'SslSniBindingInfo') }
+    }
+    exchange = $exchangeState
+} | ConvertTo-Json -Compress -Depth 8
