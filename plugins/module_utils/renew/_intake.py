@@ -283,3 +283,23 @@ def list_intake(folder):
         with open(path, 'rb') as f:
             found.append({'name': name, 'data': f.read()})
     return found
+
+
+SHEET_COLUMNS = ('host', 'common_name', 'certificate_type', 'public_key_sha256', 'csr_file', 'names',
+                 'pending_thumbprint')
+
+
+def write_sheet(rows, existing_text=None, replaced_hosts=()):
+    """The submission sheet as CSV text: ``rows`` (dicts with SHEET_COLUMNS), plus the rows of
+    ``existing_text`` for hosts not in ``replaced_hosts`` - so a host that failed or was not part of this run
+    keeps its pending requests in the sheet, and the intake can still match them (resumable)."""
+    kept = []
+    if existing_text:
+        reader = csv.DictReader(io.StringIO(existing_text.lstrip('\ufeff')))
+        kept = [r for r in reader if r.get('host') and r['host'] not in set(replaced_hosts)]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=SHEET_COLUMNS, extrasaction='ignore', lineterminator='\n')
+    writer.writeheader()
+    for row in sorted(kept + list(rows), key=lambda r: (r['host'], r['common_name'])):
+        writer.writerow({k: row.get(k) or '' for k in SHEET_COLUMNS})
+    return out.getvalue()

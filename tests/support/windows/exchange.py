@@ -35,6 +35,9 @@ def add_pending(host, key, cn):
     entry = pending_entry(key, cn)
     exchange_state(host)['certificates'].append(dict(entry, services=[], status='PendingRequest',
                                                      certificate_request='MIIBfake'))
+    # New-ExchangeCertificate -GenerateRequest keeps the request where certreq does, in LocalMachine\REQUEST
+    # (certlm.msc shows it under Certificate Enrollment Requests; the guide's section F exports it from there).
+    host.stores['REQUEST'].append(dict(entry))
 
 
 def _session(host, params):
@@ -88,6 +91,7 @@ def exchange_import(host, params):
         if placeholder.public_key().public_bytes(serialization.Encoding.DER,
                                                  serialization.PublicFormat.SubjectPublicKeyInfo) == spki:
             state['certificates'].remove(entry)
+            host.stores['REQUEST'] = [e for e in host.stores['REQUEST'] if e['thumbprint'] != entry['thumbprint']]
             add_certificate(host, cert, entry['key'])
             # Exchange certificates are LocalMachine\My certificates; the request key was made exportable.
             host.stores['My'].append(entry_for(cert, entry['key'], exportable=True))
