@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.support.windows.certstore import entry_for, pending_entry
 from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.powershell import PSCredential, SecureString
 
 SINGLE = {'IIS', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation'}
 
@@ -37,12 +38,34 @@ def add_pending(host, key, cn):
                                                      certificate_request='MIIBfake'))
 
 
+def add_account(host, username, password):
+    """A domain account the Exchange endpoint accepts (Basic/Negotiate logon with this password)."""
+    exchange_state(host).setdefault('accounts', {})[username.lower()] = password
+
+
 def _session(host, params):
-    exchange_state(host)['sessions'].append({'uri': params['ConnectionUri'], 'auth': params['Authentication'],
-                                             'user': params.get('Username')})
+    """New-PSSession -ConfigurationName Microsoft.Exchange, as the payload calls it.
+
+    The payload builds the credential from its [string] $Username and $Password:
+    PSCredential($Username, (ConvertTo-SecureString -String $Password -AsPlainText -Force)).
+    The endpoint checks the password the credential holds; a wrong one is a failed logon
+    (counted: on a domain account that is how an AD lockout starts).
+    """
+    state = exchange_state(host)
+    credential = None
+    if params.get('Username'):
+        credential = PSCredential(params['Username'], SecureString(params['Password']))
     if host.state.get('exchange_unreachable'):
         raise HostFailure('Connecting to remote server %s failed: WinRM cannot process the request (Kerberos)'
                           % params['ConnectionUri'])
+    if credential is not None:
+        expected = state.setdefault('accounts', {}).get(credential.username.lower())
+        if expected is None or expected != credential.network_password():
+            state.setdefault('failed_logons', []).append(credential.username)
+            raise HostFailure('Connecting to remote server %s failed with the following error message : Access is '
+                              'denied.' % params['ConnectionUri'])
+    state['sessions'].append({'uri': params['ConnectionUri'], 'auth': params['Authentication'],
+                              'user': credential.username if credential else None})
 
 
 @handles('exchange_read')

@@ -83,7 +83,11 @@ def pfx_export(host, params):
 
 @handles('pfx_import')
 def pfx_import(host, params):
-    data = base64.b64decode(params['PfxBase64'])
+    try:
+        data = base64.b64decode(params['PfxBase64'], validate=True)   # [Convert]::FromBase64String
+    except (ValueError, TypeError):
+        raise HostFailure('the PFX could not be opened: Exception calling "FromBase64String" with "1" argument(s): '
+                          '"The input is not a valid Base-64 string as it contains a non-base 64 character."')
     if AES_OID_DER in data and host.os_build < 17763:
         raise HostFailure('the PFX could not be opened: The specified network password is not correct.')
     try:
