@@ -101,6 +101,29 @@ class ScriptRun:
         # SilentlyContinue and Ignore: nothing reaches the error stream.
 
 
+def secure_string_to_bstr(value):
+    """``[Runtime.InteropServices.Marshal]::PtrToStringBSTR(SecureStringToBSTR($value))`` in a payload."""
+    if isinstance(value, SecureString):
+        return value.reveal()
+    if value is None:
+        raise HostFailure('Exception calling "SecureStringToBSTR" with "1" argument(s): "Value cannot be null.\r\n'
+                          'Parameter name: s"', exception_type='System.Management.Automation.MethodInvocationException')
+    # PowerShell converts a method argument to the parameter type; text does not become a SecureString.
+    raise HostFailure('Cannot convert argument "s", with value: "%s", for "SecureStringToBSTR" to type '
+                      '"System.Security.SecureString".' % value,
+                      exception_type='System.Management.Automation.MethodException')
+
+
+def secure_string_argument(value, cmdlet, parameter):
+    """The SecureString a cmdlet's [SecureString] parameter gets: the cmdlet binder refuses text."""
+    if isinstance(value, SecureString):
+        return value.reveal()
+    raise HostFailure("%s : Cannot bind parameter '%s'. Cannot convert the \"%s\" value of type \"%s\" to type "
+                      "\"System.Security.SecureString\"." % (cmdlet, parameter, value, type(value).__name__),
+                      exception_type='System.Management.Automation.ParameterBindingException',
+                      category='InvalidArgument', fqid='CannotConvertArgumentNoMessage,%s' % cmdlet)
+
+
 def short_fqid(exception_type):
     return exception_type.rsplit('.', 1)[-1]
 

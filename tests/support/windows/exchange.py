@@ -16,7 +16,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.support.windows.certstore import entry_for, pending_entry
 from tests.support.windows.host import HostFailure, handles
-from tests.support.windows.powershell import PSCredential, SecureString
 
 SINGLE = {'IIS', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation'}
 
@@ -46,15 +45,13 @@ def add_account(host, username, password):
 def _session(host, params):
     """New-PSSession -ConfigurationName Microsoft.Exchange, as the payload calls it.
 
-    The payload builds the credential from its [string] $Username and $Password:
-    PSCredential($Username, (ConvertTo-SecureString -String $Password -AsPlainText -Force)).
-    The endpoint checks the password the credential holds; a wrong one is a failed logon
+    The payload passes its [PSCredential] $Credential (win_powershell made it from
+    sensitive_parameters username/password) as -Credential; without one, Kerberos as the
+    connected user. The endpoint checks the password the credential holds; a wrong one is a failed logon
     (counted: on a domain account that is how an AD lockout starts).
     """
     state = exchange_state(host)
-    credential = None
-    if params.get('Username'):
-        credential = PSCredential(params['Username'], SecureString(params['Password']))
+    credential = params['Credential']
     if host.state.get('exchange_unreachable'):
         raise HostFailure('Connecting to remote server %s failed: WinRM cannot process the request (Kerberos)'
                           % params['ConnectionUri'])
