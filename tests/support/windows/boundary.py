@@ -86,6 +86,12 @@ class ScriptRun:
         self.changed = None                   # $Ansible.Changed when the handler decides it
         self.failed = False                   # $Ansible.Failed
         self.result = {}                      # $Ansible.Result
+        self.whatif = False                   # -WhatIf as bound (ps1 line 835: check mode)
+
+    def should_process(self):
+        """``$PSCmdlet.ShouldProcess(...)``, and whether a ShouldProcess cmdlet (Remove-Item,
+        Remove-PSSession, ...) called without ``-WhatIf:$false`` acts: never under -WhatIf."""
+        return not self.whatif
 
     def write_error(self, message, error_action=None, category='NotSpecified',
                     exception_type='Microsoft.PowerShell.Commands.WriteErrorException', fqid=None):
@@ -284,6 +290,7 @@ def run(module_args, handler):
     failed = False
     try:
         bound = bind(script, arguments)
+        session.whatif = bound.whatif
         answer = handler(bound, session)
         if answer is not None:
             # The payload's last statement: ConvertTo-Json -Compress, one string on the output stream.
