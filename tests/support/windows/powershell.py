@@ -267,14 +267,17 @@ def parse_script(script):
                                          for n, v in parsed[1])
         for plist in _children(block, 'parameter_list'):
             for node in _children(plist, 'script_parameter'):
-                parameters.append(_parameter(node))
-                any_parameter_attr = any_parameter_attr or parameters[-1].__dict__.pop('_has_parameter_attr')
+                param, has_parameter_attr = _parameter(node)
+                parameters.append(param)
+                any_parameter_attr = any_parameter_attr or has_parameter_attr
     statements = _children(root, 'statement_list')
     top_level = [_text(c) for c in statements[0].children] if statements else []
     return Script(parameters, cmdlet_binding, cmdlet_binding or any_parameter_attr, should_process, top_level)
 
 
 def _parameter(node):
+    """One script_parameter node: (Parameter, whether it carries [Parameter()] - which makes the
+    script use cmdlet binding, like [CmdletBinding()] does)."""
     name = _text(_children(node, 'variable')[0])[1:]
     type_name, is_array, mandatory, validate_set, allow, has_parameter_attr = 'object', False, False, None, set(), False
     for attr_list in _children(node, 'attribute_list'):
@@ -299,9 +302,7 @@ def _parameter(node):
     default_nodes = _children(node, 'script_parameter_default')
     has_default = bool(default_nodes)
     default = literal(_text(default_nodes[0])[1:]) if has_default else None
-    param = Parameter(name, type_name, is_array, mandatory, default, has_default, validate_set, allow)
-    param._has_parameter_attr = has_parameter_attr
-    return param
+    return Parameter(name, type_name, is_array, mandatory, default, has_default, validate_set, allow), has_parameter_attr
 
 
 # -- conversion (LanguagePrimitives.ConvertTo as the binder uses it) ----------------------------

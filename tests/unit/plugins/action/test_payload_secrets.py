@@ -184,3 +184,27 @@ def test_a_wrong_exchange_password_is_one_failed_logon_not_five(exchange):
         run_action(ExchangeCert, dict(CREDENTIALS, password='wrong', content=leaf.pem),
                    host=host, task_vars={'inventory_hostname': 'ex1.example.hk'})
     assert exchange_state(host)['failed_logons'] == ['EX\\svc-ecert']
+
+
+@pytest.mark.parametrize('name', ['exchange_read', 'exchange_request', 'exchange_import', 'exchange_enable',
+                                  'exchange_remove'])
+def test_each_exchange_payload_logs_on_with_the_credential_it_receives(exchange, pki, name):
+    """Payload by payload: the PSCredential win_powershell builds from username/password is the one
+    New-PSSession presents, so the Exchange endpoint accepts the logon."""
+    from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import run_payload
+    host, leaf = exchange
+    old = [c for c in exchange_state(host)['certificates'] if c['status'] == 'Valid'][0]
+    extra = {'exchange_request': {'SubjectName': 'C=HK, CN=autodiscover.example.hk',
+                                  'DomainName': ['autodiscover.example.hk'], 'KeySize': 2048},
+             'exchange_import': {'CertificateBase64': base64.b64encode(leaf.der).decode()},
+             'exchange_enable': {'Thumbprint': old['thumbprint'], 'Services': ['IIS']},
+             'exchange_remove': {'Thumbprint': old['thumbprint']}}.get(name, {})
+
+    class _Action:
+        _execute_module = staticmethod(lambda **kw: host.execute_module(kw['module_name'], kw['module_args']))
+
+    run_payload(_Action, {}, name, dict({'Server': 'ex1', 'ConnectionUri': 'https://ex1/PowerShell/',
+                                         'Authentication': 'Negotiate'}, **extra),
+                {'Credential': {'username': 'EX\\svc-ecert', 'password': PASSWORD}})
+    state = exchange_state(host)
+    assert state.get('failed_logons', []) == [] and state['sessions'][-1]['user'] == 'EX\\svc-ecert'
