@@ -456,8 +456,9 @@ def default_value(param):
     if param.has_default:
         value = param.default
         if param.is_array:
-            return None if value is None else [convert(v, param.type) for v in
-                                                (value if isinstance(value, list) else [value])]
+            if value is None:
+                return None
+            return [convert(v, param.type) for v in (value if isinstance(value, list) else [value])]
         return convert(value, param.type)
     if param.is_array:
         return None
