@@ -45,8 +45,8 @@ class ActionModule(HkpostAction):
             if args['username']:
                 if not args['password']:
                     raise HkpostError('username needs password (or leave both out to use the connected identity).')
-                params['Username'] = args['username']
-                sensitive = {'Password': args['password']}
+                # win_powershell's username/password form: the payload receives a PSCredential.
+                sensitive = {'Credential': {'username': args['username'], 'password': args['password']}}
         return self.payload(task_vars, 'retire_read', params, sensitive_parameters=sensitive)
 
     def run_hkpost(self, args, task_vars, result):

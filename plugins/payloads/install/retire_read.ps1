@@ -12,8 +12,7 @@ param(
     [string]$ConnectionUri,
     [ValidateSet('Kerberos', 'Negotiate', 'Basic', 'Default')][string]$Authentication = 'Kerberos',
     [string]$Server,
-    [string]$Username,
-    [SecureString]$Password
+    [PSCredential]$Credential
 )
 
 $ErrorActionPreference = 'Stop'
@@ -78,9 +77,9 @@ if ($Exchange) {
             ConnectionUri     = $ConnectionUri
             Authentication    = $Authentication
         }
-        if ($Username) {
-            # The password arrives as a SecureString (win_powershell sensitive_parameters): it is never text here.
-            $sessionArgs.Credential = New-Object -TypeName System.Management.Automation.PSCredential -ArgumentList $Username, $Password
+        if ($Credential) {
+            # win_powershell builds this PSCredential from sensitive_parameters username/password.
+            $sessionArgs.Credential = $Credential
         }
         $session = New-PSSession @sessionArgs
         try {

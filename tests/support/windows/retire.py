@@ -25,7 +25,7 @@ def retire_read(host, params):
     if params.get('Exchange'):
         try:
             answer = _HANDLERS['exchange_read'](host, {k: params.get(k) for k in (
-                'ConnectionUri', 'Authentication', 'Server', 'Username')})
+                'ConnectionUri', 'Authentication', 'Server', 'Credential')})
             exchange.update(known=True, certificates=[{'thumbprint': c['thumbprint'], 'services': c['services'],
                                                        'status': c['status']} for c in answer['certificates']])
         except HostFailure as e:  # the payload catches the session failure and reports it
