@@ -43,6 +43,10 @@ class ActionModule(HkpostAction):
             'common_name': {'type': 'str'},
             'friendly_name': {'type': 'str'},
             'iis_bindings': {'type': 'list', 'elements': 'dict', 'default': []},
+            # what the certificates_to_install filter also returns; not used here
+            'exchange_services': {'type': 'list', 'elements': 'str'},
+            'public_key_sha256': {'type': 'str'},
+            'thumbprint': {'type': 'str'},
         }},
         'verify': {'type': 'bool', 'default': True},
         'verify_address': {'type': 'str'},
@@ -113,6 +117,13 @@ class ActionModule(HkpostAction):
         for backup in backups:
             if backup['write']:
                 self._export(args, task_vars, state, backup)
+        if retire['retire'] and args['backup']:
+            # What is retired is backed up first, as hkpost_retire backup: true does.
+            for entry in retire['retire']:
+                if entry['has_private_key']:
+                    planned = self._plan_backups(args, task_vars, [{'leaf': {'sha1': entry['thumbprint']}}])[0]
+                    if planned['write']:
+                        self._export(args, task_vars, state, dict(planned, store=entry['store']))
         if retire['retire']:
             self.payload(task_vars, 'retire_apply', {'Removals': [{'store': r['store'], 'thumbprint': r['thumbprint']}
                                                                   for r in retire['retire']]})
@@ -136,7 +147,7 @@ class ActionModule(HkpostAction):
 
     def _export(self, args, task_vars, state, backup):
         answer = self.payload(task_vars, 'pfx_export', {
-            'Store': 'My', 'Thumbprint': backup['thumbprint'], 'Encryption': choose_encryption(state.get('os_build')),
+            'Store': backup.get('store', 'My'), 'Thumbprint': backup['thumbprint'], 'Encryption': choose_encryption(state.get('os_build')),
             'IncludeChain': True}, sensitive_parameters={'Password': args['backup_password']})
         data = base64.b64decode(answer.get('pfx') or '')
         found = read_pfx(data, args['backup_password'], 'the PFX the host exported')

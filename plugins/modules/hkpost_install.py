@@ -50,6 +50,16 @@ options:
         type: list
         elements: dict
         default: []
+      exchange_services:
+        description: Ignored (the C(certificates_to_install) filter returns it).
+        type: list
+        elements: str
+      public_key_sha256:
+        description: Ignored (the C(certificates_to_install) filter returns it).
+        type: str
+      thumbprint:
+        description: Ignored (the C(certificates_to_install) filter returns it); the thumbprint is read from the certificate.
+        type: str
   verify:
     description: After binding, check from the controller the chain the host serves for the binding's name (SNI,
       connecting to O(verify_address)); a wrong chain rolls the binding back.
@@ -67,8 +77,8 @@ options:
     type: float
     default: 10.0
   backup:
-    description: Back each certificate up with its key as PFX to O(backup_dir) (C(DIR/HOST/THUMBPRINT.pfx)); a valid
-      backup already there is kept without asking the host.
+    description: Back each certificate up with its key as PFX to O(backup_dir) (C(DIR/HOST/THUMBPRINT.pfx)), and
+      each certificate retired before it is removed; a valid backup already there is kept without asking the host.
     type: bool
     default: true
   backup_dir:

@@ -62,7 +62,7 @@ def test_three_certificates_from_one_read_then_a_rerun_is_that_one_read(fleet_ho
         [leaf.thumbprint for leaf in new.values()] + [other.thumbprint])   # the replaced one gone, the other CA's kept
     assert result['retired'][0]['thumbprint'] == old.thumbprint
     assert sorted(p.name for p in (tmp_path / 'web3').iterdir()) == sorted(
-        '%s.pfx' % leaf.thumbprint for leaf in new.values())
+        '%s.pfx' % t for t in [leaf.thumbprint for leaf in new.values()] + [old.thumbprint])  # retired: backed up first
     host.calls.clear()
     again = run(host, args(new, tmp_path))
     assert again['changed'] is False and host.call_names() == ['retire_read']
