@@ -135,14 +135,14 @@ def main():
     print('Module executions per host (renew.yml; targets: rerun <= 2 per phase, first install of 3 <= 8)')
     print('  %-14s %8s %8s %8s %8s' % ('host', 'request', 'rerun', 'install', 'rerun'))
     for name, names in HOSTS.items():
-        print('  %-14s %8d %8d %8d %8d' % ('%d certificate%s' % (len(names), 's' if len(names) > 1 else ''),
-                                            len(first_request[name]), len(rerun_request[name]),
-                                            len(first_install[name]), len(rerun_install[name])))
+        label = '%d certificate%s' % (len(names), 's' if len(names) > 1 else '')
+        print('  %-14s %8d %8d %8d %8d' % (label, len(first_request[name]), len(rerun_request[name]),
+                                           len(first_install[name]), len(rerun_install[name])))
     print('Module executions per host (ansible.windows modules chained, model in alternative.__doc__)')
     print('  %-14s %8s %8s %8s %8s' % ('host', 'request', 'rerun', 'install', 'rerun'))
     for name, names in HOSTS.items():
-        print('  %-14s %8d %8d %8d %8d' % (('%d certificate%s' % (len(names), 's' if len(names) > 1 else ''),)
-                                            + alternative(len(names), len(names))))
+        label = '%d certificate%s' % (len(names), 's' if len(names) > 1 else '')
+        print('  %-14s %8d %8d %8d %8d' % ((label,) + alternative(len(names), len(names))))
     for label, calls in (('first install', first_install), ('install rerun', rerun_install)):
         print('Payloads of the %s on the 3-certificate host: %s' % (label, ', '.join(calls['three'])))
 

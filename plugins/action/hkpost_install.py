@@ -183,11 +183,11 @@ class ActionModule(HkpostAction):
                 self._send(task_vars, binding['site'], step)
             except PayloadError as e:
                 undo.append(str(e))
+        outcome = ('rolling back ALSO failed (%s), restore by hand: %s' % ('; '.join(undo), decision['before'])
+                   if undo else 'the previous binding was put back')
         raise AnsibleActionFail('binding %s on site "%s": %s; %s. Nothing was retired.'
                                 % (decision['after']['binding_information'], binding['site'], '; '.join(problems),
-                                   'rolling back ALSO failed (%s), restore by hand: %s' % ('; '.join(undo),
-                                                                                             decision['before'])
-                                   if undo else 'the previous binding was put back'), result=result)
+                                   outcome), result=result)
 
     def _verify(self, args, task_vars, binding):
         if audit_endpoints is None:  # pragma: no cover

@@ -65,9 +65,9 @@ def read_sheet(text, what='submission sheet'):
     reader = csv.DictReader(io.StringIO(text.lstrip('\ufeff')))
     missing = [f for f in ('host', 'common_name', 'public_key_sha256') if f not in (reader.fieldnames or [])]
     if missing:
+        found = ', '.join(reader.fieldnames or []) or 'nothing'
         raise HkpostError('%s: the header row lacks %s (it has %s); give the submission.csv request.yml or '
-                          'renew.yml --tags request wrote.' % (what, ', '.join(missing),
-                                                              ', '.join(reader.fieldnames or []) or 'nothing'))
+                          'renew.yml --tags request wrote.' % (what, ', '.join(missing), found))
     requests = []
     for row in reader:
         spki = _spki(row.get('public_key_sha256'))

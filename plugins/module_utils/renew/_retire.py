@@ -134,4 +134,3 @@ def describe_retired(entry):
     return '%s in %s (%s, expires %s), replaced by %s' % (entry['thumbprint'], entry['store'],
                                                           ', '.join(entry['names']), entry['not_after'],
                                                           entry['replaced_by'])
-

@@ -77,8 +77,8 @@ def phase_summary(hostvars, hosts, fact):
     ``failed``. Returns rows, counts per status and a printable table."""
     rows = []
     for host in hosts:
-        row = dict((hostvars.get(host) or {}).get(fact) or {'status': 'failed',
-                                                             'detail': 'no result recorded (unreachable?)'})
+        recorded = (hostvars.get(host) or {}).get(fact)
+        row = dict(recorded or {'status': 'failed', 'detail': 'no result recorded (unreachable?)'})
         row['host'] = host
         rows.append(row)
     rows.sort(key=lambda r: r['host'])

@@ -21,10 +21,11 @@ PASSWORD = 'Pending-Backup-5d1e-secret'
 
 
 def run(state, inventory, playbook, *args):
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1')
+    # Started outside the checkout, as from the user's project.
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1', PYTHONPATH=ROOT)
     proc = subprocess.run([sys.executable, '-m', 'tests.support.simulated_install', str(state),
                            os.path.join(ROOT, 'playbooks', playbook), '-i', str(inventory), *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+                          cwd=str(state.parent), env=env, capture_output=True, text=True, timeout=600, check=False)
     assert PASSWORD not in proc.stdout + proc.stderr
     return proc.returncode, proc.stdout + proc.stderr
 
