@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import re
 
-from tests.support.windows.host import handles
+from tests.support.windows import script_facts
+from tests.support.windows.host import HostFailure, handles
 
 WEB_CONFIG = 'web.config'
 
@@ -77,10 +78,61 @@ def dcv_iis_write(host, params):
     return {'directory': directory, 'done': done}
 
 
-def new_windows_dns(host, zones):
-    """``zones``: {'example.com': {'@': [{'value': 'v=spf1 -all', 'ttl': 300}], 'www': []}}."""
-    host.state['windows_dns'] = {'zones': zones}
+def new_windows_dns(host, zones, denied=False):
+    """``zones``: {'example.com': {'@': [{'value': 'v=spf1 -all', 'ttl': 300}], 'www': []}}.
+
+    Names are relative to the zone ('@' the apex, 'a.b' a grandchild). ``denied``: the account the
+    payload runs as may not read or change the zones (WIN32 5 from every DNS cmdlet).
+    """
+    host.state['windows_dns'] = {'zones': zones, 'denied': denied}
     return host.state['windows_dns']
+
+
+def _dns_error(code, text, name):
+    # The DnsServer cmdlets raise a CimException whose FullyQualifiedErrorId is "WIN32 <code>,<cmdlet>";
+    # under $ErrorActionPreference = 'Stop' (every payload) that is a terminating error.
+    error = HostFailure(text)
+    error.exception_type = 'Microsoft.Management.Infrastructure.CimException'
+    error.fqid = 'WIN32 %d,%s' % (code, name)
+    return error
+
+
+def get_txt_records(host, zone_name, name):
+    """``Get-DnsServerResourceRecord -ZoneName Z -Name N -RRType Txt [-Node]`` as the payload calls it.
+
+    Returns [(node, record)]. Like the real cmdlet: without ``-Node`` the answer is the subtree
+    below N (for '@', every name in the zone); a missing zone is WIN32 9601, a name with nothing
+    under it WIN32 9714 (DNS_ERROR_NAME_DOES_NOT_EXIST), no rights WIN32 5. What reaches the payload
+    then depends on how it calls the cmdlet: ``-ErrorAction SilentlyContinue`` turns every one of
+    those errors into "no records"; a payload whose catch block tests for 'WIN32 9714' treats only
+    that one as empty and lets the others stop it.
+    """
+    cmdlet = 'Get-DnsServerResourceRecord'
+    call = script_facts.calls(host.script, cmdlet)
+    assert len(call) == 1, 'the DNS payloads call %s once' % cmdlet
+    call = call[0]
+    state = host.state['windows_dns']
+    try:
+        if state.get('denied'):
+            raise _dns_error(5, 'Failed to enumerate records in zone %s on server %s: Access is denied.'
+                             % (zone_name, 'WIN1'), cmdlet)
+        zone = state['zones'].get(zone_name)
+        if zone is None:
+            raise _dns_error(9601, 'The zone %s was not found on server WIN1.' % zone_name, cmdlet)
+        name = name.lower()
+        if call.has('Node'):
+            nodes = [name] if zone.get(name) else []
+        else:
+            nodes = sorted(n for n in zone if zone[n] and (name == '@' or n == name or n.endswith('.' + name)))
+        if not nodes:
+            raise _dns_error(9714, 'Failed to get %s record in %s zone on WIN1 server.' % (name, zone_name), cmdlet)
+    except HostFailure as error:
+        if script_facts.swallows_errors(call):
+            return []
+        if error.fqid.startswith('WIN32 9714,') and "'WIN32 9714,*'" in host.script:
+            return []
+        raise
+    return [(node, record) for node in nodes for record in zone[node]]
 
 
 @handles('dcv_windows_dns_read')
@@ -88,21 +140,32 @@ def dcv_windows_dns_read(host, params):
     zones = host.state['windows_dns']['zones']
     records = []
     for record in params.get('Records') or []:
-        values = zones.get(record['zone'], {}).get(record['host'].lower(), [])
-        records.append({'zone': record['zone'], 'host': record['host'], 'values': [dict(v) for v in values]})
+        found = get_txt_records(host, record['zone'], record['host'])
+        records.append({'zone': record['zone'], 'host': record['host'], 'values': [dict(r) for _n, r in found]})
     return {'zones': sorted(zones), 'records': records}
 
 
 @handles('dcv_windows_dns_write')
 def dcv_windows_dns_write(host, params):
-    zone = host.state['windows_dns']['zones'][params['ZoneName']]
-    values = zone.setdefault(params['HostName'].lower(), [])
+    text = params['Value']
+    existing = [(node, r) for node, r in get_txt_records(host, params['ZoneName'], params['HostName'])
+                if r['value'] == text]
+    state = host.state['windows_dns']
+    zone = state['zones'].get(params['ZoneName'])
     done = []
-    if params['State'] == 'present' and not any(v['value'] == params['Value'] for v in values):
-        values.append({'value': params['Value'], 'ttl': params['Ttl']})
+    if params['State'] == 'present' and not existing:
+        # Add-DnsServerResourceRecord fails on its own when the zone is missing or the rights are not there.
+        if state.get('denied'):
+            raise _dns_error(5, 'Failed to create resource record in zone %s: Access is denied.' % params['ZoneName'],
+                             'Add-DnsServerResourceRecord')
+        if zone is None:
+            raise _dns_error(9601, 'The zone %s was not found on server WIN1.' % params['ZoneName'],
+                             'Add-DnsServerResourceRecord')
+        zone.setdefault(params['HostName'].lower(), []).append({'value': text, 'ttl': params['Ttl']})
         done.append('added')
     if params['State'] == 'absent':
-        for v in [v for v in values if v['value'] == params['Value']]:
-            values.remove(v)
+        # Remove-DnsServerResourceRecord -InputObject: each record object found, at whatever node it is.
+        for node, record in existing:
+            zone[node].remove(record)
             done.append('removed')
     return {'zone': params['ZoneName'], 'host': params['HostName'], 'done': done}

@@ -60,6 +60,7 @@ class FakeWindowsHost:
         self.calls = []          # (payload name, parameters) in the order they arrived
         self.fail_on = {}        # payload name -> message, to simulate a host-side failure
         self.state = {}          # free-form state for other areas (IIS sites, DNS zones, ...)
+        self.script = ''         # the text of the payload being run
 
     # -- the boundary -------------------------------------------------------------------------
     def execute_module(self, module_name=None, module_args=None, task_vars=None, **_kwargs):
@@ -68,6 +69,9 @@ class FakeWindowsHost:
         header = _HEADER.search(script)
         assert header, 'payload without its "# hkpost.ecert payload: NAME" header'
         name = header.group(1)
+        # The script text, for handlers whose answer depends on how the payload calls a cmdlet
+        # (tests/support/windows/script_facts.py).
+        self.script = script
         params = dict(module_args.get('parameters') or {})
         for item in module_args.get('sensitive_parameters') or []:
             params[item['name']] = item['value']
