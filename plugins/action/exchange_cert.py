@@ -20,7 +20,7 @@ except ImportError as exc:
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
-    exchange_subject, find_pending_request, parse_services, plan_present, product, superseded_by)
+    exchange_subject, find_pending_request, parse_services, plan_present, product, reported_services, superseded_by)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, spki_sha256
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, split_leaf
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, csr_request
@@ -86,7 +86,7 @@ class ActionModule(HkpostAction):
             if not raw.get('der'):
                 continue
             info = describe_entry(raw)
-            info.update(status=raw.get('status'), services=sorted(parse_services(raw.get('services'))),
+            info.update(status=raw.get('status'), services=reported_services(raw),
                         certificate_request=raw.get('certificate_request'))
             certificates.append(info)
         if args['state'] == 'requested':
@@ -153,9 +153,9 @@ class ActionModule(HkpostAction):
         for raw in state.get('certificates') or []:
             if raw.get('der'):
                 info = describe_entry(raw)
-                info.update(status=raw.get('status'), services=sorted(parse_services(raw.get('services'))))
+                info.update(status=raw.get('status'), services=reported_services(raw))
                 certificates.append(info)
-        actual = {c['sha1']: set(c['services']) for c in certificates}
+        actual = {c['sha1']: None if c['services'] is None else set(c['services']) for c in certificates}
         superseded, kept = superseded_by(leaf, certificates, actual)
         removed = []
         for cert in superseded:

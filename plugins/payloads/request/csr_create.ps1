@@ -13,6 +13,17 @@ param(
 
 $ErrorActionPreference = 'Stop'
 
+function Invoke-NativeCommand {
+    # Windows PowerShell 5.1 under $ErrorActionPreference = 'Stop' turns the first line a native tool
+    # writes to stderr through `2>&1` into a terminating NativeCommandError: the exit code and the rest
+    # of the message are lost. Run the tool under 'Continue' in this function's scope only, keep every
+    # line it wrote (stdout and stderr, as text) and hand back its exit code for the caller to judge.
+    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
+    $ErrorActionPreference = 'Continue'
+    $lines = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { [string]$_ })
+    @{ ExitCode = $LASTEXITCODE; Output = ($lines -join "`n").Trim() }
+}
+
 function Format-InfValue([string]$Value) {
     # INF strings are double-quoted; a quote inside is doubled.
     '"' + $Value.Replace('"', '""') + '"'
@@ -50,9 +61,9 @@ try {
     $infPath = Join-Path $work 'request.inf'
     $csrPath = Join-Path $work 'request.csr'
     Set-Content -LiteralPath $infPath -Value $lines -Encoding Unicode
-    $certreqOutput = & certreq.exe -new -q -machine $infPath $csrPath 2>&1
-    if ($LASTEXITCODE -ne 0) {
-        throw "certreq -new failed (exit $LASTEXITCODE): $($certreqOutput -join ' ')"
+    $run = Invoke-NativeCommand -FilePath 'certreq.exe' -ArgumentList @('-new', '-q', '-machine', $infPath, $csrPath)
+    if ($run.ExitCode -ne 0) {
+        throw "certreq -new failed (exit $($run.ExitCode)): $($run.Output)"
     }
     $csr = Get-Content -LiteralPath $csrPath -Raw
 

@@ -61,6 +61,7 @@ class FakeWindowsHost:
         self.fail_on = {}        # payload name -> message, to simulate a host-side failure
         self.state = {}          # free-form state for other areas (IIS sites, DNS zones, ...)
         self.script = ''         # the text of the payload being run
+        self.whatif = False      # whether it runs under -WhatIf (check mode)
 
     # -- the boundary -------------------------------------------------------------------------
     def execute_module(self, module_name=None, module_args=None, task_vars=None, **_kwargs):
@@ -72,6 +73,10 @@ class FakeWindowsHost:
         # The script text, for handlers whose answer depends on how the payload calls a cmdlet
         # (tests/support/windows/script_facts.py).
         self.script = script
+        # win_powershell binds -WhatIf:$true in check mode to a script that declares
+        # SupportsShouldProcess (win_powershell.ps1: `if ($supportsShouldProcess) { ... WhatIf = $module.CheckMode }`);
+        # a script without it is not run in check mode at all.
+        self.whatif = bool(module_args.get('_ansible_check_mode')) and 'SupportsShouldProcess' in script
         params = dict(module_args.get('parameters') or {})
         for item in module_args.get('sensitive_parameters') or []:
             params[item['name']] = item['value']

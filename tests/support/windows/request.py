@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.native import check_native
 
 _ATTRS = {'CN': NameOID.COMMON_NAME, 'OU': NameOID.ORGANIZATIONAL_UNIT_NAME, 'O': NameOID.ORGANIZATION_NAME,
           'L': NameOID.LOCALITY_NAME, 'S': NameOID.STATE_OR_PROVINCE_NAME, 'C': NameOID.COUNTRY_NAME}
@@ -50,6 +51,7 @@ def csr_pending_read(host, params):
 
 @handles('csr_create')
 def csr_create(host, params):
+    check_native(host, 'certreq', 'certreq -new')
     if params['KeyContainer']:
         matches = [e for e in host.stores['REQUEST'] if e.get('key_container') == params['KeyContainer']]
         if not matches:
