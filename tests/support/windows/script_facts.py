@@ -140,3 +140,26 @@ def swallows_errors(call):
 def whatif_off(call):
     """True when the call carries ``-WhatIf:$false``: it acts even when the script runs under -WhatIf."""
     return isinstance(call.value('WhatIf'), str) and call.value('WhatIf').lower() == '$false'
+
+
+def _assigned_variable(left):
+    """``$x`` for a left side ``$x.Member`` (None when the object is not a plain variable)."""
+    for inner in _walk(left):
+        if inner.type == 'member_access':
+            var = next((c for c in inner.children if c.type == 'variable'), None)
+            return var.text.decode().lower() if var is not None else None
+    return None
+
+
+def in_place_member_changes(script, member):
+    """Assignments of ``member`` on objects the script did not create with ``CreateElement``.
+
+    win-acme IISClient.UpdateBinding replaces a binding element instead of changing its
+    certificateHash (its issue #371); a new element from ``Bindings.CreateElement`` may be filled in.
+    """
+    created = set()
+    for node in _walk(_tree(script).root_node):
+        if node.type == 'assignment_expression' and b'CreateElement(' in node.text:
+            left = next(c for c in node.children if c.type == 'left_assignment_expression')
+            created.add(left.text.decode().strip().lower())
+    return [n for n in member_assignments(script, member) if _assigned_variable(n) not in created]
