@@ -11,6 +11,7 @@ import base64
 import re
 
 from tests.support.windows import script_facts
+from tests.support.windows.boundary import secure_string_to_bstr
 from tests.support.windows.host import HostFailure, handles
 
 WEB_CONFIG = 'web.config'
@@ -62,16 +63,17 @@ def dcv_iis_write(host, params):
     directory = params['Directory']
     done = []
     fileauth, config = _key(directory + '\\fileauth.txt'), _key(directory + '\\' + WEB_CONFIG)
-    if params.get('WriteFile'):
-        files[fileauth] = params.get('Content', '').encode('utf-8')  # UTF8Encoding($false): no BOM
+    if params['WriteFile']:
+        # WriteAllText(path, PtrToStringBSTR(SecureStringToBSTR($Content)), UTF8Encoding($false)): no BOM
+        files[fileauth] = secure_string_to_bstr(params['Content']).encode('utf-8')
         done.append('wrote fileauth.txt')
-    if params.get('WebConfig'):
+    if params['WebConfig']:
         files[config] = params['WebConfig'].encode('utf-8')
         done.append('wrote web.config')
-    if params.get('RemoveFile') and fileauth in files:
+    if params['RemoveFile'] and fileauth in files:
         del files[fileauth]
         done.append('removed fileauth.txt')
-    if params.get('RemoveWebConfig') and config in files:
+    if params['RemoveWebConfig'] and config in files:
         if params['Marker'].encode() in files[config]:
             del files[config]
             done.append('removed web.config')
@@ -147,7 +149,7 @@ def dcv_windows_dns_read(host, params):
 
 @handles('dcv_windows_dns_write')
 def dcv_windows_dns_write(host, params):
-    text = params['Value']
+    text = secure_string_to_bstr(params['Value'])
     existing = [(node, r) for node, r in get_txt_records(host, params['ZoneName'], params['HostName'])
                 if r['value'] == text]
     state = host.state['windows_dns']

@@ -14,21 +14,15 @@ import pytest
 
 from ansible_collections.hkpost.ecert.plugins.action.exchange_cert import ActionModule
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import reported_services
-from tests.support.action_harness import make_action
+from tests.support.action_harness import run_action
 from tests.support.windows.exchange import add_certificate, add_pending, exchange_state
 from tests.support.windows.host import FakeWindowsHost
 
 
 def run(host, args, check_mode=False):
-    plugin = make_action(ActionModule, args, host=host, check_mode=check_mode)
-
-    def execute_module(module_name=None, module_args=None, task_vars=None, **_kwargs):
-        # ActionBase._execute_module adds the _ansible_* arguments, check mode among them.
-        module_args = dict(module_args, _ansible_check_mode=check_mode)
-        return host.execute_module(module_name=module_name, module_args=module_args, task_vars=task_vars)
-
-    plugin._execute_module = execute_module
-    return plugin.run(task_vars={'inventory_hostname': 'ex1.example.hk'})
+    # The harness adds the _ansible_* arguments (check mode among them) as ActionBase._execute_module does.
+    return run_action(ActionModule, args, host=host, check_mode=check_mode,
+                      task_vars={'inventory_hostname': 'ex1.example.hk'})
 
 
 @pytest.fixture
