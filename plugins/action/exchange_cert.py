@@ -23,6 +23,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange imp
     exchange_subject, find_pending_request, parse_services, plan_present, product, reported_services, superseded_by)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, spki_sha256
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, split_leaf
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._certreq_inf import refuse_control_characters
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, csr_request
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
@@ -95,6 +96,7 @@ class ActionModule(HkpostAction):
             self._present(args, task_vars, certificates, result)
 
     def _requested(self, args, task_vars, certificates, result):
+        refuse_control_characters('friendly_name', args['friendly_name'])
         request = csr_request(args)
         for warning in request['warnings']:
             self._display.warning(warning)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._certreq_inf import refuse_control_characters
 
 try:
     import idna
@@ -164,6 +165,11 @@ def csr_request(params):
     if params.get('organizational_unit'):
         subject.append(('OU', params['organizational_unit'].strip()))
     subject.append(('CN', cn))
+    # Subject text reaches the certreq INF file and New-ExchangeCertificate's command line.
+    options = {'ST': 'state_or_province', 'L': 'locality', 'O': 'organization', 'OU': 'organizational_unit',
+               'CN': 'common_name'}
+    for attr, value in subject:
+        refuse_control_characters(options.get(attr, attr), value)
     return {'subject': subject, 'common_name': cn, 'common_name_ascii': cn_ascii, 'sans': sans,
             'key_size': key_size, 'certificate_type': certificate_type, 'warnings': warnings}
 
