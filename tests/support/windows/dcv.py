@@ -18,7 +18,13 @@ WEB_CONFIG = 'web.config'
 
 
 def new_iis(host, sites, env=None, files=None):
-    """``sites``: [{'name', 'id', 'physical_path', 'bindings': [('http', '*:80:host')], 'txt_mime', 'state'}]."""
+    """``sites``: [{'name', 'id', 'physical_path', 'bindings': [('http', '*:80:host')], 'txt_mime', 'state'}].
+
+    ``txt_mime`` is the site's EFFECTIVE .txt mapping (applicationHost.config merged with the site's
+    own web.config); ``txt_mime_location`` what a <location> tag in applicationHost.config alone says
+    (default: the same). ``state`` None: reading the site's state throws, as it does on IIS for a site
+    whose application pool is broken (win-acme IISClient: "Unable to determine state").
+    """
     host.state['iis'] = {'sites': sites, 'env': env or {'SystemDrive': 'C:'}, 'files': dict(files or {})}
     return host.state['iis']
 
@@ -36,6 +42,26 @@ def iis_file(host, path):
     return host.state['iis']['files'].get(_key(path))
 
 
+def _site_state(host, site):
+    state = site.get('state', 'Started')
+    if state is not None:
+        return state
+    # Reading Get-Website's state throws; the payload survives that only inside a try block.
+    if all(in_try for _node, in_try in script_facts.member_reads(host.script, 'state')):
+        return 'Unknown'
+    raise HostFailure('The object identifier does not represent a valid object. (Exception from HRESULT: 0x800710D8)')
+
+
+def _txt_mime(host, site):
+    """Get-WebConfigurationProperty as the payload calls it: with -Location only applicationHost.config's
+    <location> tag is read; at the site's own path the effective (merged) value comes back."""
+    call = script_facts.calls(host.script, 'Get-WebConfigurationProperty')
+    assert len(call) == 1, 'dcv_iis_read reads the .txt MIME type once per site'
+    if call[0].has('Location'):
+        return site.get('txt_mime_location', site.get('txt_mime', 'text/plain'))
+    return site.get('txt_mime', 'text/plain')
+
+
 @handles('dcv_iis_read')
 def dcv_iis_read(host, params):
     iis = host.state['iis']
@@ -46,10 +72,10 @@ def dcv_iis_read(host, params):
         content = iis['files'].get(_key(directory + '\\fileauth.txt'))
         config = iis['files'].get(_key(directory + '\\' + WEB_CONFIG))
         sites.append({
-            'name': site['name'], 'id': site['id'], 'state': site.get('state', 'Started'),
+            'name': site['name'], 'id': site['id'], 'state': _site_state(host, site),
             'physical_path': site['physical_path'], 'physical_path_expanded': expanded,
             'bindings': [{'protocol': p, 'binding_information': b} for p, b in site['bindings']],
-            'txt_mime': site.get('txt_mime', 'text/plain'),
+            'txt_mime': _txt_mime(host, site),
             'files': {'fileauth_base64': base64.b64encode(content).decode() if content is not None else None,
                       'web_config': {'exists': config is not None,
                                      'ours': config is not None and params['Marker'].encode() in config}},

@@ -163,3 +163,20 @@ def in_place_member_changes(script, member):
             left = next(c for c in node.children if c.type == 'left_assignment_expression')
             created.add(left.text.decode().strip().lower())
     return [n for n in member_assignments(script, member) if _assigned_variable(n) not in created]
+
+
+def member_reads(script, member):
+    """Every ``<expr>.member`` in the script, as (node, inside a try block?) pairs."""
+    found = []
+    for node in _walk(_tree(script).root_node):
+        if node.type == 'member_access':
+            names = [c for c in node.children if c.type == 'member_name']
+            if names and names[-1].text.decode().lower() == member.lower():
+                parent, in_try = node.parent, False
+                while parent is not None:
+                    if parent.type == 'try_statement':
+                        in_try = True
+                        break
+                    parent = parent.parent
+                found.append((node, in_try))
+    return found
