@@ -180,3 +180,15 @@ def member_reads(script, member):
                     parent = parent.parent
                 found.append((node, in_try))
     return found
+
+
+def guarded_by_test_path(call):
+    """True when the call sits inside an ``if`` whose condition runs Test-Path (a missing path is skipped)."""
+    node = call.node.parent
+    while node is not None:
+        if node.type == 'if_statement':
+            condition = next((c for c in node.children if c.type == 'pipeline'), None)
+            if condition is not None and b'Test-Path' in condition.text:
+                return True
+        node = node.parent
+    return False
