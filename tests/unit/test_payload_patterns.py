@@ -131,3 +131,13 @@ def test_rules_catch_the_defects_they_were_written_for():
                                                     'CertificateHash')
     unguarded = script_facts.calls("$p = @(Get-ChildItem -Path 'Cert:\\LocalMachine\\REQUEST')", 'Get-ChildItem')[0]
     assert not script_facts.guarded_by_test_path(unguarded)
+
+
+def test_every_payload_has_its_anchor_in_the_windows_internals_page():
+    page = _text(os.path.join(ROOT, 'docs/docsite/rst/windows_internals.rst'))
+    rows = re.findall(r'^   \* - ``(\w+)``$', page, re.M)
+    names = sorted(os.path.basename(p)[:-4] for p in PAYLOADS)
+    assert sorted(rows) == names, 'windows_internals.rst rows differ from plugins/payloads: %s' % sorted(
+        set(rows) ^ set(names))
+    for block in page.split('\n   * - ')[1:]:
+        assert 'https://' in block, 'each anchor names the page or implementation it follows: %s' % block[:40]
