@@ -38,16 +38,20 @@ function Remove-PersistedKey($Certificate) {
     }
 }
 
-$added = $false
 try {
     if (-not $leaf.HasPrivateKey) { throw 'the PFX holds no certificate with a private key' }
     if ($FriendlyName) { $leaf.FriendlyName = $FriendlyName }
     $certStore = New-Object -TypeName Security.Cryptography.X509Certificates.X509Store -ArgumentList $Store, 'LocalMachine'
     $certStore.Open('ReadWrite')
-    try { $certStore.Add($leaf); $added = $true } finally { $certStore.Close() }
+    try { $certStore.Add($leaf) } finally { $certStore.Close() }
 }
-finally {
-    if (-not $added -and $leaf.HasPrivateKey) { Remove-PersistedKey $leaf }
+catch {
+    $cause = $_
+    if ($leaf.HasPrivateKey) {
+        try { Remove-PersistedKey $leaf }
+        catch { throw "$($cause.Exception.Message) - and the private key it had stored could not be deleted: $($_.Exception.Message)" }
+    }
+    throw $cause
 }
 
 @{ thumbprint = $leaf.Thumbprint; has_private_key = $leaf.HasPrivateKey; store = $Store } | ConvertTo-Json -Compress -Depth 3
