@@ -74,7 +74,7 @@ def _end_session(host, params):
     counts against Exchange's per-user limit on remote PowerShell sessions.
     """
     whatif = params.whatif
-    removes = [c for c in script_facts.calls(host.script, 'Remove-PSSession')]
+    removes = script_facts.calls(host.script, 'Remove-PSSession')
     assert removes, 'an exchange payload closes its session'
     if whatif and not all(script_facts.whatif_off(c) for c in removes):
         exchange_state(host).setdefault('leaked_sessions', []).append(host.script.splitlines()[0])

@@ -8,7 +8,7 @@ cannot be read throws unless the payload reads it inside try (tests/support/wind
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_dcv_token import ActionModule
 from ansible_collections.hkpost.ecert.plugins.module_utils.dcv._iis import WEB_CONFIG
