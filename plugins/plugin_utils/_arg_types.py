@@ -43,4 +43,4 @@ def quoted_text(value):
     if EncryptedString and isinstance(value, EncryptedString):
         return str(value)
     raise TypeError('the value is %s. Quote it where it is written - in the task, or in the vars or vault file it '
-                    'comes from - as in "0123456", so that it stays exactly the text you typed.' % _what(value))
+                    'comes from - as in "0123456" or "yes", so that it stays exactly the text you typed.' % _what(value))
