@@ -17,14 +17,15 @@ except ImportError as exc:
     x509 = serialization = MissingLibrary('cryptography', exc)
 
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination, write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
-    exchange_subject, find_pending_request, parse_services, plan_present, product, superseded_by)
+    check_connection_uri, exchange_subject, find_pending_request, parse_services, plan_present, product, superseded_by)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, spki_sha256
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, split_leaf
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, csr_request
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, a_label_host, csr_request
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
 
 
@@ -35,7 +36,7 @@ class ActionModule(HkpostAction):
         'connection_uri': {'type': 'str'},
         'authentication': {'type': 'str', 'default': 'Kerberos', 'choices': ['Kerberos', 'Negotiate', 'Basic', 'Default']},
         'username': {'type': 'str'},
-        'password': {'type': 'str', 'no_log': True},
+        'password': {'type': quoted_text, 'no_log': True},
         # state: requested - the same subject rules as hkpost_csr
         'common_name': {'type': 'str'},
         'certificate_type': {'type': 'str', 'default': 'standard', 'choices': list(CERTIFICATE_TYPES)},
@@ -75,7 +76,21 @@ class ActionModule(HkpostAction):
         base, sensitive = self._conn
         return self.payload(task_vars, name, dict(base, **(params or {})), sensitive_parameters=sensitive or None)
 
+    def check_options(self, args):
+        """What the options alone decide, before the first payload: the inputs of either state, read and checked."""
+        if args['server']:
+            a_label_host(args['server'], 'server')
+        if args['connection_uri']:
+            check_connection_uri(args['connection_uri'])
+        if args['state'] == 'requested':
+            if args['csr_path']:
+                check_destination('csr_path', args['csr_path'], 'file')
+            return {'request': csr_request(args)}
+        leaf_cert, chain = split_leaf(read_src_or_content(self, args), 'issued certificate')
+        return {'leaf': leaf_cert, 'chain': chain, 'services': parse_services(args['services'])}
+
     def run_hkpost(self, args, task_vars, result):
+        prepared = self.check_options(args)
         self._conn = self.connection(args, task_vars)
         state = self.exchange(task_vars, 'exchange_read')
         version = product(state.get('version'))
@@ -90,12 +105,11 @@ class ActionModule(HkpostAction):
                         certificate_request=raw.get('certificate_request'))
             certificates.append(info)
         if args['state'] == 'requested':
-            self._requested(args, task_vars, certificates, result)
+            self._requested(args, task_vars, certificates, result, prepared['request'])
         else:
-            self._present(args, task_vars, certificates, result)
+            self._present(args, task_vars, certificates, result, prepared)
 
-    def _requested(self, args, task_vars, certificates, result):
-        request = csr_request(args)
+    def _requested(self, args, task_vars, certificates, result, request):
         for warning in request['warnings']:
             self._display.warning(warning)
         subject = exchange_subject(request['subject'])
@@ -121,10 +135,9 @@ class ActionModule(HkpostAction):
             if not result.get('public_key_sha256'):
                 result['public_key_sha256'] = spki_sha256(x509.load_pem_x509_csr(csr.encode()).public_key())
 
-    def _present(self, args, task_vars, certificates, result):
-        leaf_cert, chain = split_leaf(read_src_or_content(self, args), 'issued certificate')
+    def _present(self, args, task_vars, certificates, result, prepared):
+        leaf_cert, chain, services = prepared['leaf'], prepared['chain'], prepared['services']
         leaf = cert_info(leaf_cert)
-        services = parse_services(args['services'])
         decision = plan_present(leaf, certificates, services, args['remove_superseded'])
         before = {c['sha1']: c['services'] for c in certificates}
         result.update(thumbprint=leaf['sha1'], services=sorted(services), superseded=decision['superseded'],
