@@ -14,7 +14,7 @@ def _guard(render):
     def wrapper(audit, *args, **kwargs):
         try:
             return render(audit, *args, **kwargs)
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError) as exc:  # HkpostError is a ValueError
             raise AnsibleFilterError('%s: %s' % (render.__name__, exc))
     wrapper.__name__ = render.__name__
     return wrapper

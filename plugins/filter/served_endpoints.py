@@ -21,8 +21,8 @@ def endpoint_list(text):
 
 def served_endpoints(hosts_vars):
     try:
-        return inventory_endpoints([dict(hv) for hv in hosts_vars or []])
-    except (HkpostError, TypeError, ValueError) as exc:
+        return inventory_endpoints(hosts_vars)
+    except HkpostError as exc:
         raise AnsibleFilterError('served_endpoints: %s' % exc)
 
 

@@ -102,6 +102,8 @@ def normalize_name(name, certificate_type='standard', what='common_name'):
     """
     if certificate_type not in CERTIFICATE_TYPES:
         raise HkpostError('certificate_type must be one of %s, not "%s".' % (', '.join(CERTIFICATE_TYPES), certificate_type))
+    if name is not None and not isinstance(name, str):
+        raise HkpostError('%s %r is not text; give the registered server name, e.g. www.example.com.hk.' % (what, name))
     if not isinstance(name, str) or not name.strip():
         raise HkpostError('%s is empty; give the registered server name, e.g. www.example.com.hk.' % what)
     original = name
