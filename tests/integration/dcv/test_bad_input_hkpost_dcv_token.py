@@ -9,6 +9,8 @@ fake host ran no payload at all.
 
 from __future__ import annotations
 
+import re
+
 import dns.message
 import dns.query
 import dns.rdatatype
@@ -133,3 +135,47 @@ def test_the_table_would_see_a_change(bind):
     run_action(ActionModule, dns_args(bind, state='absent'), shell_family='sh',
                task_vars={'inventory_hostname': 'localhost'})
     assert bind.txt('www.example.test') == [] and bind.txt('example.test') == [SPF]
+
+
+UNQUOTED_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  vars:
+    ansible_connection: local
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+    portal_code: 0123456
+  tasks:
+    - name: code written unquoted in the task
+      hkpost.ecert.hkpost_dcv_token:
+        method: email
+        domains: [www.example.com.hk]
+        verification_code: 0123456
+      ignore_errors: true
+    - name: code from an unquoted variable
+      hkpost.ecert.hkpost_dcv_token:
+        method: email
+        domains: [www.example.com.hk]
+        verification_code: "{{ portal_code }}"
+      ignore_errors: true
+    - name: code quoted
+      hkpost.ecert.hkpost_dcv_token:
+        method: email
+        domains: [www.example.com.hk]
+        verification_code: "0123456"
+"""
+
+
+def test_an_unquoted_code_in_a_real_playbook_is_refused_naming_the_quoting_fix(tmp_path):
+    """The case from the field, end to end: YAML turns 0123456 into 42798 before any plugin sees it."""
+    from tests.support.playbook import run_playbook, task_results
+    play = tmp_path / 'play.yml'
+    play.write_text(UNQUOTED_PLAY)
+    rc, data, err = run_playbook(play, inventory='localhost,')
+    assert rc == 0, (data, err)
+    for name in ('code written unquoted in the task', 'code from an unquoted variable'):
+        result = task_results(data, name)['localhost']
+        assert result['failed'] is True
+        assert re.search(r"argument 'verification_code' is of type int .*Quote it", result['msg']), result['msg']
+        assert '42798' not in result['msg'].replace('becomes the octal number 42798', ''), 'the value is never shown'
+    quoted = task_results(data, 'code quoted')['localhost']
+    assert not quoted.get('failed') and quoted['addresses'][0] == 'admin@www.example.com.hk'
