@@ -32,7 +32,7 @@ options:
       - For O(certificate_type=wildcard), C(*.) must be the whole leftmost label (V(*.example.com.hk)).
       - Chinese (IDN) names are accepted and become A-labels (punycode) unless O(idn=unicode).
       - Refused - before the host is contacted - when it is an IP address (an e-Cert (Server) names a domain), or when
-        a label mixes scripts or is written wholly in letters that look like Latin ones (UTS #39; for example a
+        a label mixes scripts or is written wholly in letters that look like Latin ones (Unicode UTS 39; for example a
         Cyrillic C(а) in C(exаmple)). The message shows the U-label and the A-label side by side; give the A-label
         if the name really is registered that way.
     type: str
