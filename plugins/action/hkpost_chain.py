@@ -12,7 +12,6 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.urls import open_url
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-
 from ansible_collections.hkpost.ecert.plugins.module_utils.chain._inputs import (
     OFFICIAL_URLS, check_arl, check_cross, check_new_intermediate, check_root, utcnow)
 from ansible_collections.hkpost.ecert.plugins.module_utils.chain._plan import plan_chain

@@ -9,6 +9,9 @@ stores and CRLs and the controller files are exactly as before.
 from __future__ import annotations
 
 import datetime
+import functools
+import http.server
+import threading
 
 import pytest
 from ansible.errors import AnsibleActionFail
@@ -141,3 +144,28 @@ def test_an_arl_issued_just_now_by_a_clock_slightly_ahead_is_accepted(pki, files
     result = run(host, {'root_certificate_file': files['root'], 'ssl_intermediate_file': files['ssl'],
                         'arl_file': str(path)})
     assert [a['crl_number'] for a in result['added'] if a['role'] == 'arl'] == [15]
+
+
+@pytest.fixture
+def empty_download(tmp_path):
+    """A real HTTP server on 127.0.0.1 whose ARL file is empty (an interrupted mirror, a captive portal)."""
+    root = tmp_path / 'www'
+    root.mkdir()
+    (root / 'RootCA3ARL.crl').write_bytes(b'')
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield 'http://127.0.0.1:%d/RootCA3ARL.crl' % server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_empty_download_is_refused_not_skipped(pki, files, empty_download):
+    host = host_needing_work(pki)
+    before = host_state(host)
+    with pytest.raises(AnsibleActionFail, match=r'download of http://127\.0\.0\.1:\d+/RootCA3ARL\.crl: the input is empty'):
+        run(host, {'root_certificate_file': files['root'], 'ssl_intermediate_file': files['ssl'], 'download': True,
+                   'download_urls': {'arl': empty_download, 'ev_intermediate': empty_download,
+                                     'cross_certificate': empty_download}})
+    assert host.calls == [] and host_state(host) == before
