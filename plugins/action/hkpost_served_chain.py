@@ -5,20 +5,21 @@
 
 from __future__ import annotations
 
-from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._audit_inputs import check_endpoints
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
-from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 
 
 class ActionModule(HkpostAction):
     # host is checked by the core, which names the offending entry (endpoints[3]) in its message.
     ARGUMENT_SPEC = {
         'endpoints': {'type': 'list', 'elements': 'dict', 'required': True, 'options': {
-            'host': {'type': quoted_text},
+            'host': {'type': 'str'},
             'port': {'type': 'int', 'default': 443},
-            'server_name': {'type': quoted_text},
+            'server_name': {'type': 'str'},
         }},
         'timeout': {'type': 'float', 'default': 5.0},
         'concurrency': {'type': 'int', 'default': 200},
@@ -29,17 +30,12 @@ class ActionModule(HkpostAction):
     _requires_connection = False
 
     def run(self, tmp=None, task_vars=None):
-        # ansible-core would split a string into a one-item list and fail with "dictionary requested" alone,
-        # without naming the option: said plainly here instead.
-        endpoints = self._task.args.get('endpoints')
-        if endpoints is not None and not isinstance(endpoints, list):
-            raise AnsibleActionFail('endpoints must be a list of dictionaries (host, port, server_name), not %s; for a '
-                                    'plain list file use the hkpost.ecert.endpoint_list filter, for inventory hosts '
-                                    'hkpost.ecert.served_endpoints.' % type(endpoints).__name__)
-        for index, entry in enumerate(endpoints or []):
-            if not isinstance(entry, dict):
-                raise AnsibleActionFail('endpoints[%d] is %s %r, not a dictionary; write it as {host: ..., port: ..., '
-                                        'server_name: ...}.' % (index, type(entry).__name__, entry))
+        # Before ansible-core's own validation, which would turn a string into a one-item list and a list of names
+        # into "dictionary requested" without naming the option, and convert a list server_name to its Python text.
+        try:
+            check_endpoints(self._task.args.get('endpoints'))
+        except HkpostError as e:
+            raise AnsibleActionFail(str(e))
         return super().run(tmp, task_vars)
 
     def run_hkpost(self, args, task_vars, result):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._audit_inputs import check_warn_days
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._fleet_report import render_csv, render_html, render_json
 
 
@@ -14,13 +16,16 @@ def _guard(render):
     def wrapper(audit, *args, **kwargs):
         try:
             return render(audit, *args, **kwargs)
-        except (ValueError, KeyError, TypeError) as exc:  # HkpostError is a ValueError
+        except (ValueError, KeyError, TypeError) as exc:
             raise AnsibleFilterError('%s: %s' % (render.__name__, exc))
     wrapper.__name__ = render.__name__
     return wrapper
 
 
 def fleet_report_html(audit, title='TLS chain audit', warn_days=30):
+    warn_days = check_warn_days(warn_days)
+    if not isinstance(title, str):
+        raise HkpostError('title %r is not text; give the report\'s heading, e.g. title="TLS chain audit".' % (title,))
     return render_html(audit, title=title, warn_days=warn_days)
 
 

@@ -16,8 +16,6 @@ import html
 import io
 import json
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-
 VERDICT_ORDER = ('error', 'critical', 'warning', 'ok')
 _COLOURS = {'ok': '#1a7f37', 'warning': '#b7791f', 'critical': '#c53030', 'error': '#6b46c1'}
 _CSV_FIELDS = ('host', 'port', 'server_name', 'verdict', 'codes', 'messages', 'leaf_subject', 'leaf_issuer',
@@ -218,20 +216,8 @@ _JS = """
 """
 
 
-def check_warn_days(value):
-    """``warn_days`` as a whole number of days, 0 or more (a digit string from a template is accepted)."""
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
-        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-            raise HkpostError('warn_days is %d; give 0 or more days.' % value)
-        raise HkpostError('warn_days %r is not a whole number of days; give e.g. warn_days=30.' % (value,))
-    return int(str(value).strip())
-
-
 def render_html(audit, title='TLS chain audit', generated=None, warn_days=30):
     """The whole report page as one string."""
-    warn_days = check_warn_days(warn_days)
-    if not isinstance(title, str):
-        raise HkpostError('title %r is not text; give the report\'s heading, e.g. title="TLS chain audit".' % (title,))
     audit, endpoints = _endpoints(audit)
     return ''.join([
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',

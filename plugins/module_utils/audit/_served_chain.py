@@ -29,7 +29,6 @@ except ImportError as exc:
 
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import (
     OLD_GENERATION_REVOKED_BY, cert_info, common_name, dns_names, issued_by, shipped)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._pem import load_certificates
@@ -141,27 +140,7 @@ def check_endpoint(raw, index):
     if not 1 <= port <= 65535:
         raise HkpostError('%s (%s): port %d is out of range; give 1-65535.' % (where, host, port))
     server_name = raw.get('server_name') or host
-    if not isinstance(server_name, str):
-        raise HkpostError('%s (%s): server_name %r is not text; give the host name the clients ask for.'
-                          % (where, host, server_name))
-    _check_name(host.strip(), '%s host' % where)
-    # A server_name that is not a host name ("a b", a 70-character label) can never be sent as SNI or match a
-    # certificate: refused here rather than audited and reported as a name mismatch.
-    _check_name(server_name.strip(), '%s (%s) server_name' % (where, host.strip()))
-    return {'host': host.strip(), 'port': port, 'server_name': server_name.strip()}
-
-
-def _check_name(name, what):
-    """An IP address (IPv6 optionally in brackets) or a host name; HkpostError naming ``what`` otherwise."""
-    try:
-        ipaddress.ip_address(name.strip('[]'))
-        return
-    except ValueError:
-        pass
-    try:
-        a_label_host(name, what)
-    except HkpostError as e:
-        raise HkpostError('%s Give the host name clients ask for (or an IP address).' % e)
+    return {'host': host.strip(), 'port': port, 'server_name': str(server_name).strip()}
 
 
 def _name_matches(pattern, name):

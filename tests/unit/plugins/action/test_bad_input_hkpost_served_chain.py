@@ -58,7 +58,7 @@ TABLE = [
     ('server_name with an empty label', lambda s: {'endpoints': [endpoint(s), endpoint(s, server_name='www..example.hk')]},
      r'server_name "www\.\.example\.hk" has an empty label'),
     ('server_name not text', lambda s: {'endpoints': [endpoint(s), endpoint(s, server_name=['www.example.hk'])]},
-     r"argument 'server_name' is of type list found in 'endpoints'.*a list, not one piece of text"),
+     r'endpoints\[1\]: server_name is a list, not one piece of text; give one name'),
     ('host with a space', lambda s: {'endpoints': [endpoint(s), endpoint(s, host='web 1')]},
      r'endpoints\[1\] host "web 1" contains a space'),
     ('no host', lambda s: {'endpoints': [endpoint(s), {'port': 443}]}, r'endpoints\[1\]: no host'),
@@ -68,10 +68,10 @@ TABLE = [
      r'endpoints\[1\] \(127\.0\.0\.1\): port 70000 is out of range; give 1-65535'),
     ('an unknown endpoint key', lambda s: {'endpoints': [endpoint(s, sni='x')]}, r'sni'),
     ('endpoints a string', lambda s: {'endpoints': 'www.example.hk'},
-     r'endpoints must be a list of dictionaries \(host, port, server_name\), not str; for a plain list file use the '
+     r'endpoints must be a list of dictionaries \(host, port, server_name\), not a str; for a plain list file use the '
      r'hkpost\.ecert\.endpoint_list filter'),
     ('endpoints a list of strings', lambda s: {'endpoints': [endpoint(s), 'www.example.hk']},
-     r"endpoints\[1\] is str 'www\.example\.hk', not a dictionary; write it as \{host: \.\.\., port"),
+     r"endpoints\[1\] is a str \('www\.example\.hk'\), not a dictionary; write it as \{host: \.\.\., port"),
     ('warn_days below zero', lambda s: {'endpoints': [endpoint(s)], 'warn_days': -1}, r'warn_days must be 0 or more \(got -1\)'),
     ('warn_days not a number', lambda s: {'endpoints': [endpoint(s)], 'warn_days': 'abc'},
      r"argument 'warn_days' is of type str .*unable to convert to int"),
@@ -97,5 +97,5 @@ def test_the_table_would_see_a_fetch(server, fetches):
 
 @pytest.mark.parametrize('name', ['192.0.2.10', '[2001:db8::10]', 'intranet', '香港郵政.hk'])
 def test_addresses_single_labels_and_idn_names_are_accepted(name):
-    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain import check_endpoint
-    assert check_endpoint({'host': '127.0.0.1', 'server_name': name}, 0)['server_name'] == name
+    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._audit_inputs import check_endpoints
+    check_endpoints([{'host': '127.0.0.1', 'server_name': name}])  # no exception
