@@ -17,16 +17,19 @@ except ImportError as exc:
     x509 = serialization = MissingLibrary('cryptography', exc)
 
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination, write_if_changed
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
-    check_connection_uri, exchange_subject, find_pending_request, parse_services, plan_present, product, superseded_by)
+    exchange_subject, find_pending_request, parse_services, plan_present, product, superseded_by)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, spki_sha256
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, split_leaf
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, a_label_host, csr_request
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, csr_request
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
-from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import check_connection_uri
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 
 
 class ActionModule(HkpostAction):
@@ -77,7 +80,10 @@ class ActionModule(HkpostAction):
         return self.payload(task_vars, name, dict(base, **(params or {})), sensitive_parameters=sensitive or None)
 
     def check_options(self, args):
-        """What the options alone decide, before the first payload: the inputs of either state, read and checked."""
+        """Everything the options alone decide, before the first payload (each opens a remoting session).
+
+        The inputs are read and parsed here only to refuse bad ones early; the steps below read them again.
+        """
         if args['server']:
             a_label_host(args['server'], 'server')
         if args['connection_uri']:
@@ -85,12 +91,13 @@ class ActionModule(HkpostAction):
         if args['state'] == 'requested':
             if args['csr_path']:
                 check_destination('csr_path', args['csr_path'], 'file')
-            return {'request': csr_request(args)}
-        leaf_cert, chain = split_leaf(read_src_or_content(self, args), 'issued certificate')
-        return {'leaf': leaf_cert, 'chain': chain, 'services': parse_services(args['services'])}
+            csr_request(args)
+        elif args['state'] == 'present':
+            split_leaf(read_src_or_content(self, args), 'issued certificate')
+            parse_services(args['services'])
 
     def run_hkpost(self, args, task_vars, result):
-        prepared = self.check_options(args)
+        self.check_options(args)
         self._conn = self.connection(args, task_vars)
         state = self.exchange(task_vars, 'exchange_read')
         version = product(state.get('version'))
@@ -105,11 +112,12 @@ class ActionModule(HkpostAction):
                         certificate_request=raw.get('certificate_request'))
             certificates.append(info)
         if args['state'] == 'requested':
-            self._requested(args, task_vars, certificates, result, prepared['request'])
+            self._requested(args, task_vars, certificates, result)
         else:
-            self._present(args, task_vars, certificates, result, prepared)
+            self._present(args, task_vars, certificates, result)
 
-    def _requested(self, args, task_vars, certificates, result, request):
+    def _requested(self, args, task_vars, certificates, result):
+        request = csr_request(args)
         for warning in request['warnings']:
             self._display.warning(warning)
         subject = exchange_subject(request['subject'])
@@ -135,9 +143,10 @@ class ActionModule(HkpostAction):
             if not result.get('public_key_sha256'):
                 result['public_key_sha256'] = spki_sha256(x509.load_pem_x509_csr(csr.encode()).public_key())
 
-    def _present(self, args, task_vars, certificates, result, prepared):
-        leaf_cert, chain, services = prepared['leaf'], prepared['chain'], prepared['services']
+    def _present(self, args, task_vars, certificates, result):
+        leaf_cert, chain = split_leaf(read_src_or_content(self, args), 'issued certificate')
         leaf = cert_info(leaf_cert)
+        services = parse_services(args['services'])
         decision = plan_present(leaf, certificates, services, args['remove_superseded'])
         before = {c['sha1']: c['services'] for c in certificates}
         result.update(thumbprint=leaf['sha1'], services=sorted(services), superseded=decision['superseded'],

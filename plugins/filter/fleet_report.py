@@ -5,17 +5,24 @@
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleFilterError
+import inspect
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils.audit._audit_inputs import check_warn_days
+from ansible.errors import AnsibleFilterError
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._audit_inputs import check_title, check_warn_days
+
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._fleet_report import render_csv, render_html, render_json
 
 
 def _guard(render):
     def wrapper(audit, *args, **kwargs):
         try:
-            return render(audit, *args, **kwargs)
+            # The options every report filter shares, checked by name however they were passed.
+            given = inspect.signature(render).bind(audit, *args, **kwargs).arguments
+            if given.get('warn_days') is not None:
+                given['warn_days'] = check_warn_days(given['warn_days'])
+            if 'title' in given:
+                check_title(given['title'])
+            return render(**given)
         except (ValueError, KeyError, TypeError) as exc:
             raise AnsibleFilterError('%s: %s' % (render.__name__, exc))
     wrapper.__name__ = render.__name__
@@ -23,9 +30,6 @@ def _guard(render):
 
 
 def fleet_report_html(audit, title='TLS chain audit', warn_days=30):
-    warn_days = check_warn_days(warn_days)
-    if not isinstance(title, str):
-        raise HkpostError('title %r is not text; give the report\'s heading, e.g. title="TLS chain audit".' % (title,))
     return render_html(audit, title=title, warn_days=warn_days)
 
 

@@ -108,3 +108,9 @@ def check_warn_days(value):
     if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
         raise HkpostError('warn_days %r is not a whole number of days; give e.g. warn_days=30.' % (value,))
     return int(str(value).strip())
+
+
+def check_title(value):
+    """``title`` of the report: text."""
+    if not isinstance(value, str):
+        raise HkpostError('title %r is not text; give the report\'s heading, e.g. title="TLS chain audit".' % (value,))
