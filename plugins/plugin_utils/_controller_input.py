@@ -14,7 +14,6 @@ import os
 from ansible.errors import AnsibleActionFail, AnsibleError
 
 
-
 def read_src_or_content(action, args, src='src', content='content'):
     """The bytes of ``args[src]`` (searched like copy's src: role files/, playbook dir) or ``args[content]``."""
     if args.get(content):
@@ -44,4 +43,3 @@ def read_controller_file(action, option, path):
         raise AnsibleActionFail('%s: %s is empty (%d bytes); an interrupted download or a wrong file? Download it '
                                 'again (or fix the path) - nothing was changed.' % (option, found, len(data)))
     return data
-

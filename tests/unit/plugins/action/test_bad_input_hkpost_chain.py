@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_chain import ActionModule
 from tests.support.action_harness import run_action
-from tests.support.pki import DAY, crl_der, crl_pem, hk_name, make_cert
+from tests.support.pki import DAY, crl_der, crl_pem, make_cert
 from tests.support.unchanged import host_state, tree, writes
 from tests.support.windows.chain import put, put_crl
 from tests.support.windows.host import FakeWindowsHost
@@ -72,8 +72,8 @@ TABLE = [
     ('empty arl_file', {'arl_file': 'empty'}, r'arl_file: .*empty\.pem is empty .*Download it again'),
     ('empty cross_certificate_file', {'cross_certificate_file': 'empty'}, r'cross_certificate_file: .* is empty'),
     ('empty root_certificate_file', {'root_certificate_file': 'empty'}, r'root_certificate_file: .* is empty'),
-    ('directory as arl_file', {'arl_file': 'dir'}, r'arl_file: .*a-directory is a directory on the controller; give '
-                                                     r'the path of the file itself'),
+    ('directory as arl_file', {'arl_file': 'dir'},
+     r'arl_file: .*a-directory is a directory on the controller; give the path of the file itself'),
     ('missing arl_file', {'arl_file': 'missing'}, r'arl_file: .*no-such-file\.pem was not found on the controller'),
     ('expired root_certificate_file', {'root_certificate_file': 'root_expired'},
      r'root_certificate_file: a root certificate \("Hongkong Post Root CA 3".*expired on .*download a current copy'),
@@ -109,7 +109,7 @@ def test_bad_input_is_refused_before_the_host_is_touched(pki, files, tmp_path, a
     assert host_state(host) == before and tree(tmp_path) == controller
 
 
-def test_the_table_would_see_a_change(pki, files, tmp_path):
+def test_the_table_would_see_a_change(pki, files):
     """Control row: the same host and files with good input DO change the host, so an unchanged host means a refusal."""
     host = host_needing_work(pki)
     before = host_state(host)

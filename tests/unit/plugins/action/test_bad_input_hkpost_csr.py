@@ -54,8 +54,8 @@ WINDOWS = [
     ('an empty organization', {'organization': '  '}, r'organization is required'),
     ('unknown certificate_type', {'certificate_type': 'ov'}, r'value of certificate_type must be one of: standard'),
     ('unknown idn', {'idn': 'ascii'}, r'value of idn must be one of: punycode, unicode, got: ascii'),
-    ('csr_path that is a directory', {'csr_path': '{d}'}, r'csr_path: .* is a directory on the controller; give the path of '
-                                                           r'the file to write'),
+    ('csr_path that is a directory', {'csr_path': '{d}'},
+     r'csr_path: .* is a directory on the controller; give the path of the file to write'),
     ('csr_path under a file', {'csr_path': '{d}/a-file/www.csr'},
      r'csr_path: .*a-file/www\.csr cannot be created because .*a-file is a file, not a directory'),
 ]
@@ -92,8 +92,8 @@ POSIX = [
      r'privatekey_path .*/missing/www\.key: the directory .*/missing does not exist on this host .*create it first'),
     ('privatekey_path that is a directory', '{d}/keys',
      r'privatekey_path .*/keys is a directory on this host; give the path of the key file'),
-    ('privatekey_path under a file', '{d}/a-file/www.key', r'the directory .*/a-file does not exist on this host \(or is not a '
-                                                            r'directory\)'),
+    ('privatekey_path under a file', '{d}/a-file/www.key',
+     r'the directory .*/a-file does not exist on this host \(or is not a directory\)'),
     ('privatekey_path holding something that is not a key', '{d}/not-a-key.pem', r'is not an unencrypted PEM private key'),
     ('no privatekey_path', '', r'privatekey_path is required on a POSIX host'),
 ]

@@ -24,10 +24,9 @@ PASSWORD = 'c0rrect-Horse-battery'
 
 
 def pfx(issued, password=PASSWORD, key=True, aes=False):
+    algorithm = pkcs12.PBES.PBESv2SHA256AndAES256CBC if aes else pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC
     encryption = (serialization.PrivateFormat.PKCS12.encryption_builder()
-                  .kdf_rounds(2048).key_cert_algorithm(pkcs12.PBES.PBESv2SHA256AndAES256CBC if aes
-                                                      else pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
-                  .build(password.encode()))
+                  .kdf_rounds(2048).key_cert_algorithm(algorithm).build(password.encode()))
     return pkcs12.serialize_key_and_certificates(b'hkpost', issued.key if key else None, issued.cert, None, encryption)
 
 

@@ -129,6 +129,6 @@ def test_a_unicode_host_header_is_bound_by_its_a_label(pki, host):
     assert [b['binding_information'] for b in www['bindings'] if b['protocol'] == 'https'] == ['*:443:%s' % IDN_ASCII]
 
 
-def test_a_bracketed_ipv6_binding_is_written_bracketed(pki, host):
+def test_a_bracketed_ipv6_binding_is_written_bracketed(host):
     result = run_action(ActionModule, dict(GOOD, ip='[2001:DB8:0::10]'), host=host)
     assert result['after']['ip'] == '[2001:db8::10]'
