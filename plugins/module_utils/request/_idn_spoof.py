@@ -23,12 +23,20 @@ from __future__ import annotations
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 
-try:
-    from confusable_homoglyphs import categories as _categories
-    from confusable_homoglyphs import confusables as _confusables
-    HAS_CONFUSABLES = True
-except ImportError:  # a controller requirement; a POSIX target running hkpost_csr may lack it (see check_label)
-    HAS_CONFUSABLES = False
+_LIBRARY = {}
+
+
+def _library():
+    """confusable_homoglyphs, imported on first use: loading its Unicode tables takes about 0.3 s, and only a
+    non-ASCII label needs them (every task runs in a fresh worker process, so an import at module level would
+    cost that on every task for every host)."""
+    if not _LIBRARY:
+        try:
+            from confusable_homoglyphs import categories, confusables
+            _LIBRARY.update(categories=categories, confusables=confusables)
+        except ImportError:  # a controller requirement; a POSIX target running hkpost_csr may lack it
+            _LIBRARY['missing'] = True
+    return None if _LIBRARY.get('missing') else _LIBRARY
 
 _IGNORED = frozenset(('COMMON', 'INHERITED'))
 # UTS #39 5.2 Highly Restrictive: the CJK combinations allowed with Latin.
@@ -38,7 +46,7 @@ _ALLOWED_MIXES = (frozenset(('LATIN', 'HAN', 'HIRAGANA', 'KATAKANA')), frozenset
 
 def label_scripts(label):
     """The scripts of ``label``'s characters, Common and Inherited left out."""
-    return {_categories.alias(c) for c in label} - _IGNORED
+    return {_library()['categories'].alias(c) for c in label} - _IGNORED
 
 
 def check_label(label, alabel, what, original):
@@ -48,23 +56,24 @@ def check_label(label, alabel, what, original):
     required) the check is skipped: the action plugin has already run it on the controller, where
     requirements.txt installs the library.
     """
-    if label.isascii() or not HAS_CONFUSABLES:
+    if label.isascii() or _library() is None:
         return
+    categories, confusables = _library()['categories'], _library()['confusables']
     scripts = label_scripts(label)
     fix = ('If the registered name really is written this way, give its A-label (%s) instead; otherwise retype '
            'the name in one script.' % alabel)
     if len(scripts) > 1 and not any(scripts <= allowed for allowed in _ALLOWED_MIXES):
         by_script = {}
         for c in label:
-            script = _categories.alias(c)
+            script = categories.alias(c)
             if script not in _IGNORED:
                 by_script.setdefault(script, []).append(c)
         detail = ', '.join('%s "%s"' % (s.title(), ''.join(chars)) for s, chars in sorted(by_script.items()))
         raise HkpostError('%s "%s": the label "%s" (A-label %s) mixes scripts (%s), a look-alike of another name '
                           '(UTS #39 mixed-script). %s' % (what, original, label, alabel, detail, fix))
     if scripts and 'LATIN' not in scripts:
-        letters = [c for c in label if _categories.alias(c) not in _IGNORED]
-        found = _confusables.is_confusable(label, greedy=True, preferred_aliases=['latin']) or []
+        letters = [c for c in label if categories.alias(c) not in _IGNORED]
+        found = confusables.is_confusable(label, greedy=True, preferred_aliases=['latin']) or []
         lookalike = {item['character'] for item in found}
         if letters and all(c in lookalike for c in letters):
             raise HkpostError('%s "%s": every letter of the label "%s" (A-label %s) is a %s letter that looks like a '
