@@ -38,6 +38,7 @@ def _library():
             _LIBRARY['missing'] = True
     return None if _LIBRARY.get('missing') else _LIBRARY
 
+
 _IGNORED = frozenset(('COMMON', 'INHERITED'))
 # UTS #39 5.2 Highly Restrictive: the CJK combinations allowed with Latin.
 _ALLOWED_MIXES = (frozenset(('LATIN', 'HAN', 'HIRAGANA', 'KATAKANA')), frozenset(('LATIN', 'HAN', 'BOPOMOFO')),

@@ -14,7 +14,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject impo
     '香港郵政',          # Han: the Chinese names Hongkong Post registers
     'abc中文',           # Latin + Han (Highly Restrictive allows it)
     '日本ひらがなカタカナ',  # Han + Hiragana + Katakana
-    '한국abc',           # Latin + Hangul... with Han allowed too
+    '한국abc',           # Hangul + Latin (the Korean mix)
     'ελληνικά',          # Greek alone, not every letter a Latin look-alike
     'ｅｘａｍｐｌｅ',        # full-width Latin: one script (UTS-46 maps it to "example")
     'münchen',           # Latin with a diacritic
