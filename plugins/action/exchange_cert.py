@@ -20,15 +20,20 @@ except ImportError as exc:
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
-    exchange_subject, find_pending_request, parse_services, plan_enabled, plan_present, product, rollback_assignment,
-    superseded_by, verify_server_name)
+    exchange_subject, find_pending_request, parse_services, plan_enabled, plan_present, product, reported_services,
+    rollback_assignment, superseded_by, verify_server_name)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, spki_sha256
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import (
     describe_entry, names, normalize_thumbprint, split_leaf)
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._certreq_inf import refuse_control_characters
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import load_csr, pending_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, csr_request
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import check_connection_uri
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 
 
 class ActionModule(HkpostAction):
@@ -40,7 +45,7 @@ class ActionModule(HkpostAction):
         'connection_uri': {'type': 'str'},
         'authentication': {'type': 'str', 'default': 'Kerberos', 'choices': ['Kerberos', 'Negotiate', 'Basic', 'Default']},
         'username': {'type': 'str'},
-        'password': {'type': 'str', 'no_log': True},
+        'password': {'type': quoted_text, 'no_log': True},
         # state: requested - the same subject rules as hkpost_csr
         'common_name': {'type': 'str'},
         'certificate_type': {'type': 'str', 'default': 'standard', 'choices': list(CERTIFICATE_TYPES)},
@@ -81,7 +86,25 @@ class ActionModule(HkpostAction):
         base, sensitive = self._conn
         return self.payload(task_vars, name, dict(base, **(params or {})), sensitive_parameters=sensitive or None)
 
+    def check_options(self, args):
+        """Everything the options alone decide, before the first payload (each opens a remoting session).
+
+        The inputs are read and parsed here only to refuse bad ones early; the steps below read them again.
+        """
+        if args['server']:
+            a_label_host(args['server'], 'server')
+        if args['connection_uri']:
+            check_connection_uri(args['connection_uri'])
+        if args['state'] == 'requested':
+            if args['csr_path']:
+                check_destination('csr_path', args['csr_path'], 'file')
+            csr_request(args)
+        elif args['state'] == 'present':
+            split_leaf(read_src_or_content(self, args), 'issued certificate')
+            parse_services(args['services'])
+
     def run_hkpost(self, args, task_vars, result):
+        self.check_options(args)
         self._conn = self.connection(args, task_vars)
         state = self.exchange(task_vars, 'exchange_read')
         version = product(state.get('version'))
@@ -92,7 +115,7 @@ class ActionModule(HkpostAction):
             if not raw.get('der'):
                 continue
             info = describe_entry(raw)
-            info.update(status=raw.get('status'), services=sorted(parse_services(raw.get('services'))),
+            info.update(status=raw.get('status'), services=reported_services(raw),
                         certificate_request=raw.get('certificate_request'))
             certificates.append(info)
         if args['state'] == 'requested':
@@ -117,6 +140,7 @@ class ActionModule(HkpostAction):
             self.exchange(task_vars, 'exchange_enable', {'Thumbprint': thumbprint, 'Services': step['services']})
 
     def _requested(self, args, task_vars, certificates, result):
+        refuse_control_characters('friendly_name', args['friendly_name'])
         request = csr_request(args)
         for warning in request['warnings']:
             self._display.warning(warning)
@@ -185,9 +209,9 @@ class ActionModule(HkpostAction):
         for raw in state.get('certificates') or []:
             if raw.get('der'):
                 info = describe_entry(raw)
-                info.update(status=raw.get('status'), services=sorted(parse_services(raw.get('services'))))
+                info.update(status=raw.get('status'), services=reported_services(raw))
                 certificates.append(info)
-        actual = {c['sha1']: set(c['services']) for c in certificates}
+        actual = {c['sha1']: None if c['services'] is None else set(c['services']) for c in certificates}
         superseded, kept = superseded_by(leaf, certificates, actual)
         removed = []
         for cert in superseded:

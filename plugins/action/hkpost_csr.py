@@ -9,7 +9,10 @@ import base64
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import read_text, write_if_changed
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import (
+    check_destination, read_text, write_if_changed)
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._certreq_inf import (
+    certreq_inf, refuse_control_characters)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import (
     csr_matches, describe_csr, load_csr, pending_thumbprint, plan_windows_request)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr_options import (
@@ -18,11 +21,24 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject impo
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 
 
+def _failure_text(module_result):
+    """The module's message, and when it crashed (msg is then Ansible's generic "MODULE FAILURE"), the cause."""
+    msg = module_result.get('msg') or 'hkpost_csr failed on the host'
+    detail = module_result.get('exception') or module_result.get('module_stderr') or module_result.get('module_stdout')
+    if detail and str(detail).strip():
+        last = [line for line in str(detail).strip().splitlines() if line.strip()][-1].strip()
+        if last not in msg:
+            msg = '%s: %s' % (msg.rstrip('.').replace('\n', ' '), last)
+    return msg
+
+
 class ActionModule(HkpostAction):
     ARGUMENT_SPEC = CSR_ARGUMENT_SPEC
     WINDOWS_ONLY = False
 
     def run_hkpost(self, args, task_vars, result):
+        if args['csr_path']:
+            check_destination('csr_path', args['csr_path'], 'file')
         request = csr_request(args)
         if self.is_windows():
             self._run_windows(args, request, task_vars, result)
@@ -36,13 +52,15 @@ class ActionModule(HkpostAction):
         module_result = self._execute_module(module_name='hkpost.ecert.hkpost_csr', module_args=module_args,
                                              task_vars=task_vars)
         if module_result.get('failed'):
-            raise AnsibleActionFail(module_result.get('msg', 'hkpost_csr failed on the host'), result=module_result)
+            raise AnsibleActionFail(_failure_text(module_result), result=module_result)
         for warning in module_result.pop('warnings', []) or []:
             self._display.warning(warning)
         module_result.pop('invocation', None)
         result.update(module_result)
 
     def _run_windows(self, args, request, task_vars, result):
+        refuse_control_characters('friendly_name', args['friendly_name'])
+        refuse_control_characters('request_dir', args['request_dir'])
         for warning in request['warnings']:
             self._display.warning(warning)
         state = self.payload(task_vars, 'csr_pending_read', {'RequestDir': args['request_dir']})
@@ -60,14 +78,10 @@ class ActionModule(HkpostAction):
                 'a pending request for %s exists (thumbprint %s) but its CSR text is gone and its key cannot be '
                 'reused by name; set force: true to make a new key and request.'
                 % (request['common_name_ascii'], plan['pending'].get('thumbprint')))
-        created = self.payload(task_vars, 'csr_create', {
-            'Subject': windows_subject(request['subject']),
-            'KeyLength': request['key_size'],
-            'DnsNames': request['sans'],
-            'FriendlyName': args['friendly_name'] or '',
-            'KeyContainer': plan['pending']['key_container'] if plan['action'] == 'rederive' else '',
-            'RequestDir': args['request_dir'],
-        })
+        inf = certreq_inf(windows_subject(request['subject']), request['key_size'], request['sans'],
+                          friendly_name=args['friendly_name'] or '',
+                          key_container=plan['pending']['key_container'] if plan['action'] == 'rederive' else '')
+        created = self.payload(task_vars, 'csr_create', {'Inf': inf, 'RequestDir': args['request_dir']})
         csr = load_csr(created.get('csr') or '', 'the CSR certreq produced')
         if not csr_matches(csr, request):
             raise AnsibleActionFail('certreq produced a CSR for "%s" that is not what was asked for ("%s"); '

@@ -157,14 +157,12 @@ class ActionModule(HkpostAction):
         write_if_changed(backup['path'], data, mode=0o600)
 
     def _send(self, task_vars, site, step):
-        # The same payloads, parameters and order as iis_binding.
+        # The same payloads and parameters as iis_binding's _send.
+        params = {'Site': site, 'BindingInformation': step['binding_information']}
         if step['payload'] == 'iis_binding_set':
-            params = {'Site': site, 'Operation': step['operation'], 'BindingInformation': step['binding_information']}
-            if 'ssl_flags' in step:
-                params['SslFlags'] = step['ssl_flags']
-        else:
-            params = {'Site': site, 'BindingInformation': step['binding_information'],
-                      'Thumbprint': step['thumbprint'], 'Store': step['store']}
+            params['Operation'] = step['operation']
+        if 'ssl_flags' in step:
+            params.update(SslFlags=step['ssl_flags'], Thumbprint=step['thumbprint'] or '', Store=step['store'])
         return self.payload(task_vars, step['payload'], params)
 
     def _bind(self, args, task_vars, binding, result):

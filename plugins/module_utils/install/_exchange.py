@@ -12,6 +12,7 @@ when, once the new certificate is enabled, it serves nothing the new certificate
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import brief, covers, names, refuse_expired
@@ -21,6 +22,24 @@ SERVICES = ('IIS', 'SMTP', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation')
 SINGLE_CERTIFICATE_SERVICES = {'IIS', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation'}
 WILDCARD_REFUSED = {'POP', 'IMAP'}
 _VERSION = re.compile(r'Version\s+(\d+)\.(\d+)\s*\(Build\s+(\d+)\.(\d+)\)', re.I)
+
+
+def check_connection_uri(uri):
+    """The implicit-remoting endpoint: an http(s) URL with a host, e.g. http://mail1.example.com.hk/PowerShell/.
+
+    New-PSSession -ConnectionUri takes any string and fails on the host with a WinRM error that does not say
+    the URL was the problem; checked here, before the first payload.
+    """
+    parsed = urlparse(uri.strip()) if isinstance(uri, str) else None
+    if parsed is None or parsed.scheme.lower() not in ('http', 'https') or not parsed.hostname:
+        raise HkpostError('connection_uri "%s" is not an http(s) URL; give the Exchange server\'s remote PowerShell '
+                          'address, e.g. http://mail1.example.com.hk/PowerShell/ (or leave it out to use '
+                          'http://SERVER/PowerShell/).' % uri)
+    try:
+        parsed.port
+    except ValueError:
+        raise HkpostError('connection_uri "%s" has a port that is not 1-65535.' % uri)
+    return uri.strip()
 
 
 def parse_services(value):
@@ -38,6 +57,20 @@ def parse_services(value):
             raise HkpostError('Exchange service "%s" is not one of %s.' % (item, ', '.join(SERVICES)))
         found.add(canonical[item.lower()])
     return found
+
+
+def reported_services(raw):
+    """The services a certificate from ``exchange_read`` serves, or ``None`` when Exchange did not say.
+
+    With serialized data signing on and an expired Auth certificate, Get-ExchangeCertificate over
+    remoting returns only RawData: Status and Services come back empty (null, or '' once cast to
+    text). That is *unknown*, never "serves nothing": a certificate whose services are unknown is
+    never removed. Exchange's own "serves nothing" is the AllowedServices value ``None``.
+    """
+    status, services = raw.get('status'), raw.get('services')
+    if status in (None, '') or services in (None, ''):
+        return None
+    return sorted(parse_services(services))
 
 
 def product(version):
@@ -93,17 +126,18 @@ def plan_present(leaf, certificates, services, remove_superseded=False, now=None
                 % (brief(leaf), leaf['spki_sha256'],
                    '; '.join('%s [SPKI SHA-256 %s]' % (brief(p), p['spki_sha256']) for p in pending) or 'none'))
         steps.append({'step': 'import'})
-    current = set(existing['services']) if existing else set()
+    current = set(existing['services'] or ()) if existing else set()
     missing = sorted(set(services) - current)
     if missing:
         steps.append({'step': 'enable', 'services': sorted(set(services))})
-    after = {c['sha1']: set(c['services']) - (SINGLE_CERTIFICATE_SERVICES & set(services))
+    after = {c['sha1']: (None if c.get('services') is None
+                         else set(c['services']) - (SINGLE_CERTIFICATE_SERVICES & set(services)))
              for c in certificates if c['sha1'] != leaf['sha1']}
     after[leaf['sha1']] = current | set(services)
     superseded, kept = superseded_by(leaf, certificates, after)
     if remove_superseded:
         steps.extend({'step': 'remove', 'thumbprint': c['sha1']} for c in superseded)
-    return {'steps': steps, 'services_after': {k: sorted(v) for k, v in after.items()},
+    return {'steps': steps, 'services_after': {k: None if v is None else sorted(v) for k, v in after.items()},
             'superseded': [c['sha1'] for c in superseded], 'kept': kept}
 
 
@@ -117,6 +151,12 @@ def superseded_by(leaf, certificates, services_after):
         if cert['role'] != 'leaf' or cert['not_before'] >= leaf['not_before']:
             continue
         if not names(cert) or not all(covers(leaf, n) for n in names(cert)):
+            continue
+        if cert.get('services') is None or services_after.get(cert['sha1']) is None:
+            kept.append({'thumbprint': cert['sha1'],
+                         'reason': 'Exchange did not report its status and services (only RawData came back: '
+                                   'serialized data signing with an expired Auth certificate?); unknown is never '
+                                   'removed'})
             continue
         still = set(services_after.get(cert['sha1'], set())) - new_services
         if still:

@@ -15,6 +15,7 @@ Field failures this is built against:
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
@@ -33,6 +34,38 @@ def parse_binding_information(text):
         raise HkpostError('IIS binding information "%s" is not "IP:PORT:HOST".' % text)
     ip = match.group('ip') or '*'
     return ip, int(match.group('port')), match.group('host').lower()
+
+
+def ipaddress_or_none(text):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def binding_ip(value):
+    """The ``ip`` of a binding as IIS writes it: ``*``, a dotted IPv4 address, or ``[IPv6]``; anything else refused.
+
+    IIS keeps bindingInformation as "IP:PORT:HOST", so an IPv6 address without brackets makes the string
+    ambiguous: written once, it is misread by every later run on that host.
+    """
+    text = (value or '*').strip()
+    if text == '*':
+        return text
+    if text.startswith('[') and text.endswith(']'):
+        address = ipaddress_or_none(text[1:-1])
+        if isinstance(address, ipaddress.IPv6Address):
+            return '[%s]' % address.compressed
+        raise HkpostError('ip "%s" is not an IPv6 address in brackets; give e.g. "[2001:db8::10]", an IPv4 address '
+                          'or "*" (all addresses).' % value)
+    address = ipaddress_or_none(text)
+    if isinstance(address, ipaddress.IPv6Address):
+        raise HkpostError('ip "%s" is an IPv6 address without brackets; IIS binding information is "IP:PORT:HOST", '
+                          'so write it as "[%s]". Nothing was changed.' % (value, address.compressed))
+    if isinstance(address, ipaddress.IPv4Address):
+        return str(address)
+    raise HkpostError('ip "%s" is not an IP address; give an IPv4 address of this host (e.g. 192.0.2.10), an IPv6 '
+                      'address in brackets ("[2001:db8::10]") or "*" for all addresses.' % value)
 
 
 def binding_information(ip, port, host):
@@ -148,30 +181,28 @@ def plan(sites, sslcert, desired, shared_ok=False):
         result['sni_overrides'] = _sni_overrides(sslcert, port, ip, bindings)
 
     store_differs = target is not None and (target['store'] or '').lower() != desired['store'].lower()
+    # One write, one CommitChanges: a new binding is created with its certificate and sslFlags; a
+    # changed one is replaced whole (win-acme IISClient.AddBinding / UpdateBinding, issue #371).
     if target is None:
         result['steps'].append({'payload': 'iis_binding_set', 'operation': 'add',
-                                'binding_information': after['binding_information'], 'ssl_flags': flags})
-    elif target['ssl_flags'] != flags:
-        result['steps'].append({'payload': 'iis_binding_set', 'operation': 'update',
-                                'binding_information': target['binding_information'], 'ssl_flags': flags})
-    if target is None or target['thumbprint'] != desired['thumbprint'] or store_differs or target['sni'] != sni:
+                                'binding_information': after['binding_information'], 'ssl_flags': flags,
+                                'thumbprint': desired['thumbprint'], 'store': desired['store']})
+    elif (target['ssl_flags'] != flags or target['thumbprint'] != desired['thumbprint'] or store_differs
+          or target['sni'] != sni):
         result['steps'].append({'payload': 'iis_binding_certificate',
-                                'binding_information': after['binding_information'],
+                                'binding_information': target['binding_information'], 'ssl_flags': flags,
                                 'thumbprint': desired['thumbprint'], 'store': desired['store']})
     result['changed'] = bool(result['steps'])
     return result
 
 
 def rollback_steps(previous, after_binding_information):
-    """The writes that put ``previous`` back after a failed step (``None``: the binding was new)."""
+    """The write that puts ``previous`` back after a failed step (``None``: the binding was new)."""
     if previous is None:
         return [{'payload': 'iis_binding_set', 'operation': 'remove', 'binding_information': after_binding_information}]
-    steps = [{'payload': 'iis_binding_set', 'operation': 'update', 'binding_information': previous['binding_information'],
-              'ssl_flags': previous['ssl_flags']}]
-    if previous['thumbprint']:
-        steps.append({'payload': 'iis_binding_certificate', 'binding_information': previous['binding_information'],
-                      'thumbprint': previous['thumbprint'], 'store': previous['store'] or 'My'})
-    return steps
+    return [{'payload': 'iis_binding_certificate', 'binding_information': previous['binding_information'],
+             'ssl_flags': previous['ssl_flags'], 'thumbprint': previous['thumbprint'] or '',
+             'store': previous['store'] or 'My'}]
 
 
 def select_certificate(candidates, thumbprint=None, common_name=None, host=None, now=None):

@@ -19,8 +19,10 @@ import copy
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._complete import (
     default_friendly_name, plan_completion)
-from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import plan, select_certificate
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import (
+    binding_ip, plan, select_certificate)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host
 
 
 def _described(stores, name):
@@ -29,7 +31,9 @@ def _described(stores, name):
 
 def desired_binding(binding, thumbprint):
     """An iis_bindings entry as iis_binding's plan() wants it (the same defaults as the iis role)."""
-    host = (binding.get('host_header') or '').strip().lower().rstrip('.')
+    raw_host = (binding.get('host_header') or '').strip()
+    # As iis_binding: IIS and http.sys match the A-label form; a U-label host header is converted.
+    host = a_label_host(raw_host, 'host_header', wildcard=True) if raw_host else ''
     sni = bool(host) if binding.get('sni') is None else bool(binding['sni'])
     if sni and not host:
         raise HkpostError('binding %r: sni needs a host_header (SNI selects the certificate by the host name).' % binding)
@@ -38,7 +42,7 @@ def desired_binding(binding, thumbprint):
     port = int(binding.get('port') or 443)
     if not 1 <= port <= 65535:
         raise HkpostError('binding %r: port %d is out of range; give 1-65535.' % (binding, port))
-    return {'site': binding['site'], 'ip': binding.get('ip') or '*', 'port': port, 'host': host, 'sni': sni,
+    return {'site': binding['site'], 'ip': binding_ip(binding.get('ip')), 'port': port, 'host': host, 'sni': sni,
             'thumbprint': thumbprint, 'store': binding.get('certificate_store') or 'My', 'state': 'present'}
 
 
