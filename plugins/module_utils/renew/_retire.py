@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import parse_services
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import reported_services
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import current_bindings
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import (
     _parse_time, covers, describe_entry, is_expired, names, utcnow)
@@ -59,8 +59,11 @@ def usage(state):
     if exchange.get('present'):
         known = bool(exchange.get('known'))
         for cert in exchange.get('certificates') or []:
-            services = sorted(parse_services(cert.get('services')))
-            if services:
+            services = reported_services(cert)
+            if services is None:
+                # Exchange sent no status (RawData only): unknown is never "serves nothing".
+                use(cert.get('thumbprint'), 'Exchange services unknown (Exchange returned no status for it)')
+            elif services:
                 use(cert.get('thumbprint'), 'Exchange services %s' % ', '.join(services))
     return users, known
 

@@ -85,7 +85,13 @@ if ($Exchange) {
         try {
             Import-PSSession -Session $session -CommandName @('Get-ExchangeCertificate') -DisableNameChecking -AllowClobber | Out-Null
             $exchangeState.certificates = @(Get-ExchangeCertificate -Server $Server | ForEach-Object {
-                    @{ thumbprint = $_.Thumbprint; services = [string]$_.Services; status = [string]$_.Status }
+                    # As exchange_read: with serialized data signing and an expired Auth certificate only RawData
+                    # comes back, and unknown must not read as "no services" on the controller.
+                    @{
+                        thumbprint = $_.Thumbprint
+                        services   = $(if ($null -ne $_.Services) { [string]$_.Services } else { $null })
+                        status     = $(if ($null -ne $_.Status) { [string]$_.Status } else { $null })
+                    }
                 })
             $exchangeState.known = $true
         }

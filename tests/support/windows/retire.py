@@ -24,8 +24,8 @@ def retire_read(host, params):
     exchange = {'present': bool(params.get('Exchange')), 'known': False, 'error': None, 'certificates': []}
     if params.get('Exchange'):
         try:
-            answer = _HANDLERS['exchange_read'](host, {k: params.get(k) for k in (
-                'ConnectionUri', 'Authentication', 'Server', 'Credential')})
+            # The same New-PSSession / Get-ExchangeCertificate / Remove-PSSession as exchange_read, same parameters.
+            answer = _HANDLERS['exchange_read'](host, params)
             exchange.update(known=True, certificates=[{'thumbprint': c['thumbprint'], 'services': c['services'],
                                                        'status': c['status']} for c in answer['certificates']])
         except HostFailure as e:  # the payload catches the session failure and reports it

@@ -130,3 +130,17 @@ def test_replaced_by_limits_what_counts_as_a_replacement(pki, certs):
     host = iis_host(certs)
     assert run(host, {'replaced_by': [certs['unrelated'].thumbprint]}, check_mode=True)['retired'] == []
     assert run(host, {'replaced_by': [certs['new'].thumbprint]}, check_mode=True)['retired'] != []
+
+
+def test_a_certificate_whose_exchange_services_are_unknown_is_kept(certs):
+    host = FakeWindowsHost(os_build=7601)
+    exchange_state(host)
+    add_certificate(host, certs['old'].cert, certs['old'].key, services=[])
+    add_certificate(host, certs['new'].cert, certs['new'].key, services=['IIS', 'SMTP'])
+    for name in ('old', 'new'):
+        host.stores['My'].append(entry_for(certs[name].cert, certs[name].key))
+    # Serialized data signing with an expired Auth certificate: RawData only, no Status, no Services.
+    host.state['exchange']['certificates'][0].update(services=None, status=None)
+    result = run(host, {'exchange': True})
+    assert result['retired'] == [] and 'Exchange services unknown' in result['kept'][0]['reason']
+    assert certs['old'].thumbprint in my(host)
