@@ -10,7 +10,7 @@ import base64
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination, write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import rollback_steps
@@ -105,25 +105,27 @@ class ActionModule(HkpostAction):
                                         'retired': [r['thumbprint'] for r in retire['retire']]}}
         if self._task.check_mode or not result['changed']:
             return
-        for item in decision['complete']:
-            done = self.payload(task_vars, 'complete_request', {
-                'CertificateBase64': base64.b64encode(item['der']).decode('ascii'), 'Thumbprint': item['thumbprint'],
-                'FriendlyName': item['friendly_name']})
-            if not done.get('has_private_key'):
-                raise AnsibleActionFail('certreq -accept installed %s without its private key; run certutil -repairstore '
-                                        'my %s on the host.' % (item['thumbprint'], item['thumbprint']), result=result)
+        if decision['complete']:
+            # Every completion in one trip (complete_requests: certreq -accept -machine for each).
+            done = self.payload(task_vars, 'complete_requests', {'Certificates': [
+                {'certificate_base64': base64.b64encode(item['der']).decode('ascii'), 'thumbprint': item['thumbprint'],
+                 'friendly_name': item['friendly_name']} for item in decision['complete']]})
+            keyless = [c['thumbprint'] for c in done.get('completed') or [] if not c.get('has_private_key')]
+            if keyless:
+                raise AnsibleActionFail('certreq -accept installed %s without the private key; run certutil -repairstore '
+                                        'my THUMBPRINT on the host.' % ', '.join(keyless), result=result)
         for binding in changing:
             self._bind(args, task_vars, binding, result)
-        for backup in backups:
-            if backup['write']:
-                self._export(args, task_vars, state, backup)
+        exports = [dict(b, store='My') for b in backups if b['write']]
         if retire['retire'] and args['backup']:
             # What is retired is backed up first, as hkpost_retire backup: true does.
             for entry in retire['retire']:
                 if entry['has_private_key']:
                     planned = self._plan_backups(args, task_vars, [{'leaf': {'sha1': entry['thumbprint']}}])[0]
                     if planned['write']:
-                        self._export(args, task_vars, state, dict(planned, store=entry['store']))
+                        exports.append(dict(planned, store=entry['store']))
+        if exports:
+            self._export(args, task_vars, state, exports)
         if retire['retire']:
             self.payload(task_vars, 'retire_apply', {'Removals': [{'store': r['store'], 'thumbprint': r['thumbprint']}
                                                                   for r in retire['retire']]})
@@ -145,16 +147,21 @@ class ActionModule(HkpostAction):
                             'reason': decision['reason']})
         return planned
 
-    def _export(self, args, task_vars, state, backup):
-        answer = self.payload(task_vars, 'pfx_export', {
-            'Store': backup.get('store', 'My'), 'Thumbprint': backup['thumbprint'], 'Encryption': choose_encryption(state.get('os_build')),
-            'IncludeChain': True}, sensitive_parameters={'Password': args['backup_password']})
-        data = base64.b64decode(answer.get('pfx') or '')
-        found = read_pfx(data, args['backup_password'], 'the PFX the host exported')
-        if found['certificate']['sha1'] != backup['thumbprint'] or not found['has_private_key']:
-            raise HkpostError('the host exported %s instead of %s with its key; the backup was not written.'
-                              % (found['certificate']['sha1'], backup['thumbprint']))
-        write_if_changed(backup['path'], data, mode=0o600)
+    def _export(self, args, task_vars, state, backups):
+        """Every PFX backup in one trip (pfx_export_many), each read back on the controller before it is written."""
+        answer = self.payload(task_vars, 'pfx_export_many', {
+            'Items': [{'store': b['store'], 'thumbprint': b['thumbprint']} for b in backups],
+            'Encryption': choose_encryption(state.get('os_build')), 'IncludeChain': True},
+            sensitive_parameters={'Password': args['backup_password']})
+        exported = {e.get('thumbprint'): e for e in answer.get('exports') or []}
+        for backup in backups:
+            data = base64.b64decode((exported.get(backup['thumbprint']) or {}).get('pfx') or '')
+            found = read_pfx(data, args['backup_password'], 'the PFX the host exported for %s' % backup['thumbprint'])
+            if found['certificate']['sha1'] != backup['thumbprint'] or not found['has_private_key']:
+                raise HkpostError('the host exported %s instead of %s with its key; the backup was not written and '
+                                  'nothing was retired.' % (found['certificate']['sha1'], backup['thumbprint']))
+            check_destination('backup_dir', backup['path'], 'file')
+            write_if_changed(backup['path'], data, mode=0o600)
 
     def _send(self, task_vars, site, step):
         # The same payloads and parameters as iis_binding's _send.
