@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What needs renewing on a host, what its bindings serve, and the fleet summary of a renewal phase.
 
-The to-renew list is a list of ``{host, common_name}`` (the audit's expiring/expired findings, or one the
-operator writes). It may also arrive wrapped - ``{"to_renew": [...]}`` or ``{"certificates": [...]}`` - and
-an entry may name the certificate ``name`` or ``server_name`` instead of ``common_name``. Names compare in
+The to-renew list is the audit's ``fleet-to-renew.json`` (``{"hosts": {HOST: [{common_name, ...}]},
+"certificates": [{common_name, hosts: [...]}, ...]}``, see served_chain_audit.rst) or a list of
+``{host, common_name}`` the operator writes. It may also arrive wrapped as ``{"to_renew": [...]}``; an entry
+may name the certificate ``name`` or ``server_name`` instead of ``common_name``, and carry ``hosts`` (a list)
+instead of ``host``. Names compare in
 ASCII form. Without a list, every certificate of the host is renewed.
 """
 
@@ -26,7 +28,14 @@ def parse_renew_list(data):
             raise HkpostError('the to-renew list is not JSON (%s); give a list of {"host": ..., "common_name": ...}.'
                               % e)
     if isinstance(data, dict):
-        data = data.get('to_renew', data.get('certificates'))
+        if isinstance(data.get('hosts'), dict):  # the audit's per-host map
+            data = [dict(entry, host=host) for host, entries in data['hosts'].items() for entry in entries or []]
+        else:
+            data = data.get('to_renew', data.get('certificates'))
+    if isinstance(data, list):
+        data = [dict(entry, host=host) for entry in data if isinstance(entry, dict)
+                for host in (entry['hosts'] if isinstance(entry.get('hosts'), list) and not entry.get('host')
+                             else [entry.get('host')])] + [e for e in data if not isinstance(e, dict)]
     if not isinstance(data, list):
         raise HkpostError('the to-renew list must be a list of {"host": ..., "common_name": ...} (or an object with '
                           'a "to_renew" list).')
