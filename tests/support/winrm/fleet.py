@@ -166,3 +166,17 @@ def recap(output, host):
     """The PLAY RECAP counters of ``host`` from ansible-playbook's default output."""
     line = next(line for line in output.splitlines() if line.startswith(host + ' ') and 'ok=' in line)
     return {k: int(v) for k, v in (part.split('=') for part in line.split(':', 1)[1].split())}
+
+
+def run_over_winrm(state_dir, work_dir, inventory, playbook, *args, scheme='https', transport='ntlm', hosts=None,
+                   passwords=None, bin_dir=MAIN_BIN, cwd=None, env=None, timeout=900):
+    """Start an endpoint for ``state_dir``, run ``playbook`` over it, stop it: (CompletedProcess, report).
+
+    ``inventory`` is a YAML inventory as a dict (with ``ansible_connection: local`` or none); every
+    host that has a pickle in ``state_dir`` gets its WinRM connection vars. Endpoint errors (an
+    unknown module or packaging) raise EndpointError.
+    """
+    with WinrmFleet(state_dir, work_dir, scheme=scheme, transport=transport, hosts=hosts) as fleet:
+        path = fleet.write_inventory(inventory, os.path.join(str(work_dir), 'inventory.yml'), passwords)
+        proc = fleet.run_playbook(playbook, path, *args, bin_dir=bin_dir, cwd=cwd, env=env, timeout=timeout)
+    return proc, fleet.report

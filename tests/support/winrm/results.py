@@ -49,7 +49,7 @@ def run(call, host_name, load_and_execute):
         if data == 'crash':
             result = {'failed': True, 'msg': 'Unhandled exception while executing module: boom'}
         else:
-            result = {'changed': False, 'ping': data}
+            result = {'changed': False, 'ping': data, 'invocation': {'module_args': {'data': data}}}
     elif call.name == WIN_POWERSHELL:
         result = load_and_execute(host_name, call.name, call.args)
     else:
