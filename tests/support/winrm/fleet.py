@@ -169,14 +169,15 @@ def recap(output, host):
 
 
 def run_over_winrm(state_dir, work_dir, inventory, playbook, *args, scheme='https', transport='ntlm', hosts=None,
-                   passwords=None, bin_dir=MAIN_BIN, cwd=None, env=None, timeout=900):
+                   passwords=None, bin_dir=MAIN_BIN, cwd=None, env=None, timeout=900, operation_timeout=None):
     """Start an endpoint for ``state_dir``, run ``playbook`` over it, stop it: (CompletedProcess, report).
 
     ``inventory`` is a YAML inventory as a dict (with ``ansible_connection: local`` or none); every
     host that has a pickle in ``state_dir`` gets its WinRM connection vars. Endpoint errors (an
     unknown module or packaging) raise EndpointError.
     """
-    with WinrmFleet(state_dir, work_dir, scheme=scheme, transport=transport, hosts=hosts) as fleet:
+    with WinrmFleet(state_dir, work_dir, scheme=scheme, transport=transport, hosts=hosts,
+                    operation_timeout=operation_timeout) as fleet:
         path = fleet.write_inventory(inventory, os.path.join(str(work_dir), 'inventory.yml'), passwords)
         proc = fleet.run_playbook(playbook, path, *args, bin_dir=bin_dir, cwd=cwd, env=env, timeout=timeout)
     return proc, fleet.report
