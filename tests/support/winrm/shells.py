@@ -29,6 +29,7 @@ class Command:
         self.ended = threading.Event()
         self.ready_at = None
         self.output = None      # (stdout, stderr, rc) once the process has run
+        self.error = None       # why the command line is not ansible's bootstrap
 
 
 class HostShells:
@@ -66,12 +67,12 @@ class HostShells:
         if action == 'Command':
             command, arguments = req.command_line()
             try:
-                script = packaging.decode_command(command, arguments)
+                script, error = packaging.decode_command(command, arguments), None
             except packaging.UnknownPackaging as e:
-                self.errors.append('%s: %s' % (self.name, e))
-                script = None
+                script, error = None, str(e)
             command_id = str(uuid.uuid4()).upper()
             shell[command_id] = Command(command_id, script)
+            shell[command_id].error = error
             return 200, soap.command_response(req, command_id)
         if action == 'Send':
             command_id, data, end = req.stdin()
@@ -118,7 +119,7 @@ class HostShells:
             raise DropConnection()
         try:
             if cmd.script is None:
-                raise packaging.UnknownPackaging('command was not an encoded PowerShell bootstrap')
+                raise packaging.UnknownPackaging(cmd.error)
             call = packaging.decode_stdin(bytes(cmd.stdin))
             self.stats.count_execution(self.name, call.name, call.layout)
             return results.run(call, self.name, self.store.execute)
