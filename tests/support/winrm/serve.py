@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import signal
 import sys
 import threading
@@ -22,6 +23,9 @@ def main(config_path):
     with open(config_path, encoding='utf-8') as f:
         config = json.load(f)
     work = config['work_dir']
+    # one listening socket per host plus a connection per fork: a 1,000-host fleet needs more than 1,024 fds
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
     from tests.support.winrm import auth, tls
     from tests.support.winrm.hoststate import HostStore
     from tests.support.winrm.server import Endpoint, HostConfig
