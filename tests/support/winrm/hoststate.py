@@ -28,10 +28,13 @@ class HostStore:
         with self._lock(name):
             return load_host(self.state_dir, name)
 
-    def execute(self, name, module_name, module_args):
-        """FakeWindowsHost.execute_module on the stored host; the host is saved afterwards."""
+    def execute(self, name, module_name, module_args, pass_vars=None):
+        """FakeWindowsHost.execute_module on the stored host; the host is saved afterwards.
+
+        ``pass_vars``: the _ansible_* options the Ansible.Basic.cs that came with the module accepts.
+        """
         with self._lock(name):
             host = load_host(self.state_dir, name)
-            result = host.execute_module(module_name, module_args, {'inventory_hostname': name})
+            result = host.execute_module(module_name, module_args, {'inventory_hostname': name}, pass_vars=pass_vars)
             save_host(self.state_dir, name, host)
             return result

@@ -33,12 +33,19 @@ class UnknownPackaging(Exception):
     """stdin is not a module packaging this endpoint understands."""
 
 
+_PASS_VARS_BLOCK = re.compile(r'passVars\s*=\s*new Dictionary<string,\s*string>\(\)\s*\{(.*?)\};', re.S)
+
+
 class ModuleCall:
-    def __init__(self, name, args, source, layout):
+    def __init__(self, name, args, source, layout, basic=None):
         self.name = name          # FQCN
         self.args = args          # what the module sees as its params (internal _ansible_* keys included)
         self.source = source      # the module's PowerShell text
         self.layout = layout      # '2.19+' or '2.16-2.18'
+        # The _ansible_* options the shipped Ansible.Basic.cs accepts (its passVars): the controller sends
+        # Ansible.Basic with every module, so a 2.16 controller's module accepts 2.16's list (which has
+        # string_conversion_action) and a 2.19 one accepts 2.19's.
+        self.pass_vars = pass_vars(basic) if basic else None
 
     def __repr__(self):
         return 'ModuleCall(%s, %s)' % (self.name, self.layout)
@@ -62,6 +69,13 @@ def decode_stdin(data):
                            % len(data))
 
 
+def pass_vars(basic_source):
+    block = _PASS_VARS_BLOCK.search(basic_source)
+    if not block:
+        raise UnknownPackaging('Ansible.Basic.cs without its passVars dictionary')
+    return tuple(re.findall(r'\{\s*"(\w+)"\s*,', block.group(1)))
+
+
 def _decode_manifest(data):
     bootstrap_raw, manifest_raw = data.split(NEW_SEPARATOR, 1)
     bootstrap = json.loads(bootstrap_raw)
@@ -81,7 +95,9 @@ def _decode_manifest(data):
     source = base64.b64decode(manifest['scripts'][script_name]['script']).decode('utf-8-sig')
     match = _MODULE_PATH.match(script_name)
     name = '%s.%s.%s' % match.groups() if match else _fqcn(args.get('_ansible_module_name'))
-    return ModuleCall(name, args, source, '2.19+')
+    basic = manifest['scripts'].get('Ansible.Basic.cs')
+    basic = base64.b64decode(basic['script']).decode('utf-8-sig') if basic else None
+    return ModuleCall(name, args, source, '2.19+', basic)
 
 
 def _decode_legacy(data):
@@ -94,7 +110,9 @@ def _decode_legacy(data):
                                '(no become, async or coverage)' % manifest.get('actions'))
     args = manifest['module_args']
     source = base64.b64decode(manifest['module_entry']).decode('utf-8-sig')
-    return ModuleCall(_fqcn(args.get('_ansible_module_name')), args, source, '2.16-2.18')
+    basic = (manifest.get('csharp_utils') or {}).get('Ansible.Basic')
+    basic = base64.b64decode(basic).decode('utf-8-sig') if basic else None
+    return ModuleCall(_fqcn(args.get('_ansible_module_name')), args, source, '2.16-2.18', basic)
 
 
 def _fqcn(name):

@@ -41,7 +41,7 @@ def _invocation(name, args):
 def run(call, host_name, load_and_execute):
     """Return (stdout bytes, stderr bytes, exit code) for ``call`` on ``host_name``.
 
-    ``load_and_execute(host_name, module_name, module_args)`` runs the module on the simulated host.
+    ``load_and_execute(host_name, module_name, module_args, pass_vars)`` runs the module on the simulated host.
     """
     if call.name == WIN_PING:
         # ansible.windows win_ping.ps1: data defaults to "pong"; "crash" throws.
@@ -51,7 +51,7 @@ def run(call, host_name, load_and_execute):
         else:
             result = {'changed': False, 'ping': data, 'invocation': {'module_args': {'data': data}}}
     elif call.name == WIN_POWERSHELL:
-        result = load_and_execute(host_name, call.name, call.args)
+        result = load_and_execute(host_name, call.name, call.args, call.pass_vars)
     else:
         raise UnknownModule('the WinRM test endpoint emulates win_ping and win_powershell only; %s was sent to %s'
                            % (call.name, host_name))

@@ -176,3 +176,18 @@ def test_a_command_that_is_not_ansibles_exits_1_and_is_recorded(endpoint):
     _stdout, stderr, rc = proto.get_command_output(shell, command)
     assert rc == 1 and b'not an encoded PowerShell command' in stderr
     assert any('ipconfig' in e for e in endpoint.errors)
+
+
+def test_pass_vars_come_from_the_shipped_ansible_basic():
+    # 2.19+ ships Ansible.Basic.cs in the manifest; its passVars are what the module accepts
+    call = packaging.decode_stdin(_ansible_stdin({'_ansible_module_name': 'win_ping'}))
+    assert {'check_mode', 'module_name', 'no_log', 'verbosity'} <= set(call.pass_vars)
+    # a 2.16-2.18 manifest carries Ansible.Basic in csharp_utils; its list has string_conversion_action
+    basic = ('private Dictionary<string, string> passVars = new Dictionary<string, string>()\n{\n'
+             '    { "check_mode", "CheckMode" },\n    { "string_conversion_action", null },\n};')
+    stdin = _legacy_stdin({'_ansible_module_name': 'win_ping'})
+    wrapper, manifest = stdin.split(packaging.OLD_SEPARATOR, 1)
+    manifest = json.loads(manifest)
+    manifest['csharp_utils']['Ansible.Basic'] = base64.b64encode(basic.encode()).decode()
+    call = packaging.decode_stdin(wrapper + packaging.OLD_SEPARATOR + json.dumps(manifest).encode())
+    assert call.pass_vars == ('check_mode', 'string_conversion_action')
