@@ -54,7 +54,7 @@ def _run(fleet, work, inventory, playbook, *args):
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-2000:])
         raise SystemExit('%s failed (rc %d)' % (playbook, proc.returncode))
-    return proc, None
+    return proc
 
 
 def _per_host(report, hosts, proc):
@@ -105,7 +105,7 @@ def _phase(pki, base, scheme, transport, phase):
         with WinrmFleet(state, os.path.join(work, 'first'), scheme=scheme, transport=transport) as fleet:
             _run(fleet, work, inventory, playbook)
     with WinrmFleet(state, os.path.join(work, 'winrm'), scheme=scheme, transport=transport) as fleet:
-        proc, _ = _run(fleet, work, inventory, playbook)
+        proc = _run(fleet, work, inventory, playbook)
     return _per_host(fleet.report, names, proc)
 
 
@@ -121,8 +121,8 @@ def _fleet_run(pki, base, size, forks):
     inventory = {'windows': {'hosts': {name: {} for name in names}, 'vars': _chain_vars(pki, work)}}
     with WinrmFleet(state, os.path.join(work, 'winrm'), scheme='https', transport='ntlm') as fleet:
         # the playbook's own serial (rolling batches) stays; forks is the parallelism within a batch
-        proc, _ = _run(fleet, work, inventory, 'migrate_intermediate.yml', '--forks', str(forks),
-                       '-e', 'hkpost_chain_serial=%d' % size)
+        proc = _run(fleet, work, inventory, 'migrate_intermediate.yml', '--forks', str(forks),
+                    '-e', 'hkpost_chain_serial=%d' % size)
     return _per_host(fleet.report, names, proc), fleet.report
 
 

@@ -71,9 +71,9 @@ def lab(pki, tmp_path):
 
 
 def run(lab, playbook, *args):
-    proc, lab['report'] = run_over_winrm(lab['state'], lab['tmp'] / ('winrm-%d' % next(lab['runs'])), lab['inventory'],
-                                   os.path.join(ROOT, 'playbooks', playbook), '-vvv', *args, scheme='https',
-                                   transport='basic', cwd=ROOT, timeout=600)
+    work = lab['tmp'] / ('winrm-%d' % next(lab['runs']))
+    proc, lab['report'] = run_over_winrm(lab['state'], work, lab['inventory'], os.path.join(ROOT, 'playbooks', playbook),
+                                         '-vvv', *args, scheme='https', transport='basic', cwd=ROOT, timeout=600)
     output = proc.stdout + proc.stderr
     assert 'task path:' in output  # really -vvv: task paths, results, module details are printed
     for marker in SECRET_MARKERS:

@@ -40,10 +40,10 @@ class AuthFailed(Exception):
 
 
 def check_basic(header, username, password):
-    scheme, _, value = (header or '').partition(' ')
+    scheme, _sep, value = (header or '').partition(' ')
     if scheme.lower() != 'basic':
         return False
-    user, _, given = base64.b64decode(value).decode('utf-8').partition(':')
+    user, _sep, given = base64.b64decode(value).decode('utf-8').partition(':')
     if user.lower() != username.lower() or given != password:
         raise AuthFailed('basic: wrong user name or password for %s' % user)
     return True
@@ -63,7 +63,7 @@ class NtlmSession:
 
     def step(self, header):
         """Feed ``Authorization: Negotiate <token>``; return the token for the next 401, or None when done."""
-        scheme, _, value = header.partition(' ')
+        scheme, _sep, value = header.partition(' ')
         if scheme.lower() not in ('negotiate', 'ntlm'):
             raise AuthFailed('unsupported authorization scheme %s' % scheme)
         try:
@@ -74,9 +74,9 @@ class NtlmSession:
         return out
 
     def unseal(self, body):
-        head, _, rest = body.partition(BOUNDARY + b'\r\n')
+        head, _sep, rest = body.partition(BOUNDARY + b'\r\n')
         assert not head, 'sealed body does not start with the MIME boundary'
-        header, _, payload = rest.partition(BOUNDARY + b'\r\n')
+        header, _sep, payload = rest.partition(BOUNDARY + b'\r\n')
         length = int(header.split(b'Length=')[1].split(b'\r\n')[0])
         assert payload.startswith(_OCTET), 'sealed part without application/octet-stream'
         payload = payload[len(_OCTET):]

@@ -27,7 +27,8 @@ import time
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-MAIN_BIN = os.path.join(ROOT, '.venv', 'bin')
+# the virtualenv running the tests: its ansible-playbook, and its site-packages carry ansible.windows
+MAIN_BIN = os.path.dirname(sys.executable)
 
 
 def _site_packages(bin_dir):

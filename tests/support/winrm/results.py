@@ -54,7 +54,7 @@ def run(call, host_name, load_and_execute):
         result = load_and_execute(host_name, call.name, call.args, call.pass_vars)
     else:
         raise UnknownModule('the WinRM test endpoint emulates win_ping and win_powershell only; %s was sent to %s'
-                           % (call.name, host_name))
+                            % (call.name, host_name))
     result = dict(result)
     if 'invocation' not in result:
         result['invocation'] = _invocation(call.name, call.args)

@@ -252,7 +252,7 @@ class Endpoint:
 
     def _accept_loop(self):
         while not self._stop.is_set():
-            for key, _ in self.selector.select(timeout=1.0):
+            for key, _events in self.selector.select(timeout=1.0):
                 server = key.data
                 if server is None:
                     self._wake_r.recv(64)

@@ -144,7 +144,7 @@ def fault(req, code, subcode, reason, wsman_code):
             '</s:Code><s:Reason><s:Text xml:lang="en-US">{reason}</s:Text></s:Reason><s:Detail>'
             '<f:WSManFault xmlns:f="{f}" Code="{wcode}" Machine="localhost"><f:Message>{reason}</f:Message>'
             '</f:WSManFault></s:Detail></s:Fault>').format(code=code, sub=subcode, reason=escape(reason),
-                                                          wcode=wsman_code, f=NS['f'])
+                                                           wcode=wsman_code, f=NS['f'])
     return _envelope('http://schemas.dmtf.org/wbem/wsman/1/wsman/fault', relates, body)
 
 
