@@ -139,8 +139,12 @@ class WinrmFleet:
         return path
 
     # -- running ------------------------------------------------------------------------------
-    def run_playbook(self, playbook, inventory_path, *args, bin_dir=MAIN_BIN, cwd=None, env=None, timeout=900):
-        """ansible-playbook as a subprocess; the CompletedProcess gets ``cpu_s`` (controller CPU) and ``wall_s``."""
+    def run_playbook(self, playbook, inventory_path, *args, bin_dir=MAIN_BIN, cwd=None, env=None, timeout=900,
+                     capture=True):
+        """ansible-playbook as a subprocess; the CompletedProcess gets ``cpu_s`` (controller CPU) and ``wall_s``.
+
+        ``capture=False`` lets its output through to the terminal (the demo).
+        """
         collections = [os.path.join(ROOT, 'collections')]
         if os.path.realpath(bin_dir) != os.path.realpath(MAIN_BIN):
             # ansible.windows comes from the main virtualenv (the `ansible` package carries it).
@@ -155,7 +159,7 @@ class WinrmFleet:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.monotonic()
         proc = subprocess.run([os.path.join(bin_dir, 'ansible-playbook'), str(playbook), '-i', str(inventory_path),
-                               *args], cwd=str(cwd or ROOT), env=full_env, capture_output=True, text=True,
+                               *args], cwd=str(cwd or ROOT), env=full_env, capture_output=capture, text=True,
                               timeout=timeout, check=False)
         proc.wall_s = time.monotonic() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
