@@ -2,11 +2,12 @@
 """Real Postfix and Dovecot instances on 127.0.0.1, each from its own temporary directory on free ports.
 
 Never the system services: each instance has its own configuration directory, queue/state and run
-directories, and is stopped by its own pid.
+directories in a fresh temporary directory (removed on stop), and is stopped by its own pid.
 
 - Postfix: ``postfix(1)``/``master(8)`` take ``-c config_directory``; ``master -d`` stays in the foreground
   (master(8): "-d Do not redirect stdin/out/err to /dev/null, and do not discard the controlling terminal"),
-  so the process the test started is the one it stops. ``main.cf`` points ``queue_directory`` and
+  so the process the test started is the one it stops; ``postfix -c DIR check`` first creates the queue's
+  sub-directories (post-install create-missing). ``main.cf`` points ``queue_directory`` and
   ``data_directory`` into the temporary directory (postconf(5)); the data directory must belong to
   ``mail_owner`` for master's lock file; master.cf has one ``smtpd`` per port with ``chroot n`` and the
   internal services smtpd calls (proxymap, anvil, tlsmgr). ``smtpd_tls_chain_files`` (Postfix 3.4+) sends
@@ -25,12 +26,14 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 
 from tests.support.peers.bind_server import free_port
 from tests.support.peers.processes import stop_process
 
 POSTFIX_MASTER = '/usr/lib/postfix/sbin/master'
+POSTFIX = shutil.which('postfix') or '/usr/sbin/postfix'
 DOVECOT = shutil.which('dovecot') or '/usr/sbin/dovecot'
 
 
@@ -41,6 +44,13 @@ def available():
     if os.geteuid() != 0:
         return 'Postfix master and Dovecot need root to drop privileges to their own users'
     return None
+
+
+def _private_dir(prefix):
+    """A temporary directory the daemons' own users can traverse (pytest's tmp_path is root-only, 0700)."""
+    directory = tempfile.mkdtemp(prefix=prefix)
+    os.chmod(directory, 0o755)
+    return directory
 
 
 def _write(path, text, mode=0o644):
@@ -72,8 +82,8 @@ class Postfix:
     level are per-service ``-o`` overrides in master.cf (master(5)), so one instance serves every case.
     """
 
-    def __init__(self, directory, services, hostname='mail.example.hk'):
-        self.directory = str(directory)
+    def __init__(self, services, hostname='mail.example.hk'):
+        self.directory = _private_dir('hkpost-postfix-')
         self.ports = [free_port() for _service in services]
         self.port = self.ports[0]
         self.process = self.log = None
@@ -112,6 +122,8 @@ class Postfix:
     def start(self):
         log_path = os.path.join(self.directory, 'postfix.log')
         self.log = open(log_path, 'w')
+        # postfix(1) "check" runs post-install create-missing: the queue's sub-directories with their owners.
+        subprocess.run([POSTFIX, '-c', self.conf, 'check'], stdout=self.log, stderr=subprocess.STDOUT, check=True)
         self.process = subprocess.Popen([POSTFIX_MASTER, '-c', self.conf, '-d'], stdout=self.log,
                                         stderr=subprocess.STDOUT)
         try:
@@ -123,13 +135,14 @@ class Postfix:
 
     def stop(self):
         stop_process(self.process, self.log)
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 class Dovecot:
     """IMAP and POP3 on free ports: STARTTLS/STLS (``imap``, ``pop3``) and implicit TLS (``imaps``, ``pop3s``)."""
 
-    def __init__(self, directory, chain_pems, key_pem, ssl=True):
-        self.directory = str(directory)
+    def __init__(self, chain_pems, key_pem, ssl=True):
+        self.directory = _private_dir('hkpost-dovecot-')
         self.ports = {name: free_port() for name in ('imap', 'imaps', 'pop3', 'pop3s')} if ssl else \
             {name: free_port() for name in ('imap', 'pop3')}
         self.process = self.log = None
@@ -176,3 +189,4 @@ class Dovecot:
 
     def stop(self):
         stop_process(self.process, self.log)
+        shutil.rmtree(self.directory, ignore_errors=True)
