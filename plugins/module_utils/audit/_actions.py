@@ -19,13 +19,17 @@ def action_for(code, role='leaf', days=None, issuer=None, protocol=None):
     if code == 'ok':
         return 'Nothing to do.'
     if code == 'expiring':
+        if role == 'leaf' and days is None:
+            return 'Renew before it expires (renew.yml takes the to-renew list).'
         if role == 'leaf':
-            return 'Renew: the certificate expires in %s (renew.yml takes the to-renew list).' % _days(days or 0)
+            return 'Renew: the certificate expires in %s (renew.yml takes the to-renew list).' % _days(days)
         return ('Install the current intermediate from Hongkong Post: the one this server sends expires in %s.'
                 % _days(days or 0))
     if code == 'expired':
+        if role == 'leaf' and days is None:
+            return 'Renew now: clients refuse an expired certificate.'
         if role == 'leaf':
-            return 'Renew now: the certificate expired %s ago and clients refuse it.' % _days(days or 0)
+            return 'Renew now: the certificate expired %s ago and clients refuse it.' % _days(days)
         return 'Install the current intermediate from Hongkong Post in place of the expired one and restart the binding.'
     if code == 'missing_intermediate':
         return ("Install the intermediate '%s' on this server and restart the binding "

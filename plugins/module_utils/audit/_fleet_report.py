@@ -21,6 +21,8 @@ import html
 import io
 import json
 
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._actions import action_for
+
 VERDICT_ORDER = ('error', 'critical', 'warning', 'ok')
 _COLOURS = {'ok': '#1a7f37', 'warning': '#b7791f', 'critical': '#c53030', 'error': '#6b46c1'}
 _CSV_FIELDS = ('host', 'address', 'port', 'starttls', 'server_name', 'verdict', 'codes', 'messages', 'actions',
@@ -197,7 +199,9 @@ def _by_finding(endpoints):
 
 
 def _generic_action(code, members):
-    """The action of the first endpoint having it: the same sentence fleet-wide for most codes."""
+    """One sentence for every endpoint having the finding: without the days of any one of them for expiry."""
+    if code in _RENEW_CODES:
+        return action_for(code)
     for endpoint in members:
         for finding in endpoint.get('findings') or []:
             if finding['code'] == code and finding.get('action'):

@@ -41,7 +41,8 @@ _DRIVER = """<script>
     return {cn:r.cells[0].textContent,days:r.cells[3].textContent,hosts:r.cells[4].textContent,visible:r.getBoundingClientRect().height>0};});
   out.groups=Array.prototype.map.call(document.querySelectorAll('details.group'),function(d){
     var rows=d.querySelectorAll('tbody tr');return {code:d.getAttribute('data-code'),open:d.open,rows:rows.length,
-    shown:Array.prototype.filter.call(rows,function(r){return r.getBoundingClientRect().height>0;}).length};});
+    shown:Array.prototype.filter.call(rows,function(r){return r.checkVisibility?r.checkVisibility():r.getBoundingClientRect().height>0;}).length,
+    height:d.getBoundingClientRect().height};});
   out.all_folded=document.getElementById('all-endpoints')?!document.getElementById('all-endpoints').open:null;
   click('days_left');out.days_up=order('days_left');
   click('days_left');out.days_down=order('days_left');out.days_aria=table.tHead.rows[0].cells[column('days_left')].getAttribute('aria-sort');
@@ -132,7 +133,7 @@ def test_report_renders_counts_match_json_and_table_sorts(report, tmp_path):
     assert result['finding_order'][0] == 'unreachable' and result['finding_order'][-1] == 'ok'
     assert {k: int(v['count']) for k, v in result['findings'].items()} == summary['by_code']
     assert result['findings']['missing_intermediate']['action'].startswith("Install the intermediate 'Hongkong Post")
-    assert result['findings']['expiring']['action'].startswith('Renew: the certificate expires in')
+    assert result['findings']['expiring']['action'].startswith('Renew before it expires')
     # The to-renew list: expired first, then expiring, each with the host serving it.
     assert [(r['cn'], r['hosts'], r['visible']) for r in result['renew']] == [
         ('old.example.hk', 'web3', True), ('soon.example.hk', 'web2', True)]
@@ -147,6 +148,7 @@ def test_large_fleet_reads_by_finding_without_scrolling_through_ok(report, tmp_p
     groups = {g['code']: g for g in result['groups']}
     assert [g['code'] for g in result['groups']][:1] == ['unreachable'] and result['groups'][-1]['code'] == 'ok'
     assert groups['ok']['open'] is False and groups['ok']['rows'] > 80 and groups['ok']['shown'] == 0
+    assert groups['ok']['height'] < 60 < groups['unreachable']['height']  # one summary line, not 92 rows
     assert all(g['open'] and g['shown'] == g['rows'] for code, g in groups.items() if code != 'ok')
     assert result['all_folded'] is True and result['counts']['total'] == '320'
 
