@@ -106,18 +106,22 @@ def audit_worker(ports_file, trust, concurrency, handshake, starttls):
         ports = json.load(handle)
     endpoints = [{'host': '127.0.0.1', 'port': p, 'server_name': 'www.example.hk', 'starttls': starttls}
                  for p in ports]
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    baseline = before.ru_maxrss
     started = time.perf_counter()
     audit = audit_endpoints(endpoints, trust=trust, timeout=20, concurrency=concurrency, handshake=handshake)
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    peak = after.ru_maxrss
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     versions = {}
     for endpoint in audit['endpoints']:
         key = '%s/%s' % (endpoint['tls_version'], endpoint['chain_read_over'])
         versions[key] = versions.get(key, 0) + 1
     print(json.dumps({'n': len(ports), 'seconds': elapsed, 'per_second': len(ports) / elapsed,
                       'rss_baseline_kib': baseline, 'rss_peak_kib': peak, 'summary': audit['summary'],
-                      'versions': versions, 'result_json_bytes': len(json.dumps(audit['endpoints']))}))
+                      'versions': versions, 'cpu_ms_per_endpoint': 1000.0 * cpu / len(ports),
+                      'result_json_bytes': len(json.dumps(audit['endpoints']))}))
 
 
 SSLYZE_SCRIPT = '''
@@ -163,9 +167,9 @@ def _run_ours(ports_file, trust, concurrency, handshake, starttls='none'):
 
 
 def _print_ours(label, n, ours):
-    print('N=%-5d %-34s %7.1f endpoints/s (%.2fs), peak RSS %.1f MiB (baseline %.1f MiB, +%.1f MiB), result %.0f KiB, '
-          'verdicts %s, tls_version/chain_read_over %s'
-          % (n, label, ours['per_second'], ours['seconds'], ours['rss_peak_kib'] / 1024.0,
+    print('N=%-5d %-34s %7.1f endpoints/s (%.2fs, audit CPU %.2f ms/endpoint), peak RSS %.1f MiB (baseline %.1f MiB, '
+          '+%.1f MiB), result %.0f KiB, verdicts %s, tls_version/chain_read_over %s'
+          % (n, label, ours['per_second'], ours['seconds'], ours['cpu_ms_per_endpoint'], ours['rss_peak_kib'] / 1024.0,
              ours['rss_baseline_kib'] / 1024.0, (ours['rss_peak_kib'] - ours['rss_baseline_kib']) / 1024.0,
              ours['result_json_bytes'] / 1024.0, ours['summary']['by_verdict'], ours['versions']))
 

@@ -49,7 +49,7 @@ VERDICTS = ('error', 'critical', 'warning', 'ok')
 CODES = tuple(SEVERITY)
 MIN_RSA_BITS = 2048
 MIN_EC_BITS = 256
-_CA_CACHE_LIMIT = 4096
+_CACHE_LIMIT = 4096
 
 
 def _finding(code, message, certificate=None, **facts):
@@ -221,24 +221,26 @@ class ChainJudge:
         self._ca = {}
         self._issued = {}
 
-    # -- caches: a fleet sends the same few intermediates thousands of times --------------------------
+    # -- caches: a fleet sends the same few intermediates thousands of times, and each leaf often more than once
     def _load(self, der):
+        # Leaves repeat too: one certificate on every port of an Exchange server, a wildcard on a farm.
         hit = self._ca.get(der)
         if hit is not None:
             return hit
         cert = x509.load_der_x509_certificate(der)
         info = cert_info(cert)
-        if info['is_ca'] and len(self._ca) < _CA_CACHE_LIMIT:
+        if len(self._ca) < _CACHE_LIMIT:
             self._ca[der] = (cert, info)
         return cert, info
 
     def _issued_by(self, child, child_info, parent, parent_info):
-        if not child_info['is_ca']:
-            return issued_by(child, parent)
         key = (child_info['sha256'], parent_info['sha256'])
-        if key not in self._issued:
-            self._issued[key] = issued_by(child, parent)
-        return self._issued[key]
+        if key in self._issued:
+            return self._issued[key]
+        result = issued_by(child, parent)
+        if len(self._issued) < _CACHE_LIMIT:
+            self._issued[key] = result
+        return result
 
     # -- the judgement ----------------------------------------------------------------------------------
     def judge(self, ders, server_name):

@@ -25,12 +25,17 @@ import struct
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls_errors import FetchError
 
-# Offered so that any server that speaks TLS 1.0-1.2 picks something: ECDHE (ECDSA/RSA), DHE, then
-# static RSA. We never complete the handshake, so weak choices cost nothing; they only widen reach.
+# Offered so that any server that speaks TLS 1.0-1.2 picks something. Static RSA comes first: the reader
+# drops the connection before any key exchange, and with static RSA the server's first flight needs no
+# signature (an ECDHE or DHE ServerKeyExchange costs the server a private-key operation per audit). A
+# server that honours the client's order (OpenSSL's default, nginx's ssl_prefer_server_ciphers off) is
+# audited almost for free; one that imposes its own order (Schannel) picks ECDHE and is audited the same.
+# Then ECDHE (ECDSA/RSA) and DHE, so servers without static RSA still answer. Weak choices cost nothing
+# here (no data is ever exchanged); they only widen reach.
 _CIPHER_SUITES = (
+    0x009C, 0x009D, 0x003C, 0x003D, 0x002F, 0x0035, 0x000A,
     0xC02B, 0xC02C, 0xC02F, 0xC030, 0xCCA9, 0xCCA8, 0xC023, 0xC024, 0xC027, 0xC028,
     0xC009, 0xC00A, 0xC013, 0xC014, 0x009E, 0x009F, 0x0067, 0x006B, 0x0033, 0x0039,
-    0x009C, 0x009D, 0x003C, 0x003D, 0x002F, 0x0035, 0x000A,
     0x00FF,  # TLS_EMPTY_RENEGOTIATION_INFO_SCSV: some servers refuse clients without it
 )
 _GROUPS = (0x001D, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101)
