@@ -67,8 +67,8 @@ class ActionModule(HkpostAction):
         if args['username']:
             if not args['password']:
                 raise HkpostError('username needs password (or leave both out to use Kerberos as the connected user).')
-            params['Username'] = args['username']
-            sensitive['Password'] = args['password']
+            # win_powershell's username/password form: the payload receives a PSCredential.
+            sensitive['Credential'] = {'username': args['username'], 'password': args['password']}
         return params, sensitive
 
     def exchange(self, task_vars, name, params=None):

@@ -255,8 +255,8 @@ class ActionModule(HkpostAction):
                 change = (not has) if present else has
                 if change and not check_mode:
                     self.payload(task_vars, 'dcv_windows_dns_write',
-                                 {'ZoneName': entry['zone'], 'HostName': entry['_host'], 'Value': code, 'Ttl': use_ttl,
-                                  'State': args['state']})
+                                 {'ZoneName': entry['zone'], 'HostName': entry['_host'], 'Ttl': use_ttl,
+                                  'State': args['state']}, sensitive_parameters={'Value': code})
                 done[key] = (change, {'provider': 'windows', 'server': task_vars.get('inventory_hostname'),
                                       'zone': entry['zone'], 'name': entry['record_name'], 'host': entry['_host'],
                                       'type': 'TXT', 'ttl': use_ttl, 'other_values': len(others)})

@@ -109,12 +109,13 @@ class ActionModule(HkpostAction):
         result['exportable'] = args['exportable']
         if self._task.check_mode:
             return
-        params = {'Exportable': args['exportable'], 'Store': store}
+        # The PFX is already encrypted: plain parameters (a SecureString caps at 65,536 characters).
+        params = {'PfxBase64': base64.b64encode(data).decode('ascii'), 'Exportable': args['exportable'],
+                  'Store': store}
         if args['friendly_name']:
             params['FriendlyName'] = args['friendly_name']
         try:
-            self.payload(task_vars, 'pfx_import', params, sensitive_parameters={
-                'PfxBase64': base64.b64encode(data).decode('ascii'), 'Password': args['password']})
+            self.payload(task_vars, 'pfx_import', params, sensitive_parameters={'Password': args['password']})
         except PayloadError as e:
             raise AnsibleActionFail('restoring %s into LocalMachine\\%s failed on the host: %s'
                                     % (thumbprint, store, e.args[0]), result=result)

@@ -82,8 +82,10 @@ attributes:
     support: full
     platforms: [windows]
 notes:
-  - The password and the PFX bytes travel as C(sensitive_parameters) of M(ansible.windows.win_powershell) and are
-    never in the task result.
+  - The password travels as a C(sensitive_parameters) entry of M(ansible.windows.win_powershell) (a SecureString on
+    the host, handed straight to C(Export-PfxCertificate) or the certificate loader) and is never in the task
+    result. The PFX bytes are already encrypted and travel as plain parameters.
+  - Requires ansible.windows 2.4.0 or later.
 seealso:
   - module: hkpost.ecert.hkpost_complete_request
 author:
