@@ -76,7 +76,7 @@ options:
         description:
           - The protocol the port speaks before TLS. V(smtp) (EHLO, STARTTLS), V(imap) (CAPABILITY, STARTTLS),
             V(pop3) (STLS), or V(none) for TLS from the first byte.
-          - Defaults from the port: 25 and 587 V(smtp), 143 V(imap), 110 V(pop3), any other V(none).
+          - Defaults from the port, 25 and 587 V(smtp), 143 V(imap), 110 V(pop3), any other V(none).
         type: str
         choices: [smtp, imap, pop3, none]
       inventory_name:

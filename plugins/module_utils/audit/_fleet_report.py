@@ -224,9 +224,9 @@ def _renew_html(renew):
         return '<p id="to-renew-empty">Nothing expires within the warning period.</p>'
     body = ''.join('<tr class="renew-%s"><td>%s</td><td>%s</td><td>%s</td><td class="num">%s</td><td>%s</td>'
                    '<td class="mono">%s</td></tr>'
-                   % (_e(c['status']), _e(c['common_name']), _e(', '.join(c['dns_names'][:6])), _e((c['not_after'] or
-                                                                                                  '')[:10]),
-                      _e(c['days_left']), _e(', '.join(c['hosts'])), _e(c['sha256'][:16]))
+                   % (_e(c['status']), _e(c['common_name']), _e(', '.join(c['dns_names'][:6])),
+                      _e((c['not_after'] or '')[:10]), _e(c['days_left']), _e(', '.join(c['hosts'])),
+                      _e(c['sha256'][:16]))
                    for c in renew['certificates'])
     return ('<table id="to-renew"><thead><tr><th>Certificate</th><th>Names</th><th>Expires</th><th>Days left</th>'
             '<th>Hosts serving it</th><th>SHA-256</th></tr></thead><tbody>%s</tbody></table>'

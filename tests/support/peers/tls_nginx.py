@@ -39,9 +39,9 @@ class NginxTLS:
             with open(key, 'w') as handle:
                 handle.write(endpoint['key'])
             os.chmod(key, 0o600)
+            protocols = endpoint.get('protocols', 'TLSv1.2 TLSv1.3')
             blocks.append('    server { listen 127.0.0.1:%d ssl; ssl_certificate %s; ssl_certificate_key %s; '
-                          'ssl_protocols %s; return 204; }' % (port, cert, key,
-                                                                endpoint.get('protocols', 'TLSv1.2 TLSv1.3')))
+                          'ssl_protocols %s; return 204; }' % (port, cert, key, protocols))
         d = self.directory
         return '\n'.join([
             'daemon off;', 'master_process off;', 'pid %s/nginx.pid;' % d, 'error_log %s/error.log info;' % d,
