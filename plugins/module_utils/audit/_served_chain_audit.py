@@ -52,6 +52,6 @@ def audit_endpoints(endpoints, trust='bundled', timeout=5.0, concurrency=200, wa
             outcome.update(tls_version=fetched['tls_version'], chain_read_over=fetched['chain_read_over'])
         results[index] = dict(endpoint, **outcome)
 
-    fetch_many(checked, FetchOptions(timeout=timeout, handshake=handshake, ehlo_name=ehlo_name or None),
+    fetch_many(checked, options=FetchOptions(timeout=timeout, handshake=handshake, ehlo_name=ehlo_name or None),
                concurrency=concurrency, on_result=on_result)
     return {'endpoints': results, 'summary': summarise(results), 'trust': judge.anchors.description}
