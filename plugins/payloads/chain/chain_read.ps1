@@ -48,7 +48,13 @@ public static class HkpostCrlReader
         var result = new List<string>();
         IntPtr store = CertOpenStore(new IntPtr(10), 0, IntPtr.Zero,
             CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_READONLY_FLAG | CERT_STORE_OPEN_EXISTING_FLAG, storeName);
-        if (store == IntPtr.Zero) { return result; }
+        // A CRL store that cannot be opened (access denied, missing) is an error, never "no CRLs":
+        // the migration plan would otherwise add a CRL that is already there or miss one to remove.
+        if (store == IntPtr.Zero)
+        {
+            throw new System.ComponentModel.Win32Exception(Marshal.GetLastWin32Error(),
+                "cannot open the LocalMachine\\" + storeName + " store to read its CRLs");
+        }
         try
         {
             IntPtr context = IntPtr.Zero;

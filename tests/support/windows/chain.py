@@ -9,7 +9,7 @@ import hashlib
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
-from tests.support.windows.host import handles
+from tests.support.windows.host import HostFailure, handles
 
 
 def put(host, store, cert, key=None):
@@ -34,10 +34,19 @@ def crl_thumbprints(host):
 
 @handles('chain_read')
 def chain_read(host, params):
+    error = host.state.get('crl_store_error')
+    if error:
+        # CertOpenStore returned NULL. The payload's C# reader either throws Win32Exception (an error
+        # the operator sees) or returns an empty list, which the plan would read as "no CRLs".
+        if 'throw new System.ComponentModel.Win32Exception' in host.script:
+            raise HostFailure('Exception calling "Read" with "1" argument(s): "%s"' % error)
+        crls = []
+    else:
+        crls = list(host.crls['CA'])
     stores = {name: [e['der'] for e in host.stores.get(name, [])] for name in ('CA', 'Root', 'Disallowed')}
     keyed = [{'store': name, 'der': e['der']} for name in params.get('KeyStores', ['My', 'WebHosting'])
              for e in host.stores.get(name, []) if e.get('has_private_key')]
-    return {'stores': stores, 'crls': list(host.crls['CA']), 'keyed': keyed, 'os_build': host.os_build}
+    return {'stores': stores, 'crls': crls, 'keyed': keyed, 'os_build': host.os_build}
 
 
 @handles('chain_apply')

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.support.windows.certstore import entry_for, pending_entry
+from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
 
 SINGLE = {'IIS', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation'}
@@ -28,7 +29,7 @@ def add_certificate(host, cert, key=None, services=(), status='Valid', friendly_
     exchange_state(host)['certificates'].append({
         'thumbprint': cert.fingerprint(hashes.SHA1()).hex().upper(),
         'der': base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode(), 'key': key,
-        'services': list(services), 'status': status, 'friendly_name': friendly_name, 'certificate_request': None})
+        'services': None if services is None else list(services), 'status': status, 'friendly_name': friendly_name, 'certificate_request': None})
 
 
 def add_pending(host, key, cn):
@@ -65,13 +66,31 @@ def _session(host, params):
                               'user': credential.username if credential else None})
 
 
+def _end_session(host, params):
+    """``Remove-PSSession -Session $session`` in the payload's finally block.
+
+    Remove-PSSession is a ShouldProcess cmdlet: under -WhatIf (a read payload in check mode) it
+    only reports what it would do, unless the call says ``-WhatIf:$false``. A session left open
+    counts against Exchange's per-user limit on remote PowerShell sessions.
+    """
+    whatif = params.whatif
+    removes = script_facts.calls(host.script, 'Remove-PSSession')
+    assert removes, 'an exchange payload closes its session'
+    if whatif and not all(script_facts.whatif_off(c) for c in removes):
+        exchange_state(host).setdefault('leaked_sessions', []).append(host.script.splitlines()[0])
+
+
 @handles('exchange_read')
 def exchange_read(host, params):
     _session(host, params)
+    _end_session(host, params)
     state = exchange_state(host)
     return {'version': state['version'],
             'certificates': [{'thumbprint': c['thumbprint'], 'der': c['der'],
-                              'services': ', '.join(c['services']) or 'None', 'status': c['status'],
+                              # status/services None: Exchange sent RawData only (serialized data signing
+                              # with an expired Auth certificate); the payload passes null through.
+                              'services': None if c['services'] is None else ', '.join(c['services']) or 'None',
+                              'status': c['status'],
                               'has_private_key': c.get('key') is not None, 'friendly_name': c['friendly_name'],
                               'certificate_request': c.get('certificate_request')} for c in state['certificates']]}
 
@@ -120,7 +139,7 @@ def exchange_enable(host, params):
     if target is None:
         raise HostFailure('Enable-ExchangeCertificate: certificate %s not found' % params['Thumbprint'])
     for cert in state['certificates']:
-        if cert is not target:
+        if cert is not target and cert['services'] is not None:
             cert['services'] = [s for s in cert['services'] if s not in SINGLE or s not in params['Services']]
     target['services'] = sorted(set(target['services']) | set(params['Services']))
     return {'thumbprint': params['Thumbprint'], 'services': params['Services']}
