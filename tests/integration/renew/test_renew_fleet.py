@@ -8,24 +8,24 @@ duplicate -> renew.yml --tags install. Then every host serves its new certificat
 http.sys mappings and Exchange services), the replaced certificates are gone and nothing else is, and a
 second run of each phase changes nothing.
 
-The Windows side is the fake host (tests.support.simulated_install). The served-chain checks after
+The Windows side is the fake host behind the loopback WinRM endpoint (tests.support.winrm): ansible-playbook
+talks WinRM (https, NTLM) to it with the real winrm connection plugin. The served-chain checks after
 binding/enabling need real TLS servers and are exercised in tests/integration/install; here they are off
 (hkpost_iis_verify, hkpost_exchange_verify, hkpost_renew_audit false).
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
+import itertools
 import os
 import random
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
-import yaml
 from cryptography import x509
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
@@ -35,6 +35,7 @@ from tests.support.windows.certstore import entry_for
 from tests.support.windows.exchange import add_certificate, exchange_state
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.windows.iis import add_site, map_sslcert
+from tests.support.winrm.fleet import run_over_winrm
 
 PASSWORD = 'Renewal-Fleet-PFX-3b9d'
 DAY = datetime.timedelta(days=1)
@@ -112,8 +113,7 @@ def fleet(pki, tmp_path):
 
     (tmp_path / 'root.pem').write_text(pki.root.pem)
     (tmp_path / 'ssl.pem').write_text(pki.ssl_new.pem)
-    inventory = tmp_path / 'inventory.yml'
-    inventory.write_text(yaml.safe_dump({'all': {
+    inventory = {'all': {
         'vars': {'hkpost_output_dir': str(out), 'hkpost_backup_password': PASSWORD,
                  'hkpost_csr_organization': 'Example Ltd'},
         'children': {'ecert_servers': {
@@ -122,18 +122,19 @@ def fleet(pki, tmp_path):
                      'hkpost_chain_ssl_intermediate_file': str(tmp_path / 'ssl.pem'),
                      'hkpost_iis_verify': False, 'hkpost_exchange_verify': False, 'hkpost_renew_audit': False},
             'hosts': {name: {'hkpost_platform': platform, 'hkpost_certificates': certs}
-                      for name, (platform, certs) in FLEET.items()}}}}}, allow_unicode=True))
-    return {'state': state, 'out': out, 'inventory': inventory, 'old': [old_www, old_wild, old_mail],
+                      for name, (platform, certs) in FLEET.items()}}}}}
+    return {'state': state, 'out': out, 'inventory': inventory, 'runs': itertools.count(), 'old': [old_www, old_wild, old_mail],
             'other_ca': other_ca, 'tmp': tmp_path}
 
 
 def renew(fleet, *args):
-    # Started from another directory, as from the user's project: the outputs must land in hkpost_output_dir.
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1',
-               ANSIBLE_FORCE_COLOR='0', PYTHONPATH=ROOT)
-    proc = subprocess.run([sys.executable, '-m', 'tests.support.simulated_install', str(fleet['state']),
-                           os.path.join(ROOT, 'playbooks', 'renew.yml'), '-i', str(fleet['inventory']), *args],
-                          cwd=str(fleet['tmp']), env=env, capture_output=True, text=True, timeout=900, check=False)
+    # Over the loopback WinRM endpoint (tests/support/winrm): the real winrm connection plugin, NTLM over https,
+    # Ansible's PowerShell packaging; started from another directory, as from the user's project, so the
+    # outputs must land in hkpost_output_dir.
+    work = fleet['tmp'] / ('winrm-%d' % next(fleet['runs']))
+    work.mkdir()
+    proc, _report = run_over_winrm(fleet['state'], work, copy.deepcopy(fleet['inventory']),
+                                   os.path.join(ROOT, 'playbooks', 'renew.yml'), *args, cwd=fleet['tmp'], timeout=1200)
     output = proc.stdout + proc.stderr
     assert PASSWORD not in output and 'PRIVATE KEY' not in output
     return proc.returncode, output
