@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.windows import boundary
 from tests.support.windows.powershell import (Hashtable, PSCredential, SecureString, convert_to_json,
-                                              get_content_string, parse_script)
+                                              get_content_string, parse_script, remote_string)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PAYLOADS = sorted(glob.glob(os.path.join(ROOT, 'plugins/payloads/*/*.ps1')))
@@ -219,3 +219,10 @@ def test_the_answer_is_serialized_at_the_depth_the_script_asks_for():
     assert json.loads(result['output'][-1]) == deep
     default = shallow.replace(' -Depth 2', '')
     assert boundary.output_depth(default) == 2
+
+
+def test_a_string_from_a_remote_command_is_written_as_an_object_by_convert_to_json():
+    text = remote_string('MIIC...', 'EX01')
+    answer = json.loads(convert_to_json({'csr': text}, depth=3))
+    assert answer['csr'] == {'value': 'MIIC...', 'PSComputerName': 'EX01', 'RunspaceId': text.notes['RunspaceId'],
+                             'PSShowComputerName': False}

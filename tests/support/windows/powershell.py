@@ -611,6 +611,14 @@ def get_content_string(text, path):
                               ('PSDrive', drive), ('PSProvider', provider), ('ReadCount', 1)))
 
 
+def remote_string(text, computer_name, runspace_id='6a1f0b9e-6f0e-4b6f-9a3e-0c5c7f2d1e11'):
+    """A string a remote command returned (implicit remoting included): deserialized, then given the
+    NoteProperties PowerShell remoting adds to every output object - PSComputerName, RunspaceId,
+    PSShowComputerName (RemotingEncoder / ObjectRecordHelper in System.Management.Automation)."""
+    return NotedString(text, (('PSComputerName', computer_name), ('RunspaceId', runspace_id),
+                              ('PSShowComputerName', False)))
+
+
 def _json_value(value, depth, max_depth):
     if value is None or isinstance(value, (bool, int, float)):
         return value
