@@ -194,8 +194,8 @@ def test_every_payload_param_block_is_understood_by_the_emulated_binder(path):
 def test_convert_to_json_truncates_below_its_depth_like_windows_powershell():
     nested = {'a': {'b': {'c': {'d': 1}}, 'list': [[1, 2], [{'x': 1}]]}}
     # Root at depth 0; a container deeper than -Depth becomes its [string] form.
-    assert json.loads(convert_to_json(nested)) == {'a': {'b': {'c': 'System.Collections.Hashtable'},
-                                                          'list': ['1 2', 'System.Collections.Hashtable']}}
+    truncated = {'a': {'b': {'c': 'System.Collections.Hashtable'}, 'list': ['1 2', 'System.Collections.Hashtable']}}
+    assert json.loads(convert_to_json(nested)) == truncated
     assert json.loads(convert_to_json(nested, depth=5)) == nested
     assert json.loads(convert_to_json({'s': 'text', 'n': None, 'e': []}, depth=0)) == {'s': 'text', 'n': None, 'e': ''}
 
