@@ -146,10 +146,14 @@ def _parse_bool(value):
     raise _ModuleFail("The value '%s' is not a valid boolean." % text)
 
 
-def _validate(module_args):
-    """Basic's CheckArguments for the win_powershell spec; returns (Params, internal vars, no_log values)."""
+def _validate(module_args, pass_vars=None):
+    """Basic's CheckArguments for the win_powershell spec; returns (Params, internal vars, no_log values).
+
+    ``pass_vars`` is the passVars list of the Ansible.Basic.cs the controller shipped (it travels with every
+    module; ansible-core 2.16-2.18 also pass ``string_conversion_action``); default: this venv's 2.19+ list.
+    """
     params, internal = {}, {}
-    legal = set(_OPTIONS) | {'_ansible_' + k for k in _PASS_VARS}
+    legal = set(_OPTIONS) | {'_ansible_' + k for k in (pass_vars or _PASS_VARS)}
     unsupported = [k for k in module_args if k.lower() not in {x.lower() for x in legal}]
     for key, value in module_args.items():
         if key.startswith('_ansible_') and key in legal:
@@ -257,10 +261,13 @@ def output_depth(script):
     return int(value) if isinstance(value, str) and value.isdigit() else 2
 
 
-def run(module_args, handler):
-    """Run a win_powershell task; ``handler(params, run)`` models the script and returns its answer."""
+def run(module_args, handler, pass_vars=None):
+    """Run a win_powershell task; ``handler(params, run)`` models the script and returns its answer.
+
+    ``pass_vars``: see ``_validate`` (the WinRM test endpoint reads them from the shipped Ansible.Basic.cs).
+    """
     try:
-        params, internal, no_log = _validate(module_args)
+        params, internal, no_log = _validate(module_args, pass_vars)
     except _ModuleFail as e:
         return {'failed': True, 'msg': str(e)}
     check_mode = _parse_bool(internal.get('check_mode', False))

@@ -63,7 +63,7 @@ class FakeWindowsHost:
                 raise HostFailure(self.fail_on[name])
             return _HANDLERS[name](self, params)
 
-        result = boundary.run(module_args, script)
+        result = boundary.run(module_args, script, _kwargs.get('pass_vars'))
         self.results.append(result)
         return copy.deepcopy(result)
 
