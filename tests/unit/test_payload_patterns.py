@@ -118,6 +118,38 @@ def test_crl_store_open_failure_is_an_error():
     assert 'return result' not in block
 
 
+# Cmdlets whose output objects carry NoteProperties that Windows PowerShell 5.1's ConvertTo-Json
+# writes out: a Get-Content string becomes {"value": ..., "PSPath": ..., "PSDrive": ...} (PowerShell
+# issue #6458), a Get-Date DateTime {"value": ..., "DisplayHint": ..., "DateTime": ...}.
+_DECORATED = {'get-content': 'read files with [System.IO.File]::ReadAllText / ReadAllBytes',
+              'get-date': 'format the date (Get-Date -Format ...) before it reaches the answer'}
+
+
+def _decorated_reads(text):
+    found = []
+    for call in script_facts.calls(text):
+        name = call.name.lower()
+        if name == 'get-date' and (call.has('Format') or call.has('UFormat')):
+            continue
+        if name in _DECORATED:
+            found.append('line %d: %s - %s' % (call.line, call.name, _DECORATED[name]))
+    return found
+
+
+@pytest.mark.parametrize('path', PAYLOADS, ids=_ids)
+def test_answers_hold_no_values_windows_powershell_writes_as_objects(path):
+    assert not _decorated_reads(_text(path))
+
+
+@pytest.mark.parametrize('path', PAYLOADS, ids=_ids)
+def test_one_json_answer_with_an_explicit_depth(path):
+    """ConvertTo-Json's default -Depth is 2 and deeper data silently becomes "System.Collections.Hashtable"."""
+    found = script_facts.calls(_text(path), 'ConvertTo-Json')
+    assert len(found) == 1, 'one JSON document out, written once'
+    assert found[0].function is None, 'the answer is written at script level, as the last statement'
+    assert isinstance(found[0].value('Depth'), str) and found[0].value('Depth').isdigit(), 'ConvertTo-Json needs -Depth'
+
+
 def test_rules_catch_the_defects_they_were_written_for():
     """The checks above must fail on the patterns they forbid (so they cannot pass vacuously)."""
     dns = 'Get-DnsServerResourceRecord -ZoneName $z -Name $n -RRType Txt -ErrorAction SilentlyContinue'
@@ -131,6 +163,8 @@ def test_rules_catch_the_defects_they_were_written_for():
                                                     'CertificateHash')
     unguarded = script_facts.calls("$p = @(Get-ChildItem -Path 'Cert:\\LocalMachine\\REQUEST')", 'Get-ChildItem')[0]
     assert not script_facts.guarded_by_test_path(unguarded)
+    assert _decorated_reads('$csr = Get-Content -LiteralPath $p -Raw') and _decorated_reads('$d = Get-Date')
+    assert not _decorated_reads("$csr = [System.IO.File]::ReadAllText($p)\n$d = Get-Date -Format 'yyyyMMdd'")
 
 
 def test_every_payload_has_its_anchor_in_the_windows_internals_page():

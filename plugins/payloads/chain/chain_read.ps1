@@ -74,21 +74,20 @@ public static class HkpostCrlReader
 
 function Get-StoreCertificate {
     param([string]$Name, [switch]$WithKeyOnly)
-    $store = [System.Security.Cryptography.X509Certificates.X509Store]::new($Name, 'LocalMachine')
-    try {
-        # WebHosting exists only where IIS created it: a missing store is an empty one.
+    # WebHosting exists only where IIS created it: a missing store is an empty one, guarded with
+    # Test-Path like ecert_store_read. A store that exists but cannot be opened (access denied) throws:
+    # read as empty, the plan would skip a removal from Disallowed or add what is already there.
+    if (Test-Path -LiteralPath "Cert:\LocalMachine\$Name") {
+        $store = [System.Security.Cryptography.X509Certificates.X509Store]::new($Name, 'LocalMachine')
         $store.Open('ReadOnly, OpenExistingOnly')
-    }
-    catch {
-        return @()
-    }
-    try {
-        @($store.Certificates | Where-Object { -not $WithKeyOnly -or $_.HasPrivateKey } | ForEach-Object {
-                [Convert]::ToBase64String($_.RawData)
-            })
-    }
-    finally {
-        $store.Close()
+        try {
+            @($store.Certificates | Where-Object { -not $WithKeyOnly -or $_.HasPrivateKey } | ForEach-Object {
+                    [Convert]::ToBase64String($_.RawData)
+                })
+        }
+        finally {
+            $store.Close()
+        }
     }
 }
 

@@ -34,7 +34,10 @@ try {
     if ($run.ExitCode -ne 0) {
         throw "certreq -new failed (exit $($run.ExitCode)): $($run.Output)"
     }
-    $csr = Get-Content -LiteralPath $csrPath -Raw
+    # [IO.File]::ReadAllText, not Get-Content: Get-Content decorates the string with PSPath, PSDrive,
+    # PSProvider... NoteProperties, and Windows PowerShell 5.1's ConvertTo-Json then writes the CSR as
+    # an object {"value": ..., "PSPath": ...} instead of a string (PowerShell issue #6458).
+    $csr = [System.IO.File]::ReadAllText($csrPath)
 
     $dir = [Environment]::ExpandEnvironmentVariables($RequestDir)
     if (-not (Test-Path -LiteralPath $dir -PathType Container)) {

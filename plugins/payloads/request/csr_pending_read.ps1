@@ -33,7 +33,8 @@ $savedCsrs = @()
 $dir = [Environment]::ExpandEnvironmentVariables($RequestDir)
 if (Test-Path -LiteralPath $dir -PathType Container) {
     $savedCsrs = @(Get-ChildItem -LiteralPath $dir -Filter '*.csr' -File | ForEach-Object {
-            Get-Content -LiteralPath $_.FullName -Raw
+            # Not Get-Content: its NoteProperties make 5.1's ConvertTo-Json write an object, not the text.
+            [System.IO.File]::ReadAllText($_.FullName)
         })
 }
 

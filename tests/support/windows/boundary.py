@@ -12,9 +12,9 @@ parameters as ``SecureString``/``PSCredential`` objects, ``-WhatIf`` in check mo
 
 from __future__ import annotations
 
-import json
-
-from tests.support.windows.powershell import BindingError, PSCredential, SecureString, bind, parse_script
+from tests.support.windows import script_facts
+from tests.support.windows.powershell import (BindingError, PSCredential, SecureString, bind, convert_to_json,
+                                              parse_script)
 
 WIN_POWERSHELL = 'ansible.windows.win_powershell'
 
@@ -254,6 +254,13 @@ def _statement_literal(script, variable):
     return found
 
 
+def output_depth(script):
+    """The ``-Depth`` of the script's final ``ConvertTo-Json`` (its answer), 2 when not given."""
+    found = script_facts.calls(script, 'ConvertTo-Json')
+    value = found[-1].value('Depth') if found else None
+    return int(value) if isinstance(value, str) and value.isdigit() else 2
+
+
 def run(module_args, handler, pass_vars=None):
     """Run a win_powershell task; ``handler(params, run)`` models the script and returns its answer.
 
@@ -300,8 +307,10 @@ def run(module_args, handler, pass_vars=None):
         session.whatif = bound.whatif
         answer = handler(bound, session)
         if answer is not None:
-            # The payload's last statement: ConvertTo-Json -Compress, one string on the output stream.
-            session.output.append(json.dumps(answer))
+            # The payload's last statement: ConvertTo-Json -Compress, one string on the output stream,
+            # written as Windows PowerShell 5.1 writes it: containers deeper than the payload's -Depth
+            # (2 when it gives none) become text, strings with NoteProperties become objects.
+            session.output.append(convert_to_json(answer, output_depth(params['script'])))
     except BindingError as e:
         # A ParameterBindingException is a RuntimeException: caught, failed (ps1 lines 846-853).
         failed = True

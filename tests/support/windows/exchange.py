@@ -9,6 +9,7 @@ Enabling a certificate moves IIS, POP, IMAP and UM off the others, as Exchange d
 from __future__ import annotations
 
 import base64
+import re
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -17,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from tests.support.windows.certstore import entry_for, pending_entry
 from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.powershell import remote_string
 
 SINGLE = {'IIS', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation'}
 
@@ -111,10 +113,16 @@ def exchange_request(host, params):
     add_pending(host, key, cn)
     exchange_state(host)['certificates'][-1]['certificate_request'] = body
     exchange_state(host)['certificates'][-1]['subject_name'] = params['SubjectName']
-    # 2010 and 2016+ return only the request text; the payload then lists the pending requests.
+    # Exchange 2010 and 2016+ return the request text: through implicit remoting it comes back as a
+    # string carrying the remoting NoteProperties, and stays so in the variable it is assigned to
+    # unless the payload converts it ([string]), which hands over the plain System.String.
+    returned = re.search(r'(\$\w+)\s*=\s*New-ExchangeCertificate\b', host.script, re.I)
+    plain = returned and re.search(r'\$csr\s*=\s*\[string\]\s*%s\b' % re.escape(returned.group(1)), host.script, re.I)
+    csr_text = body if plain else remote_string(body, params['Server'])
+    # With only the request text returned, the payload then lists the pending requests.
     pending = [{'thumbprint': c['thumbprint'], 'der': c['der']} for c in exchange_state(host)['certificates']
                if c['status'] == 'PendingRequest']
-    return {'csr': body, 'thumbprint': None, 'pending': pending}
+    return {'csr': csr_text, 'thumbprint': None, 'pending': pending}
 
 
 @handles('exchange_import')

@@ -16,6 +16,7 @@ from cryptography.x509.oid import NameOID
 from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
 from tests.support.windows.native import check_native
+from tests.support.windows.powershell import get_content_string
 
 _ATTRS = {'CN': NameOID.COMMON_NAME, 'OU': NameOID.ORGANIZATIONAL_UNIT_NAME, 'O': NameOID.ORGANIZATION_NAME,
           'L': NameOID.LOCALITY_NAME, 'S': NameOID.STATE_OR_PROVINCE_NAME, 'C': NameOID.COUNTRY_NAME}
@@ -41,6 +42,15 @@ def placeholder(key, name):
             .not_valid_after(now + datetime.timedelta(days=365)).sign(key, hashes.SHA256()))
 
 
+def read_text(host, text, path):
+    """A file's text as the payload reads it: ``Get-Content`` decorates the string with the provider's
+    NoteProperties, which Windows PowerShell 5.1's ConvertTo-Json then writes as an object
+    (powershell.convert_to_json); ``[IO.File]::ReadAllText`` gives the plain string."""
+    if script_facts.calls(host.script, 'Get-Content'):
+        return get_content_string(text, path)
+    return text
+
+
 @handles('csr_pending_read')
 def csr_pending_read(host, params):
     if 'REQUEST' not in host.stores:
@@ -50,11 +60,12 @@ def csr_pending_read(host, params):
             str(v) for v in c.parameters.values()) + ' '.join(c.arguments)]
         if not all(script_facts.guarded_by_test_path(c) for c in reads):
             raise HostFailure("Cannot find path 'Cert:\\LocalMachine\\REQUEST' because it does not exist.")
-        return {'pending': [], 'saved_csrs': list(host.state.get('request_dir', {}).values())}
+        return {'pending': [], 'saved_csrs': [read_text(host, text, path) for path, text in
+                                              host.state.get('request_dir', {}).items()]}
     pending = [{'thumbprint': e['thumbprint'], 'der': e['der'],
                 'friendly_name': e.get('friendly_name', ''), 'has_private_key': e.get('key') is not None,
                 'key_container': e.get('key_container')} for e in host.stores['REQUEST']]
-    saved = list(host.state.get('request_dir', {}).values())
+    saved = [read_text(host, text, path) for path, text in host.state.get('request_dir', {}).items()]
     return {'pending': pending, 'saved_csrs': saved}
 
 
@@ -137,6 +148,8 @@ def csr_create(host, params):
         'exportable': request.get('exportable', '').upper() == 'TRUE'})
     path = params['RequestDir'] + '\\' + uuid.uuid4().hex + '.csr'
     host.state.setdefault('request_dir', {})[path] = csr_text.replace('\n', '\r\n')
-    # The payload lists LocalMachine\REQUEST after certreq, as Get-ChildItem does (thumbprint, RawData).
+    # The payload reads certreq's output file back before it saves its copy, then lists LocalMachine\REQUEST
+    # as Get-ChildItem does (thumbprint, RawData).
+    work = 'C:\\Windows\\TEMP\\hkpost-csr-' + uuid.uuid4().hex + '\\request.csr'
     pending = [{'thumbprint': e['thumbprint'], 'der': e['der']} for e in host.stores['REQUEST']]
-    return {'csr': csr_text.replace('\n', '\r\n'), 'csr_file': path, 'pending': pending}
+    return {'csr': read_text(host, csr_text.replace('\n', '\r\n'), work), 'csr_file': path, 'pending': pending}

@@ -192,3 +192,34 @@ def guarded_by_test_path(call):
                 return True
         node = node.parent
     return False
+
+
+def _inside(node, kind):
+    parent = node.parent
+    while parent is not None:
+        if parent.type == kind:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _guarded(node):
+    parent = node.parent
+    while parent is not None:
+        if parent.type == 'if_statement':
+            condition = next((c for c in parent.children if c.type == 'pipeline'), None)
+            if condition is not None and b'Test-Path' in condition.text:
+                return True
+        parent = parent.parent
+    return False
+
+
+def method_calls(script, method):
+    """Every ``<expr>.Method(...)`` call: (node, inside a try block?, inside an ``if (Test-Path ...)``?)."""
+    found = []
+    for node in _walk(_tree(script).root_node):
+        if node.type == 'invokation_expression':
+            names = [c for c in node.children if c.type == 'member_name']
+            if names and names[-1].text.decode().lower() == method.lower():
+                found.append((node, _inside(node, 'try_statement'), _guarded(node)))
+    return found

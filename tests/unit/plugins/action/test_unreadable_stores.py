@@ -35,3 +35,24 @@ def test_a_machine_without_a_request_store_can_make_its_first_request():
     result = run_action(Csr, {'common_name': 'www.example.com.hk', 'organization': 'Example Company Limited'},
                         host=host, check_mode=True, action_name='hkpost.ecert.hkpost_csr')
     assert result['changed'] and result['request_action'] == 'create'
+
+
+def test_a_certificate_store_that_cannot_be_opened_fails_the_read(pki, files):  # noqa: F811
+    # Access denied on Disallowed must not read as "nothing distrusted": the plan would then skip a
+    # removal or add again what is there. Only a store that does not exist reads as empty.
+    host = FakeWindowsHost()
+    put(host, 'CA', pki.ssl_new.cert)
+    put(host, 'Root', pki.root.cert)
+    host.state['store_open_error'] = {'Disallowed': 'Access is denied.'}
+    with pytest.raises(AnsibleActionFail, match='Access is denied'):
+        chain(host, files, arl_file=files['arl'])
+    assert host.call_names() == ['chain_read']
+
+
+def test_a_missing_webhosting_store_reads_as_empty(pki, files):  # noqa: F811
+    host = FakeWindowsHost()
+    put(host, 'CA', pki.ssl_new.cert)
+    put(host, 'Root', pki.root.cert)
+    del host.stores['WebHosting']
+    chain(host, files, arl_file=files['arl'])
+    assert host.call_names()[0] == 'chain_read'
