@@ -66,12 +66,12 @@ def main():
         save_host(state, name, host)
     inventory = os.path.join(OUT, 'inventory.yml')
     with open(inventory, 'w') as f:
-        yaml.safe_dump({'windows': {'hosts': {name: {} for name in fleet},
+        yaml.safe_dump({'ecert_servers': {'hosts': {name: {} for name in fleet},
                                     'vars': {'ansible_connection': 'local', 'ansible_shell_type': 'powershell'}}}, f)
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), PWD=OUT, ANSIBLE_DISPLAY_SKIPPED_HOSTS='0')
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_DISPLAY_SKIPPED_HOSTS='0')
     base = [sys.executable, '-m', 'tests.support.simulated_fleet', state,
             os.path.join(ROOT, 'playbooks', 'migrate_intermediate.yml'), '-i', inventory,
-            '-e', 'hkpost_chain_serial=3', '-e', 'hkpost_chain_max_fail_percentage=50']
+            '-e', 'hkpost_chain_serial=3', '-e', 'hkpost_chain_max_fail_percentage=50', '-e', 'hkpost_output_dir=%s' % OUT]
     for title, extra in (('1/3 dry run (--check --diff): what would change', ['--check', '--diff']),
                          ('2/3 the migration, rolling in batches of 3', []),
                          ('3/3 rerun: every host costs one read', [])):

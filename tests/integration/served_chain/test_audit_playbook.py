@@ -37,7 +37,7 @@ def test_audit_playbook_from_inventory_and_list_file(servers, pki, tmp_path):
     good, bare = servers
     (tmp_path / 'trust.pem').write_text(pki.root.pem)
     (tmp_path / 'inventory.yml').write_text(
-        'hkpost_tls:\n  hosts:\n'
+        'ecert_servers:\n  hosts:\n'
         '    web1:\n      ansible_host: 127.0.0.1\n      hkpost_served_port: %d\n'
         '      hkpost_served_names: [www.example.hk, shop.example.hk, nope.example.hk]\n' % good.port)
     (tmp_path / 'endpoints.txt').write_text('# list file\n127.0.0.1:%d www.example.hk\n' % bare.port)
@@ -66,7 +66,9 @@ def test_audit_playbook_from_inventory_and_list_file(servers, pki, tmp_path):
 
 
 def test_audit_playbook_without_endpoints_says_how_to_give_them(tmp_path):
-    run = _playbook('playbooks/audit.yml', '-e', 'hkpost_audit_report_dir=%s' % tmp_path)
+    (tmp_path / 'inventory.yml').write_text('all: {}\n')   # no ecert_servers: nothing to audit
+    run = _playbook('-i', str(tmp_path / 'inventory.yml'), 'playbooks/audit.yml',
+                    '-e', 'hkpost_audit_report_dir=%s' % tmp_path)
     assert run.returncode != 0 and 'No endpoints' in run.stdout
 
 
