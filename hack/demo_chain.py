@@ -67,7 +67,7 @@ def main():
     inventory = os.path.join(OUT, 'inventory.yml')
     with open(inventory, 'w') as f:
         yaml.safe_dump({'ecert_servers': {'hosts': {name: {} for name in fleet},
-                                    'vars': {'ansible_connection': 'local', 'ansible_shell_type': 'powershell'}}}, f)
+                                          'vars': {'ansible_connection': 'local', 'ansible_shell_type': 'powershell'}}}, f)
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_DISPLAY_SKIPPED_HOSTS='0')
     base = [sys.executable, '-m', 'tests.support.simulated_fleet', state,
             os.path.join(ROOT, 'playbooks', 'migrate_intermediate.yml'), '-i', inventory,

@@ -147,7 +147,7 @@ def assert_no_secret(project, secrets):
                 with open(path, 'rb') as handle:
                     places.append((path, handle.read().decode('latin-1')))
     assert project.log in [where for where, _text in places], 'no ANSIBLE_LOG_PATH log was written'
-    assert len(places) > len(project.outputs) + 2, 'the scan found nothing to read: %s' % [p for p, _ in places]
+    assert len(places) > len(project.outputs) + 2, 'the scan found nothing to read: %s' % [where for where, _text in places]
     for label, secret in secrets.items():
         for where, text in places:
             assert secret not in text, '%s appears in %s' % (label, where)

@@ -67,7 +67,7 @@ def summarize(facts_by_host):
     for r in rows:
         note = r['error'] or ', '.join(r['targets'])
         table.append('%-24s %-9s %-12s %-14s %-42s %s' % (r['host'][:24], r['platform'], r['status'], r['chain'],
-                                                         ' '.join(r['thumbprints']) or '-', note[:120]))
+                                                          ' '.join(r['thumbprints']) or '-', note[:120]))
     table.append('hosts installed: %(installed)d, unchanged: %(unchanged)d, failed: %(failed)d, '
                  'unreachable: %(unreachable)d, not run: %(not run)d' % counts)
     return {'rows': rows, 'counts': counts, 'table': table}

@@ -65,7 +65,7 @@ def settings(bind, web, webroot, certificates):
         'hkpost_dcv_tsig_key_name': bind.key_name, 'hkpost_dcv_tsig_key_secret': bind.secret,
         'hkpost_dcv_nameservers': ['127.0.0.1:%d' % bind.port],
         'hkpost_dcv_resolve': {'ns1.example.test': '127.0.0.1:%d' % bind.port, 'www.example.test': '127.0.0.1',
-                        'empty.example.test': '127.0.0.1'},
+                               'empty.example.test': '127.0.0.1'},
         'hkpost_dcv_port_map': web.port_map, 'hkpost_dcv_wait_timeout': 5, 'hkpost_dcv_timeout': 3,
     }
 
