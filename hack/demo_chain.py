@@ -63,7 +63,7 @@ def main():
     fleet = build_fleet()
     for name, host in fleet.items():
         save_host(state, name, host)
-    inventory = {'windows': {'hosts': {name: {} for name in fleet}}}
+    inventory = {'ecert_servers': {'hosts': {name: {} for name in fleet}}}
     playbook = os.path.join(ROOT, 'playbooks', 'migrate_intermediate.yml')
     with WinrmFleet(state, os.path.join(OUT, 'winrm'), scheme='https', transport='ntlm') as winrm:
         path = winrm.write_inventory(inventory, os.path.join(OUT, 'inventory.yml'))
@@ -73,6 +73,7 @@ def main():
             print('\n' + '=' * 100 + '\n' + 'CHAIN MIGRATION on a SIMULATED fleet over WinRM (no Windows here): '
                   + title + '\n' + '=' * 100, flush=True)
             winrm.run_playbook(playbook, path, '-e', 'hkpost_chain_serial=3', '-e', 'hkpost_chain_max_fail_percentage=50',
+                               '-e', 'hkpost_output_dir=%s' % OUT,
                                *extra, cwd=OUT, env={'ANSIBLE_DISPLAY_SKIPPED_HOSTS': '0'}, capture=False)
             if title.startswith('2/3'):
                 # the operator frees the locked store; the rerun finishes that host

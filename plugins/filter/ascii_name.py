@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: hkpost.ecert contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The ascii_name filter: a server name as Hongkong Post's rules validate it, in A-label form (docs in ascii_name.yml)."""
+"""The ascii_name and file_name filters: a server name as Hongkong Post's rules validate it, in A-label form,
+and the same as a file name every shell and Windows accept (docs in ascii_name.yml and file_name.yml)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,16 @@ def ascii_name(name, certificate_type=None):
         raise AnsibleFilterError(str(e))
 
 
+# "*" is a glob on every shell and forbidden in Windows file names; the leftmost label of a wildcard
+# name is the only place normalize_name lets it through, so that is the only replacement needed.
+WILDCARD_FILE_LABEL = '_wildcard_'
+
+
+def file_name(name, certificate_type=None):
+    ascii_form = ascii_name(name, certificate_type)
+    return WILDCARD_FILE_LABEL + ascii_form[1:] if ascii_form.startswith('*') else ascii_form
+
+
 class FilterModule:
     def filters(self):
-        return {'ascii_name': ascii_name}
+        return {'ascii_name': ascii_name, 'file_name': file_name}

@@ -11,7 +11,7 @@ module: exchange_cert
 short_description: Request, complete, enable and clean up Hongkong Post certificates on Exchange 2010 to SE
 version_added: 0.1.0
 description:
-  - Talks to Exchange through implicit remoting to the management endpoint C(http(s)://SERVER/PowerShell/)
+  - Talks to Exchange through implicit remoting to the management endpoint C(http://SERVER/PowerShell/) or C(https://SERVER/PowerShell/)
     (configuration C(Microsoft.Exchange), Kerberos by default), the one code path that serves Exchange 2010, 2013,
     2016, 2019 and Subscription Edition from a Windows PowerShell 5.1 host. Reports the version it talked to.
   - O(state=requested) is the Exchange "New Exchange Certificate" wizard - C(New-ExchangeCertificate -GenerateRequest)
@@ -165,7 +165,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 exchange_version:
-  description: AdminDisplayVersion of the server, for example C(Version 14.3 (Build 123.4)).
+  description: AdminDisplayVersion of the server, for example "Version 14.3 (Build 123.4)".
   returned: always
   type: str
 exchange_product:

@@ -34,7 +34,7 @@ options:
   friendly_name:
     description:
       - Friendly name shown in certlm.msc and IIS Manager.
-      - Defaults to C(Hongkong Post e-Cert <common name> (expires <date>)) so renewals can be told apart.
+      - Defaults to "Hongkong Post e-Cert <common name> (expires <date>)" so renewals can be told apart.
     type: str
 attributes:
   check_mode:

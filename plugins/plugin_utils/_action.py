@@ -36,9 +36,14 @@ class HkpostAction(ActionBase):
         self._supports_async = False
         result = super().run(tmp, task_vars)
         del tmp
-        _validation, args = self.validate_argument_spec(
-            argument_spec=self.ARGUMENT_SPEC, mutually_exclusive=self.MUTUALLY_EXCLUSIVE,
-            required_if=self.REQUIRED_IF)
+        try:
+            _validation, args = self.validate_argument_spec(
+                argument_spec=self.ARGUMENT_SPEC, mutually_exclusive=self.MUTUALLY_EXCLUSIVE,
+                required_if=self.REQUIRED_IF)
+        except AnsibleActionFail as e:
+            # ActionBase names the plugin by its Python path ("Unsupported parameters for
+            # (ansible_collections.hkpost.ecert.plugins.action.hkpost_csr) module"); say the module the user wrote.
+            raise AnsibleActionFail('%s: %s' % (self._task.action, e.message.replace('(%s) ' % getattr(self, '_load_name', ''), '')))
         if self.WINDOWS_ONLY and not self.is_windows():
             raise AnsibleActionFail('%s runs on Windows hosts (shell family powershell); %s has shell %s. '
                                     'Set ansible_connection=winrm or psrp for this host.'

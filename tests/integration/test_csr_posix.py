@@ -98,9 +98,13 @@ def test_request_playbook_writes_the_submission_sheet(tmp_path):
     for row in rows[1:]:
         host, cn, ctype, spki, path, names, pending = row.split(',')
         assert names.split()[0] == cn and pending == ''  # POSIX hosts keep a key file, not a pending request
-        assert path == str(out / host / (cn + '.csr'))
+        # the sheet keeps the real name; the file has a name every shell and Windows accept
+        assert path == str(out / host / (cn.replace('*', '_wildcard_', 1) + '.csr'))
         csr = x509.load_pem_x509_csr(open(path, 'rb').read())
         from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
         assert spki_sha256(csr.public_key()) == spki
     assert any(',wildcard,' in r and r.split(',')[1].startswith('*.') for r in rows)
+    assert (out / 'demo-iis-01' / '_wildcard_.apps.example.com.hk.csr').is_file()
+    assert not [p for p in out.rglob('*') if '*' in p.name]
+    assert (tmp_path / 'keys' / '_wildcard_.apps.example.com.hk.key').is_file()
     assert any(r.split(',')[1].startswith('xn--') for r in rows)

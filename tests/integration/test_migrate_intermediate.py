@@ -39,28 +39,32 @@ def fleet(pki, tmp_path):
         hosts[name] = {}
     (tmp_path / 'root.pem').write_text(pki.root.pem)
     (tmp_path / 'ssl.pem').write_text(pki.ssl_new.pem)
-    inventory = {'windows': {'hosts': hosts, 'vars': {
+    inventory = {'ecert_servers': {'hosts': hosts, 'vars': {
         'hkpost_chain_root_certificate_file': str(tmp_path / 'root.pem'),
         'hkpost_chain_ssl_intermediate_file': str(tmp_path / 'ssl.pem')}}}
     return state, inventory
 
 
-def run(tmp_path, fleet_, *args, scheme='https', transport='ntlm'):
+def run(tmp_path, fleet_, *args, scheme='https', transport='ntlm', serial=2, max_fail=50, every_host_reached=True):
     state, inventory = fleet_
     proc, report = run_over_winrm(state, tmp_path / ('winrm-%d' % next(_RUNS)), inventory,
                                   os.path.join(ROOT, 'playbooks/migrate_intermediate.yml'),
-                                  '-e', 'hkpost_chain_max_fail_percentage=50', '-e', 'hkpost_chain_serial=2', *args,
+                                  '-e', 'hkpost_output_dir=%s' % (tmp_path / 'out'),
+                                  '-e', 'hkpost_chain_max_fail_percentage=%d' % max_fail,
+                                  '-e', 'hkpost_chain_serial=%d' % serial, *args,
                                   scheme=scheme, transport=transport, cwd=tmp_path, timeout=300)
-    # every host was reached over WinRM: one module execution per chain_read/chain_apply, nothing else
     executions = {name: h['executions'] for name, h in report['stats'].items()}
-    assert set(executions) == set(inventory['windows']['hosts']), executions
-    assert all(set(e) == {'ansible.windows.win_powershell'} for e in executions.values()), executions
+    if every_host_reached:
+        # every host was reached over WinRM: one module execution per chain_read/chain_apply, nothing else
+        assert set(executions) == set(inventory['ecert_servers']['hosts']), executions
+    assert all(set(e) <= {'ansible.windows.win_powershell'} for e in executions.values()), executions
     return proc
 
 
 def read_summary(tmp_path):
-    rows = list(csv.DictReader(open(tmp_path / 'reports' / 'chain_migration.csv')))
-    return {r['host']: r for r in rows}, json.load(open(tmp_path / 'reports' / 'chain_migration.json'))
+    reports = tmp_path / 'out' / 'reports'
+    rows = list(csv.DictReader(open(reports / 'chain_migration.csv')))
+    return {r['host']: r for r in rows}, json.load(open(reports / 'chain_migration.json'))
 
 
 @pytest.mark.parametrize('scheme,transport', [('https', 'ntlm'), ('http', 'basic')])
@@ -75,7 +79,7 @@ def test_rolling_migration_and_fleet_summary(pki, tmp_path, scheme, transport):
     assert 'Access is denied' in rows['win-broken']['error']
     assert rows['win-old']['leaves_to_reissue'] == pki.leaves['under_old'].cert.subject.rfc4514_string()
     assert [r['host'] for r in data] == sorted(rows)
-    assert 'hosts changed: 2, already right: 1, failed: 1, not run: 0, leaves to re-issue: 1' in proc.stdout
+    assert 'hosts changed: 2, already right: 1, failed: 1, unreachable: 0, not run: 0, leaves to re-issue: 1' in proc.stdout
     old = load_host(str(state), 'win-old')
     assert thumbprints(old, 'CA') == [pki.ssl_new.thumbprint]
     broken = load_host(str(state), 'win-broken')
@@ -104,3 +108,46 @@ def test_check_mode_changes_no_host(pki, tmp_path):
     assert thumbprints(load_host(str(state), 'win-old'), 'CA') == before
     assert load_host(str(state), 'win-old').call_names() == ['chain_read']
     assert pki.ssl_old.thumbprint in proc.stdout   # the diff shows what would go
+
+
+def test_summary_after_a_stopped_rollout_shows_what_the_failed_host_applied(pki, tmp_path):
+    """One host per batch, no failure allowed: the broken host stops the rollout; the summary is still written
+    (ansible-core skips later plays) and says which of its steps the broken host applied before failing."""
+    fleet_ = fleet(pki, tmp_path)
+    state = fleet_[0]
+    proc = run(tmp_path, fleet_, serial=1, max_fail=0, every_host_reached=False)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    rows, _data = read_summary(tmp_path)
+    statuses = {h: r['status'] for h, r in rows.items()}
+    assert statuses['win-broken'] == 'failed'
+    broken = rows['win-broken']
+    planned = int(broken['planned_steps'])
+    applied = [s for s in broken['applied_steps'].split(' | ') if s]
+    assert 0 < len(applied) < planned, broken            # part of the plan went in before the failure
+    host = load_host(str(state), 'win-broken')
+    for step in applied:                                  # and what the summary says went in, did
+        op, thumbprint, store = step.split()
+        assert (thumbprint in thumbprints(host, store)) == (op.startswith('add')), step
+    # every host after the broken one was never touched, and the summary says so
+    order = sorted(fleet_[1]['ecert_servers']['hosts'])  # the order the written inventory (yaml.safe_dump) gives ansible
+    after = order[order.index('win-broken') + 1:]
+    for name in after:
+        assert statuses[name] == 'not run' and 'not reached' in rows[name]['error']
+        assert load_host(str(state), name).call_names() == []
+
+
+def test_summary_when_every_host_is_unreachable(pki, tmp_path):
+    fleet_ = fleet(pki, tmp_path)
+    state = fleet_[0]
+    for name in ('win-fresh', 'win-old', 'win-right', 'win-broken'):
+        host = load_host(str(state), name)
+        host.state['unreachable'] = True
+        save_host(str(state), name, host)
+    proc = run(tmp_path, fleet_, every_host_reached=False)   # batches of 2: the first batch is all unreachable, the rollout stops there
+    assert proc.returncode != 0
+    rows, _data = read_summary(tmp_path)
+    order = sorted(fleet_[1]['ecert_servers']['hosts'])  # the order the written inventory (yaml.safe_dump) gives ansible
+    assert {h: r['status'] for h, r in rows.items()} == {
+        order[0]: 'unreachable', order[1]: 'unreachable', order[2]: 'not run', order[3]: 'not run'}
+    assert all('refused' in rows[h]['error'].lower() for h in order[:2]), rows  # nothing listens, as the endpoint simulates
+    assert 'unreachable: 2, not run: 2' in proc.stdout

@@ -33,10 +33,13 @@ def test_collection_ee_metadata_points_at_existing_files():
         path = meta['dependencies'][key]
         assert os.path.isfile(os.path.join(ROOT, path)), 'meta/execution-environment.yml %s: %s is missing' % (key, path)
     with open(os.path.join(ROOT, meta['dependencies']['python']), encoding='utf-8') as handle:
-        wanted = {line.split('>')[0].split('=')[0].strip().lower() for line in handle
-                  if line.strip() and not line.startswith('#')}
-    # What the plugins import on the controller.
+        wanted = {name.split('[')[0] for name in _requirement_names(handle.read())}
+    # What the plugins import on the controller, and every controller requirement except ansible-core
+    # (which the EE definition provides).
     assert {'cryptography', 'dnspython', 'pywinrm', 'pypsrp'} <= wanted
+    with open(os.path.join(ROOT, 'requirements.txt'), encoding='utf-8') as handle:
+        controller = _requirement_names(handle.read()) - {'ansible-core'}
+    assert controller <= wanted, 'requirements-ee.txt lacks %s from requirements.txt' % sorted(controller - wanted)
 
 
 def test_ee_definition_structure():
@@ -44,7 +47,7 @@ def test_ee_definition_structure():
     assert ee['version'] == 3
     assert ee['images']['base_image']['name']
     deps = ee['dependencies']
-    assert deps['python'] == 'requirements.txt' and deps['galaxy'] == 'requirements.yml' and deps['system'] == 'bindep.txt'
+    assert deps['python'] == 'requirements-ee.txt' and deps['galaxy'] == 'requirements.yml' and deps['system'] == 'bindep.txt'
     assert 'ansible_core' in deps and 'ansible_runner' in deps
     galaxy = _yaml('requirements.yml')
     assert 'ansible.windows' in [c['name'] for c in galaxy['collections']]
@@ -66,7 +69,7 @@ def test_ansible_builder_renders_the_build_context(tmp_path):
     builder = os.path.join(BIN, 'ansible-builder')
     if not os.path.exists(builder):
         pytest.fail('ansible-builder not installed in %s (pip install -r tests/requirements.txt)' % BIN)
-    for name in ('execution-environment.yml', 'requirements.txt', 'requirements.yml', 'bindep.txt'):
+    for name in ('execution-environment.yml', 'requirements-ee.txt', 'requirements.yml', 'bindep.txt'):
         shutil.copy(os.path.join(ROOT, name), tmp_path / name)
     (tmp_path / 'build').mkdir()
     (tmp_path / 'build' / 'hkpost-ecert-0.1.0.tar.gz').write_bytes(b'stand-in')
@@ -78,3 +81,30 @@ def test_ansible_builder_renders_the_build_context(tmp_path):
     assert 'ansible-galaxy collection install --offline --no-deps' in containerfile
     for name in ('requirements.txt', 'requirements.yml', 'bindep.txt', 'hkpost-collection/hkpost-ecert-0.1.0.tar.gz'):
         assert (context / '_build' / name).exists(), name
+    # Kerberos (Active Directory fleets): the Python bindings with the libraries they build against
+    python = _requirement_names((context / '_build' / 'requirements.txt').read_text())
+    assert {'pywinrm[kerberos]', 'pypsrp[kerberos]'} <= python, python
+    system = _bindep((context / '_build' / 'bindep.txt').read_text())
+    assert {'krb5-workstation', 'krb5-libs'} <= system['run'], system     # kinit and libkrb5 in the final image
+    assert {'gcc', 'krb5-devel', 'python3-devel'} <= system['compile'], system   # to build pykerberos / gssapi
+    # ...and the generated build installs the compile profile in the builder stage
+    assert 'bindep -b compile' in (context / '_build' / 'scripts' / 'assemble').read_text()
+
+
+def _requirement_names(text):
+    return {line.split('>')[0].split('=')[0].strip().lower() for line in text.splitlines()
+            if line.strip() and not line.startswith('#')}
+
+
+def _bindep(text):
+    """rpm packages of a bindep file by profile: 'run' (no profile) and 'compile'."""
+    found = {'run': set(), 'compile': set()}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith('#'):
+            continue
+        name, _sep, selector = line.partition('[')
+        selector = selector.rstrip(']').split()
+        if 'platform:dpkg' in selector:
+            continue
+        found['compile' if 'compile' in selector else 'run'].add(name.strip())
+    return found

@@ -23,9 +23,16 @@ ENV = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), PATH=BI
 FORBIDDEN_TOP = ('tests', 'collections', 'reports', 'demo-output', 'build', 'benchmarks', 'hack', '.ansible',
                  '.cache', '.git', '.ci', '.pytest_cache', 'extensions')
 FORBIDDEN_PARTS = ('__pycache__', '.pytest_cache')
+# Files that only work from the checkout (the demo imports tests.support; ansible.cfg and the demo inventory
+# point into the repository) or are local caches: an installed user must not get them.
+FORBIDDEN_FILES = ('ansible.cfg', 'playbooks/demo.yml', 'playbooks/demo_audit.yml', 'playbooks/inventory',
+                   'changelogs/.plugin-cache.yaml', 'hkpost-output')
 REQUIRED = ('MANIFEST.json', 'FILES.json', 'meta/runtime.yml', 'meta/execution-environment.yml', 'bindep.txt',
-            'requirements.txt', 'changelogs/changelog.yaml', 'docs/docsite/extra-docs.yml',
-            'plugins/modules/hkpost_csr.py', 'roles/csr/meta/argument_specs.yml', 'README.md')
+            'requirements.txt', 'requirements-ee.txt', 'changelogs/changelog.yaml', 'docs/docsite/extra-docs.yml',
+            'plugins/modules/hkpost_csr.py', 'roles/csr/meta/argument_specs.yml', 'README.md',
+            'playbooks/request.yml', 'playbooks/dcv.yml', 'playbooks/migrate_intermediate.yml', 'playbooks/install.yml',
+            'playbooks/backup.yml', 'playbooks/restore.yml', 'playbooks/audit.yml', 'playbooks/audit_tasks.yml',
+            'playbooks/templates/submission_table.j2')
 
 
 def tarball_problems(members):
@@ -43,6 +50,8 @@ def tarball_problems(members):
             problems.append('%s: cache or build output' % name)
         elif is_link:
             problems.append('%s: symlink to %s (a collection tarball carries files)' % (name, target))
+        elif any(name == f or name.startswith(f + '/') for f in FORBIDDEN_FILES):
+            problems.append('%s works from the checkout only (add it to galaxy.yml build_ignore)' % name)
     problems.extend('%s is missing' % name for name in REQUIRED if name not in names)
     return problems
 
@@ -78,9 +87,10 @@ def test_changelog_yaml_generated_from_every_fragment():
 
 def test_tarball_check_can_fail():
     bad = [('tests/unit/test_x.py', False, ''), ('plugins/modules/__pycache__/x.cpython-311.pyc', False, ''),
-           ('.venv-bench/bin/python', True, '/usr/bin/python3'), ('docs/x', True, '../..')]
+           ('.venv-bench/bin/python', True, '/usr/bin/python3'), ('docs/x', True, '../..'),
+           ('playbooks/demo.yml', False, ''), ('playbooks/inventory/demo.yml', False, '')]
     problems = tarball_problems(bad)
-    assert len([p for p in problems if 'missing' not in p]) == 4, problems
+    assert len([p for p in problems if 'missing' not in p]) == 6, problems
 
 
 def test_galaxy_build_tarball_is_clean(tmp_path):

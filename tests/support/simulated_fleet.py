@@ -73,7 +73,11 @@ def install(state_dir):
         name = task_vars['inventory_hostname']
         host = load_host(state_dir, name)
         if host.state.get('unreachable'):
-            return {'unreachable': True, 'msg': 'winrm: HTTPSConnectionPool(host=%r, port=5986): timed out' % name}
+            # A real WinRM/PSRP connection that cannot reach the host raises AnsibleConnectionFailure out of
+            # _execute_module; ansible-core's TaskExecutor turns it into unreachable=True (errors/__init__.py
+            # AnsibleConnectionFailure.result_contribution, executor/task_executor.py result_dict_from_exception).
+            from ansible.errors import AnsibleConnectionFailure
+            raise AnsibleConnectionFailure('winrm: HTTPSConnectionPool(host=%r, port=5986): timed out' % name)
         # What the real _execute_module sends: the task's arguments plus the _ansible_* ones.
         module_args = dict(module_args or {})
         self._update_module_args(module_name, module_args, task_vars)

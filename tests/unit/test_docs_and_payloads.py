@@ -97,3 +97,26 @@ def test_payload_keeps_the_contract(path):
     if '_read' in name:
         assert '[CmdletBinding(SupportsShouldProcess)]' in text, 'read payloads must run in check mode'
         assert '$Ansible.Changed = $false' in text
+
+
+# C(...), V(...), I(...) and friends end at the first ")": "C(http(s)://x/)" renders as "http(s" followed by
+# a stray "://x/)". Markup must not contain parentheses; quote such text instead.
+_NESTED_MARKUP = re.compile(r'\b[BCIMOPUVE]\([^()]*\(')
+_DOC_SOURCES = sorted(glob.glob(os.path.join(ROOT, 'plugins/modules/*.py')) + glob.glob(os.path.join(ROOT, 'plugins/filter/*.yml'))
+                      + glob.glob(os.path.join(ROOT, 'plugins/lookup/*.py'))
+                      + glob.glob(os.path.join(ROOT, 'roles/*/meta/argument_specs.yml')))
+
+
+def test_nested_markup_detector_can_fail():
+    assert _NESTED_MARKUP.search('the endpoint C(http(s)://SERVER/PowerShell/)')
+    assert not _NESTED_MARKUP.search('C(http://SERVER/PowerShell/) or V(x) (a note)')
+
+
+@pytest.mark.parametrize('path', _DOC_SOURCES, ids=lambda p: os.path.relpath(p, ROOT))
+def test_documentation_markup_has_no_nested_parentheses(path):
+    with open(path, encoding='utf-8') as handle:
+        text = handle.read()
+    if path.endswith('.py'):  # only the documentation strings, not the code
+        text = ''.join(re.findall(r"^(?:DOCUMENTATION|EXAMPLES|RETURN) = r?'''(.*?)'''", text, re.S | re.M))
+    bad = [m.group(0) for m in _NESTED_MARKUP.finditer(text)]
+    assert not bad, 'markup with a "(" inside renders wrongly in ansible-doc: %s' % bad

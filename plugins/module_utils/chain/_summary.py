@@ -5,22 +5,42 @@
 
 from __future__ import annotations
 
-STATUSES = ('changed', 'already right', 'failed', 'not run')
+STATUSES = ('changed', 'already right', 'failed', 'unreachable', 'not run')
+
+
+def _step(step):
+    return '%s %s %s' % (step.get('op', '?'), step.get('thumbprint', '?'), step.get('store', '?'))
 
 
 def host_row(host, result, error=None):
-    """``result`` is the registered hkpost_chain result (or None when the host never ran it)."""
+    """``result`` is the registered hkpost_chain result (or None when the host never ran it).
+
+    ``applied`` lists the steps the host really applied: all of the plan when it succeeded, the
+    steps before the failing one when the write stopped part-way (hkpost_chain returns them with
+    the failure), so a host that applied 2 of 3 steps says so even though its recap shows a failure.
+    """
     if result is None and error is None:
         return {'host': host, 'status': 'not run', 'removed': 0, 'added': 0, 'reissue': [], 'warnings': [],
-                'error': 'no result: unreachable, or the rollout stopped before this host'}
+                'planned': 0, 'applied': [],
+                'error': 'not reached: the rollout stopped before this host (or --limit left it out)'}
     result = result or {}
     leaves = result.get('leaves') or []
     reissue = sorted({leaf['subject'] for leaf in leaves if leaf.get('issued_under') == 'old'})
     failed = bool(error) or bool(result.get('failed'))
-    status = 'failed' if failed else ('changed' if result.get('changed') else 'already right')
+    plan = result.get('plan') or []
+    if result.get('unreachable'):
+        status = 'unreachable'
+    elif failed:
+        status = 'failed'
+    else:
+        status = 'changed' if result.get('changed') else 'already right'
+    if 'applied' in result:
+        applied = [_step(s) for s in result.get('applied') or []]
+    else:  # check mode, or nothing to do: nothing was written
+        applied = []
     return {'host': host, 'status': status, 'removed': len(result.get('removed') or []),
             'added': len(result.get('added') or []), 'reissue': reissue,
-            'warnings': list(result.get('warnings') or []),
+            'warnings': list(result.get('warnings') or []), 'planned': len(plan), 'applied': applied,
             'error': error or (result.get('msg') if failed else '') or ''}
 
 
@@ -29,18 +49,21 @@ def summarize(results):
     rows = [host_row(host, *results[host]) for host in sorted(results)]
     counts = {status: sum(1 for r in rows if r['status'] == status) for status in STATUSES}
     counts['leaves to re-issue'] = sum(len(r['reissue']) for r in rows)
-    table = ['%-28s %-14s %7s %5s %8s  %s' % ('HOST', 'STATUS', 'REMOVED', 'ADDED', 'RE-ISSUE', 'NOTE')]
+    table = ['%-28s %-14s %7s %5s %7s %8s  %s' % ('HOST', 'STATUS', 'REMOVED', 'ADDED', 'APPLIED', 'RE-ISSUE', 'NOTE')]
     for r in rows:
         note = r['error'] or ('; '.join(r['reissue']) if r['reissue'] else '')
-        table.append('%-28s %-14s %7d %5d %8d  %s' % (r['host'][:28], r['status'], r['removed'], r['added'],
-                                                      len(r['reissue']), note[:100]))
+        table.append('%-28s %-14s %7d %5d %7s %8d  %s' % (r['host'][:28], r['status'], r['removed'], r['added'],
+                                                          '%d/%d' % (len(r['applied']), r['planned']),
+                                                          len(r['reissue']), note[:100]))
     table.append('hosts changed: %(changed)d, already right: %(already right)d, failed: %(failed)d, '
-                 'not run: %(not run)d, leaves to re-issue: %(leaves to re-issue)d' % counts)
+                 'unreachable: %(unreachable)d, not run: %(not run)d, leaves to re-issue: %(leaves to re-issue)d'
+                 % counts)
     return {'rows': rows, 'counts': counts, 'table': table}
 
 
 def to_csv_rows(summary):
-    header = ['host', 'status', 'removed', 'added', 'leaves_to_reissue', 'warnings', 'error']
-    rows = [[r['host'], r['status'], r['removed'], r['added'], ' | '.join(r['reissue']), ' | '.join(r['warnings']),
-             r['error']] for r in summary['rows']]
+    header = ['host', 'status', 'removed', 'added', 'planned_steps', 'applied_steps', 'leaves_to_reissue',
+              'warnings', 'error']
+    rows = [[r['host'], r['status'], r['removed'], r['added'], r['planned'], ' | '.join(r['applied']),
+             ' | '.join(r['reissue']), ' | '.join(r['warnings']), r['error']] for r in summary['rows']]
     return [header] + rows

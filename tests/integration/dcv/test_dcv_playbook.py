@@ -45,7 +45,7 @@ def peers(tmp_path):
 
 def playbook(tmp_path, extra, *options):
     inventory = tmp_path / 'inventory.yml'
-    inventory.write_text(json.dumps({'hkpost_dcv': {'hosts': {'localhost': {
+    inventory.write_text(json.dumps({'ecert_servers': {'hosts': {'localhost': {
         'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}}}))
     variables = tmp_path / 'vars.json'
     variables.write_text(json.dumps(extra))
@@ -60,13 +60,13 @@ def playbook(tmp_path, extra, *options):
 def settings(bind, web, webroot, certificates):
     return {
         'hkpost_dcv_certificates': certificates,
-        'dcv_webroot': str(webroot),
-        'dcv_dns_server': '127.0.0.1', 'dcv_dns_port': bind.port,
-        'dcv_tsig_key_name': bind.key_name, 'dcv_tsig_key_secret': bind.secret,
-        'dcv_nameservers': ['127.0.0.1:%d' % bind.port],
-        'dcv_resolve': {'ns1.example.test': '127.0.0.1:%d' % bind.port, 'www.example.test': '127.0.0.1',
-                        'empty.example.test': '127.0.0.1'},
-        'dcv_port_map': web.port_map, 'dcv_wait_timeout': 5, 'dcv_timeout': 3,
+        'hkpost_dcv_webroot': str(webroot),
+        'hkpost_dcv_dns_server': '127.0.0.1', 'hkpost_dcv_dns_port': bind.port,
+        'hkpost_dcv_tsig_key_name': bind.key_name, 'hkpost_dcv_tsig_key_secret': bind.secret,
+        'hkpost_dcv_nameservers': ['127.0.0.1:%d' % bind.port],
+        'hkpost_dcv_resolve': {'ns1.example.test': '127.0.0.1:%d' % bind.port, 'www.example.test': '127.0.0.1',
+                               'empty.example.test': '127.0.0.1'},
+        'hkpost_dcv_port_map': web.port_map, 'hkpost_dcv_wait_timeout': 5, 'hkpost_dcv_timeout': 3,
     }
 
 

@@ -10,6 +10,7 @@ password and for private-key markers: none may appear.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 
 import pytest
@@ -52,15 +53,16 @@ def lab(pki, tmp_path):
     inventory = {'all': {'vars': {
         'hkpost_chain_root_certificate_file': str(tmp_path / 'root.pem'),
         'hkpost_chain_ssl_intermediate_file': str(tmp_path / 'ssl.pem'),
-        'hkpost_backup_dir': str(backups), 'hkpost_backup_password': PASSWORD},
+        'hkpost_backup_dir': str(backups), 'hkpost_backup_password': PASSWORD,
+        'hkpost_output_dir': str(tmp_path / 'out')},
         'children': {
             'ecert_servers': {'hosts': {
-                'web1': {'hkpost_install_platform': 'iis', 'hkpost_iis_certificate_file': str(tmp_path / 'www.cer'),
+                'web1': {'hkpost_platform': 'iis', 'hkpost_iis_certificate_file': str(tmp_path / 'www.cer'),
                          'hkpost_iis_bindings': [{'site': 'Default Web Site', 'host_header': 'www.example.hk',
                                                   'port': site.port}],
                          'hkpost_iis_verify_address': '127.0.0.1', 'hkpost_iis_verify_trust': str(tmp_path / 'root.pem'),
                          'hkpost_iis_backup_dir': str(backups), 'hkpost_iis_backup_password': PASSWORD},
-                'ex1': {'hkpost_install_platform': 'exchange',
+                'ex1': {'hkpost_platform': 'exchange',
                         'hkpost_exchange_certificate_file': str(tmp_path / 'mail.cer'),
                         'hkpost_exchange_verify': False,
                         'hkpost_exchange_backup_dir': str(backups), 'hkpost_exchange_backup_password': PASSWORD}}},
@@ -112,15 +114,22 @@ def test_install_backup_restore_without_secrets(lab):
         with pytest.raises(ValueError):
             pkcs12.load_key_and_certificates(path.read_bytes(), b'wrong')
 
+    rows = {r['host']: r for r in json.loads((lab['tmp'] / 'out' / 'reports' / 'install.json').read_text())}
+    assert rows['web1']['status'] == 'installed' and rows['web1']['thumbprints'] == [lab['www'].thumbprint]
+    assert rows['web1']['backups'] == [str(web_pfx)]
+    assert rows['ex1']['status'] == 'installed' and rows['ex1']['targets'] == ['IIS', 'SMTP']
+
     rc, out = run(lab, 'install.yml')
     assert rc == 0, out[-4000:]
     assert recap(out, 'web1')['changed'] == '0' and recap(out, 'ex1')['changed'] == '0', out[-3000:]
+    rows = {r['host']: r for r in json.loads((lab['tmp'] / 'out' / 'reports' / 'install.json').read_text())}
+    assert {r['status'] for r in rows.values()} == {'unchanged'}
 
     backup_vars = '{"hkpost_backup_certificates": [{"thumbprint": "%s"}]}' % lab['www'].thumbprint
-    rc, out = run(lab, 'backup.yml', '-e', 'hkpost_backup_hosts=web1', '-e', backup_vars)
+    rc, out = run(lab, 'backup.yml', '-e', 'hkpost_hosts=web1', '-e', backup_vars)
     assert rc == 0 and recap(out, 'web1')['changed'] == '0', out[-3000:]
 
-    rc, out = run(lab, 'restore.yml', '-e', 'hkpost_restore_hosts=web2',
+    rc, out = run(lab, 'restore.yml', '-e', 'hkpost_hosts=web2',
                   '-e', '{"hkpost_restore_files": ["%s"]}' % web_pfx)
     assert rc == 0, out[-4000:]
     web2 = load_host(str(lab['state']), 'web2')
@@ -132,7 +141,7 @@ def test_wrong_password_restore_fails_clearly_without_echoing_it(lab):
     rc, out = run(lab, 'install.yml', '--limit', 'web1')
     assert rc == 0, out[-4000:]
     web_pfx = lab['backups'] / 'web1' / ('%s.pfx' % lab['www'].thumbprint)
-    rc, out = run(lab, 'restore.yml', '-e', 'hkpost_restore_hosts=web2', '-e', 'hkpost_backup_password=Wrong-Pass-77',
+    rc, out = run(lab, 'restore.yml', '-e', 'hkpost_hosts=web2', '-e', 'hkpost_backup_password=Wrong-Pass-77',
                   '-e', '{"hkpost_restore_files": ["%s"]}' % web_pfx)
     assert rc != 0
     assert 'password is wrong' in out and 'Wrong-Pass-77' not in out

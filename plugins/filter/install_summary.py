@@ -1,0 +1,34 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""install_summary / install_summary_csv filters: the fleet view of an install rollout (docs in the .yml files)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._summary import summarize, to_csv_rows
+
+# What host_row reads; hostvars is lazy, so only these are templated.
+_KEYS = ('hkpost_chain_result', 'hkpost_install_error', 'hkpost_platform', 'hkpost_iis_completed', 'hkpost_iis_bound',
+         'hkpost_exchange_result', 'hkpost_iis_backup_result', 'hkpost_exchange_backup_result')
+
+
+def install_summary(hostvars, hosts):
+    facts = {}
+    for host in hosts:
+        host_vars = hostvars[host]
+        facts[host] = {key: host_vars.get(key) for key in _KEYS} if hasattr(host_vars, 'get') else {}
+    return summarize(facts)
+
+
+def install_summary_csv(summary):
+    out = io.StringIO()
+    csv.writer(out, lineterminator='\n').writerows(to_csv_rows(summary))
+    return out.getvalue()
+
+
+class FilterModule:
+    def filters(self):
+        return {'install_summary': install_summary, 'install_summary_csv': install_summary_csv}

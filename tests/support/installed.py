@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+"""The collection as a user gets it: built into a tarball, installed with ansible-galaxy, run by FQCN.
+
+    build_tarballs(dest)                   -> [hkpost-ecert-*.tar.gz, ansible-windows-*.tar.gz]
+    install(tarballs, collections_path)    -> ansible-galaxy collection install --offline -p ...
+    Project(directory, collections_path, state_dir).run('hkpost.ecert.install', '-vvvv')
+
+Galaxy is not reachable here, so ansible.windows comes from the `ansible` package in the virtualenv: the
+directory it installed is an *installed* collection (MANIFEST.json, FILES.json listing files the package
+left out), which ansible-galaxy neither builds nor installs from; it is copied, given back a galaxy.yml
+made from its MANIFEST.json, and built with ``ansible-galaxy collection build`` like any source tree.
+
+Windows hosts are the simulated ones (tests.support.simulated_install: ansible-playbook unchanged, only
+win_powershell answered by the fake host), so a run is ``python -m tests.support.simulated_install`` with
+this checkout on PYTHONPATH for the fakes - and for nothing else: the collections come only from the
+install path (ANSIBLE_COLLECTIONS_SCAN_SYS_PATH off), there is no ansible.cfg, and the working directory
+is the project.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+GALAXY_KEYS = ('namespace', 'name', 'version', 'readme', 'authors', 'description', 'license', 'license_file', 'tags',
+               'dependencies', 'repository', 'documentation', 'homepage', 'issues')
+
+
+def _galaxy(*args, cwd, env=None):
+    proc = subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', *args], cwd=cwd,
+                          env=dict(os.environ, **(env or {})), capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, 'ansible-galaxy collection %s:\n%s%s' % (args[0], proc.stdout, proc.stderr)
+    return proc
+
+
+def installed_windows_collection():
+    """The ansible.windows directory the `ansible` package put in site-packages."""
+    for entry in sys.path:
+        candidate = os.path.join(entry, 'ansible_collections', 'ansible', 'windows')
+        if os.path.isfile(os.path.join(candidate, 'MANIFEST.json')):
+            return candidate
+    raise AssertionError('ansible.windows is not installed in this virtualenv (pip install -r tests/requirements.txt)')
+
+
+def build_tarballs(dest):
+    """Build hkpost.ecert from this checkout and ansible.windows from the virtualenv's copy into ``dest``."""
+    dest = str(dest)
+    _galaxy('build', '--output-path', dest, ROOT, cwd=ROOT)
+    source = installed_windows_collection()
+    tree = os.path.join(dest, 'ansible.windows-source')
+    shutil.copytree(source, tree, ignore=shutil.ignore_patterns('__pycache__', 'MANIFEST.json', 'FILES.json'))
+    with open(os.path.join(source, 'MANIFEST.json'), encoding='utf-8') as handle:
+        info = json.load(handle)['collection_info']
+    with open(os.path.join(tree, 'galaxy.yml'), 'w', encoding='utf-8') as handle:
+        yaml.safe_dump({k: info[k] for k in GALAXY_KEYS if info.get(k) not in (None, [], {})}, handle)
+    _galaxy('build', '--output-path', dest, tree, cwd=dest)
+    shutil.rmtree(tree)
+    return sorted(os.path.join(dest, name) for name in os.listdir(dest) if name.endswith('.tar.gz'))
+
+
+def install(tarballs, collections_path):
+    """``ansible-galaxy collection install`` into ``collections_path``, offline, seeing nothing else."""
+    _galaxy('install', '--offline', '-p', str(collections_path), *tarballs, cwd=str(collections_path),
+            env={'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'False', 'ANSIBLE_CONFIG': os.devnull + '.none'})
+    return os.path.join(str(collections_path), 'ansible_collections')
+
+
+class Project:
+    """A user's project directory outside the checkout: its own inventory, no ansible.cfg."""
+
+    def __init__(self, directory, collections_path, state_dir):
+        self.directory = str(directory)
+        self.collections_path = str(collections_path)
+        self.state_dir = str(state_dir)
+        self.log = os.path.join(self.directory, 'ansible.log')
+        self.outputs = []   # stdout + stderr of every run, for the secret scan
+
+    def env(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith('ANSIBLE_')}
+        env.update(
+            ANSIBLE_CONFIG=os.path.join(self.directory, 'ansible.cfg'),  # does not exist: no configuration file
+            ANSIBLE_COLLECTIONS_PATH=self.collections_path,
+            ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='False',  # not the copy in the virtualenv: only what was installed
+            ANSIBLE_LOG_PATH=self.log, ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0',
+            ANSIBLE_LOCAL_TEMP=os.path.join(self.directory, '.ansible-tmp'),
+            ANSIBLE_HOME=os.path.join(self.directory, '.ansible-home'),
+            PYTHONPATH=ROOT,               # the simulated Windows hosts (tests.support), nothing of the collection
+            PYTHONDONTWRITEBYTECODE='1',  # so that the installed collection can be compared file by file
+            PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
+        env.pop('PWD', None)  # playbooks must not depend on it
+        return env
+
+    def run(self, playbook, *args, inventory='inventory.yml'):
+        """Run ``playbook`` (an FQCN) with the simulated Windows hosts; returns (returncode, stdout + stderr)."""
+        proc = subprocess.run([sys.executable, '-m', 'tests.support.simulated_install', self.state_dir, playbook,
+                               '-i', inventory, *args], cwd=self.directory, env=self.env(), capture_output=True,
+                              text=True, timeout=600, check=False)
+        output = proc.stdout + proc.stderr
+        self.outputs.append((playbook + ' ' + ' '.join(args), output))
+        return proc.returncode, output
