@@ -16,7 +16,8 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.request._certreq_inf 
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import (
     csr_matches, describe_csr, load_csr, pending_thumbprint, plan_windows_request)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr_options import (
-    CONTROLLER_ONLY, CSR_ARGUMENT_SPEC, WINDOWS_ONLY)
+    CONTROLLER_ONLY, CSR_ARGUMENT_SPEC, CSR_REQUIRED_IF, WINDOWS_ONLY)
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._pending_listing import make_listing, read_listing
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import csr_request, windows_subject
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 
@@ -34,9 +35,13 @@ def _failure_text(module_result):
 
 class ActionModule(HkpostAction):
     ARGUMENT_SPEC = CSR_ARGUMENT_SPEC
+    REQUIRED_IF = CSR_REQUIRED_IF
     WINDOWS_ONLY = False
 
     def run_hkpost(self, args, task_vars, result):
+        if args['list_pending']:
+            self._list_pending(args, task_vars, result)
+            return
         if args['csr_path']:
             check_destination('csr_path', args['csr_path'], 'file')
         request = csr_request(args)
@@ -46,6 +51,22 @@ class ActionModule(HkpostAction):
             self._run_posix(args, task_vars, result)
         if args['csr_path'] and result.get('csr'):
             self._save_csr(args['csr_path'], result)
+
+    def _list_pending(self, args, task_vars, result):
+        """Read the host's pending requests and saved CSRs once, for the certificates' hkpost_csr tasks."""
+        if args['pending_requests'] is not None:
+            raise AnsibleActionFail('list_pending: true reads the pending requests; it takes no pending_requests. '
+                                    'Remove pending_requests from this task.')
+        if not self.is_windows():
+            raise AnsibleActionFail('list_pending reads the pending-request store of a Windows host (shell family '
+                                    'powershell); %s has shell %s, where hkpost_csr keeps keys at privatekey_path '
+                                    'and there is no store to list. Run list_pending on Windows hosts only.'
+                                    % (task_vars.get('inventory_hostname', 'this host'),
+                                       getattr(self._connection._shell, 'SHELL_FAMILY', 'unknown')))
+        refuse_control_characters('request_dir', args['request_dir'])
+        state = self.payload(task_vars, 'csr_pending_read', {'RequestDir': args['request_dir']})
+        result.update(changed=False, pending_requests=make_listing(state, task_vars.get('inventory_hostname'),
+                                                                   args['request_dir']))
 
     def _run_posix(self, args, task_vars, result):
         module_args = {k: v for k, v in args.items() if k not in CONTROLLER_ONLY + WINDOWS_ONLY}
@@ -63,9 +84,15 @@ class ActionModule(HkpostAction):
         refuse_control_characters('request_dir', args['request_dir'])
         for warning in request['warnings']:
             self._display.warning(warning)
-        state = self.payload(task_vars, 'csr_pending_read', {'RequestDir': args['request_dir']})
-        pending = [dict(entry, der=base64.b64decode(entry['der'])) for entry in state.get('pending') or []]
-        plan = plan_windows_request(pending, state.get('saved_csrs') or [], request, force=args['force'])
+        if args['pending_requests'] is not None:
+            # Read once for all of the host's certificates by an earlier list_pending task (issue 12).
+            pending, saved_csrs = read_listing(args['pending_requests'], task_vars.get('inventory_hostname'),
+                                               args['request_dir'])
+        else:
+            state = self.payload(task_vars, 'csr_pending_read', {'RequestDir': args['request_dir']})
+            pending = [dict(entry, der=base64.b64decode(entry['der'])) for entry in state.get('pending') or []]
+            saved_csrs = state.get('saved_csrs') or []
+        plan = plan_windows_request(pending, saved_csrs, request, force=args['force'])
         result.update(common_name_ascii=request['common_name_ascii'], certificate_type=request['certificate_type'],
                       key_size=request['key_size'], request_action=plan['action'], changed=plan['action'] != 'reuse')
         if plan['action'] == 'reuse':

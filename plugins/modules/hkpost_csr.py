@@ -35,8 +35,8 @@ options:
         a label mixes scripts or is written wholly in letters that look like Latin ones (Unicode UTS 39; for example a
         Cyrillic C(а) in C(exаmple)). The message shows the U-label and the A-label side by side; give the A-label
         if the name really is registered that way.
+      - Required unless O(list_pending=true).
     type: str
-    required: true
   certificate_type:
     description:
       - The e-Cert (Server) product applied for.
@@ -46,9 +46,10 @@ options:
     choices: [standard, multi_domain, wildcard, ev, ev_multi_domain]
     default: standard
   organization:
-    description: The organisation name registered with Hongkong Post (C(O)).
+    description:
+      - The organisation name registered with Hongkong Post (C(O)).
+      - Required unless O(list_pending=true).
     type: str
-    required: true
   organizational_unit:
     description: Organisation unit (C(OU)).
     type: str
@@ -109,6 +110,27 @@ options:
         one submitted).
     type: bool
     default: false
+  list_pending:
+    description:
+      - Windows only. Only read the host's pending requests (C(LocalMachine\REQUEST)) and the CSR copies in
+        O(request_dir), and return them as RV(pending_requests); nothing is made or changed, and the certificate
+        options (O(common_name), O(organization), ...) are not needed and are ignored.
+      - One read for all of a host's certificates - each certificate's task then takes the result as
+        O(pending_requests) and costs no further round trip when its request already exists. The C(csr) role does this.
+      - Refused on a POSIX host, which keeps its keys at O(privatekey_path) and has no such store.
+    type: bool
+    default: false
+  pending_requests:
+    description:
+      - Windows only (ignored on POSIX hosts). The RV(pending_requests) an earlier O(list_pending=true) task returned
+        for this host and this O(request_dir), unmodified. hkpost_csr then decides from it whether the request
+        exists, instead of reading the host again; a new key and request are made only when it does not.
+      - Read it in the same play, just before the certificates' tasks. The listing does not show requests made after
+        it was read, so do not give one listing to two tasks for the same certificate (the second would make another
+        key); read it again instead.
+      - Refused, before the host is contacted, when it was read on another host or from another O(request_dir), or is
+        not such a listing.
+    type: dict
 attributes:
   check_mode:
     support: full
@@ -156,6 +178,19 @@ EXAMPLES = r'''
     organization: Example Company Limited
     privatekey_path: /etc/pki/tls/private/example.key
     csr_path: csr/example.csr
+
+- name: Read the host's pending requests once (Windows)
+  hkpost.ecert.hkpost_csr:
+    list_pending: true
+  register: listing
+
+- name: Request several certificates, deciding from that one read
+  hkpost.ecert.hkpost_csr:
+    common_name: "{{ item }}"
+    organization: Example Company Limited
+    pending_requests: "{{ listing.pending_requests }}"
+    csr_path: "csr/{{ inventory_hostname }}/{{ item }}.csr"
+  loop: [www.example.com.hk, shop.example.com.hk]
 
 - name: Show what to match the issued certificate against
   ansible.builtin.debug:
@@ -210,6 +245,29 @@ thumbprint:
       without copying a thumbprint from certlm.msc.
   returned: Windows hosts, except in check mode when a key would first have to be created
   type: str
+pending_requests:
+  description:
+    - With O(list_pending=true), the host's pending requests and saved CSR copies, for O(pending_requests) of the
+      certificates' tasks. Public data only (placeholder certificates and CSRs); no key.
+  returned: when O(list_pending=true)
+  type: dict
+  contains:
+    host:
+      description: The inventory name of the host it was read on.
+      type: str
+    request_dir:
+      description: The O(request_dir) it was read from.
+      type: str
+    pending:
+      description:
+        - One entry per pending request - C(thumbprint), C(der) (the placeholder certificate, base64 DER),
+          C(friendly_name), C(has_private_key), C(key_container).
+      type: list
+      elements: dict
+    saved_csrs:
+      description: The CSR texts found in O(request_dir).
+      type: list
+      elements: str
 '''
 
 import os  # noqa: E402
@@ -224,7 +282,8 @@ except ImportError:  # pragma: no cover
     HAS_CRYPTOGRAPHY = False
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError  # noqa: E402
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr_options import CSR_ARGUMENT_SPEC  # noqa: E402
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr_options import (  # noqa: E402
+    CSR_ARGUMENT_SPEC, CSR_REQUIRED_IF)
 
 
 def _load_key(path):
@@ -249,7 +308,7 @@ def _write_key(path, key):
 
 
 def main():
-    module = AnsibleModule(argument_spec=CSR_ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=CSR_ARGUMENT_SPEC, required_if=CSR_REQUIRED_IF, supports_check_mode=True)
     if not HAS_CRYPTOGRAPHY:
         module.fail_json(msg=missing_required_lib('cryptography'))
     from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import (
@@ -257,6 +316,9 @@ def main():
     from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import csr_request
 
     params = module.params
+    if params['list_pending']:
+        module.fail_json(msg='list_pending reads the pending-request store of a Windows host; a POSIX host keeps its '
+                             'keys at privatekey_path and has no store to list. Run list_pending on Windows hosts only.')
     path = params['privatekey_path']
     if not path:
         module.fail_json(msg='privatekey_path is required on a POSIX host: it is where the private key is kept.')

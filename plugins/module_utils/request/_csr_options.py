@@ -6,10 +6,11 @@
 from __future__ import annotations
 
 CSR_ARGUMENT_SPEC = dict(
-    common_name=dict(type='str', required=True),
+    # Required unless list_pending (CSR_REQUIRED_IF): a listing needs no certificate.
+    common_name=dict(type='str'),
     certificate_type=dict(type='str', default='standard',
                           choices=['standard', 'multi_domain', 'wildcard', 'ev', 'ev_multi_domain']),
-    organization=dict(type='str', required=True),
+    organization=dict(type='str'),
     organizational_unit=dict(type='str'),
     locality=dict(type='str', default='Hong Kong'),
     state_or_province=dict(type='str', default='Hong Kong'),
@@ -22,8 +23,12 @@ CSR_ARGUMENT_SPEC = dict(
     friendly_name=dict(type='str'),
     request_dir=dict(type='str', default='%ProgramData%\\hkpost.ecert\\requests'),
     force=dict(type='bool', default=False),
+    list_pending=dict(type='bool', default=False),
+    pending_requests=dict(type='dict'),
 )
+
+CSR_REQUIRED_IF = [('list_pending', False, ('common_name', 'organization'))]
 
 # Options the action plugin handles itself on the controller and never sends to a POSIX host.
 CONTROLLER_ONLY = ('csr_path',)
-WINDOWS_ONLY = ('friendly_name', 'request_dir')
+WINDOWS_ONLY = ('friendly_name', 'request_dir', 'list_pending', 'pending_requests')

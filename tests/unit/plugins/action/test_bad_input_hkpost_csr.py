@@ -23,6 +23,14 @@ from tests.support.windows.host import FakeWindowsHost
 
 BASE = {'common_name': 'www.example.com.hk', 'organization': 'Example Company Limited', 'organizational_unit': 'IT'}
 
+
+
+def _listing(**change):
+    """A pending_requests value as list_pending returns it for host win1 (the harness's inventory_hostname)."""
+    return dict({'host': 'win1', 'request_dir': '%ProgramData%\\hkpost.ecert\\requests', 'pending': [],
+                 'saved_csrs': []}, **change)
+
+
 # id, options changed from BASE (None removes one; "{d}" is the test's controller directory), message fragment.
 WINDOWS = [
     ('an IPv4 address as common_name', {'common_name': '192.0.2.10'},
@@ -58,6 +66,25 @@ WINDOWS = [
      r'csr_path: .* is a directory on the controller; give the path of the file to write'),
     ('csr_path under a file', {'csr_path': '{d}/a-file/www.csr'},
      r'csr_path: .*a-file/www\.csr cannot be created because .*a-file is a file, not a directory'),
+    # pending_requests: the listing an earlier list_pending task returned, checked like any input.
+    ('pending_requests as text', {'pending_requests': 'all of them'},
+     r"argument 'pending_requests' is of type str .*unable to convert to dict"),
+    ('pending_requests that is not a listing', {'pending_requests': {'pending': 'x'}},
+     r'pending_requests is not a pending-request listing \(a dict with host, request_dir, pending and saved_csrs '
+     r'lists\); pass the pending_requests value returned by hkpost_csr with list_pending: true on this host'),
+    ('pending_requests read on another host', {'pending_requests': _listing(host='web9')},
+     r'pending_requests was read on host web9, not on win1: each host has its own pending requests'),
+    ('pending_requests read from another request_dir', {'pending_requests': _listing(request_dir='D:\\requests')},
+     r'pending_requests was read from request_dir D:\\requests, but this task uses %ProgramData%'),
+    ('pending_requests with an entry that is not a dict', {'pending_requests': _listing(pending=['AB12'])},
+     r'pending_requests: pending\[0\] is not a dict'),
+    ('pending_requests with damaged DER', {'pending_requests': _listing(pending=[{'thumbprint': 'AB', 'der': 'no!'}])},
+     r'pending_requests: pending\[0\]\.der is not base64'),
+    ('pending_requests with DER that is no certificate',
+     {'pending_requests': _listing(pending=[{'thumbprint': 'AB', 'der': 'aGVsbG8='}])},
+     r'pending_requests: pending\[0\]\.der is not a DER certificate'),
+    ('list_pending given a listing', {'list_pending': True, 'pending_requests': _listing()},
+     r'list_pending: true reads the pending requests; it takes no pending_requests'),
 ]
 
 
