@@ -1,0 +1,92 @@
+# -*- coding: utf-8 -*-
+"""What the request phase costs a host with 3 certificates, counted on the simulated host (issue 12).
+
+Real ansible-playbook runs request.yml (the csr role) and renew.yml --tags request; every payload a host runs
+is one win_powershell module execution (one WinRM round-trip set), recorded by the fake host. Target: a rerun
+on a host that is already right costs at most 2 executions per phase - the csr role reads the host's pending
+requests once, not once per certificate.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import yaml
+
+from tests.support.simulated_fleet import ROOT, load_host, save_host
+from tests.support.windows.host import FakeWindowsHost
+
+PASSWORD = 'Round-Trips-7c41-secret'
+NAMES = ['a.example.hk', 'b.example.hk', 'c.example.hk']
+
+
+def fleet(tmp_path):
+    state = tmp_path / 'hosts'
+    state.mkdir()
+    save_host(str(state), 'web3', FakeWindowsHost(os_build=20348))
+    inventory = tmp_path / 'inventory.yml'
+    inventory.write_text(yaml.safe_dump({'all': {
+        'vars': {'hkpost_csr_organization': 'Example Ltd', 'hkpost_output_dir': str(tmp_path / 'out'),
+                 'hkpost_backup_password': PASSWORD},
+        'children': {'ecert_servers': {
+            'vars': {'ansible_connection': 'local', 'ansible_shell_type': 'powershell', 'hkpost_platform': 'iis'},
+            'hosts': {'web3': {'hkpost_certificates': [{'common_name': n} for n in NAMES]}}}}}}))
+    return state, inventory
+
+
+def run(state, inventory, playbook, *args):
+    """The payloads web3 ran during one ansible-playbook run, and the run's output."""
+    before = len(load_host(str(state), 'web3').calls)
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1', PYTHONPATH=ROOT)
+    proc = subprocess.run([sys.executable, '-m', 'tests.support.simulated_install', str(state),
+                           os.path.join(ROOT, 'playbooks', playbook), '-i', str(inventory), *args],
+                          cwd=str(state.parent), env=env, capture_output=True, text=True, timeout=600, check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    return load_host(str(state), 'web3').call_names()[before:], out
+
+
+def recap(out):
+    return next(line for line in out.splitlines() if line.startswith('web3 ') and 'ok=' in line)
+
+
+def test_request_yml_reads_the_pending_requests_once_first_run_and_rerun(tmp_path):
+    state, inventory = fleet(tmp_path)
+    calls, out = run(state, inventory, 'request.yml', '--check', '--diff')
+    assert calls == ['csr_pending_read'], out[-3000:]
+    assert load_host(str(state), 'web3').stores['REQUEST'] == []
+
+    calls, out = run(state, inventory, 'request.yml')
+    # one read, then the three certreq runs a first run needs and nothing else
+    assert calls == ['csr_pending_read', 'csr_create', 'csr_create', 'csr_create'], out[-3000:]
+    host = load_host(str(state), 'web3')
+    assert len(host.stores['REQUEST']) == 3
+    assert sorted(p.name for p in (tmp_path / 'out' / 'csr' / 'web3').iterdir()) == [n + '.csr' for n in NAMES]
+
+    for check in (['--check', '--diff'], []):
+        calls, out = run(state, inventory, 'request.yml', *check)
+        assert calls == ['csr_pending_read'] and len(calls) <= 2, out[-3000:]
+        assert 'changed=0' in recap(out), recap(out)
+    thumbprints = [e['thumbprint'] for e in host.stores['REQUEST']]
+    assert [e['thumbprint'] for e in load_host(str(state), 'web3').stores['REQUEST']] == thumbprints
+
+
+def test_renew_request_phase_rerun_costs_at_most_two_executions(tmp_path):
+    state, inventory = fleet(tmp_path)
+    first, out = run(state, inventory, 'renew.yml', '--tags', 'request')
+    assert first.count('csr_pending_read') == 1 and first.count('csr_create') == 3, first
+    rerun, out = run(state, inventory, 'renew.yml', '--tags', 'request')
+    assert len(rerun) <= 2, rerun
+    assert rerun == ['csr_pending_read'], rerun   # the pending keys' backups exist: nothing to export again
+    assert 'changed=0' in recap(out), recap(out)
+    assert len(load_host(str(state), 'web3').stores['REQUEST']) == 3
+
+
+def test_backup_of_pending_keys_finds_them_with_one_read(tmp_path):
+    state, inventory = fleet(tmp_path)
+    run(state, inventory, 'request.yml')
+    calls, out = run(state, inventory, 'backup.yml', '-e', 'hkpost_backup_pending=true')
+    assert calls.count('csr_pending_read') == 1, calls
+    assert len(list((tmp_path / 'out' / 'backup' / 'web3').glob('*.pfx'))) == 3, out[-3000:]
