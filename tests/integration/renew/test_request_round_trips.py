@@ -22,7 +22,7 @@ PASSWORD = 'Round-Trips-7c41-secret'
 NAMES = ['a.example.hk', 'b.example.hk', 'c.example.hk']
 
 
-def fleet(tmp_path):
+def fleet(tmp_path, names=NAMES):
     state = tmp_path / 'hosts'
     state.mkdir()
     save_host(str(state), 'web3', FakeWindowsHost(os_build=20348))
@@ -32,7 +32,7 @@ def fleet(tmp_path):
                  'hkpost_backup_password': PASSWORD},
         'children': {'ecert_servers': {
             'vars': {'ansible_connection': 'local', 'ansible_shell_type': 'powershell', 'hkpost_platform': 'iis'},
-            'hosts': {'web3': {'hkpost_certificates': [{'common_name': n} for n in NAMES]}}}}}}))
+            'hosts': {'web3': {'hkpost_certificates': [{'common_name': n} for n in names]}}}}}}))
     return state, inventory
 
 
@@ -90,3 +90,16 @@ def test_backup_of_pending_keys_finds_them_with_one_read(tmp_path):
     calls, out = run(state, inventory, 'backup.yml', '-e', 'hkpost_backup_pending=true')
     assert calls.count('csr_pending_read') == 1, calls
     assert len(list((tmp_path / 'out' / 'backup' / 'web3').glob('*.pfx'))) == 3, out[-3000:]
+
+
+def test_a_certificate_listed_twice_is_refused_before_the_host_is_contacted(tmp_path):
+    # One listing is read before any request is made: a repeated entry would otherwise get a second key.
+    state, inventory = fleet(tmp_path, names=['a.example.hk', 'b.example.hk', 'A.example.hk'])
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1', PYTHONPATH=ROOT)
+    proc = subprocess.run([sys.executable, '-m', 'tests.support.simulated_install', str(state),
+                           os.path.join(ROOT, 'playbooks', 'request.yml'), '-i', str(inventory)],
+                          cwd=str(state.parent), env=env, capture_output=True, text=True, timeout=600, check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert 'names a certificate more than once' in out, out[-3000:]
+    assert load_host(str(state), 'web3').calls == []
