@@ -109,8 +109,8 @@ def fleet(pki, tmp_path, bind=None, sites=()):
         web1_vars.update(hkpost_iis_bindings=[{'site': 'Default Web Site', 'host_header': 'www.example.hk',
                                                'port': web_site.port}],
                          hkpost_served_port=web_site.port, hkpost_served_names=['www.example.hk'])
-        ex1_vars.update(hkpost_served_ports=[mail_site.port],  # an Exchange host's mail ports otherwise
-                         hkpost_served_names=['mail.example.hk'])
+        # hkpost_served_ports: an Exchange host is otherwise audited on its mail ports too
+        ex1_vars.update(hkpost_served_ports=[mail_site.port], hkpost_served_names=['mail.example.hk'])
     if bind:
         web1_vars.update(
             hkpost_dcv_certificates=[{'name': 'example.test', 'method': 'dns', 'certificate_type': 'wildcard',
