@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/chain_plan.py
 	$(BIN)/python benchmarks/served_chain.py
 	$(BIN)/python benchmarks/winrm_cost.py
+	$(BIN)/python benchmarks/renewal.py
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q -n 2

@@ -99,7 +99,7 @@ def _phase(pki, base, scheme, transport, phase):
             hkpost_iis_bindings=[{'site': 'Default Web Site', 'host_header': 'www.example.hk', 'port': 443}])}}
         playbook = 'install.yml'
     else:
-        inventory = {'windows': {'hosts': hostvars, 'vars': _chain_vars(pki, work)}}
+        inventory = {'ecert_servers': {'hosts': hostvars, 'vars': _chain_vars(pki, work)}}
         playbook = 'migrate_intermediate.yml'
     if phase == 'rerun':   # the migration once, uncounted; the rerun is what is measured
         with WinrmFleet(state, os.path.join(work, 'first'), scheme=scheme, transport=transport) as fleet:
@@ -118,7 +118,7 @@ def _fleet_run(pki, base, size, forks):
         host = FakeWindowsHost()
         put(host, 'CA', pki.ssl_old.cert)
         save_host(state, name, host)
-    inventory = {'windows': {'hosts': {name: {} for name in names}, 'vars': _chain_vars(pki, work)}}
+    inventory = {'ecert_servers': {'hosts': {name: {} for name in names}, 'vars': _chain_vars(pki, work)}}
     with WinrmFleet(state, os.path.join(work, 'winrm'), scheme='https', transport='ntlm') as fleet:
         # the playbook's own serial (rolling batches) stays; forks is the parallelism within a batch
         proc = _run(fleet, work, inventory, 'migrate_intermediate.yml', '--forks', str(forks),

@@ -42,7 +42,7 @@ options:
         description: A label for messages.
         type: str
       friendly_name:
-        description: Friendly name; default C(Hongkong Post e-Cert <name> (expires <date>)).
+        description: Friendly name; by default C(Hongkong Post e-Cert) followed by the certificate's name and, in parentheses, C(expires) and its expiry date.
         type: str
       iis_bindings:
         description: https bindings to serve the certificate - site (required), host_header, ip, port, sni,

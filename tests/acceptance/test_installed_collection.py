@@ -32,6 +32,9 @@ from tests.support.windows.iis import add_site
 PFX_PASSWORD = 'Pfx-Acceptance-5b1f0c9e-secret'
 DCV_CODE = 'HKP-acceptance-dns-7e3a91c4'
 PLAYBOOKS = ('request', 'dcv', 'migrate_intermediate', 'install', 'backup', 'restore', 'audit')
+# Shipped playbooks this suite does not run yet, and where they are run instead. renew.yml came after this
+# suite; its full cycle runs through ansible-playbook over WinRM in tests/integration/renew/, from the checkout.
+RUN_ELSEWHERE = {'renew': 'tests/integration/renew/test_renew_fleet.py'}
 
 
 @pytest.fixture(scope='module')
@@ -106,7 +109,8 @@ def fleet(pki, tmp_path, bind=None, sites=()):
         web1_vars.update(hkpost_iis_bindings=[{'site': 'Default Web Site', 'host_header': 'www.example.hk',
                                                'port': web_site.port}],
                          hkpost_served_port=web_site.port, hkpost_served_names=['www.example.hk'])
-        ex1_vars.update(hkpost_served_port=mail_site.port, hkpost_served_names=['mail.example.hk'])
+        # hkpost_served_ports: an Exchange host is otherwise audited on its mail ports too
+        ex1_vars.update(hkpost_served_ports=[mail_site.port], hkpost_served_names=['mail.example.hk'])
     if bind:
         web1_vars.update(
             hkpost_dcv_certificates=[{'name': 'example.test', 'method': 'dns', 'certificate_type': 'wildcard',
@@ -159,7 +163,7 @@ def test_every_shipped_playbook_from_a_user_project(collections, pki, tmp_path):
     assert before == manifest_files(collections)
     shipped = sorted(p[:-4] for p in os.listdir(os.path.join(collections, 'hkpost', 'ecert', 'playbooks'))
                      if p.endswith('.yml') and p != 'audit_tasks.yml')
-    assert shipped == sorted(PLAYBOOKS), 'a shipped playbook without acceptance coverage, or a demo shipped'
+    assert shipped == sorted(PLAYBOOKS + tuple(RUN_ELSEWHERE)), 'a shipped playbook without acceptance coverage, or a demo shipped'
 
     bind = BindServer(tmp_path / 'bind')
     os.makedirs(bind.directory)

@@ -54,7 +54,7 @@ def test_migration_over_winrm(pki, tmp_path, name, spec, upgrade_after):
     save_host(str(state), 'win-right', right)
     (tmp_path / 'root.pem').write_text(pki.root.pem)
     (tmp_path / 'ssl.pem').write_text(pki.ssl_new.pem)
-    inventory = {'windows': {'hosts': {'win-old': {}, 'win-right': {}}, 'vars': {
+    inventory = {'ecert_servers': {'hosts': {'win-old': {}, 'win-right': {}}, 'vars': {
         'hkpost_chain_root_certificate_file': str(tmp_path / 'root.pem'),
         'hkpost_chain_ssl_intermediate_file': str(tmp_path / 'ssl.pem')}}}
     playbook = os.path.join(ROOT, 'playbooks', 'migrate_intermediate.yml')
@@ -67,7 +67,7 @@ def test_migration_over_winrm(pki, tmp_path, name, spec, upgrade_after):
         assert proc.returncode == 0, out[-4000:]
         assert {h: s['layouts'] for h, s in report['stats'].items()} == {
             'win-old': {layout: 2 - run}, 'win-right': {layout: 1}}, (version, report['stats'])
-        rows = {r['host']: r['status'] for r in csv.DictReader(open(tmp_path / 'reports' / 'chain_migration.csv'))}
+        rows = {r['host']: r['status'] for r in csv.DictReader(open(tmp_path / 'hkpost-output' / 'reports' / 'chain_migration.csv'))}
         if run == 0:
             assert rows == {'win-old': 'changed', 'win-right': 'already right'}
             assert recap(out, 'win-old')['changed'] >= 1
