@@ -67,8 +67,8 @@ def read_listing(listing, host, request_dir):
                           '%s.' % (listing.get('host'), host, _FIX))
     if listing.get('request_dir') != request_dir:
         raise HkpostError('pending_requests was read from request_dir %s, but this task uses %s; read the listing with '
-                          'the same request_dir, or leave pending_requests out.' % (listing.get('request_dir'),
-                                                                                   request_dir))
+                          'the same request_dir, or leave pending_requests out.'
+                          % (listing.get('request_dir'), request_dir))
     pending = []
     for index, entry in enumerate(listing['pending']):
         where = 'pending[%d]' % index

@@ -19,7 +19,7 @@ from tests.support.simulated_fleet import ROOT, load_host, save_host
 from tests.support.windows.host import FakeWindowsHost
 
 PASSWORD = 'Round-Trips-7c41-secret'
-NAMES = ['a.example.hk', 'b.example.hk', 'c.example.hk']
+NAMES = ('a.example.hk', 'b.example.hk', 'c.example.hk')
 
 
 def fleet(tmp_path, names=NAMES):

@@ -24,7 +24,6 @@ from tests.support.windows.host import FakeWindowsHost
 BASE = {'common_name': 'www.example.com.hk', 'organization': 'Example Company Limited', 'organizational_unit': 'IT'}
 
 
-
 def _listing(**change):
     """A pending_requests value as list_pending returns it for host win1 (the harness's inventory_hostname)."""
     return dict({'host': 'win1', 'request_dir': '%ProgramData%\\hkpost.ecert\\requests', 'pending': [],
