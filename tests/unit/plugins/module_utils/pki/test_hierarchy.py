@@ -2,6 +2,7 @@
 """Classification against the test PKI and the real public certificates."""
 
 import base64
+import datetime
 
 import pytest
 from ansible.errors import AnsibleFilterError
@@ -127,3 +128,27 @@ def test_filter_names_a_private_key_and_a_csr(pki):
 def test_filter_refuses_a_bundle_for_one_certificate(pki):
     with pytest.raises(AnsibleFilterError, match='expected one certificate, found 2'):
         cert_info_filter(pki.leaves['standard'].pem + pki.ssl_new.pem)
+
+
+# ---- issue 14: edits the tests above did not catch ---------------------------------------------------
+
+def test_generation_cut_off_is_inclusive_at_2025_05_01_midnight_utc(pki):
+    at = pki.leaf_issued_at(datetime.datetime(2025, 5, 1, tzinfo=datetime.timezone.utc))
+    mid_may = pki.leaf_issued_at(datetime.datetime(2025, 5, 15, tzinfo=datetime.timezone.utc))
+    before = pki.leaf_issued_at(datetime.datetime(2025, 4, 30, 23, 59, 59, tzinfo=datetime.timezone.utc))
+    assert classify(at.cert)['generation'] == 'new'
+    assert classify(mid_may.cert)['generation'] == 'new'
+    assert classify(before.cert)['generation'] == 'old'
+    assert classify(at.cert)['role'] == 'leaf'
+
+
+def test_intermediate_name_under_a_foreign_root_is_other(pki):
+    inspection = pki.inspection_intermediate()
+    info = classify(inspection.cert)
+    assert (info['role'], info['is_hkpost'], info['generation']) == ('other', False, None)
+
+
+def test_self_issued_root_ca_3_with_a_bad_signature_is_not_root(pki):
+    assert classify(pki.impostor_root(bad_signature=True).cert)['role'] != 'root'
+    assert classify(pki.impostor_root().cert)['role'] == 'root'  # a valid self-signature is a root by shape
+    assert classify(pki.root.cert)['role'] == 'root'
