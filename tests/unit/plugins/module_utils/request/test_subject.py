@@ -1,4 +1,6 @@
 # -*- coding: utf-8 -*-
+import re
+
 import pytest
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
@@ -73,3 +75,71 @@ def test_windows_subject_quotes_separators():
     req = csr_request(dict(BASE, organization='Example, "HK" Ltd'))
     assert windows_subject(req['subject']) == \
         'CN=www.example.com.hk, O="Example, ""HK"" Ltd", L=Hong Kong, S=Hong Kong, C=HK'
+
+
+# ---- issue 14: edits the tests above did not catch ---------------------------------------------------
+
+@pytest.mark.parametrize('name, fault', [
+    ('*foo.example.com', 'must be the whole leftmost label'),
+    ('*.hk', 'not a fully qualified server name'),
+    ('*.*.example.com', 'only the leftmost label'),
+    ('www.*.example.com', 'must be the whole leftmost label'),
+])
+def test_wildcard_misuse_refused_not_rewritten(name, fault):
+    with pytest.raises(HkpostError, match='common_name "%s"' % re.escape(name)) as err:
+        normalize_name(name, 'wildcard')
+    assert fault in str(err.value)
+
+
+def test_shortest_valid_wildcard_and_name():
+    assert normalize_name('*.example.hk', 'wildcard') == '*.example.hk'
+    assert normalize_name('example.hk', 'standard') == 'example.hk'
+    with pytest.raises(HkpostError, match='not a fully qualified'):
+        normalize_name('localhost', 'standard')
+    assert normalize_name('a' * 63 + '.hk') == 'a' * 63 + '.hk'
+    long_name = ('a' * 62 + '.') * 3 + 'a' * 61 + '.hk'  # 253 characters exactly
+    assert len(long_name) == 253 and normalize_name(long_name) == long_name
+
+
+@pytest.mark.parametrize('name, expected', [
+    ('ＷＷＷ．ＥＸＡＭＰＬＥ．ＨＫ', 'www.example.hk'),            # full-width Latin and the full-width dot
+    ('ＷＷＷ.香港郵政.hk', 'www.xn--5bvv2rbn4a0hh.hk'),
+    ('BÜCHER.example.hk', 'xn--bcher-kva.example.hk'),              # upper-case U-label: UTS-46 maps, not refused
+    ('香港郵政｡hk', 'xn--5bvv2rbn4a0hh.hk'),                       # half-width ideographic full stop
+])
+def test_uts46_mapping_of_full_width_and_upper_case_input(name, expected):
+    assert normalize_name(name, 'standard') == expected
+
+
+def test_ev_multi_domain_with_sans_behaves_like_multi_domain():
+    params = dict(BASE, subject_alt_names=['shop.example.com.hk', 'mail.example.com.hk'])
+    multi = csr_request(dict(params, certificate_type='multi_domain'))
+    ev_multi = csr_request(dict(params, certificate_type='ev_multi_domain'))
+    assert multi['sans'] == ev_multi['sans'] == []
+    assert multi['subject'] == ev_multi['subject']
+    assert any('ev_multi_domain CSR' in w for w in ev_multi['warnings'])
+    assert csr_request(dict(BASE, certificate_type='ev_multi_domain'))['warnings'] == []
+    # a non-multi-domain type keeps them, the CN first, without duplicates
+    ev = csr_request(dict(params, certificate_type='ev', subject_alt_names=['www.example.com.hk', 'shop.example.com.hk']))
+    assert ev['sans'] == ['www.example.com.hk', 'shop.example.com.hk']
+
+
+def test_subject_order_and_key_size_rules():
+    req = csr_request(dict(BASE, organizational_unit=' IT ', locality='Kowloon Bay'))
+    assert req['subject'] == [('C', 'HK'), ('ST', 'Hong Kong'), ('L', 'Kowloon Bay'),
+                              ('O', 'Example Company Limited'), ('OU', 'IT'), ('CN', 'www.example.com.hk')]
+    assert [a for a, _v in csr_request(BASE)['subject']] == ['C', 'ST', 'L', 'O', 'CN']
+    assert csr_request(dict(BASE, key_size=2048))['warnings'] == []
+    assert any('RSA 2048' in w for w in csr_request(dict(BASE, key_size=3072))['warnings'])
+    for bad, fragment in ((1024, 'is refused'), (2047, 'is refused'), (2049, 'must be one of')):
+        with pytest.raises(HkpostError, match=fragment):
+            csr_request(dict(BASE, key_size=bad))
+    for value in ('HK', 'Hong Kong', 'Kln'):
+        if value == 'Hong Kong':
+            assert csr_request(dict(BASE, locality=value))['subject'][2] == ('L', 'Hong Kong')
+        else:
+            with pytest.raises(HkpostError, match='abbreviation'):
+                csr_request(dict(BASE, locality=value))
+    with pytest.raises(HkpostError, match='abbreviation'):
+        csr_request(dict(BASE, state_or_province='KL'))
+    assert csr_request(dict(BASE, country='hk'))['subject'][0] == ('C', 'HK')
