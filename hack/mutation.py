@@ -330,6 +330,7 @@ def main():
         workers = [ctx.Process(target=_worker, args=(w, tasks, results)) for w in workdirs]
         for proc in workers:
             proc.start()
+        print(HEADER)
         total = 0
         for module, (source, items) in plan.items():
             for mid, n, key, _line, _desc in items:
@@ -340,30 +341,42 @@ def main():
         for _ in workers:
             tasks.put(None)
         outcomes = {}
+        expected = {m: sum(1 for i in items if (m, i[0]) not in EQUIVALENT) for m, (_s, items) in plan.items()}
+        done = dict.fromkeys(plan, 0)
         for _ in range(total):
             module, mid, outcome = results.get()
             outcomes[(module, mid)] = outcome
+            done[module] += 1
+            if done[module] == expected[module]:  # a figure as soon as a module is finished
+                _report(module, plan[module][1], outcomes, args.survivors)
+                sys.stdout.flush()
         for proc in workers:
             proc.join()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print('%-22s %7s %7s %7s %6s %6s' % ('module', 'mutants', 'killed', 'surviv', 'equiv', 'rate'))
-    rates = []
-    for module, (source, items) in plan.items():
-        ids = [m[0] for m in items]
-        equiv = sum(1 for mid in ids if (module, mid) in EQUIVALENT)
-        killed = sum(1 for mid in ids if outcomes.get((module, mid)) in ('killed', 'timeout'))
-        survived = [m for m in items if outcomes.get((module, m[0])) == 'survived']
-        counted = len(ids) - equiv
-        rate = 100.0 * killed / counted if counted else 100.0
-        rates.append(rate)
-        print('%-22s %7d %7d %7d %6d %5.1f%%' % (module, len(ids), killed, len(survived), equiv, rate))
-        if args.survivors:
-            for mid, _n, _key, line, desc in survived:
-                print('    survived %s %s: %s' % (module, mid, desc))
-    print('runtime %.0f s on %d worker(s)' % (time.monotonic() - started, args.jobs))
+    print()
+    print(HEADER)
+    for module, (_source, items) in plan.items():
+        _report(module, items, outcomes, False)
+    print('runtime %.0f s on %d worker(s), %d mutants' % (time.monotonic() - started, args.jobs, total))
     return 0
+
+
+HEADER = '%-22s %7s %7s %7s %6s %6s' % ('module', 'mutants', 'killed', 'surviv', 'equiv', 'rate')
+
+
+def _report(module, items, outcomes, survivors):
+    ids = [m[0] for m in items]
+    equiv = sum(1 for mid in ids if (module, mid) in EQUIVALENT)
+    killed = sum(1 for mid in ids if outcomes.get((module, mid)) in ('killed', 'timeout'))
+    survived = [m for m in items if outcomes.get((module, m[0])) == 'survived']
+    counted = len(ids) - equiv
+    rate = 100.0 * killed / counted if counted else 100.0
+    print('%-22s %7d %7d %7d %6d %5.1f%%' % (module, len(ids), killed, len(survived), equiv, rate))
+    if survivors:
+        for mid, _n, _key, _line, desc in survived:
+            print('    survived %s %s: %s' % (module, mid, desc))
 
 
 if __name__ == '__main__':
