@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+"""The file check against a real nginx (issue 14): a name served over http only - normal before the
+certificate exists - passes; the rules of redirects and ports at their edges."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _http
+from tests.support.peers.bind_server import free_port
+from tests.support.peers.web_server import NginxServer
+
+CODE = 'HKP-file-51d0'
+PATH = '/.well-known/pki-validation/fileauth.txt'
+
+
+def webroot(base, name, body):
+    root = os.path.join(str(base), name)
+    os.makedirs(os.path.join(root, '.well-known', 'pki-validation'))
+    if body is not None:
+        with open(os.path.join(root, '.well-known', 'pki-validation', 'fileauth.txt'), 'wb') as f:
+            f.write(body)
+    return root
+
+
+@pytest.fixture(scope='module')
+def web(tmp_path_factory):
+    base = tmp_path_factory.mktemp('dcv-http')
+    sites = {
+        'plain.example.test': {'root': webroot(base, 'plain', CODE.encode())},
+        'wrong.example.test': {'root': webroot(base, 'wrong', b'HKP-other')},
+        'found.example.test': {'redirect': 'http://plain.example.test' + PATH, 'status': 302},
+        'temp.example.test': {'redirect': 'http://plain.example.test' + PATH, 'status': 307},
+        'to-443.example.test': {'redirect': 'http://plain.example.test:443' + PATH},
+    }
+    server = NginxServer(base, sites).start()
+    server.resolve = {name: '127.0.0.1' for name in sites}
+    yield server
+    server.stop()
+
+
+def http_only(web):
+    """Port 80 served, port 443 closed: the host has no certificate yet."""
+    return {80: web.http_port, 443: free_port()}
+
+
+def test_name_served_over_http_only_passes(web):
+    result = _http.check_name('plain.example.test', CODE, web.resolve, http_only(web), timeout=5)
+    assert result['ok'] is True and result['problem'] is None
+    http, https = result['checks']
+    assert (http['ok'], http['status']) == (True, 200)
+    assert https['ok'] is False and https['problem'].startswith('cannot fetch https://plain.example.test:443')
+
+
+def test_neither_scheme_serving_the_code_fails_naming_both(web):
+    result = _http.check_name('wrong.example.test', CODE, web.resolve, http_only(web), timeout=5)
+    assert result['ok'] is False
+    assert result['problem'].startswith('http: ') and '; https: cannot fetch' in result['problem']
+
+
+@pytest.mark.parametrize('name', ['found.example.test', 'temp.example.test'])
+def test_followed_redirects(web, name):
+    seen = _http.fetch('http://%s%s' % (name, PATH), web.resolve, web.port_map, timeout=5)
+    assert seen['problem'] is None and seen['status'] == 200 and seen['body'] == CODE.encode()
+    assert len(seen['redirects']) == 1 and seen['final_url'].startswith('http://plain.example.test')
+
+
+def test_redirect_to_port_443_over_http_is_followed(web):
+    port_map = {80: web.http_port, 443: web.http_port}  # plain http on port 443, as the redirect says
+    seen = _http.fetch('http://to-443.example.test' + PATH, web.resolve, port_map, timeout=5)
+    assert seen['problem'] is None and seen['body'] == CODE.encode()
+
+
+@pytest.mark.parametrize('target, fragment', [
+    ('http://a.example.test:8080/x', 'this is port 8080'),
+    ('ftp://a.example.test/x', 'only http and https'),
+    ('https:///x', 'no host name'),
+])
+def test_redirect_problems(target, fragment):
+    assert fragment in _http.redirect_problem(target)
+
+
+def test_redirect_problem_none_for_allowed_targets():
+    assert _http.redirect_problem('https://a.example.test/x') is None
+    assert _http.redirect_problem('http://a.example.test:443/x') is None
+
+
+@pytest.mark.parametrize('url, expected', [
+    ('http://A.Example.test/p?q=1', ('http', 'a.example.test', 80, '/p?q=1')),
+    ('https://a.example.test', ('https', 'a.example.test', 443, '/')),
+    ('https://a.example.test:8443/', ('https', 'a.example.test', 8443, '/')),
+    ('http://a.example.test:99999/', ('http', 'a.example.test', -1, '/')),
+])
+def test_split_url(url, expected):
+    assert _http.split_url(url) == expected
