@@ -48,7 +48,7 @@ U = 'tests/unit/plugins/'
 # Decision module -> the fast tests that exercise it (unit tests and in-process action-plugin tests;
 # never playbook runs). Only these are run for that module's mutants.
 MODULES = {
-    'pki/_hierarchy': [U + 'module_utils/pki/test_hierarchy.py'],
+    'pki/_hierarchy': [U + 'module_utils/pki/test_hierarchy.py', U + 'module_utils/chain/test_inputs.py'],
     'pki/_issued': [U + 'module_utils/pki/test_issued.py', U + 'module_utils/install/test_install_core.py'],
     'chain/_plan': [U + 'module_utils/chain/test_plan.py', U + 'action/test_hkpost_chain.py'],
     'chain/_inputs': [U + 'module_utils/chain/test_inputs.py', U + 'action/test_hkpost_chain.py'],
@@ -65,6 +65,16 @@ MODULES = {
 
 # Mutants judged equivalent: (module, mutant id as printed by --list) -> why no test can tell them apart.
 EQUIVALENT = {
+    ('pki/_hierarchy', 'L56:104.true'): 'rebuilds the shipped-certificate index on every call: slower, same answer',
+    ('pki/_hierarchy', 'L119:475.inc'): 'lru_cache size 4096 -> 4097: a cache size, not a decision',
+    ('pki/_hierarchy', 'L149:820.inc'): 'lru_cache size 4096 -> 4097: a cache size, not a decision',
+    ('pki/_hierarchy', 'L122:434.false'): 'the issuer-name pre-check is a shortcut: verify_directly_issued_by '
+                                          'raises ValueError on a name mismatch, which issued_by maps to False',
+    ('chain/_inputs', 'L57:185.swap.body.6'): 'order of two refusals (not signed / expired): both refuse; only '
+                                              'which message a doubly-wrong file gets first changes',
+    ('chain/_inputs', 'L73:334.swap.body.4'): 'order of two refusals (not GlobalSign / expired), as above',
+    ('chain/_inputs', 'L102:584.drop.0'): 'an ARL without nextUpdate cannot be built with cryptography (nor '
+                                          'issued by a conforming CA, RFC 5280 5.1.2.5); the guard is defensive',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

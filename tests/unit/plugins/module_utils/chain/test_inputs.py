@@ -23,9 +23,11 @@ def test_the_real_test_hierarchy_passes(pki):
     (lambda p: p.ssl_old, 'ssl', 'OLD intermediate'),
     (lambda p: p.ev_new, 'ssl', 'expected the new "Hongkong Post e-Cert SSL CA 3 - 17"'),
     (lambda p: p.ssl_new, 'ev', 'expected the new "Hongkong Post e-Cert EV SSL CA 3 - 17"'),
-    (lambda p: p.leaves['standard'], 'ssl', 'a leaf (server) certificate'),
+    (lambda p: p.leaves['standard'], 'ssl', 'expected the new "Hongkong Post e-Cert SSL CA 3 - 17" (with the '
+                                            'serverAuth EKU); this is a leaf (server) certificate'),
+    (lambda p: p.ssl_old, 'ev', 'this is the old (no EKU) SSL intermediate'),
     (lambda p: p.inspection_intermediate(), 'ssl', 'outside the Hongkong Post hierarchy'),
-], ids=['trial', 'expired', 'old', 'ev-as-ssl', 'ssl-as-ev', 'leaf', 'inspection'])
+], ids=['trial', 'expired', 'old', 'ev-as-ssl', 'ssl-as-ev', 'leaf', 'old-ssl-as-ev', 'inspection'])
 def test_wrong_intermediate_refused(pki, make, product, fragment):
     option = product + '_intermediate_file'
     with pytest.raises(HkpostError, match=option) as err:
@@ -89,3 +91,24 @@ def test_arl_checks(pki):
         check_arl(at_edge, pki.root.cert, 'arl_file', pki.now)
     assert is_arl_of(pki.arl, pki.root.cert) and not is_arl_of(pki.arl_foreign, pki.root.cert)
     assert not is_arl_of(pki.arl, pki.foreign_root.cert)
+
+
+def test_describe_names_the_certificate_by_cn_and_fingerprint(pki):
+    from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import sha256_hex
+    with pytest.raises(HkpostError) as err:
+        check_root(pki.ssl_new.cert)
+    assert '("Hongkong Post e-Cert SSL CA 3 - 17", SHA-256 %s...)' % sha256_hex(pki.ssl_new.cert)[:16] in str(err.value)
+
+
+def test_cross_with_root_key_but_another_subject_is_refused(pki):
+    from tests.support.pki import Issued, hk_name, make_cert
+    other_subject = make_cert(hk_name('Hongkong Post Root CA 3', label='Other '), pki.root.key,
+                              pki.globalsign.cert.subject, pki.globalsign.key, pki.now - 9 * DAY,
+                              pki.now + 9 * DAY, ca=True)
+    with pytest.raises(HkpostError, match='same name and key as Root CA 3'):
+        check_cross(Issued(other_subject, pki.root.key).cert, pki.root.cert, 'cross_certificate_file', pki.now)
+
+
+def test_crl_signed_by_root_key_under_another_name_is_not_root_ca_3_arl(pki):
+    renamed = pki.make_arl(20, pki.now - DAY, pki.now + DAY, issuer_name=pki.foreign_root.cert.subject)
+    assert not is_arl_of(renamed, pki.root.cert)
