@@ -26,6 +26,10 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import de
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, csr_request
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import check_connection_uri
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 
 
 class ActionModule(HkpostAction):
@@ -35,7 +39,7 @@ class ActionModule(HkpostAction):
         'connection_uri': {'type': 'str'},
         'authentication': {'type': 'str', 'default': 'Kerberos', 'choices': ['Kerberos', 'Negotiate', 'Basic', 'Default']},
         'username': {'type': 'str'},
-        'password': {'type': 'str', 'no_log': True},
+        'password': {'type': quoted_text, 'no_log': True},
         # state: requested - the same subject rules as hkpost_csr
         'common_name': {'type': 'str'},
         'certificate_type': {'type': 'str', 'default': 'standard', 'choices': list(CERTIFICATE_TYPES)},
@@ -67,15 +71,33 @@ class ActionModule(HkpostAction):
         if args['username']:
             if not args['password']:
                 raise HkpostError('username needs password (or leave both out to use Kerberos as the connected user).')
-            params['Username'] = args['username']
-            sensitive['Password'] = args['password']
+            # win_powershell's username/password form: the payload receives a PSCredential.
+            sensitive['Credential'] = {'username': args['username'], 'password': args['password']}
         return params, sensitive
 
     def exchange(self, task_vars, name, params=None):
         base, sensitive = self._conn
         return self.payload(task_vars, name, dict(base, **(params or {})), sensitive_parameters=sensitive or None)
 
+    def check_options(self, args):
+        """Everything the options alone decide, before the first payload (each opens a remoting session).
+
+        The inputs are read and parsed here only to refuse bad ones early; the steps below read them again.
+        """
+        if args['server']:
+            a_label_host(args['server'], 'server')
+        if args['connection_uri']:
+            check_connection_uri(args['connection_uri'])
+        if args['state'] == 'requested':
+            if args['csr_path']:
+                check_destination('csr_path', args['csr_path'], 'file')
+            csr_request(args)
+        elif args['state'] == 'present':
+            split_leaf(read_src_or_content(self, args), 'issued certificate')
+            parse_services(args['services'])
+
     def run_hkpost(self, args, task_vars, result):
+        self.check_options(args)
         self._conn = self.connection(args, task_vars)
         state = self.exchange(task_vars, 'exchange_read')
         version = product(state.get('version'))

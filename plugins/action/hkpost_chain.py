@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlparse
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.urls import open_url
 
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.chain._inputs import (
     OFFICIAL_URLS, check_arl, check_cross, check_new_intermediate, check_root, utcnow)
 from ansible_collections.hkpost.ecert.plugins.module_utils.chain._plan import plan_chain
@@ -30,7 +32,8 @@ ARGUMENT_SPEC = dict(
     download_urls=dict(type='dict', default={}),
     download_timeout=dict(type='int', default=30),
     warn_days=dict(type='int', default=30),
-    key_stores=dict(type='list', elements='str', default=['My', 'WebHosting']),
+    # Opening an X509Store by a name Windows does not have creates that store: a typo would change the host.
+    key_stores=dict(type='list', elements='str', default=['My', 'WebHosting'], choices=['My', 'WebHosting']),
 )
 
 
@@ -44,6 +47,21 @@ class ActionModule(HkpostAction):
         except Exception as e:  # every transport failure reads the same to the operator
             raise AnsibleActionFail('download of %s from %s failed: %s' % (key.replace('_', ' '), url, e))
 
+    def check_options(self, args):
+        """Everything about the options themselves, before any file is read or the host asked."""
+        if args['warn_days'] < 0:
+            raise HkpostError('warn_days is %d; give 0 or more (the number of days before expiry to warn).'
+                              % args['warn_days'])
+        if args['download_timeout'] <= 0:
+            raise HkpostError('download_timeout is %d; give the number of seconds to wait, 1 or more.'
+                              % args['download_timeout'])
+        for key, url in args['download_urls'].items():
+            if key not in OFFICIAL_URLS:
+                raise HkpostError('download_urls: unknown key "%s"; the keys are %s.' % (key, ', '.join(OFFICIAL_URLS)))
+            if not isinstance(url, str) or urlparse(url).scheme not in ('http', 'https') or not urlparse(url).netloc:
+                raise HkpostError('download_urls.%s: "%s" is not an http(s) URL; give e.g. %s.'
+                                  % (key, url, OFFICIAL_URLS[key]))
+
     def _source(self, args, option, key):
         """Bytes for one input: the file option, else a download when asked, else None."""
         if args[option]:
@@ -56,27 +74,29 @@ class ActionModule(HkpostAction):
         """Everything to install, checked before the host is touched."""
         if args['root_certificate_file']:
             root_data = read_controller_file(self, 'root_certificate_file', args['root_certificate_file'])
-            root = check_root(load_certificate(root_data, 'root_certificate_file'))
+            root = check_root(load_certificate(root_data, 'root_certificate_file'), now=now)
         else:
             root = shipped('root_ca_3')
         where, data = self._source(args, 'ssl_intermediate_file', 'ssl_intermediate')
-        ssl = load_certificate(data, where) if data else shipped('ssl_ca_3_17_new')
+        # "is not None": an empty download must be refused as empty, never read as "not given".
+        ssl = load_certificate(data, where) if data is not None else shipped('ssl_ca_3_17_new')
         intermediates = [check_new_intermediate(ssl, 'ssl', root, where or 'shipped SSL intermediate', now)]
         where, data = self._source(args, 'ev_intermediate_file', 'ev_intermediate')
-        if data:
+        if data is not None:
             intermediates.append(check_new_intermediate(load_certificate(data, where), 'ev', root, where, now))
         cross = None
         where, data = self._source(args, 'cross_certificate_file', 'cross_certificate')
-        if data:
+        if data is not None:
             cross = check_cross(load_certificate(data, where), root, where, now)
         arl = None
         where, data = self._source(args, 'arl_file', 'arl')
-        if data:
+        if data is not None:
             arl = check_arl(load_crl(data, where), root, where, now)
         return {'root': root, 'intermediates': intermediates, 'cross': cross, 'arl': arl}
 
     def run_hkpost(self, args, task_vars, result):
         now = utcnow()
+        self.check_options(args)
         wanted = self.wanted(args, now)
         state = self.payload(task_vars, 'chain_read', {'KeyStores': args['key_stores']})
         snapshot = {store: [base64.b64decode(d) for d in (state.get('stores') or {}).get(store) or []]

@@ -18,7 +18,7 @@ except ImportError as exc:
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._complete import default_friendly_name, plan_completion
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
-from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, split_leaf
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, refuse_expired, split_leaf
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
 
@@ -38,6 +38,7 @@ class ActionModule(HkpostAction):
     def run_hkpost(self, args, task_vars, result):
         leaf_cert, chain = split_leaf(read_src_or_content(self, args), 'issued certificate')
         leaf = cert_info(leaf_cert)
+        refuse_expired(leaf, None, 'the issued certificate')  # decided by the file alone: before the host is read
         state = self.payload(task_vars, 'ecert_store_read', {'StoreNames': ['REQUEST', 'My']})
         stores = state.get('stores') or {}
         pending = [describe_entry(e, 'REQUEST') for e in stores.get('REQUEST') or []]

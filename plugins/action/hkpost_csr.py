@@ -9,7 +9,8 @@ import base64
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import read_text, write_if_changed
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import (
+    check_destination, read_text, write_if_changed)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import (
     csr_matches, describe_csr, load_csr, plan_windows_request)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr_options import (
@@ -18,11 +19,24 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject impo
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 
 
+def _failure_text(module_result):
+    """The module's message, and when it crashed (msg is then Ansible's generic "MODULE FAILURE"), the cause."""
+    msg = module_result.get('msg') or 'hkpost_csr failed on the host'
+    detail = module_result.get('exception') or module_result.get('module_stderr') or module_result.get('module_stdout')
+    if detail and str(detail).strip():
+        last = [line for line in str(detail).strip().splitlines() if line.strip()][-1].strip()
+        if last not in msg:
+            msg = '%s: %s' % (msg.rstrip('.').replace('\n', ' '), last)
+    return msg
+
+
 class ActionModule(HkpostAction):
     ARGUMENT_SPEC = CSR_ARGUMENT_SPEC
     WINDOWS_ONLY = False
 
     def run_hkpost(self, args, task_vars, result):
+        if args['csr_path']:
+            check_destination('csr_path', args['csr_path'], 'file')
         request = csr_request(args)
         if self.is_windows():
             self._run_windows(args, request, task_vars, result)
@@ -36,7 +50,7 @@ class ActionModule(HkpostAction):
         module_result = self._execute_module(module_name='hkpost.ecert.hkpost_csr', module_args=module_args,
                                              task_vars=task_vars)
         if module_result.get('failed'):
-            raise AnsibleActionFail(module_result.get('msg', 'hkpost_csr failed on the host'), result=module_result)
+            raise AnsibleActionFail(_failure_text(module_result), result=module_result)
         for warning in module_result.pop('warnings', []) or []:
             self._display.warning(warning)
         module_result.pop('invocation', None)

@@ -22,6 +22,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _rules as 
 from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _iis as _dcv_iis
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 
 # dnspython is a controller requirement, but a file/email-only controller may lack it: _dcv_dns
 # loads without it and records why in DNS_IMPORT_ERROR.
@@ -36,7 +37,7 @@ class ActionModule(HkpostAction):
     ARGUMENT_SPEC = dict(
         method=dict(type='str', required=True, choices=list(_dcv.METHODS)),
         domains=dict(type='list', elements='str', required=True),
-        verification_code=dict(type='str', required=True, no_log=True),
+        verification_code=dict(type=quoted_text, required=True, no_log=True),
         certificate_type=dict(type='str', default='standard', choices=list(_dcv.CERTIFICATE_TYPES)),
         issued_on=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -48,7 +49,7 @@ class ActionModule(HkpostAction):
         dns_port=dict(type='int', default=53),
         zone=dict(type='str'),
         tsig_key_name=dict(type='str'),
-        tsig_key_secret=dict(type='str', no_log=True),
+        tsig_key_secret=dict(type=quoted_text, no_log=True),
         tsig_algorithm=dict(type='str', default='hmac-sha256',
                             choices=['hmac-sha256', 'hmac-sha384', 'hmac-sha512', 'hmac-sha224', 'hmac-sha1', 'hmac-md5']),
         ttl=dict(type='int', default=3600),
@@ -115,6 +116,15 @@ class ActionModule(HkpostAction):
                                   'this host is not one. Use dns_provider rfc2136 or target the DNS server')
             if bool(args['tsig_key_name']) != bool(args['tsig_key_secret']):
                 raise HkpostError('tsig_key_name and tsig_key_secret go together')
+            if not 1 <= args['dns_port'] <= 65535:
+                raise HkpostError('dns_port %d is out of range; give the DNS server\'s port, 1-65535 (53 normally).'
+                                  % args['dns_port'])
+            if args['tsig_key_secret']:
+                _dcv_dns.check_tsig_secret(args['tsig_key_name'], args['tsig_key_secret'])
+            if args['dns_provider'] == 'rfc2136':
+                _dcv_dns.check_server_text(args['dns_server'], 'dns_server')
+            for server in args['nameservers']:
+                _dcv_dns.check_server_text(server, 'nameservers entry')
         if args['method'] == 'file' and not self.is_windows() and args['webroot'] in (None, '', {}):
             raise HkpostError('method file on a POSIX host needs webroot: the directory the web server serves for '
                               'each name (one path, or a map name -> path)')
@@ -255,8 +265,8 @@ class ActionModule(HkpostAction):
                 change = (not has) if present else has
                 if change and not check_mode:
                     self.payload(task_vars, 'dcv_windows_dns_write',
-                                 {'ZoneName': entry['zone'], 'HostName': entry['_host'], 'Value': code, 'Ttl': use_ttl,
-                                  'State': args['state']})
+                                 {'ZoneName': entry['zone'], 'HostName': entry['_host'], 'Ttl': use_ttl,
+                                  'State': args['state']}, sensitive_parameters={'Value': code})
                 done[key] = (change, {'provider': 'windows', 'server': task_vars.get('inventory_hostname'),
                                       'zone': entry['zone'], 'name': entry['record_name'], 'host': entry['_host'],
                                       'type': 'TXT', 'ttl': use_ttl, 'other_values': len(others)})

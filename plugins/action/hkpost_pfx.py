@@ -9,12 +9,14 @@ import base64
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination, write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
-    backup_path, choose_encryption, plan_backup, read_pfx, refuse_for_build)
+    backup_path, choose_encryption, plan_backup, read_pfx, refuse_expired_restore, refuse_for_build)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_controller_file
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
 
 
@@ -25,12 +27,13 @@ class ActionModule(HkpostAction):
         'store': {'type': 'str', 'default': 'My', 'choices': ['My', 'WebHosting', 'REQUEST']},
         'dest': {'type': 'path'},
         'src': {'type': 'path'},
-        'password': {'type': 'str', 'required': True, 'no_log': True},
+        'password': {'type': quoted_text, 'required': True, 'no_log': True},
         'encryption': {'type': 'str', 'default': 'auto', 'choices': ['auto', 'aes256_sha256', 'tripledes_sha1']},
         'include_chain': {'type': 'bool', 'default': True},
         'exportable': {'type': 'bool', 'default': False},
         'friendly_name': {'type': 'str'},
         'force': {'type': 'bool', 'default': False},
+        'allow_expired': {'type': 'bool', 'default': False},
     }
     REQUIRED_IF = [['state', 'exported', ['thumbprint', 'dest']], ['state', 'imported', ['src']]]
 
@@ -39,6 +42,7 @@ class ActionModule(HkpostAction):
             raise HkpostError('password is empty; a PFX backup without a password leaves the private key readable '
                               'by anyone holding the file.')
         if args['state'] == 'exported':
+            check_destination('dest', args['dest'], 'directory')
             self._export(args, task_vars, result)
         else:
             self._import(args, task_vars, result)
@@ -60,6 +64,7 @@ class ActionModule(HkpostAction):
                               'the only way to get a backup-able key.' % thumbprint)
         encryption = choose_encryption(state.get('os_build'), args['encryption'])
         path = backup_path(args['dest'], task_vars.get('inventory_hostname'), thumbprint)
+        check_destination('dest', path, 'file')
         try:
             with open(path, 'rb') as f:
                 existing = f.read()
@@ -83,20 +88,18 @@ class ActionModule(HkpostAction):
         result['chain'] = found['chain']
 
     def _import(self, args, task_vars, result):
-        try:
-            source = self._find_needle('files', args['src'])
-        except Exception as e:
-            raise HkpostError('src %s was not found on the controller: %s' % (args['src'], e))
-        with open(source, 'rb') as f:
-            data = f.read()
+        store = args['store']
+        if store == 'REQUEST':
+            raise HkpostError('store REQUEST cannot be restored into: restore the issued certificate into My.')
+        data = read_controller_file(self, 'src', args['src'])
         found = read_pfx(data, args['password'], 'PFX file %s' % args['src'])
         thumbprint = found['certificate']['sha1']
         if not found['has_private_key']:
             raise HkpostError('PFX file %s holds %s without its private key; restoring it would not make it usable.'
                               % (args['src'], thumbprint))
-        store = args['store']
-        if store == 'REQUEST':
-            raise HkpostError('store REQUEST cannot be restored into: restore the issued certificate into My.')
+        expired = refuse_expired_restore(found['certificate'], args['allow_expired'], 'PFX file %s' % args['src'])
+        if expired:
+            self._display.warning(expired)
         state = self.payload(task_vars, 'pfx_state', {'Store': store, 'Thumbprint': thumbprint})
         cert = state.get('certificate') or {}
         result.update(thumbprint=thumbprint, store=store, subject=found['certificate']['subject'],
@@ -109,12 +112,13 @@ class ActionModule(HkpostAction):
         result['exportable'] = args['exportable']
         if self._task.check_mode:
             return
-        params = {'Exportable': args['exportable'], 'Store': store}
+        # The PFX is already encrypted: plain parameters (a SecureString caps at 65,536 characters).
+        params = {'PfxBase64': base64.b64encode(data).decode('ascii'), 'Exportable': args['exportable'],
+                  'Store': store}
         if args['friendly_name']:
             params['FriendlyName'] = args['friendly_name']
         try:
-            self.payload(task_vars, 'pfx_import', params, sensitive_parameters={
-                'PfxBase64': base64.b64encode(data).decode('ascii'), 'Password': args['password']})
+            self.payload(task_vars, 'pfx_import', params, sensitive_parameters={'Password': args['password']})
         except PayloadError as e:
             raise AnsibleActionFail('restoring %s into LocalMachine\\%s failed on the host: %s'
                                     % (thumbprint, store, e.args[0]), result=result)

@@ -5,6 +5,10 @@
 
 from __future__ import annotations
 
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._audit_inputs import check_endpoints
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 
@@ -24,6 +28,15 @@ class ActionModule(HkpostAction):
     }
     WINDOWS_ONLY = False
     _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        # Before ansible-core's own validation, which would turn a string into a one-item list and a list of names
+        # into "dictionary requested" without naming the option, and convert a list server_name to its Python text.
+        try:
+            check_endpoints(self._task.args.get('endpoints'))
+        except HkpostError as e:
+            raise AnsibleActionFail(str(e))
+        return super().run(tmp, task_vars)
 
     def run_hkpost(self, args, task_vars, result):
         # Read-only and network-only: the same in check mode, never changed.

@@ -9,15 +9,17 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import (
-    binding_information, plan, rollback_steps, select_certificate)
+    binding_information, binding_ip, ipaddress_or_none, plan, rollback_steps, select_certificate)
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
 
 try:
     from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
+    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain import load_trust
 except ImportError:  # pragma: no cover - shipped together; kept optional so binding works without it
-    audit_endpoints = None
+    audit_endpoints = load_trust = None
 
 
 class ActionModule(HkpostAction):
@@ -41,25 +43,34 @@ class ActionModule(HkpostAction):
     REQUIRED_IF = [['state', 'present', ['certificate_thumbprint', 'certificate_common_name'], True]]
 
     def run_hkpost(self, args, task_vars, result):
-        host = (args['host_header'] or '').strip().lower().rstrip('.')
+        # Every option is checked here, before the first payload: a refusal never leaves a half-changed binding.
+        raw_host = (args['host_header'] or '').strip()
+        # IIS and http.sys match the Host header / SNI name in its A-label form: a U-label is converted, not refused.
+        host = a_label_host(raw_host, 'host_header', wildcard=True) if raw_host else ''
         sni = bool(host) if args['sni'] is None else args['sni']
         if sni and not host:
             raise HkpostError('sni: true needs a host_header: SNI selects the certificate by the host name the '
                               'client asks for.')
         if not 1 <= args['port'] <= 65535:
             raise HkpostError('port %d is out of range; give 1-65535.' % args['port'])
+        ip = binding_ip(args['ip'])
+        thumbprint = normalize_thumbprint(args['certificate_thumbprint']) if args['certificate_thumbprint'] else None
+        common_name = (a_label_host(args['certificate_common_name'], 'certificate_common_name', wildcard=True)
+                       if args['certificate_common_name'] else None)
+        if args['verify'] and args['state'] == 'present':
+            self._check_verify_options(args)
+        if raw_host and host != raw_host.lower().rstrip('.'):
+            result['host_header_converted'] = {'given': raw_host, 'a_label': host}
         store = args['certificate_store']
         state = self.payload(task_vars, 'iis_bindings_read', {})
         chosen = None
         if args['state'] == 'present':
             entries = self.payload(task_vars, 'ecert_store_read', {'StoreNames': [store]}).get('stores', {})
             candidates = [describe_entry(e, store) for e in entries.get(store) or []]
-            thumbprint = normalize_thumbprint(args['certificate_thumbprint']) if args['certificate_thumbprint'] else None
-            chosen = select_certificate(candidates, thumbprint=thumbprint,
-                                        common_name=args['certificate_common_name'], host=host)
+            chosen = select_certificate(candidates, thumbprint=thumbprint, common_name=common_name, host=host)
             result['certificate'] = {k: chosen[k] for k in ('sha1', 'subject', 'subject_cn', 'dns_names', 'not_before',
                                                             'not_after', 'issuer_cn', 'friendly_name', 'store')}
-        desired = {'site': args['site'], 'ip': args['ip'] or '*', 'port': args['port'], 'host': host, 'sni': sni,
+        desired = {'site': args['site'], 'ip': ip, 'port': args['port'], 'host': host, 'sni': sni,
                    'thumbprint': chosen['sha1'] if chosen else None, 'store': store, 'state': args['state']}
         decision = plan(state.get('sites'), state.get('sslcert'), desired, shared_ok=args['shared_ok'])
         for override in decision['sni_overrides']:
@@ -74,6 +85,22 @@ class ActionModule(HkpostAction):
             self._apply(task_vars, args['site'], decision, result)
         if args['verify'] and args['state'] == 'present':
             self._verify(args, task_vars, host, decision, result)
+
+    def _check_verify_options(self, args):
+        """verify: true is checked in full before the binding changes (a failure after it would need a rollback)."""
+        if audit_endpoints is None:  # pragma: no cover
+            raise HkpostError('verify: true needs plugins/module_utils/audit/_served_chain_audit.py, which is missing.')
+        if not args['verify_timeout'] > 0:
+            raise HkpostError('verify_timeout is %s; give the seconds to wait for the TLS handshake, more than 0.'
+                              % args['verify_timeout'])
+        if args['verify_address']:
+            address = args['verify_address'].strip()
+            if ipaddress_or_none(address.strip('[]')) is None:
+                a_label_host(address, 'verify_address')
+        try:
+            load_trust(args['verify_trust'])
+        except HkpostError as e:
+            raise HkpostError('verify_%s Nothing was changed.' % e)
 
     def _send(self, task_vars, site, step):
         if step['payload'] == 'iis_binding_set':

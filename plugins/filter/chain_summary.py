@@ -8,12 +8,20 @@ from __future__ import annotations
 import csv
 import io
 
+from ansible.errors import AnsibleFilterError
+
 from ansible_collections.hkpost.ecert.plugins.module_utils.chain._summary import summarize, to_csv_rows
 
 
 def chain_summary(hostvars, hosts):
+    if not hasattr(hostvars, 'get') or isinstance(hosts, (str, bytes)) or not isinstance(hosts, (list, tuple)):
+        raise AnsibleFilterError('chain_summary: use it as hostvars | hkpost.ecert.chain_summary(HOSTS), with HOSTS a '
+                                 'list of host names (e.g. ansible_play_hosts_all); got %s and %s.'
+                                 % (type(hostvars).__name__, type(hosts).__name__))
     results = {}
     for host in hosts:
+        if host not in hostvars:
+            raise AnsibleFilterError('chain_summary: %r is not a host of this inventory.' % (host,))
         facts = hostvars[host]
         result = facts.get('hkpost_chain_result') if hasattr(facts, 'get') else None
         error = facts.get('hkpost_chain_error') if hasattr(facts, 'get') else None
@@ -22,6 +30,9 @@ def chain_summary(hostvars, hosts):
 
 
 def chain_summary_csv(summary):
+    if not hasattr(summary, 'get') or not isinstance(summary.get('rows'), list):
+        raise AnsibleFilterError('chain_summary_csv: expects the result of hkpost.ecert.chain_summary (a dict with '
+                                 '"rows"), got %s.' % type(summary).__name__)
     out = io.StringIO()
     csv.writer(out, lineterminator='\n').writerows(to_csv_rows(summary))
     return out.getvalue()

@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import inspect
+
 from ansible.errors import AnsibleFilterError
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._audit_inputs import check_title, check_warn_days
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._fleet_report import render_csv, render_html, render_json
 
@@ -13,7 +16,13 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.audit._fleet_report i
 def _guard(render):
     def wrapper(audit, *args, **kwargs):
         try:
-            return render(audit, *args, **kwargs)
+            # The options every report filter shares, checked by name however they were passed.
+            given = inspect.signature(render).bind(audit, *args, **kwargs).arguments
+            if given.get('warn_days') is not None:
+                given['warn_days'] = check_warn_days(given['warn_days'])
+            if 'title' in given:
+                check_title(given['title'])
+            return render(**given)
         except (ValueError, KeyError, TypeError) as exc:
             raise AnsibleFilterError('%s: %s' % (render.__name__, exc))
     wrapper.__name__ = render.__name__

@@ -10,10 +10,12 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._endpoint_list import (
     inventory_endpoints, parse_endpoint_list)
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._audit_inputs import check_hosts_vars, check_list_text
 
 
 def endpoint_list(text):
     try:
+        check_list_text(text)
         return parse_endpoint_list(text)
     except HkpostError as exc:
         raise AnsibleFilterError(str(exc))
@@ -21,6 +23,7 @@ def endpoint_list(text):
 
 def served_endpoints(hosts_vars):
     try:
+        check_hosts_vars(hosts_vars)
         return inventory_endpoints([dict(hv) for hv in hosts_vars or []])
     except (HkpostError, TypeError, ValueError) as exc:
         raise AnsibleFilterError('served_endpoints: %s' % exc)

@@ -8,6 +8,35 @@ from __future__ import annotations
 import os
 import tempfile
 
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+
+
+def check_destination(option, path, kind='file'):
+    """Refuse, before anything runs, a destination that cannot be written: ``kind`` is ``file`` or ``directory``.
+
+    Missing directories are created when the result is written (the documented behaviour), so the checks
+    are: the path itself is not of the other kind, and no existing part of its way is a file (which would
+    end in a raw ``[Errno 20] Not a directory`` after the host was already changed).
+    """
+    if not isinstance(path, str) or not path.strip():
+        raise HkpostError('%s is empty; give a path on the controller.' % option)
+    full = os.path.abspath(os.path.expanduser(path))
+    if kind == 'file' and os.path.isdir(full):
+        raise HkpostError('%s: %s is a directory on the controller; give the path of the file to write, e.g. '
+                          '%s.' % (option, full, os.path.join(full, 'NAME')))
+    if kind == 'directory' and os.path.exists(full) and not os.path.isdir(full):
+        raise HkpostError('%s: %s is a file on the controller, not a directory; give the directory the files '
+                          'go in (it is created if missing).' % (option, full))
+    parent = os.path.dirname(full)
+    while parent and not os.path.exists(parent):
+        parent, previous = os.path.dirname(parent), parent
+        if parent == previous:
+            break
+    if parent and os.path.exists(parent) and not os.path.isdir(parent):
+        raise HkpostError('%s: %s cannot be created because %s is a file, not a directory; choose another '
+                          'path.' % (option, full, parent))
+    return full
+
 
 def read_text(path):
     try:

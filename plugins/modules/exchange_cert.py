@@ -38,7 +38,9 @@ options:
     description: Exchange server name for C(-Server), and the host in the default O(connection_uri). Defaults to the inventory name.
     type: str
   connection_uri:
-    description: Remoting endpoint. Defaults to C(http://SERVER/PowerShell/).
+    description:
+      - Remoting endpoint. Defaults to C(http://SERVER/PowerShell/).
+      - Must be an http(s) URL with a host; anything else is refused before the host is contacted.
     type: str
   authentication:
     description: Remoting authentication.
@@ -49,7 +51,9 @@ options:
     description: Account for the remoting session; without it the connected user's Kerberos identity is used.
     type: str
   password:
-    description: Password of O(username). Never logged.
+    description:
+      - Password of O(username). Never logged.
+      - Must be text; an unquoted number or a dictionary in YAML is refused. Quote it.
     type: str
   common_name:
     description: Registered server name (O(state=requested)).

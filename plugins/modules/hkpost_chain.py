@@ -49,6 +49,7 @@ options:
       - Controller path to the new C(Hongkong Post e-Cert SSL CA 3 - 17). By default the collection's shipped,
         SHA-256 pinned copy is used; set this only for a different hierarchy (for example a lab).
       - PEM or DER; a BOM and CRLF line ends are accepted. Refused if it is the old (no EKU) one.
+      - An empty file given for this or any other C(*_file) option is refused, never taken as "not given".
     type: path
   ev_intermediate_file:
     description: Controller path to the new C(Hongkong Post e-Cert EV SSL CA 3 - 17) (PEM or DER).
@@ -59,11 +60,15 @@ options:
   arl_file:
     description:
       - Controller path to the Authority Revocation List of Root CA 3 (C(RootCA3ARL.crl)), imported into C(CA).
-      - A newer ARL (higher CRL number, then later thisUpdate) replaces older ones; the same or an older one is not
-        imported. Refused when not signed by Root CA 3 or past its nextUpdate.
+      - A newer ARL (higher CRL number, then later thisUpdate) replaces older ones; the same one is not imported,
+        and an older one is not imported either, with a warning saying which one the host keeps. Refused when not
+        signed by Root CA 3, past its nextUpdate, or with a thisUpdate in the future (beyond 10 minutes of clock
+        skew).
     type: path
   root_certificate_file:
-    description: Controller path to Root CA 3; by default the shipped, pinned copy. Set only for a different hierarchy.
+    description:
+      - Controller path to Root CA 3; by default the shipped, pinned copy. Set only for a different hierarchy.
+      - Refused when expired.
     type: path
   download:
     description:
@@ -85,13 +90,17 @@ options:
     type: int
     default: 30
   warn_days:
-    description: Warn about Hongkong Post leaves with a private key that expire within this many days.
+    description: Warn about Hongkong Post leaves with a private key that expire within this many days (0 or more).
     type: int
     default: 30
   key_stores:
-    description: Stores searched for Hongkong Post certificates with private keys (the leaves in use).
+    description:
+      - Stores searched for Hongkong Post certificates with private keys (the leaves in use).
+      - Other names are refused before the host is read, because Windows creates a store opened by a name it does
+        not have.
     type: list
     elements: str
+    choices: [My, WebHosting]
     default: [My, WebHosting]
 attributes:
   check_mode:

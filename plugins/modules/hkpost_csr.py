@@ -31,6 +31,10 @@ options:
       - The server name registered with Hongkong Post, for example V(www.example.com.hk).
       - For O(certificate_type=wildcard), C(*.) must be the whole leftmost label (V(*.example.com.hk)).
       - Chinese (IDN) names are accepted and become A-labels (punycode) unless O(idn=unicode).
+      - Refused - before the host is contacted - when it is an IP address (an e-Cert (Server) names a domain), or when
+        a label mixes scripts or is written wholly in letters that look like Latin ones (Unicode UTS 39; for example a
+        Cyrillic C(а) in C(exаmple)). The message shows the U-label and the A-label side by side; give the A-label
+        if the name really is registered that way.
     type: str
     required: true
   certificate_type:
@@ -82,12 +86,14 @@ options:
   csr_path:
     description:
       - Path B(on the controller) where the CSR PEM is written, for both Windows and POSIX hosts.
-      - Written only when its content changes.
+      - Written only when its content changes. Missing directories are created; a path that is a directory, or
+        that runs through a file, is refused before the host is contacted.
     type: path
   privatekey_path:
     description:
       - POSIX hosts only, required there. Path on the host of the PEM private key (written with mode 0600).
         An existing key of the right size is reused.
+      - Its directory must exist; a missing directory or a path that is a directory is refused before a key is made.
     type: path
   friendly_name:
     description: Windows only. Friendly name of the pending request, e.g. V(Hong Kong Post e-cert).
@@ -247,6 +253,15 @@ def main():
     path = params['privatekey_path']
     if not path:
         module.fail_json(msg='privatekey_path is required on a POSIX host: it is where the private key is kept.')
+    # Checked before any key is made, so a wrong path never leaves a generated key (or a temp file) behind.
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        module.fail_json(msg='privatekey_path %s is a directory on this host; give the path of the key file, e.g. %s. '
+                             'Nothing was written.' % (path, os.path.join(path, 'server.key')))
+    if not os.path.isdir(directory):
+        module.fail_json(msg='privatekey_path %s: the directory %s does not exist on this host (or is not a '
+                             'directory); create it first (ansible.builtin.file state=directory mode=0700) or choose '
+                             'an existing one. Nothing was written.' % (path, directory))
     try:
         request = csr_request(params)
     except HkpostError as e:

@@ -51,7 +51,10 @@ options:
     elements: str
     required: true
   verification_code:
-    description: The code the portal gave, exactly.
+    description:
+      - The code the portal gave, exactly.
+      - Must be text; an unquoted number or a dictionary in YAML is refused (unquoted V(0123456) would be read as
+        the number 42798). Quote it.
     type: str
     required: true
   certificate_type:
@@ -94,7 +97,7 @@ options:
     description: The primary name server accepting RFC 2136 updates (address or name; C(address:port) accepted).
     type: str
   dns_port:
-    description: Port of O(dns_server) when it does not name one.
+    description: Port of O(dns_server) when it does not name one; 1-65535.
     type: int
     default: 53
   zone:
@@ -104,7 +107,9 @@ options:
     description: Name of the TSIG key allowed to update TXT records in the zone.
     type: str
   tsig_key_secret:
-    description: Base64 secret of O(tsig_key_name).
+    description:
+      - Base64 secret of O(tsig_key_name), as in the server's C(key) statement. Checked strictly before anything is
+        sent (a malformed secret is refused as such, not reported later as the server's BADSIG). Must be quoted text.
     type: str
   tsig_algorithm:
     description: TSIG algorithm of the key.

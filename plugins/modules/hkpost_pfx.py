@@ -40,13 +40,21 @@ options:
     choices: [My, WebHosting, REQUEST]
     default: My
   dest:
-    description: Controller directory for backups. Required with O(state=exported).
+    description:
+      - Controller directory for backups (created if missing). Required with O(state=exported).
+      - Refused before the host is contacted when it, or a directory on its way, is a file.
     type: path
   src:
-    description: PFX file on the controller to restore. Required with O(state=imported).
+    description:
+      - PFX file on the controller to restore. Required with O(state=imported).
+      - A directory, an empty file, or a PFX whose certificate has expired (see O(allow_expired)) is refused before
+        the host is contacted.
     type: path
   password:
-    description: PFX password. Never logged. Forgetting it makes the backup useless - keep it in a vault.
+    description:
+      - PFX password. Never logged. Forgetting it makes the backup useless - keep it in a vault.
+      - Must be text. An unquoted number or a dictionary in YAML is refused (unquoted V(0123456) would be read as
+        the number 42798); quote it.
     type: str
     required: true
   encryption:
@@ -69,6 +77,12 @@ options:
     description: Export again even when a backup exists (also replaces one made with another password).
     type: bool
     default: false
+  allow_expired:
+    description:
+      - Restore a PFX whose certificate has expired. By default such a restore is refused before the host is
+        touched (an expired backup is usually the wrong file); with V(true) it is restored with a warning.
+    type: bool
+    default: false
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -82,8 +96,10 @@ attributes:
     support: full
     platforms: [windows]
 notes:
-  - The password and the PFX bytes travel as C(sensitive_parameters) of M(ansible.windows.win_powershell) and are
-    never in the task result.
+  - The password travels as a C(sensitive_parameters) entry of M(ansible.windows.win_powershell) (a SecureString on
+    the host, handed straight to C(Export-PfxCertificate) or the certificate loader) and is never in the task
+    result. The PFX bytes are already encrypted and travel as plain parameters.
+  - Requires ansible.windows 2.4.0 or later.
 seealso:
   - module: hkpost.ecert.hkpost_complete_request
 author:

@@ -64,6 +64,8 @@ options:
           - The name the client asks for (SNI) and that the leaf must cover. Defaults to O(endpoints[].host).
           - Chinese (IDN) names are converted to A-labels. IP addresses are not sent as SNI and are matched against
             the leaf's IP address names.
+          - A value that is not a host name or an IP address (a space, a label over 63 characters, a C(*), a
+            look-alike mixed-script label) is refused before any endpoint is contacted, naming the entry.
         type: str
   timeout:
     description:

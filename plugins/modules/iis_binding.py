@@ -39,11 +39,17 @@ options:
     type: int
     default: 443
   ip:
-    description: IP address of the binding, or V(*) for all unassigned.
+    description:
+      - IP address of the binding, or V(*) for all unassigned.
+      - An IPv6 address goes in brackets (V([2001:db8::10])); without them, or when it is not an address, it is
+        refused before anything is read or changed.
     type: str
     default: '*'
   host_header:
-    description: Host name of the binding. Empty for a binding without host name.
+    description:
+      - Host name of the binding. Empty for a binding without host name.
+      - A Unicode (U-label) name is converted to its A-label (punycode), the form IIS and http.sys match; the
+        result's RV(host_header_converted) shows both. A name that is not a host name is refused.
     type: str
     default: ''
   sni:
@@ -75,7 +81,9 @@ options:
     type: bool
     default: false
   verify:
-    description: After binding, connect from the controller and check the served chain; roll back if it is not right.
+    description:
+      - After binding, connect from the controller and check the served chain; roll back if it is not right.
+      - O(verify_timeout), O(verify_trust) and O(verify_address) are checked before the binding changes.
     type: bool
     default: false
   verify_address:
@@ -86,7 +94,7 @@ options:
     type: str
     default: bundled
   verify_timeout:
-    description: Seconds to wait for the TLS handshake in O(verify).
+    description: Seconds to wait for the TLS handshake in O(verify); more than 0.
     type: float
     default: 10.0
 attributes:
@@ -133,6 +141,11 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+host_header_converted:
+  description: The O(host_header) as given and the A-label the binding uses, when they differ.
+  returned: when a Unicode host_header was converted
+  type: dict
+  sample: {given: 香港郵政.hk, a_label: xn--5bvv2rbn4a0hh.hk}
 before:
   description: The binding before the task (site, ip, port, host, sni, ssl_flags, thumbprint, store), or null.
   returned: always

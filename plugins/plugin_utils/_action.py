@@ -49,7 +49,7 @@ class HkpostAction(ActionBase):
         except HkpostError as e:
             raise AnsibleActionFail(str(e))
         except PayloadError as e:
-            raise AnsibleActionFail('the host refused or failed %s' % e, result=dict(result, payload_result=e.result))
+            raise AnsibleActionFail('the host refused or failed %s' % e, result=result)
         return result
 
     def run_hkpost(self, args, task_vars, result):

@@ -1,9 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: hkpost.ecert contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Reading files the operator gives an action plugin on the controller (``src``/``content``, or a path option)."""
+"""Reading files the operator gives an action plugin on the controller (``src``/``content``, or a path option).
+
+Every refusal here happens before the host is contacted, and names the option, the path and the fix
+(instead of a raw ``[Errno 21] Is a directory`` or an empty file silently taken as "not given").
+"""
 
 from __future__ import annotations
+
+import os
 
 from ansible.errors import AnsibleActionFail, AnsibleError
 
@@ -19,10 +25,21 @@ def read_src_or_content(action, args, src='src', content='content'):
 
 
 def read_controller_file(action, option, path):
-    """The bytes of controller file ``path`` given as ``option``, searched like copy's src (role files/, playbook dir)."""
+    """The bytes of controller file ``path`` given as ``option``, searched like copy's src (role files/, playbook dir).
+
+    A directory or an empty (or blank) file is refused: an empty download or a wrong path must not read as
+    "option not given" (which would quietly fall back to a default, or skip the step).
+    """
     try:
         found = action._find_needle('files', path)
     except AnsibleError as e:
         raise AnsibleActionFail('%s: %s was not found on the controller (%s).' % (option, path, e))
+    if os.path.isdir(found):
+        raise AnsibleActionFail('%s: %s is a directory on the controller; give the path of the file itself.'
+                                % (option, found))
     with open(found, 'rb') as f:
-        return f.read()
+        data = f.read()
+    if not data.strip():
+        raise AnsibleActionFail('%s: %s is empty (%d bytes); an interrupted download or a wrong file? Download it '
+                                'again (or fix the path) - nothing was changed.' % (option, found, len(data)))
+    return data

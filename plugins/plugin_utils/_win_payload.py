@@ -7,7 +7,11 @@ The contract every payload in ``plugins/payloads/`` keeps:
 
 * data in: a ``param()`` block filled from ``parameters`` (and ``sensitive_parameters`` for
   secrets) by ``ansible.windows.win_powershell``; no file contents or secrets are ever spliced into
-  script text;
+  script text. win_powershell (>= 2.4.0) delivers a sensitive value as a ``SecureString`` and a
+  ``{'username', 'password'}`` pair as a ``PSCredential``, so the payload declares its secret
+  parameters ``[SecureString]`` / ``[PSCredential]`` - a ``[string]`` would receive the text
+  ``System.Security.SecureString``. Data that is not secret (an already encrypted PFX) goes in
+  ``parameters``: a SecureString holds at most 65,536 characters;
 * JSON out: the payload's last output is one JSON string (``ConvertTo-Json -Compress``), parsed here;
 * read payloads declare ``SupportsShouldProcess`` so win_powershell runs them in check mode too;
   write payloads are simply never sent in check mode - the action plugin decides that;
@@ -27,12 +31,15 @@ WIN_POWERSHELL = 'ansible.windows.win_powershell'
 
 
 class PayloadError(Exception):
-    """The payload failed on the host, or did not answer with the JSON its contract promises."""
+    """The payload failed on the host, or did not answer with the JSON its contract promises.
 
-    def __init__(self, name, message, result=None):
+    It carries a message only, never the module result: that result's ``invocation.module_args``
+    holds every argument sent (and win_powershell's error records may quote them).
+    """
+
+    def __init__(self, name, message):
         super().__init__('%s: %s' % (name, message))
         self.name = name
-        self.result = result or {}
 
 
 def _payload_index():
@@ -59,32 +66,50 @@ def load_payload(name):
         return f.read()
 
 
-def _error_text(result):
+def _error_text(result, secrets=()):
     messages = [result.get('msg') or '']
     for record in result.get('error') or []:
         if isinstance(record, dict):
             messages.append(record.get('output') or record.get('exception', {}).get('message') or '')
         else:
             messages.append(str(record))
-    return '; '.join(m.strip() for m in messages if m and m.strip()) or 'the payload failed without a message'
+    text = '; '.join(m.strip() for m in messages if m and m.strip()) or 'the payload failed without a message'
+    for secret in secrets:
+        # As Ansible.Basic masks no_log values in what it returns; error text is the script's own.
+        text = text.replace(secret, '********')
+    return text
+
+
+def _sensitive_entries(sensitive_parameters):
+    """win_powershell's sensitive_parameters: a string is ``value`` (a SecureString on the host),
+    a ``{'username', 'password'}`` dict is a PSCredential."""
+    entries, secrets = [], []
+    for key, value in (sensitive_parameters or {}).items():
+        if isinstance(value, dict):
+            entries.append({'name': key, 'username': value['username'], 'password': value['password']})
+            secrets.append(value['password'])
+        else:
+            entries.append({'name': key, 'value': value})
+            secrets.append(value)
+    return entries, [s for s in secrets if s]
 
 
 def run_payload(action, task_vars, name, parameters=None, sensitive_parameters=None):
     """Execute payload ``name`` through the task's own connection; return its decoded JSON answer."""
     module_args = {'script': load_payload(name), 'parameters': parameters or {}, 'error_action': 'stop'}
-    if sensitive_parameters:
-        module_args['sensitive_parameters'] = [{'name': key, 'value': value}
-                                               for key, value in sensitive_parameters.items()]
+    entries, secrets = _sensitive_entries(sensitive_parameters)
+    if entries:
+        module_args['sensitive_parameters'] = entries
     result = action._execute_module(module_name=WIN_POWERSHELL, module_args=module_args, task_vars=task_vars)
     if result.get('failed') or result.get('unreachable'):
-        raise PayloadError(name, _error_text(result), result)
+        raise PayloadError(name, _error_text(result, secrets))
     output = result.get('output') or []
     if not output:
-        raise PayloadError(name, 'the payload returned no output (expected one JSON document)', result)
+        raise PayloadError(name, 'the payload returned no output (expected one JSON document)')
     try:
         answer = json.loads(output[-1])
     except (TypeError, ValueError) as e:
-        raise PayloadError(name, 'the payload output is not JSON (%s)' % e, result)
+        raise PayloadError(name, 'the payload output is not JSON (%s)' % e)
     if not isinstance(answer, dict):
-        raise PayloadError(name, 'the payload output is JSON but not an object', result)
+        raise PayloadError(name, 'the payload output is JSON but not an object')
     return answer

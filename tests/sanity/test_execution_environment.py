@@ -50,6 +50,18 @@ def test_ee_definition_structure():
     assert 'ansible.windows' in [c['name'] for c in galaxy['collections']]
 
 
+def test_ansible_windows_floor_has_sensitive_parameters():
+    """Payloads take secrets through win_powershell sensitive_parameters, added in ansible.windows 2.4.0
+    (its changelog); galaxy.yml, requirements.yml and so the execution environment require at least that."""
+    floor = {_yaml('galaxy.yml')['dependencies']['ansible.windows'],
+             [c['version'] for c in _yaml('requirements.yml')['collections'] if c['name'] == 'ansible.windows'][0]}
+    assert floor == {'>=2.4.0'}
+    import ansible_collections.ansible.windows as installed
+    changelog = open(os.path.join(os.path.dirname(installed.__file__), 'CHANGELOG.rst'), encoding='utf-8').read()
+    v240 = changelog.split('\nv2.4.0\n')[1].split('\nv2.3.0\n')[0]
+    assert 'Added the ``sensitive_parameters`` option' in v240
+
+
 def test_ansible_builder_renders_the_build_context(tmp_path):
     builder = os.path.join(BIN, 'ansible-builder')
     if not os.path.exists(builder):

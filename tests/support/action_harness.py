@@ -9,6 +9,8 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.playbook.task import Task
 from ansible.template import Templar
 
+from tests.support.windows.host import internal_args
+
 
 def make_action(action_cls, args, host=None, check_mode=False, diff=False, shell_family='powershell',
                 action_name='hkpost.ecert.unknown'):
@@ -28,7 +30,13 @@ def make_action(action_cls, args, host=None, check_mode=False, diff=False, shell
     loader = DataLoader()
     plugin = action_cls(task, connection, play_context, loader, Templar(loader=loader), shared_loader_obj=None)
     if host is not None:
-        plugin._execute_module = host.execute_module
+        def execute_module(module_name=None, module_args=None, task_vars=None, **_kwargs):
+            # The real _execute_module adds the _ansible_* arguments (check mode among them) before
+            # the module runs; win_powershell reads check mode from them.
+            module_args = dict(module_args or {}, **internal_args(task.check_mode, task.diff, task.no_log,
+                                                                  module_name))
+            return host.execute_module(module_name, module_args, task_vars)
+        plugin._execute_module = execute_module
     return plugin
 
 

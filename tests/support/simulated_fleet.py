@@ -70,6 +70,9 @@ def install(state_dir):
         host = load_host(state_dir, name)
         if host.state.get('unreachable'):
             return {'unreachable': True, 'msg': 'winrm: HTTPSConnectionPool(host=%r, port=5986): timed out' % name}
+        # What the real _execute_module sends: the task's arguments plus the _ansible_* ones.
+        module_args = dict(module_args or {})
+        self._update_module_args(module_name, module_args, task_vars)
         result = host.execute_module(module_name, module_args, task_vars)
         save_host(state_dir, name, host)
         return result

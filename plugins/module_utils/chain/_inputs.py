@@ -30,6 +30,7 @@ OFFICIAL_URLS = {
     'cross_certificate': 'http://www1.ecert.gov.hk/root/root_ca_3_x_gsca_r3_pem.crt',
     'arl': 'http://crl1.eCert.gov.hk/crl/RootCA3ARL.crl',
 }
+CLOCK_SKEW = datetime.timedelta(minutes=10)
 
 
 def _describe(cert):
@@ -48,9 +49,12 @@ def _not_expired(cert, option, now):
                           % (option, _describe(cert), not_after(cert).date().isoformat()))
 
 
-def check_root(cert, option='root_certificate_file'):
+def check_root(cert, option='root_certificate_file', now=None):
     if classify(cert)['role'] != 'root':
         raise HkpostError('%s: expected Hongkong Post Root CA 3 (self-signed); this is %s.' % (option, _describe(cert)))
+    # An expired root installed into Root anchors nothing (Windows does not build chains to it) while looking
+    # done; the shipped Root CA 3 is valid until 2042, so leaving the option out is the usual fix.
+    _not_expired(cert, option, now or utcnow())
     return cert
 
 
@@ -98,6 +102,14 @@ def check_arl(crl, root, option, now):
     if not crl.is_signature_valid(root.public_key()):
         raise HkpostError('%s: this CRL names Hongkong Post Root CA 3 as issuer but is not signed by its key - a '
                           'damaged or forged file; download it again from %s.' % (option, OFFICIAL_URLS['arl']))
+    # A thisUpdate in the future is a CRL from a wrong clock or a forged file; the plan would rank it above the
+    # real current ARL (ranking is by CRL number, then thisUpdate) and replace that. A few minutes are allowed
+    # for the controller's clock running behind the CA's.
+    if crl.last_update_utc > now + CLOCK_SKEW:
+        raise HkpostError('%s: this ARL says it was issued (thisUpdate) on %s, which is in the future for this '
+                          'controller (now %s). Check the controller\'s clock, or download the ARL again from %s.'
+                          % (option, crl.last_update_utc.strftime('%Y-%m-%d %H:%M UTC'), now.strftime('%Y-%m-%d %H:%M UTC'),
+                             OFFICIAL_URLS['arl']))
     next_update = crl.next_update_utc
     if next_update is not None and next_update <= now:
         raise HkpostError('%s: this ARL expired on %s (nextUpdate); download the current one from %s.'

@@ -176,6 +176,12 @@ def plan_chain(snapshot, wanted, old_intermediate='remove', install_root=True, w
     if arl is not None:
         same = [c for c in host_arls if crl_thumbprint(c) == crl_thumbprint(arl) or _crl_order(c) == _crl_order(arl)]
         newer = [c for c in host_arls if _crl_order(c) > _crl_order(arl)]
+        if newer and not same:
+            best = max(newer, key=_crl_order)
+            warnings.append('the ARL supplied (#%s, thisUpdate %s) is older than the one already in CA (#%s, thisUpdate '
+                            '%s); the installed one is kept. Download the current ARL to replace it.'
+                            % (crl_number(arl), arl.last_update_utc.date().isoformat(), crl_number(best),
+                               best.last_update_utc.date().isoformat()))
         if not same and not newer:
             crl_steps.append(('add_crl', 'CA', arl, _crl_entry(arl, 'current ARL of Root CA 3')))
             crls_after.append(arl)

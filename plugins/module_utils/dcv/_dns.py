@@ -14,6 +14,8 @@ way the CA's multi-perspective check eventually sees the zone, instead of sleepi
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import socket
 
@@ -56,6 +58,8 @@ def parse_server(value, default_port=53):
         port = int(port)
     except ValueError:
         raise HkpostError('DNS server %r: port %r is not a number' % (value, port))
+    if not 1 <= port <= 65535:
+        raise HkpostError('DNS server %r: port %d is out of range; give 1-65535' % (value, port))
     try:
         return str(ipaddress.ip_address(host)), port
     except ValueError:
@@ -64,6 +68,43 @@ def parse_server(value, default_port=53):
         return socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0][4][0], port
     except socket.gaierror as e:
         raise HkpostError('DNS server %r does not resolve (%s); give its address' % (value, e.strerror or e))
+
+
+def _split_server(text):
+    """``address``, ``address:port`` or ``[v6]:port`` -> (host, port text or None)."""
+    if text.startswith('['):
+        host, _sep, rest = text[1:].partition(']')
+        return host, (rest[1:] if rest.startswith(':') else None)
+    if text.count(':') == 1:
+        host, port = text.split(':')
+        return host, port
+    return text, None
+
+
+def check_server_text(value, what='dns_server'):
+    """A DNS server as written in the options, checked without resolving it: port a number in 1-65535."""
+    host, port = _split_server(str(value).strip())
+    if not host:
+        raise HkpostError('%s %r has no address before the port; give ADDRESS, ADDRESS:PORT or [IPv6]:PORT' % (what, value))
+    if port is not None and (not port.isdigit() or not 1 <= int(port) <= 65535):
+        raise HkpostError('%s %r: port %r is not 1-65535; give ADDRESS, ADDRESS:PORT or [IPv6]:PORT' % (what, value, port))
+
+
+def check_tsig_secret(key_name, secret):
+    """The secret as BIND's ``secret "...";`` holds it: strict base64, not empty.
+
+    dnspython decodes leniently (characters outside the alphabet are dropped), so a secret pasted with a typo
+    or a hex string becomes some other key and the server answers BADSIG - which reads as a wrong key, not as
+    a malformed one. Decoding strictly here names the actual problem before anything is sent.
+    """
+    try:
+        decoded = base64.b64decode(''.join(secret.split()), validate=True)
+    except (binascii.Error, ValueError) as e:
+        raise HkpostError('tsig_key_secret for key %s is not base64 (%s); give the secret exactly as in the server\'s '
+                          'key statement (secret "...";), e.g. as printed by tsig-keygen' % (key_name, e))
+    if not decoded:
+        raise HkpostError('tsig_key_secret for key %s decodes to nothing; give the secret from the server\'s key '
+                          'statement' % key_name)
 
 
 def make_keyring(key_name, secret, algorithm='hmac-sha256'):

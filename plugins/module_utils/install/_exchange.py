@@ -12,6 +12,7 @@ when, once the new certificate is enabled, it serves nothing the new certificate
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import brief, covers, names, refuse_expired
@@ -21,6 +22,24 @@ SERVICES = ('IIS', 'SMTP', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation')
 SINGLE_CERTIFICATE_SERVICES = {'IIS', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation'}
 WILDCARD_REFUSED = {'POP', 'IMAP'}
 _VERSION = re.compile(r'Version\s+(\d+)\.(\d+)\s*\(Build\s+(\d+)\.(\d+)\)', re.I)
+
+
+def check_connection_uri(uri):
+    """The implicit-remoting endpoint: an http(s) URL with a host, e.g. http://mail1.example.com.hk/PowerShell/.
+
+    New-PSSession -ConnectionUri takes any string and fails on the host with a WinRM error that does not say
+    the URL was the problem; checked here, before the first payload.
+    """
+    parsed = urlparse(uri.strip()) if isinstance(uri, str) else None
+    if parsed is None or parsed.scheme.lower() not in ('http', 'https') or not parsed.hostname:
+        raise HkpostError('connection_uri "%s" is not an http(s) URL; give the Exchange server\'s remote PowerShell '
+                          'address, e.g. http://mail1.example.com.hk/PowerShell/ (or leave it out to use '
+                          'http://SERVER/PowerShell/).' % uri)
+    try:
+        parsed.port
+    except ValueError:
+        raise HkpostError('connection_uri "%s" has a port that is not 1-65535.' % uri)
+    return uri.strip()
 
 
 def parse_services(value):

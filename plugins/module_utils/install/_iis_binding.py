@@ -15,6 +15,7 @@ Field failures this is built against:
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
@@ -33,6 +34,38 @@ def parse_binding_information(text):
         raise HkpostError('IIS binding information "%s" is not "IP:PORT:HOST".' % text)
     ip = match.group('ip') or '*'
     return ip, int(match.group('port')), match.group('host').lower()
+
+
+def ipaddress_or_none(text):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def binding_ip(value):
+    """The ``ip`` of a binding as IIS writes it: ``*``, a dotted IPv4 address, or ``[IPv6]``; anything else refused.
+
+    IIS keeps bindingInformation as "IP:PORT:HOST", so an IPv6 address without brackets makes the string
+    ambiguous: written once, it is misread by every later run on that host.
+    """
+    text = (value or '*').strip()
+    if text == '*':
+        return text
+    if text.startswith('[') and text.endswith(']'):
+        address = ipaddress_or_none(text[1:-1])
+        if isinstance(address, ipaddress.IPv6Address):
+            return '[%s]' % address.compressed
+        raise HkpostError('ip "%s" is not an IPv6 address in brackets; give e.g. "[2001:db8::10]", an IPv4 address '
+                          'or "*" (all addresses).' % value)
+    address = ipaddress_or_none(text)
+    if isinstance(address, ipaddress.IPv6Address):
+        raise HkpostError('ip "%s" is an IPv6 address without brackets; IIS binding information is "IP:PORT:HOST", '
+                          'so write it as "[%s]". Nothing was changed.' % (value, address.compressed))
+    if isinstance(address, ipaddress.IPv4Address):
+        return str(address)
+    raise HkpostError('ip "%s" is not an IP address; give an IPv4 address of this host (e.g. 192.0.2.10), an IPv6 '
+                      'address in brackets ("[2001:db8::10]") or "*" for all addresses.' % value)
 
 
 def binding_information(ip, port, host):

@@ -24,6 +24,7 @@ except ImportError as exc:
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import is_expired
 
 AES_MIN_BUILD = 17763
 AES256_SHA256 = 'AES256_SHA256'
@@ -103,3 +104,20 @@ def refuse_for_build(data, os_build, what='PFX file'):
         raise HkpostError('%s is AES-256 encrypted, which this host (Windows build %s, before %d) cannot import: it '
                           'would report "The specified network password is not correct". Export it again with '
                           'encryption: tripledes_sha1. Nothing was changed.' % (what, os_build, AES_MIN_BUILD))
+
+
+def refuse_expired_restore(info, allow_expired=False, what='PFX file', now=None):
+    """An expired certificate is refused on restore unless ``allow_expired``; then the warning to show is returned.
+
+    Restoring an expired backup over a working host is the usual mistake (the newest backup was not the one
+    picked); restoring one on purpose - to read an old key, to re-export it - stays possible.
+    """
+    if not is_expired(info, now):
+        return None
+    if not allow_expired:
+        raise HkpostError('%s holds %s (thumbprint %s), which expired on %s: browsers reject it, so restoring it '
+                          'would not give the host a usable certificate. Restore a newer backup, or set '
+                          'allow_expired: true to restore it anyway. Nothing was changed.'
+                          % (what, info['subject_cn'], info['sha1'], info['not_after']))
+    return ('%s holds %s (thumbprint %s), which expired on %s; restored because allow_expired is true.'
+            % (what, info['subject_cn'], info['sha1'], info['not_after']))

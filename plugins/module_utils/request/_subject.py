@@ -12,9 +12,11 @@ Chinese server names go in either as registered or as their A-label (punycode) f
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._idn_spoof import check_label
 
 try:
     import idna
@@ -32,15 +34,64 @@ _LABEL = re.compile(r'^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$')
 _ABBREVIATIONS = {'hk', 'h.k.', 'hksar', 'hk sar', 'kln', 'nt'}
 
 
-def _to_alabel(label, name):
+def _to_alabel(label, name, original=None):
     if label.isascii():
         return label.lower()
     if not HAS_IDNA:
         raise HkpostError('%s: the idna Python library is needed for Chinese (IDN) names; pip install idna.' % name)
     try:
-        return idna.encode(label, uts46=True).decode('ascii')
+        alabel = idna.encode(label, uts46=True).decode('ascii')
     except idna.IDNAError as e:
         raise HkpostError('%s: "%s" is not a valid internationalised label (%s).' % (name, label, e))
+    check_label(label, alabel, name, original or label)
+    return alabel
+
+
+def _ip_address(name):
+    try:
+        return ipaddress.ip_address(name.strip().strip('[]'))
+    except ValueError:
+        return None
+
+
+def a_label_host(name, what='host name', wildcard=False):
+    """A host name (one label is enough; ``*.`` leftmost only when ``wildcard``) in A-label form, or HkpostError.
+
+    For names that are not certificate subjects (IIS host headers, the SNI name of an audit): the same label
+    rules as ``normalize_name`` - letters, digits, inner hyphens, 63 per label, 253 in all, IDN through UTS-46
+    with the look-alike checks - without Hongkong Post's certificate-type rules.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise HkpostError('%s is empty; give a host name such as www.example.com.hk.' % what)
+    original = name
+    name = name.strip()
+    if name.endswith('.') and not name.endswith('..'):
+        name = name[:-1]
+    if any(c.isspace() for c in name):
+        raise HkpostError('%s "%s" contains a space; host names have none.' % (what, original))
+    labels = re.split(r'[.\u3002\uff0e\uff61]', name)
+    if any(label == '' for label in labels):
+        raise HkpostError('%s "%s" has an empty label (two dots in a row, or a leading dot).' % (what, original))
+    ascii_labels = []
+    for index, label in enumerate(labels):
+        if label == '*' and index == 0 and wildcard and len(labels) > 2:
+            ascii_labels.append('*')
+            continue
+        if '*' in label:
+            raise HkpostError('%s "%s": "*" is allowed only as the whole leftmost label of a name with at least two '
+                              'more labels ("*.example.com.hk").' % (what, original))
+        alabel = _to_alabel(label, what, original)
+        if len(alabel) > 63:
+            raise HkpostError('%s "%s": the label "%s" is %d characters long; the limit is 63.'
+                              % (what, original, label, len(alabel)))
+        if not _LABEL.match(alabel):
+            raise HkpostError('%s "%s": the label "%s" may hold only letters, digits and inner hyphens.'
+                              % (what, original, label))
+        ascii_labels.append(alabel)
+    ascii_name = '.'.join(ascii_labels)
+    if len(ascii_name) > 253:
+        raise HkpostError('%s "%s" is %d characters long in ASCII form; the limit is 253.' % (what, original, len(ascii_name)))
+    return ascii_name
 
 
 def normalize_name(name, certificate_type='standard', what='common_name'):
@@ -51,10 +102,15 @@ def normalize_name(name, certificate_type='standard', what='common_name'):
     """
     if certificate_type not in CERTIFICATE_TYPES:
         raise HkpostError('certificate_type must be one of %s, not "%s".' % (', '.join(CERTIFICATE_TYPES), certificate_type))
+    if name is not None and not isinstance(name, str):
+        raise HkpostError('%s %r is not text; give the registered server name, e.g. www.example.com.hk.' % (what, name))
     if not isinstance(name, str) or not name.strip():
         raise HkpostError('%s is empty; give the registered server name, e.g. www.example.com.hk.' % what)
     original = name
     name = name.strip()
+    if _ip_address(name) is not None:
+        raise HkpostError('%s "%s" is an IP address; a Hongkong Post e-Cert (Server) is issued for a registered domain '
+                          'name only. Give the server name (e.g. www.example.com.hk) that clients use.' % (what, original))
     if name.endswith('.') and not name.endswith('..'):
         name = name[:-1]  # a fully qualified name's root dot is not a label
     if any(c.isspace() for c in name):
@@ -79,7 +135,7 @@ def normalize_name(name, certificate_type='standard', what='common_name'):
                           % (what, original, ' after the "*" label' if wildcard else ''))
     ascii_labels = ['*'] if wildcard else []
     for label in labels[1:] if wildcard else labels:
-        alabel = _to_alabel(label, what)
+        alabel = _to_alabel(label, what, original)
         if len(alabel) > 63:
             raise HkpostError('%s "%s": the label "%s" is %d characters long; the limit is 63.'
                               % (what, original, label, len(alabel)))

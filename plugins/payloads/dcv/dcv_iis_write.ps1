@@ -4,9 +4,10 @@
 # Writes or removes fileauth.txt (exactly the code, UTF-8 without BOM, no newline) and the web.config
 # this module owns in one site's .well-known\pki-validation directory. Python decided what to do;
 # the marker check below is only a last guard so a web.config someone else wrote is never deleted.
+# The code arrives as a sensitive parameter, which win_powershell delivers as a SecureString.
 param(
     [Parameter(Mandatory)][string]$Directory,
-    [string]$Content = '',
+    [SecureString]$Content,
     [bool]$WriteFile = $false,
     [bool]$RemoveFile = $false,
     [string]$WebConfig = '',
@@ -27,7 +28,14 @@ if ($WriteFile -or $WebConfig) {
     }
 }
 if ($WriteFile) {
-    [System.IO.File]::WriteAllText($fileauth, $Content, $utf8)
+    # The file needs the text: decoded here only, and the unmanaged copy is zeroed at once.
+    $bstr = [Runtime.InteropServices.Marshal]::SecureStringToBSTR($Content)
+    try {
+        [System.IO.File]::WriteAllText($fileauth, [Runtime.InteropServices.Marshal]::PtrToStringBSTR($bstr), $utf8)
+    }
+    finally {
+        [Runtime.InteropServices.Marshal]::ZeroFreeBSTR($bstr)
+    }
     $done += 'wrote fileauth.txt'
 }
 if ($WebConfig) {

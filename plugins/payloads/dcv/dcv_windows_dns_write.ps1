@@ -2,22 +2,27 @@
 # Copyright: hkpost.ecert contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Adds or removes ONE TXT value at one name; other TXT records there (SPF, other CAs) are untouched
-# because only the record object whose text equals the value is removed.
+# because only the record object whose text equals the value is removed. The value (the
+# verification code) arrives as a sensitive parameter, a SecureString; the DNS cmdlets take text,
+# so it is decoded once here and the unmanaged copy zeroed.
 param(
     [Parameter(Mandatory)][string]$ZoneName,
     [Parameter(Mandatory)][string]$HostName,
-    [Parameter(Mandatory)][string]$Value,
+    [Parameter(Mandatory)][SecureString]$Value,
     [int]$Ttl = 3600,
     [ValidateSet('present', 'absent')][string]$State = 'present'
 )
 
 $ErrorActionPreference = 'Stop'
+$bstr = [Runtime.InteropServices.Marshal]::SecureStringToBSTR($Value)
+try { $text = [Runtime.InteropServices.Marshal]::PtrToStringBSTR($bstr) }
+finally { [Runtime.InteropServices.Marshal]::ZeroFreeBSTR($bstr) }
 $done = @()
 $existing = @(Get-DnsServerResourceRecord -ZoneName $ZoneName -Name $HostName -RRType Txt -ErrorAction SilentlyContinue |
-    Where-Object { [string]$_.RecordData.DescriptiveText -ceq $Value })
+    Where-Object { [string]$_.RecordData.DescriptiveText -ceq $text })
 
 if ($State -eq 'present' -and $existing.Count -eq 0) {
-    Add-DnsServerResourceRecord -ZoneName $ZoneName -Name $HostName -Txt -DescriptiveText $Value `
+    Add-DnsServerResourceRecord -ZoneName $ZoneName -Name $HostName -Txt -DescriptiveText $text `
         -TimeToLive (New-TimeSpan -Seconds $Ttl)
     $done += 'added'
 }

@@ -5,8 +5,7 @@ param(
     [Parameter(Mandatory = $true)][string]$ConnectionUri,
     [ValidateSet('Kerberos', 'Negotiate', 'Basic', 'Default')][string]$Authentication = 'Kerberos',
     [Parameter(Mandatory = $true)][string]$Server,
-    [string]$Username,
-    [string]$Password,
+    [PSCredential]$Credential,
     [Parameter(Mandatory = $true)][string]$CertificateBase64
 )
 
@@ -17,8 +16,9 @@ $sessionArgs = @{
     ConnectionUri     = $ConnectionUri
     Authentication    = $Authentication
 }
-if ($Username) {
-    $sessionArgs.Credential = New-Object -TypeName System.Management.Automation.PSCredential -ArgumentList $Username, (ConvertTo-SecureString -String $Password -AsPlainText -Force)
+if ($Credential) {
+    # win_powershell builds this PSCredential from sensitive_parameters username/password.
+    $sessionArgs.Credential = $Credential
 }
 $session = New-PSSession @sessionArgs
 try {

@@ -1,9 +1,12 @@
 # hkpost.ecert payload: pfx_import
 # Restores a PFX into LocalMachine\<Store> with the key in the MACHINE key store (a key imported
 # into a user profile is unreadable by IIS), exportable only when asked. Returns the thumbprint.
+# The PFX is already encrypted and travels in plain parameters; its password arrives as a
+# SecureString (a sensitive parameter) and goes to the X509Certificate2 constructor that takes one,
+# so it is never decoded here. That constructor loads the certificate that holds the private key.
 param(
     [Parameter(Mandatory = $true)][string]$PfxBase64,
-    [Parameter(Mandatory = $true)][string]$Password,
+    [Parameter(Mandatory = $true)][SecureString]$Password,
     [bool]$Exportable = $false,
     [string]$Store = 'My',
     [string]$FriendlyName
@@ -13,15 +16,13 @@ $ErrorActionPreference = 'Stop'
 
 $flags = [Security.Cryptography.X509Certificates.X509KeyStorageFlags]'MachineKeySet, PersistKeySet'
 if ($Exportable) { $flags = $flags -bor [Security.Cryptography.X509Certificates.X509KeyStorageFlags]::Exportable }
-$collection = New-Object -TypeName Security.Cryptography.X509Certificates.X509Certificate2Collection
 try {
-    $collection.Import([Convert]::FromBase64String($PfxBase64), $Password, $flags)
+    $leaf = [Security.Cryptography.X509Certificates.X509Certificate2]::new([Convert]::FromBase64String($PfxBase64), $Password, $flags)
 }
 catch {
     throw "the PFX could not be opened: $($_.Exception.InnerException.Message) (wrong password, or an AES-256 PFX on a host older than build 17763)"
 }
-$leaf = $collection | Where-Object { $_.HasPrivateKey } | Select-Object -First 1
-if ($null -eq $leaf) { throw 'the PFX holds no certificate with a private key' }
+if (-not $leaf.HasPrivateKey) { throw 'the PFX holds no certificate with a private key' }
 if ($FriendlyName) { $leaf.FriendlyName = $FriendlyName }
 
 $certStore = New-Object -TypeName Security.Cryptography.X509Certificates.X509Store -ArgumentList $Store, 'LocalMachine'

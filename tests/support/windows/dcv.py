@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import re
 
+from tests.support.windows.boundary import secure_string_to_bstr
 from tests.support.windows.host import handles
 
 WEB_CONFIG = 'web.config'
@@ -61,16 +62,17 @@ def dcv_iis_write(host, params):
     directory = params['Directory']
     done = []
     fileauth, config = _key(directory + '\\fileauth.txt'), _key(directory + '\\' + WEB_CONFIG)
-    if params.get('WriteFile'):
-        files[fileauth] = params.get('Content', '').encode('utf-8')  # UTF8Encoding($false): no BOM
+    if params['WriteFile']:
+        # WriteAllText(path, PtrToStringBSTR(SecureStringToBSTR($Content)), UTF8Encoding($false)): no BOM
+        files[fileauth] = secure_string_to_bstr(params['Content']).encode('utf-8')
         done.append('wrote fileauth.txt')
-    if params.get('WebConfig'):
+    if params['WebConfig']:
         files[config] = params['WebConfig'].encode('utf-8')
         done.append('wrote web.config')
-    if params.get('RemoveFile') and fileauth in files:
+    if params['RemoveFile'] and fileauth in files:
         del files[fileauth]
         done.append('removed fileauth.txt')
-    if params.get('RemoveWebConfig') and config in files:
+    if params['RemoveWebConfig'] and config in files:
         if params['Marker'].encode() in files[config]:
             del files[config]
             done.append('removed web.config')
@@ -96,13 +98,14 @@ def dcv_windows_dns_read(host, params):
 @handles('dcv_windows_dns_write')
 def dcv_windows_dns_write(host, params):
     zone = host.state['windows_dns']['zones'][params['ZoneName']]
+    text = secure_string_to_bstr(params['Value'])
     values = zone.setdefault(params['HostName'].lower(), [])
     done = []
-    if params['State'] == 'present' and not any(v['value'] == params['Value'] for v in values):
-        values.append({'value': params['Value'], 'ttl': params['Ttl']})
+    if params['State'] == 'present' and not any(v['value'] == text for v in values):
+        values.append({'value': text, 'ttl': params['Ttl']})
         done.append('added')
     if params['State'] == 'absent':
-        for v in [v for v in values if v['value'] == params['Value']]:
+        for v in [v for v in values if v['value'] == text]:
             values.remove(v)
             done.append('removed')
     return {'zone': params['ZoneName'], 'host': params['HostName'], 'done': done}

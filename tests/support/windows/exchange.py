@@ -37,12 +37,32 @@ def add_pending(host, key, cn):
                                                      certificate_request='MIIBfake'))
 
 
+def add_account(host, username, password):
+    """A domain account the Exchange endpoint accepts (Basic/Negotiate logon with this password)."""
+    exchange_state(host).setdefault('accounts', {})[username.lower()] = password
+
+
 def _session(host, params):
-    exchange_state(host)['sessions'].append({'uri': params['ConnectionUri'], 'auth': params['Authentication'],
-                                             'user': params.get('Username')})
+    """New-PSSession -ConfigurationName Microsoft.Exchange, as the payload calls it.
+
+    The payload passes its [PSCredential] $Credential (win_powershell made it from
+    sensitive_parameters username/password) as -Credential; without one, Kerberos as the
+    connected user. The endpoint checks the password the credential holds; a wrong one is a failed logon
+    (counted: on a domain account that is how an AD lockout starts).
+    """
+    state = exchange_state(host)
+    credential = params['Credential']
     if host.state.get('exchange_unreachable'):
         raise HostFailure('Connecting to remote server %s failed: WinRM cannot process the request (Kerberos)'
                           % params['ConnectionUri'])
+    if credential is not None:
+        expected = state.setdefault('accounts', {}).get(credential.username.lower())
+        if expected is None or expected != credential.network_password():
+            state.setdefault('failed_logons', []).append(credential.username)
+            raise HostFailure('Connecting to remote server %s failed with the following error message : Access is '
+                              'denied.' % params['ConnectionUri'])
+    state['sessions'].append({'uri': params['ConnectionUri'], 'auth': params['Authentication'],
+                              'user': credential.username if credential else None})
 
 
 @handles('exchange_read')

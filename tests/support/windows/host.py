@@ -2,13 +2,13 @@
 """A fake Windows host at the ``ansible.windows.win_powershell`` boundary.
 
 It holds the state a real host would (certificate stores with their DER bytes, CRLs, pending
-requests, IIS sites, ...) and answers each payload's JSON contract from that state. Payloads
-are identified by their first line (``# hkpost.ecert payload: NAME``); each area registers its
-contract handlers with ``@handles('NAME')`` in its own ``fake_*.py`` module.
-
-Before answering, the fake checks what a real host would reject: every payload parameter must
-be a name in the script's ``param()`` block, so a drift between the Python caller and the .ps1
-file fails the test instead of failing on a customer's server.
+requests, IIS sites, ...). Each win_powershell task is run by ``boundary.run``, the emulator of
+win_powershell's contract (argument checks, check mode, SecureString/PSCredential for sensitive
+parameters, PowerShell parameter binding, error records); the payload itself, identified by its
+first line (``# hkpost.ecert payload: NAME``), is modelled by the handler each area registers with
+``@handles('NAME')``. A handler receives ``(host, params)``: ``params`` holds the script's
+parameters as the script would see them (``params.whatif``, ``params.bound``, and
+``params.session`` for its streams, ``$ErrorActionPreference`` and ``$Ansible``).
 """
 
 from __future__ import annotations
@@ -17,17 +17,11 @@ import copy
 import json
 import re
 
-WIN_POWERSHELL = 'ansible.windows.win_powershell'
+from tests.support.windows import boundary
+from tests.support.windows.boundary import HostFailure, WIN_POWERSHELL  # noqa: F401  (handlers import them here)
+
 _HANDLERS = {}
 _HEADER = re.compile(r'^# hkpost\.ecert payload: (\w+)', re.M)
-
-
-class HostFailure(Exception):
-    """Raise from a handler to make win_powershell report a failed script (a terminating error)."""
-
-    def __init__(self, message, output=None):
-        super().__init__(message)
-        self.output = output
 
 
 def handles(name):
@@ -37,19 +31,6 @@ def handles(name):
     return register
 
 
-def declared_parameters(script):
-    match = re.search(r'\bparam\s*\(', script, re.I)
-    if not match:
-        return set()
-    depth, i = 1, match.end()
-    while depth and i < len(script):
-        depth += {'(': 1, ')': -1}.get(script[i], 0)
-        i += 1
-    block = script[match.end():i - 1]
-    # Parameter names are the $Names that start a declaration, after their [attributes]/[types].
-    return {m.group(1) for m in re.finditer(r'(?:^|[\s,\]])\$(\w+)\s*(?:=|,|$)', block, re.M)}
-
-
 class FakeWindowsHost:
     # Store entries are dicts: 'der' (base64 DER, as the payloads send it), 'has_private_key',
     # 'friendly_name', and 'key' (the private key object) where the host holds one.
@@ -57,32 +38,37 @@ class FakeWindowsHost:
         self.os_build = os_build
         self.stores = {name: [] for name in ('CA', 'Root', 'Disallowed', 'My', 'WebHosting', 'REQUEST')}
         self.crls = {'CA': []}
-        self.calls = []          # (payload name, parameters) in the order they arrived
-        self.fail_on = {}        # payload name -> message, to simulate a host-side failure
+        self.calls = []          # (payload name, bound parameters) for every script that ran
+        self.fail_on = {}        # payload name -> message: the script throws it (a terminating error)
         self.state = {}          # free-form state for other areas (IIS sites, DNS zones, ...)
+        self.results = []        # every win_powershell result returned, as the controller got it
 
     # -- the boundary -------------------------------------------------------------------------
     def execute_module(self, module_name=None, module_args=None, task_vars=None, **_kwargs):
         assert module_name == WIN_POWERSHELL, 'only win_powershell is ever sent to a Windows host, got %s' % module_name
-        script = module_args['script']
-        header = _HEADER.search(script)
+        # What crosses the wire is JSON: the caller may send JSON-able data only.
+        module_args = json.loads(json.dumps(module_args))
+        header = _HEADER.search(module_args.get('script') or '')
         assert header, 'payload without its "# hkpost.ecert payload: NAME" header'
         name = header.group(1)
-        params = dict(module_args.get('parameters') or {})
-        for item in module_args.get('sensitive_parameters') or []:
-            params[item['name']] = item['value']
-        unknown = set(params) - declared_parameters(script)
-        assert not unknown, 'payload %s called with parameters its param() block does not declare: %s' % (name, unknown)
-        # What crosses the wire is JSON: make sure the caller sent JSON-able data only.
-        params = json.loads(json.dumps(params))
-        self.calls.append((name, copy.deepcopy(params)))
-        if name in self.fail_on:
-            return {'failed': True, 'msg': self.fail_on[name], 'output': [], 'error': []}
-        try:
-            answer = _HANDLERS[name](self, params)
-        except HostFailure as e:
-            return {'failed': True, 'msg': str(e), 'output': [e.output] if e.output else [], 'error': []}
-        return {'changed': True, 'output': [json.dumps(answer)], 'error': [], 'host_out': '', 'host_err': ''}
+
+        def script(params, session):
+            params.session = session
+            self.calls.append((name, copy.deepcopy(dict(params))))
+            if name in self.fail_on:
+                raise HostFailure(self.fail_on[name])
+            return _HANDLERS[name](self, params)
+
+        result = boundary.run(module_args, script)
+        self.results.append(result)
+        return copy.deepcopy(result)
 
     def call_names(self):
         return [name for name, _params in self.calls]
+
+
+def internal_args(check_mode=False, diff=False, no_log=False, module_name=WIN_POWERSHELL):
+    """The ``_ansible_*`` keys ActionBase._update_module_args adds to every module's arguments
+    (ansible-core plugins/action/__init__.py), for harnesses that replace ``_execute_module``."""
+    return {'_ansible_check_mode': bool(check_mode), '_ansible_diff': bool(diff), '_ansible_no_log': bool(no_log),
+            '_ansible_module_name': module_name, '_ansible_verbosity': 0}

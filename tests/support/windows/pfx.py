@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.serialization import PrivateFormat
 
 import tests.support.windows.certstore  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.certstore import entry_for
+from tests.support.windows.boundary import secure_string_argument
 from tests.support.windows.host import HostFailure, handles
 
 AES_OID_DER = bytes([0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2A])
@@ -75,24 +76,33 @@ def pfx_export(host, params):
             if parent.subject == parent.issuer:
                 break
             issuer = parent.issuer
+    # Export-PfxCertificate -Password [SecureString]: it encrypts with the password it received.
+    password = secure_string_argument(params['Password'], 'Export-PfxCertificate', 'Password')
     data = pkcs12.serialize_key_and_certificates(b'', entry['key'], leaf, chain or None,
-                                                 encryption_for(params['Encryption'], params['Password']))
+                                                 encryption_for(params['Encryption'], password))
     return {'thumbprint': params['Thumbprint'], 'encryption': params['Encryption'],
             'pfx': base64.b64encode(data).decode('ascii')}
 
 
 @handles('pfx_import')
 def pfx_import(host, params):
-    data = base64.b64decode(params['PfxBase64'])
+    try:
+        data = base64.b64decode(params['PfxBase64'], validate=True)   # [Convert]::FromBase64String
+    except (ValueError, TypeError):
+        raise HostFailure('the PFX could not be opened: Exception calling "FromBase64String" with "1" argument(s): '
+                          '"The input is not a valid Base-64 string as it contains a non-base 64 character."')
     if AES_OID_DER in data and host.os_build < 17763:
         raise HostFailure('the PFX could not be opened: The specified network password is not correct.')
     try:
-        key, cert, _extra = pkcs12.load_key_and_certificates(data, params['Password'].encode('utf-8'))
+        # X509Certificate2(byte[], SecureString, flags): decrypts with the password it received
+        # and loads the certificate that holds the private key.
+        key, cert, _extra = pkcs12.load_key_and_certificates(data, params['Password'].reveal().encode('utf-8'))
     except ValueError:
         raise HostFailure('the PFX could not be opened: The specified network password is not correct.')
-    entry = entry_for(cert, key, params.get('FriendlyName') or '', exportable=bool(params.get('Exportable')),
-                      key_storage='machine')
-    store = host.stores[params.get('Store', 'My')]
+    if key is None:
+        raise HostFailure('the PFX holds no certificate with a private key')
+    entry = entry_for(cert, key, params['FriendlyName'], exportable=params['Exportable'], key_storage='machine')
+    store = host.stores[params['Store']]
     store[:] = [e for e in store if e['thumbprint'] != entry['thumbprint']]
     store.append(entry)
-    return {'thumbprint': entry['thumbprint'], 'has_private_key': True, 'store': params.get('Store', 'My')}
+    return {'thumbprint': entry['thumbprint'], 'has_private_key': True, 'store': params['Store']}

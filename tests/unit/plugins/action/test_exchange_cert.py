@@ -10,7 +10,7 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.action.exchange_cert import ActionModule
 from tests.support.action_harness import run_action
-from tests.support.windows.exchange import add_certificate, add_pending, exchange_state
+from tests.support.windows.exchange import add_account, add_certificate, add_pending, exchange_state
 from tests.support.windows.host import FakeWindowsHost
 
 WRITES = {'exchange_request', 'exchange_import', 'exchange_enable', 'exchange_remove'}
@@ -142,6 +142,7 @@ def test_reports_version(host, version, name):
 
 
 def test_explicit_credentials_go_as_sensitive_parameters(host):
+    add_account(host, 'EX\\svc', 'S3cret!pass')
     result = run(host, dict(REQUEST, username='EX\\svc', password='S3cret!pass', authentication='Negotiate',
                             connection_uri='https://ex1.example.hk/PowerShell/'), check_mode=True)
     assert exchange_state(host)['sessions'][-1] == {'uri': 'https://ex1.example.hk/PowerShell/', 'auth': 'Negotiate',

@@ -102,19 +102,7 @@ def test_multi_domain_sends_no_sans():
     assert result['subject_alt_names'] == []
 
 
-@pytest.mark.parametrize('bad, message', [
-    ({'common_name': 'www.example.com.hk', 'certificate_type': 'wildcard'}, 'leftmost label'),
-    ({'common_name': '*.example.com.hk'}, 'only allowed for certificate_type wildcard'),
-    ({'country': 'CN'}, 'country must be HK'),
-    ({'key_size': 1024}, 'requires RSA 2048'),
-    ({'locality': 'HK'}, 'abbreviation'),
-    ({'common_name': 'bad_name.example.com'}, 'underscore'),
-])
-def test_bad_input_is_refused_before_the_host_is_touched(bad, message):
-    host = FakeWindowsHost()
-    with pytest.raises(AnsibleActionFail, match=message):
-        run(host, **bad)
-    assert host.calls == []
+# Bad input: every kind is a row of the table in test_bad_input_hkpost_csr.py.
 
 
 def test_host_failure_is_reported_with_certreq_message():

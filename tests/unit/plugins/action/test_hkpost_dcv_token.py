@@ -61,9 +61,9 @@ def test_iis_check_mode_apply_idempotent_absent():
     assert published['shop.example.com']['site'] == 'shop'
     assert published['shop.example.com']['reason'] == 'host header'
     assert published['www.example.com']['reason'] == 'default site'
-    # The code travels as a sensitive parameter, never in the script.
+    # The code travels as a sensitive parameter, never in the script: the payload receives a SecureString.
     write_params = [p for n, p in host.calls if n == 'dcv_iis_write']
-    assert all(p['Content'] == CODE for p in write_params)
+    assert all(p['Content'].reveal() == CODE for p in write_params)
     before = len(writes(host))
     assert not run(host, check_mode=True, domains=domains)['changed']
     assert not run(host, domains=domains)['changed']
