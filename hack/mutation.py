@@ -70,10 +70,11 @@ EQUIVALENT = {
     ('pki/_hierarchy', 'L149:820.inc'): 'lru_cache size 4096 -> 4097: a cache size, not a decision',
     ('pki/_hierarchy', 'L122:434.false'): 'the issuer-name pre-check is a shortcut: verify_directly_issued_by '
                                           'raises ValueError on a name mismatch, which issued_by maps to False',
-    ('chain/_inputs', 'L57:185.swap.body.6'): 'order of two refusals (not signed / expired): both refuse; only '
+    ('chain/_inputs', 'L61:212.swap.body.6'): 'order of two refusals (not signed / expired): both refuse; only '
                                               'which message a doubly-wrong file gets first changes',
-    ('chain/_inputs', 'L73:334.swap.body.4'): 'order of two refusals (not GlobalSign / expired), as above',
-    ('chain/_inputs', 'L102:584.drop.0'): 'an ARL without nextUpdate cannot be built with cryptography (nor '
+    ('chain/_inputs', 'L52:159.swap.body.0'): 'order of two refusals (not a root / expired), as above',
+    ('chain/_inputs', 'L77:361.swap.body.4'): 'order of two refusals (not GlobalSign / expired), as above',
+    ('chain/_inputs', 'L114:654.drop.0'): 'an ARL without nextUpdate cannot be built with cryptography (nor '
                                           'issued by a conforming CA, RFC 5280 5.1.2.5); the guard is defensive',
 }
 
