@@ -85,6 +85,8 @@ EQUIVALENT = {
        for mid in ('L132:629.swap.body.0', 'L136:673.swap.body.0', 'L154:878.swap.body.3', 'L165:989.swap.body.0',
                    'L185:1210.swap.body.0', 'L185:1210.swap.body.1', 'L188:1247.swap.body.0',
                    'L198:1360.swap.body.5', 'L226:1726.swap.body.1')},
+    ('request/_csr', 'L91:429.drop.0'): 'only RSA keys have the RSA sizes 2048/3072/4096 (an EC key_size is 256-521)',
+    ('request/_csr', 'L94:451.swap.body.7'): 'sorting an empty candidate list before returning "create" changes nothing',
     ('chain/_inputs', 'L52:159.swap.body.0'): 'order of two refusals (not a root / expired), as above',
     ('chain/_inputs', 'L77:361.swap.body.4'): 'order of two refusals (not GlobalSign / expired), as above',
     ('chain/_inputs', 'L114:654.drop.0'): 'an ARL without nextUpdate cannot be built with cryptography (nor '

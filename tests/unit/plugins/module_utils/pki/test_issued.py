@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki import _issued
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
+from tests.support.pki import DAY
 
 UTC = datetime.timezone.utc
 
@@ -66,3 +67,43 @@ def test_split_leaf(pki):
         _issued.split_leaf(pki.ssl_new.pem.encode())
     with pytest.raises(HkpostError, match='holds 2 server certificates'):
         _issued.split_leaf((pki.leaves['standard'].pem + pki.leaves['ev'].pem).encode())
+
+
+def test_defaults_and_missing_fields(pki):
+    with pytest.raises(HkpostError, match='is not a SHA-1 thumbprint'):
+        _issued.normalize_thumbprint(None)
+    assert _issued.names({'subject_cn': 'A.Example.HK'}) == ['a.example.hk']
+    assert _issued.names({}) == [] and _issued.names({'dns_names': None, 'subject_cn': None}) == []
+    assert not _issued.covers({'dns_names': ['a.example.hk']}, 'www.example.hk')  # not a wildcard: no label swap
+    info = cert_info(pki.leaves['standard'].cert)
+    assert _issued.is_expired(cert_info(pki.leaves['expired'].cert)) and not _issued.is_expired(info)
+    assert not _issued.is_not_yet_valid(info)
+    described = _issued.describe_entry({'der': pki.leaves['standard'].der, 'friendly_name': 'Web 2026'}, 'My')
+    assert described['friendly_name'] == 'Web 2026' and described['has_private_key'] is False
+    assert _issued.brief(info).startswith('www.example.hk (thumbprint %s, expires ' % info['sha1'])
+    assert _issued.brief(dict(info, subject_cn=None)).startswith(info['subject'] + ' (thumbprint')
+
+
+def test_split_leaf_messages_name_the_certificates(pki):
+    from cryptography import x509 as _x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import NameOID
+    with pytest.raises(HkpostError, match=r'only CA certificates \(Hongkong Post e-Cert SSL CA 3 - 17, '
+                                          r'Hongkong Post Root CA 3\)'):
+        _issued.split_leaf((pki.ssl_new.pem + pki.root.pem).encode())
+    with pytest.raises(HkpostError, match=r'\(www.example.hk, secure.example.hk\)'):
+        _issued.split_leaf((pki.leaves['standard'].pem + pki.leaves['ev'].pem).encode())
+    key = pki.root.key
+    no_cn = _x509.Name([_x509.NameAttribute(NameOID.ORGANIZATION_NAME, 'No CN CA')])
+    ca = (_x509.CertificateBuilder().subject_name(no_cn).issuer_name(no_cn).public_key(key.public_key())
+          .serial_number(5).not_valid_before(pki.now - DAY).not_valid_after(pki.now + DAY)
+          .add_extension(_x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(key, hashes.SHA256()))
+    pem = ca.public_bytes(serialization.Encoding.PEM)
+    with pytest.raises(HkpostError, match=r'only CA certificates \(\?\)'):
+        _issued.split_leaf(pem)
+    leaf_no_cn = (_x509.CertificateBuilder().subject_name(no_cn).issuer_name(no_cn).public_key(key.public_key())
+                  .serial_number(6).not_valid_before(pki.now - DAY).not_valid_after(pki.now + DAY)
+                  .sign(key, hashes.SHA256())).public_bytes(serialization.Encoding.PEM)
+    with pytest.raises(HkpostError, match=r'holds 2 server certificates \(\?, \?\)'):
+        _issued.split_leaf(leaf_no_cn + leaf_no_cn.replace(b'x', b'x'))

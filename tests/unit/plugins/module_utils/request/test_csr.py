@@ -104,3 +104,41 @@ def test_csr_matches_each_part():
     assert not csr_matches(csr, dict(REQUEST, key_size=4096))
     assert not csr_matches(csr, dict(REQUEST, subject=REQUEST['subject'][:-1] + [('CN', 'x.example.hk')]))
     assert csr_matches(csr, dict(REQUEST, sans=list(reversed(REQUEST['sans']))))
+
+
+def test_generated_key_and_built_csr():
+    from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import csr_sans, generate_key
+    key = generate_key(2048)
+    assert key.key_size == 2048 and key.public_key().public_numbers().e == 65537
+    csr = build_csr(key, REQUEST)
+    san = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    assert san.critical is False and csr_sans(csr) == ['www.example.com.hk']
+    bare = build_csr(key, dict(REQUEST, sans=[]))
+    assert len(bare.extensions) == 0 and csr_sans(bare) == []
+
+
+def test_load_csr_takes_pem_text_pem_bytes_and_der():
+    import pytest
+    from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+    csr = build_csr(rsa_key(slot='csr-a'), REQUEST)
+    der = csr.public_bytes(serialization.Encoding.DER)
+    pem = csr_pem(csr)
+    for given in (pem, pem.encode(), b'\xef\xbb\xbf' + pem.replace('\n', '\r\n').encode(), der):
+        assert load_csr(given) == csr
+    with pytest.raises(HkpostError, match='saved CSR is not a valid PKCS#10'):
+        load_csr(b'garbage', 'saved CSR')
+
+
+def test_a_csr_with_a_broken_signature_does_not_match():
+    csr = build_csr(rsa_key(slot='csr-a'), REQUEST)
+    der = bytearray(csr.public_bytes(serialization.Encoding.DER))
+    der[-1] ^= 0x01
+    broken = x509.load_der_x509_csr(bytes(der))
+    assert broken.is_signature_valid is False and not csr_matches(broken, REQUEST)
+
+
+def test_entry_without_a_key_flag_counts_as_having_its_key():
+    key = rsa_key(slot='csr-a')
+    entry = pending_entry(key, datetime.datetime(2026, 1, 1, tzinfo=UTC))
+    del entry['has_private_key']
+    assert plan_windows_request([entry], [], REQUEST)['action'] == 'rederive'
