@@ -85,6 +85,7 @@ EQUIVALENT = {
        for mid in ('L132:629.swap.body.0', 'L136:673.swap.body.0', 'L154:878.swap.body.3', 'L165:989.swap.body.0',
                    'L185:1210.swap.body.0', 'L185:1210.swap.body.1', 'L188:1247.swap.body.0',
                    'L198:1360.swap.body.5', 'L226:1726.swap.body.1')},
+    ('install/_complete', 'L22:24.swap.body.1'): 'refuse_expired() and "warnings = []" are independent',
     ('request/_csr', 'L91:429.drop.0'): 'only RSA keys have the RSA sizes 2048/3072/4096 (an EC key_size is 256-521)',
     ('request/_csr', 'L94:451.swap.body.7'): 'sorting an empty candidate list before returning "create" changes nothing',
     ('chain/_inputs', 'L52:159.swap.body.0'): 'order of two refusals (not a root / expired), as above',
@@ -126,6 +127,10 @@ def _mutable_nodes(tree):
     return out
 
 
+def _is_docstring(stmt):
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
 def _is_bare_call(stmt):
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
 
@@ -163,6 +168,8 @@ def _variants(node):
         if isinstance(stmts, list):
             for i in range(len(stmts) - 1):
                 a, b = stmts[i], stmts[i + 1]
+                if _is_docstring(a) or _is_docstring(b):
+                    continue  # moving a docstring changes __doc__, not behaviour
                 if (_is_bare_call(a) or _is_bare_call(b)) and not isinstance(b, (ast.Return, ast.Raise)):
                     yield ('swap', field, i), 'swap statements at lines %d and %d' % (a.lineno, b.lineno)
 

@@ -53,3 +53,9 @@ def test_warnings_and_refusals(pki):
     plan = plan_completion(cert_info(foreign.cert), [entry(foreign)], [], now=pki.now)
     assert any('not by a Hongkong Post intermediate' in w for w in plan['warnings'])
     assert default_friendly_name(cert_info(foreign.cert)).startswith('Hongkong Post e-Cert www.example.com (expires ')
+
+
+def test_default_friendly_name_carries_the_expiry_day(pki):
+    info = cert_info(pki.leaves['standard'].cert)
+    assert default_friendly_name(info) == 'Hongkong Post e-Cert www.example.hk (expires %s)' % info['not_after'][:10]
+    assert len(default_friendly_name(info)) == len('Hongkong Post e-Cert www.example.hk (expires YYYY-MM-DD)')
