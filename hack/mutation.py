@@ -56,7 +56,7 @@ MODULES = {
     'request/_csr': [U + 'module_utils/request/test_csr.py', U + 'action/test_hkpost_csr.py'],
     'dcv/_rules': [U + 'module_utils/dcv/test_rules.py'],
     'dcv/_dns': [U + 'module_utils/dcv/test_dns.py'],
-    'dcv/_http': [U + 'module_utils/dcv/test_http.py'],
+    'dcv/_http': [U + 'module_utils/dcv/test_http.py', 'tests/integration/dcv/test_dcv_file_web.py'],
     'install/_iis_binding': [U + 'module_utils/install/test_install_core.py',
                              U + 'module_utils/install/test_iis_binding.py'],
     'install/_complete': [U + 'module_utils/install/test_complete.py', U + 'action/test_hkpost_complete_request.py'],

@@ -8,6 +8,7 @@ import os
 
 import pytest
 
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _http
 from tests.support.peers.bind_server import free_port
 from tests.support.peers.web_server import NginxServer
@@ -34,6 +35,8 @@ def web(tmp_path_factory):
         'found.example.test': {'redirect': 'http://plain.example.test' + PATH, 'status': 302},
         'temp.example.test': {'redirect': 'http://plain.example.test' + PATH, 'status': 307},
         'to-443.example.test': {'redirect': 'http://plain.example.test:443' + PATH},
+        'big.example.test': {'root': webroot(base, 'big', CODE.encode() + b' ' * (64 * 1024 + 1 - len(CODE)))},
+        'limit.example.test': {'root': webroot(base, 'limit', CODE.encode() + b' ' * (64 * 1024 - len(CODE)))},
     }
     server = NginxServer(base, sites).start()
     server.resolve = {name: '127.0.0.1' for name in sites}
@@ -95,3 +98,54 @@ def test_redirect_problem_none_for_allowed_targets():
 ])
 def test_split_url(url, expected):
     assert _http.split_url(url) == expected
+
+
+def test_body_limit_is_64_kib(web):
+    big = _http.fetch('http://big.example.test' + PATH, web.resolve, web.port_map, timeout=5)
+    assert big['problem'] == 'the response is larger than 65536 bytes; fileauth.txt holds only the code'
+    limit = _http.fetch('http://limit.example.test' + PATH, web.resolve, web.port_map, timeout=5)
+    assert limit['problem'] is None and len(limit['body']) == 64 * 1024
+
+
+def test_validate_certs_refuses_the_self_signed_lab_certificate(web):
+    result = _http.check_name('plain.example.test', CODE, web.resolve, web.port_map, timeout=5, validate_certs=True)
+    http, https = result['checks']
+    assert http['ok'] is True and https['ok'] is False and 'CERTIFICATE_VERIFY_FAILED' in https['problem']
+    relaxed = _http.check_name('plain.example.test', CODE, web.resolve, web.port_map, timeout=5)
+    assert [c['ok'] for c in relaxed['checks']] == [True, True]
+
+
+@pytest.mark.parametrize('port_map, expected', [
+    (None, {}), ({}, {}), ({'80': '18080', 443: 18443}, {80: 18080, 443: 18443}), ({443: 65535}, {443: 65535}),
+    ({80: 1}, {80: 1}),
+])
+def test_port_map_accepted(port_map, expected):
+    assert _http.check_port_map(port_map) == expected
+
+
+@pytest.mark.parametrize('port_map', [{80: 0}, {443: 65536}, {8080: 18080}, {80: 'x'}, {'http': 80}])
+def test_port_map_refused(port_map):
+    with pytest.raises(HkpostError, match='port_map'):
+        _http.check_port_map(port_map)
+
+
+def test_resolve_and_addresses():
+    assert _http.check_resolve(None) == {}
+    assert _http.check_resolve({'WWW.Example.Test.': '127.0.0.1'}) == {'www.example.test': '127.0.0.1'}
+    assert _http._address_for('v6.example.test', 80, {'v6.example.test': '[::1]'}) == '::1'
+    with pytest.raises(HkpostError, match='is not an IP address'):
+        _http._address_for('a.example.test', 80, {'a.example.test': '127.0.0.1:8080'})
+    assert _http._address_for('localhost', 80, {}) in ('127.0.0.1', '::1')
+    seen = _http.fetch('http://no-such-name.invalid' + PATH, {}, {}, timeout=2)
+    assert seen['problem'].startswith('cannot fetch no-such-name.invalid does not resolve')
+
+
+def test_tls_contexts():
+    import ssl
+    strict, relaxed = _http._context(True), _http._context(False)
+    assert strict.verify_mode == ssl.CERT_REQUIRED and strict.check_hostname is True
+    assert relaxed.verify_mode == ssl.CERT_NONE and relaxed.check_hostname is False
+
+
+def test_split_url_without_scheme():
+    assert _http.split_url('//a.example.test/x') == ('', 'a.example.test', None, '/x')
