@@ -143,3 +143,107 @@ def test_subject_order_and_key_size_rules():
     with pytest.raises(HkpostError, match='abbreviation'):
         csr_request(dict(BASE, state_or_province='KL'))
     assert csr_request(dict(BASE, country='hk'))['subject'][0] == ('C', 'HK')
+
+
+# ---- a_label_host (host headers, SNI names) and the remaining edges (found by make mutation) ----------
+
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host  # noqa: E402
+
+
+@pytest.mark.parametrize('name, wildcard, expected', [
+    ('WWW.Example.HK.', False, 'www.example.hk'),
+    ('intranet', False, 'intranet'),                       # one label is enough for a host header
+    ('*.example.hk', True, '*.example.hk'),
+    ('香港郵政.hk', False, 'xn--5bvv2rbn4a0hh.hk'),
+    ('郵件。香港郵政.hk', False, 'xn--5nqv22n.xn--5bvv2rbn4a0hh.hk'),
+    ('a' * 63 + '.hk', False, 'a' * 63 + '.hk'),
+    (('a' * 62 + '.') * 3 + 'a' * 61 + '.hk', False, ('a' * 62 + '.') * 3 + 'a' * 61 + '.hk'),
+])
+def test_a_label_host_accepts(name, wildcard, expected):
+    assert a_label_host(name, 'host_header', wildcard=wildcard) == expected
+
+
+@pytest.mark.parametrize('name, wildcard, fault', [
+    ('', False, 'host_header is empty'),
+    ('   ', False, 'host_header is empty'),
+    (None, False, 'host_header is empty'),
+    ('a b.example.hk', False, 'contains a space'),
+    ('a..example.hk', False, 'empty label'),
+    ('.example.hk', False, 'empty label'),
+    ('*.example.hk', False, '"*" is allowed only'),
+    ('*.hk', True, '"*" is allowed only'),
+    ('www.*.example.hk', True, '"*" is allowed only'),
+    ('w*.example.hk', True, '"*" is allowed only'),
+    ('a' * 64 + '.hk', False, 'limit is 63'),
+    (('a' * 62 + '.') * 3 + 'a' * 62 + '.hk', False, 'limit is 253'),
+    ('-bad.example.hk', False, 'letters, digits and inner hyphens'),
+    ('my_host.example.hk', False, 'letters, digits and inner hyphens'),
+])
+def test_a_label_host_refuses(name, wildcard, fault):
+    with pytest.raises(HkpostError, match='host_header') as err:
+        a_label_host(name, 'host_header', wildcard=wildcard)
+    assert fault in str(err.value)
+
+
+def test_ip_address_and_non_text_common_names_are_refused():
+    for ip in ('192.0.2.1', '[2001:db8::1]', '2001:db8::1'):
+        with pytest.raises(HkpostError, match='common_name'):
+            normalize_name(ip)
+    with pytest.raises(HkpostError, match='is not text'):
+        normalize_name(42)
+    with pytest.raises(HkpostError, match='is empty'):
+        normalize_name(None)
+    with pytest.raises(HkpostError, match='empty label'):
+        normalize_name('www.example.hk..')
+    assert normalize_name(' www.example.hk ') == 'www.example.hk'
+
+
+def test_label_rules_of_normalize_name():
+    with pytest.raises(HkpostError, match='label "-www" may hold only'):
+        normalize_name('-www.example.hk')
+    with pytest.raises(HkpostError, match='contains an underscore'):
+        normalize_name('a_b.example.hk')
+    long_label = 'a' * 64
+    with pytest.raises(HkpostError, match='is 64 characters long; the limit is 63'):
+        normalize_name(long_label + '.example.hk')
+    too_long = ('a' * 62 + '.') * 3 + 'a' * 62 + '.hk'
+    with pytest.raises(HkpostError, match='is 254 characters long in ASCII form'):
+        normalize_name(too_long)
+    # subject_alt_names entries of a wildcard request need not be wildcards themselves
+    assert normalize_name('example.hk', 'wildcard', 'subject_alt_names entry') == 'example.hk'
+    with pytest.raises(HkpostError, match='not a fully qualified server name \\(it needs at least one dot\\)'):
+        normalize_name('localhost')
+    with pytest.raises(HkpostError, match='one dot after the "\\*" label'):
+        normalize_name('*.hk', 'wildcard')
+
+
+def test_to_unicode_and_idn_mode():
+    assert to_unicode('www.example.hk') == 'www.example.hk'
+    assert to_unicode('*.xn--5bvv2rbn4a0hh.hk') == '*.香港郵政.hk'
+    req = csr_request(dict(BASE, common_name='香港郵政.hk', idn='unicode'))
+    assert req['common_name'] == '香港郵政.hk' and req['common_name_ascii'] == 'xn--5bvv2rbn4a0hh.hk'
+    assert req['subject'][-1] == ('CN', '香港郵政.hk') and req['sans'] == ['xn--5bvv2rbn4a0hh.hk']
+    assert csr_request(dict(BASE, common_name='香港郵政.hk'))['common_name'] == 'xn--5bvv2rbn4a0hh.hk'
+    with pytest.raises(HkpostError, match='idn must be punycode or unicode'):
+        csr_request(dict(BASE, idn='utf8'))
+
+
+def test_organization_and_full_names():
+    with pytest.raises(HkpostError, match='organization is required'):
+        csr_request(dict(BASE, organization='  '))
+    with pytest.raises(HkpostError, match='organization is required'):
+        csr_request(dict(BASE, organization=None))
+    assert csr_request(dict(BASE, locality='Tai'))['subject'][2] == ('L', 'Tai')   # 3 letters is a name
+    with pytest.raises(HkpostError, match='abbreviation'):
+        csr_request(dict(BASE, locality='TM'))
+
+
+@pytest.mark.parametrize('value, expected', [
+    ('Example Ltd', 'O=Example Ltd'),
+    ('Example, Ltd', 'O="Example, Ltd"'),
+    ('Say "hi"', 'O="Say ""hi"""'),
+    (' padded', 'O=" padded"'),
+    ('a+b', 'O="a+b"'),
+])
+def test_windows_subject_quoting(value, expected):
+    assert windows_subject([('O', value)]) == expected
