@@ -136,3 +136,39 @@ def test_keyring_rules():
         _dns.make_keyring('k', 'c2VjcmV0', 'hmac-md4')
     with pytest.raises(HkpostError, match='not a base64 TSIG secret'):
         _dns.make_keyring('k', 'not base64 !!')
+
+
+@pytest.mark.parametrize('value', ['127.0.0.1', '127.0.0.1:53', '[::1]:5300', '[::1]', 'ns1.example.test:65535',
+                                   ' 10.0.0.1:1 '])
+def test_server_text_accepted(value):
+    assert _dns.check_server_text(value) is None
+
+
+@pytest.mark.parametrize('value, fragment', [
+    (':53', 'has no address before the port'),
+    ('127.0.0.1:0', "port '0' is not 1-65535"),
+    ('127.0.0.1:65536', "port '65536' is not 1-65535"),
+    ('127.0.0.1:x', "port 'x' is not 1-65535"),
+    ('[::1]:', "port '' is not 1-65535"),
+])
+def test_server_text_refused(value, fragment):
+    with pytest.raises(HkpostError, match='dns_server') as err:
+        _dns.check_server_text(value)
+    assert fragment in str(err.value)
+
+
+def test_parse_server_port_range():
+    assert _dns.parse_server('127.0.0.1:65535') == ('127.0.0.1', 65535)
+    assert _dns.parse_server('127.0.0.1:1') == ('127.0.0.1', 1)
+    for bad in ('127.0.0.1:0', '127.0.0.1:65536'):
+        with pytest.raises(HkpostError, match='out of range'):
+            _dns.parse_server(bad)
+
+
+def test_tsig_secret_strict_base64():
+    _dns.check_tsig_secret('k', 'c2VjcmV0')
+    _dns.check_tsig_secret('k', 'c2Vj cmV0\n')          # whitespace as in a pasted key statement
+    with pytest.raises(HkpostError, match='for key k is not base64'):
+        _dns.check_tsig_secret('k', 'c2VjcmV0!')
+    with pytest.raises(HkpostError, match='decodes to nothing'):
+        _dns.check_tsig_secret('k', '  ')

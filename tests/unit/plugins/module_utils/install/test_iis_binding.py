@@ -2,6 +2,7 @@
 """IIS binding plans: http.sys mappings that override SNI, shared non-SNI mappings, steps and rollback (issue 14)."""
 
 import datetime
+import re
 
 import pytest
 
@@ -127,3 +128,39 @@ def test_select_certificate(pki):
         select_certificate([exact], thumbprint=A, now=pki.now)
     with pytest.raises(HkpostError, match='has no private key'):
         select_certificate([entry(pki.leaves['standard'], key=False)], thumbprint=exact['sha1'], now=pki.now)
+
+
+@pytest.mark.parametrize('value, expected', [
+    (None, '*'), ('', '*'), (' * ', '*'), ('192.0.2.10', '192.0.2.10'), ('[2001:db8:0::10]', '[2001:db8::10]'),
+])
+def test_binding_ip_accepted(value, expected):
+    from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import binding_ip
+    assert binding_ip(value) == expected
+
+
+@pytest.mark.parametrize('value, fragment', [
+    ('2001:db8::10', 'without brackets; IIS binding information is "IP:PORT:HOST", so write it as "[2001:db8::10]"'),
+    ('[192.0.2.10]', 'is not an IPv6 address in brackets'),
+    ('[nonsense]', 'is not an IPv6 address in brackets'),
+    ('999.1.2.3', 'is not an IP address'),
+    ('www.example.hk', 'is not an IP address'),
+])
+def test_binding_ip_refused(value, fragment):
+    from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import binding_ip
+    with pytest.raises(HkpostError, match='ip "%s"' % re.escape(value)) as err:
+        binding_ip(value)
+    assert fragment in str(err.value)
+
+
+def test_current_bindings_skip_http_and_read_flags():
+    from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import current_bindings
+    sites = [{'name': 'a', 'bindings': [{'protocol': 'HTTPS', 'binding_information': '10.0.0.5:443:', 'ssl_flags': '0'},
+                                        {'protocol': 'http', 'binding_information': '*:80:'},
+                                        {'protocol': None, 'binding_information': '*:81:'},
+                                        {'protocol': 'https', 'binding_information': '*:443:Sni.Example.HK',
+                                         'ssl_flags': None}]},
+             {'name': 'empty'}]
+    found = current_bindings(sites, None)
+    assert [(b['endpoint'], b['sni'], b['ssl_flags'], b['thumbprint'], b['store']) for b in found] == [
+        ('10.0.0.5:443', False, 0, None, None), ('0.0.0.0:443', False, 0, None, None)]
+    assert current_bindings(None, {}) == []
