@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# -*- coding: utf-8 -*-
 """Mutation testing of the decision modules in plugins/module_utils/ (``make mutation``, issue 14 section 3).
 
 Prints, per module, how many small behaviour-changing edits the module's fast tests catch. It is a
@@ -31,7 +32,6 @@ Usage: hack/mutation.py [--jobs 2] [--list] [module ...]   (module as in MODULES
 
 import argparse
 import ast
-import copy
 import multiprocessing
 import os
 import shutil
@@ -341,8 +341,8 @@ def main():
             source = handle.read()
         plan[module] = (source, mutants(source))
     if args.list:
-        for module, (source, items) in plan.items():
-            for mid, _n, _key, line, desc in items:
+        for module, (_source, items) in plan.items():
+            for mid, _n, _key, _line, desc in items:
                 print('%s %s  %s' % (module, mid, desc))
         return 0
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# -*- coding: utf-8 -*-
 """The edits issue 14 section 2 lists, each made in the checkout, the test aimed at it run (it must FAIL), and reverted.
 
 A record of how the new tests were proven: ``hack/targeted_edits.py [module ...]`` prints FAILS (good) or PASS!
@@ -7,6 +8,7 @@ A record of how the new tests were proven: ``hack/targeted_edits.py [module ...]
 import os
 import subprocess
 import sys
+
 WT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MU = 'plugins/module_utils/'
 T = 'tests/unit/plugins/module_utils/'
