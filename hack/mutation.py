@@ -58,7 +58,7 @@ MODULES = {
     'dcv/_dns': [U + 'module_utils/dcv/test_dns.py'],
     'dcv/_http': [U + 'module_utils/dcv/test_http.py', 'tests/integration/dcv/test_dcv_file_web.py'],
     'install/_iis_binding': [U + 'module_utils/install/test_install_core.py',
-                             U + 'module_utils/install/test_iis_binding.py'],
+                             U + 'module_utils/install/test_iis_binding_plan.py'],
     'install/_complete': [U + 'module_utils/install/test_complete.py', U + 'action/test_hkpost_complete_request.py'],
     'audit/_served_chain': [U + 'module_utils/audit/test_served_chain.py'],
 }

@@ -39,7 +39,7 @@ EDITS = [
  ('dcv/_dns', "elif code in values:", "elif code in values or values:", T+'dcv/test_dns.py::test_two_authoritative_servers_only_one_has_the_record'),
  ('dcv/_dns', "        if not found:\n            result.append((target, None, 53))\n", "", T+'dcv/test_dns.py::test_an_ns_name_without_an_address_is_reported'),
  ('dcv/_http', "ok = any(c['ok'] for c in checks)", "ok = all(c['ok'] for c in checks)", T+'dcv/test_http.py::test_name_served_over_http_only_passes'),
- ('install/_iis_binding', "if int(m_port) != port or m_ip in _WILDCARD_ENDPOINTS:", "if m_ip in _WILDCARD_ENDPOINTS:", T+'install/test_iis_binding.py::test_ipport_mapping_on_another_port_does_not_override_the_443_sni_binding'),
+ ('install/_iis_binding', "if int(m_port) != port or m_ip in _WILDCARD_ENDPOINTS:", "if m_ip in _WILDCARD_ENDPOINTS:", T+'install/test_iis_binding_plan.py::test_ipport_mapping_on_another_port_does_not_override_the_443_sni_binding'),
  ('audit/_served_chain', "return any(a.public_key() == cert.public_key() for a in self._by_subject.get(cert.subject, ()))", "return bool(self._by_subject.get(cert.subject))", T+'audit/test_served_chain.py::test_sent_self_signed_root_copying_root_ca_3_name_but_not_key_is_not_trusted'),
  ('pki/_issued', "    if not found and info.get('subject_cn'):\n        found = [info['subject_cn'].lower()]\n", "", T+'pki/test_issued.py::test_certificate_without_san_matches_by_its_cn'),
  ('install/_complete', "if p['spki_sha256'] == leaf['spki_sha256'] and p['has_private_key']]", "if p['spki_sha256'] == leaf['spki_sha256']]", T+'install/test_complete.py::test_pending_request_without_its_key_is_refused'),
