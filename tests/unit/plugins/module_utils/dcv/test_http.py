@@ -149,3 +149,88 @@ def test_tls_contexts():
 
 def test_split_url_without_scheme():
     assert _http.split_url('//a.example.test/x') == ('', 'a.example.test', None, '/x')
+
+
+# ---- a real Python HTTP server that answers what the test asks: status codes, redirect hops, the Host seen ----
+
+@pytest.fixture(scope='module')
+def echo():
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            parts = self.path.strip('/').split('/')
+            if parts[0] == 'status':
+                self.send_response(int(parts[1]))
+                self.end_headers()
+                return
+            if parts[0] == 'hop' and int(parts[1]) > 0:
+                self.send_response(302)
+                self.send_header('Location', 'http://echo.example.test/hop/%d' % (int(parts[1]) - 1))
+                self.end_headers()
+                return
+            body = (CODE if parts[0] == 'hop' else self.headers['Host']).encode()
+            self.send_response(200)
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.resolve = {'echo.example.test': '127.0.0.1'}
+    server.port = server.server_address[1]
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_host_header_carries_the_port_only_when_it_is_not_the_default(echo):
+    mapped = _http.fetch('http://echo.example.test/host', echo.resolve, {80: echo.port}, timeout=5)
+    assert mapped['body'] == b'echo.example.test'
+    direct = _http.fetch('http://echo.example.test:%d/host' % echo.port, echo.resolve, {}, timeout=5)
+    assert direct['body'] == b'echo.example.test:%d' % echo.port
+
+
+@pytest.mark.parametrize('status, problem', [
+    (300, 'HTTP 300 is not a redirect the CA follows'),
+    (399, 'HTTP 399 is not a redirect the CA follows'),
+    (301, 'HTTP 301 is not a redirect the CA follows'),      # a redirect status without Location
+    (400, 'HTTP 400 Bad Request'),
+    (404, 'HTTP 404 Not Found'),
+    (199, 'HTTP 199'),
+])
+def test_status_codes(echo, status, problem):
+    seen = _http.fetch('http://echo.example.test/status/%d' % status, echo.resolve, {80: echo.port}, timeout=5)
+    assert seen['problem'] is not None and seen['problem'].startswith(problem)
+    assert seen['status'] == status
+
+
+def test_two_hundred_range_passes_to_the_body_check(echo):
+    seen = _http.fetch('http://echo.example.test/status/299', echo.resolve, {80: echo.port}, timeout=5)
+    assert seen['problem'] is None and seen['body'] == b''
+
+
+def test_ten_redirects_are_followed_eleven_are_not(echo):
+    ten = _http.fetch('http://echo.example.test/hop/10', echo.resolve, {80: echo.port}, timeout=5)
+    assert ten['problem'] is None and ten['body'] == CODE.encode() and len(ten['redirects']) == 10
+    eleven = _http.fetch('http://echo.example.test/hop/11', echo.resolve, {80: echo.port}, timeout=5)
+    assert eleven['problem'] == 'more than 10 redirects' and len(eleven['redirects']) == 11
+
+
+def test_connection_problems_name_the_lab_port(echo):
+    closed = free_port()
+    via_map = _http.fetch('http://echo.example.test/x', echo.resolve, {80: closed}, timeout=5)
+    assert via_map['problem'] == ('cannot fetch http://echo.example.test:80 (127.0.0.1, lab port %d): '
+                                  'Connection refused' % closed)
+    direct = _http.fetch('http://echo.example.test:%d/x' % closed, echo.resolve, {}, timeout=5)
+    assert direct['problem'] == 'cannot fetch http://echo.example.test:%d (127.0.0.1): Connection refused' % closed
+
+
+def test_fetch_does_not_validate_certificates_by_default(web):
+    seen = _http.fetch('https://plain.example.test' + PATH, web.resolve, web.port_map)
+    assert seen['problem'] is None and seen['body'] == CODE.encode()
