@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 # -*- coding: utf-8 -*-
 """Mutation testing of the decision modules in plugins/module_utils/ (``make mutation``, issue 14 section 3).
 
@@ -170,9 +170,9 @@ def _variants(node):
     elif isinstance(node, ast.Return) and isinstance(node.value, (ast.Compare, ast.BoolOp)) or (
             isinstance(node, ast.Return) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, bool)):
         yield ('negret',), 'return not (...)'
-    elif isinstance(node, ast.Constant) and type(node.value) is bool:
+    elif isinstance(node, ast.Constant) and isinstance(node.value, bool):
         yield ('flipbool',), '%s -> %s' % (node.value, not node.value)
-    elif isinstance(node, ast.Constant) and type(node.value) is int:
+    elif isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
         yield ('inc',), '%d -> %d' % (node.value, node.value + 1)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
         yield ('addsub',), '+ <-> -'
@@ -388,12 +388,12 @@ def main():
                     continue
                 tasks.put((module, mid, mutate(source, n, key), MODULES[module], timeouts[module]))
                 total += 1
-        for _ in workers:
+        for _proc in workers:
             tasks.put(None)
         outcomes = {}
         expected = {m: sum(1 for i in items if (m, i[0]) not in EQUIVALENT) for m, (_s, items) in plan.items()}
         done = dict.fromkeys(plan, 0)
-        for _ in range(total):
+        for _count in range(total):
             module, mid, outcome = results.get()
             outcomes[(module, mid)] = outcome
             done[module] += 1

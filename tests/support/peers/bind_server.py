@@ -84,7 +84,7 @@ logging { channel default_stderr { stderr; severity info; }; category default { 
 key "%(key)s" { algorithm hmac-sha256; secret "%(secret)s"; };
 %(zone_or_forward)s
 ''' % {'dir': self.directory, 'port': self.port, 'key': self.key_name, 'secret': self.secret,
-       'zone_or_forward': self._zone_statement()}
+        'zone_or_forward': self._zone_statement()}
         if self.forward_to:
             conf = conf.replace('recursion no;', 'recursion yes;\n    allow-recursion { 127.0.0.1; };\n'
                                 '    forwarders { %s port %d; };\n    forward only;' % tuple(self.forward_to))

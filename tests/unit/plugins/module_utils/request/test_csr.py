@@ -27,8 +27,9 @@ def pending_entry(key, when, name=None, has_key=True, container='te-1'):
             'key_container': container, 'has_private_key': has_key}
 
 
-def windows_csr(key, request=REQUEST):
+def windows_csr(key, request=None):
     """A CSR as certreq writes it: the subject in CertStrToName (string) order, CN first."""
+    request = request or REQUEST
     name = parse_x500(windows_subject(request['subject']))
     builder = x509.CertificateSigningRequestBuilder().subject_name(name).add_extension(
         x509.SubjectAlternativeName([x509.DNSName(n) for n in request['sans']]), critical=False)
