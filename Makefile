@@ -30,6 +30,7 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/chain_plan.py
 	$(BIN)/python benchmarks/served_chain.py
+	$(BIN)/python benchmarks/winrm_cost.py
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q -n 2

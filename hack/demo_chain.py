@@ -5,7 +5,8 @@
 There is no Windows here, so each "server" is a simulated host (tests/support/windows/host.py)
 holding real certificate stores - the REAL Hongkong Post certificates shipped with the collection:
 the 2017 no-EKU "e-Cert SSL CA 3 - 17" where a fleet still has it, the 2025 one where it is right.
-ansible-playbook itself runs unchanged; only the PowerShell round trip is answered by the simulation.
+ansible-playbook itself runs unchanged and talks WinRM (NTLM over https) to a loopback WS-Management
+endpoint (tests/support/winrm); only what PowerShell does on the host is answered by the simulation.
 The run: a dry run with --check --diff, the migration, then a rerun that finds nothing to do.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -24,12 +24,11 @@ from ansible.utils.collection_loader._collection_finder import _AnsibleCollectio
 
 _AnsibleCollectionFinder(paths=[os.path.join(ROOT, 'collections')])._install()
 
-import yaml  # noqa: E402
-
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import shipped  # noqa: E402
 from tests.support.windows.chain import put  # noqa: E402
 from tests.support.windows.host import FakeWindowsHost  # noqa: E402
-from tests.support.simulated_fleet import save_host  # noqa: E402
+from tests.support.simulated_fleet import load_host, save_host  # noqa: E402
+from tests.support.winrm.fleet import WinrmFleet  # noqa: E402
 
 OUT = os.path.join(ROOT, 'demo-output', 'fleet')
 
@@ -64,26 +63,22 @@ def main():
     fleet = build_fleet()
     for name, host in fleet.items():
         save_host(state, name, host)
-    inventory = os.path.join(OUT, 'inventory.yml')
-    with open(inventory, 'w') as f:
-        yaml.safe_dump({'windows': {'hosts': {name: {} for name in fleet},
-                                    'vars': {'ansible_connection': 'local', 'ansible_shell_type': 'powershell'}}}, f)
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), PWD=OUT, ANSIBLE_DISPLAY_SKIPPED_HOSTS='0')
-    base = [sys.executable, '-m', 'tests.support.simulated_fleet', state,
-            os.path.join(ROOT, 'playbooks', 'migrate_intermediate.yml'), '-i', inventory,
-            '-e', 'hkpost_chain_serial=3', '-e', 'hkpost_chain_max_fail_percentage=50']
-    for title, extra in (('1/3 dry run (--check --diff): what would change', ['--check', '--diff']),
-                         ('2/3 the migration, rolling in batches of 3', []),
-                         ('3/3 rerun: every host costs one read', [])):
-        print('\n' + '=' * 100 + '\n' + 'CHAIN MIGRATION on a SIMULATED fleet (no Windows here): ' + title + '\n' + '=' * 100,
-              flush=True)
-        subprocess.run(base + extra, cwd=ROOT, env=env, check=False)
-        if title.startswith('2/3'):
-            # the operator frees the locked store; the rerun finishes that host
-            from tests.support.simulated_fleet import load_host
-            host = load_host(state, 'iis-web-05')
-            host.state.pop('chain_fail_at', None)
-            save_host(state, 'iis-web-05', host)
+    inventory = {'windows': {'hosts': {name: {} for name in fleet}}}
+    playbook = os.path.join(ROOT, 'playbooks', 'migrate_intermediate.yml')
+    with WinrmFleet(state, os.path.join(OUT, 'winrm'), scheme='https', transport='ntlm') as winrm:
+        path = winrm.write_inventory(inventory, os.path.join(OUT, 'inventory.yml'))
+        for title, extra in (('1/3 dry run (--check --diff): what would change', ['--check', '--diff']),
+                             ('2/3 the migration, rolling in batches of 3', []),
+                             ('3/3 rerun: every host costs one read', [])):
+            print('\n' + '=' * 100 + '\n' + 'CHAIN MIGRATION on a SIMULATED fleet over WinRM (no Windows here): '
+                  + title + '\n' + '=' * 100, flush=True)
+            winrm.run_playbook(playbook, path, '-e', 'hkpost_chain_serial=3', '-e', 'hkpost_chain_max_fail_percentage=50',
+                               *extra, cwd=OUT, env={'ANSIBLE_DISPLAY_SKIPPED_HOSTS': '0'}, capture=False)
+            if title.startswith('2/3'):
+                # the operator frees the locked store; the rerun finishes that host
+                host = load_host(state, 'iis-web-05')
+                host.state.pop('chain_fail_at', None)
+                save_host(state, 'iis-web-05', host)
     print('\nFleet summary files: %s/reports/chain_migration.csv and .json' % OUT)
 
 

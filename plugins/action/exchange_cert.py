@@ -20,9 +20,10 @@ except ImportError as exc:
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
-    exchange_subject, find_pending_request, parse_services, plan_present, product, superseded_by)
+    exchange_subject, find_pending_request, parse_services, plan_present, product, reported_services, superseded_by)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, spki_sha256
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, split_leaf
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._certreq_inf import refuse_control_characters
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, csr_request
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
@@ -108,7 +109,7 @@ class ActionModule(HkpostAction):
             if not raw.get('der'):
                 continue
             info = describe_entry(raw)
-            info.update(status=raw.get('status'), services=sorted(parse_services(raw.get('services'))),
+            info.update(status=raw.get('status'), services=reported_services(raw),
                         certificate_request=raw.get('certificate_request'))
             certificates.append(info)
         if args['state'] == 'requested':
@@ -117,6 +118,7 @@ class ActionModule(HkpostAction):
             self._present(args, task_vars, certificates, result)
 
     def _requested(self, args, task_vars, certificates, result):
+        refuse_control_characters('friendly_name', args['friendly_name'])
         request = csr_request(args)
         for warning in request['warnings']:
             self._display.warning(warning)
@@ -175,9 +177,9 @@ class ActionModule(HkpostAction):
         for raw in state.get('certificates') or []:
             if raw.get('der'):
                 info = describe_entry(raw)
-                info.update(status=raw.get('status'), services=sorted(parse_services(raw.get('services'))))
+                info.update(status=raw.get('status'), services=reported_services(raw))
                 certificates.append(info)
-        actual = {c['sha1']: set(c['services']) for c in certificates}
+        actual = {c['sha1']: None if c['services'] is None else set(c['services']) for c in certificates}
         superseded, kept = superseded_by(leaf, certificates, actual)
         removed = []
         for cert in superseded:

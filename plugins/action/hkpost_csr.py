@@ -11,6 +11,8 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import (
     check_destination, read_text, write_if_changed)
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._certreq_inf import (
+    certreq_inf, refuse_control_characters)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import (
     csr_matches, describe_csr, load_csr, plan_windows_request)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr_options import (
@@ -57,6 +59,8 @@ class ActionModule(HkpostAction):
         result.update(module_result)
 
     def _run_windows(self, args, request, task_vars, result):
+        refuse_control_characters('friendly_name', args['friendly_name'])
+        refuse_control_characters('request_dir', args['request_dir'])
         for warning in request['warnings']:
             self._display.warning(warning)
         state = self.payload(task_vars, 'csr_pending_read', {'RequestDir': args['request_dir']})
@@ -74,14 +78,10 @@ class ActionModule(HkpostAction):
                 'a pending request for %s exists (thumbprint %s) but its CSR text is gone and its key cannot be '
                 'reused by name; set force: true to make a new key and request.'
                 % (request['common_name_ascii'], plan['pending'].get('thumbprint')))
-        created = self.payload(task_vars, 'csr_create', {
-            'Subject': windows_subject(request['subject']),
-            'KeyLength': request['key_size'],
-            'DnsNames': request['sans'],
-            'FriendlyName': args['friendly_name'] or '',
-            'KeyContainer': plan['pending']['key_container'] if plan['action'] == 'rederive' else '',
-            'RequestDir': args['request_dir'],
-        })
+        inf = certreq_inf(windows_subject(request['subject']), request['key_size'], request['sans'],
+                          friendly_name=args['friendly_name'] or '',
+                          key_container=plan['pending']['key_container'] if plan['action'] == 'rederive' else '')
+        created = self.payload(task_vars, 'csr_create', {'Inf': inf, 'RequestDir': args['request_dir']})
         csr = load_csr(created.get('csr') or '', 'the CSR certreq produced')
         if not csr_matches(csr, request):
             raise AnsibleActionFail('certreq produced a CSR for "%s" that is not what was asked for ("%s"); '

@@ -20,11 +20,15 @@ class ActionModule(HkpostAction):
             'host': {'type': 'str'},
             'port': {'type': 'int', 'default': 443},
             'server_name': {'type': 'str'},
+            'starttls': {'type': 'str', 'choices': ['smtp', 'imap', 'pop3', 'none']},
+            'inventory_name': {'type': 'str'},
         }},
         'timeout': {'type': 'float', 'default': 5.0},
         'concurrency': {'type': 'int', 'default': 200},
         'warn_days': {'type': 'int', 'default': 30},
         'trust': {'type': 'str', 'default': 'bundled'},
+        'handshake': {'type': 'str', 'default': 'auto', 'choices': ['auto', 'full']},
+        'ehlo_name': {'type': 'str'},
     }
     WINDOWS_ONLY = False
     _requires_connection = False
@@ -41,5 +45,6 @@ class ActionModule(HkpostAction):
     def run_hkpost(self, args, task_vars, result):
         # Read-only and network-only: the same in check mode, never changed.
         audit = audit_endpoints(args['endpoints'], trust=args['trust'], timeout=args['timeout'],
-                                concurrency=args['concurrency'], warn_days=args['warn_days'])
+                                concurrency=args['concurrency'], warn_days=args['warn_days'],
+                                handshake=args['handshake'], ehlo_name=args['ehlo_name'])
         result.update(audit, changed=False)

@@ -103,13 +103,11 @@ class ActionModule(HkpostAction):
             raise HkpostError('verify_%s Nothing was changed.' % e)
 
     def _send(self, task_vars, site, step):
+        params = {'Site': site, 'BindingInformation': step['binding_information']}
         if step['payload'] == 'iis_binding_set':
-            params = {'Site': site, 'Operation': step['operation'], 'BindingInformation': step['binding_information']}
-            if 'ssl_flags' in step:
-                params['SslFlags'] = step['ssl_flags']
-        else:
-            params = {'Site': site, 'BindingInformation': step['binding_information'],
-                      'Thumbprint': step['thumbprint'], 'Store': step['store']}
+            params['Operation'] = step['operation']
+        if 'ssl_flags' in step:
+            params.update(SslFlags=step['ssl_flags'], Thumbprint=step['thumbprint'] or '', Store=step['store'])
         return self.payload(task_vars, step['payload'], params)
 
     def _apply(self, task_vars, site, decision, result):
@@ -118,7 +116,7 @@ class ActionModule(HkpostAction):
                 self._send(task_vars, site, step)
             except PayloadError as e:
                 self._roll_back(task_vars, site, decision, result, 'step %s (%s) failed: %s'
-                                % (step['payload'], step.get('operation', 'attach certificate'), e))
+                                % (step['payload'], step.get('operation', 'replace binding'), e))
 
     def _roll_back(self, task_vars, site, decision, result, cause):
         """Put the recorded previous binding back, then fail with what happened."""

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: hkpost.ecert contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters turning a registered hkpost_served_chain result into report files (HTML, CSV, JSON)."""
+"""Filters turning a registered hkpost_served_chain result into report files (HTML, CSV, JSON, to-renew JSON)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import inspect
 from ansible.errors import AnsibleFilterError
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._audit_inputs import check_title, check_warn_days
 
-from ansible_collections.hkpost.ecert.plugins.module_utils.audit._fleet_report import render_csv, render_html, render_json
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._fleet_report import (
+    render_csv, render_html, render_json, render_to_renew_json)
 
 
 def _guard(render):
@@ -29,8 +30,8 @@ def _guard(render):
     return wrapper
 
 
-def fleet_report_html(audit, title='TLS chain audit', warn_days=30):
-    return render_html(audit, title=title, warn_days=warn_days)
+def fleet_report_html(audit, title='TLS chain audit', warn_days=30, group_above=50):
+    return render_html(audit, title=title, warn_days=warn_days, group_above=group_above)
 
 
 def fleet_report_csv(audit):
@@ -41,10 +42,15 @@ def fleet_report_json(audit):
     return render_json(audit)
 
 
+def fleet_to_renew_json(audit, warn_days=None):
+    return render_to_renew_json(audit, warn_days=warn_days)
+
+
 class FilterModule:
     def filters(self):
         return {
             'fleet_report_html': _guard(fleet_report_html),
             'fleet_report_csv': _guard(fleet_report_csv),
             'fleet_report_json': _guard(fleet_report_json),
+            'fleet_to_renew_json': _guard(fleet_to_renew_json),
         }

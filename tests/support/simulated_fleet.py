@@ -9,6 +9,10 @@ and ``ansible_shell_type: powershell``, which is what the action plugins read. T
 would need Windows - ``_execute_module('ansible.windows.win_powershell')`` - is answered by a
 FakeWindowsHost whose state lives in ``STATE_DIR/<inventory_hostname>.pickle``, so forked
 workers and successive runs see the same host.
+
+The playbook tests and the demo no longer use this in-process runner: they go over real WinRM
+(tests.support.winrm.fleet), which keeps the state the same way (``save_host``/``load_host`` here).
+``install``/``main`` stay for suites on other branches until they move over.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ import os
 import pytest
 
 from tests.support.windows import boundary
-from tests.support.windows.powershell import Hashtable, PSCredential, SecureString, parse_script
+from tests.support.windows.powershell import (Hashtable, PSCredential, SecureString, convert_to_json,
+                                              get_content_string, parse_script, remote_string)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PAYLOADS = sorted(glob.glob(os.path.join(ROOT, 'plugins/payloads/*/*.ps1')))
@@ -186,3 +187,42 @@ def test_every_payload_param_block_is_understood_by_the_emulated_binder(path):
     for param in script.parameters:
         assert param.type != 'string' or not any(word in param.name.lower() for word in ('password', 'secret')), \
             '%s: a secret must be [SecureString] or [PSCredential], not [string]' % param.name
+
+
+# -- the answer as Windows PowerShell 5.1's ConvertTo-Json writes it ----------------------------
+
+def test_convert_to_json_truncates_below_its_depth_like_windows_powershell():
+    nested = {'a': {'b': {'c': {'d': 1}}, 'list': [[1, 2], [{'x': 1}]]}}
+    # Root at depth 0; a container deeper than -Depth becomes its [string] form.
+    truncated = {'a': {'b': {'c': 'System.Collections.Hashtable'}, 'list': ['1 2', 'System.Collections.Hashtable']}}
+    assert json.loads(convert_to_json(nested)) == truncated
+    assert json.loads(convert_to_json(nested, depth=5)) == nested
+    assert json.loads(convert_to_json({'s': 'text', 'n': None, 'e': []}, depth=0)) == {'s': 'text', 'n': None, 'e': ''}
+
+
+def test_a_get_content_string_is_written_as_an_object_by_convert_to_json():
+    text = get_content_string('-----BEGIN CERTIFICATE REQUEST-----', 'C:\\Temp\\request.csr')
+    answer = json.loads(convert_to_json({'csr': text}, depth=3))
+    assert answer['csr']['value'] == text
+    assert answer['csr']['PSPath'] == 'Microsoft.PowerShell.Core\\FileSystem::C:\\Temp\\request.csr'
+    assert answer['csr']['PSChildName'] == 'request.csr'
+    assert json.loads(convert_to_json({'csr': str(text)})) == {'csr': text}
+
+
+def test_the_answer_is_serialized_at_the_depth_the_script_asks_for():
+    deep = {'sites': [{'files': {'web_config': {'exists': True}}}]}
+    shallow = "param([string]$A)\n@{ sites = @() } | ConvertTo-Json -Compress -Depth 2\n"
+    result, _p, _s = call(shallow, handler=lambda params, session: deep)
+    assert json.loads(result['output'][-1]) == {'sites': [{'files': 'System.Collections.Hashtable'}]}
+    enough = shallow.replace('-Depth 2', '-Depth 4')
+    result, _p, _s = call(enough, handler=lambda params, session: deep)
+    assert json.loads(result['output'][-1]) == deep
+    default = shallow.replace(' -Depth 2', '')
+    assert boundary.output_depth(default) == 2
+
+
+def test_a_string_from_a_remote_command_is_written_as_an_object_by_convert_to_json():
+    text = remote_string('MIIC...', 'EX01')
+    answer = json.loads(convert_to_json({'csr': text}, depth=3))
+    assert answer['csr'] == {'value': 'MIIC...', 'PSComputerName': 'EX01', 'RunspaceId': text.notes['RunspaceId'],
+                             'PSShowComputerName': False}

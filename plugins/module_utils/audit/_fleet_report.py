@@ -1,7 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: hkpost.ecert contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Render an hkpost_served_chain result as a self-contained HTML page, CSV and JSON.
+"""Render an hkpost_served_chain result as a self-contained HTML page, CSV and JSON, and the to-renew list.
+
+The page leads to action: counts per finding with what to do about each at the top, the certificates
+to renew, then the endpoints worst first - grouped by finding when the fleet is large, so 300
+endpoints read without scrolling through every ``ok``. The Host column is the inventory name; the
+address it was reached at has its own column.
 
 The HTML needs nothing from the network to be read: CSS, the table sorter and the expiry timeline
 (inline SVG) are all in the page. Every value from a server (names, subjects) is escaped; the page
@@ -16,10 +21,16 @@ import html
 import io
 import json
 
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._actions import action_for
+
 VERDICT_ORDER = ('error', 'critical', 'warning', 'ok')
 _COLOURS = {'ok': '#1a7f37', 'warning': '#b7791f', 'critical': '#c53030', 'error': '#6b46c1'}
-_CSV_FIELDS = ('host', 'port', 'server_name', 'verdict', 'codes', 'messages', 'leaf_subject', 'leaf_issuer',
-               'not_after', 'days_left', 'tls_version', 'served_sha256')
+_CSV_FIELDS = ('host', 'address', 'port', 'starttls', 'server_name', 'verdict', 'codes', 'messages', 'actions',
+               'leaf_subject', 'leaf_issuer', 'not_after', 'days_left', 'tls_version', 'chain_read_over',
+               'served_sha256')
+# Above this many endpoints the page groups them by finding, and the flat table starts folded.
+GROUP_ABOVE = 50
+_RENEW_CODES = ('expired', 'expiring')
 
 
 def _plain(value):
@@ -40,26 +51,97 @@ def _leaf(endpoint):
     return next((c for c in served if not c.get('is_ca')), served[0] if served else None)
 
 
+def _rank(endpoint):
+    """Worst first: verdict, then the soonest expiry, then host and port."""
+    verdict = endpoint.get('verdict')
+    days = endpoint.get('days_left')
+    return (VERDICT_ORDER.index(verdict) if verdict in VERDICT_ORDER else 0,
+            days if days is not None else 10 ** 6, str(_host(endpoint)), endpoint.get('port') or 0)
+
+
+def worst_first(endpoints):
+    return sorted(endpoints, key=_rank)
+
+
+def _host(endpoint):
+    return endpoint.get('inventory_name') or endpoint.get('host')
+
+
+def _service(endpoint):
+    if endpoint.get('starttls'):
+        return '%s (%s STARTTLS)' % (endpoint.get('port'), endpoint['starttls'].upper())
+    return str(endpoint.get('port'))
+
+
+def _row(endpoint):
+    leaf = _leaf(endpoint) or {}
+    findings = endpoint.get('findings') or []
+    return {
+        'host': _host(endpoint), 'address': endpoint.get('host'), 'port': endpoint.get('port'),
+        'starttls': endpoint.get('starttls') or '', 'server_name': endpoint.get('server_name'),
+        'verdict': endpoint.get('verdict'),
+        'codes': ';'.join(f['code'] for f in findings),
+        'messages': ' | '.join(f['message'] for f in findings),
+        'actions': ' | '.join(f.get('action') or '' for f in findings),
+        'leaf_subject': leaf.get('subject_cn') or leaf.get('subject') or '',
+        'leaf_issuer': leaf.get('issuer_cn') or leaf.get('issuer') or '',
+        'not_after': endpoint.get('not_after') or '',
+        'days_left': endpoint.get('days_left') if endpoint.get('days_left') is not None else '',
+        'tls_version': endpoint.get('tls_version') or '',
+        'chain_read_over': endpoint.get('chain_read_over') or '',
+        'served_sha256': ' '.join(c['sha256'] for c in endpoint.get('served') or []),
+    }
+
+
 def rows(audit):
-    """One flat row per endpoint: what the CSV holds and the HTML table shows."""
+    """One flat row per endpoint, worst first: what the CSV holds and the HTML table shows."""
     _audit, endpoints = _endpoints(audit)
-    out = []
+    return [_row(endpoint) for endpoint in worst_first(endpoints)]
+
+
+def to_renew(audit, generated=None, warn_days=None):
+    """The leaf certificates that are expired or expiring, each with the hosts and endpoints serving it.
+
+    Shape (also documented in docs/docsite/rst/served_chain_audit.rst), soonest first::
+
+        {"generated": "...", "warn_days": 30,
+         "certificates": [{"sha256", "common_name", "dns_names", "issuer", "not_after", "days_left",
+                           "status": "expired"|"expiring", "hosts": [inventory names],
+                           "endpoints": [{"host", "address", "port", "starttls", "server_name"}]}],
+         "hosts": {inventory name: [{"common_name", "sha256", "status", "days_left"}]}}
+    """
+    _audit, endpoints = _endpoints(audit)
+    certificates = {}
     for endpoint in endpoints:
-        leaf = _leaf(endpoint) or {}
-        findings = endpoint.get('findings') or []
-        out.append({
-            'host': endpoint.get('host'), 'port': endpoint.get('port'), 'server_name': endpoint.get('server_name'),
-            'verdict': endpoint.get('verdict'),
-            'codes': ';'.join(f['code'] for f in findings),
-            'messages': ' | '.join(f['message'] for f in findings),
-            'leaf_subject': leaf.get('subject_cn') or leaf.get('subject') or '',
-            'leaf_issuer': leaf.get('issuer_cn') or leaf.get('issuer') or '',
-            'not_after': endpoint.get('not_after') or '',
-            'days_left': endpoint.get('days_left') if endpoint.get('days_left') is not None else '',
-            'tls_version': endpoint.get('tls_version') or '',
-            'served_sha256': ' '.join(c['sha256'] for c in endpoint.get('served') or []),
-        })
-    return out
+        served = {c.get('sha256'): c for c in endpoint.get('served') or []}
+        for finding in endpoint.get('findings') or []:
+            cert = served.get(finding.get('certificate'))
+            if finding.get('code') not in _RENEW_CODES or not cert or cert.get('is_ca'):
+                continue  # intermediates are Hongkong Post's to replace; their findings say what to install
+            entry = certificates.setdefault(cert['sha256'], {
+                'sha256': cert['sha256'], 'common_name': cert.get('subject_cn') or cert.get('subject'),
+                'dns_names': cert.get('dns_names') or [], 'issuer': cert.get('issuer_cn') or cert.get('issuer'),
+                'not_after': cert.get('not_after'), 'days_left': endpoint.get('days_left'),
+                'status': finding['code'], 'hosts': [], 'endpoints': []})
+            if _host(endpoint) not in entry['hosts']:
+                entry['hosts'].append(_host(endpoint))
+            entry['endpoints'].append({'host': _host(endpoint), 'address': endpoint.get('host'),
+                                       'port': endpoint.get('port'), 'starttls': endpoint.get('starttls'),
+                                       'server_name': endpoint.get('server_name')})
+    ordered = sorted(certificates.values(), key=lambda c: (c['days_left'] if c['days_left'] is not None else 0,
+                                                           str(c['common_name'])))
+    by_host = {}
+    for entry in ordered:
+        entry['hosts'].sort()
+        for host in entry['hosts']:
+            by_host.setdefault(host, []).append({'common_name': entry['common_name'], 'sha256': entry['sha256'],
+                                                 'status': entry['status'], 'days_left': entry['days_left']})
+    return {'generated': generated or _now_text(), 'warn_days': warn_days, 'certificates': ordered,
+            'hosts': by_host}
+
+
+def render_to_renew_json(audit, generated=None, warn_days=None):
+    return json.dumps(to_renew(audit, generated, warn_days), indent=2, sort_keys=True, ensure_ascii=False) + '\n'
 
 
 def _csv_cell(value):
@@ -105,6 +187,53 @@ def _summary_html(endpoints):
     return '<section class="summary">%s</section>' % ''.join(cards)
 
 
+def _by_finding(endpoints):
+    """Finding code -> (severity, endpoints having it, worst first); codes ordered worst severity, then count."""
+    groups = {}
+    for endpoint in worst_first(endpoints):
+        for code in dict.fromkeys(f['code'] for f in endpoint.get('findings') or []):
+            severity = next(f['severity'] for f in endpoint['findings'] if f['code'] == code)
+            groups.setdefault(code, (severity, []))[1].append(endpoint)
+    return sorted(groups.items(), key=lambda item: (VERDICT_ORDER.index(item[1][0]) if item[1][0] in VERDICT_ORDER
+                                                    else 0, -len(item[1][1]), item[0]))
+
+
+def _generic_action(code, members):
+    """One sentence for every endpoint having the finding: without the days of any one of them for expiry."""
+    if code in _RENEW_CODES:
+        return action_for(code)
+    for endpoint in members:
+        for finding in endpoint.get('findings') or []:
+            if finding['code'] == code and finding.get('action'):
+                return finding['action']
+    return ''
+
+
+def _findings_html(groups):
+    body = ''.join('<tr data-code="%s"><td><span class="badge" style="background:%s">%s</span></td><td><b>%s</b></td>'
+                   '<td class="num" id="finding-%s">%d</td><td>%s</td></tr>'
+                   % (_e(code), _COLOURS.get(severity, '#555'), _e(severity), _e(code), _e(code), len(members),
+                      _e(_generic_action(code, members)))
+                   for code, (severity, members) in groups)
+    return ('<table id="findings"><thead><tr><th>Severity</th><th>Finding</th><th>Endpoints</th><th>What to do</th>'
+            '</tr></thead><tbody>%s</tbody></table>' % body)
+
+
+def _renew_html(renew):
+    if not renew['certificates']:
+        return '<p id="to-renew-empty">Nothing expires within the warning period.</p>'
+    body = ''.join('<tr class="renew-%s"><td>%s</td><td>%s</td><td>%s</td><td class="num">%s</td><td>%s</td>'
+                   '<td class="mono">%s</td></tr>'
+                   % (_e(c['status']), _e(c['common_name']), _e(', '.join(c['dns_names'][:6])),
+                      _e((c['not_after'] or '')[:10]), _e(c['days_left']), _e(', '.join(c['hosts'])),
+                      _e(c['sha256'][:16]))
+                   for c in renew['certificates'])
+    return ('<table id="to-renew"><thead><tr><th>Certificate</th><th>Names</th><th>Expires</th><th>Days left</th>'
+            '<th>Hosts serving it</th><th>SHA-256</th></tr></thead><tbody>%s</tbody></table>'
+            '<p class="meta">Machine-readable for renew.yml or your own playbook: fleet-to-renew.json next to '
+            'this page.</p>' % body)
+
+
 def _timeline_svg(endpoints, warn_days):
     """Leaf expiry per endpoint: x = days left (clamped), one lane per verdict, today and warn_days marked."""
     dated = [e for e in endpoints if e.get('days_left') is not None]
@@ -141,34 +270,60 @@ def _timeline_svg(endpoints, warn_days):
     return ''.join(parts)
 
 
+_COLUMNS = (('verdict', 'Verdict', 'rank'), ('host', 'Host', 'text'), ('address', 'Address', 'text'),
+            ('port', 'Port', 'num'), ('server_name', 'Server name', 'text'), ('codes', 'Findings and what to do', 'text'),
+            ('leaf_subject', 'Leaf', 'text'), ('leaf_issuer', 'Issuer', 'text'), ('not_after', 'Expires', 'text'),
+            ('days_left', 'Days left', 'num'), ('tls_version', 'TLS', 'text'))
+
+
+def _cells(endpoint, only_code=None):
+    row = _row(endpoint)
+    cells = []
+    for key, _label, kind in _COLUMNS:
+        value = row[key]
+        if key == 'verdict':
+            sort = VERDICT_ORDER.index(value) if value in VERDICT_ORDER else 0
+            shown = '<span class="badge" style="background:%s">%s</span>' % (_COLOURS.get(value, '#555'), _e(value))
+        elif key == 'codes':
+            sort = value
+            shown = '<ul>%s</ul>' % ''.join('<li><b>%s</b> %s<div class="action">%s</div></li>'
+                                            % (_e(f['code']), _e(f['message']), _e(f.get('action')))
+                                            for f in endpoint.get('findings') or []
+                                            if only_code is None or f['code'] == only_code)
+        elif key == 'port':
+            sort = value
+            shown = _e(_service(endpoint))
+        elif key == 'not_after':
+            sort = value
+            shown = '<time datetime="%s">%s</time>' % (_e(value), _e(value[:10]))
+        else:
+            sort = value if value != '' else (99999 if kind == 'num' else '')
+            shown = _e(value)
+        cells.append('<td data-sort="%s">%s</td>' % (_e(sort), shown))
+    return '<tr class="v-%s">%s</tr>' % (_e(row['verdict']), ''.join(cells))
+
+
+def _head():
+    return ''.join('<th data-key="%s" data-type="%s" tabindex="0">%s<span class="arrow"></span></th>'
+                   % (key, kind, label) for key, label, kind in _COLUMNS)
+
+
 def _table_html(endpoints):
-    columns = (('verdict', 'Verdict', 'rank'), ('host', 'Host', 'text'), ('port', 'Port', 'num'),
-               ('server_name', 'Server name', 'text'), ('codes', 'Findings', 'text'),
-               ('leaf_subject', 'Leaf', 'text'), ('leaf_issuer', 'Issuer', 'text'),
-               ('not_after', 'Expires', 'text'), ('days_left', 'Days left', 'num'), ('tls_version', 'TLS', 'text'))
-    head = ''.join('<th data-key="%s" data-type="%s" tabindex="0">%s<span class="arrow"></span></th>'
-                   % (key, kind, label) for key, label, kind in columns)
-    body = []
-    for row, endpoint in zip(rows({'endpoints': endpoints}), endpoints):
-        cells = []
-        for key, _label, kind in columns:
-            value = row[key]
-            if key == 'verdict':
-                sort = VERDICT_ORDER.index(value) if value in VERDICT_ORDER else 0
-                shown = '<span class="badge" style="background:%s">%s</span>' % (_COLOURS.get(value, '#555'), _e(value))
-            elif key == 'codes':
-                sort = value
-                shown = '<ul>%s</ul>' % ''.join('<li><b>%s</b> %s</li>' % (_e(f['code']), _e(f['message']))
-                                                for f in endpoint.get('findings') or [])
-            elif key == 'not_after':
-                sort = value
-                shown = '<time datetime="%s">%s</time>' % (_e(value), _e(value[:10]))
-            else:
-                sort = value if value != '' else (99999 if kind == 'num' else '')
-                shown = _e(value)
-            cells.append('<td data-sort="%s">%s</td>' % (_e(sort), shown))
-        body.append('<tr class="v-%s">%s</tr>' % (_e(row['verdict']), ''.join(cells)))
-    return ('<table id="endpoints"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>' % (head, ''.join(body)))
+    body = ''.join(_cells(endpoint) for endpoint in worst_first(endpoints))
+    return '<table id="endpoints"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>' % (_head(), body)
+
+
+def _groups_html(groups):
+    """One folding section per finding, worst first; ``ok`` starts folded so problems read first."""
+    parts = []
+    for code, (severity, members) in groups:
+        parts.append('<details class="group" data-code="%s"%s><summary><span class="badge" style="background:%s">%s'
+                     '</span> <b>%s</b> &middot; %d endpoint%s &middot; %s</summary><table class="grouped"><thead><tr>'
+                     '%s</tr></thead><tbody>%s</tbody></table></details>'
+                     % (_e(code), '' if code == 'ok' else ' open', _COLOURS.get(severity, '#555'), _e(severity),
+                        _e(code), len(members), '' if len(members) == 1 else 's', _e(_generic_action(code, members)),
+                        _head(), ''.join(_cells(endpoint, only_code=code) for endpoint in members)))
+    return '<section id="by-finding">%s</section>' % ''.join(parts)
 
 
 _CSS = """
@@ -184,6 +339,9 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e2e8f0;
 vertical-align:top}th{background:#f7fafc;cursor:pointer;user-select:none;white-space:nowrap}
 th[aria-sort=ascending] .arrow:after{content:" \\25B2"}th[aria-sort=descending] .arrow:after{content:" \\25BC"}
 td ul{margin:0;padding-left:16px}.badge{color:#fff;border-radius:4px;padding:1px 6px;font-weight:600}
+.action{color:#2b6cb0}.action:before{content:"\\2192  "}.num{text-align:right}.mono{font-family:monospace}
+#findings,#to-renew{width:auto;margin-bottom:20px}details.group{margin-bottom:12px}
+details.group summary{cursor:pointer;padding:6px 0;font-size:15px}tr.renew-expired td:first-child{color:#c53030}
 """
 
 # Sorts the table by a header click (or Enter): numbers numerically, text naturally; stable on ties.
@@ -216,9 +374,12 @@ _JS = """
 """
 
 
-def render_html(audit, title='TLS chain audit', generated=None, warn_days=30):
-    """The whole report page as one string."""
+def render_html(audit, title='TLS chain audit', generated=None, warn_days=30, group_above=GROUP_ABOVE):
+    """The whole report page as one string; above ``group_above`` endpoints they are grouped by finding."""
     audit, endpoints = _endpoints(audit)
+    groups = _by_finding(endpoints)
+    grouped = len(endpoints) > group_above
+    table = _table_html(endpoints)
     return ''.join([
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width,initial-scale=1">',
@@ -227,7 +388,11 @@ def render_html(audit, title='TLS chain audit', generated=None, warn_days=30):
         'chains as sent by each server, not as repaired by a client</div>'
         % (_e(title), _e(generated or _now_text()), _e(audit.get('trust', ''))),
         _summary_html(endpoints),
+        '<h2>Findings</h2>', _findings_html(groups),
+        '<h2>To renew</h2>', _renew_html(to_renew(audit, generated, warn_days)),
         '<h2>Leaf expiry</h2>', _timeline_svg(endpoints, warn_days),
-        '<h2>Endpoints</h2>', _table_html(endpoints),
+        ('<h2>Endpoints by finding</h2>%s<details id="all-endpoints"><summary>All %d endpoints, worst first '
+         '(sortable)</summary>%s</details>' % (_groups_html(groups), len(endpoints), table)) if grouped else
+        ('<h2>Endpoints, worst first</h2>' + table),
         '<script>%s</script></body></html>\n' % _JS,
     ])

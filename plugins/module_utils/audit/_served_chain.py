@@ -32,6 +32,8 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._errors import Hkpost
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import (
     OLD_GENERATION_REVOKED_BY, cert_info, common_name, dns_names, issued_by, shipped)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._pem import load_certificates
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._actions import action_for
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._starttls import DEFAULT_PORTS, PROTOCOLS
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls_fetch import a_label
 
 SEVERITY = {
@@ -39,6 +41,7 @@ SEVERITY = {
     'expiring': 'warning', 'extra_certificates': 'warning', 'wrong_order': 'warning', 'not_hkpost': 'warning',
     'missing_intermediate': 'critical', 'old_intermediate': 'critical', 'expired': 'critical',
     'not_yet_valid': 'critical', 'name_mismatch': 'critical', 'untrusted': 'critical', 'weak_key': 'critical',
+    'no_starttls': 'critical',
     'unreachable': 'error', 'tls_error': 'error',
 }
 # Worst first; the verdict of an endpoint is its worst finding's severity.
@@ -46,11 +49,15 @@ VERDICTS = ('error', 'critical', 'warning', 'ok')
 CODES = tuple(SEVERITY)
 MIN_RSA_BITS = 2048
 MIN_EC_BITS = 256
-_CA_CACHE_LIMIT = 4096
+_CACHE_LIMIT = 4096
 
 
-def _finding(code, message):
-    return {'code': code, 'severity': SEVERITY[code], 'message': message}
+def _finding(code, message, certificate=None, **facts):
+    """``message`` says what is wrong, ``action`` what to do; ``certificate`` (SHA-256) is the one it is about."""
+    finding = {'code': code, 'severity': SEVERITY[code], 'message': message, 'action': action_for(code, **facts)}
+    if certificate:
+        finding['certificate'] = certificate
+    return finding
 
 
 def verdict_of(findings):
@@ -140,7 +147,18 @@ def check_endpoint(raw, index):
     if not 1 <= port <= 65535:
         raise HkpostError('%s (%s): port %d is out of range; give 1-65535.' % (where, host, port))
     server_name = raw.get('server_name') or host
-    return {'host': host.strip(), 'port': port, 'server_name': str(server_name).strip()}
+    starttls = raw.get('starttls')
+    if starttls in (None, ''):
+        starttls = DEFAULT_PORTS.get(port)
+    elif not isinstance(starttls, str) or starttls.lower() not in PROTOCOLS + ('none',):
+        raise HkpostError('%s (%s): starttls %r is not one of %s; give the protocol the port speaks before TLS, or '
+                          'none for TLS from the first byte (465, 993, 995, 443).'
+                          % (where, host, starttls, ', '.join(PROTOCOLS + ('none',))))
+    else:
+        starttls = None if starttls.lower() == 'none' else starttls.lower()
+    inventory_name = raw.get('inventory_name')
+    return {'host': host.strip(), 'port': port, 'server_name': str(server_name).strip(), 'starttls': starttls,
+            'inventory_name': str(inventory_name).strip() if inventory_name else host.strip()}
 
 
 def _name_matches(pattern, name):
@@ -203,24 +221,26 @@ class ChainJudge:
         self._ca = {}
         self._issued = {}
 
-    # -- caches: a fleet sends the same few intermediates thousands of times --------------------------
+    # -- caches: a fleet sends the same few intermediates thousands of times, and each leaf often more than once
     def _load(self, der):
+        # Leaves repeat too: one certificate on every port of an Exchange server, a wildcard on a farm.
         hit = self._ca.get(der)
         if hit is not None:
             return hit
         cert = x509.load_der_x509_certificate(der)
         info = cert_info(cert)
-        if info['is_ca'] and len(self._ca) < _CA_CACHE_LIMIT:
+        if len(self._ca) < _CACHE_LIMIT:
             self._ca[der] = (cert, info)
         return cert, info
 
     def _issued_by(self, child, child_info, parent, parent_info):
-        if not child_info['is_ca']:
-            return issued_by(child, parent)
         key = (child_info['sha256'], parent_info['sha256'])
-        if key not in self._issued:
-            self._issued[key] = issued_by(child, parent)
-        return self._issued[key]
+        if key in self._issued:
+            return self._issued[key]
+        result = issued_by(child, parent)
+        if len(self._issued) < _CACHE_LIMIT:
+            self._issued[key] = result
+        return result
 
     # -- the judgement ----------------------------------------------------------------------------------
     def judge(self, ders, server_name):
@@ -256,7 +276,7 @@ class ChainJudge:
                                          "old one from the server's Intermediate store"
                                          % (_label(certs[i], 'intermediate'),
                                             'revoked' if revoked else 'revokes', 'before 2026-06-15')))
-        findings.extend(self._validity_findings(certs, path))
+        findings.extend(self._validity_findings(certs, infos, path))
 
         if not name_covered(leaf, server_name):
             names = dns_names(leaf) or [common_name(leaf.subject) or '-']
@@ -313,7 +333,7 @@ class ChainJudge:
         if len(path) == 1:
             return [_finding('missing_intermediate', "the leaf is sent without its issuer '%s'; browsers may fetch it "
                              "(AIA), OpenSSL/Python/Java clients fail with 'unable to get local issuer certificate' - "
-                             "add the intermediate to the server's chain" % issuer)]
+                             "add the intermediate to the server's chain" % issuer, issuer=issuer)]
         return [_finding('untrusted', "the chain as sent ends at '%s', whose issuer '%s' is neither sent nor a "
                          "trusted root (trust: %s)" % (common_name(end.subject), issuer, self.anchors.description))]
 
@@ -330,22 +350,25 @@ class ChainJudge:
         return [_finding('extra_certificates', 'the server sends %d certificate%s it should not: %s'
                          % (len(extras), '' if len(extras) == 1 else 's', '; '.join(extras)))]
 
-    def _validity_findings(self, certs, path):
+    def _validity_findings(self, certs, infos, path):
         findings = []
         warn = datetime.timedelta(days=self.warn_days)
         for position, i in enumerate(j for j in path if j != -1):
             cert = certs[i]
-            what = _label(cert, 'the leaf' if position == 0 else 'the intermediate')
+            role = 'leaf' if position == 0 else 'intermediate'
+            what = _label(cert, 'the ' + role)
             end, start = cert.not_valid_after_utc, cert.not_valid_before_utc
             if end < self.now:
                 findings.append(_finding('expired', '%s expired on %s (%d days ago)'
-                                         % (what, _date(end), (self.now - end).days)))
+                                         % (what, _date(end), (self.now - end).days), certificate=infos[i]['sha256'],
+                                         role=role, days=(self.now - end).days))
             elif start > self.now:
                 findings.append(_finding('not_yet_valid', '%s is not valid before %s'
                                          % (what, start.strftime('%Y-%m-%d %H:%M UTC'))))
             elif end - self.now <= warn:
                 findings.append(_finding('expiring', '%s expires on %s (in %d days; warn_days %d)'
-                                         % (what, _date(end), (end - self.now).days, self.warn_days)))
+                                         % (what, _date(end), (end - self.now).days, self.warn_days),
+                                         certificate=infos[i]['sha256'], role=role, days=(end - self.now).days))
         return findings
 
     @staticmethod
@@ -353,9 +376,9 @@ class ChainJudge:
         return ' > '.join("'%s'" % (i['subject_cn'] or i['subject']) for i in infos)
 
 
-def failed(code, cause):
-    """The result of an endpoint that could not be audited."""
-    finding = _finding(code, cause)
+def failed(code, cause, protocol=None):
+    """The result of an endpoint that could not be audited (``protocol``: its STARTTLS protocol, if any)."""
+    finding = _finding(code, cause, protocol=protocol)
     return {'served': [], 'findings': [finding], 'verdict': verdict_of([finding]), 'not_after': None,
             'days_left': None}
 

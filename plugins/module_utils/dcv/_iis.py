@@ -15,6 +15,12 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._errors import Hkpost
 
 WEB_CONFIG_MARKER = 'hkpost.ecert dcv web.config'
 # Served as text/plain from this directory only; the marker is how removal knows the file is ours.
+# As win-acme's validation web.config (web_config.xml): the file must reach the CA's checker as-is and
+# to anyone, so an HTTP redirect configured for the site (httpRedirect, e.g. to https or another host)
+# is switched off here, and access is allowed to all users, anonymous ones included, in IIS URL
+# authorization (<clear/> drops inherited deny rules, which IIS evaluates before allow rules) and in
+# ASP.NET authorization. Only sections IIS delegates to web.config by default are used
+# (anonymousAuthentication is locked at server level, so it is not touched).
 WEB_CONFIG = ('<?xml version="1.0" encoding="UTF-8"?>\r\n'
               '<!-- %s: written by hkpost.ecert.hkpost_dcv_token so IIS serves fileauth.txt as text/plain; '
               'removed by state=absent -->\r\n'
@@ -24,7 +30,19 @@ WEB_CONFIG = ('<?xml version="1.0" encoding="UTF-8"?>\r\n'
               '      <remove fileExtension=".txt" />\r\n'
               '      <mimeMap fileExtension=".txt" mimeType="text/plain" />\r\n'
               '    </staticContent>\r\n'
+              '    <httpRedirect enabled="false" />\r\n'
+              '    <security>\r\n'
+              '      <authorization>\r\n'
+              '        <clear />\r\n'
+              '        <add accessType="Allow" users="*" />\r\n'
+              '      </authorization>\r\n'
+              '    </security>\r\n'
               '  </system.webServer>\r\n'
+              '  <system.web>\r\n'
+              '    <authorization>\r\n'
+              '      <allow users="*" />\r\n'
+              '    </authorization>\r\n'
+              '  </system.web>\r\n'
               '</configuration>\r\n') % WEB_CONFIG_MARKER
 WEB_PROTOCOLS = ('http', 'https')
 DEFAULT_SITE = 'Default Web Site'

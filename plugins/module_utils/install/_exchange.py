@@ -59,6 +59,20 @@ def parse_services(value):
     return found
 
 
+def reported_services(raw):
+    """The services a certificate from ``exchange_read`` serves, or ``None`` when Exchange did not say.
+
+    With serialized data signing on and an expired Auth certificate, Get-ExchangeCertificate over
+    remoting returns only RawData: Status and Services come back empty (null, or '' once cast to
+    text). That is *unknown*, never "serves nothing": a certificate whose services are unknown is
+    never removed. Exchange's own "serves nothing" is the AllowedServices value ``None``.
+    """
+    status, services = raw.get('status'), raw.get('services')
+    if status in (None, '') or services in (None, ''):
+        return None
+    return sorted(parse_services(services))
+
+
 def product(version):
     """'Version 15.2 (Build 1544.4)' -> {'major', 'minor', 'build', 'product'}."""
     match = _VERSION.search(version or '')
@@ -112,17 +126,18 @@ def plan_present(leaf, certificates, services, remove_superseded=False, now=None
                 % (brief(leaf), leaf['spki_sha256'],
                    '; '.join('%s [SPKI SHA-256 %s]' % (brief(p), p['spki_sha256']) for p in pending) or 'none'))
         steps.append({'step': 'import'})
-    current = set(existing['services']) if existing else set()
+    current = set(existing['services'] or ()) if existing else set()
     missing = sorted(set(services) - current)
     if missing:
         steps.append({'step': 'enable', 'services': sorted(set(services))})
-    after = {c['sha1']: set(c['services']) - (SINGLE_CERTIFICATE_SERVICES & set(services))
+    after = {c['sha1']: (None if c.get('services') is None
+                         else set(c['services']) - (SINGLE_CERTIFICATE_SERVICES & set(services)))
              for c in certificates if c['sha1'] != leaf['sha1']}
     after[leaf['sha1']] = current | set(services)
     superseded, kept = superseded_by(leaf, certificates, after)
     if remove_superseded:
         steps.extend({'step': 'remove', 'thumbprint': c['sha1']} for c in superseded)
-    return {'steps': steps, 'services_after': {k: sorted(v) for k, v in after.items()},
+    return {'steps': steps, 'services_after': {k: None if v is None else sorted(v) for k, v in after.items()},
             'superseded': [c['sha1'] for c in superseded], 'kept': kept}
 
 
@@ -136,6 +151,12 @@ def superseded_by(leaf, certificates, services_after):
         if cert['role'] != 'leaf' or cert['not_before'] >= leaf['not_before']:
             continue
         if not names(cert) or not all(covers(leaf, n) for n in names(cert)):
+            continue
+        if cert.get('services') is None or services_after.get(cert['sha1']) is None:
+            kept.append({'thumbprint': cert['sha1'],
+                         'reason': 'Exchange did not report its status and services (only RawData came back: '
+                                   'serialized data signing with an expired Auth certificate?); unknown is never '
+                                   'removed'})
             continue
         still = set(services_after.get(cert['sha1'], set())) - new_services
         if still:

@@ -181,30 +181,28 @@ def plan(sites, sslcert, desired, shared_ok=False):
         result['sni_overrides'] = _sni_overrides(sslcert, port, ip, bindings)
 
     store_differs = target is not None and (target['store'] or '').lower() != desired['store'].lower()
+    # One write, one CommitChanges: a new binding is created with its certificate and sslFlags; a
+    # changed one is replaced whole (win-acme IISClient.AddBinding / UpdateBinding, issue #371).
     if target is None:
         result['steps'].append({'payload': 'iis_binding_set', 'operation': 'add',
-                                'binding_information': after['binding_information'], 'ssl_flags': flags})
-    elif target['ssl_flags'] != flags:
-        result['steps'].append({'payload': 'iis_binding_set', 'operation': 'update',
-                                'binding_information': target['binding_information'], 'ssl_flags': flags})
-    if target is None or target['thumbprint'] != desired['thumbprint'] or store_differs or target['sni'] != sni:
+                                'binding_information': after['binding_information'], 'ssl_flags': flags,
+                                'thumbprint': desired['thumbprint'], 'store': desired['store']})
+    elif (target['ssl_flags'] != flags or target['thumbprint'] != desired['thumbprint'] or store_differs
+          or target['sni'] != sni):
         result['steps'].append({'payload': 'iis_binding_certificate',
-                                'binding_information': after['binding_information'],
+                                'binding_information': target['binding_information'], 'ssl_flags': flags,
                                 'thumbprint': desired['thumbprint'], 'store': desired['store']})
     result['changed'] = bool(result['steps'])
     return result
 
 
 def rollback_steps(previous, after_binding_information):
-    """The writes that put ``previous`` back after a failed step (``None``: the binding was new)."""
+    """The write that puts ``previous`` back after a failed step (``None``: the binding was new)."""
     if previous is None:
         return [{'payload': 'iis_binding_set', 'operation': 'remove', 'binding_information': after_binding_information}]
-    steps = [{'payload': 'iis_binding_set', 'operation': 'update', 'binding_information': previous['binding_information'],
-              'ssl_flags': previous['ssl_flags']}]
-    if previous['thumbprint']:
-        steps.append({'payload': 'iis_binding_certificate', 'binding_information': previous['binding_information'],
-                      'thumbprint': previous['thumbprint'], 'store': previous['store'] or 'My'})
-    return steps
+    return [{'payload': 'iis_binding_certificate', 'binding_information': previous['binding_information'],
+             'ssl_flags': previous['ssl_flags'], 'thumbprint': previous['thumbprint'] or '',
+             'store': previous['store'] or 'My'}]
 
 
 def select_certificate(candidates, thumbprint=None, common_name=None, host=None, now=None):

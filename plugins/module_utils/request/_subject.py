@@ -16,6 +16,7 @@ import ipaddress
 import re
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._certreq_inf import refuse_control_characters
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._idn_spoof import check_label
 
 try:
@@ -220,6 +221,11 @@ def csr_request(params):
     if params.get('organizational_unit'):
         subject.append(('OU', params['organizational_unit'].strip()))
     subject.append(('CN', cn))
+    # Subject text reaches the certreq INF file and New-ExchangeCertificate's command line.
+    options = {'ST': 'state_or_province', 'L': 'locality', 'O': 'organization', 'OU': 'organizational_unit',
+               'CN': 'common_name'}
+    for attr, value in subject:
+        refuse_control_characters(options.get(attr, attr), value)
     return {'subject': subject, 'common_name': cn, 'common_name_ascii': cn_ascii, 'sans': sans,
             'key_size': key_size, 'certificate_type': certificate_type, 'warnings': warnings}
 

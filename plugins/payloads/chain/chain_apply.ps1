@@ -8,6 +8,17 @@ param(
 
 $ErrorActionPreference = 'Stop'
 
+function Invoke-NativeCommand {
+    # Windows PowerShell 5.1 under $ErrorActionPreference = 'Stop' turns the first line a native tool
+    # writes to stderr through `2>&1` into a terminating NativeCommandError: the exit code and the rest
+    # of the message are lost. Run the tool under 'Continue' in this function's scope only, keep every
+    # line it wrote (stdout and stderr, as text) and hand back its exit code for the caller to judge.
+    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
+    $ErrorActionPreference = 'Continue'
+    $lines = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { [string]$_ })
+    @{ ExitCode = $LASTEXITCODE; Output = ($lines -join "`n").Trim() }
+}
+
 function Open-MachineStore([string]$Name) {
     $store = [System.Security.Cryptography.X509Certificates.X509Store]::new($Name, 'LocalMachine')
     $store.Open('ReadWrite')
@@ -34,14 +45,14 @@ function Invoke-Step($Step) {
             $file = Join-Path ([IO.Path]::GetTempPath()) ('hkpost-' + [guid]::NewGuid().ToString('N') + '.crl')
             try {
                 [IO.File]::WriteAllBytes($file, [Convert]::FromBase64String($Step.der))
-                $out = & certutil.exe -addstore $Step.store $file 2>&1
-                if ($LASTEXITCODE -ne 0) { throw "certutil -addstore failed (exit $LASTEXITCODE): $($out -join ' ')" }
+                $run = Invoke-NativeCommand -FilePath 'certutil.exe' -ArgumentList @('-addstore', $Step.store, $file)
+                if ($run.ExitCode -ne 0) { throw "certutil -addstore failed (exit $($run.ExitCode)): $($run.Output)" }
             }
             finally { Remove-Item -LiteralPath $file -Force -ErrorAction SilentlyContinue }
         }
         'remove_crl' {
-            $out = & certutil.exe -delstore $Step.store $Step.thumbprint 2>&1
-            if ($LASTEXITCODE -ne 0) { throw "certutil -delstore failed (exit $LASTEXITCODE): $($out -join ' ')" }
+            $run = Invoke-NativeCommand -FilePath 'certutil.exe' -ArgumentList @('-delstore', $Step.store, $Step.thumbprint)
+            if ($run.ExitCode -ne 0) { throw "certutil -delstore failed (exit $($run.ExitCode)): $($run.Output)" }
         }
         default { throw "unknown step '$($Step.op)'" }
     }

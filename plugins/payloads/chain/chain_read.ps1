@@ -48,7 +48,13 @@ public static class HkpostCrlReader
         var result = new List<string>();
         IntPtr store = CertOpenStore(new IntPtr(10), 0, IntPtr.Zero,
             CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_READONLY_FLAG | CERT_STORE_OPEN_EXISTING_FLAG, storeName);
-        if (store == IntPtr.Zero) { return result; }
+        // A CRL store that cannot be opened (access denied, missing) is an error, never "no CRLs":
+        // the migration plan would otherwise add a CRL that is already there or miss one to remove.
+        if (store == IntPtr.Zero)
+        {
+            throw new System.ComponentModel.Win32Exception(Marshal.GetLastWin32Error(),
+                "cannot open the LocalMachine\\" + storeName + " store to read its CRLs");
+        }
         try
         {
             IntPtr context = IntPtr.Zero;
@@ -68,21 +74,20 @@ public static class HkpostCrlReader
 
 function Get-StoreCertificate {
     param([string]$Name, [switch]$WithKeyOnly)
-    $store = [System.Security.Cryptography.X509Certificates.X509Store]::new($Name, 'LocalMachine')
-    try {
-        # WebHosting exists only where IIS created it: a missing store is an empty one.
+    # WebHosting exists only where IIS created it: a missing store is an empty one, guarded with
+    # Test-Path like ecert_store_read. A store that exists but cannot be opened (access denied) throws:
+    # read as empty, the plan would skip a removal from Disallowed or add what is already there.
+    if (Test-Path -LiteralPath "Cert:\LocalMachine\$Name") {
+        $store = [System.Security.Cryptography.X509Certificates.X509Store]::new($Name, 'LocalMachine')
         $store.Open('ReadOnly, OpenExistingOnly')
-    }
-    catch {
-        return @()
-    }
-    try {
-        @($store.Certificates | Where-Object { -not $WithKeyOnly -or $_.HasPrivateKey } | ForEach-Object {
-                [Convert]::ToBase64String($_.RawData)
-            })
-    }
-    finally {
-        $store.Close()
+        try {
+            @($store.Certificates | Where-Object { -not $WithKeyOnly -or $_.HasPrivateKey } | ForEach-Object {
+                    [Convert]::ToBase64String($_.RawData)
+                })
+        }
+        finally {
+            $store.Close()
+        }
     }
 }
 

@@ -13,6 +13,10 @@ $Ansible.Changed = $false
 Import-Module WebAdministration
 
 $sites = foreach ($site in Get-Website) {
+    # A site's state is read live from IIS, and for some sites (a broken application pool, an FTP
+    # site) reading it throws: that site is reported 'Unknown' instead of failing the whole read
+    # (win-acme IISClient does the same: "Unable to determine state for Site").
+    try { $state = [string]$site.state } catch { $state = 'Unknown' }
     $raw = [string]$site.physicalPath
     $expanded = [Environment]::ExpandEnvironmentVariables($raw)
     $directory = Join-Path -Path $expanded -ChildPath '.well-known\pki-validation'
@@ -27,20 +31,24 @@ $sites = foreach ($site in Get-Website) {
     if ($configExists) {
         $configOurs = ([System.IO.File]::ReadAllText($webConfig)).Contains($Marker)
     }
-    # Site level, so a web.config this module wrote in the validation directory does not hide the need for it.
-    $mime = Get-WebConfigurationProperty -PSPath 'MACHINE/WEBROOT/APPHOST' -Location $site.name `
-        -Filter "system.webServer/staticContent/mimeMap[@fileExtension='.txt']" -Name mimeType -ErrorAction SilentlyContinue
+    # The EFFECTIVE .txt mapping at the site's own path: applicationHost.config merged with the site's
+    # web.config (which may <remove> or remap .txt), not only a <location> tag in applicationHost.config.
+    # Site level, so a web.config this module wrote in the validation directory does not hide the need
+    # for it. A configuration that cannot be read stops the payload.
+    $mime = @(Get-WebConfigurationProperty -PSPath "MACHINE/WEBROOT/APPHOST/$($site.name)" `
+            -Filter 'system.webServer/staticContent' -Name Collection |
+            Where-Object { $_.fileExtension -eq '.txt' } | ForEach-Object { [string]$_.mimeType }) | Select-Object -First 1
     $bindings = foreach ($binding in $site.bindings.Collection) {
         @{ protocol = [string]$binding.protocol; binding_information = [string]$binding.bindingInformation }
     }
     @{
         name = [string]$site.name
         id = [int]$site.id
-        state = [string]$site.state
+        state = $state
         physical_path = $raw
         physical_path_expanded = $expanded
         bindings = @($bindings)
-        txt_mime = if ($mime -is [string]) { $mime } elseif ($mime) { [string]$mime.Value } else { $null }
+        txt_mime = $mime
         files = @{
             fileauth_base64 = $content
             web_config = @{ exists = $configExists; ours = $configOurs }

@@ -17,8 +17,23 @@ $ErrorActionPreference = 'Stop'
 $bstr = [Runtime.InteropServices.Marshal]::SecureStringToBSTR($Value)
 try { $text = [Runtime.InteropServices.Marshal]::PtrToStringBSTR($bstr) }
 finally { [Runtime.InteropServices.Marshal]::ZeroFreeBSTR($bstr) }
+
+# -Node: the records AT this name only; without it the cmdlet returns the subtree below the name and
+# `absent` would delete equal-text records at child names (community.windows win_dns_record: -Node).
+function Get-TxtRecord([string]$Zone, [string]$Name) {
+    try {
+        @(Get-DnsServerResourceRecord -ZoneName $Zone -Name $Name -RRType Txt -Node)
+    }
+    catch {
+        # WIN32 9714 (DNS_ERROR_NAME_DOES_NOT_EXIST): no record there yet. Every other error
+        # (missing zone, access denied) fails here, before anything is added or removed.
+        if ($_.FullyQualifiedErrorId -like 'WIN32 9714,*') { return }
+        throw
+    }
+}
+
 $done = @()
-$existing = @(Get-DnsServerResourceRecord -ZoneName $ZoneName -Name $HostName -RRType Txt -ErrorAction SilentlyContinue |
+$existing = @(Get-TxtRecord -Zone $ZoneName -Name $HostName |
     Where-Object { [string]$_.RecordData.DescriptiveText -ceq $text })
 
 if ($State -eq 'present' -and $existing.Count -eq 0) {

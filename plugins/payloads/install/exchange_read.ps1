@@ -30,8 +30,10 @@ try {
             @{
                 thumbprint          = $_.Thumbprint
                 der                 = $(if ($_.RawData) { [Convert]::ToBase64String([byte[]]$_.RawData) } else { $null })
-                services            = [string]$_.Services
-                status              = [string]$_.Status
+                # Null stays null: with serialized data signing and an expired Auth certificate only
+                # RawData comes back, and unknown must not read as "no services" on the controller.
+                services            = $(if ($null -ne $_.Services) { [string]$_.Services } else { $null })
+                status              = $(if ($null -ne $_.Status) { [string]$_.Status } else { $null })
                 has_private_key     = [bool]$_.HasPrivateKey
                 friendly_name       = $_.FriendlyName
                 certificate_request = $_.CertificateRequest
@@ -39,7 +41,9 @@ try {
         })
 }
 finally {
-    Remove-PSSession -Session $session
+    # In check mode win_powershell runs this script with -WhatIf, which every ShouldProcess cmdlet
+    # inherits: without -WhatIf:$false the session would stay open (Exchange limits them per user).
+    Remove-PSSession -Session $session -WhatIf:$false
 }
 
 @{ version = $version; certificates = $certificates } | ConvertTo-Json -Compress -Depth 4

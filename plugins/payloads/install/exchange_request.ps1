@@ -38,7 +38,10 @@ try {
     $answer = New-ExchangeCertificate @requestArgs
     # 2010 and 2016+ return the request text; 2013 returns the pending certificate object.
     if ($answer -is [string]) {
-        $csr = $answer
+        # [string]: what implicit remoting returns carries PSComputerName, RunspaceId and
+        # PSShowComputerName NoteProperties, and Windows PowerShell 5.1's ConvertTo-Json would write
+        # the request as an object {"value": ..., "PSComputerName": ...}; the cast keeps the text only.
+        $csr = [string]$answer
         $thumbprint = $null
     }
     else {

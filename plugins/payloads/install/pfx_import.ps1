@@ -22,11 +22,36 @@ try {
 catch {
     throw "the PFX could not be opened: $($_.Exception.InnerException.Message) (wrong password, or an AES-256 PFX on a host older than build 17763)"
 }
-if (-not $leaf.HasPrivateKey) { throw 'the PFX holds no certificate with a private key' }
-if ($FriendlyName) { $leaf.FriendlyName = $FriendlyName }
 
-$certStore = New-Object -TypeName Security.Cryptography.X509Certificates.X509Store -ArgumentList $Store, 'LocalMachine'
-$certStore.Open('ReadWrite')
-try { $certStore.Add($leaf) } finally { $certStore.Close() }
+function Remove-PersistedKey($Certificate) {
+    # PersistKeySet wrote the private key to the machine key store (a new container per import). If the
+    # certificate does not end up in the store, that key would stay there as an orphan: delete it.
+    # CNG: CngKey.Delete(); CAPI: PersistKeyInCsp = $false, then Clear() deletes the container (Microsoft,
+    # "How to: Store asymmetric keys in a key container").
+    $rsa = [Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate)
+    if ($rsa -is [Security.Cryptography.RSACng]) {
+        $rsa.Key.Delete()
+    }
+    elseif ($rsa -is [Security.Cryptography.RSACryptoServiceProvider]) {
+        $rsa.PersistKeyInCsp = $false
+        $rsa.Clear()
+    }
+}
+
+try {
+    if (-not $leaf.HasPrivateKey) { throw 'the PFX holds no certificate with a private key' }
+    if ($FriendlyName) { $leaf.FriendlyName = $FriendlyName }
+    $certStore = New-Object -TypeName Security.Cryptography.X509Certificates.X509Store -ArgumentList $Store, 'LocalMachine'
+    $certStore.Open('ReadWrite')
+    try { $certStore.Add($leaf) } finally { $certStore.Close() }
+}
+catch {
+    $cause = $_
+    if ($leaf.HasPrivateKey) {
+        try { Remove-PersistedKey $leaf }
+        catch { throw "$($cause.Exception.Message) - and the private key it had stored could not be deleted: $($_.Exception.Message)" }
+    }
+    throw $cause
+}
 
 @{ thumbprint = $leaf.Thumbprint; has_private_key = $leaf.HasPrivateKey; store = $Store } | ConvertTo-Json -Compress -Depth 3

@@ -3,45 +3,23 @@
 # KeyContainer), kept in the machine's pending-request store; returns the CSR text and saves a
 # copy under RequestDir so a rerun reuses the request instead of making a second key.
 param(
-    [Parameter(Mandatory = $true)][string]$Subject,
-    [Parameter(Mandatory = $true)][int]$KeyLength,
-    [string[]]$DnsNames = @(),
-    [string]$FriendlyName = '',
-    [string]$KeyContainer = '',
+    # The whole certreq policy file, made on the controller (module_utils/request/_certreq_inf.py:
+    # values INF-quoted, control characters refused before this runs).
+    [Parameter(Mandatory = $true)][string]$Inf,
     [Parameter(Mandatory = $true)][string]$RequestDir
 )
 
 $ErrorActionPreference = 'Stop'
 
-function Format-InfValue([string]$Value) {
-    # INF strings are double-quoted; a quote inside is doubled.
-    '"' + $Value.Replace('"', '""') + '"'
-}
-
-$lines = [System.Collections.Generic.List[string]]::new()
-$lines.Add('[Version]')
-$lines.Add('Signature = "$Windows NT$"')
-$lines.Add('[NewRequest]')
-$lines.Add('Subject = ' + (Format-InfValue $Subject))
-$lines.Add('KeyAlgorithm = RSA')
-$lines.Add('KeyLength = ' + $KeyLength)
-$lines.Add('KeySpec = 1')
-$lines.Add('KeyUsage = 0xa0')
-$lines.Add('Exportable = TRUE')
-$lines.Add('MachineKeySet = TRUE')
-$lines.Add('ProviderName = "Microsoft RSA SChannel Cryptographic Provider"')
-$lines.Add('ProviderType = 12')
-$lines.Add('RequestType = PKCS10')
-$lines.Add('HashAlgorithm = sha256')
-if ($FriendlyName) { $lines.Add('FriendlyName = ' + (Format-InfValue $FriendlyName)) }
-if ($KeyContainer) {
-    $lines.Add('UseExistingKeySet = TRUE')
-    $lines.Add('KeyContainer = ' + (Format-InfValue $KeyContainer))
-}
-if ($DnsNames.Count -gt 0) {
-    $lines.Add('[Extensions]')
-    $lines.Add('2.5.29.17 = "{text}"')
-    foreach ($name in $DnsNames) { $lines.Add('_continue_ = "dns=' + $name + '&"') }
+function Invoke-NativeCommand {
+    # Windows PowerShell 5.1 under $ErrorActionPreference = 'Stop' turns the first line a native tool
+    # writes to stderr through `2>&1` into a terminating NativeCommandError: the exit code and the rest
+    # of the message are lost. Run the tool under 'Continue' in this function's scope only, keep every
+    # line it wrote (stdout and stderr, as text) and hand back its exit code for the caller to judge.
+    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
+    $ErrorActionPreference = 'Continue'
+    $lines = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { [string]$_ })
+    @{ ExitCode = $LASTEXITCODE; Output = ($lines -join "`n").Trim() }
 }
 
 $work = Join-Path ([IO.Path]::GetTempPath()) ('hkpost-csr-' + [guid]::NewGuid().ToString('N'))
@@ -49,12 +27,15 @@ New-Item -ItemType Directory -Path $work | Out-Null
 try {
     $infPath = Join-Path $work 'request.inf'
     $csrPath = Join-Path $work 'request.csr'
-    Set-Content -LiteralPath $infPath -Value $lines -Encoding Unicode
-    $certreqOutput = & certreq.exe -new -q -machine $infPath $csrPath 2>&1
-    if ($LASTEXITCODE -ne 0) {
-        throw "certreq -new failed (exit $LASTEXITCODE): $($certreqOutput -join ' ')"
+    Set-Content -LiteralPath $infPath -Value $Inf -Encoding Unicode -NoNewline
+    $run = Invoke-NativeCommand -FilePath 'certreq.exe' -ArgumentList @('-new', '-q', '-machine', $infPath, $csrPath)
+    if ($run.ExitCode -ne 0) {
+        throw "certreq -new failed (exit $($run.ExitCode)): $($run.Output)"
     }
-    $csr = Get-Content -LiteralPath $csrPath -Raw
+    # [IO.File]::ReadAllText, not Get-Content: Get-Content decorates the string with PSPath, PSDrive,
+    # PSProvider... NoteProperties, and Windows PowerShell 5.1's ConvertTo-Json then writes the CSR as
+    # an object {"value": ..., "PSPath": ...} instead of a string (PowerShell issue #6458).
+    $csr = [System.IO.File]::ReadAllText($csrPath)
 
     $dir = [Environment]::ExpandEnvironmentVariables($RequestDir)
     if (-not (Test-Path -LiteralPath $dir -PathType Container)) {
@@ -67,4 +48,4 @@ finally {
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
 }
 
-@{ csr = $csr; csr_file = $saved } | ConvertTo-Json -Compress
+@{ csr = $csr; csr_file = $saved } | ConvertTo-Json -Compress -Depth 3

@@ -9,26 +9,32 @@ param(
 $ErrorActionPreference = 'Stop'
 $Ansible.Changed = $false
 
-$pending = @(Get-ChildItem -Path 'Cert:\LocalMachine\REQUEST' | ForEach-Object {
-        $container = $null
-        if ($_.HasPrivateKey) {
-            # SChannel (CAPI) keys expose their container; a CNG key made by hand does not, and is then not reused.
-            try { $container = $_.PrivateKey.CspKeyContainerInfo.KeyContainerName } catch { $container = $null }
-        }
-        @{
-            thumbprint      = $_.Thumbprint
-            der             = [Convert]::ToBase64String($_.RawData)
-            friendly_name   = $_.FriendlyName
-            has_private_key = $_.HasPrivateKey
-            key_container   = $container
-        }
-    })
+# LocalMachine\REQUEST exists only once a request has been made on this machine; a missing store
+# holds no pending request (guarded like ecert_store_read).
+$pending = @()
+if (Test-Path -LiteralPath 'Cert:\LocalMachine\REQUEST') {
+    $pending = @(Get-ChildItem -LiteralPath 'Cert:\LocalMachine\REQUEST' | ForEach-Object {
+            $container = $null
+            if ($_.HasPrivateKey) {
+                # SChannel (CAPI) keys expose their container; a CNG key made by hand does not, and is then not reused.
+                try { $container = $_.PrivateKey.CspKeyContainerInfo.KeyContainerName } catch { $container = $null }
+            }
+            @{
+                thumbprint      = $_.Thumbprint
+                der             = [Convert]::ToBase64String($_.RawData)
+                friendly_name   = $_.FriendlyName
+                has_private_key = $_.HasPrivateKey
+                key_container   = $container
+            }
+        })
+}
 
 $savedCsrs = @()
 $dir = [Environment]::ExpandEnvironmentVariables($RequestDir)
 if (Test-Path -LiteralPath $dir -PathType Container) {
     $savedCsrs = @(Get-ChildItem -LiteralPath $dir -Filter '*.csr' -File | ForEach-Object {
-            Get-Content -LiteralPath $_.FullName -Raw
+            # Not Get-Content: its NoteProperties make 5.1's ConvertTo-Json write an object, not the text.
+            [System.IO.File]::ReadAllText($_.FullName)
         })
 }
 

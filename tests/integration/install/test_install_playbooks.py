@@ -1,19 +1,18 @@
 # -*- coding: utf-8 -*-
-"""install.yml, backup.yml and restore.yml through real ansible-playbook -vvv against simulated hosts.
+"""install.yml, backup.yml and restore.yml through real ansible-playbook -vvv over WinRM against simulated hosts.
 
-The Windows side is the fake host (tests.support.simulated_install); the served-chain check after
+The Windows side is the fake host behind the loopback WinRM endpoint (tests.support.winrm, https
+with basic authentication here; the migration tests cover NTLM and http); the served-chain check after
 binding talks to a real TLS server on 127.0.0.1. Every run's -vvv output is searched for the PFX
 password and for private-key markers: none may appear.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
-import subprocess
-import sys
 
 import pytest
-import yaml
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from tests.support.windows import pfx as fake_pfx
@@ -23,6 +22,7 @@ from tests.support.windows.iis import add_site
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.peers.served_site import ServedSite
 from tests.support.simulated_fleet import ROOT, load_host, save_host
+from tests.support.winrm.fleet import run_over_winrm
 
 PASSWORD = 'Pfx-Backup-9f3c1e77-secret'
 SECRET_MARKERS = (PASSWORD, 'PRIVATE KEY', 'BEGIN RSA', 'PfxBase64')
@@ -50,7 +50,6 @@ def lab(pki, tmp_path):
     site = ServedSite(tmp_path, www.pem + pki.ssl_new.pem, www.key_pem)
     backups = tmp_path / 'backups'
     inventory = {'all': {'vars': {
-        'ansible_connection': 'local', 'ansible_shell_type': 'powershell',
         'hkpost_chain_root_certificate_file': str(tmp_path / 'root.pem'),
         'hkpost_chain_ssl_intermediate_file': str(tmp_path / 'ssl.pem'),
         'hkpost_backup_dir': str(backups), 'hkpost_backup_password': PASSWORD},
@@ -66,17 +65,15 @@ def lab(pki, tmp_path):
                         'hkpost_exchange_verify': False,
                         'hkpost_exchange_backup_dir': str(backups), 'hkpost_exchange_backup_password': PASSWORD}}},
             'restore_target': {'hosts': {'web2': {}}}}}}
-    (tmp_path / 'inventory.yml').write_text(yaml.safe_dump(inventory))
-    yield {'state': state, 'tmp': tmp_path, 'www': www, 'mail': mail, 'backups': backups}
+    yield {'state': state, 'tmp': tmp_path, 'www': www, 'mail': mail, 'backups': backups, 'inventory': inventory,
+           'runs': itertools.count()}
     site.stop()
 
 
 def run(lab, playbook, *args):
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1',
-               ANSIBLE_FORCE_COLOR='0')
-    proc = subprocess.run([sys.executable, '-m', 'tests.support.simulated_install', str(lab['state']),
-                           os.path.join(ROOT, 'playbooks', playbook), '-i', str(lab['tmp'] / 'inventory.yml'),
-                           '-vvv', *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+    work = lab['tmp'] / ('winrm-%d' % next(lab['runs']))
+    proc, lab['report'] = run_over_winrm(lab['state'], work, lab['inventory'], os.path.join(ROOT, 'playbooks', playbook),
+                                         '-vvv', *args, scheme='https', transport='basic', cwd=ROOT, timeout=600)
     output = proc.stdout + proc.stderr
     assert 'task path:' in output  # really -vvv: task paths, results, module details are printed
     for marker in SECRET_MARKERS:
@@ -92,6 +89,10 @@ def recap(output, host):
 def test_install_backup_restore_without_secrets(lab):
     rc, out = run(lab, 'install.yml')
     assert rc == 0, out[-4000:]
+    # the real winrm connection plugin carried every execution to both servers
+    assert 'ESTABLISH WINRM CONNECTION' in out
+    assert {h: set(s['executions']) for h, s in lab['report']['stats'].items()} == {
+        'web1': {'ansible.windows.win_powershell'}, 'ex1': {'ansible.windows.win_powershell'}}
     web1 = load_host(str(lab['state']), 'web1')
     assert [e['thumbprint'] for e in web1.stores['My']] == [lab['www'].thumbprint]
     assert web1.state['iis']['sslcert']['hostnameport']['www.example.hk:%d' % recap_port(web1)]['thumbprint'] == \

@@ -30,7 +30,20 @@ _DRIVER = """<script>
   function column(key){var h=table.tHead.rows[0].cells;for(var i=0;i<h.length;i++){if(h[i].getAttribute('data-key')===key){return i;}}}
   function order(key){var i=column(key);return Array.prototype.map.call(table.tBodies[0].rows,function(r){return r.cells[i].getAttribute('data-sort');});}
   function click(key){table.tHead.rows[0].cells[column(key)].click();}
+  function texts(selector){return Array.prototype.map.call(document.querySelectorAll(selector),function(e){return e.textContent;});}
   var out={};
+  out.initial_verdicts=order('verdict');out.initial_hosts=texts('#endpoints tbody td:nth-child(2)');
+  out.initial_addresses=texts('#endpoints tbody td:nth-child(3)');
+  out.findings={};Array.prototype.forEach.call(document.querySelectorAll('#findings tbody tr'),function(r){
+    out.findings[r.getAttribute('data-code')]={count:r.cells[2].textContent,action:r.cells[3].textContent};});
+  out.finding_order=Array.prototype.map.call(document.querySelectorAll('#findings tbody tr'),function(r){return r.getAttribute('data-code');});
+  out.renew=Array.prototype.map.call(document.querySelectorAll('#to-renew tbody tr'),function(r){
+    return {cn:r.cells[0].textContent,days:r.cells[3].textContent,hosts:r.cells[4].textContent,visible:r.getBoundingClientRect().height>0};});
+  out.groups=Array.prototype.map.call(document.querySelectorAll('details.group'),function(d){
+    var rows=d.querySelectorAll('tbody tr');return {code:d.getAttribute('data-code'),open:d.open,rows:rows.length,
+    shown:Array.prototype.filter.call(rows,function(r){return r.checkVisibility?r.checkVisibility():r.getBoundingClientRect().height>0;}).length,
+    height:d.getBoundingClientRect().height};});
+  out.all_folded=document.getElementById('all-endpoints')?!document.getElementById('all-endpoints').open:null;
   click('days_left');out.days_up=order('days_left');
   click('days_left');out.days_down=order('days_left');out.days_aria=table.tHead.rows[0].cells[column('days_left')].getAttribute('aria-sort');
   click('host');out.host_up=order('port');
@@ -64,8 +77,8 @@ def report(pki, tmp_path_factory):
     directory = tmp_path_factory.mktemp('report')
     trust = directory / 'trust.pem'
     trust.write_text(pki.root.pem)
-    endpoints = [{'host': '127.0.0.1', 'port': s.port, 'server_name': name}
-                 for s, (_l, _c, name) in zip(servers, specs)]
+    endpoints = [{'host': '127.0.0.1', 'port': s.port, 'server_name': name, 'inventory_name': 'web%d' % index}
+                 for index, (s, (_l, _c, name)) in enumerate(zip(servers, specs))]
     endpoints.append({'host': '127.0.0.1', 'port': closed, 'server_name': '<script>alert(1)</script>.example.hk'})
     try:
         audit = audit_endpoints(endpoints, trust=str(trust), timeout=5)
@@ -73,6 +86,10 @@ def report(pki, tmp_path_factory):
         for server in servers:
             server.stop()
     (directory / 'fleet.html').write_text(render_html(audit, title='Test fleet'))
+    # The same audit as a large fleet (repeated to 320 endpoints): grouped by finding, ok folded away.
+    big = dict(audit, endpoints=[dict(e, inventory_name='host%03d' % i)
+                                 for i, e in enumerate((audit['endpoints'] * 46)[:320])])
+    (directory / 'large.html').write_text(render_html(big, title='Large fleet'))
     (directory / 'fleet.json').write_text(render_json(audit))
     return directory
 
@@ -107,6 +124,33 @@ def test_report_renders_counts_match_json_and_table_sorts(report, tmp_path):
     assert result['days_aria'] == 'descending'
     assert [int(r) for r in result['verdict_up']] == sorted(int(r) for r in result['verdict_up'])
     assert result['verdict_up'][0] == '0'  # error (worst) first
+
+    # As opened, before any click: worst first, Host = inventory name, the address beside it.
+    initial = [int(v) for v in result['initial_verdicts']]
+    assert initial == sorted(initial) and initial[0] == 0 and initial[-1] == 3
+    assert result['initial_hosts'][-1].startswith('web') and set(result['initial_addresses']) == {'127.0.0.1'}
+    # Counts by finding at the top, worst severity first, each with one sentence of what to do.
+    assert result['finding_order'][0] == 'unreachable' and result['finding_order'][-1] == 'ok'
+    assert {k: int(v['count']) for k, v in result['findings'].items()} == summary['by_code']
+    assert result['findings']['missing_intermediate']['action'].startswith("Install the intermediate 'Hongkong Post")
+    assert result['findings']['expiring']['action'].startswith('Renew before it expires')
+    # The to-renew list: expired first, then expiring, each with the host serving it.
+    assert [(r['cn'], r['hosts'], r['visible']) for r in result['renew']] == [
+        ('old.example.hk', 'web3', True), ('soon.example.hk', 'web2', True)]
+    assert int(result['renew'][0]['days']) < 0 < int(result['renew'][1]['days'])
+
+
+def test_large_fleet_reads_by_finding_without_scrolling_through_ok(report, tmp_path):
+    driven = tmp_path / 'driven.html'
+    driven.write_text((report / 'large.html').read_text().replace('</body>', _DRIVER + '</body>'))
+    dom = _chromium(tmp_path, '--virtual-time-budget=5000', '--dump-dom', driven.as_uri()).stdout
+    result = json.loads(html.unescape(re.search(r'<pre id="test-result">(.*?)</pre>', dom, re.S).group(1)))
+    groups = {g['code']: g for g in result['groups']}
+    assert [g['code'] for g in result['groups']][:1] == ['unreachable'] and result['groups'][-1]['code'] == 'ok'
+    assert groups['ok']['open'] is False and groups['ok']['rows'] > 80 and groups['ok']['shown'] == 0
+    assert groups['ok']['height'] < 60 < groups['unreachable']['height']  # one summary line, not 92 rows
+    assert all(g['open'] and g['shown'] == g['rows'] for code, g in groups.items() if code != 'ok')
+    assert result['all_folded'] is True and result['counts']['total'] == '320'
 
 
 def test_screenshot_is_kept(report, tmp_path):

@@ -67,6 +67,8 @@ class BindServer:
         lines += self.records
         with open(zone_file, 'w') as f:
             f.write('\n'.join(lines) + '\n')
+        values = {'dir': self.directory, 'port': self.port, 'key': self.key_name, 'secret': self.secret,
+                  'zone_or_forward': self._zone_statement()}
         conf = '''
 options {
     directory "%(dir)s";
@@ -83,8 +85,7 @@ controls { };
 logging { channel default_stderr { stderr; severity info; }; category default { default_stderr; }; };
 key "%(key)s" { algorithm hmac-sha256; secret "%(secret)s"; };
 %(zone_or_forward)s
-''' % {'dir': self.directory, 'port': self.port, 'key': self.key_name, 'secret': self.secret,
-        'zone_or_forward': self._zone_statement()}
+''' % values
         if self.forward_to:
             conf = conf.replace('recursion no;', 'recursion yes;\n    allow-recursion { 127.0.0.1; };\n'
                                 '    forwarders { %s port %d; };\n    forward only;' % tuple(self.forward_to))

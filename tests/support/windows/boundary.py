@@ -12,9 +12,9 @@ parameters as ``SecureString``/``PSCredential`` objects, ``-WhatIf`` in check mo
 
 from __future__ import annotations
 
-import json
-
-from tests.support.windows.powershell import BindingError, PSCredential, SecureString, bind, parse_script
+from tests.support.windows import script_facts
+from tests.support.windows.powershell import (BindingError, PSCredential, SecureString, bind, convert_to_json,
+                                              parse_script)
 
 WIN_POWERSHELL = 'ansible.windows.win_powershell'
 
@@ -146,10 +146,14 @@ def _parse_bool(value):
     raise _ModuleFail("The value '%s' is not a valid boolean." % text)
 
 
-def _validate(module_args):
-    """Basic's CheckArguments for the win_powershell spec; returns (Params, internal vars, no_log values)."""
+def _validate(module_args, pass_vars=None):
+    """Basic's CheckArguments for the win_powershell spec; returns (Params, internal vars, no_log values).
+
+    ``pass_vars`` is the passVars list of the Ansible.Basic.cs the controller shipped (it travels with every
+    module; ansible-core 2.16-2.18 also pass ``string_conversion_action``); default: this venv's 2.19+ list.
+    """
     params, internal = {}, {}
-    legal = set(_OPTIONS) | {'_ansible_' + k for k in _PASS_VARS}
+    legal = set(_OPTIONS) | {'_ansible_' + k for k in (pass_vars or _PASS_VARS)}
     unsupported = [k for k in module_args if k.lower() not in {x.lower() for x in legal}]
     for key, value in module_args.items():
         if key.startswith('_ansible_') and key in legal:
@@ -250,10 +254,20 @@ def _statement_literal(script, variable):
     return found
 
 
-def run(module_args, handler):
-    """Run a win_powershell task; ``handler(params, run)`` models the script and returns its answer."""
+def output_depth(script):
+    """The ``-Depth`` of the script's final ``ConvertTo-Json`` (its answer), 2 when not given."""
+    found = script_facts.calls(script, 'ConvertTo-Json')
+    value = found[-1].value('Depth') if found else None
+    return int(value) if isinstance(value, str) and value.isdigit() else 2
+
+
+def run(module_args, handler, pass_vars=None):
+    """Run a win_powershell task; ``handler(params, run)`` models the script and returns its answer.
+
+    ``pass_vars``: see ``_validate`` (the WinRM test endpoint reads them from the shipped Ansible.Basic.cs).
+    """
     try:
-        params, internal, no_log = _validate(module_args)
+        params, internal, no_log = _validate(module_args, pass_vars)
     except _ModuleFail as e:
         return {'failed': True, 'msg': str(e)}
     check_mode = _parse_bool(internal.get('check_mode', False))
@@ -293,8 +307,10 @@ def run(module_args, handler):
         session.whatif = bound.whatif
         answer = handler(bound, session)
         if answer is not None:
-            # The payload's last statement: ConvertTo-Json -Compress, one string on the output stream.
-            session.output.append(json.dumps(answer))
+            # The payload's last statement: ConvertTo-Json -Compress, one string on the output stream,
+            # written as Windows PowerShell 5.1 writes it: containers deeper than the payload's -Depth
+            # (2 when it gives none) become text, strings with NoteProperties become objects.
+            session.output.append(convert_to_json(answer, output_depth(params['script'])))
     except BindingError as e:
         # A ParameterBindingException is a RuntimeException: caught, failed (ps1 lines 846-853).
         failed = True

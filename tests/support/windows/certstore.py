@@ -9,6 +9,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.native import check_native
 
 
 def _cert(entry):
@@ -37,6 +38,7 @@ def ecert_store_read(host, params):
 
 @handles('complete_request')
 def complete_request(host, params):
+    check_native(host, 'certreq', 'certreq -accept -machine')
     cert = x509.load_der_x509_certificate(base64.b64decode(params['CertificateBase64']))
     spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     for entry in list(host.stores['REQUEST']):

@@ -9,7 +9,32 @@ import hashlib
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
-from tests.support.windows.host import handles
+from tests.support.windows import script_facts
+from tests.support.windows.host import HostFailure, handles
+
+
+def _store_ders(host, name, with_key_only=False):
+    """One store as the payload's X509Store.Open('ReadOnly, OpenExistingOnly') reads it.
+
+    A store that does not exist (WebHosting without IIS) or cannot be opened (``host.state
+    ['store_open_error']``: access denied, a broken registry key) makes Open throw a
+    CryptographicException. A payload that guards with ``Test-Path`` skips a missing store; one that
+    wraps Open in try/catch reads EVERY failure as an empty store - then the plan misses a removal
+    from Disallowed or adds what is already there.
+    """
+    opens = script_facts.method_calls(host.script, 'Open')
+    swallowed = any(in_try for _node, in_try, _guarded in opens)
+    guarded = opens and all(guarded for _node, _in_try, guarded in opens)
+    error = host.state.get('store_open_error', {}).get(name)
+    if name not in host.stores:
+        if guarded or swallowed:
+            return []
+        error = 'The system cannot find the file specified.'
+    if error:
+        if swallowed:
+            return []
+        raise HostFailure('Exception calling "Open" with "1" argument(s): "%s"' % error)
+    return [e['der'] for e in host.stores[name] if not with_key_only or e.get('has_private_key')]
 
 
 def put(host, store, cert, key=None):
@@ -34,10 +59,19 @@ def crl_thumbprints(host):
 
 @handles('chain_read')
 def chain_read(host, params):
-    stores = {name: [e['der'] for e in host.stores.get(name, [])] for name in ('CA', 'Root', 'Disallowed')}
-    keyed = [{'store': name, 'der': e['der']} for name in params.get('KeyStores', ['My', 'WebHosting'])
-             for e in host.stores.get(name, []) if e.get('has_private_key')]
-    return {'stores': stores, 'crls': list(host.crls['CA']), 'keyed': keyed, 'os_build': host.os_build}
+    error = host.state.get('crl_store_error')
+    if error:
+        # CertOpenStore returned NULL. The payload's C# reader either throws Win32Exception (an error
+        # the operator sees) or returns an empty list, which the plan would read as "no CRLs".
+        if 'throw new System.ComponentModel.Win32Exception' in host.script:
+            raise HostFailure('Exception calling "Read" with "1" argument(s): "%s"' % error)
+        crls = []
+    else:
+        crls = list(host.crls['CA'])
+    stores = {name: _store_ders(host, name) for name in params['CertificateStores']}
+    keyed = [{'store': name, 'der': der} for name in params['KeyStores']
+             for der in _store_ders(host, name, with_key_only=True)]
+    return {'stores': stores, 'crls': crls, 'keyed': keyed, 'os_build': host.os_build}
 
 
 @handles('chain_apply')

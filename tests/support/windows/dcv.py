@@ -10,14 +10,21 @@ from __future__ import annotations
 import base64
 import re
 
+from tests.support.windows import script_facts
 from tests.support.windows.boundary import secure_string_to_bstr
-from tests.support.windows.host import handles
+from tests.support.windows.host import HostFailure, handles
 
 WEB_CONFIG = 'web.config'
 
 
 def new_iis(host, sites, env=None, files=None):
-    """``sites``: [{'name', 'id', 'physical_path', 'bindings': [('http', '*:80:host')], 'txt_mime', 'state'}]."""
+    """``sites``: [{'name', 'id', 'physical_path', 'bindings': [('http', '*:80:host')], 'txt_mime', 'state'}].
+
+    ``txt_mime`` is the site's EFFECTIVE .txt mapping (applicationHost.config merged with the site's
+    own web.config); ``txt_mime_location`` what a <location> tag in applicationHost.config alone says
+    (default: the same). ``state`` None: reading the site's state throws, as it does on IIS for a site
+    whose application pool is broken (win-acme IISClient: "Unable to determine state").
+    """
     host.state['iis'] = {'sites': sites, 'env': env or {'SystemDrive': 'C:'}, 'files': dict(files or {})}
     return host.state['iis']
 
@@ -35,6 +42,26 @@ def iis_file(host, path):
     return host.state['iis']['files'].get(_key(path))
 
 
+def _site_state(host, site):
+    state = site.get('state', 'Started')
+    if state is not None:
+        return state
+    # Reading Get-Website's state throws; the payload survives that only inside a try block.
+    if all(in_try for _node, in_try in script_facts.member_reads(host.script, 'state')):
+        return 'Unknown'
+    raise HostFailure('The object identifier does not represent a valid object. (Exception from HRESULT: 0x800710D8)')
+
+
+def _txt_mime(host, site):
+    """Get-WebConfigurationProperty as the payload calls it: with -Location only applicationHost.config's
+    <location> tag is read; at the site's own path the effective (merged) value comes back."""
+    call = script_facts.calls(host.script, 'Get-WebConfigurationProperty')
+    assert len(call) == 1, 'dcv_iis_read reads the .txt MIME type once per site'
+    if call[0].has('Location'):
+        return site.get('txt_mime_location', site.get('txt_mime', 'text/plain'))
+    return site.get('txt_mime', 'text/plain')
+
+
 @handles('dcv_iis_read')
 def dcv_iis_read(host, params):
     iis = host.state['iis']
@@ -45,10 +72,10 @@ def dcv_iis_read(host, params):
         content = iis['files'].get(_key(directory + '\\fileauth.txt'))
         config = iis['files'].get(_key(directory + '\\' + WEB_CONFIG))
         sites.append({
-            'name': site['name'], 'id': site['id'], 'state': site.get('state', 'Started'),
+            'name': site['name'], 'id': site['id'], 'state': _site_state(host, site),
             'physical_path': site['physical_path'], 'physical_path_expanded': expanded,
             'bindings': [{'protocol': p, 'binding_information': b} for p, b in site['bindings']],
-            'txt_mime': site.get('txt_mime', 'text/plain'),
+            'txt_mime': _txt_mime(host, site),
             'files': {'fileauth_base64': base64.b64encode(content).decode() if content is not None else None,
                       'web_config': {'exists': config is not None,
                                      'ours': config is not None and params['Marker'].encode() in config}},
@@ -79,10 +106,61 @@ def dcv_iis_write(host, params):
     return {'directory': directory, 'done': done}
 
 
-def new_windows_dns(host, zones):
-    """``zones``: {'example.com': {'@': [{'value': 'v=spf1 -all', 'ttl': 300}], 'www': []}}."""
-    host.state['windows_dns'] = {'zones': zones}
+def new_windows_dns(host, zones, denied=False):
+    """``zones``: {'example.com': {'@': [{'value': 'v=spf1 -all', 'ttl': 300}], 'www': []}}.
+
+    Names are relative to the zone ('@' the apex, 'a.b' a grandchild). ``denied``: the account the
+    payload runs as may not read or change the zones (WIN32 5 from every DNS cmdlet).
+    """
+    host.state['windows_dns'] = {'zones': zones, 'denied': denied}
     return host.state['windows_dns']
+
+
+def _dns_error(code, text, name):
+    # The DnsServer cmdlets raise a CimException whose FullyQualifiedErrorId is "WIN32 <code>,<cmdlet>";
+    # under $ErrorActionPreference = 'Stop' (every payload) that is a terminating error.
+    error = HostFailure(text)
+    error.exception_type = 'Microsoft.Management.Infrastructure.CimException'
+    error.fqid = 'WIN32 %d,%s' % (code, name)
+    return error
+
+
+def get_txt_records(host, zone_name, name):
+    """``Get-DnsServerResourceRecord -ZoneName Z -Name N -RRType Txt [-Node]`` as the payload calls it.
+
+    Returns [(node, record)]. Like the real cmdlet: without ``-Node`` the answer is the subtree
+    below N (for '@', every name in the zone); a missing zone is WIN32 9601, a name with nothing
+    under it WIN32 9714 (DNS_ERROR_NAME_DOES_NOT_EXIST), no rights WIN32 5. What reaches the payload
+    then depends on how it calls the cmdlet: ``-ErrorAction SilentlyContinue`` turns every one of
+    those errors into "no records"; a payload whose catch block tests for 'WIN32 9714' treats only
+    that one as empty and lets the others stop it.
+    """
+    cmdlet = 'Get-DnsServerResourceRecord'
+    call = script_facts.calls(host.script, cmdlet)
+    assert len(call) == 1, 'the DNS payloads call %s once' % cmdlet
+    call = call[0]
+    state = host.state['windows_dns']
+    try:
+        if state.get('denied'):
+            raise _dns_error(5, 'Failed to enumerate records in zone %s on server %s: Access is denied.'
+                             % (zone_name, 'WIN1'), cmdlet)
+        zone = state['zones'].get(zone_name)
+        if zone is None:
+            raise _dns_error(9601, 'The zone %s was not found on server WIN1.' % zone_name, cmdlet)
+        name = name.lower()
+        if call.has('Node'):
+            nodes = [name] if zone.get(name) else []
+        else:
+            nodes = sorted(n for n in zone if zone[n] and (name == '@' or n == name or n.endswith('.' + name)))
+        if not nodes:
+            raise _dns_error(9714, 'Failed to get %s record in %s zone on WIN1 server.' % (name, zone_name), cmdlet)
+    except HostFailure as error:
+        if script_facts.swallows_errors(call):
+            return []
+        if error.fqid.startswith('WIN32 9714,') and "'WIN32 9714,*'" in host.script:
+            return []
+        raise
+    return [(node, record) for node in nodes for record in zone[node]]
 
 
 @handles('dcv_windows_dns_read')
@@ -90,22 +168,32 @@ def dcv_windows_dns_read(host, params):
     zones = host.state['windows_dns']['zones']
     records = []
     for record in params.get('Records') or []:
-        values = zones.get(record['zone'], {}).get(record['host'].lower(), [])
-        records.append({'zone': record['zone'], 'host': record['host'], 'values': [dict(v) for v in values]})
+        found = get_txt_records(host, record['zone'], record['host'])
+        records.append({'zone': record['zone'], 'host': record['host'], 'values': [dict(r) for _n, r in found]})
     return {'zones': sorted(zones), 'records': records}
 
 
 @handles('dcv_windows_dns_write')
 def dcv_windows_dns_write(host, params):
-    zone = host.state['windows_dns']['zones'][params['ZoneName']]
     text = secure_string_to_bstr(params['Value'])
-    values = zone.setdefault(params['HostName'].lower(), [])
+    existing = [(node, r) for node, r in get_txt_records(host, params['ZoneName'], params['HostName'])
+                if r['value'] == text]
+    state = host.state['windows_dns']
+    zone = state['zones'].get(params['ZoneName'])
     done = []
-    if params['State'] == 'present' and not any(v['value'] == text for v in values):
-        values.append({'value': text, 'ttl': params['Ttl']})
+    if params['State'] == 'present' and not existing:
+        # Add-DnsServerResourceRecord fails on its own when the zone is missing or the rights are not there.
+        if state.get('denied'):
+            raise _dns_error(5, 'Failed to create resource record in zone %s: Access is denied.' % params['ZoneName'],
+                             'Add-DnsServerResourceRecord')
+        if zone is None:
+            raise _dns_error(9601, 'The zone %s was not found on server WIN1.' % params['ZoneName'],
+                             'Add-DnsServerResourceRecord')
+        zone.setdefault(params['HostName'].lower(), []).append({'value': text, 'ttl': params['Ttl']})
         done.append('added')
     if params['State'] == 'absent':
-        for v in [v for v in values if v['value'] == text]:
-            values.remove(v)
+        # Remove-DnsServerResourceRecord -InputObject: each record object found, at whatever node it is.
+        for node, record in existing:
+            zone[node].remove(record)
             done.append('removed')
     return {'zone': params['ZoneName'], 'host': params['HostName'], 'done': done}

@@ -9,13 +9,16 @@ Enabling a certificate moves IIS, POP, IMAP and UM off the others, as Exchange d
 from __future__ import annotations
 
 import base64
+import re
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.support.windows.certstore import entry_for, pending_entry
+from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.powershell import remote_string
 
 SINGLE = {'IIS', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation'}
 
@@ -28,7 +31,7 @@ def add_certificate(host, cert, key=None, services=(), status='Valid', friendly_
     exchange_state(host)['certificates'].append({
         'thumbprint': cert.fingerprint(hashes.SHA1()).hex().upper(),
         'der': base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode(), 'key': key,
-        'services': list(services), 'status': status, 'friendly_name': friendly_name, 'certificate_request': None})
+        'services': None if services is None else list(services), 'status': status, 'friendly_name': friendly_name, 'certificate_request': None})
 
 
 def add_pending(host, key, cn):
@@ -65,13 +68,31 @@ def _session(host, params):
                               'user': credential.username if credential else None})
 
 
+def _end_session(host, params):
+    """``Remove-PSSession -Session $session`` in the payload's finally block.
+
+    Remove-PSSession is a ShouldProcess cmdlet: under -WhatIf (a read payload in check mode) it
+    only reports what it would do, unless the call says ``-WhatIf:$false``. A session left open
+    counts against Exchange's per-user limit on remote PowerShell sessions.
+    """
+    whatif = params.whatif
+    removes = script_facts.calls(host.script, 'Remove-PSSession')
+    assert removes, 'an exchange payload closes its session'
+    if whatif and not all(script_facts.whatif_off(c) for c in removes):
+        exchange_state(host).setdefault('leaked_sessions', []).append(host.script.splitlines()[0])
+
+
 @handles('exchange_read')
 def exchange_read(host, params):
     _session(host, params)
+    _end_session(host, params)
     state = exchange_state(host)
     return {'version': state['version'],
             'certificates': [{'thumbprint': c['thumbprint'], 'der': c['der'],
-                              'services': ', '.join(c['services']) or 'None', 'status': c['status'],
+                              # status/services None: Exchange sent RawData only (serialized data signing
+                              # with an expired Auth certificate); the payload passes null through.
+                              'services': None if c['services'] is None else ', '.join(c['services']) or 'None',
+                              'status': c['status'],
                               'has_private_key': c.get('key') is not None, 'friendly_name': c['friendly_name'],
                               'certificate_request': c.get('certificate_request')} for c in state['certificates']]}
 
@@ -89,7 +110,13 @@ def exchange_request(host, params):
     add_pending(host, key, cn)
     exchange_state(host)['certificates'][-1]['certificate_request'] = body
     exchange_state(host)['certificates'][-1]['subject_name'] = params['SubjectName']
-    return {'csr': body, 'thumbprint': None}
+    # Exchange 2010 and 2016+ return the request text: through implicit remoting it comes back as a
+    # string carrying the remoting NoteProperties, and stays so in the variable it is assigned to
+    # unless the payload converts it ([string]), which hands over the plain System.String.
+    returned = re.search(r'(\$\w+)\s*=\s*New-ExchangeCertificate\b', host.script, re.I)
+    plain = returned and re.search(r'\$csr\s*=\s*\[string\]\s*%s\b' % re.escape(returned.group(1)), host.script, re.I)
+    csr_text = body if plain else remote_string(body, params['Server'])
+    return {'csr': csr_text, 'thumbprint': None}
 
 
 @handles('exchange_import')
@@ -120,7 +147,7 @@ def exchange_enable(host, params):
     if target is None:
         raise HostFailure('Enable-ExchangeCertificate: certificate %s not found' % params['Thumbprint'])
     for cert in state['certificates']:
-        if cert is not target:
+        if cert is not target and cert['services'] is not None:
             cert['services'] = [s for s in cert['services'] if s not in SINGLE or s not in params['Services']]
     target['services'] = sorted(set(target['services']) | set(params['Services']))
     return {'thumbprint': params['Thumbprint'], 'services': params['Services']}

@@ -41,6 +41,7 @@ class FakeWindowsHost:
         self.calls = []          # (payload name, bound parameters) for every script that ran
         self.fail_on = {}        # payload name -> message: the script throws it (a terminating error)
         self.state = {}          # free-form state for other areas (IIS sites, DNS zones, ...)
+        self.script = ''         # the text of the payload being run
         self.results = []        # every win_powershell result returned, as the controller got it
 
     # -- the boundary -------------------------------------------------------------------------
@@ -51,6 +52,9 @@ class FakeWindowsHost:
         header = _HEADER.search(module_args.get('script') or '')
         assert header, 'payload without its "# hkpost.ecert payload: NAME" header'
         name = header.group(1)
+        # The script text, for handlers whose answer depends on how the payload calls a cmdlet
+        # (tests/support/windows/script_facts.py).
+        self.script = module_args.get('script') or ''
 
         def script(params, session):
             params.session = session
@@ -59,7 +63,7 @@ class FakeWindowsHost:
                 raise HostFailure(self.fail_on[name])
             return _HANDLERS[name](self, params)
 
-        result = boundary.run(module_args, script)
+        result = boundary.run(module_args, script, _kwargs.get('pass_vars'))
         self.results.append(result)
         return copy.deepcopy(result)
 

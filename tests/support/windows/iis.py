@@ -11,6 +11,7 @@ from __future__ import annotations
 # The store payloads iis_binding also sends are answered by fake_certstore.
 
 import tests.support.windows.certstore  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
 
 
@@ -43,10 +44,44 @@ def _binding(site, info):
 def iis_bindings_read(host, params):
     state = iis_state(host)
     return {'sites': [{'name': s['name'], 'id': s['id'],
-                       'bindings': [dict(b) for b in s['bindings'] if b['protocol'] == params.get('Protocol', 'https')]}
+                       'bindings': [{k: b[k] for k in ('protocol', 'binding_information', 'ssl_flags')}
+                                    for b in s['bindings'] if b['protocol'] == params.get('Protocol', 'https')]}
                       for s in state['sites']],
             'sslcert': {kind: [dict(endpoint=e, **m) for e, m in state['sslcert'][kind].items()]
                         for kind in ('ipport', 'hostnameport')}}
+
+
+def _endpoint(binding):
+    ip, _sep, rest = binding['binding_information'].partition(':')
+    port, _sep, hostname = rest.partition(':')
+    if binding['ssl_flags'] & 1:
+        return 'hostnameport', '%s:%s' % (hostname, port)
+    return 'ipport', '%s:%s' % ('0.0.0.0' if ip == '*' else ip, port)
+
+
+def _has_certificate(host, binding):
+    if binding.get('thumbprint'):
+        return True
+    kind, endpoint = _endpoint(binding)
+    return endpoint in iis_state(host)['sslcert'][kind]
+
+
+def _commit(host, site):
+    """ServerManager.CommitChanges: the site's https bindings as IIS now holds them, and the http.sys
+    mappings IIS writes for each binding that has a certificate (hostnameport for SNI, ipport otherwise)."""
+    for binding in site['bindings']:
+        if binding['protocol'] == 'https' and binding.get('thumbprint'):
+            kind, endpoint = _endpoint(binding)
+            map_sslcert(host, kind, endpoint, binding['thumbprint'], binding['store'])
+    iis_state(host).setdefault('commits', []).append(
+        [dict(b, has_certificate=_has_certificate(host, b)) for s in iis_state(host)['sites'] for b in s['bindings']
+         if b['protocol'] == 'https'])
+
+
+def _certificate_present(host, params):
+    if params.get('Thumbprint') and not any(e['thumbprint'] == params['Thumbprint']
+                                            for e in host.stores[params.get('Store', 'My')]):
+        raise HostFailure('certificate %s is not in LocalMachine\\%s' % (params['Thumbprint'], params.get('Store', 'My')))
 
 
 @handles('iis_binding_set')
@@ -55,9 +90,13 @@ def iis_binding_set(host, params):
     binding = _binding(site, params['BindingInformation'])
     flags = params.get('SslFlags', 0)
     if params['Operation'] == 'add':
+        _certificate_present(host, params)
         if binding is None:
+            # What the script put on the new element before the commit: sslFlags always; the
+            # certificate only when this payload version sets it there (older ones sent no Thumbprint).
             site['bindings'].append({'protocol': 'https', 'binding_information': params['BindingInformation'],
-                                     'ssl_flags': flags})
+                                     'ssl_flags': flags, 'thumbprint': params.get('Thumbprint') or None,
+                                     'store': params.get('Store', 'My')})
         else:
             binding['ssl_flags'] = flags
     elif params['Operation'] == 'update':
@@ -66,23 +105,25 @@ def iis_binding_set(host, params):
         binding['ssl_flags'] = flags
     elif binding is not None:
         site['bindings'].remove(binding)
+    _commit(host, site)
     return {'site': params['Site'], 'operation': params['Operation'],
             'binding_information': params['BindingInformation'], 'ssl_flags': flags}
 
 
 @handles('iis_binding_certificate')
 def iis_binding_certificate(host, params):
-    if not any(e['thumbprint'] == params['Thumbprint'] for e in host.stores[params['Store']]):
-        raise HostFailure('certificate %s is not in LocalMachine\\%s' % (params['Thumbprint'], params['Store']))
+    _certificate_present(host, params)
     site = _site(host, params['Site'])
     binding = _binding(site, params['BindingInformation'])
     if binding is None:
         raise HostFailure("site '%s' has no https binding %s" % (params['Site'], params['BindingInformation']))
-    ip, _sep, rest = params['BindingInformation'].partition(':')
-    port, _sep, hostname = rest.partition(':')
-    if binding['ssl_flags'] & 1:
-        kind, endpoint = 'hostnameport', '%s:%s' % (hostname, port)
-    else:
-        kind, endpoint = 'ipport', '%s:%s' % ('0.0.0.0' if ip == '*' else ip, port)
-    map_sslcert(host, kind, endpoint, params['Thumbprint'], params['Store'])
+    if _has_certificate(host, binding) and script_facts.in_place_member_changes(host.script, 'CertificateHash'):
+        # win-acme issue #371: changing CertificateHash of a binding that already has a certificate,
+        # in place, fails in CreateSSLBinding at CommitChanges.
+        raise HostFailure('Exception calling "CommitChanges" with "0" argument(s): "A specified logon session does '
+                          'not exist. It may already have been terminated. (Exception from HRESULT: 0x80070520)"')
+    binding.update(thumbprint=params.get('Thumbprint') or None, store=params.get('Store', 'My'))
+    if 'SslFlags' in params:
+        binding['ssl_flags'] = params['SslFlags']
+    _commit(host, site)
     return dict(params)

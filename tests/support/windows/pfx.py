@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.serialization import PrivateFormat
 import tests.support.windows.certstore  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.certstore import entry_for
 from tests.support.windows.boundary import secure_string_argument
+from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
 
 AES_OID_DER = bytes([0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2A])
@@ -101,7 +102,20 @@ def pfx_import(host, params):
         raise HostFailure('the PFX could not be opened: The specified network password is not correct.')
     if key is None:
         raise HostFailure('the PFX holds no certificate with a private key')
-    entry = entry_for(cert, key, params['FriendlyName'], exportable=params['Exportable'], key_storage='machine')
+    # PersistKeySet: the key is now a container in the machine key store, whether or not the
+    # certificate reaches the store below.
+    container = 'pfx-import-%d' % len(host.state.setdefault('machine_keys', []))
+    host.state['machine_keys'].append(container)
+    refused = host.state.get('store_add_refused', {}).get(params['Store'])
+    if refused or params['Store'] not in host.stores:
+        # X509Store.Open/Add failed. The payload's finally block deletes the persisted key only if it
+        # has one (Remove-PersistedKey: CngKey.Delete / PersistKeyInCsp = $false + Clear).
+        if script_facts.calls(host.script, 'Remove-PersistedKey'):
+            host.state['machine_keys'].remove(container)
+        raise HostFailure('Exception calling "Add" with "1" argument(s): "%s"' % (refused or 'The system cannot find '
+                                                                                  'the file specified.'))
+    entry = entry_for(cert, key, params['FriendlyName'], exportable=params['Exportable'], key_storage='machine',
+                      key_container=container)
     store = host.stores[params['Store']]
     store[:] = [e for e in store if e['thumbprint'] != entry['thumbprint']]
     store.append(entry)

@@ -23,6 +23,7 @@ PowerShell 5.1 ships, marked by its "NTRAID"/"V1 compatibility" comments):
 
 from __future__ import annotations
 
+import json
 import math
 import re
 
@@ -573,3 +574,72 @@ def bind(script, arguments):
         if param.name not in values:
             values[param.name] = default_value(param)
     return BoundParameters(values, bound, extra)
+
+
+# -- ConvertTo-Json as Windows PowerShell 5.1 writes it ---------------------------------------
+# Read from PowerShell's JsonObject.ConvertToJson / ProcessValue / AddPsProperties (the 5.1 logic;
+# Microsoft.PowerShell.Commands.Utility, JsonObject.cs): the root is at depth 0, a dictionary's
+# values, an array's items and an object's extended properties are one level deeper; a container
+# deeper than -Depth (2 when not given) is written as LanguagePrimitives.ConvertTo<string>() of it -
+# "System.Collections.Hashtable" for a hashtable, the items joined by $OFS (a space) for an array -
+# with only a warning. A string that carries NoteProperties (Get-Content adds PSPath, PSParentPath,
+# PSChildName, PSDrive, PSProvider and ReadCount: PowerShell issue #6458) is written as an object
+# {"value": <the text>, <each note property>}; PowerShell 7 changed that, Windows PowerShell 5.1 did not.
+
+class NotedString(str):
+    """A System.String wrapped in a PSObject that carries NoteProperties (``notes``, in order)."""
+
+    def __new__(cls, text, notes):
+        obj = super().__new__(cls, text)
+        obj.notes = dict(notes)
+        return obj
+
+
+def get_content_string(text, path):
+    """What ``Get-Content -LiteralPath PATH -Raw`` hands back on a FileSystem path: the text with the
+    provider's NoteProperties (GetContentCommand / CoreCommandBase.WriteContentObject)."""
+    parent, _sep, child = path.rpartition('\\')
+    provider = {'ImplementingType': 'Microsoft.PowerShell.Commands.FileSystemProvider', 'HelpFile':
+                'System.Management.Automation.dll-Help.xml', 'Name': 'FileSystem', 'PSSnapIn': 'Microsoft.PowerShell.Core',
+                'ModuleName': 'Microsoft.PowerShell.Core', 'Module': None, 'Description': '',
+                'Capabilities': 52, 'Home': 'C:\\Users\\Administrator', 'Drives': ['C']}
+    drive = {'CurrentLocation': '', 'Name': path[:1], 'Provider': provider, 'Root': path[:3],
+             'Description': '', 'MaximumSize': None, 'Credential': {'UserName': None, 'Password': None},
+             'DisplayRoot': None}
+    prefix = 'Microsoft.PowerShell.Core\\FileSystem::'
+    return NotedString(text, (('PSPath', prefix + path), ('PSParentPath', prefix + parent), ('PSChildName', child),
+                              ('PSDrive', drive), ('PSProvider', provider), ('ReadCount', 1)))
+
+
+def remote_string(text, computer_name, runspace_id='6a1f0b9e-6f0e-4b6f-9a3e-0c5c7f2d1e11'):
+    """A string a remote command returned (implicit remoting included): deserialized, then given the
+    NoteProperties PowerShell remoting adds to every output object - PSComputerName, RunspaceId,
+    PSShowComputerName (RemotingEncoder / ObjectRecordHelper in System.Management.Automation)."""
+    return NotedString(text, (('PSComputerName', computer_name), ('RunspaceId', runspace_id),
+                              ('PSShowComputerName', False)))
+
+
+def _json_value(value, depth, max_depth):
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str):
+        notes = getattr(value, 'notes', None)
+        if not notes:
+            return str(value)
+        # AddPsProperties: the base value becomes "value", then every extended property, one level down.
+        wrapped = {'value': str(value)}
+        for key, item in notes.items():
+            wrapped[key] = _json_value(item, depth + 1, max_depth)
+        return wrapped
+    if depth > max_depth:
+        return to_string(value)
+    if isinstance(value, dict):
+        return {str(k): _json_value(v, depth + 1, max_depth) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v, depth + 1, max_depth) for v in value]
+    return str(value)
+
+
+def convert_to_json(value, depth=2):
+    """``ConvertTo-Json -Compress -Depth depth -InputObject value`` in Windows PowerShell 5.1."""
+    return json.dumps(_json_value(value, 0, depth), separators=(',', ':'))

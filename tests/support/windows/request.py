@@ -13,7 +13,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.native import check_native
+from tests.support.windows.powershell import get_content_string
 
 _ATTRS = {'CN': NameOID.COMMON_NAME, 'OU': NameOID.ORGANIZATIONAL_UNIT_NAME, 'O': NameOID.ORGANIZATION_NAME,
           'L': NameOID.LOCALITY_NAME, 'S': NameOID.STATE_OR_PROVINCE_NAME, 'C': NameOID.COUNTRY_NAME}
@@ -43,28 +46,101 @@ def placeholder(key, name):
             .not_valid_after(now + datetime.timedelta(days=365)).sign(key, hashes.SHA256()))
 
 
+def read_text(host, text, path):
+    """A file's text as the payload reads it: ``Get-Content`` decorates the string with the provider's
+    NoteProperties, which Windows PowerShell 5.1's ConvertTo-Json then writes as an object
+    (powershell.convert_to_json); ``[IO.File]::ReadAllText`` gives the plain string."""
+    if script_facts.calls(host.script, 'Get-Content'):
+        return get_content_string(text, path)
+    return text
+
+
 @handles('csr_pending_read')
 def csr_pending_read(host, params):
+    if 'REQUEST' not in host.stores:
+        # The Certificate provider lists only stores that exist: LocalMachine\REQUEST appears with the
+        # first request made on the machine. Unguarded, Get-ChildItem on it is an error under Stop.
+        reads = [c for c in script_facts.calls(host.script, 'Get-ChildItem') if 'REQUEST' in ' '.join(
+            str(v) for v in c.parameters.values()) + ' '.join(c.arguments)]
+        if not all(script_facts.guarded_by_test_path(c) for c in reads):
+            raise HostFailure("Cannot find path 'Cert:\\LocalMachine\\REQUEST' because it does not exist.")
+        return {'pending': [], 'saved_csrs': [read_text(host, text, path) for path, text in
+                                              host.state.get('request_dir', {}).items()]}
     pending = [{'thumbprint': e['thumbprint'], 'der': e['der'],
                 'friendly_name': e.get('friendly_name', ''), 'has_private_key': e.get('key') is not None,
                 'key_container': e.get('key_container')} for e in host.stores['REQUEST']]
-    saved = list(host.state.get('request_dir', {}).values())
+    saved = [read_text(host, text, path) for path, text in host.state.get('request_dir', {}).items()]
     return {'pending': pending, 'saved_csrs': saved}
+
+
+def _inf_value(text, strings):
+    """One INF value as SetupAPI reads it: quotes group text (``""`` inside is a quote), ``%%`` is a
+    percent sign and ``%name%`` is replaced by the [Strings] entry ``name`` (empty when there is none)."""
+    out, i, quoted = [], 0, False
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            if quoted and text[i + 1:i + 2] == '"':
+                out.append('"')
+                i += 2
+                continue
+            quoted = not quoted
+        elif char == '%':
+            end = text.find('%', i + 1)
+            if end == i + 1:
+                out.append('%')
+            elif end > i:
+                out.append(strings.get(text[i + 1:end].lower(), ''))
+            else:
+                out.append('%')
+                end = i
+            i = end + 1
+            continue
+        elif char == ';' and not quoted:
+            break   # a comment runs to the end of the line
+        else:
+            out.append(char)
+        i += 1
+    return ''.join(out).strip()
+
+
+def parse_inf(text):
+    """certreq's policy file read the INF way: {section: [(key, value)]}; a line break ends a line."""
+    sections, current = {}, None
+    lines = [line.strip() for line in re.split(r'\r\n|\r|\n', text)]
+    raw = []
+    for line in lines:
+        if line.startswith('[') and line.endswith(']'):
+            current = line[1:-1].strip().lower()
+            sections.setdefault(current, [])
+        elif '=' in line and current is not None:
+            key, _sep, value = line.partition('=')
+            raw.append((current, key.strip(), value.strip()))
+    strings = {k.lower(): _inf_value(v, {}) for section, k, v in raw if section == 'strings'}
+    for section, key, value in raw:
+        sections[section].append((key, _inf_value(value, strings)))
+    return sections
 
 
 @handles('csr_create')
 def csr_create(host, params):
-    if params['KeyContainer']:
-        matches = [e for e in host.stores['REQUEST'] if e.get('key_container') == params['KeyContainer']]
+    check_native(host, 'certreq', 'certreq -new')
+    inf = parse_inf(params['Inf'])
+    request = {}
+    for key, value in inf.get('newrequest', []):
+        request[key.lower()] = value     # a key given twice: the last line wins
+    dns_names = [v[4:].rstrip('&') for k, v in inf.get('extensions', []) if k == '_continue_' and v.startswith('dns=')]
+    if request.get('useexistingkeyset', '').upper() == 'TRUE':
+        matches = [e for e in host.stores['REQUEST'] if e.get('key_container') == request.get('keycontainer')]
         if not matches:
             raise HostFailure('certreq -new failed (exit -2146893802): Keyset does not exist')
         key = matches[0]['key']
     else:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=params['KeyLength'])
-    name = parse_x500(params['Subject'])
+        key = rsa.generate_private_key(public_exponent=65537, key_size=int(request['keylength']))
+    name = parse_x500(request['subject'])
     builder = x509.CertificateSigningRequestBuilder().subject_name(name)
-    if params.get('DnsNames'):
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in params['DnsNames']]),
+    if dns_names:
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in dns_names]),
                                         critical=False)
     csr_text = builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()
     cert = placeholder(key, name)
@@ -72,7 +148,10 @@ def csr_create(host, params):
         'thumbprint': cert.fingerprint(hashes.SHA1()).hex().upper(),
         'der': base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode(), 'key': key,
         'has_private_key': True,
-        'friendly_name': params.get('FriendlyName', ''), 'key_container': 'te-' + uuid.uuid4().hex})
+        'friendly_name': request.get('friendlyname', ''), 'key_container': 'te-' + uuid.uuid4().hex,
+        'exportable': request.get('exportable', '').upper() == 'TRUE'})
     path = params['RequestDir'] + '\\' + uuid.uuid4().hex + '.csr'
     host.state.setdefault('request_dir', {})[path] = csr_text.replace('\n', '\r\n')
-    return {'csr': csr_text.replace('\n', '\r\n'), 'csr_file': path}
+    # The payload reads certreq's output file back before it saves its copy.
+    work = 'C:\\Windows\\TEMP\\hkpost-csr-' + uuid.uuid4().hex + '\\request.csr'
+    return {'csr': read_text(host, csr_text.replace('\n', '\r\n'), work), 'csr_file': path}

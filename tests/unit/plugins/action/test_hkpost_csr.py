@@ -10,6 +10,7 @@ from ansible_collections.hkpost.ecert.plugins.action.hkpost_csr import ActionMod
 from tests.support.windows import request as fake_csr  # noqa: F401  # pylint: disable=unused-import
 from tests.support.action_harness import run_action
 from tests.support.windows.host import FakeWindowsHost
+from tests.support.windows.request import parse_inf
 
 BASE = {'common_name': 'www.example.com.hk', 'organization': 'Example Company Limited',
         'organizational_unit': 'IT', 'friendly_name': 'Hong Kong Post e-cert'}
@@ -18,6 +19,15 @@ BASE = {'common_name': 'www.example.com.hk', 'organization': 'Example Company Li
 def run(host, check_mode=False, diff=False, **extra):
     return run_action(ActionModule, dict(BASE, **extra), host=host, check_mode=check_mode, diff=diff,
                       action_name='hkpost.ecert.hkpost_csr')
+
+
+def inf_request(host):
+    """The [NewRequest] of the last INF sent to certreq, as certreq reads it."""
+    return {k.lower(): v for k, v in parse_inf(host.calls[-1][1]['Inf']).get('newrequest', [])}
+
+
+def inf_sans(host):
+    return [v for k, v in parse_inf(host.calls[-1][1]['Inf']).get('extensions', []) if k == '_continue_']
 
 
 def test_first_run_creates_one_key_and_returns_the_csr(tmp_path):
@@ -32,10 +42,10 @@ def test_first_run_creates_one_key_and_returns_the_csr(tmp_path):
     assert csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == 'www.example.com.hk'
     assert csr.subject.get_attributes_for_oid(NameOID.COUNTRY_NAME)[0].value == 'HK'
     assert result['public_key_sha256'] and len(host.stores['REQUEST']) == 1
-    # certreq got the INF data as parameters, not spliced into the script
-    params = host.calls[1][1]
-    assert params['Subject'] == 'CN=www.example.com.hk, OU=IT, O=Example Company Limited, L=Hong Kong, S=Hong Kong, C=HK'
-    assert params['KeyLength'] == 2048 and params['KeyContainer'] == ''
+    # certreq got its INF as a parameter, not spliced into the script; read the way certreq reads it
+    request = inf_request(host)
+    assert request['subject'] == 'CN=www.example.com.hk, OU=IT, O=Example Company Limited, L=Hong Kong, S=Hong Kong, C=HK'
+    assert request['keylength'] == '2048' and 'keycontainer' not in request and request['exportable'] == 'TRUE'
 
 
 def test_second_run_reuses_the_pending_request(tmp_path):
@@ -57,7 +67,7 @@ def test_lost_csr_text_is_rederived_from_the_same_key():
     second = run(host)
     assert second['changed'] is True and second['request_action'] == 'rederive'
     assert second['public_key_sha256'] == first['public_key_sha256']
-    assert host.calls[-1][1]['KeyContainer'] == host.stores['REQUEST'][0]['key_container']
+    assert inf_request(host)['keycontainer'] == host.stores['REQUEST'][0]['key_container']
     assert run(host)['changed'] is False
 
 
@@ -89,16 +99,16 @@ def test_a_different_subject_is_a_new_request():
 def test_wildcard_and_idn_reach_certreq_as_a_labels():
     host = FakeWindowsHost()
     run(host, common_name='*.example.com.hk', certificate_type='wildcard')
-    assert host.calls[-1][1]['DnsNames'] == ['*.example.com.hk']
+    assert inf_sans(host) == ['dns=*.example.com.hk&']
     result = run(host, common_name='香港郵政.hk')
     assert result['common_name_ascii'] == 'xn--5bvv2rbn4a0hh.hk'
-    assert host.calls[-1][1]['Subject'].startswith('CN=xn--5bvv2rbn4a0hh.hk,')
+    assert inf_request(host)['subject'].startswith('CN=xn--5bvv2rbn4a0hh.hk,')
 
 
 def test_multi_domain_sends_no_sans():
     host = FakeWindowsHost()
     result = run(host, certificate_type='multi_domain', subject_alt_names=['shop.example.com.hk'])
-    assert host.calls[-1][1]['DnsNames'] == []
+    assert inf_sans(host) == []
     assert result['subject_alt_names'] == []
 
 

@@ -50,7 +50,7 @@ def test_new_sni_binding_by_common_name_then_idempotent(pki, host):
     assert result['after'] == {'site': 'www', 'ip': '*', 'port': 443, 'host': 'www.example.hk', 'sni': True,
                                'ssl_flags': 1, 'thumbprint': result['certificate']['sha1'], 'store': 'My'}
     assert result['certificate']['sha1'] in (pki.leaves['standard'].thumbprint, pki.leaves['multi_domain'].thumbprint)
-    assert writes(host) == ['iis_binding_set', 'iis_binding_certificate']
+    assert writes(host) == ['iis_binding_set']  # created with its certificate, one commit
     assert iis_state(host)['sslcert']['hostnameport']['www.example.hk:443']['thumbprint'] == result['certificate']['sha1']
     host.calls.clear()
     again = bind(host, site='www', host_header='www.example.hk', certificate_common_name='www.example.hk')
@@ -117,12 +117,24 @@ def test_ipport_mapping_overriding_sni_is_reported(pki, host):
     assert 'netsh http delete sslcert ipport=10.0.0.5:443' in overrides[0]['message']
 
 
-def test_rollback_removes_new_binding_when_certificate_step_fails(pki, host):
-    host.fail_on['iis_binding_certificate'] = 'SSL certificate add failed, Error: 1312'
-    with pytest.raises(AnsibleActionFail) as e:
-        bind(host, site='www', host_header='www.example.hk', certificate_common_name='www.example.hk')
+def test_rollback_removes_new_binding_when_its_commit_fails(pki, host):
+    real = __import__('tests.support.windows.iis', fromlist=['x']).iis_binding_set
+    from tests.support.windows import host as fake_windows
+
+    def fail_add(fake, params):
+        if params['Operation'] == 'add':
+            real(fake, params)   # the configuration was written, then http.sys refused the mapping
+            raise fake_windows.HostFailure('SSL certificate add failed, Error: 1312')
+        return real(fake, params)
+
+    fake_windows._HANDLERS['iis_binding_set'] = fail_add
+    try:
+        with pytest.raises(AnsibleActionFail) as e:
+            bind(host, site='www', host_header='www.example.hk', certificate_common_name='www.example.hk')
+    finally:
+        fake_windows._HANDLERS['iis_binding_set'] = real
     assert 'previous binding was put back' in str(e.value)
-    assert host.call_names()[-3:] == ['iis_binding_set', 'iis_binding_certificate', 'iis_binding_set']
+    assert [p['Operation'] for n, p in host.calls if n == 'iis_binding_set'] == ['add', 'remove']
     assert [b for b in iis_state(host)['sites'][2]['bindings'] if b['protocol'] == 'https'] == []
 
 

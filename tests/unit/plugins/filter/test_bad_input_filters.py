@@ -96,5 +96,5 @@ def test_the_same_filters_work_on_right_input():
         {'host': 'www.example.hk', 'port': 8443, 'server_name': 'www.example.hk'}]
     assert '<svg' in render("{{ audit | hkpost.ecert.fleet_report_html(warn_days='45') }}")
     assert render("{{ [{'inventory_hostname': 'web1', 'hkpost_served_port': '8443'}] | hkpost.ecert.served_endpoints }}") \
-        == [{'host': 'web1', 'port': 8443, 'server_name': 'web1'}]
+        == [{'host': 'web1', 'port': 8443, 'server_name': 'web1', 'inventory_name': 'web1'}]
     assert render("{{ '香港郵政.hk' | hkpost.ecert.ascii_name }}") == 'xn--5bvv2rbn4a0hh.hk'

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime
 
+import re
+
 import pytest
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain import (
-    ChainJudge, TrustAnchors, check_endpoint, load_trust, name_covered, summarise, verdict_of)
+    ChainJudge, TrustAnchors, check_endpoint, failed, load_trust, name_covered, summarise, verdict_of)
 from tests.support.pki import IDN_ASCII, IDN_UNICODE
 
 DAY = datetime.timedelta(days=1)
@@ -116,7 +118,8 @@ def test_trust_options(tmp_path, pki):
 
 
 def test_check_endpoint_defaults():
-    expected = {'host': 'www.example.hk', 'port': 443, 'server_name': 'www.example.hk'}
+    expected = {'host': 'www.example.hk', 'port': 443, 'server_name': 'www.example.hk', 'starttls': None,
+                'inventory_name': 'www.example.hk'}
     assert check_endpoint({'host': ' www.example.hk '}, 0) == expected
     assert check_endpoint({'host': '192.0.2.1', 'port': '8443', 'server_name': 'a.hk'}, 1)['port'] == 8443
     with pytest.raises(HkpostError, match=r'endpoints\[2\]'):
@@ -162,3 +165,43 @@ def test_sent_self_signed_root_copying_root_ca_3_name_but_not_key_is_not_trusted
 def test_sent_real_root_is_trusted_but_extra(judge, pki):
     result = judge.judge([pki.leaves['standard'].der, pki.ssl_new.der, pki.root.der], 'www.example.hk')
     assert codes(result) == ['extra_certificates'] and 'untrusted' not in codes(result)
+
+
+@pytest.mark.parametrize('entry, starttls', [
+    ({'host': 'mx', 'port': 25}, 'smtp'),
+    ({'host': 'mx', 'port': 587}, 'smtp'),
+    ({'host': 'mx', 'port': 143}, 'imap'),
+    ({'host': 'mx', 'port': 110}, 'pop3'),
+    ({'host': 'mx', 'port': 465}, None),
+    ({'host': 'mx', 'port': 993}, None),
+    ({'host': 'mx', 'port': 25, 'starttls': 'none'}, None),
+    ({'host': 'mx', 'port': 2525, 'starttls': 'SMTP'}, 'smtp'),
+])
+def test_starttls_defaults_from_the_port_and_can_be_overridden(entry, starttls):
+    assert check_endpoint(entry, 0)['starttls'] == starttls
+
+
+def test_bad_starttls_and_inventory_name():
+    with pytest.raises(HkpostError, match=r"endpoints\[0\] \(mx\): starttls 'ftp' is not one of smtp, imap, pop3, none"):
+        check_endpoint({'host': 'mx', 'starttls': 'ftp'}, 0)
+    assert check_endpoint({'host': '10.0.0.5', 'inventory_name': 'exch01'}, 0)['inventory_name'] == 'exch01'
+
+
+def test_every_finding_has_one_plain_sentence_of_action(pki):
+    judge = ChainJudge(TrustAnchors([pki.root.cert], 'test roots'), now=pki.now)
+    results = [judge.judge([pki.leaves[name].der] + chain, server)
+               for name, chain, server in (('standard', [pki.ssl_new.der], 'www.example.hk'),
+                                           ('standard', [], 'www.example.hk'),
+                                           ('under_old', [pki.ssl_old.der], 'legacy.example.hk'),
+                                           ('expiring', [pki.ssl_new.der], 'soon.example.hk'),
+                                           ('expired', [pki.ssl_new.der], 'old.example.hk'))]
+    results.append(failed('no_starttls', 'the SMTP server does not offer STARTTLS', protocol='smtp'))
+    actions = {f['code']: f['action'] for r in results for f in r['findings']}
+    assert set(actions) == {'ok', 'missing_intermediate', 'old_intermediate', 'expiring', 'expired', 'no_starttls'}
+    for code, action in actions.items():
+        assert action[0].isupper() and action.endswith('.') and action.count('. ') == 0, (code, action)
+    assert actions['missing_intermediate'].startswith("Install the intermediate 'Hongkong Post e-Cert SSL CA 3 - 17'")
+    assert re.match(r'Renew: the certificate expires in \d+ days', actions['expiring'])
+    assert 'SMTP' in actions['no_starttls']
+    expiring = next(f for f in results[3]['findings'] if f['code'] == 'expiring')
+    assert expiring['certificate'] == results[3]['served'][0]['sha256']

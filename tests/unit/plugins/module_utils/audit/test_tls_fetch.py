@@ -19,8 +19,8 @@ def _handshake(mtype, body):
     return bytes([mtype]) + len(body).to_bytes(3, 'big') + body
 
 
-def _server_hello():
-    return _handshake(2, b'\x03\x03' + b'\x00' * 32 + b'\x00' + b'\xc0\x2f' + b'\x00')
+def _server_hello(random=b'\x00' * 32):
+    return _handshake(2, b'\x03\x03' + random + b'\x00' + b'\xc0\x2f' + b'\x00')
 
 
 def _certificate(*ders):
@@ -51,7 +51,7 @@ def test_flight_split_across_records_and_reads():
     (b'HTTP/1.1 400 Bad Request\r\n\r\n', 'plain HTTP'),
     (b'SSH-2.0-OpenSSH_9.2\r\n', 'another protocol'),
     (_record(21, b'\x02\x28'), 'alert handshake_failure'),
-    (_record(21, b'\x02\x46'), 'TLS 1.3'),
+    (_record(21, b'\x02\x46'), 'refused a TLS 1.2 handshake with alert protocol_version'),
     (_record(21, b'\x02\x70'), 'unrecognized_name'),
     (_record(22, _server_hello() + _handshake(14, b'')), 'no certificate'),
     (_record(22, _certificate(b'x')), 'before its ServerHello'),
@@ -86,3 +86,21 @@ def test_eof_messages():
 def test_malformed_certificate_messages(body):
     with pytest.raises(FetchError):
         parse_certificate_message(body)
+
+
+@pytest.mark.parametrize('random, offers_tls13', [
+    (b'\x11' * 24 + b'DOWNGRD\x01', True),   # RFC 8446 4.1.3: a TLS 1.3 server answering a TLS 1.2 offer
+    (b'\x11' * 24 + b'DOWNGRD\x00', False),  # the TLS 1.1-and-below sentinel says nothing about TLS 1.3
+    (b'\x11' * 32, False),
+])
+def test_downgrade_sentinel_reveals_tls13_support(random, offers_tls13):
+    parser = ServerFlight()
+    assert parser.feed(_record(22, _server_hello(random) + _certificate(b'leaf'))) == [b'leaf']
+    assert parser.version == 'TLSv1.2' and parser.offers_tls13 is offers_tls13
+
+
+@pytest.mark.parametrize('alert, retried', [(40, True), (70, True), (71, True), (112, False), (48, False)])
+def test_only_refusals_of_tls12_are_retried_with_a_full_handshake(alert, retried):
+    with pytest.raises(FetchError) as info:
+        ServerFlight().feed(_record(21, bytes([2, alert])))
+    assert info.value.refused_tls12 is retried

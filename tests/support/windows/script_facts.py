@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+"""What a payload's PowerShell text actually does, read from its parse tree (tree-sitter-powershell).
+
+The fake host cannot run PowerShell, but some host behaviour depends on *how* the script calls a
+cmdlet, not on the parameters it was given: ``Get-DnsServerResourceRecord`` without ``-Node``
+returns a whole subtree, ``-ErrorAction SilentlyContinue`` swallows access denied, a
+``Remove-PSSession`` under ``-WhatIf`` does nothing. Handlers ask these questions of the script
+that was sent, so a payload that calls the cmdlet the wrong way gets the answer Windows would give;
+the static tests in ``tests/unit/test_payload_patterns.py`` ask them of every payload file.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import tree_sitter
+import tree_sitter_powershell
+
+_PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
+_SKIP = ('command_argument_sep', 'comment')
+# Windows tools the payloads may run; a bare name like `certreq` is an .exe on the PATH too.
+NATIVE_TOOLS = ('certutil', 'certreq', 'netsh', 'appcmd')
+
+
+class Call:
+    """One command invocation: its name, its named parameters and where it sits in the script."""
+
+    def __init__(self, node):
+        self.node = node
+        name = next(c for c in node.children if c.type in ('command_name', 'command_name_expr'))
+        self.name = name.text.decode()
+        self.invoked_with_call_operator = any(c.type == 'command_invokation_operator' for c in node.children)
+        self.parameters = {}     # lower-case parameter name -> argument text, or True for a bare switch
+        self.arguments = []      # positional arguments, as text
+        self.redirections = []
+        elements = next((c for c in node.children if c.type == 'command_elements'), None)
+        children = list(elements.children) if elements is not None else []
+        i = 0
+        while i < len(children):
+            child = children[i]
+            if child.type == 'command_parameter':
+                key = child.text.decode().lstrip('-').rstrip(':').lower()
+                # `-Name:value` keeps the value after a ':' separator; `-Name value` takes the next
+                # element unless that is another parameter (then this one is a switch).
+                j = i + 1
+                colon = j < len(children) and children[j].type == 'command_argument_sep' and children[j].text == b':'
+                while j < len(children) and children[j].type in _SKIP:
+                    j += 1
+                if j < len(children) and children[j].type not in ('command_parameter', 'redirection') and (
+                        colon or not child.text.endswith(b':')):
+                    self.parameters[key] = children[j].text.decode()
+                    i = j
+                else:
+                    self.parameters[key] = True
+            elif child.type == 'redirection':
+                self.redirections.append(child.text.decode())
+            elif child.type not in _SKIP:
+                self.arguments.append(child.text.decode())
+            i += 1
+
+    def has(self, parameter):
+        return parameter.lower() in self.parameters
+
+    def value(self, parameter):
+        return self.parameters.get(parameter.lower())
+
+    def enclosing(self, kind):
+        """The nearest ancestor node of ``kind`` (e.g. 'try_statement', 'function_statement')."""
+        node = self.node.parent
+        while node is not None:
+            if node.type == kind:
+                return node
+            node = node.parent
+        return None
+
+    @property
+    def function(self):
+        """The name of the function this call is inside, or None at script level."""
+        node = self.enclosing('function_statement')
+        if node is None:
+            return None
+        name = next((c for c in node.children if c.type == 'function_name'), None)
+        return name.text.decode() if name is not None else None
+
+    @property
+    def in_try(self):
+        return self.enclosing('try_statement') is not None
+
+    @property
+    def is_native(self):
+        """An executable run by name (``certutil.exe``, ``& certreq.exe``), not a cmdlet or function."""
+        return self.name.lower().endswith('.exe') or self.name.lower() in NATIVE_TOOLS
+
+    @property
+    def line(self):
+        return self.node.start_point[0] + 1
+
+
+def _walk(node):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+@functools.lru_cache(maxsize=64)
+def _tree(script):
+    return _PARSER.parse(script.encode('utf-8'))
+
+
+def calls(script, name=None):
+    """Every command invocation in ``script`` (optionally only those named ``name``, any case)."""
+    found = [Call(n) for n in _walk(_tree(script).root_node) if n.type == 'command'
+             and any(c.type in ('command_name', 'command_name_expr') for c in n.children)]
+    if name is not None:
+        found = [c for c in found if c.name.lower() == name.lower()]
+    return found
+
+
+def member_assignments(script, member):
+    """Statements assigning ``<expr>.member = ...`` (e.g. an in-place ``$binding.CertificateHash = ...``)."""
+    found = []
+    for node in _walk(_tree(script).root_node):
+        if node.type != 'left_assignment_expression':
+            continue
+        for inner in _walk(node):
+            if inner.type == 'member_access':
+                names = [c for c in inner.children if c.type == 'member_name']
+                if names and names[-1].text.decode().lower() == member.lower():
+                    found.append(node)
+                    break
+    return found
+
+
+def swallows_errors(call):
+    """True when the call's own ``-ErrorAction`` hides its errors (SilentlyContinue / Ignore)."""
+    action = call.value('ErrorAction') or call.value('EA')
+    return isinstance(action, str) and action.strip('\'"').lower() in ('silentlycontinue', 'ignore')
+
+
+def whatif_off(call):
+    """True when the call carries ``-WhatIf:$false``: it acts even when the script runs under -WhatIf."""
+    return isinstance(call.value('WhatIf'), str) and call.value('WhatIf').lower() == '$false'
+
+
+def _assigned_variable(left):
+    """``$x`` for a left side ``$x.Member`` (None when the object is not a plain variable)."""
+    for inner in _walk(left):
+        if inner.type == 'member_access':
+            var = next((c for c in inner.children if c.type == 'variable'), None)
+            return var.text.decode().lower() if var is not None else None
+    return None
+
+
+def in_place_member_changes(script, member):
+    """Assignments of ``member`` on objects the script did not create with ``CreateElement``.
+
+    win-acme IISClient.UpdateBinding replaces a binding element instead of changing its
+    certificateHash (its issue #371); a new element from ``Bindings.CreateElement`` may be filled in.
+    """
+    created = set()
+    for node in _walk(_tree(script).root_node):
+        if node.type == 'assignment_expression' and b'CreateElement(' in node.text:
+            left = next(c for c in node.children if c.type == 'left_assignment_expression')
+            created.add(left.text.decode().strip().lower())
+    return [n for n in member_assignments(script, member) if _assigned_variable(n) not in created]
+
+
+def member_reads(script, member):
+    """Every ``<expr>.member`` in the script, as (node, inside a try block?) pairs."""
+    found = []
+    for node in _walk(_tree(script).root_node):
+        if node.type == 'member_access':
+            names = [c for c in node.children if c.type == 'member_name']
+            if names and names[-1].text.decode().lower() == member.lower():
+                parent, in_try = node.parent, False
+                while parent is not None:
+                    if parent.type == 'try_statement':
+                        in_try = True
+                        break
+                    parent = parent.parent
+                found.append((node, in_try))
+    return found
+
+
+def guarded_by_test_path(call):
+    """True when the call sits inside an ``if`` whose condition runs Test-Path (a missing path is skipped)."""
+    node = call.node.parent
+    while node is not None:
+        if node.type == 'if_statement':
+            condition = next((c for c in node.children if c.type == 'pipeline'), None)
+            if condition is not None and b'Test-Path' in condition.text:
+                return True
+        node = node.parent
+    return False
+
+
+def _inside(node, kind):
+    parent = node.parent
+    while parent is not None:
+        if parent.type == kind:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _guarded(node):
+    parent = node.parent
+    while parent is not None:
+        if parent.type == 'if_statement':
+            condition = next((c for c in parent.children if c.type == 'pipeline'), None)
+            if condition is not None and b'Test-Path' in condition.text:
+                return True
+        parent = parent.parent
+    return False
+
+
+def method_calls(script, method):
+    """Every ``<expr>.Method(...)`` call: (node, inside a try block?, inside an ``if (Test-Path ...)``?)."""
+    found = []
+    for node in _walk(_tree(script).root_node):
+        if node.type == 'invokation_expression':
+            names = [c for c in node.children if c.type == 'member_name']
+            if names and names[-1].text.decode().lower() == method.lower():
+                found.append((node, _inside(node, 'try_statement'), _guarded(node)))
+    return found

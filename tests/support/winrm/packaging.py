@@ -1,0 +1,121 @@
+# -*- coding: utf-8 -*-
+"""Decode what ansible-core pipes into ``PowerShell -EncodedCommand <bootstrap_wrapper.ps1>``.
+
+Two formats exist, told apart by structure (never by version number):
+
+* ansible-core 2.19 and later (``executor/powershell/module_manifest.py`` ``_get_bootstrap_input``):
+  a bootstrap JSON ``{"name": "exec_wrapper", "script": ..., "params": ...}``, the separator
+  ``\\n\\0\\0\\0\\0\\n``, then the exec manifest JSON ``{"scripts": {NAME: {"script": base64, "path": ...}},
+  "actions": [{"name": "module_wrapper.ps1", "params": {"Script": NAME, "Variables":
+  [{"Name": "complex_args", "Value": ARGS}], ...}}]}``.
+* ansible-core 2.16-2.18 (``_create_powershell_wrapper``): the exec wrapper's text, ``\\0\\0\\0\\0``, then
+  a JSON manifest with ``module_entry`` (base64 module source), ``actions`` (``module_powershell_wrapper``)
+  and ``module_args`` whose ``_ansible_module_name`` names the module.
+
+Anything else - become, async, coverage wrappers, an unknown layout - raises UnknownPackaging,
+so a change in ansible-core shows up as a failing test instead of a silently wrong answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+NEW_SEPARATOR = b'\n\0\0\0\0\n'
+OLD_SEPARATOR = b'\0\0\0\0'
+_MODULE_PATH = re.compile(r'^ansible_collections\.(\w+)\.(\w+)\.plugins\.modules\.(\w+)\.ps1$')
+# ansible.builtin redirects the win_* names to ansible.windows (lib/ansible/config/ansible_builtin_runtime.yml).
+_SHORT_NAMES = {'win_ping': 'ansible.windows.win_ping', 'win_powershell': 'ansible.windows.win_powershell'}
+
+
+class UnknownPackaging(Exception):
+    """stdin is not a module packaging this endpoint understands."""
+
+
+_PASS_VARS_BLOCK = re.compile(r'passVars\s*=\s*new Dictionary<string,\s*string>\(\)\s*\{(.*?)\};', re.S)
+
+
+class ModuleCall:
+    def __init__(self, name, args, source, layout, basic=None):
+        self.name = name          # FQCN
+        self.args = args          # what the module sees as its params (internal _ansible_* keys included)
+        self.source = source      # the module's PowerShell text
+        self.layout = layout      # '2.19+' or '2.16-2.18'
+        # The _ansible_* options the shipped Ansible.Basic.cs accepts (its passVars): the controller sends
+        # Ansible.Basic with every module, so a 2.16 controller's module accepts 2.16's list (which has
+        # string_conversion_action) and a 2.19 one accepts 2.19's.
+        self.pass_vars = pass_vars(basic) if basic else None
+
+    def __repr__(self):
+        return 'ModuleCall(%s, %s)' % (self.name, self.layout)
+
+
+def decode_command(command, arguments):
+    """The script a WinRS Command runs: ansible's ``PowerShell ... -EncodedCommand <UTF-16LE base64>``."""
+    parts = arguments.split()
+    if command.lower() != 'powershell' or '-EncodedCommand' not in parts:
+        raise UnknownPackaging('not an encoded PowerShell command: %s %s' % (command, arguments[:200]))
+    encoded = parts[parts.index('-EncodedCommand') + 1]
+    return base64.b64decode(encoded).decode('utf-16-le')
+
+
+def decode_stdin(data):
+    if data.startswith(b'{') and NEW_SEPARATOR in data:
+        return _decode_manifest(data)
+    if OLD_SEPARATOR in data:
+        return _decode_legacy(data)
+    raise UnknownPackaging('stdin has neither the 2.19+ bootstrap separator nor the 2.16-2.18 one (%d bytes)'
+                           % len(data))
+
+
+def pass_vars(basic_source):
+    block = _PASS_VARS_BLOCK.search(basic_source)
+    if not block:
+        raise UnknownPackaging('Ansible.Basic.cs without its passVars dictionary')
+    return tuple(re.findall(r'\{\s*"(\w+)"\s*,', block.group(1)))
+
+
+def _decode_manifest(data):
+    bootstrap_raw, manifest_raw = data.split(NEW_SEPARATOR, 1)
+    bootstrap = json.loads(bootstrap_raw)
+    if bootstrap.get('name') != 'exec_wrapper':
+        raise UnknownPackaging('bootstrap runs %r, not exec_wrapper' % bootstrap.get('name'))
+    manifest = json.loads(manifest_raw)
+    names = [action['name'] for action in manifest['actions']]
+    if names != ['module_wrapper.ps1']:
+        raise UnknownPackaging('exec manifest actions %s: only a plain module_wrapper.ps1 run is emulated '
+                               '(no become, async or coverage)' % names)
+    params = manifest['actions'][0]['params']
+    variables = {v['Name']: v['Value'] for v in params.get('Variables') or []}
+    if 'complex_args' not in variables or not params.get('ForModule'):
+        raise UnknownPackaging('module_wrapper.ps1 action without complex_args: a script, not a module')
+    args = variables['complex_args']
+    script_name = params['Script']
+    source = base64.b64decode(manifest['scripts'][script_name]['script']).decode('utf-8-sig')
+    match = _MODULE_PATH.match(script_name)
+    name = '%s.%s.%s' % match.groups() if match else _fqcn(args.get('_ansible_module_name'))
+    basic = manifest['scripts'].get('Ansible.Basic.cs')
+    basic = base64.b64decode(basic['script']).decode('utf-8-sig') if basic else None
+    return ModuleCall(name, args, source, '2.19+', basic)
+
+
+def _decode_legacy(data):
+    wrapper, manifest_raw = data.split(OLD_SEPARATOR, 1)
+    if b'json_raw' not in wrapper:
+        raise UnknownPackaging('2.16-2.18 layout without the exec wrapper that reads $json_raw')
+    manifest = json.loads(manifest_raw)
+    if manifest.get('actions') != ['module_powershell_wrapper']:
+        raise UnknownPackaging('exec manifest actions %s: only module_powershell_wrapper is emulated '
+                               '(no become, async or coverage)' % manifest.get('actions'))
+    args = manifest['module_args']
+    source = base64.b64decode(manifest['module_entry']).decode('utf-8-sig')
+    basic = (manifest.get('csharp_utils') or {}).get('Ansible.Basic')
+    basic = base64.b64decode(basic).decode('utf-8-sig') if basic else None
+    return ModuleCall(_fqcn(args.get('_ansible_module_name')), args, source, '2.16-2.18', basic)
+
+
+def _fqcn(name):
+    if not name:
+        raise UnknownPackaging('module arguments without _ansible_module_name')
+    return _SHORT_NAMES.get(name, name)
