@@ -45,33 +45,42 @@ def test_ipport_mapping_on_443_for_a_specific_ip_overrides_sni():
     assert len(plan(SNI_SITE, sslcert, want(ip='10.0.0.5'))['sni_overrides']) == 1
 
 
-def test_new_binding_steps_and_rollback():
+def test_new_binding_is_one_write_with_certificate_and_flags_and_rolls_back_by_removal():
     sites = [{'name': 'web', 'bindings': []}]
     result = plan(sites, {}, want())
-    assert [(s['payload'], s.get('operation')) for s in result['steps']] == [
-        ('iis_binding_set', 'add'), ('iis_binding_certificate', None)]
-    assert result['steps'][0]['ssl_flags'] == 1 and result['before'] is None and result['changed'] is True
+    assert result['steps'] == [{'payload': 'iis_binding_set', 'operation': 'add',
+                                'binding_information': '*:443:www.example.hk', 'ssl_flags': 1, 'thumbprint': A,
+                                'store': 'My'}]
+    assert result['before'] is None and result['changed'] is True
     assert rollback_steps(None, '*:443:www.example.hk') == [
         {'payload': 'iis_binding_set', 'operation': 'remove', 'binding_information': '*:443:www.example.hk'}]
 
 
-def test_certificate_or_store_change_is_one_certificate_step():
+def test_certificate_store_flag_or_sni_change_is_one_write():
     sslcert = {'hostnameport': [{'endpoint': 'www.example.hk:443', 'thumbprint': B, 'store': 'My'}]}
     result = plan(SNI_SITE, sslcert, want())
-    assert [s['payload'] for s in result['steps']] == ['iis_binding_certificate']
+    assert result['steps'] == [{'payload': 'iis_binding_certificate', 'binding_information': '*:443:www.example.hk',
+                                'ssl_flags': 1, 'thumbprint': A, 'store': 'My'}]
     store = plan(SNI_SITE, {'hostnameport': [{'endpoint': 'www.example.hk:443', 'thumbprint': A, 'store': 'my'}]},
                  want(store='WebHosting'))
     assert [s['payload'] for s in store['steps']] == ['iis_binding_certificate']
     same = plan(SNI_SITE, {'hostnameport': [{'endpoint': 'www.example.hk:443', 'thumbprint': A, 'store': 'MY'}]},
                 want())
     assert same['steps'] == [] and same['changed'] is False
+    to_plain = plan(SNI_SITE, {'hostnameport': [{'endpoint': 'www.example.hk:443', 'thumbprint': A, 'store': 'My'}],
+                               'ipport': [{'endpoint': '0.0.0.0:443', 'thumbprint': A, 'store': 'My'}]},
+                    want(sni=False))
+    assert [(s['payload'], s['ssl_flags']) for s in to_plain['steps']] == [('iis_binding_certificate', 0)]
+    flags_only = plan([{'name': 'web', 'bindings': [{'protocol': 'https', 'binding_information': '*:443:www.example.hk',
+                                                     'ssl_flags': 3}]}],
+                      {'hostnameport': [{'endpoint': 'www.example.hk:443', 'thumbprint': A, 'store': 'My'}]}, want())
+    assert [s['ssl_flags'] for s in flags_only['steps']] == [1]
     previous = result['previous']
     assert rollback_steps(previous, 'x') == [
-        {'payload': 'iis_binding_set', 'operation': 'update', 'binding_information': '*:443:www.example.hk',
-         'ssl_flags': 1},
-        {'payload': 'iis_binding_certificate', 'binding_information': '*:443:www.example.hk', 'thumbprint': B,
-         'store': 'My'}]
-    assert len(rollback_steps(dict(previous, thumbprint=None), 'x')) == 1
+        {'payload': 'iis_binding_certificate', 'binding_information': '*:443:www.example.hk', 'ssl_flags': 1,
+         'thumbprint': B, 'store': 'My'}]
+    assert rollback_steps(dict(previous, thumbprint=None, store=None), 'x')[0]['thumbprint'] == ''
+    assert rollback_steps(dict(previous, thumbprint=None, store=None), 'x')[0]['store'] == 'My'
 
 
 def test_absent_and_missing_site():
@@ -92,6 +101,7 @@ def test_shared_non_sni_mapping_with_another_certificate_is_refused_unless_share
         plan(sites, sslcert, desired)
     result = plan(sites, sslcert, desired, shared_ok=True)
     assert result['shared_with'] == ['b'] and [s['payload'] for s in result['steps']] == ['iis_binding_certificate']
+    assert result['steps'][0]['thumbprint'] == A
     # alone on the mapping: no refusal
     assert plan(sites[:1], sslcert, desired)['shared_with'] == []
 
