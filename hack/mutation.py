@@ -55,7 +55,7 @@ MODULES = {
     'request/_subject': [U + 'module_utils/request/test_subject.py'],
     'request/_csr': [U + 'module_utils/request/test_csr.py', U + 'action/test_hkpost_csr.py'],
     'dcv/_rules': [U + 'module_utils/dcv/test_rules.py'],
-    'dcv/_dns': [U + 'module_utils/dcv/test_dns.py'],
+    'dcv/_dns': [U + 'module_utils/dcv/test_dns.py', 'tests/integration/dcv/test_dcv_dns_bind.py'],
     'dcv/_http': [U + 'module_utils/dcv/test_http.py', 'tests/integration/dcv/test_dcv_file_web.py'],
     'install/_iis_binding': [U + 'module_utils/install/test_install_core.py',
                              U + 'module_utils/install/test_iis_binding_plan.py'],
