@@ -44,7 +44,6 @@ class BindServer:
         with a trailing ``!``: then it is ``NAME.nowhere.invalid``, without an address). ``forward_to``: instead of serving the zone, be a
         caching resolver that forwards to this (address, port) - its answers are not authoritative."""
         self.directory = str(directory)
-        os.makedirs(self.directory, exist_ok=True)
         self.zone = zone
         self.name_servers = list(name_servers)
         self.forward_to = forward_to
@@ -55,6 +54,7 @@ class BindServer:
         self.process = None
 
     def _write(self):
+        os.makedirs(self.directory, exist_ok=True)
         zone_file = os.path.join(self.directory, '%s.db' % self.zone)
         lines = ['$TTL 300', '@ IN SOA ns1.%s. hostmaster.%s. 1 3600 600 86400 300' % (self.zone, self.zone)]
         for ns in self.name_servers:
