@@ -62,9 +62,15 @@ MODULES = {
     'dcv/_dns': [U + 'module_utils/dcv/test_dns.py', 'tests/integration/dcv/test_dcv_dns_bind.py'],
     'dcv/_http': [U + 'module_utils/dcv/test_http.py', 'tests/integration/dcv/test_dcv_file_web.py'],
     'install/_iis_binding': [U + 'module_utils/install/test_install_core.py',
-                             U + 'module_utils/install/test_iis_binding_plan.py'],
+                             U + 'module_utils/install/test_iis_binding_plan.py',
+                             U + 'action/test_iis_binding.py', U + 'action/test_bad_input_iis_binding.py',
+                             U + 'action/test_iis_binding_one_commit.py'],
     'install/_complete': [U + 'module_utils/install/test_complete.py', U + 'action/test_hkpost_complete_request.py'],
-    'audit/_served_chain': [U + 'module_utils/audit/test_served_chain.py'],
+    'audit/_served_chain': [U + 'module_utils/audit/test_served_chain.py',
+                            U + 'module_utils/audit/test_served_chain_edges.py',
+                            U + 'module_utils/audit/test_fleet_report.py',
+                            U + 'action/test_hkpost_served_chain.py',
+                            U + 'action/test_bad_input_hkpost_served_chain.py'],
 }
 
 # Mutants judged equivalent: (module, mutant id as printed by --list) -> why no test can tell them apart.
