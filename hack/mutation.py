@@ -64,6 +64,7 @@ MODULES = {
     'dcv/_http': [U + 'module_utils/dcv/test_http.py', 'tests/integration/dcv/test_dcv_file_web.py'],
     'install/_iis_binding': [U + 'module_utils/install/test_install_core.py',
                              U + 'module_utils/install/test_iis_binding_plan.py',
+                             U + 'module_utils/install/test_iis_binding_edges.py',
                              U + 'action/test_iis_binding.py', U + 'action/test_bad_input_iis_binding.py',
                              U + 'action/test_iis_binding_one_commit.py'],
     'install/_complete': [U + 'module_utils/install/test_complete.py', U + 'action/test_hkpost_complete_request.py'],
