@@ -20,10 +20,13 @@ except ImportError as exc:
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
-    exchange_subject, find_pending_request, parse_services, plan_present, product, reported_services, superseded_by)
+    exchange_subject, find_pending_request, parse_services, plan_enabled, plan_present, product, reported_services,
+    rollback_assignment, superseded_by, verify_server_name)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, spki_sha256
-from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, split_leaf
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import (
+    describe_entry, names, normalize_thumbprint, split_leaf)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._certreq_inf import refuse_control_characters
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import load_csr, pending_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, csr_request
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
@@ -35,7 +38,9 @@ from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quo
 
 class ActionModule(HkpostAction):
     ARGUMENT_SPEC = {
-        'state': {'type': 'str', 'default': 'present', 'choices': ['requested', 'present']},
+        'state': {'type': 'str', 'default': 'present', 'choices': ['requested', 'present', 'enabled']},
+        # state: enabled - an installed certificate, by thumbprint (a rollback after a failed check)
+        'thumbprint': {'type': 'str'},
         'server': {'type': 'str'},
         'connection_uri': {'type': 'str'},
         'authentication': {'type': 'str', 'default': 'Kerberos', 'choices': ['Kerberos', 'Negotiate', 'Basic', 'Default']},
@@ -62,7 +67,8 @@ class ActionModule(HkpostAction):
     }
     MUTUALLY_EXCLUSIVE = [['src', 'content']]
     REQUIRED_IF = [['state', 'requested', ['common_name', 'organization']],
-                   ['state', 'present', ['src', 'content'], True]]
+                   ['state', 'present', ['src', 'content'], True],
+                   ['state', 'enabled', ['thumbprint']]]
 
     def connection(self, args, task_vars):
         server = args['server'] or task_vars.get('inventory_hostname')
@@ -114,8 +120,24 @@ class ActionModule(HkpostAction):
             certificates.append(info)
         if args['state'] == 'requested':
             self._requested(args, task_vars, certificates, result)
+        elif args['state'] == 'enabled':
+            self._enabled(args, task_vars, certificates, result)
         else:
             self._present(args, task_vars, certificates, result)
+
+    def _enabled(self, args, task_vars, certificates, result):
+        thumbprint = normalize_thumbprint(args['thumbprint'], 'thumbprint')
+        services = parse_services(args['services'])
+        decision = plan_enabled(thumbprint, certificates, services)
+        result.update(thumbprint=thumbprint, services=sorted(services), changed=bool(decision['steps']),
+                      steps=[s['step'] for s in decision['steps']])
+        if self._task.diff:
+            result['diff'] = {'before': {thumbprint: decision['target']['services']},
+                              'after': {thumbprint: sorted(set(decision['target']['services']) | services)}}
+        if self._task.check_mode:
+            return
+        for step in decision['steps']:
+            self.exchange(task_vars, 'exchange_enable', {'Thumbprint': thumbprint, 'Services': step['services']})
 
     def _requested(self, args, task_vars, certificates, result):
         refuse_control_characters('friendly_name', args['friendly_name'])
@@ -134,6 +156,14 @@ class ActionModule(HkpostAction):
                 'SubjectName': subject, 'DomainName': domains, 'KeySize': request['key_size'],
                 'FriendlyName': args['friendly_name']})
             result.update(csr=answer.get('csr'), thumbprint=answer.get('thumbprint'))
+            csr_text = answer.get('csr') or ''
+            if not result['thumbprint'] and csr_text:
+                # 2010 and 2016+ return only the request text: find its pending request by the CSR's key.
+                if 'BEGIN' not in csr_text:
+                    csr_text = ('-----BEGIN NEW CERTIFICATE REQUEST-----\n%s\n-----END NEW CERTIFICATE REQUEST-----\n'
+                                % csr_text.strip())
+                result['public_key_sha256'] = spki_sha256(load_csr(csr_text, 'the request Exchange made').public_key())
+                result['thumbprint'] = pending_thumbprint(answer.get('pending'), result['public_key_sha256'])
         if args['csr_path'] and result.get('csr'):
             csr = result['csr']
             if 'BEGIN' not in csr:
@@ -151,6 +181,8 @@ class ActionModule(HkpostAction):
         services = parse_services(args['services'])
         decision = plan_present(leaf, certificates, services, args['remove_superseded'])
         before = {c['sha1']: c['services'] for c in certificates}
+        result.update(names=names(leaf), server_name=verify_server_name(leaf, self._conn[0]['Server']),
+                      rollback=rollback_assignment(leaf, certificates, services))
         result.update(thumbprint=leaf['sha1'], services=sorted(services), superseded=decision['superseded'],
                       kept=decision['kept'], steps=[s['step'] for s in decision['steps']],
                       removed=[s['thumbprint'] for s in decision['steps'] if s['step'] == 'remove'],

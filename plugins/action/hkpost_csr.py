@@ -14,7 +14,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files imp
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._certreq_inf import (
     certreq_inf, refuse_control_characters)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import (
-    csr_matches, describe_csr, load_csr, plan_windows_request)
+    csr_matches, describe_csr, load_csr, pending_thumbprint, plan_windows_request)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr_options import (
     CONTROLLER_ONLY, CSR_ARGUMENT_SPEC, WINDOWS_ONLY)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import csr_request, windows_subject
@@ -69,7 +69,7 @@ class ActionModule(HkpostAction):
         result.update(common_name_ascii=request['common_name_ascii'], certificate_type=request['certificate_type'],
                       key_size=request['key_size'], request_action=plan['action'], changed=plan['action'] != 'reuse')
         if plan['action'] == 'reuse':
-            result.update(describe_csr(plan['csr']))
+            result.update(describe_csr(plan['csr']), thumbprint=plan['pending']['thumbprint'])
             return
         if self._task.check_mode:
             return
@@ -87,7 +87,9 @@ class ActionModule(HkpostAction):
             raise AnsibleActionFail('certreq produced a CSR for "%s" that is not what was asked for ("%s"); '
                                     'check the host\'s certreq policy.' % (csr.subject.rfc4514_string(),
                                                                            windows_subject(request['subject'])))
-        result.update(describe_csr(csr), host_csr_file=created.get('csr_file'))
+        described = describe_csr(csr)
+        result.update(described, host_csr_file=created.get('csr_file'),
+                      thumbprint=pending_thumbprint(created.get('pending'), described['public_key_sha256']))
 
     def _save_csr(self, path, result):
         before = read_text(path)

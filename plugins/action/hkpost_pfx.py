@@ -13,7 +13,8 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files imp
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
-    backup_path, choose_encryption, plan_backup, read_pfx, refuse_expired_restore, refuse_for_build)
+    AES256_SHA256, TRIPLEDES_SHA1, backup_path, choose_encryption, plan_backup, read_pfx, refuse_expired_restore,
+    refuse_for_build, uses_aes)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_controller_file
@@ -50,6 +51,20 @@ class ActionModule(HkpostAction):
     def _export(self, args, task_vars, result):
         thumbprint = normalize_thumbprint(args['thumbprint'], 'thumbprint')
         store = args['store']
+        path = backup_path(args['dest'], task_vars.get('inventory_hostname'), thumbprint)
+        check_destination('dest', path, 'file')
+        try:
+            with open(path, 'rb') as f:
+                existing = f.read()
+        except FileNotFoundError:
+            existing = None
+        decision = plan_backup(existing, thumbprint, args['password'], args['force'], 'backup file %s' % path)
+        if not decision['write']:
+            # The backup on the controller already holds this certificate with its key and opens with this
+            # password: nothing to ask the host (a rerun costs no round trip).
+            result.update(path=path, thumbprint=thumbprint, changed=False, reason=decision['reason'], os_build=None,
+                          encryption=AES256_SHA256 if uses_aes(existing) else TRIPLEDES_SHA1)
+            return
         state = self.payload(task_vars, 'pfx_state', {'Store': store, 'Thumbprint': thumbprint})
         cert = state.get('certificate')
         if not cert:
@@ -63,17 +78,9 @@ class ActionModule(HkpostAction):
                               'was imported without "allow export" (hkpost_pfx exportable: false); a new request is '
                               'the only way to get a backup-able key.' % thumbprint)
         encryption = choose_encryption(state.get('os_build'), args['encryption'])
-        path = backup_path(args['dest'], task_vars.get('inventory_hostname'), thumbprint)
-        check_destination('dest', path, 'file')
-        try:
-            with open(path, 'rb') as f:
-                existing = f.read()
-        except FileNotFoundError:
-            existing = None
-        decision = plan_backup(existing, thumbprint, args['password'], args['force'], 'backup file %s' % path)
         result.update(path=path, thumbprint=thumbprint, encryption=encryption, os_build=state.get('os_build'),
                       changed=decision['write'], reason=decision['reason'])
-        if not decision['write'] or self._task.check_mode:
+        if self._task.check_mode:
             return
         answer = self.payload(task_vars, 'pfx_export', {
             'Store': store, 'Thumbprint': thumbprint, 'Encryption': encryption,

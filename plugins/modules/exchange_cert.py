@@ -24,16 +24,24 @@ description:
     all accepted; the leaf is picked) is matched to a pending request by public key on the controller, then imported
     with C(Import-ExchangeCertificate -FileData) (C(-FileName) is gone from recent builds), then enabled for
     O(services) with C(Enable-ExchangeCertificate -Force), so SMTP does not stop at its overwrite prompt.
+  - O(state=enabled) enables an installed certificate, given by O(thumbprint), for O(services) - what the
+    C(exchange) role sends to put the previous assignment back (RV(rollback)) when the served-chain check after
+    enabling a new certificate fails.
   - A wildcard certificate is refused for POP and IMAP, with the reason.
   - O(remove_superseded=true) removes older Hongkong Post certificates for the same names once, after enabling,
     Exchange shows they serve nothing the new certificate does not serve; the others are listed in RV(kept) with
     the services still on them.
 options:
   state:
-    description: V(requested) makes the key and request; V(present) imports and enables the issued certificate.
+    description:
+      - V(requested) makes the key and request; V(present) imports and enables the issued certificate;
+        V(enabled) enables the installed certificate O(thumbprint) for O(services).
     type: str
-    choices: [requested, present]
+    choices: [requested, present, enabled]
     default: present
+  thumbprint:
+    description: The installed certificate to enable (O(state=enabled)).
+    type: str
   server:
     description: Exchange server name for C(-Server), and the host in the default O(connection_uri). Defaults to the inventory name.
     type: str
@@ -190,9 +198,32 @@ public_key_sha256:
   returned: state is requested and the request text is known
   type: str
 thumbprint:
-  description: Thumbprint of the issued certificate (state present) or pending request when Exchange returns it.
+  description:
+    - Thumbprint of the issued certificate (state present), or of the pending request (state requested) - found by
+      the CSR's key among the server's pending requests when Exchange returns only the request text (2010, 2016+);
+      M(hkpost.ecert.hkpost_pfx) O(hkpost.ecert.hkpost_pfx#module:store=REQUEST) backs that key up before submission.
   returned: always
   type: str
+names:
+  description: The names the issued certificate serves (O(state=present)).
+  returned: state is present
+  type: list
+  elements: str
+server_name:
+  description:
+    - The name to send as SNI when checking what the server serves after enabling - the certificate's first
+      non-wildcard name, or for a wildcard the Exchange server's name when the wildcard covers it; null otherwise.
+    - The check connects to the host's address but must ask for this name, not the inventory name.
+  returned: state is present
+  type: str
+rollback:
+  description:
+    - The previous holders of the single-certificate services (IIS, POP, IMAP, UM) the new certificate took, with those
+      services - a list of thumbprint and services to re-enable (O(state=enabled)) if the check fails. Empty when
+      nothing moved.
+  returned: state is present
+  type: list
+  elements: dict
 services:
   description: Services requested for the certificate.
   returned: state is present

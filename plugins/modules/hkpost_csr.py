@@ -203,6 +203,13 @@ csr_path:
   description: Where the CSR was written on the controller.
   returned: when O(csr_path) is set
   type: str
+thumbprint:
+  description:
+    - Windows hosts - thumbprint of the pending request in C(LocalMachine\REQUEST) that holds the key, so the key can
+      be backed up before the CSR is submitted (M(hkpost.ecert.hkpost_pfx) with O(hkpost.ecert.hkpost_pfx#module:store=REQUEST))
+      without copying a thumbprint from certlm.msc.
+  returned: Windows hosts, except in check mode when a key would first have to be created
+  type: str
 '''
 
 import os  # noqa: E402

@@ -17,7 +17,8 @@ description:
   - O(state=exported) exports the certificate, its key and (O(include_chain)) the chain as PFX into
     C(DEST/INVENTORY_HOSTNAME/THUMBPRINT.pfx) on the controller (mode 0600), one file per host and certificate.
     The bytes are opened on the controller with the password before the file is written. A backup that already
-    opens with the password and holds the certificate and key gives C(changed=false).
+    opens with the password and holds the certificate and key gives C(changed=false) without asking the host (a
+    rerun costs no round trip).
   - The encryption follows the host's Windows build - AES-256 with SHA-256 from build 17763 (Server 2019) on,
     3DES with SHA-1 before, because older Windows cannot import an AES-256 PFX and then wrongly reports "The
     specified network password is not correct".
@@ -135,7 +136,7 @@ encryption:
   returned: state is exported
   type: str
 os_build:
-  description: Windows build of the host.
+  description: Windows build of the host; null when a valid backup was already on the controller and the host was not asked.
   returned: state is exported
   type: int
 reason:

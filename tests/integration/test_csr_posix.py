@@ -93,10 +93,11 @@ def test_request_playbook_writes_the_submission_sheet(tmp_path):
                                              'hkpost_csr_key_dir': str(tmp_path / 'keys')})
     assert rc == 0, err
     rows = (out / 'submission.csv').read_text().splitlines()
-    assert rows[0] == 'host,common_name,certificate_type,public_key_sha256,csr_file'
+    assert rows[0] == 'host,common_name,certificate_type,public_key_sha256,csr_file,names,pending_thumbprint'
     assert len(rows) == 7
     for row in rows[1:]:
-        host, cn, ctype, spki, path = row.split(',')
+        host, cn, ctype, spki, path, names, pending = row.split(',')
+        assert names.split()[0] == cn and pending == ''  # POSIX hosts keep a key file, not a pending request
         assert path == str(out / host / (cn + '.csr'))
         csr = x509.load_pem_x509_csr(open(path, 'rb').read())
         from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256

@@ -182,3 +182,45 @@ def find_pending_request(certificates, common_name):
         if cert.get('status') == 'PendingRequest' and (cert.get('subject_cn') or '').lower() == common_name.lower():
             return cert
     return None
+
+
+def rollback_assignment(leaf, certificates, services):
+    """What to re-enable if the check after enabling ``leaf`` fails: the previous holders of the
+    single-certificate services (IIS, POP, IMAP, UM...) the new certificate takes over, with those services.
+    SMTP is left alone - it stays on the old certificate anyway."""
+    taken = SINGLE_CERTIFICATE_SERVICES & set(services)
+    moved = []
+    for cert in certificates:
+        if cert['sha1'] == leaf['sha1'] or cert.get('status') == 'PendingRequest':
+            continue
+        lost = sorted(set(cert.get('services') or ()) & taken)
+        if lost:
+            moved.append({'thumbprint': cert['sha1'], 'services': lost})
+    return moved
+
+
+def verify_server_name(leaf, server=None):
+    """The name to send as SNI when checking what the server now serves: the certificate's first non-wildcard
+    name; for a wildcard-only certificate the Exchange server's name if the wildcard covers it, else None."""
+    for name in names(leaf):
+        if not name.startswith('*.'):
+            return name
+    if server and covers(leaf, server):
+        return server.lower()
+    return None
+
+
+def plan_enabled(thumbprint, certificates, services):
+    """Enable an installed certificate (by thumbprint) for ``services``; the steps, or a refusal naming why."""
+    target = next((c for c in certificates if c['sha1'] == thumbprint and c.get('status') != 'PendingRequest'), None)
+    if target is None:
+        raise HkpostError('certificate %s is not an installed Exchange certificate on this server; installed: %s. '
+                          'Nothing was changed.' % (thumbprint, '; '.join(brief(c) for c in certificates
+                                                                          if c.get('status') != 'PendingRequest')
+                                                    or 'none'))
+    if not target.get('has_private_key'):
+        raise HkpostError('certificate %s has no private key on this server, so Exchange cannot use it. Nothing was '
+                          'changed.' % brief(target))
+    refuse_wildcard_for_pop_imap(target, services)
+    missing = sorted(set(services) - set(target.get('services') or ()))
+    return {'steps': [{'step': 'enable', 'services': sorted(set(services))}] if missing else [], 'target': target}

@@ -10,6 +10,8 @@ and cryptography encode the RDN sequence in different orders), SAN names and key
 
 from __future__ import annotations
 
+import base64
+
 from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
 
 try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
@@ -128,3 +130,25 @@ def plan_windows_request(pending, saved_csrs, request, force=False):
             if csr_matches(csr, request):
                 return {'action': 'reuse', 'pending': entry, 'csr': csr}
     return {'action': 'rederive', 'pending': candidates[0][1], 'csr': None}
+
+
+def pending_thumbprint(pending, spki):
+    """The thumbprint of the pending request holding the key ``spki`` (SPKI SHA-256), or None.
+
+    ``pending``: what the host lists after making the request - dicts with ``thumbprint`` and ``der``
+    (the placeholder certificate certreq or Exchange keeps, base64 or bytes). Several requests for one
+    key (a CSR re-derived from an existing key) give the last one listed.
+    """
+    found = None
+    for entry in pending or []:
+        der = entry.get('der')
+        if not der:
+            continue
+        der = base64.b64decode(der) if isinstance(der, str) else bytes(der)
+        try:
+            cert = x509.load_der_x509_certificate(der)
+        except ValueError:
+            continue
+        if spki_sha256(cert.public_key()) == spki:
+            found = (entry.get('thumbprint') or '').upper() or None
+    return found

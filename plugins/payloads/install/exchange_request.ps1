@@ -1,6 +1,8 @@
 # hkpost.ecert payload: exchange_request
 # New-ExchangeCertificate -GenerateRequest: a new key (RSA, CAPI provider as Exchange 2010 needs,
 # exportable) in the server's pending requests, and the request text to submit to Hongkong Post.
+# Also lists the pending requests after the change (thumbprint, DER): 2010 and 2016+ return only the
+# request text, so the controller finds the new request's thumbprint by the CSR's key.
 param(
     [Parameter(Mandatory = $true)][string]$ConnectionUri,
     [ValidateSet('Kerberos', 'Negotiate', 'Basic', 'Default')][string]$Authentication = 'Kerberos',
@@ -48,9 +50,12 @@ try {
         $thumbprint = $answer.Thumbprint
         $csr = (Get-ExchangeCertificate -Server $Server -Thumbprint $thumbprint).CertificateRequest
     }
+    $pending = @(Get-ExchangeCertificate -Server $Server | Where-Object { [string]$_.Status -eq 'PendingRequest' } | ForEach-Object {
+            @{ thumbprint = $_.Thumbprint; der = $(if ($_.RawData) { [Convert]::ToBase64String([byte[]]$_.RawData) } else { $null }) }
+        })
 }
 finally {
     Remove-PSSession -Session $session
 }
 
-@{ csr = $csr; thumbprint = $thumbprint } | ConvertTo-Json -Compress -Depth 3
+@{ csr = $csr; thumbprint = $thumbprint; pending = $pending } | ConvertTo-Json -Compress -Depth 4

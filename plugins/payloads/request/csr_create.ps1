@@ -1,7 +1,9 @@
 # hkpost.ecert payload: csr_create
 # certreq -new -machine: a new RSA key in the SChannel provider (or the existing key named by
 # KeyContainer), kept in the machine's pending-request store; returns the CSR text and saves a
-# copy under RequestDir so a rerun reuses the request instead of making a second key.
+# copy under RequestDir so a rerun reuses the request instead of making a second key. Also lists
+# the pending requests after the change (thumbprint, DER): the controller picks the one whose key
+# is the CSR's, so the pending request's thumbprint is known without another round trip.
 param(
     # The whole certreq policy file, made on the controller (module_utils/request/_certreq_inf.py:
     # values INF-quoted, control characters refused before this runs).
@@ -48,4 +50,8 @@ finally {
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
 }
 
-@{ csr = $csr; csr_file = $saved } | ConvertTo-Json -Compress -Depth 3
+$pending = @(Get-ChildItem -Path 'Cert:\LocalMachine\REQUEST' | ForEach-Object {
+        @{ thumbprint = $_.Thumbprint; der = [Convert]::ToBase64String($_.RawData) }
+    })
+
+@{ csr = $csr; csr_file = $saved; pending = $pending } | ConvertTo-Json -Compress -Depth 4

@@ -67,3 +67,14 @@ def pending_entry(key, cn, friendly_name=''):
             .serial_number(x509.random_serial_number()).not_valid_before(now)
             .not_valid_after(now + datetime.timedelta(days=365)).sign(key, hashes.SHA256()))
     return entry_for(cert, key, friendly_name)
+
+
+@handles('complete_requests')
+def complete_requests(host, params):
+    """The loop of complete_request, item by item; the first failure stops it (terminating error)."""
+    completed = []
+    for item in params['Certificates']:
+        completed.append(complete_request(host, {'CertificateBase64': item['certificate_base64'],
+                                                 'Thumbprint': item['thumbprint'],
+                                                 'FriendlyName': item.get('friendly_name')}))
+    return {'completed': completed}

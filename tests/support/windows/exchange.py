@@ -38,6 +38,9 @@ def add_pending(host, key, cn):
     entry = pending_entry(key, cn)
     exchange_state(host)['certificates'].append(dict(entry, services=[], status='PendingRequest',
                                                      certificate_request='MIIBfake'))
+    # New-ExchangeCertificate -GenerateRequest keeps the request where certreq does, in LocalMachine\REQUEST
+    # (certlm.msc shows it under Certificate Enrollment Requests; the guide's section F exports it from there).
+    host.stores['REQUEST'].append(dict(entry))
 
 
 def add_account(host, username, password):
@@ -116,7 +119,10 @@ def exchange_request(host, params):
     returned = re.search(r'(\$\w+)\s*=\s*New-ExchangeCertificate\b', host.script, re.I)
     plain = returned and re.search(r'\$csr\s*=\s*\[string\]\s*%s\b' % re.escape(returned.group(1)), host.script, re.I)
     csr_text = body if plain else remote_string(body, params['Server'])
-    return {'csr': csr_text, 'thumbprint': None}
+    # With only the request text returned, the payload then lists the pending requests.
+    pending = [{'thumbprint': c['thumbprint'], 'der': c['der']} for c in exchange_state(host)['certificates']
+               if c['status'] == 'PendingRequest']
+    return {'csr': csr_text, 'thumbprint': None, 'pending': pending}
 
 
 @handles('exchange_import')
@@ -132,6 +138,7 @@ def exchange_import(host, params):
         if placeholder.public_key().public_bytes(serialization.Encoding.DER,
                                                  serialization.PublicFormat.SubjectPublicKeyInfo) == spki:
             state['certificates'].remove(entry)
+            host.stores['REQUEST'] = [e for e in host.stores['REQUEST'] if e['thumbprint'] != entry['thumbprint']]
             add_certificate(host, cert, entry['key'])
             # Exchange certificates are LocalMachine\My certificates; the request key was made exportable.
             host.stores['My'].append(entry_for(cert, entry['key'], exportable=True))

@@ -120,3 +120,15 @@ def pfx_import(host, params):
     store[:] = [e for e in store if e['thumbprint'] != entry['thumbprint']]
     store.append(entry)
     return {'thumbprint': entry['thumbprint'], 'has_private_key': True, 'store': params['Store']}
+
+
+@handles('pfx_export_many')
+def pfx_export_many(host, params):
+    """The loop of pfx_export with the one SecureString password, item by item."""
+    exports = []
+    for item in params['Items']:
+        answer = pfx_export(host, {'Store': item['store'], 'Thumbprint': item['thumbprint'],
+                                   'Password': params['Password'], 'Encryption': params['Encryption'],
+                                   'IncludeChain': params.get('IncludeChain', True)})
+        exports.append({'thumbprint': item['thumbprint'], 'store': item['store'], 'pfx': answer['pfx']})
+    return {'encryption': params['Encryption'], 'exports': exports}

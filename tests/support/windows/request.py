@@ -152,6 +152,8 @@ def csr_create(host, params):
         'exportable': request.get('exportable', '').upper() == 'TRUE'})
     path = params['RequestDir'] + '\\' + uuid.uuid4().hex + '.csr'
     host.state.setdefault('request_dir', {})[path] = csr_text.replace('\n', '\r\n')
-    # The payload reads certreq's output file back before it saves its copy.
+    # The payload reads certreq's output file back before it saves its copy, then lists LocalMachine\REQUEST
+    # as Get-ChildItem does (thumbprint, RawData).
     work = 'C:\\Windows\\TEMP\\hkpost-csr-' + uuid.uuid4().hex + '\\request.csr'
-    return {'csr': read_text(host, csr_text.replace('\n', '\r\n'), work), 'csr_file': path}
+    pending = [{'thumbprint': e['thumbprint'], 'der': e['der']} for e in host.stores['REQUEST']]
+    return {'csr': read_text(host, csr_text.replace('\n', '\r\n'), work), 'csr_file': path, 'pending': pending}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 
 # Registering the payload handlers: every area answers its payloads from its own module.
-from tests.support.windows import certstore, chain, dcv, exchange, iis, pfx, request  # noqa: F401  pylint: disable=unused-import
+from tests.support.windows import certstore, chain, dcv, exchange, iis, pfx, request, retire  # noqa: F401  pylint: disable=unused-import
 from tests.support.simulated_fleet import load_host, save_host
 
 

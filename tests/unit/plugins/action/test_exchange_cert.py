@@ -153,3 +153,42 @@ def test_explicit_credentials_go_as_sensitive_parameters(host):
 def test_unknown_service_refused(host, mail):
     with pytest.raises(AnsibleActionFail, match='not one of'):
         run(host, {'content': mail[0].pem, 'services': ['OWA']})
+
+
+def test_request_returns_the_pending_request_thumbprint(host):
+    result = run(host, REQUEST)
+    pending = [c for c in exchange_state(host)['certificates'] if c['status'] == 'PendingRequest']
+    assert len(pending) == 1 and result['thumbprint'] == pending[0]['thumbprint']
+    assert run(host, REQUEST)['thumbprint'] == pending[0]['thumbprint']
+
+
+def test_present_returns_sni_name_and_the_assignment_to_restore_and_enabled_restores_it(host, pki):
+    old = pki.issue_leaf('mail.example.hk', not_before=pki.now - datetime.timedelta(days=150))
+    add_certificate(host, old.cert, old.key, services=['IIS', 'SMTP', 'POP'])
+    new = pki.issue_leaf('mail.example.hk')
+    add_pending(host, new.key, 'mail.example.hk')
+    result = run(host, {'content': new.pem, 'services': ['IIS', 'SMTP']})
+    assert result['server_name'] == 'mail.example.hk' and result['names'] == ['mail.example.hk']
+    assert result['rollback'] == [{'thumbprint': old.thumbprint, 'services': ['IIS']}]
+    certs = {c['thumbprint']: c for c in exchange_state(host)['certificates']}
+    assert sorted(certs[old.thumbprint]['services']) == ['POP', 'SMTP']
+    # The check failed: the role puts IIS back on the previous certificate.
+    back = run(host, {'state': 'enabled', 'thumbprint': old.thumbprint, 'services': ['IIS']})
+    assert back['changed'] is True
+    assert 'IIS' in certs[old.thumbprint]['services'] and 'IIS' not in certs[new.thumbprint]['services']
+    host.calls.clear()
+    assert run(host, {'state': 'enabled', 'thumbprint': old.thumbprint, 'services': ['IIS']})['changed'] is False
+    assert writes(host) == []
+    with pytest.raises(AnsibleActionFail, match='not an installed Exchange certificate'):
+        run(host, {'state': 'enabled', 'thumbprint': 'AB' * 20, 'services': ['IIS']})
+
+
+def test_wildcard_checks_with_the_server_name_it_covers(host, pki):
+    wild = pki.leaves['wildcard']
+    add_pending(host, wild.key, '*.example.hk')
+    result = run(host, {'content': wild.pem, 'services': ['IIS']}, check_mode=True)
+    assert result['server_name'] == 'example.hk'  # the first non-wildcard name it carries
+    only = pki.issue_leaf('*.example.hk', sans=['*.example.hk'])
+    add_pending(host, only.key, '*.example.hk')
+    result = run(host, {'content': only.pem, 'services': ['IIS'], 'server': 'ex1.example.hk'}, check_mode=True)
+    assert result['server_name'] == 'ex1.example.hk'

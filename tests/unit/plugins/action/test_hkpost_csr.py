@@ -138,3 +138,16 @@ def test_pending_request_whose_key_is_gone_gets_a_new_key():
     assert second['changed'] is True and second['request_action'] == 'create'
     assert second['public_key_sha256'] != first['public_key_sha256']
     assert 'keycontainer' not in inf_request(host)  # a new key, not the old container
+
+
+def test_returns_the_pending_request_thumbprint_first_run_rerun_and_rederive():
+    host = FakeWindowsHost()
+    first = run(host)
+    (pending,) = host.stores['REQUEST']
+    assert first['thumbprint'] == pending['thumbprint']
+    assert run(host)['thumbprint'] == pending['thumbprint']
+    # A re-derived CSR is a new pending request for the same key: its thumbprint, not the old one's.
+    host.state['request_dir'].clear()
+    rederived = run(host)
+    newest = host.stores['REQUEST'][-1]
+    assert newest['thumbprint'] != pending['thumbprint'] and rederived['thumbprint'] == newest['thumbprint']

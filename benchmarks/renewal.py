@@ -1,0 +1,151 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+"""Benchmark: WinRM module executions per host for each phase of renew.yml, first run and rerun.
+
+    .venv/bin/python benchmarks/renewal.py
+
+Runs the real playbooks/renew.yml with ansible-playbook on two simulated IIS hosts (tests/support/
+simulated_install: only the win_powershell round trip is simulated) - one serving 1 certificate, one serving
+3 - through a whole cycle: request, rerun, the portal (the test PKI signs the CSRs), install, rerun. Every
+module execution that reaches a host is one WinRM round trip set; controller-side modules (the intake, the
+served-chain check) cost none and are not counted. Prints the figures beside a model of the obvious alternative
+built from ansible.windows / community.windows modules. Targets (issue 12): a rerun <= 2 executions per
+phase; the first install of 3 certificates <= 8. Prints only; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, 'collections'))
+
+from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder  # noqa: E402
+
+_AnsibleCollectionFinder(paths=[os.path.join(ROOT, 'collections')])._install()
+
+from cryptography import x509  # noqa: E402
+
+from tests.support.pki import DAY, build_pki  # noqa: E402
+from tests.support.simulated_fleet import load_host, save_host  # noqa: E402
+from tests.support.windows.host import FakeWindowsHost  # noqa: E402
+from tests.support.windows.iis import add_site  # noqa: E402
+
+HOSTS = {
+    'one': ['one.example.hk'],
+    'three': ['a.example.hk', 'b.example.hk', 'c.example.hk'],
+}
+
+
+class _PublicKeyOnly:
+    def __init__(self, public_key):
+        self._public_key = public_key
+
+    def public_key(self):
+        return self._public_key
+
+
+def setup(tmp, pki):
+    state = os.path.join(tmp, 'hosts')
+    os.makedirs(state)
+    hostvars = {}
+    for name, names in HOSTS.items():
+        host = FakeWindowsHost()
+        for cn in names:
+            add_site(host, cn, [('http', '*:80:', 0)])
+        save_host(state, name, host)
+        hostvars[name] = {'hkpost_platform': 'iis', 'hkpost_certificates': [
+            {'common_name': cn, 'iis_bindings': [{'site': cn, 'host_header': cn}]} for cn in names]}
+    for name, cert in (('root.pem', pki.root), ('ssl.pem', pki.ssl_new)):
+        with open(os.path.join(tmp, name), 'w', encoding='ascii') as f:
+            f.write(cert.pem)
+    inventory = os.path.join(tmp, 'inventory.yml')
+    with open(inventory, 'w', encoding='utf-8') as f:
+        yaml.safe_dump({'all': {'vars': {'hkpost_output_dir': os.path.join(tmp, 'out'),
+                                         'hkpost_backup_password': 'benchmark-only',
+                                         'hkpost_csr_organization': 'Example Ltd'},
+                                'children': {'ecert_servers': {
+                                    'vars': {'ansible_connection': 'local', 'ansible_shell_type': 'powershell',
+                                             'hkpost_chain_root_certificate_file': os.path.join(tmp, 'root.pem'),
+                                             'hkpost_chain_ssl_intermediate_file': os.path.join(tmp, 'ssl.pem'),
+                                             'hkpost_iis_verify': False, 'hkpost_renew_audit': False},
+                                    'hosts': hostvars}}}}, f)
+    return state, inventory
+
+
+def run_phase(tmp, state, inventory, tag):
+    before = {name: len(load_host(state, name).calls) for name in HOSTS}
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), PYTHONPATH=ROOT, ANSIBLE_NOCOLOR='1')
+    proc = subprocess.run([sys.executable, '-m', 'tests.support.simulated_install', state,
+                           os.path.join(ROOT, 'playbooks', 'renew.yml'), '-i', inventory, '--tags', tag],
+                          cwd=tmp, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        print(proc.stdout[-3000:], proc.stderr[-3000:])
+        raise SystemExit('renew.yml --tags %s failed' % tag)
+    calls = {}
+    for name in HOSTS:
+        host = load_host(state, name)
+        calls[name] = [c[0] for c in host.calls[before[name]:]]
+    return calls
+
+
+def portal(pki, tmp):
+    out = os.path.join(tmp, 'out')
+    os.makedirs(os.path.join(out, 'intake'))
+    with open(os.path.join(out, 'csr', 'submission.csv'), encoding='utf-8') as f:
+        for index, row in enumerate(csv.DictReader(f)):
+            with open(row['csr_file'], 'rb') as csr_file:
+                csr = x509.load_pem_x509_csr(csr_file.read())
+            leaf = pki.issue_leaf(row['common_name'], key=_PublicKeyOnly(csr.public_key()), not_before=pki.now - DAY)
+            with open(os.path.join(out, 'intake', 'download-%d.cer' % index), 'wb') as f_out:
+                f_out.write(leaf.der)
+
+
+def alternative(certs, bindings):
+    """Module executions of the same cycle built from ansible.windows / community.windows modules, per host.
+
+    Request, per certificate: win_shell certreq -new, win_shell certutil -store REQUEST (to learn the request
+    thumbprint), fetch the CSR, win_shell certutil -exportPFX of the pending key, fetch the PFX = 5. A rerun runs the
+    same tasks (win_shell with creates: still executes on the host to check).
+    Install, per host: win_certificate_store for the intermediate (+1); per certificate: win_copy the issued file,
+    win_shell certreq -accept, win_shell Export-PfxCertificate, fetch, win_certificate_info to find the old one,
+    win_certificate_store state=absent for it = 6; per binding: win_iis_webbinding = 1. Every rerun the same.
+    """
+    request = 5 * certs
+    install = 1 + 6 * certs + bindings
+    return request, request, install, install
+
+
+def main():
+    pki = build_pki()
+    with tempfile.TemporaryDirectory() as tmp:
+        state, inventory = setup(tmp, pki)
+        first_request = run_phase(tmp, state, inventory, 'request')
+        rerun_request = run_phase(tmp, state, inventory, 'request')
+        portal(pki, tmp)
+        first_install = run_phase(tmp, state, inventory, 'install')
+        rerun_install = run_phase(tmp, state, inventory, 'install')
+    print('Module executions per host (renew.yml; targets: rerun <= 2 per phase, first install of 3 <= 8)')
+    print('  %-14s %8s %8s %8s %8s' % ('host', 'request', 'rerun', 'install', 'rerun'))
+    for name, names in HOSTS.items():
+        label = '%d certificate%s' % (len(names), 's' if len(names) > 1 else '')
+        print('  %-14s %8d %8d %8d %8d' % (label, len(first_request[name]), len(rerun_request[name]),
+                                           len(first_install[name]), len(rerun_install[name])))
+    print('Module executions per host (ansible.windows modules chained, model in alternative.__doc__)')
+    print('  %-14s %8s %8s %8s %8s' % ('host', 'request', 'rerun', 'install', 'rerun'))
+    for name, names in HOSTS.items():
+        label = '%d certificate%s' % (len(names), 's' if len(names) > 1 else '')
+        print('  %-14s %8d %8d %8d %8d' % ((label,) + alternative(len(names), len(names))))
+    for label, calls in (('first install', first_install), ('install rerun', rerun_install)):
+        print('Payloads of the %s on the 3-certificate host: %s' % (label, ', '.join(calls['three'])))
+
+
+if __name__ == '__main__':
+    main()

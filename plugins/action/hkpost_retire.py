@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""hkpost_retire: remove the Hongkong Post certificates a renewal replaced, once nothing on the host uses them."""
+
+from __future__ import annotations
+
+import base64
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
+    backup_path, choose_encryption, plan_backup, read_pfx)
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
+from ansible_collections.hkpost.ecert.plugins.module_utils.renew._retire import RETIRE_STORES, plan_retire
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+
+
+class ActionModule(HkpostAction):
+    ARGUMENT_SPEC = {
+        'replaced_by': {'type': 'list', 'elements': 'str', 'default': []},
+        'thumbprints': {'type': 'list', 'elements': 'str', 'default': []},
+        'grace_days': {'type': 'int', 'default': 0},
+        'backup': {'type': 'bool', 'default': False},
+        'backup_dir': {'type': 'path'},
+        'backup_password': {'type': 'str', 'no_log': True},
+        'exchange': {'type': 'bool', 'default': False},
+        'server': {'type': 'str'},
+        'connection_uri': {'type': 'str'},
+        'authentication': {'type': 'str', 'default': 'Kerberos', 'choices': ['Kerberos', 'Negotiate', 'Basic', 'Default']},
+        'username': {'type': 'str'},
+        'password': {'type': 'str', 'no_log': True},
+    }
+    REQUIRED_IF = [['backup', True, ['backup_dir', 'backup_password']]]
+
+    def _read(self, args, task_vars):
+        params = {'StoreNames': list(RETIRE_STORES), 'Exchange': args['exchange']}
+        sensitive = None
+        if args['exchange']:
+            server = args['server'] or task_vars.get('inventory_hostname')
+            params.update(Server=server, ConnectionUri=args['connection_uri'] or 'http://%s/PowerShell/' % server,
+                          Authentication=args['authentication'])
+            if args['username']:
+                if not args['password']:
+                    raise HkpostError('username needs password (or leave both out to use the connected identity).')
+                # win_powershell's username/password form: the payload receives a PSCredential.
+                sensitive = {'Credential': {'username': args['username'], 'password': args['password']}}
+        return self.payload(task_vars, 'retire_read', params, sensitive_parameters=sensitive)
+
+    def run_hkpost(self, args, task_vars, result):
+        if args['grace_days'] < 0:
+            raise HkpostError('grace_days is %d; give 0 (retire at once) or a number of days.' % args['grace_days'])
+        replaced_by = [normalize_thumbprint(t, 'replaced_by entry') for t in args['replaced_by']]
+        thumbprints = [normalize_thumbprint(t, 'thumbprints entry') for t in args['thumbprints']]
+        state = self._read(args, task_vars)
+        decision = plan_retire(state.get('stores') or {}, state, replaced_by=replaced_by, thumbprints=thumbprints,
+                               grace_days=args['grace_days'])
+        exchange = state.get('exchange') or {}
+        result.update(retired=decision['retire'], kept=decision['kept'], changed=bool(decision['retire']),
+                      exchange_known=decision['exchange_known'])
+        if args['exchange'] and not decision['exchange_known']:
+            result['exchange_error'] = exchange.get('error')
+            self._display.warning('hkpost_retire: Exchange did not answer (%s); nothing is retired on %s.'
+                                  % (exchange.get('error'), task_vars.get('inventory_hostname')))
+        if self._task.diff:
+            stores = state.get('stores') or {}
+            gone = {(r['store'], r['thumbprint']) for r in decision['retire']}
+            result['diff'] = {
+                'before': {s: sorted(e['thumbprint'] for e in stores.get(s) or []) for s in RETIRE_STORES},
+                'after': {s: sorted(e['thumbprint'] for e in stores.get(s) or [] if (s, e['thumbprint']) not in gone)
+                          for s in RETIRE_STORES},
+                'before_header': 'LocalMachine stores', 'after_header': 'after retiring %d' % len(gone)}
+        if self._task.check_mode or not decision['retire']:
+            return
+        if args['backup']:
+            result['backups'] = [self._backup(args, task_vars, state, entry) for entry in decision['retire']]
+        self.payload(task_vars, 'retire_apply', {'Removals': [{'store': r['store'], 'thumbprint': r['thumbprint']}
+                                                              for r in decision['retire']]})
+
+    def _backup(self, args, task_vars, state, entry):
+        """A PFX of the certificate with its key, written and read back before anything is removed."""
+        if not entry['has_private_key']:
+            return {'thumbprint': entry['thumbprint'], 'path': None, 'reason': 'no private key on the host'}
+        path = backup_path(args['backup_dir'], task_vars.get('inventory_hostname'), entry['thumbprint'])
+        try:
+            with open(path, 'rb') as f:
+                existing = f.read()
+        except FileNotFoundError:
+            existing = None
+        decision = plan_backup(existing, entry['thumbprint'], args['backup_password'], False, 'backup file %s' % path)
+        if decision['write']:
+            answer = self.payload(task_vars, 'pfx_export', {
+                'Store': entry['store'], 'Thumbprint': entry['thumbprint'],
+                'Encryption': choose_encryption(state.get('os_build')), 'IncludeChain': True},
+                sensitive_parameters={'Password': args['backup_password']})
+            data = base64.b64decode(answer.get('pfx') or '')
+            found = read_pfx(data, args['backup_password'], 'the PFX the host exported')
+            if found['certificate']['sha1'] != entry['thumbprint'] or not found['has_private_key']:
+                raise AnsibleActionFail('the backup of %s did not hold it with its key; nothing was retired.'
+                                        % entry['thumbprint'])
+            write_if_changed(path, data, mode=0o600)
+        return {'thumbprint': entry['thumbprint'], 'path': path, 'reason': decision['reason']}

@@ -1,0 +1,49 @@
+# hkpost.ecert payload: complete_requests
+# complete_request for several certificates in one trip: certreq -accept -machine for each issued
+# certificate, in the order the controller gives, each paired with its pending request's key in
+# LocalMachine\REQUEST and installed in LocalMachine\My. The controller matched every request first;
+# the first failure stops the loop and is thrown with what was already completed.
+param(
+    [Parameter(Mandatory = $true)][object[]]$Certificates
+)
+
+$ErrorActionPreference = 'Stop'
+
+function Invoke-NativeCommand {
+    # Windows PowerShell 5.1 under $ErrorActionPreference = 'Stop' turns the first line a native tool
+    # writes to stderr through `2>&1` into a terminating NativeCommandError: the exit code and the rest
+    # of the message are lost. Run the tool under 'Continue' in this function's scope only, keep every
+    # line it wrote (stdout and stderr, as text) and hand back its exit code for the caller to judge.
+    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
+    $ErrorActionPreference = 'Continue'
+    $lines = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { [string]$_ })
+    @{ ExitCode = $LASTEXITCODE; Output = ($lines -join "`n").Trim() }
+}
+
+$completed = @()
+foreach ($certificate in $Certificates) {
+    $file = Join-Path -Path ([IO.Path]::GetTempPath()) -ChildPath ("hkpost-{0}.cer" -f [Guid]::NewGuid())
+    try {
+        [IO.File]::WriteAllBytes($file, [Convert]::FromBase64String($certificate.certificate_base64))
+        $run = Invoke-NativeCommand -FilePath 'certreq.exe' -ArgumentList @('-accept', '-machine', '-q', $file)
+        if ($run.ExitCode -ne 0) {
+            $done = ($completed | ForEach-Object { $_.thumbprint }) -join ', '
+            throw "certreq -accept -machine failed for $($certificate.thumbprint) (exit $($run.ExitCode)): $($run.Output); completed before it: $done"
+        }
+    }
+    finally {
+        Remove-Item -LiteralPath $file -Force -ErrorAction SilentlyContinue
+    }
+    $installed = Get-Item -LiteralPath "Cert:\LocalMachine\My\$($certificate.thumbprint)"
+    if ($certificate.friendly_name) {
+        $installed.FriendlyName = $certificate.friendly_name
+    }
+    $completed += @{
+        thumbprint      = $installed.Thumbprint
+        has_private_key = $installed.HasPrivateKey
+        friendly_name   = $installed.FriendlyName
+        certreq_output  = $run.Output
+    }
+}
+
+@{ completed = $completed } | ConvertTo-Json -Compress -Depth 4

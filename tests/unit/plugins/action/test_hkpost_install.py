@@ -1,0 +1,92 @@
+# -*- coding: utf-8 -*-
+"""hkpost_install against the fake host: one read plans a host's completions, bindings, backups and retirements."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.hkpost.ecert.plugins.action.hkpost_install import ActionModule
+from tests.support.action_harness import run_action
+from tests.support.windows import pfx as fake_pfx  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows import retire as fake_retire  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows.certstore import entry_for, pending_entry
+from tests.support.windows.host import FakeWindowsHost
+from tests.support.windows.iis import add_site, map_sslcert
+
+DAY = datetime.timedelta(days=1)
+PASSWORD = 'Install-Backup-51c2'
+WRITES = {'complete_request', 'iis_binding_set', 'iis_binding_certificate', 'pfx_export', 'retire_apply'}
+
+
+@pytest.fixture
+def fleet_host(pki):
+    old = pki.issue_leaf('a.example.hk', not_before=pki.now - 190 * DAY, not_after=pki.now + 9 * DAY)
+    other = pki.issue_leaf('a.example.hk', issuer=pki.foreign_root, not_before=pki.now - 50 * DAY)
+    new = {cn: pki.issue_leaf(cn, not_before=pki.now - DAY) for cn in ('a.example.hk', 'b.example.hk', 'c.example.hk')}
+    host = FakeWindowsHost()
+    host.stores['My'] += [entry_for(old.cert, old.key), entry_for(other.cert, other.key)]
+    for cn, leaf in new.items():
+        host.stores['REQUEST'].append(pending_entry(leaf.key, cn))
+        add_site(host, cn, [('http', '*:80:', 0)])
+    host.state['iis']['sites'][0]['bindings'].append(
+        {'protocol': 'https', 'binding_information': '*:443:a.example.hk', 'ssl_flags': 1 | 8})
+    map_sslcert(host, 'hostnameport', 'a.example.hk:443', old.thumbprint)
+    return host, old, other, new
+
+
+def args(new, tmp_path, **extra):
+    return dict({'certificates': [{'content': leaf.pem, 'common_name': cn,
+                                   'iis_bindings': [{'site': cn, 'host_header': cn}]} for cn, leaf in new.items()],
+                 'verify': False, 'backup_dir': str(tmp_path), 'backup_password': PASSWORD}, **extra)
+
+
+def run(host, arguments, **kwargs):
+    return run_action(ActionModule, arguments, host=host, task_vars={'inventory_hostname': 'web3'}, **kwargs)
+
+
+def test_three_certificates_from_one_read_then_a_rerun_is_that_one_read(fleet_host, tmp_path):
+    host, old, other, new = fleet_host
+    result = run(host, args(new, tmp_path))
+    assert result['changed'] is True
+    names = host.call_names()
+    assert names[0] == 'retire_read' and names.count('retire_read') == 1
+    # one read, one trip for the completions, one write per binding, one for the backups, one to retire
+    assert names[:2] == ['retire_read', 'complete_requests'] and names[-2:] == ['pfx_export_many', 'retire_apply']
+    assert len(names) == 7 and set(names[2:5]) <= {'iis_binding_set', 'iis_binding_certificate'}
+    mappings = {e.split(':')[0]: m['thumbprint'] for e, m in host.state['iis']['sslcert']['hostnameport'].items()}
+    assert mappings == {cn: leaf.thumbprint for cn, leaf in new.items()}
+    site_a = host.state['iis']['sites'][0]
+    assert [b['ssl_flags'] for b in site_a['bindings'] if b['protocol'] == 'https'] == [9]  # OCSP bit kept
+    assert sorted(e['thumbprint'] for e in host.stores['My']) == sorted(
+        [leaf.thumbprint for leaf in new.values()] + [other.thumbprint])   # the replaced one gone, the other CA's kept
+    assert result['retired'][0]['thumbprint'] == old.thumbprint
+    assert sorted(p.name for p in (tmp_path / 'web3').iterdir()) == sorted(
+        '%s.pfx' % t for t in [leaf.thumbprint for leaf in new.values()] + [old.thumbprint])  # retired: backed up first
+    host.calls.clear()
+    again = run(host, args(new, tmp_path))
+    assert again['changed'] is False and host.call_names() == ['retire_read']
+
+
+def test_check_mode_reads_once_and_shows_the_plan(fleet_host, tmp_path):
+    host, old, _other, new = fleet_host
+    result = run(host, args(new, tmp_path), check_mode=True, diff=True)
+    assert result['changed'] is True and host.call_names() == ['retire_read']
+    assert sorted(result['completed']) == sorted(leaf.thumbprint for leaf in new.values())
+    assert result['diff']['after']['retired'] == [old.thumbprint]
+    assert not (tmp_path / 'web3').exists() and len(host.stores['REQUEST']) == 3
+
+
+def test_a_refused_binding_stops_everything_before_a_write(fleet_host, tmp_path, pki):
+    host, _old, _other, new = fleet_host
+    arguments = args(new, tmp_path)
+    arguments['certificates'][1]['iis_bindings'] = [{'site': 'b.example.hk', 'host_header': 'x.example.hk'}]
+    with pytest.raises(AnsibleActionFail, match='does not serve the host header "x.example.hk"'):
+        run(host, arguments)
+    assert not WRITES & set(host.call_names())
+    stray = pki.issue_leaf('d.example.hk')
+    with pytest.raises(AnsibleActionFail, match='matches no pending request'):
+        run(host, dict(args(new, tmp_path), certificates=[{'content': stray.pem}]))
+    assert not WRITES & set(host.call_names())
