@@ -9,7 +9,7 @@ STAMP := $(VENV)/.hkpost-installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: demo test bench gates changelog molecule venv system-deps clean
+.PHONY: demo test bench gates changelog molecule venv system-deps clean mutation
 
 venv: $(STAMP)
 
@@ -39,6 +39,11 @@ test: $(STAMP) system-deps
 # ansible-test sanity (local, no containers, no ignore file) and ansible-lint (production profile).
 gates: $(STAMP)
 	$(BIN)/python -m pytest -q tests/sanity/test_gates.py
+
+# Mutation testing of the decision modules against their fast tests: prints the kill rate per file
+# (a figure, not a gate). See hack/mutation.py for the operators, the test map and equivalent mutants.
+mutation: $(STAMP)
+	$(BIN)/python hack/mutation.py --survivors
 
 changelog: $(STAMP)
 	hack/changelog.sh

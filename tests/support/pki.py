@@ -154,6 +154,50 @@ class TestPKI:
                          sans=sans if sans is not None else [cn], ip_sans=ip_sans)
         return Issued(cert, key)
 
+    def leaf_issued_at(self, when, issuer=None, cn='dated.example.hk'):
+        """A leaf whose notBefore is exactly ``when`` (the 2025-05-01T00:00Z generation cut-off)."""
+        return self.issue_leaf(cn, issuer=issuer, not_before=when, not_after=max(when, self.now) + 90 * DAY,
+                               slot=self.label + 'leaf-dated')
+
+    def inspection_intermediate(self):
+        """What a TLS-inspection box sends: Hongkong Post's intermediate name, its own key, its own root."""
+        key = rsa_key(slot=self.label + 'inspection')
+        cert = make_cert(hk_name('Hongkong Post e-Cert SSL CA 3 - 17', self.label), key,
+                         self.foreign_root.cert.subject, self.foreign_root.key, self.now - 30 * DAY,
+                         self.now + 365 * DAY, ca=True, pathlen=0, eku=[ExtendedKeyUsageOID.SERVER_AUTH])
+        return Issued(cert, key)
+
+    def impostor_root(self, bad_signature=False):
+        """A self-issued "Hongkong Post Root CA 3" with another key; with ``bad_signature`` its
+        signature is made by yet another key, so it does not even verify against itself."""
+        key = rsa_key(slot=self.label + 'impostor-root')
+        signer = rsa_key(slot=self.label + 'impostor-signer') if bad_signature else key
+        cert = make_cert(self.root.cert.subject, key, self.root.cert.subject, signer,
+                         self.now - 400 * DAY, self.now + 3650 * DAY, ca=True)
+        return Issued(cert, key)
+
+    def impostor_cross(self, signer=None):
+        """A cross certificate with Root CA 3's name but another key, signed by GlobalSign R3 (or ``signer``)."""
+        key = rsa_key(slot=self.label + 'impostor-root')
+        signer = signer or self.globalsign
+        cert = make_cert(self.root.cert.subject, key, signer.cert.subject, signer.key,
+                         self.now - 400 * DAY, self.now + 3650 * DAY, ca=True)
+        return Issued(cert, key)
+
+    def cross_signed_by(self, signer):
+        """Root CA 3's name and key, cross-signed by ``signer`` instead of GlobalSign R3."""
+        cert = make_cert(self.root.cert.subject, self.root.key, signer.cert.subject, signer.key,
+                         self.now - 400 * DAY, self.now + 3650 * DAY, ca=True)
+        return Issued(cert, self.root.key)
+
+    def expired_intermediate(self, ev=False):
+        """The new-generation intermediate (same name and key, serverAuth EKU) that has expired."""
+        base = self.ev_new if ev else self.ssl_new
+        cert = make_cert(base.cert.subject, base.key, self.root.cert.subject, self.root.key,
+                         self.now - 800 * DAY, self.now - 10 * DAY, ca=True, pathlen=0,
+                         eku=[ExtendedKeyUsageOID.SERVER_AUTH])
+        return Issued(cert, base.key)
+
     def make_arl(self, crl_number, this_update, next_update, signer=None, issuer_name=None, revoked_serials=()):
         signer = signer or self.root
         builder = (x509.CertificateRevocationListBuilder()

@@ -39,9 +39,14 @@ def free_port(kind=socket.SOCK_STREAM):
 
 
 class BindServer:
-    def __init__(self, directory, zone='example.test', records=()):
+    def __init__(self, directory, zone='example.test', records=(), name_servers=('ns1',), forward_to=None):
+        """``name_servers``: the zone's NS names (each gets an A record 127.0.0.1 unless its name is listed
+        with a trailing ``!``: then it is ``NAME.nowhere.invalid``, without an address). ``forward_to``: instead of serving the zone, be a
+        caching resolver that forwards to this (address, port) - its answers are not authoritative."""
         self.directory = str(directory)
         self.zone = zone
+        self.name_servers = list(name_servers)
+        self.forward_to = forward_to
         self.port = free_port()
         self.secret = base64.b64encode(os.urandom(32)).decode('ascii')
         self.key_name = KEY_NAME
@@ -49,11 +54,21 @@ class BindServer:
         self.process = None
 
     def _write(self):
+        os.makedirs(self.directory, exist_ok=True)
         zone_file = os.path.join(self.directory, '%s.db' % self.zone)
-        lines = ['$TTL 300', '@ IN SOA ns1.%s. hostmaster.%s. 1 3600 600 86400 300' % (self.zone, self.zone),
-                 '@ IN NS ns1.%s.' % self.zone, 'ns1 IN A 127.0.0.1'] + self.records
+        lines = ['$TTL 300', '@ IN SOA ns1.%s. hostmaster.%s. 1 3600 600 86400 300' % (self.zone, self.zone)]
+        for ns in self.name_servers:
+            if ns.endswith('!'):
+                # named will not load a zone whose in-zone NS name has no address (even with check-integrity
+                # off for a dynamic zone), so an address-less name server is named outside the zone.
+                lines.append('@ IN NS %s.nowhere.invalid.' % ns.rstrip('!'))
+            else:
+                lines += ['@ IN NS %s.%s.' % (ns, self.zone), '%s IN A 127.0.0.1' % ns]
+        lines += self.records
         with open(zone_file, 'w') as f:
             f.write('\n'.join(lines) + '\n')
+        values = {'dir': self.directory, 'port': self.port, 'key': self.key_name, 'secret': self.secret,
+                  'zone_or_forward': self._zone_statement()}
         conf = '''
 options {
     directory "%(dir)s";
@@ -69,15 +84,20 @@ options {
 controls { };
 logging { channel default_stderr { stderr; severity info; }; category default { default_stderr; }; };
 key "%(key)s" { algorithm hmac-sha256; secret "%(secret)s"; };
-zone "%(zone)s" {
-    type primary;
-    file "%(zone)s.db";
-    update-policy { grant %(key)s zonesub TXT; };
-};
-''' % {'dir': self.directory, 'port': self.port, 'key': self.key_name, 'secret': self.secret, 'zone': self.zone}
+%(zone_or_forward)s
+''' % values
+        if self.forward_to:
+            conf = conf.replace('recursion no;', 'recursion yes;\n    allow-recursion { 127.0.0.1; };\n'
+                                '    forwarders { %s port %d; };\n    forward only;' % tuple(self.forward_to))
         self.conf = os.path.join(self.directory, 'named.conf')
         with open(self.conf, 'w') as f:
             f.write(conf)
+
+    def _zone_statement(self):
+        if self.forward_to:
+            return ''
+        return ('zone "%(zone)s" {\n    type primary;\n    file "%(zone)s.db";\n'
+                '    update-policy { grant %(key)s zonesub TXT; };\n};' % {'zone': self.zone, 'key': self.key_name})
 
     def start(self, timeout=20):
         self._write()

@@ -30,8 +30,12 @@ def parse_x500(text):
         if value.startswith('"'):
             value = value[1:-1].replace('""', '"')
         attrs.append(x509.NameAttribute(_ATTRS[key], value.strip()))
-    # Windows encodes the string's last RDN first, so C comes out first.
-    return x509.Name(list(reversed(attrs)))
+    # CertStrToName encodes the RDNs in the order they appear in the string unless the caller passes
+    # CERT_NAME_STR_REVERSE_FLAG ("the order of the RDNs is reversed after converting from the string and before
+    # encoding"; wincrypt.h CertStrToName documentation), and certreq passes none: a CSR made from
+    # "CN=www..., O=..., C=HK" carries CN as its FIRST RDN - the reverse of what cryptography and OpenSSL
+    # build (C first). So the subject read back from a Windows request is in the other order.
+    return x509.Name(attrs)
 
 
 def placeholder(key, name):

@@ -122,6 +122,24 @@ def test_host_failure_is_reported_with_certreq_message():
         run(host)
 
 
+def test_certreq_subject_is_in_windows_order_and_the_rerun_still_reuses_it():
+    host = FakeWindowsHost()
+    first = run(host)
+    csr = x509.load_pem_x509_csr(first['csr'].encode())
+    assert [a.oid for a in csr.subject][0] == NameOID.COMMON_NAME  # CertStrToName order: CN first
+    assert run(host)['request_action'] == 'reuse'
+
+
+def test_pending_request_whose_key_is_gone_gets_a_new_key():
+    host = FakeWindowsHost()
+    first = run(host)
+    host.stores['REQUEST'][0]['key'] = None  # the key container was deleted; the placeholder is still in REQUEST
+    second = run(host)
+    assert second['changed'] is True and second['request_action'] == 'create'
+    assert second['public_key_sha256'] != first['public_key_sha256']
+    assert 'keycontainer' not in inf_request(host)  # a new key, not the old container
+
+
 def test_returns_the_pending_request_thumbprint_first_run_rerun_and_rederive():
     host = FakeWindowsHost()
     first = run(host)

@@ -135,6 +135,38 @@ def test_verdicts_and_summary():
                                     'by_code': {'ok': 1, 'expired': 1}}
 
 
+# ---- issue 14: edits the tests above did not catch ---------------------------------------------------
+
+def impostor_chain(pki):
+    """A whole chain under a self-signed "Hongkong Post Root CA 3" with another key (same name, not the key)."""
+    from tests.support.pki import Issued, hk_name, make_cert, rsa_key
+    fake_root = pki.impostor_root()
+    key = rsa_key(slot='impostor-inter')
+    inter = Issued(make_cert(hk_name('Hongkong Post e-Cert SSL CA 3 - 17'), key, fake_root.cert.subject,
+                             fake_root.key, pki.now - 30 * DAY, pki.now + 365 * DAY, ca=True, pathlen=0), key)
+    leaf = pki.issue_leaf('www.example.hk', issuer=inter, slot='leaf-impostor')
+    return leaf, inter, fake_root
+
+
+def test_sent_self_signed_root_copying_root_ca_3_name_but_not_key_is_not_trusted(judge, pki):
+    leaf, inter, fake_root = impostor_chain(pki)
+    assert fake_root.cert.subject == pki.root.cert.subject
+    result = judge.judge([leaf.der, inter.der, fake_root.der], 'www.example.hk')
+    assert result['verdict'] != 'ok'
+    assert 'untrusted' in codes(result)
+    untrusted = next(f for f in result['findings'] if f['code'] == 'untrusted')
+    assert 'not a trusted root' in untrusted['message']
+    # without the fake root sent, the intermediate names the trusted root but its signature does not verify
+    result = judge.judge([leaf.der, inter.der], 'www.example.hk')
+    assert 'untrusted' in codes(result)
+    assert 'signature does not verify' in next(f for f in result['findings'] if f['code'] == 'untrusted')['message']
+
+
+def test_sent_real_root_is_trusted_but_extra(judge, pki):
+    result = judge.judge([pki.leaves['standard'].der, pki.ssl_new.der, pki.root.der], 'www.example.hk')
+    assert codes(result) == ['extra_certificates'] and 'untrusted' not in codes(result)
+
+
 @pytest.mark.parametrize('entry, starttls', [
     ({'host': 'mx', 'port': 25}, 'smtp'),
     ({'host': 'mx', 'port': 587}, 'smtp'),

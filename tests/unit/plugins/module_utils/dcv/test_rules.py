@@ -133,3 +133,110 @@ def test_webroot_one_for_all_or_per_name():
 def test_shown_never_returns_the_code():
     assert _dcv.shown(b'ABC123\n', 'ABC123') == '<verification_code>\n'
     assert _dcv.shown('v=spf1 -all', 'ABC123') == 'v=spf1 -all'
+
+
+# ---- edges found by make mutation ---------------------------------------------------------------------
+
+def test_parse_date_forms():
+    day = datetime.date(2026, 3, 1)
+    assert _dcv.parse_date(datetime.datetime(2026, 3, 1, 23, 59)) == day
+    assert _dcv.parse_date(day) == day and _dcv.parse_date(' 2026-03-01 ') == day
+    with pytest.raises(HkpostError, match="issued_on '1/3/2026' is not a date"):
+        _dcv.parse_date('1/3/2026')
+
+
+def test_code_age_edges():
+    today = datetime.date(2026, 3, 31)
+    assert _dcv.check_code_age(today, today) == datetime.date(2026, 4, 30)        # issued today
+    assert _dcv.check_code_age(datetime.date(2026, 3, 1), today) == today        # day 30 still valid
+    with pytest.raises(HkpostError, match='expired on 2026-03-30'):
+        _dcv.check_code_age(datetime.date(2026, 2, 28), today)
+    with pytest.raises(HkpostError, match='in the future'):
+        _dcv.check_code_age(datetime.date(2026, 4, 1), today)
+
+
+@pytest.mark.parametrize('code', [None, 42, '', 'has space', 'x' * 256, 'tab\there', 'é'])
+def test_code_refused(code):
+    with pytest.raises(HkpostError, match='verification_code'):
+        _dcv.check_code(code)
+
+
+def test_code_accepted_at_its_limits():
+    assert _dcv.check_code('x' * 255) == 'x' * 255 and _dcv.check_code('!~') == '!~'
+
+
+def test_method_rules():
+    with pytest.raises(HkpostError, match="method 'ftp' is not one of file, dns, email"):
+        _dcv.check_method('ftp', 'standard', ['a.example.hk'])
+    with pytest.raises(HkpostError, match="certificate_type 'gold' is not one of"):
+        _dcv.check_method('dns', 'gold', ['a.example.hk'])
+    with pytest.raises(HkpostError, match='not available for wildcard'):
+        _dcv.check_method('file', 'wildcard', ['example.hk'])
+    with pytest.raises(HkpostError, match='not available for wildcard'):
+        _dcv.check_method('file', 'standard', ['*.example.hk'])
+    _dcv.check_method('file', 'multi_domain', ['a.example.hk', 'b.example.hk'])
+    _dcv.check_method('dns', 'wildcard', ['*.example.hk'])
+    for ctype in ('multi_domain', 'ev_multi_domain'):
+        with pytest.raises(HkpostError, match='method email .* not available for %s' % ctype):
+            _dcv.check_method('email', ctype, ['a.example.hk'])
+    _dcv.check_method('email', 'ev', ['a.example.hk'])
+
+
+def test_plan_names_record_names_and_expiry():
+    result = _dcv.plan('dns', 'wildcard', ['*.Example.HK', '*.example.hk', 'example.hk'], 'HKP-1',
+                       issued_on='2026-03-01', today='2026-03-10')
+    assert result['names'] == [
+        {'name': '*.Example.HK', 'ascii_name': '*.example.hk', 'record_name': 'example.hk'},
+        {'name': 'example.hk', 'ascii_name': 'example.hk', 'record_name': 'example.hk'}]
+    assert result['expires_on'] == '2026-03-31'
+    assert _dcv.plan('dns', 'standard', ['a.example.hk'], 'HKP-1')['expires_on'] is None
+    # today alone: the code is taken as issued today
+    assert _dcv.plan('dns', 'standard', ['a.example.hk'], 'HKP-1', today='2026-03-10')['expires_on'] == '2026-04-09'
+    # issued_on alone: today is the real day, so an old code is refused ...
+    with pytest.raises(HkpostError, match='expired'):
+        _dcv.plan('dns', 'standard', ['a.example.hk'], 'HKP-1', issued_on='2020-01-01')
+    # ... but removal of an expired token is always allowed
+    gone = _dcv.plan('dns', 'standard', ['a.example.hk'], 'HKP-1', issued_on='2020-01-01', state='absent')
+    assert gone['expires_on'] == '2020-01-31'
+    with pytest.raises(HkpostError, match='domains is empty'):
+        _dcv.plan('dns', 'standard', [], 'HKP-1')
+    with pytest.raises(HkpostError, match='verification_code'):
+        _dcv.plan('dns', 'standard', ['a.example.hk'], 'bad code')
+
+
+def test_webroot_for():
+    assert _dcv.webroot_for('a.example.hk', '/srv/www') == '/srv/www'
+    roots = {'香港郵政.hk': '/srv/idn', 'b.example.hk': '/srv/b', '*.example.hk': '/srv/wild'}
+    assert _dcv.webroot_for('xn--5bvv2rbn4a0hh.hk', roots) == '/srv/idn'
+    assert _dcv.webroot_for('b.example.hk', roots) == '/srv/b'
+    assert _dcv.webroot_for('c.example.hk', {'C.Example.HK': '/srv/c'}) == '/srv/c'
+    assert _dcv.webroot_for('x', {'as given': '/srv/g'}, given_name='as given') == '/srv/g'
+    with pytest.raises(HkpostError, match='webroot has no entry for d.example.hk'):
+        _dcv.webroot_for('d.example.hk', {'bad key!': '/x', 'b.example.hk': '/srv/b'})
+    for empty in ('', None, ['/srv']):
+        with pytest.raises(HkpostError, match='needs webroot'):
+            _dcv.webroot_for('a.example.hk', empty)
+
+
+@pytest.mark.parametrize('body, ok, fragment', [
+    (None, False, 'no body'),
+    (b'HKP-1', True, None),
+    (b'HKP-1\n', True, None),
+    (b'HKP-1\r\n', True, None),
+    (b'HKP-1\n\n', False, 'extra whitespace'),
+    (b' HKP-1', False, 'extra whitespace'),
+    (b'\xef\xbb\xbfHKP-1', False, 'byte order mark'),
+    (b'HKP-2', False, 'does not hold this verification code'),
+])
+def test_compare_body(body, ok, fragment):
+    result, problem = _dcv.compare_body(body, 'HKP-1')
+    assert result is ok and (problem is None if fragment is None else fragment in problem)
+
+
+def test_shown_hides_the_code_and_cuts_long_bodies():
+    assert _dcv.shown(None, 'HKP-1') is None
+    assert _dcv.shown(b'x HKP-1 y', 'HKP-1') == 'x <verification_code> y'
+    assert _dcv.shown('HKP-1', '') == 'HKP-1'
+    assert _dcv.shown('a' * 120, 'HKP-1') == 'a' * 120
+    assert _dcv.shown('a' * 121, 'HKP-1') == 'a' * 120 + '...'
+    assert _dcv.email_addresses('example.hk')[0] == 'admin@example.hk' and len(_dcv.email_addresses('x')) == 5

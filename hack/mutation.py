@@ -1,0 +1,445 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+"""Mutation testing of the decision modules in plugins/module_utils/ (``make mutation``, issue 14 section 3).
+
+Prints, per module, how many small behaviour-changing edits the module's fast tests catch. It is a
+figure, not a gate: the exit status is 0 whatever the kill rate (non-zero only if the unmutated tests
+fail, as then every figure would be meaningless).
+
+Why a small runner and not mutmut/cosmic-ray: mutmut 3.8.1 (PyPI) was tried first. It copies the
+project into ``mutants/`` following symlinks, and this repository's
+``collections/ansible_collections/hkpost/ecert -> ../../..`` (how the tests import the collection,
+see tests/conftest.py) points back at the root, so the copy recursed until it filled 29 GB; its
+trampolines also name mutants after the file path, not the ``ansible_collections.hkpost.ecert``
+module name the code is imported under. cosmic-ray needs a session database and a per-module
+config and runs one test-runner subprocess per mutant (an ansible import costs ~1 s each). Here:
+
+* the checkout is copied (``git ls-files``, the collection symlink kept as a symlink) once per worker;
+* each worker pre-imports the heavy third-party libraries and pre-generates the test PKI's RSA keys,
+  then forks one child per mutant; the child writes the mutated module into its copy and runs
+  ``pytest.main`` on the tests mapped to that module (``MODULES`` below), stopping at the first failure;
+* mutation operators (AST level): flip a comparison (``==``/``!=``, ``in``/``not in``, ``is``/
+  ``is not``, ``<``/``>=`` ...) and shift its boundary (``<``/``<=``); drop one operand of an
+  ``and``/``or`` and swap ``and``/``or``; force an ``if``/``while``/conditional-expression test to
+  True and to False; drop a ``not``; negate a boolean ``return``; swap two adjacent statements when one
+  is a bare call (order of side effects); change an int constant (n -> n+1) and flip ``True``/``False``;
+  ``+``/``-`` swap. Strings are not mutated (messages).
+* killed = the tests fail (or time out); survived = they pass. Equivalent mutants (no observable
+  change) are listed in ``EQUIVALENT`` with the reason and counted apart.
+
+Runtime (2 workers on the shared 2-core machine, load 6-19): ~0.9-4 s per mutant, ~1,900 mutants in all,
+so a run of every decision module takes 40-60 minutes; one module (``hack/mutation.py chain/_plan``) a few.
+The figure printed last is the runtime of that run.
+
+Usage: hack/mutation.py [--jobs 2] [--list] [--survivors] [--tests T ...] [module ...]   (e.g. chain/_plan)
+"""
+
+import argparse
+import ast
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MU = 'plugins/module_utils/'
+U = 'tests/unit/plugins/'
+
+# Decision module -> the fast tests that exercise it (unit tests and in-process action-plugin tests;
+# never playbook runs). Only these are run for that module's mutants.
+MODULES = {
+    'pki/_hierarchy': [U + 'module_utils/pki/test_hierarchy.py', U + 'module_utils/chain/test_inputs.py'],
+    'pki/_issued': [U + 'module_utils/pki/test_issued.py', U + 'module_utils/install/test_install_core.py'],
+    'chain/_plan': [U + 'module_utils/chain/test_plan.py'],
+    'chain/_inputs': [U + 'module_utils/chain/test_inputs.py', U + 'action/test_hkpost_chain.py'],
+    'request/_subject': [U + 'module_utils/request/test_subject.py'],
+    'request/_csr': [U + 'module_utils/request/test_csr.py', U + 'action/test_hkpost_csr.py'],
+    'dcv/_rules': [U + 'module_utils/dcv/test_rules.py'],
+    'dcv/_dns': [U + 'module_utils/dcv/test_dns.py', U + 'module_utils/dcv/test_dns_edges.py',
+                 'tests/integration/dcv/test_dcv_dns_bind.py'],
+    'dcv/_http': [U + 'module_utils/dcv/test_http.py', 'tests/integration/dcv/test_dcv_file_web.py'],
+    'install/_iis_binding': [U + 'module_utils/install/test_install_core.py',
+                             U + 'module_utils/install/test_iis_binding_plan.py',
+                             U + 'module_utils/install/test_iis_binding_edges.py',
+                             U + 'action/test_iis_binding.py', U + 'action/test_bad_input_iis_binding.py',
+                             U + 'action/test_iis_binding_one_commit.py'],
+    'install/_complete': [U + 'module_utils/install/test_complete.py', U + 'action/test_hkpost_complete_request.py'],
+    'audit/_served_chain': [U + 'module_utils/audit/test_served_chain.py',
+                            U + 'module_utils/audit/test_served_chain_edges.py',
+                            U + 'module_utils/audit/test_fleet_report.py',
+                            U + 'action/test_hkpost_served_chain.py',
+                            U + 'action/test_bad_input_hkpost_served_chain.py'],
+}
+
+# Mutants judged equivalent: (module, mutant id as printed by --list) -> why no test can tell them apart.
+EQUIVALENT = {
+    ('pki/_hierarchy', 'L56:104.true'): 'rebuilds the shipped-certificate index on every call: slower, same answer',
+    ('pki/_hierarchy', 'L119:475.inc'): 'lru_cache size 4096 -> 4097: a cache size, not a decision',
+    ('pki/_hierarchy', 'L149:820.inc'): 'lru_cache size 4096 -> 4097: a cache size, not a decision',
+    ('pki/_hierarchy', 'L122:434.false'): 'the issuer-name pre-check is a shortcut: verify_directly_issued_by '
+                                          'raises ValueError on a name mismatch, which issued_by maps to False',
+    ('chain/_inputs', 'L61:212.swap.body.6'): 'order of two refusals (not signed / expired): both refuse; only '
+                                              'which message a doubly-wrong file gets first changes',
+    ('chain/_plan', 'L87:270.drop.0'): 'a CA-store certificate with generation "new" that is not an intermediate is '
+                                       'a leaf, and no root issues a leaf: the path check after it fails anyway',
+    ('chain/_plan', 'L96:330.drop.0'): 'a CA-store certificate that issued the intermediate and is issued by a '
+                                       'trusted root IS a path Windows builds, cross certificate or not',
+    ('chain/_plan', 'L177:1100.drop.0'): 'the same thumbprint implies the same (number, thisUpdate) order',
+    ('chain/_plan', 'L178:1137.edge.0'): 'ARLs of equal order are in "same", which already blocks import and warning',
+    ('chain/_plan', 'L192:1306.drop.1'): 'an ARL without nextUpdate cannot be built (see chain/_inputs L114)',
+    ('chain/_plan', 'L201:1395.drop.1'): 'role "leaf" is only ever set together with is_hkpost (pki/_hierarchy)',
+    **{('chain/_plan', mid): 'swaps two independent statements (appends to different lists / a dict appended '
+                             'before its last key is set, the same object)'
+       for mid in ('L132:629.swap.body.0', 'L136:673.swap.body.0', 'L154:878.swap.body.3', 'L165:989.swap.body.0',
+                   'L185:1210.swap.body.0', 'L185:1210.swap.body.1', 'L188:1247.swap.body.0',
+                   'L198:1360.swap.body.5', 'L226:1726.swap.body.1')},
+    ('install/_complete', 'L22:24.swap.body.1'): 'refuse_expired() and "warnings = []" are independent',
+    ('dcv/_rules', 'L95:389.swap.body.1'): 'check_code() and "names, seen = [], set()" are independent',
+    ('dcv/_rules', 'L95:389.swap.body.2'): 'the names loop and check_code() both only refuse; order of refusals',
+    ('dcv/_rules', 'L106:431.swap.body.2'): 'seen.add() and names.append() are independent',
+    ('dcv/_http', 'L80:302.swap.body.0'): 'super().__init__() and setting _server_name are independent',
+    ('dcv/_http', 'L100:428.drop.1'): 'urlsplit() gives "" (never None) for a missing scheme: "or \'\'" is a no-op',
+    ('dcv/_http', 'L135:701.inc'): 'reading MAX_BODY+2 instead of +1 bytes still detects a body over MAX_BODY',
+    ('dcv/_http', 'L145:816.inc'): 'default timeout 10 s -> 11 s: a time limit, not a decision',
+    ('dcv/_http', 'L187:1181.inc'): 'default timeout 10 s -> 11 s: a time limit, not a decision',
+    ('dcv/_http', 'L163:994.swap.body.1'): 'recording the hop and judging its target are independent',
+    ('dcv/_http', 'L175:1087.edge.1'): 'status 300 never reaches this test: the 3xx branch before it returns',
+    ('dcv/_http', 'L175:1093.inc'): 'status 300 never reaches this test: the 3xx branch before it returns',
+    ('dcv/_http', 'L190:1188.swap.body.4'): 'the dict is appended, then its last key set: the same object',
+    ('dcv/_http', 'L200:1333.inc'): "url.split(':', 2)[0] == url.split(':', 1)[0]",
+    ('request/_csr', 'L91:429.drop.0'): 'only RSA keys have the RSA sizes 2048/3072/4096 (an EC key_size is 256-521)',
+    ('request/_csr', 'L94:451.swap.body.7'): 'sorting an empty candidate list before returning "create" changes nothing',
+    ('chain/_inputs', 'L52:159.swap.body.0'): 'order of two refusals (not a root / expired), as above',
+    ('chain/_inputs', 'L77:361.swap.body.4'): 'order of two refusals (not GlobalSign / expired), as above',
+    ('chain/_inputs', 'L114:654.drop.0'): 'an ARL without nextUpdate cannot be built with cryptography (nor '
+                                          'issued by a conforming CA, RFC 5280 5.1.2.5); the guard is defensive',
+}
+
+OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
+           ast.LtE: ast.Gt, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
+OPS_EDGE = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt}
+SYMBOL = {ast.Eq: '==', ast.NotEq: '!=', ast.Lt: '<', ast.LtE: '<=', ast.Gt: '>', ast.GtE: '>=', ast.In: 'in',
+          ast.NotIn: 'not in', ast.Is: 'is', ast.IsNot: 'is not'}
+
+
+def _skipped_lines(source):
+    return {i for i, line in enumerate(source.splitlines(), 1) if 'pragma: no mutate' in line}
+
+
+def _mutable_nodes(tree):
+    """Nodes in a fixed order, leaving out imports, import guards and docstrings."""
+    out = []
+
+    def visit(node, inside):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            return
+        if isinstance(node, ast.Try) and not inside:
+            return  # module-level optional-import guards
+        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)):
+            return  # docstrings
+        if isinstance(node, ast.JoinedStr):
+            return  # messages
+        out.append(node)
+        for child in ast.iter_child_nodes(node):
+            visit(child, inside or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
+
+    visit(tree, False)
+    return out
+
+
+def _is_docstring(stmt):
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+def _is_bare_call(stmt):
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
+
+
+def _variants(node):
+    """(variant key, description) for every mutation of this node."""
+    if isinstance(node, ast.Compare):
+        for i, op in enumerate(node.ops):
+            t = type(op)
+            yield ('neg', i), '%s -> %s' % (SYMBOL[t], SYMBOL[OPS_NEG[t]])
+            if t in OPS_EDGE:
+                yield ('edge', i), '%s -> %s' % (SYMBOL[t], SYMBOL[OPS_EDGE[t]])
+    elif isinstance(node, ast.BoolOp):
+        name = 'and' if isinstance(node.op, ast.And) else 'or'
+        yield ('swapop',), '%s -> %s' % (name, 'or' if name == 'and' else 'and')
+        for i in range(len(node.values)):
+            yield ('drop', i), 'drop operand %d of %s' % (i + 1, name)
+    elif isinstance(node, (ast.If, ast.While, ast.IfExp)):
+        kind = type(node).__name__.lower()
+        yield ('true',), '%s condition -> True' % kind
+        yield ('false',), '%s condition -> False' % kind
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        yield ('dropnot',), 'drop not'
+    elif isinstance(node, ast.Return) and isinstance(node.value, (ast.Compare, ast.BoolOp)) or (
+            isinstance(node, ast.Return) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, bool)):
+        yield ('negret',), 'return not (...)'
+    elif isinstance(node, ast.Constant) and isinstance(node.value, bool):
+        yield ('flipbool',), '%s -> %s' % (node.value, not node.value)
+    elif isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+        yield ('inc',), '%d -> %d' % (node.value, node.value + 1)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        yield ('addsub',), '+ <-> -'
+    for field in ('body', 'orelse', 'finalbody'):
+        stmts = getattr(node, field, None)
+        if isinstance(stmts, list):
+            for i in range(len(stmts) - 1):
+                a, b = stmts[i], stmts[i + 1]
+                if _is_docstring(a) or _is_docstring(b):
+                    continue  # moving a docstring changes __doc__, not behaviour
+                if (_is_bare_call(a) or _is_bare_call(b)) and not isinstance(b, (ast.Return, ast.Raise)):
+                    yield ('swap', field, i), 'swap statements at lines %d and %d' % (a.lineno, b.lineno)
+
+
+def _apply(node, key):
+    """Mutate ``node`` in place (or return a replacement node)."""
+    kind = key[0]
+    if kind == 'neg':
+        node.ops[key[1]] = OPS_NEG[type(node.ops[key[1]])]()
+    elif kind == 'edge':
+        node.ops[key[1]] = OPS_EDGE[type(node.ops[key[1]])]()
+    elif kind == 'swapop':
+        node.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+    elif kind == 'drop':
+        rest = [v for i, v in enumerate(node.values) if i != key[1]]
+        return rest[0] if len(rest) == 1 else ast.BoolOp(op=node.op, values=rest)
+    elif kind in ('true', 'false'):
+        node.test = ast.Constant(kind == 'true')
+    elif kind == 'dropnot':
+        return node.operand
+    elif kind == 'negret':
+        node.value = ast.UnaryOp(op=ast.Not(), operand=node.value)
+    elif kind == 'flipbool':
+        node.value = not node.value
+    elif kind == 'inc':
+        node.value = node.value + 1
+    elif kind == 'addsub':
+        node.op = ast.Sub() if isinstance(node.op, ast.Add) else ast.Add()
+    elif kind == 'swap':
+        stmts = getattr(node, key[1])
+        i = key[2]
+        stmts[i], stmts[i + 1] = stmts[i + 1], stmts[i]
+    return node
+
+
+def mutants(source):
+    """Every mutant of ``source`` as (id, line, description); id = 'L<line>:<n>.<variant>'."""
+    tree = ast.parse(source)
+    skipped = _skipped_lines(source)
+    out = []
+    for n, node in enumerate(_mutable_nodes(tree)):
+        line = getattr(node, 'lineno', 0)
+        if line in skipped:
+            continue
+        for key, desc in _variants(node):
+            out.append(('L%d:%d.%s' % (line, n, '.'.join(str(k) for k in key)), n, key, line, desc))
+    return out
+
+
+def mutate(source, n, key):
+    tree = ast.parse(source)
+    nodes = _mutable_nodes(tree)
+    target = nodes[n]
+    replacement = _apply(target, key)
+    if replacement is not target:
+        for parent in ast.walk(tree):
+            for field, value in ast.iter_fields(parent):
+                if value is target:
+                    setattr(parent, field, replacement)
+                elif isinstance(value, list):
+                    for i, item in enumerate(value):
+                        if item is target:
+                            value[i] = replacement
+    return ast.unparse(ast.fix_missing_locations(tree)) + '\n'
+
+
+# ---- running -------------------------------------------------------------------------------------
+
+
+def _copy_checkout(dest):
+    files = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard', '-z'], cwd=ROOT, check=True,
+                           capture_output=True).stdout.decode().split('\0')
+    for rel in filter(None, files):
+        src = os.path.join(ROOT, rel)
+        if rel.startswith(('.venv', 'collections/')) or not os.path.lexists(src):
+            continue
+        target = os.path.join(dest, rel)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.islink(src):
+            os.symlink(os.readlink(src), target)
+        elif os.path.isfile(src):
+            shutil.copy2(src, target)
+    link = os.path.join(dest, 'collections/ansible_collections/hkpost/ecert')
+    os.makedirs(os.path.dirname(link), exist_ok=True)
+    os.symlink('../../..', link)
+    os.symlink(os.path.join(ROOT, '.venv'), os.path.join(dest, '.venv'))
+
+
+def _prewarm(workdir):
+    """Import what every test imports, and generate the test PKI's RSA keys, once per worker."""
+    os.chdir(workdir)
+    sys.path[:0] = [os.path.join(workdir, 'collections'), workdir]
+    sys.dont_write_bytecode = True
+    import pytest  # noqa: F401  pylint: disable=unused-import
+    import ansible.utils.collection_loader._collection_finder  # noqa: F401
+    import cryptography.x509  # noqa: F401
+    from tests.support.pki import build_pki
+    build_pki()
+    assert not [m for m in sys.modules if m.startswith('ansible_collections.hkpost')], 'collection imported too early'
+
+
+def _run_child(workdir, module, mutated, tests, timeout):
+    """Fork; the child writes the mutant and runs the tests. Returns 'killed', 'survived' or 'timeout'."""
+    path = os.path.join(workdir, MU + module + '.py')
+    pid = os.fork()
+    if pid == 0:
+        try:
+            with open(path, 'w', encoding='utf-8') as handle:
+                handle.write(mutated)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            import pytest
+            code = pytest.main(['-x', '-q', '-p', 'no:cacheprovider', '-p', 'no:randomly'] + tests)
+            os._exit(int(code))
+        except BaseException:  # pylint: disable=broad-except
+            os._exit(99)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return 'survived' if os.waitstatus_to_exitcode(status) == 0 else 'killed'
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return 'timeout'
+        time.sleep(0.02)
+
+
+def _worker(workdir, tasks, results):
+    _prewarm(workdir)
+    originals = {}
+    while True:
+        task = tasks.get()
+        if task is None:
+            return
+        module, mid, mutated, tests, timeout = task
+        path = os.path.join(workdir, MU + module + '.py')
+        if module not in originals:
+            with open(path, encoding='utf-8') as handle:
+                originals[module] = handle.read()
+        tests = [t for t in tests if os.path.exists(os.path.join(workdir, t))]
+        outcome = _run_child(workdir, module, mutated, tests, timeout)
+        with open(path, 'w', encoding='utf-8') as handle:
+            handle.write(originals[module])
+        results.put((module, mid, outcome))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('modules', nargs='*', help='modules as in MODULES (default: all)')
+    parser.add_argument('--jobs', type=int, default=2)
+    parser.add_argument('--list', action='store_true', help='list the mutants, run nothing')
+    parser.add_argument('--survivors', action='store_true', help='print every surviving mutant')
+    parser.add_argument('--tests', nargs='+', help='run these tests instead of the mapped ones (while writing tests)')
+    args = parser.parse_args()
+    if args.tests:
+        for module in args.modules:
+            MODULES[module] = args.tests
+    chosen = args.modules or list(MODULES)
+    started = time.monotonic()
+
+    plan = {}
+    for module in chosen:
+        with open(os.path.join(ROOT, MU + module + '.py'), encoding='utf-8') as handle:
+            source = handle.read()
+        plan[module] = (source, mutants(source))
+    if args.list:
+        for module, (_source, items) in plan.items():
+            for mid, _n, _key, _line, desc in items:
+                print('%s %s  %s' % (module, mid, desc))
+        return 0
+
+    ctx = multiprocessing.get_context('fork')
+    tmp = tempfile.mkdtemp(prefix='hkpost-mutation-')
+    try:
+        workdirs = []
+        for i in range(args.jobs):
+            workdir = os.path.join(tmp, 'w%d' % i)
+            _copy_checkout(workdir)
+            workdirs.append(workdir)
+        # Baseline: the unmutated tests must pass; their time sets each mutant's time limit.
+        timeouts = {}
+        for module in chosen:
+            tests = [t for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))]
+            t0 = time.monotonic()
+            rc = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider'] + tests,
+                                cwd=workdirs[0], capture_output=True, check=False).returncode
+            took = time.monotonic() - t0
+            if rc != 0:
+                print('%s: the unmutated tests fail (%s); fix them first' % (module, ' '.join(tests)))
+                return 1
+            timeouts[module] = max(20.0, 4 * took)
+        tasks, results = ctx.Queue(), ctx.Queue()
+        workers = [ctx.Process(target=_worker, args=(w, tasks, results)) for w in workdirs]
+        for proc in workers:
+            proc.start()
+        print(HEADER)
+        total = 0
+        for module, (source, items) in plan.items():
+            for mid, n, key, _line, _desc in items:
+                if (module, mid) in EQUIVALENT:
+                    continue
+                tasks.put((module, mid, mutate(source, n, key), MODULES[module], timeouts[module]))
+                total += 1
+        for _proc in workers:
+            tasks.put(None)
+        outcomes = {}
+        expected = {m: sum(1 for i in items if (m, i[0]) not in EQUIVALENT) for m, (_s, items) in plan.items()}
+        done = dict.fromkeys(plan, 0)
+        for _count in range(total):
+            module, mid, outcome = results.get()
+            outcomes[(module, mid)] = outcome
+            done[module] += 1
+            if done[module] == expected[module]:  # a figure as soon as a module is finished
+                _report(module, plan[module][1], outcomes, args.survivors)
+                sys.stdout.flush()
+        for proc in workers:
+            proc.join()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print()
+    print(HEADER)
+    for module, (_source, items) in plan.items():
+        _report(module, items, outcomes, False)
+    print('runtime %.0f s on %d worker(s), %d mutants' % (time.monotonic() - started, args.jobs, total))
+    return 0
+
+
+HEADER = '%-22s %7s %7s %7s %6s %6s' % ('module', 'mutants', 'killed', 'surviv', 'equiv', 'rate')
+
+
+def _report(module, items, outcomes, survivors):
+    ids = [m[0] for m in items]
+    equiv = sum(1 for mid in ids if (module, mid) in EQUIVALENT)
+    killed = sum(1 for mid in ids if outcomes.get((module, mid)) in ('killed', 'timeout'))
+    survived = [m for m in items if outcomes.get((module, m[0])) == 'survived']
+    counted = len(ids) - equiv
+    rate = 100.0 * killed / counted if counted else 100.0
+    print('%-22s %7d %7d %7d %6d %5.1f%%' % (module, len(ids), killed, len(survived), equiv, rate))
+    if survivors:
+        for mid, _n, _key, _line, desc in survived:
+            print('    survived %s %s: %s' % (module, mid, desc))
+
+
+if __name__ == '__main__':
+    sys.exit(main())
