@@ -12,7 +12,8 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._summary impo
 
 # What host_row reads; hostvars is lazy, so only these are templated.
 _KEYS = ('hkpost_chain_result', 'hkpost_install_error', 'hkpost_platform', 'hkpost_iis_completed', 'hkpost_iis_bound',
-         'hkpost_exchange_result', 'hkpost_iis_backup_result', 'hkpost_exchange_backup_result')
+         'hkpost_exchange_result', 'hkpost_iis_backup_result', 'hkpost_exchange_backup_result',
+         'hkpost_exchange_installed', 'hkpost_exchange_backups')
 
 
 def install_summary(hostvars, hosts):

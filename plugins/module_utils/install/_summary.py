@@ -22,6 +22,14 @@ def _results(registered):
     return [registered]
 
 
+def _per_certificate(facts, listed, registered):
+    """The results of a role that registers inside an include_tasks loop (exchange): the list it keeps
+    (``listed``, one entry per certificate), else the single registered result of older runs."""
+    if isinstance(facts.get(listed), list):
+        return _results({'results': facts[listed]})
+    return _results(facts.get(registered))
+
+
 def host_row(host, facts):
     """``facts``: the host's variables (hostvars[host]) as a plain mapping."""
     chain = facts.get('hkpost_chain_result')
@@ -31,8 +39,8 @@ def host_row(host, facts):
         return {'host': host, 'platform': platform, 'status': 'not run', 'chain': '', 'thumbprints': [],
                 'targets': [], 'backups': [], 'changed': False,
                 'error': 'not reached: the rollout stopped before this host (or --limit left it out)'}
-    installed = _results(facts.get('hkpost_exchange_result')) if platform == 'exchange' \
-        else _results(facts.get('hkpost_iis_completed'))
+    installed = _per_certificate(facts, 'hkpost_exchange_installed', 'hkpost_exchange_result') \
+        if platform == 'exchange' else _results(facts.get('hkpost_iis_completed'))
     targets = []
     if platform == 'exchange':
         for r in installed:
@@ -43,7 +51,9 @@ def host_row(host, facts):
             if isinstance(item, list):  # a loop over subelements: (completed certificate, binding)
                 item = item[-1] if item and isinstance(item[-1], dict) else {}
             targets.append('%s %s:%s' % (item.get('site', '?'), item.get('host_header', ''), item.get('port', 443)))
-    backups = [r['path'] for r in _results(facts.get('hkpost_%s_backup_result' % platform)) if r.get('path')]
+    backup_results = _per_certificate(facts, 'hkpost_exchange_backups', 'hkpost_exchange_backup_result') \
+        if platform == 'exchange' else _results(facts.get('hkpost_iis_backup_result'))
+    backups = [r['path'] for r in backup_results if r.get('path')]
     steps = [chain] + installed + _results(facts.get('hkpost_iis_bound')) if isinstance(chain, dict) else installed
     changed = any(isinstance(r, dict) and r.get('changed') for r in steps)
     if isinstance(chain, dict) and chain.get('unreachable'):

@@ -38,3 +38,15 @@ def test_a_rerun_with_nothing_to_do_is_unchanged_and_loop_results_are_read():
                                                            {'skipped': True}]}}}
     row = summarize(facts)['rows'][0]
     assert row['status'] == 'unchanged' and row['thumbprints'] == ['AB12']
+
+
+def test_exchange_lists_kept_per_certificate_win_over_the_last_registered_result():
+    facts = {'ex1': {'hkpost_platform': 'exchange', 'hkpost_chain_result': {'changed': False},
+                     'hkpost_exchange_result': {'changed': True, 'thumbprint': 'BB', 'services': ['IMAP']},
+                     'hkpost_exchange_installed': [{'changed': False, 'thumbprint': 'AA', 'services': ['IIS']},
+                                                   {'changed': True, 'thumbprint': 'BB', 'services': ['IMAP']}],
+                     'hkpost_exchange_backup_result': {'path': '/b/BB.pfx'},
+                     'hkpost_exchange_backups': [{'path': '/b/AA.pfx'}, {'skipped': True}, {'path': '/b/BB.pfx'}]}}
+    row = summarize(facts)['rows'][0]
+    assert row['thumbprints'] == ['AA', 'BB'] and row['targets'] == ['IIS', 'IMAP']
+    assert row['backups'] == ['/b/AA.pfx', '/b/BB.pfx'] and row['status'] == 'installed'
