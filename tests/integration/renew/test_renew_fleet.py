@@ -30,12 +30,12 @@ from cryptography import x509
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
 from tests.support.pki import IDN_ASCII, IDN_UNICODE
-from tests.support.simulated_fleet import ROOT, load_host, save_host
+from tests.support.winrm.fleet import ROOT, run_over_winrm
+from tests.support.winrm.hoststate import load_host, save_host
 from tests.support.windows.certstore import entry_for
 from tests.support.windows.exchange import add_certificate, exchange_state
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.windows.iis import add_site, map_sslcert
-from tests.support.winrm.fleet import run_over_winrm
 
 PASSWORD = 'Renewal-Fleet-PFX-3b9d'
 DAY = datetime.timedelta(days=1)
