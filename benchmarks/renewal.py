@@ -15,7 +15,6 @@ phase; the first install of 3 certificates <= 8. Prints only; asserts nothing.
 
 from __future__ import annotations
 
-import csv
 import itertools
 import os
 import sys
@@ -29,9 +28,9 @@ from ansible.utils.collection_loader._collection_finder import _AnsibleCollectio
 
 _AnsibleCollectionFinder(paths=[os.path.join(ROOT, 'collections')])._install()
 
-from cryptography import x509  # noqa: E402
 
-from tests.support.pki import DAY, build_pki  # noqa: E402
+from tests.support.pki import build_pki  # noqa: E402
+from tests.support.portal import issue_sheet  # noqa: E402
 from tests.support.windows.host import FakeWindowsHost  # noqa: E402
 from tests.support.windows.iis import add_site  # noqa: E402
 from tests.support.winrm.fleet import run_over_winrm  # noqa: E402
@@ -41,14 +40,6 @@ HOSTS = {
     'one': ['one.example.hk'],
     'three': ['a.example.hk', 'b.example.hk', 'c.example.hk'],
 }
-
-
-class _PublicKeyOnly:
-    def __init__(self, public_key):
-        self._public_key = public_key
-
-    def public_key(self):
-        return self._public_key
 
 
 def setup(tmp, pki):
@@ -96,13 +87,10 @@ def run_phase(tmp, state, inventory, tag):
 def portal(pki, tmp):
     out = os.path.join(tmp, 'out')
     os.makedirs(os.path.join(out, 'intake'))
-    with open(os.path.join(out, 'csr', 'submission.csv'), encoding='utf-8') as f:
-        for index, row in enumerate(csv.DictReader(f)):
-            with open(row['csr_file'], 'rb') as csr_file:
-                csr = x509.load_pem_x509_csr(csr_file.read())
-            leaf = pki.issue_leaf(row['common_name'], key=_PublicKeyOnly(csr.public_key()), not_before=pki.now - DAY)
-            with open(os.path.join(out, 'intake', 'download-%d.cer' % index), 'wb') as f_out:
-                f_out.write(leaf.der)
+    issued = issue_sheet(pki, os.path.join(out, 'csr', 'submission.csv'))
+    for index, leaf in enumerate(issued.values()):
+        with open(os.path.join(out, 'intake', 'download-%d.cer' % index), 'wb') as f_out:
+            f_out.write(leaf.der)
 
 
 def alternative(certs, bindings):
