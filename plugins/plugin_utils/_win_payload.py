@@ -39,8 +39,9 @@ PRELUDE_DIR = os.path.join(PAYLOAD_DIR, '_preludes')
 WIN_POWERSHELL = 'ansible.windows.win_powershell'
 # A payload's declaration of a prelude: a whole line, indented as the statements around it.
 _PRELUDE_LINE = re.compile(r'^([ \t]*)# hkpost\.ecert prelude: (\w+)[ \t]*$', re.M)
-# Every payload writes its parameter block as `param(` ... a `)` alone at the start of a line.
-_PARAM_BLOCK = re.compile(r'^param\(.*?^\)', re.M | re.S)
+# Every payload writes its parameter block as `param(` at the start of a line, closed by `)` on the same
+# line when it is empty, else by a `)` alone at the start of a line.
+_PARAM_BLOCK = re.compile(r'^param\([ \t]*\)|^param\(.*?^\)', re.M | re.S)
 
 
 class PayloadError(Exception):

@@ -135,6 +135,13 @@ def test_compose_refuses_a_declaration_before_param():
         compose('demo', '# hkpost.ecert payload: demo\n# hkpost.ecert prelude: exchange_session\n$x = 1\n')
 
 
+def test_compose_finds_the_end_of_an_empty_param_block():
+    text = '# hkpost.ecert payload: demo\n[CmdletBinding()]\nparam()\n# hkpost.ecert prelude: iis_bindings\n'
+    assert 'function Read-SslMapping' in compose('demo', text)
+    with pytest.raises(PayloadError, match='declared before the end of its param'):
+        compose('demo', '# hkpost.ecert payload: demo\nparam(\n# hkpost.ecert prelude: iis_bindings\n    [string]$X\n)\n')
+
+
 def test_compose_refuses_an_unknown_or_repeated_prelude():
     with pytest.raises(PayloadError, match='prelude no_such_block, which is not in'):
         compose('demo', HEAD + '# hkpost.ecert prelude: no_such_block\n')
