@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import base64
-
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
