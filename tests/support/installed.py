@@ -129,9 +129,7 @@ class Project:
             ANSIBLE_LOG_PATH=self.log, ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0',
             ANSIBLE_LOCAL_TEMP=os.path.join(self.directory, '.ansible-tmp'),
             ANSIBLE_HOME=os.path.join(self.directory, '.ansible-home'),
-            # byte code beside the project, not in the installed collection (which is compared file by file),
-            # and kept from run to run as a user's is
-            PYTHONPYCACHEPREFIX=self.directory.rstrip(os.sep) + '-pycache',
+            PYTHONDONTWRITEBYTECODE='1',  # so that the installed collection can be compared file by file
             PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
         env.pop('PYTHONPATH', None)  # nothing of the checkout: the hosts are reached over WinRM
         env.pop('PWD', None)  # playbooks must not depend on it
