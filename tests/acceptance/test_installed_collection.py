@@ -22,7 +22,6 @@ import json
 import os
 
 import pytest
-import yaml
 from cryptography.hazmat.primitives import serialization
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
