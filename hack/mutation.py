@@ -65,6 +65,7 @@ MODULES = {
     'install/_iis_binding': [U + 'module_utils/install/test_install_core.py',
                              U + 'module_utils/install/test_iis_binding_plan.py',
                              U + 'module_utils/install/test_iis_binding_edges.py',
+                             U + 'module_utils/install/test_iis_binding_fallbacks.py',
                              U + 'action/test_iis_binding.py', U + 'action/test_bad_input_iis_binding.py',
                              U + 'action/test_iis_binding_one_commit.py'],
     'install/_complete': [U + 'module_utils/install/test_complete.py', U + 'action/test_hkpost_complete_request.py'],
@@ -115,6 +116,18 @@ EQUIVALENT = {
     ('request/_csr', 'L94:451.swap.body.7'): 'sorting an empty candidate list before returning "create" changes nothing',
     ('chain/_inputs', 'L52:159.swap.body.0'): 'order of two refusals (not a root / expired), as above',
     ('chain/_inputs', 'L77:361.swap.body.4'): 'order of two refusals (not GlobalSign / expired), as above',
+    ('install/_iis_binding', 'L25:8.inc'): 'SSL_FLAG_CENTRAL_STORE 2 -> 3: MANAGED_FLAGS = 1 | 3 is still 3, '
+                                           'its only use',
+    ('install/_iis_binding', 'L152:1009.swap.body.0'): 'appending the remove step and setting changed are independent',
+    ('install/_iis_binding', 'L159:1063.inc'): 'a new binding\'s base flags 0 -> 1: bit 1 is in MANAGED_FLAGS, '
+                                               'masked off on the same line',
+    ('install/_iis_binding', 'L160:1079.false'): 'an SNI binding\'s endpoint is only read by the non-SNI branch '
+                                                 '(after[\'endpoint\'] is not in public())',
+    ('install/_iis_binding', 'L169:1216.drop.0'): '"target and b is target" == "b is target": b is never None',
+    ('install/_iis_binding', 'L190:1387.drop.3'): 'sni differs only if the SNI bit of ssl_flags differs, tested '
+                                                  'just before',
+    ('install/_iis_binding', 'L227:1666.drop.1'): 'role "leaf" is only ever set together with is_hkpost '
+                                                  '(pki/_hierarchy), as for chain/_plan L201',
     ('chain/_inputs', 'L114:654.drop.0'): 'an ARL without nextUpdate cannot be built with cryptography (nor '
                                           'issued by a conforming CA, RFC 5280 5.1.2.5); the guard is defensive',
 }
