@@ -149,13 +149,10 @@ class ActionModule(HkpostAction):
 
     def _export(self, args, task_vars, state, backups):
         """Every PFX backup in one trip (pfx_export_many), each read back on the controller before it is written."""
-        answer = self.payload(task_vars, 'pfx_export_many', {
-            'Items': [{'store': b['store'], 'thumbprint': b['thumbprint']} for b in backups],
-            'Encryption': choose_encryption(state.get('os_build')), 'IncludeChain': True},
-            sensitive_parameters={'Password': args['backup_password']})
-        exported = {e.get('thumbprint'): e for e in answer.get('exports') or []}
+        exported = self.export_pfx(task_vars, [(b['store'], b['thumbprint']) for b in backups],
+                                   choose_encryption(state.get('os_build')), True, args['backup_password'])
         for backup in backups:
-            data = base64.b64decode((exported.get(backup['thumbprint']) or {}).get('pfx') or '')
+            data = exported[backup['thumbprint']]
             found = read_pfx(data, args['backup_password'], 'the PFX the host exported for %s' % backup['thumbprint'])
             if found['certificate']['sha1'] != backup['thumbprint'] or not found['has_private_key']:
                 raise HkpostError('the host exported %s instead of %s with its key; the backup was not written and '

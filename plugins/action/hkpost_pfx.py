@@ -82,10 +82,8 @@ class ActionModule(HkpostAction):
                       changed=decision['write'], reason=decision['reason'])
         if self._task.check_mode:
             return
-        answer = self.payload(task_vars, 'pfx_export', {
-            'Store': store, 'Thumbprint': thumbprint, 'Encryption': encryption,
-            'IncludeChain': args['include_chain']}, sensitive_parameters={'Password': args['password']})
-        data = base64.b64decode(answer.get('pfx') or '')
+        data = self.export_pfx(task_vars, [(store, thumbprint)], encryption, args['include_chain'],
+                               args['password'])[thumbprint]
         found = read_pfx(data, args['password'], 'the PFX the host exported')
         if found['certificate']['sha1'] != thumbprint or not found['has_private_key']:
             raise HkpostError('the host exported %s%s instead of %s with its key; the backup was not written.'

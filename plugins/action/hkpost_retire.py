@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import base64
-
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
@@ -91,11 +89,9 @@ class ActionModule(HkpostAction):
             existing = None
         decision = plan_backup(existing, entry['thumbprint'], args['backup_password'], False, 'backup file %s' % path)
         if decision['write']:
-            answer = self.payload(task_vars, 'pfx_export', {
-                'Store': entry['store'], 'Thumbprint': entry['thumbprint'],
-                'Encryption': choose_encryption(state.get('os_build')), 'IncludeChain': True},
-                sensitive_parameters={'Password': args['backup_password']})
-            data = base64.b64decode(answer.get('pfx') or '')
+            data = self.export_pfx(task_vars, [(entry['store'], entry['thumbprint'])],
+                                   choose_encryption(state.get('os_build')), True,
+                                   args['backup_password'])[entry['thumbprint']]
             found = read_pfx(data, args['backup_password'], 'the PFX the host exported')
             if found['certificate']['sha1'] != entry['thumbprint'] or not found['has_private_key']:
                 raise AnsibleActionFail('the backup of %s did not hold it with its key; nothing was retired.'

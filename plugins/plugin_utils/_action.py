@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
@@ -30,6 +32,20 @@ class HkpostAction(ActionBase):
 
     def payload(self, task_vars, name, parameters=None, sensitive_parameters=None):
         return run_payload(self, task_vars, name, parameters, sensitive_parameters)
+
+    def export_pfx(self, task_vars, items, encryption, include_chain, password):
+        """PFX exports of ``items`` (``(store, thumbprint)`` pairs) in one trip: ``{thumbprint: PFX bytes}``.
+
+        One payload, pfx_export_many, for one certificate or several; the password travels as a
+        sensitive parameter (a SecureString on the host). A certificate the host did not answer for
+        maps to ``b''``, which the caller's read-back refuses.
+        """
+        answer = self.payload(task_vars, 'pfx_export_many', {
+            'Items': [{'store': store, 'thumbprint': thumbprint} for store, thumbprint in items],
+            'Encryption': encryption, 'IncludeChain': include_chain}, sensitive_parameters={'Password': password})
+        exported = {e.get('thumbprint'): e for e in answer.get('exports') or [] if isinstance(e, dict)}
+        return {thumbprint: base64.b64decode((exported.get(thumbprint) or {}).get('pfx') or '')
+                for _store, thumbprint in items}
 
     def run(self, tmp=None, task_vars=None):
         self._supports_check_mode = True

@@ -18,16 +18,30 @@ The contract every payload in ``plugins/payloads/`` keeps:
 * the first line names the payload (``# hkpost.ecert payload: NAME``), which is how the tests'
   fake host knows which contract to answer;
 * payloads live in one folder per lifecycle phase (``payloads/request/``, ``dcv/``, ``chain/``,
-  ``install/``); a payload's name is unique across the folders.
+  ``install/``); a payload's name is unique across the folders;
+* a block several payloads need word for word (the Exchange session, the IIS binding read) is kept once,
+  as a *prelude* in ``payloads/_preludes/NAME.ps1``. win_powershell sends one script and a payload cannot
+  import a module of ours, so the script is composed here: a payload names each prelude it uses on a line
+  of its own, ``# hkpost.ecert prelude: NAME``, at the place the prelude's statements are to run, and
+  ``load_payload`` puts the prelude's text after that line. The line must come after ``param()``
+  (PowerShell requires ``[CmdletBinding()] param()`` to be the script's first statement), so a prelude
+  only reads the parameters the payload declared. What is composed is exactly what the host runs.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 
 PAYLOAD_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'payloads')
+PRELUDE_DIR = os.path.join(PAYLOAD_DIR, '_preludes')
 WIN_POWERSHELL = 'ansible.windows.win_powershell'
+# A payload's declaration of a prelude: a whole line, indented as the statements around it.
+_PRELUDE_LINE = re.compile(r'^([ \t]*)# hkpost\.ecert prelude: (\w+)[ \t]*$', re.M)
+# Every payload writes its parameter block as `param(` at the start of a line, closed by `)` on the same
+# line when it is empty, else by a `)` alone at the start of a line.
+_PARAM_BLOCK = re.compile(r'^param\([ \t]*\)|^param\(.*?^\)', re.M | re.S)
 
 
 class PayloadError(Exception):
@@ -46,7 +60,8 @@ def _payload_index():
     index = {}
     for phase in sorted(os.listdir(PAYLOAD_DIR)):
         folder = os.path.join(PAYLOAD_DIR, phase)
-        if os.path.isdir(folder):
+        # _preludes/ holds parts of payloads, never a payload of its own.
+        if os.path.isdir(folder) and not phase.startswith('_'):
             for filename in os.listdir(folder):
                 if filename.endswith('.ps1'):
                     index[filename[:-4]] = os.path.join(folder, filename)
@@ -61,9 +76,55 @@ def payload_path(name):
         raise PayloadError(name, 'no such payload in %s (a packaging error: reinstall the collection)' % PAYLOAD_DIR)
 
 
+def payload_names():
+    """Every payload's name, sorted."""
+    return sorted(_payload_index())
+
+
+def _prelude_text(name, prelude):
+    path = os.path.join(PRELUDE_DIR, prelude + '.ps1')
+    try:
+        with open(path, encoding='utf-8') as f:
+            text = f.read()
+    except FileNotFoundError:
+        raise PayloadError(name, 'it declares prelude %s, which is not in %s (a packaging error: reinstall the '
+                                 'collection)' % (prelude, PRELUDE_DIR))
+    if _PRELUDE_LINE.search(text):
+        raise PayloadError(name, 'prelude %s declares a prelude itself; preludes do not nest' % prelude)
+    return text
+
+
+def compose(name, text):
+    """Payload ``name``'s file text with each prelude it declares put after its declaration line.
+
+    The prelude's lines take the declaration's indentation (a prelude uses no here-strings, whose end
+    must stay at the start of a line) and are followed by a line saying where the prelude ends.
+    """
+    declared = list(_PRELUDE_LINE.finditer(text))
+    if not declared:
+        return text
+    param = _PARAM_BLOCK.search(text)
+    seen, parts, done = set(), [], 0
+    for line in declared:
+        indent, prelude = line.group(1), line.group(2)
+        if param is None or line.start() < param.end():
+            raise PayloadError(name, 'prelude %s is declared before the end of its param() block; PowerShell '
+                                     'requires param() to come first, so the declaration must follow it' % prelude)
+        if prelude in seen:
+            raise PayloadError(name, 'prelude %s is declared twice' % prelude)
+        seen.add(prelude)
+        body = ''.join(indent + row if row.strip() else row
+                       for row in _prelude_text(name, prelude).rstrip('\n').splitlines(True))
+        parts += [text[done:line.end()], '\n', body, '\n%s# hkpost.ecert prelude %s ends' % (indent, prelude)]
+        done = line.end()
+    parts.append(text[done:])
+    return ''.join(parts)
+
+
 def load_payload(name):
+    """The script the host runs for payload ``name``: its file, with the preludes it declares composed in."""
     with open(payload_path(name), encoding='utf-8') as f:
-        return f.read()
+        return compose(name, f.read())
 
 
 def _error_text(result, secrets=()):

@@ -13,12 +13,15 @@ import tree_sitter
 import tree_sitter_powershell
 import yaml
 
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import load_payload, payload_names
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
 MODULES = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, 'plugins/modules/*.py'))
                  if not os.path.basename(p).startswith('_'))
 FILTERS = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(ROOT, 'plugins/filter/*.yml')))
-PAYLOADS = sorted(glob.glob(os.path.join(ROOT, 'plugins/payloads/*/*.ps1')))
+PAYLOADS = payload_names()
+PRELUDES = sorted(glob.glob(os.path.join(ROOT, 'plugins/payloads/_preludes/*.ps1')))
 ACTIONS = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, 'plugins/action/*.py'))
                  if not os.path.basename(p).startswith('_'))
 
@@ -73,21 +76,42 @@ def _error_nodes(node, found):
 
 
 def test_there_are_payloads():
-    assert PAYLOADS
+    assert PAYLOADS and PRELUDES
+    # A phase folder holds payloads only; _preludes/ holds the shared blocks, never a payload.
+    files = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(ROOT, 'plugins/payloads/[!_]*/*.ps1')))
+    assert files == PAYLOADS
 
 
-@pytest.mark.parametrize('path', PAYLOADS, ids=os.path.basename)
-def test_payload_parses_without_error_nodes(path):
-    source = open(path, 'rb').read()
-    tree = _PARSER.parse(source)
+@pytest.mark.parametrize('name', PAYLOADS)
+def test_payload_parses_without_error_nodes(name):
+    """The script as win_powershell receives it - the payload with its preludes composed in."""
+    tree = _PARSER.parse(load_payload(name).encode('utf-8'))
     assert _error_nodes(tree.root_node, []) == []
     assert not tree.root_node.has_error
+    # [CmdletBinding()] param() is the script's first statement, as PowerShell requires: whatever a
+    # prelude adds comes after it (a param_block is only recognised there).
+    assert [c.type for c in tree.root_node.children if c.type != 'comment'][:1] == ['param_block']
 
 
-@pytest.mark.parametrize('path', PAYLOADS, ids=os.path.basename)
-def test_payload_keeps_the_contract(path):
+@pytest.mark.parametrize('path', PRELUDES, ids=os.path.basename)
+def test_prelude_parses_on_its_own(path):
+    """A prelude is complete statements (no half of a try block), so it reads as PowerShell by itself."""
     text = open(path, encoding='utf-8').read()
-    name = os.path.basename(path)[:-4]
+    assert text.startswith('# hkpost.ecert prelude file: %s\n' % os.path.basename(path)[:-4])
+    tree = _PARSER.parse(text.encode('utf-8'))
+    assert _error_nodes(tree.root_node, []) == [] and not tree.root_node.has_error
+    assert not _children_of_type(tree.root_node, 'param_block'), 'parameters belong to the payload'
+    # Lines are indented to the declaration when composed: a here-string's end would no longer be at column 0.
+    assert not re.search(r"^\s*['\"]@", text, re.M) and '@"' not in text and "@'" not in text
+
+
+def _children_of_type(node, kind):
+    return [c for c in node.children if c.type == kind]
+
+
+@pytest.mark.parametrize('name', PAYLOADS)
+def test_payload_keeps_the_contract(name):
+    text = load_payload(name)
     assert text.startswith('# hkpost.ecert payload: %s\n' % name)
     assert re.search(r'^param\(', text, re.M), 'data comes in through a param() block'
     assert "$ErrorActionPreference = 'Stop'" in text

@@ -8,16 +8,17 @@ these checks keep every payload - present and future - inside them.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 
 import pytest
 
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import load_payload, payload_names
 from tests.support.windows import script_facts
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PAYLOADS = sorted(glob.glob(os.path.join(ROOT, 'plugins/payloads/*/*.ps1')))
+# Every rule is checked on the script as the host runs it: the payload with its preludes composed in.
+PAYLOADS = payload_names()
 
 # Cmdlets that support ShouldProcess (their syntax in Microsoft's reference lists -WhatIf): under
 # the -WhatIf win_powershell binds to a SupportsShouldProcess script in check mode they do nothing.
@@ -33,40 +34,40 @@ SHOULD_PROCESS = {
 }
 
 
-def _text(path):
+def _file(path):
     with open(path, encoding='utf-8') as handle:
         return handle.read()
+
+
+def _text(name):
+    return load_payload(name)
 
 
 def _is_read_payload(text):
     return '[CmdletBinding(SupportsShouldProcess)]' in text
 
 
-def _ids(path):
-    return os.path.basename(path)
-
-
-@pytest.mark.parametrize('path', PAYLOADS, ids=_ids)
-def test_dns_records_are_read_at_the_node_and_errors_are_not_swallowed(path):
+@pytest.mark.parametrize('name', PAYLOADS)
+def test_dns_records_are_read_at_the_node_and_errors_are_not_swallowed(name):
     """community.windows win_dns_record always passes -Node; without it '@' returns the whole zone."""
-    for call in script_facts.calls(_text(path), 'Get-DnsServerResourceRecord'):
+    for call in script_facts.calls(_text(name), 'Get-DnsServerResourceRecord'):
         assert call.has('Node'), 'line %d: Get-DnsServerResourceRecord without -Node' % call.line
         assert not script_facts.swallows_errors(call), 'line %d: errors (access denied, no zone) hidden' % call.line
 
 
-@pytest.mark.parametrize('path', PAYLOADS, ids=_ids)
-def test_only_temporary_file_cleanup_may_silence_errors(path):
-    for call in script_facts.calls(_text(path)):
+@pytest.mark.parametrize('name', PAYLOADS)
+def test_only_temporary_file_cleanup_may_silence_errors(name):
+    for call in script_facts.calls(_text(name)):
         if script_facts.swallows_errors(call):
             assert call.name.lower() == 'remove-item', \
                 'line %d: %s -ErrorAction %s hides a failure the operator must see' % (
                     call.line, call.name, call.value('ErrorAction'))
 
 
-@pytest.mark.parametrize('path', PAYLOADS, ids=_ids)
-def test_should_process_cmdlets_in_read_payloads_act_under_whatif(path):
+@pytest.mark.parametrize('name', PAYLOADS)
+def test_should_process_cmdlets_in_read_payloads_act_under_whatif(name):
     """A read payload runs in check mode with -WhatIf; its cleanup (Remove-PSSession...) must still act."""
-    text = _text(path)
+    text = _text(name)
     if not _is_read_payload(text):
         return
     for call in script_facts.calls(text):
@@ -75,10 +76,10 @@ def test_should_process_cmdlets_in_read_payloads_act_under_whatif(path):
                 call.line, call.name)
 
 
-@pytest.mark.parametrize('path', PAYLOADS, ids=_ids)
-def test_native_tools_run_through_the_capture_helper(path):
+@pytest.mark.parametrize('name', PAYLOADS)
+def test_native_tools_run_through_the_capture_helper(name):
     """Under 'Stop', Windows PowerShell 5.1 turns a native tool's first stderr line into a terminating error."""
-    text = _text(path)
+    text = _text(name)
     direct = [c for c in script_facts.calls(text) if c.is_native]
     assert not direct, 'line %d: %s runs directly; use Invoke-NativeCommand' % (direct[0].line, direct[0].name) \
         if direct else ''
@@ -90,19 +91,19 @@ def test_native_tools_run_through_the_capture_helper(path):
         assert '$LASTEXITCODE' in helper.group(1) and '2>&1' in helper.group(1)
 
 
-@pytest.mark.parametrize('path', PAYLOADS, ids=_ids)
-def test_iis_bindings_are_replaced_never_changed_in_place_and_committed_once(path):
+@pytest.mark.parametrize('name', PAYLOADS)
+def test_iis_bindings_are_replaced_never_changed_in_place_and_committed_once(name):
     """win-acme IISClient.UpdateBinding: replace the binding element (issue #371)."""
-    text = _text(path)
+    text = _text(name)
     for member in ('CertificateHash', 'CertificateStoreName'):
         assert not script_facts.in_place_member_changes(text, member), \
             '%s changed on an existing binding element' % member
     assert text.count('CommitChanges()') <= 1, 'one commit per payload'
 
 
-@pytest.mark.parametrize('path', PAYLOADS, ids=_ids)
-def test_read_payloads_survive_a_missing_request_store(path):
-    text = _text(path)
+@pytest.mark.parametrize('name', PAYLOADS)
+def test_read_payloads_survive_a_missing_request_store(name):
+    text = _text(name)
     if not _is_read_payload(text):
         return
     for call in script_facts.calls(text, 'Get-ChildItem'):
@@ -111,7 +112,7 @@ def test_read_payloads_survive_a_missing_request_store(path):
 
 
 def test_crl_store_open_failure_is_an_error():
-    text = _text(os.path.join(ROOT, 'plugins/payloads/chain/chain_read.ps1'))
+    text = _file(os.path.join(ROOT, 'plugins/payloads/chain/chain_read.ps1'))
     block = text[text.index('CertOpenStore(new IntPtr'):]
     block = block[:block.index('CertEnumCRLsInStore')]
     assert 'throw new System.ComponentModel.Win32Exception' in block
@@ -136,15 +137,15 @@ def _decorated_reads(text):
     return found
 
 
-@pytest.mark.parametrize('path', PAYLOADS, ids=_ids)
-def test_answers_hold_no_values_windows_powershell_writes_as_objects(path):
-    assert not _decorated_reads(_text(path))
+@pytest.mark.parametrize('name', PAYLOADS)
+def test_answers_hold_no_values_windows_powershell_writes_as_objects(name):
+    assert not _decorated_reads(_text(name))
 
 
-@pytest.mark.parametrize('path', PAYLOADS, ids=_ids)
-def test_one_json_answer_with_an_explicit_depth(path):
+@pytest.mark.parametrize('name', PAYLOADS)
+def test_one_json_answer_with_an_explicit_depth(name):
     """ConvertTo-Json's default -Depth is 2 and deeper data silently becomes "System.Collections.Hashtable"."""
-    found = script_facts.calls(_text(path), 'ConvertTo-Json')
+    found = script_facts.calls(_text(name), 'ConvertTo-Json')
     assert len(found) == 1, 'one JSON document out, written once'
     assert found[0].function is None, 'the answer is written at script level, as the last statement'
     assert isinstance(found[0].value('Depth'), str) and found[0].value('Depth').isdigit(), 'ConvertTo-Json needs -Depth'
@@ -168,9 +169,9 @@ def test_rules_catch_the_defects_they_were_written_for():
 
 
 def test_every_payload_has_its_anchor_in_the_windows_internals_page():
-    page = _text(os.path.join(ROOT, 'docs/docsite/rst/windows_internals.rst'))
+    page = _file(os.path.join(ROOT, 'docs/docsite/rst/windows_internals.rst'))
     rows = re.findall(r'^   \* - ``(\w+)``$', page, re.M)
-    names = sorted(os.path.basename(p)[:-4] for p in PAYLOADS)
+    names = sorted(PAYLOADS)
     assert sorted(rows) == names, 'windows_internals.rst rows differ from plugins/payloads: %s' % sorted(
         set(rows) ^ set(names))
     for block in page.split('\n   * - ')[2:]:   # [1] is the header row

@@ -4,18 +4,16 @@ rules of the real module and of PowerShell's binder, so a payload that would bre
 
 from __future__ import annotations
 
-import glob
 import json
-import os
 
 import pytest
 
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import load_payload, payload_names
 from tests.support.windows import boundary
 from tests.support.windows.powershell import (Hashtable, PSCredential, SecureString, convert_to_json,
                                               get_content_string, parse_script, remote_string)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PAYLOADS = sorted(glob.glob(os.path.join(ROOT, 'plugins/payloads/*/*.ps1')))
+PAYLOADS = payload_names()   # as the host receives them: preludes composed in
 
 ADVANCED = """[CmdletBinding()]
 param(
@@ -180,9 +178,9 @@ def test_module_arguments_are_checked_like_ansible_basic():
     assert result['failed'] and '65536' in result['msg']
 
 
-@pytest.mark.parametrize('path', PAYLOADS, ids=os.path.basename)
-def test_every_payload_param_block_is_understood_by_the_emulated_binder(path):
-    script = parse_script(open(path, encoding='utf-8').read())
+@pytest.mark.parametrize('name', PAYLOADS)
+def test_every_payload_param_block_is_understood_by_the_emulated_binder(name):
+    script = parse_script(load_payload(name))
     assert script.parameters and script.uses_cmdlet_binding, 'payloads refuse unknown parameters'
     for param in script.parameters:
         assert param.type != 'string' or not any(word in param.name.lower() for word in ('password', 'secret')), \

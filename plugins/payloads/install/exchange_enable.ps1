@@ -12,16 +12,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 
-$sessionArgs = @{
-    ConfigurationName = 'Microsoft.Exchange'
-    ConnectionUri     = $ConnectionUri
-    Authentication    = $Authentication
-}
-if ($Credential) {
-    # win_powershell builds this PSCredential from sensitive_parameters username/password.
-    $sessionArgs.Credential = $Credential
-}
-$session = New-PSSession @sessionArgs
+# hkpost.ecert prelude: exchange_session
 try {
     Import-PSSession -Session $session -CommandName Enable-ExchangeCertificate -DisableNameChecking -AllowClobber | Out-Null
     Enable-ExchangeCertificate -Server $Server -Thumbprint $Thumbprint -Services ($Services -join ',') -Force | Out-Null

@@ -11,16 +11,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 
-$sessionArgs = @{
-    ConfigurationName = 'Microsoft.Exchange'
-    ConnectionUri     = $ConnectionUri
-    Authentication    = $Authentication
-}
-if ($Credential) {
-    # win_powershell builds this PSCredential from sensitive_parameters username/password.
-    $sessionArgs.Credential = $Credential
-}
-$session = New-PSSession @sessionArgs
+# hkpost.ecert prelude: exchange_session
 try {
     Import-PSSession -Session $session -CommandName Import-ExchangeCertificate -DisableNameChecking -AllowClobber | Out-Null
     $imported = Import-ExchangeCertificate -Server $Server -FileData ([byte[]][Convert]::FromBase64String($CertificateBase64))

@@ -13,16 +13,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $Ansible.Changed = $false
 
-$sessionArgs = @{
-    ConfigurationName = 'Microsoft.Exchange'
-    ConnectionUri     = $ConnectionUri
-    Authentication    = $Authentication
-}
-if ($Credential) {
-    # win_powershell builds this PSCredential from sensitive_parameters username/password.
-    $sessionArgs.Credential = $Credential
-}
-$session = New-PSSession @sessionArgs
+# hkpost.ecert prelude: exchange_session
 try {
     Import-PSSession -Session $session -CommandName @('Get-ExchangeServer', 'Get-ExchangeCertificate') -DisableNameChecking -AllowClobber | Out-Null
     $version = [string](Get-ExchangeServer -Identity $Server).AdminDisplayVersion

@@ -16,16 +16,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 
-$sessionArgs = @{
-    ConfigurationName = 'Microsoft.Exchange'
-    ConnectionUri     = $ConnectionUri
-    Authentication    = $Authentication
-}
-if ($Credential) {
-    # win_powershell builds this PSCredential from sensitive_parameters username/password.
-    $sessionArgs.Credential = $Credential
-}
-$session = New-PSSession @sessionArgs
+# hkpost.ecert prelude: exchange_session
 try {
     Import-PSSession -Session $session -CommandName @('New-ExchangeCertificate', 'Get-ExchangeCertificate') -DisableNameChecking -AllowClobber | Out-Null
     $requestArgs = @{

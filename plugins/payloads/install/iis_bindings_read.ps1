@@ -10,34 +10,8 @@ param(
 $ErrorActionPreference = 'Stop'
 $Ansible.Changed = $false
 
-Add-Type -Path (Join-Path $env:windir 'System32\inetsrv\Microsoft.Web.Administration.dll')
-$manager = New-Object -TypeName Microsoft.Web.Administration.ServerManager
-$sites = @(foreach ($site in $manager.Sites) {
-        @{
-            name     = $site.Name
-            id       = $site.Id
-            bindings = @(foreach ($binding in $site.Bindings) {
-                    if ($binding.Protocol -eq $Protocol) {
-                        @{
-                            protocol            = $binding.Protocol
-                            binding_information = $binding.BindingInformation
-                            ssl_flags           = [int]$binding.GetAttributeValue('sslFlags')
-                        }
-                    }
-                })
-        }
-    })
-
-function Read-SslMapping([string]$KeyName) {
-    $root = "HKLM:\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\$KeyName"
-    if (-not (Test-Path -LiteralPath $root)) { return @() }
-    @(Get-ChildItem -LiteralPath $root | ForEach-Object {
-            $values = Get-ItemProperty -LiteralPath $_.PSPath
-            $hash = ''
-            if ($values.SslCertHash) { $hash = ([BitConverter]::ToString([byte[]]$values.SslCertHash)) -replace '-', '' }
-            @{ endpoint = $_.PSChildName; thumbprint = $hash; store = $values.SslCertStoreName }
-        })
-}
+# hkpost.ecert prelude: iis_bindings
+$sites = @(Read-IisSite -Protocol $Protocol)
 
 @{
     sites   = $sites

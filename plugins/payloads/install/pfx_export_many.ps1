@@ -1,8 +1,9 @@
 # hkpost.ecert payload: pfx_export_many
-# pfx_export for several certificates in one trip: each certificate with its private key (and the
-# chain) as PFX, all encrypted as the controller chose for this host's build with the one password,
-# which win_powershell delivers as a SecureString and goes straight to Export-PfxCertificate -Password.
-# Every temporary file is deleted before the answer is sent.
+# Exports certificates with their private keys (and the chain) as PFX, one or several in one trip -
+# hkpost_pfx and hkpost_retire send one item, hkpost_install all of a host's backups - each encrypted
+# as the controller chose for this host's build with the one password, which win_powershell delivers
+# as a SecureString and goes straight to Export-PfxCertificate -Password, never decoded here. Every
+# temporary file is deleted before the answer is sent.
 param(
     [Parameter(Mandatory = $true)][object[]]$Items,
     [Parameter(Mandatory = $true)][SecureString]$Password,

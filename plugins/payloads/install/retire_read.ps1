@@ -1,10 +1,10 @@
 # hkpost.ecert payload: retire_read
 # Everything hkpost_retire decides on, in one trip: the certificates of LocalMachine My and WebHosting
 # (DER, key present, friendly name), the OS build (for the PFX backup's encryption), IIS https bindings
-# with sslFlags, every http.sys certificate mapping (ipport and hostnameport, read from the registry as
-# iis_bindings_read does), and - on an Exchange server - each Exchange certificate's services through
-# implicit remoting. An Exchange that does not answer is reported as unknown, never as "no services".
-# Changes nothing; runs in check mode.
+# with sslFlags, every http.sys certificate mapping (ipport and hostnameport, read from the registry by
+# the iis_bindings prelude, as in iis_bindings_read), and - on an Exchange server - each Exchange
+# certificate's services through implicit remoting. An Exchange that does not answer is reported as
+# unknown, never as "no services". Changes nothing; runs in check mode.
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [string[]]$StoreNames = @('My', 'WebHosting'),
@@ -17,6 +17,8 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $Ansible.Changed = $false
+
+# hkpost.ecert prelude: iis_bindings
 
 $stores = @{}
 foreach ($storeName in $StoreNames) {
@@ -35,53 +37,15 @@ foreach ($storeName in $StoreNames) {
 }
 
 $sites = @()
-$iisPresent = $false
-$dll = Join-Path $env:windir 'System32\inetsrv\Microsoft.Web.Administration.dll'
-if (Test-Path -LiteralPath $dll) {
-    $iisPresent = $true
-    Add-Type -Path $dll
-    $manager = New-Object -TypeName Microsoft.Web.Administration.ServerManager
-    $sites = @(foreach ($site in $manager.Sites) {
-            @{
-                name     = $site.Name
-                id       = $site.Id
-                bindings = @(foreach ($binding in $site.Bindings) {
-                        if ($binding.Protocol -eq 'https') {
-                            @{
-                                protocol            = $binding.Protocol
-                                binding_information = $binding.BindingInformation
-                                ssl_flags           = [int]$binding.GetAttributeValue('sslFlags')
-                            }
-                        }
-                    })
-            }
-        })
-}
-
-function Read-SslMapping([string]$KeyName) {
-    $root = "HKLM:\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\$KeyName"
-    if (-not (Test-Path -LiteralPath $root)) { return @() }
-    @(Get-ChildItem -LiteralPath $root | ForEach-Object {
-            $values = Get-ItemProperty -LiteralPath $_.PSPath
-            $hash = ''
-            if ($values.SslCertHash) { $hash = ([BitConverter]::ToString([byte[]]$values.SslCertHash)) -replace '-', '' }
-            @{ endpoint = $_.PSChildName; thumbprint = $hash; store = $values.SslCertStoreName }
-        })
+$iisPresent = Test-Path -LiteralPath (Join-Path $env:windir 'System32\inetsrv\Microsoft.Web.Administration.dll')
+if ($iisPresent) {
+    $sites = @(Read-IisSite -Protocol 'https')
 }
 
 $exchangeState = @{ present = $Exchange; known = $false; error = $null; certificates = @() }
 if ($Exchange) {
     try {
-        $sessionArgs = @{
-            ConfigurationName = 'Microsoft.Exchange'
-            ConnectionUri     = $ConnectionUri
-            Authentication    = $Authentication
-        }
-        if ($Credential) {
-            # win_powershell builds this PSCredential from sensitive_parameters username/password.
-            $sessionArgs.Credential = $Credential
-        }
-        $session = New-PSSession @sessionArgs
+        # hkpost.ecert prelude: exchange_session
         try {
             Import-PSSession -Session $session -CommandName @('Get-ExchangeCertificate') -DisableNameChecking -AllowClobber | Out-Null
             $exchangeState.certificates = @(Get-ExchangeCertificate -Server $Server | ForEach-Object {

@@ -47,8 +47,8 @@ def test_two_certificates_on_one_exchange_server_are_both_in_the_summary(pki, tm
                 {'common_name': 'imap.example.hk', 'certificate_file': str(tmp_path / 'imap.pem'),
                  'exchange_services': ['IMAP', 'POP']}]}}}}}}
 
-    proc, _ = run_over_winrm(state, tmp_path / 'winrm', inventory, os.path.join(ROOT, 'playbooks', 'install.yml'),
-                             scheme='http', transport='ntlm', cwd=str(tmp_path), timeout=600)
+    proc = run_over_winrm(state, tmp_path / 'winrm', inventory, os.path.join(ROOT, 'playbooks', 'install.yml'),
+                          scheme='http', transport='ntlm', cwd=str(tmp_path), timeout=600)[0]
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
 
     host = load_host(str(state), 'ex1')

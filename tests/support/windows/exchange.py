@@ -58,6 +58,16 @@ def _session(host, params):
     """
     state = exchange_state(host)
     credential = params['Credential']
+    if '$session' not in script_facts.assigned_variables(host.script) or not script_facts.calls(host.script,
+                                                                                                'New-PSSession'):
+        # The session is opened by the exchange_session prelude (plugins/payloads/_preludes/), which
+        # _win_payload.load_payload composes in; a script sent without it never opens one, and Windows
+        # stops at the payload's first use of it: Import-PSSession -Session $null.
+        raise HostFailure("Import-PSSession : Cannot validate argument on parameter 'Session'. The argument is null. "
+                          "Provide a valid value for the argument, and then try the command again.",
+                          exception_type='System.Management.Automation.ParameterBindingValidationException',
+                          category='InvalidData', fqid='ParameterArgumentValidationError,'
+                          'Microsoft.PowerShell.Commands.ImportPSSessionCommand')
     if host.state.get('exchange_unreachable'):
         raise HostFailure('Connecting to remote server %s failed: WinRM cannot process the request (Kerberos)'
                           % params['ConnectionUri'])

@@ -41,7 +41,7 @@ class FakeWindowsHost:
         self.calls = []          # (payload name, bound parameters) for every script that ran
         self.fail_on = {}        # payload name -> message: the script throws it (a terminating error)
         self.state = {}          # free-form state for other areas (IIS sites, DNS zones, ...)
-        self.script = ''         # the text of the payload being run
+        self.script = ''         # the script being run, as sent: the payload with its preludes composed in
         self.results = []        # every win_powershell result returned, as the controller got it
 
     # -- the boundary -------------------------------------------------------------------------
@@ -53,7 +53,8 @@ class FakeWindowsHost:
         assert header, 'payload without its "# hkpost.ecert payload: NAME" header'
         name = header.group(1)
         # The script text, for handlers whose answer depends on how the payload calls a cmdlet
-        # (tests/support/windows/script_facts.py).
+        # (tests/support/windows/script_facts.py). It is what win_powershell received - composed by
+        # _win_payload.load_payload - so a block a prelude supplies is read here like the payload's own.
         self.script = module_args.get('script') or ''
 
         def script(params, session):

@@ -55,18 +55,18 @@ def pfx_state(host, params):
     return {'os_build': host.os_build, 'certificate': certificate}
 
 
-@handles('pfx_export')
-def pfx_export(host, params):
-    if params['Encryption'] == 'AES256_SHA256' and host.os_build < 17763:
+def _export_one(host, store, thumbprint, password, encryption, include_chain):
+    """One pass of pfx_export_many's loop: Export-PfxCertificate of Cert:\\LocalMachine\\<store>\\<thumbprint>."""
+    if encryption == 'AES256_SHA256' and host.os_build < 17763:
         raise HostFailure("A parameter cannot be found that matches parameter name 'CryptoAlgorithmOption'.")
-    entry = _find(host, params['Store'], params['Thumbprint'])
+    entry = _find(host, store, thumbprint)
     if entry is None:
-        raise HostFailure('Cannot find path Cert:\\LocalMachine\\%s\\%s' % (params['Store'], params['Thumbprint']))
+        raise HostFailure('Cannot find path Cert:\\LocalMachine\\%s\\%s' % (store, thumbprint))
     if not entry.get('key') or entry.get('exportable') is False:
         raise HostFailure('Cannot export non-exportable private key.')
     leaf = _cert(entry)
     chain = []
-    if params.get('IncludeChain', True):
+    if include_chain:
         # BuildChain: the issuers Windows finds in the CA and Root stores.
         issuer = leaf.issuer
         for _depth in range(4):
@@ -78,11 +78,10 @@ def pfx_export(host, params):
                 break
             issuer = parent.issuer
     # Export-PfxCertificate -Password [SecureString]: it encrypts with the password it received.
-    password = secure_string_argument(params['Password'], 'Export-PfxCertificate', 'Password')
+    password = secure_string_argument(password, 'Export-PfxCertificate', 'Password')
     data = pkcs12.serialize_key_and_certificates(b'', entry['key'], leaf, chain or None,
-                                                 encryption_for(params['Encryption'], password))
-    return {'thumbprint': params['Thumbprint'], 'encryption': params['Encryption'],
-            'pfx': base64.b64encode(data).decode('ascii')}
+                                                 encryption_for(encryption, password))
+    return base64.b64encode(data).decode('ascii')
 
 
 @handles('pfx_import')
@@ -124,11 +123,10 @@ def pfx_import(host, params):
 
 @handles('pfx_export_many')
 def pfx_export_many(host, params):
-    """The loop of pfx_export with the one SecureString password, item by item."""
+    """The payload's loop: each item exported with the one SecureString password; the first failure stops it."""
     exports = []
     for item in params['Items']:
-        answer = pfx_export(host, {'Store': item['store'], 'Thumbprint': item['thumbprint'],
-                                   'Password': params['Password'], 'Encryption': params['Encryption'],
-                                   'IncludeChain': params.get('IncludeChain', True)})
-        exports.append({'thumbprint': item['thumbprint'], 'store': item['store'], 'pfx': answer['pfx']})
+        pfx = _export_one(host, item['store'], item['thumbprint'], params['Password'], params['Encryption'],
+                          params['IncludeChain'])
+        exports.append({'thumbprint': item['thumbprint'], 'store': item['store'], 'pfx': pfx})
     return {'encryption': params['Encryption'], 'exports': exports}

@@ -3,7 +3,8 @@
 
 retire_read is the union of what ecert_store_read, iis_bindings_read and exchange_read answer (the
 payload reads the same sources: Cert:\\LocalMachine, Microsoft.Web.Administration, the HTTP\\Parameters
-registry keys, Get-ExchangeCertificate), and reports Exchange as unknown when the remoting session fails.
+registry keys, Get-ExchangeCertificate - with the same iis_bindings and exchange_session preludes), and
+reports Exchange as unknown when the remoting session fails.
 retire_apply removes by (store, thumbprint) like X509Store.Remove: a certificate Exchange also lists
 is gone from Exchange too (Exchange certificates are LocalMachine\\My certificates).
 """
@@ -12,8 +13,8 @@ from __future__ import annotations
 
 import tests.support.windows.certstore  # noqa: F401  # pylint: disable=unused-import
 import tests.support.windows.exchange  # noqa: F401  # pylint: disable=unused-import
-import tests.support.windows.iis  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.host import _HANDLERS, HostFailure, handles
+from tests.support.windows.iis import require_functions
 
 
 @handles('retire_read')
@@ -30,6 +31,8 @@ def retire_read(host, params):
                                                        'status': c['status']} for c in answer['certificates']])
         except HostFailure as e:  # the payload catches the session failure and reports it
             exchange['error'] = str(e)
+    # The answer reads the http.sys mappings whether IIS is installed or not.
+    require_functions(host, 'Read-SslMapping')
     return {'os_build': host.os_build, 'stores': stores['stores'],
             'iis': {'present': 'iis' in host.state, 'sites': iis['sites'], 'sslcert': iis['sslcert']},
             'exchange': exchange}

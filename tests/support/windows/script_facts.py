@@ -116,6 +116,28 @@ def calls(script, name=None):
     return found
 
 
+def defined_functions(script):
+    """The names (lower case) of the functions the script defines (``function Name ... { }``)."""
+    found = set()
+    for node in _walk(_tree(script).root_node):
+        if node.type == 'function_statement':
+            name = next((c for c in node.children if c.type == 'function_name'), None)
+            if name is not None:
+                found.add(name.text.decode().lower())
+    return found
+
+
+def assigned_variables(script):
+    """The variables (lower case, with ``$``) the script assigns anywhere (``$x = ...``)."""
+    found = set()
+    for node in _walk(_tree(script).root_node):
+        if node.type == 'left_assignment_expression':
+            variable = next((c for c in _walk(node) if c.type == 'variable'), None)
+            if variable is not None and variable.parent.type != 'member_access':
+                found.add(variable.text.decode().lower())
+    return found
+
+
 def member_assignments(script, member):
     """Statements assigning ``<expr>.member = ...`` (e.g. an in-place ``$binding.CertificateHash = ...``)."""
     found = []

@@ -128,7 +128,7 @@ def test_the_table_would_see_a_change(pki, controller):
     host = make_host(pki)
     files = tree(controller)
     run_action(ActionModule, export_args(pki, controller), host=host, task_vars={'inventory_hostname': 'web1'})
-    assert writes(host) == ['pfx_export'] and tree(controller) != files
+    assert writes(host) == ['pfx_export_many'] and tree(controller) != files
     host = restore_host(pki)
     before = host_state(host)
     run_action(ActionModule, import_args(controller), host=host, task_vars={'inventory_hostname': 'web1'})

@@ -18,7 +18,7 @@ from tests.support.windows.iis import add_site, map_sslcert
 
 DAY = datetime.timedelta(days=1)
 PASSWORD = 'Install-Backup-51c2'
-WRITES = {'complete_request', 'iis_binding_set', 'iis_binding_certificate', 'pfx_export', 'retire_apply'}
+WRITES = {'complete_request', 'iis_binding_set', 'iis_binding_certificate', 'pfx_export_many', 'retire_apply'}
 
 
 @pytest.fixture

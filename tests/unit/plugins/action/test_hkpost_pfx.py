@@ -53,8 +53,10 @@ def test_export_encryption_by_build_and_cryptography_opens_it(pki, tmp_path, bui
     leaf = pki.leaves['standard']
     result = export(host, tmp_path, leaf.thumbprint)
     assert result['changed'] and result['encryption'] == expected
-    sent = [p for n, p in host.calls if n == 'pfx_export'][0]
+    sent = [p for n, p in host.calls if n == 'pfx_export_many'][0]
     assert sent['Encryption'] == expected
+    # One certificate, one item: the payload hkpost_install sends with all of a host's backups.
+    assert sent['Items'] == [{'store': 'My', 'thumbprint': leaf.thumbprint}] and sent['IncludeChain'] is True
     path = tmp_path / 'web1' / ('%s.pfx' % leaf.thumbprint)
     assert result['path'] == str(path)
     assert oct(os.stat(path).st_mode & 0o777) == '0o600'
@@ -72,7 +74,7 @@ def test_export_idempotent_and_check_mode(pki, tmp_path):
     host = make_host(pki)
     thumb = pki.leaves['standard'].thumbprint
     assert export(host, tmp_path, thumb, check_mode=True)['changed'] is True
-    assert 'pfx_export' not in host.call_names() and not (tmp_path / 'web1').exists()
+    assert 'pfx_export_many' not in host.call_names() and not (tmp_path / 'web1').exists()
     export(host, tmp_path, thumb)
     host.calls.clear()
     again = export(host, tmp_path, thumb)
@@ -105,7 +107,7 @@ def test_export_refusals(pki, tmp_path, mutate, message):
     mutate(host)
     with pytest.raises(AnsibleActionFail, match=message):
         export(host, tmp_path, pki.leaves['standard'].thumbprint)
-    assert 'pfx_export' not in host.call_names()
+    assert 'pfx_export_many' not in host.call_names()
 
 
 def restore(host, src, password=PASSWORD, **kwargs):

@@ -119,7 +119,7 @@ def test_check_mode_and_diff_show_what_would_be_retired(certs):
 def test_backup_first_when_asked(tmp_path, certs):
     host = iis_host(certs)
     result = run(host, {'backup': True, 'backup_dir': str(tmp_path), 'backup_password': PASSWORD})
-    assert host.call_names() == ['retire_read', 'pfx_export', 'retire_apply']
+    assert host.call_names() == ['retire_read', 'pfx_export_many', 'retire_apply']
     pfx = tmp_path / 'web1' / ('%s.pfx' % certs['old'].thumbprint)
     key, cert, _chain = pkcs12.load_key_and_certificates(pfx.read_bytes(), PASSWORD.encode())
     assert key is not None and result['backups'][0]['path'] == str(pfx)

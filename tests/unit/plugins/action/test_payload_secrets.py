@@ -48,7 +48,7 @@ def test_pfx_export_is_encrypted_with_the_real_password(pki, tmp_path, build):
     leaf = pki.leaves['standard']
     run_action(Pfx, {'state': 'exported', 'thumbprint': leaf.thumbprint, 'dest': str(tmp_path), 'password': PASSWORD},
                host=host, task_vars={'inventory_hostname': 'web1'})
-    exported = base64.b64decode(json.loads(host.results[-1]['output'][-1])['pfx'])
+    exported = base64.b64decode(json.loads(host.results[-1]['output'][-1])['exports'][0]['pfx'])
     key, cert, _chain = pkcs12.load_key_and_certificates(exported, PASSWORD.encode())
     assert cert == leaf.cert and key.private_numbers() == leaf.key.private_numbers()
     with pytest.raises(ValueError):
