@@ -65,11 +65,13 @@ MODULES = {
     'install/_iis_binding': [U + 'module_utils/install/test_install_core.py',
                              U + 'module_utils/install/test_iis_binding_plan.py',
                              U + 'module_utils/install/test_iis_binding_edges.py',
+                             U + 'module_utils/install/test_iis_binding_fallbacks.py',
                              U + 'action/test_iis_binding.py', U + 'action/test_bad_input_iis_binding.py',
                              U + 'action/test_iis_binding_one_commit.py'],
     'install/_complete': [U + 'module_utils/install/test_complete.py', U + 'action/test_hkpost_complete_request.py'],
     'audit/_served_chain': [U + 'module_utils/audit/test_served_chain.py',
                             U + 'module_utils/audit/test_served_chain_edges.py',
+                            U + 'module_utils/audit/test_served_chain_names.py',
                             U + 'module_utils/audit/test_fleet_report.py',
                             U + 'action/test_hkpost_served_chain.py',
                             U + 'action/test_bad_input_hkpost_served_chain.py'],
@@ -115,6 +117,37 @@ EQUIVALENT = {
     ('request/_csr', 'L94:451.swap.body.7'): 'sorting an empty candidate list before returning "create" changes nothing',
     ('chain/_inputs', 'L52:159.swap.body.0'): 'order of two refusals (not a root / expired), as above',
     ('chain/_inputs', 'L77:361.swap.body.4'): 'order of two refusals (not GlobalSign / expired), as above',
+    ('install/_iis_binding', 'L25:8.inc'): 'SSL_FLAG_CENTRAL_STORE 2 -> 3: MANAGED_FLAGS = 1 | 3 is still 3, '
+                                           'its only use',
+    ('install/_iis_binding', 'L152:1009.swap.body.0'): 'appending the remove step and setting changed are independent',
+    ('install/_iis_binding', 'L159:1063.inc'): 'a new binding\'s base flags 0 -> 1: bit 1 is in MANAGED_FLAGS, '
+                                               'masked off on the same line',
+    ('install/_iis_binding', 'L160:1079.false'): 'an SNI binding\'s endpoint is only read by the non-SNI branch '
+                                                 '(after[\'endpoint\'] is not in public())',
+    ('install/_iis_binding', 'L169:1216.drop.0'): '"target and b is target" == "b is target": b is never None',
+    ('install/_iis_binding', 'L190:1387.drop.3'): 'sni differs only if the SNI bit of ssl_flags differs, tested '
+                                                  'just before',
+    ('install/_iis_binding', 'L227:1666.drop.1'): 'role "leaf" is only ever set together with is_hkpost '
+                                                  '(pki/_hierarchy), as for chain/_plan L201',
+    ('audit/_served_chain', 'L52:63.inc'): 'cache size 4096 -> 4097: a memory bound, not a decision',
+    **{('audit/_served_chain', mid): 'the judge\'s caches never hit or never fill: the certificate is parsed / the '
+                                     'signature checked again, slower, same answer'
+       for mid in ('L233:1222.false', 'L237:1249.false', 'L237:1250.neg.0', 'L243:1305.false', 'L246:1333.false',
+                   'L246:1334.neg.0')},
+    **{('audit/_served_chain', mid): 'reorders one endpoint\'s findings only: no order is documented (RETURN), the '
+                                     'report sorts endpoints worst first and groups by code, nothing reads it'
+       for mid in ('L251:1359.swap.body.9', 'L251:1359.swap.body.10', 'L251:1359.swap.body.11',
+                   'L251:1359.swap.body.12', 'L251:1359.swap.body.13')},
+    ('audit/_served_chain', 'L175:871.drop.0'): 'without a dot the tail is "" and the suffix has a dot: never equal',
+    ('audit/_served_chain', 'L314:2013.true'): '"while True" -> "while True"',
+    ('audit/_served_chain', 'L314:2013.swap.body.3'): 'used.add() and path.append() are independent',
+    ('audit/_served_chain', 'L314:2013.swap.body.4'): 'used.add(nxt) and reading parsed[nxt] are independent',
+    ('audit/_served_chain', 'L315:2016.drop.0'): 'self_signed is subject == issuer, and issued_by() is False on a '
+                                                 'name mismatch (pki/_hierarchy L122)',
+    ('audit/_served_chain', 'L318:2070.drop.1'): 'the subject == issuer pre-check is a shortcut: issued_by() is False '
+                                                 'on a name mismatch (pki/_hierarchy L122)',
+    ('audit/_served_chain', 'L395:2848.inc'): 'the .get() default is for a verdict outside VERDICTS, which '
+                                              'verdict_of() never returns',
     ('chain/_inputs', 'L114:654.drop.0'): 'an ARL without nextUpdate cannot be built with cryptography (nor '
                                           'issued by a conforming CA, RFC 5280 5.1.2.5); the guard is defensive',
 }

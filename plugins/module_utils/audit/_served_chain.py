@@ -194,8 +194,13 @@ def name_covered(cert, server_name):
     return bool(cn) and _name_matches(cn, name)
 
 
+def _display(name):
+    """A certificate name for a message: its CN, or the whole name when it has none (never "None")."""
+    return common_name(name) or name.rfc4514_string()
+
+
 def _label(cert, role):
-    return "%s '%s'" % (role, common_name(cert.subject) or cert.subject.rfc4514_string())
+    return "%s '%s'" % (role, _display(cert.subject))
 
 
 def _date(dt):
@@ -284,7 +289,7 @@ class ChainJudge:
                                      % (server_name, ', '.join(names[:5]) + (' ...' if len(names) > 5 else ''))))
         if not leaf_info['is_hkpost']:
             findings.append(_finding('not_hkpost', "the leaf is issued by '%s', not by a Hongkong Post CA"
-                                     % (common_name(leaf.issuer) or leaf.issuer.rfc4514_string())))
+                                     % _display(leaf.issuer)))
         for i in sorted(set(path) - {-1}):
             weak = _weak(certs[i])
             if weak:
@@ -323,28 +328,27 @@ class ChainJudge:
         if trusted:
             return []
         end = certs[path[-1]]
-        issuer = common_name(end.issuer) or end.issuer.rfc4514_string()
+        issuer = _display(end.issuer)
         if reason == 'self_signed':
             return [_finding('untrusted', "the chain as sent ends at '%s', which is not a trusted root (trust: %s)"
-                             % (common_name(end.subject), self.anchors.description))]
+                             % (_display(end.subject), self.anchors.description))]
         if reason == 'bad_signature':
             return [_finding('untrusted', "'%s' names the trusted '%s' as issuer but its signature does not verify "
-                             "with that root's key" % (common_name(end.subject), issuer))]
+                             "with that root's key" % (_display(end.subject), issuer))]
         if len(path) == 1:
             return [_finding('missing_intermediate', "the leaf is sent without its issuer '%s'; browsers may fetch it "
                              "(AIA), OpenSSL/Python/Java clients fail with 'unable to get local issuer certificate' - "
                              "add the intermediate to the server's chain" % issuer, issuer=issuer)]
         return [_finding('untrusted', "the chain as sent ends at '%s', whose issuer '%s' is neither sent nor a "
-                         "trusted root (trust: %s)" % (common_name(end.subject), issuer, self.anchors.description))]
+                         "trusted root (trust: %s)" % (_display(end.subject), issuer, self.anchors.description))]
 
     def _extra_findings(self, certs, infos, path):
         extras = []
         for i, (cert, info) in enumerate(zip(certs, infos)):
             if info['self_signed'] and info['is_ca']:
-                extras.append("the root '%s' itself (clients must already have it)" % common_name(cert.subject))
+                extras.append("the root '%s' itself (clients must already have it)" % _display(cert.subject))
             elif i not in path:
-                extras.append("'%s' (not part of the chain to a trusted root)"
-                              % (common_name(cert.subject) or cert.subject.rfc4514_string()))
+                extras.append("'%s' (not part of the chain to a trusted root)" % _display(cert.subject))
         if not extras:
             return []
         return [_finding('extra_certificates', 'the server sends %d certificate%s it should not: %s'
