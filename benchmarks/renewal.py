@@ -4,8 +4,8 @@
 
     .venv/bin/python benchmarks/renewal.py
 
-Runs the real playbooks/renew.yml with ansible-playbook on two simulated IIS hosts (tests/support/
-simulated_install: only the win_powershell round trip is simulated) - one serving 1 certificate, one serving
+Runs the real playbooks/renew.yml with ansible-playbook over WinRM on two simulated IIS hosts (tests/support/
+winrm: only what PowerShell does on each host is simulated) - one serving 1 certificate, one serving
 3 - through a whole cycle: request, rerun, the portal (the test PKI signs the CSRs), install, rerun. Every
 module execution that reaches a host is one WinRM round trip set; controller-side modules (the intake, the
 served-chain check) cost none and are not counted. Prints the figures beside a model of the obvious alternative
@@ -15,13 +15,10 @@ phase; the first install of 3 certificates <= 8. Prints only; asserts nothing.
 
 from __future__ import annotations
 
-import csv
+import itertools
 import os
-import subprocess
 import sys
 import tempfile
-
-import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -31,25 +28,18 @@ from ansible.utils.collection_loader._collection_finder import _AnsibleCollectio
 
 _AnsibleCollectionFinder(paths=[os.path.join(ROOT, 'collections')])._install()
 
-from cryptography import x509  # noqa: E402
 
-from tests.support.pki import DAY, build_pki  # noqa: E402
-from tests.support.simulated_fleet import load_host, save_host  # noqa: E402
+from tests.support.pki import build_pki  # noqa: E402
+from tests.support.portal import issue_sheet  # noqa: E402
 from tests.support.windows.host import FakeWindowsHost  # noqa: E402
 from tests.support.windows.iis import add_site  # noqa: E402
+from tests.support.winrm.fleet import run_over_winrm  # noqa: E402
+from tests.support.winrm.hoststate import load_host, save_host  # noqa: E402
 
 HOSTS = {
     'one': ['one.example.hk'],
     'three': ['a.example.hk', 'b.example.hk', 'c.example.hk'],
 }
-
-
-class _PublicKeyOnly:
-    def __init__(self, public_key):
-        self._public_key = public_key
-
-    def public_key(self):
-        return self._public_key
 
 
 def setup(tmp, pki):
@@ -66,26 +56,24 @@ def setup(tmp, pki):
     for name, cert in (('root.pem', pki.root), ('ssl.pem', pki.ssl_new)):
         with open(os.path.join(tmp, name), 'w', encoding='ascii') as f:
             f.write(cert.pem)
-    inventory = os.path.join(tmp, 'inventory.yml')
-    with open(inventory, 'w', encoding='utf-8') as f:
-        yaml.safe_dump({'all': {'vars': {'hkpost_output_dir': os.path.join(tmp, 'out'),
-                                         'hkpost_backup_password': 'benchmark-only',
-                                         'hkpost_csr_organization': 'Example Ltd'},
-                                'children': {'ecert_servers': {
-                                    'vars': {'ansible_connection': 'local', 'ansible_shell_type': 'powershell',
-                                             'hkpost_chain_root_certificate_file': os.path.join(tmp, 'root.pem'),
-                                             'hkpost_chain_ssl_intermediate_file': os.path.join(tmp, 'ssl.pem'),
-                                             'hkpost_iis_verify': False, 'hkpost_renew_audit': False},
-                                    'hosts': hostvars}}}}, f)
+    inventory = {'all': {'vars': {'hkpost_output_dir': os.path.join(tmp, 'out'),
+                                  'hkpost_backup_password': 'benchmark-only',
+                                  'hkpost_csr_organization': 'Example Ltd'},
+                         'children': {'ecert_servers': {
+                             'vars': {'hkpost_chain_root_certificate_file': os.path.join(tmp, 'root.pem'),
+                                      'hkpost_chain_ssl_intermediate_file': os.path.join(tmp, 'ssl.pem'),
+                                      'hkpost_iis_verify': False, 'hkpost_renew_audit': False},
+                             'hosts': hostvars}}}}
     return state, inventory
+
+
+RUNS = itertools.count()
 
 
 def run_phase(tmp, state, inventory, tag):
     before = {name: len(load_host(state, name).calls) for name in HOSTS}
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), PYTHONPATH=ROOT, ANSIBLE_NOCOLOR='1')
-    proc = subprocess.run([sys.executable, '-m', 'tests.support.simulated_install', state,
-                           os.path.join(ROOT, 'playbooks', 'renew.yml'), '-i', inventory, '--tags', tag],
-                          cwd=tmp, env=env, capture_output=True, text=True, check=False)
+    proc, _report = run_over_winrm(state, os.path.join(tmp, 'winrm-%d' % next(RUNS)), inventory,
+                                   os.path.join(ROOT, 'playbooks', 'renew.yml'), '--tags', tag, cwd=tmp)
     if proc.returncode != 0:
         print(proc.stdout[-3000:], proc.stderr[-3000:])
         raise SystemExit('renew.yml --tags %s failed' % tag)
@@ -99,13 +87,10 @@ def run_phase(tmp, state, inventory, tag):
 def portal(pki, tmp):
     out = os.path.join(tmp, 'out')
     os.makedirs(os.path.join(out, 'intake'))
-    with open(os.path.join(out, 'csr', 'submission.csv'), encoding='utf-8') as f:
-        for index, row in enumerate(csv.DictReader(f)):
-            with open(row['csr_file'], 'rb') as csr_file:
-                csr = x509.load_pem_x509_csr(csr_file.read())
-            leaf = pki.issue_leaf(row['common_name'], key=_PublicKeyOnly(csr.public_key()), not_before=pki.now - DAY)
-            with open(os.path.join(out, 'intake', 'download-%d.cer' % index), 'wb') as f_out:
-                f_out.write(leaf.der)
+    issued = issue_sheet(pki, os.path.join(out, 'csr', 'submission.csv'))
+    for index, leaf in enumerate(issued.values()):
+        with open(os.path.join(out, 'intake', 'download-%d.cer' % index), 'wb') as f_out:
+            f_out.write(leaf.der)
 
 
 def alternative(certs, bindings):

@@ -28,7 +28,7 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, 'collections'))
 
 from tests.support.pki import build_pki  # noqa: E402
-from tests.support.simulated_fleet import save_host  # noqa: E402
+from tests.support.winrm.hoststate import save_host  # noqa: E402
 from tests.support.windows.certstore import pending_entry  # noqa: E402
 from tests.support.windows.chain import put  # noqa: E402
 from tests.support.windows.host import FakeWindowsHost  # noqa: E402

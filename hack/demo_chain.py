@@ -27,7 +27,7 @@ _AnsibleCollectionFinder(paths=[os.path.join(ROOT, 'collections')])._install()
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import shipped  # noqa: E402
 from tests.support.windows.chain import put  # noqa: E402
 from tests.support.windows.host import FakeWindowsHost  # noqa: E402
-from tests.support.simulated_fleet import load_host, save_host  # noqa: E402
+from tests.support.winrm.hoststate import load_host, save_host  # noqa: E402
 from tests.support.winrm.fleet import WinrmFleet  # noqa: E402
 
 OUT = os.path.join(ROOT, 'demo-output', 'fleet')

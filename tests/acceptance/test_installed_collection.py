@@ -3,38 +3,45 @@
 
 The tarball built from this checkout and ansible.windows are installed into a temporary collections path; a
 project directory outside the checkout holds an inventory and nothing else (no ansible.cfg); every shipped
-playbook runs by its FQCN with its defaults, at -vvvv with ANSIBLE_LOG_PATH, against simulated Windows hosts
-(tests.support.simulated_install) and real local peers: BIND 9 for DNS validation, TLS servers for the check
-after binding and for the audit. Checked: each playbook succeeds; its files land in <project>/hkpost-output
-where the docs say, and nothing lands in the installed collection or the checkout; summaries exist after a
-rollout that stopped (max_fail_percentage reached, every host unreachable); no secret appears in any output,
-log or file written.
+playbook runs by its FQCN with its defaults, at -vvvv with ANSIBLE_LOG_PATH, as the user types it. The Windows
+hosts are the simulated ones (tests.support.windows.lab) behind the loopback WinRM endpoint (tests.support.winrm):
+the installed playbooks reach them with ``ansible_connection: winrm`` (pywinrm, NTLM over https) as they reach
+real servers. Real local peers: BIND 9 for DNS validation, TLS servers on each host's address for the check after
+binding and for the audit. Checked: each playbook succeeds; its files land in <project>/hkpost-output where the
+docs say, and nothing lands in the installed collection or the checkout; summaries exist after a rollout that
+stopped (max_fail_percentage reached, every host unreachable); a renewal (renew.yml, both phases around the
+portal) replaces what the servers serve; no secret appears in any output, log or file written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime
 import json
 import os
 
 import pytest
-import yaml
+from cryptography.hazmat.primitives import serialization
 
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
 from tests.support.installed import ROOT, Project, build_tarballs, install
 from tests.support.peers.bind_server import BindServer
 from tests.support.peers.served_site import ServedSite
-from tests.support.simulated_fleet import load_host, save_host
-from tests.support.windows.certstore import pending_entry
-from tests.support.windows.exchange import add_pending
+from tests.support.portal import issue_sheet
+from tests.support.windows.certstore import entry_for
+from tests.support.windows.exchange import add_certificate, exchange_state
 from tests.support.windows.host import FakeWindowsHost
-from tests.support.windows.iis import add_site
+from tests.support.windows.iis import add_site, map_sslcert
+from tests.support.windows.lab import install_lab
+from tests.support.winrm.hoststate import load_host, save_host
 
 PFX_PASSWORD = 'Pfx-Acceptance-5b1f0c9e-secret'
 DCV_CODE = 'HKP-acceptance-dns-7e3a91c4'
 PLAYBOOKS = ('request', 'dcv', 'migrate_intermediate', 'install', 'backup', 'restore', 'audit')
-# Shipped playbooks this suite does not run yet, and where they are run instead. renew.yml came after this
-# suite; its full cycle runs through ansible-playbook over WinRM in tests/integration/renew/, from the checkout.
-RUN_ELSEWHERE = {'renew': 'tests/integration/renew/test_renew_fleet.py'}
+# renew.yml has a fleet of its own, whose certificates are due: test_renewal_from_a_user_project
+RENEWAL = ('renew',)
+DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture(scope='module')
@@ -58,57 +65,17 @@ def manifest_files(collections):
     return sorted(listed + ['FILES.json', 'MANIFEST.json'])
 
 
-def fleet(pki, tmp_path, bind=None, sites=()):
-    """Simulated hosts web1 (IIS, build 20348) and ex1 (Exchange 2010, build 7601), with a pending request each,
-    and the user's project: inventory.yml only."""
-    state = tmp_path / 'hosts'
-    state.mkdir()
-    www = pki.leaves['standard']
-    mail = pki.issue_leaf('mail.example.hk', sans=['mail.example.hk'])
-    web1 = FakeWindowsHost(os_build=20348)
-    web1.stores['REQUEST'].append(pending_entry(www.key, 'www.example.hk', 'www request'))
-    add_site(web1, 'Default Web Site', [('http', '*:80:', 0)])
-    ex1 = FakeWindowsHost(os_build=7601)
-    add_pending(ex1, mail.key, 'mail.example.hk')
-    ex1.state['exchange']['version'] = 'Version 14.3 (Build 123.4)'
-    for name, host in (('web1', web1), ('ex1', ex1)):
-        save_host(str(state), name, host)
-
-    project = tmp_path / 'project'
-    files = project / 'files'        # what the user keeps in the project: issued certificates, lab trust
-    files.mkdir(parents=True)
-    (files / 'root.pem').write_text(pki.root.pem)
-    (files / 'ssl.pem').write_text(pki.ssl_new.pem)
-    (files / 'www.cer').write_text(www.pem)
-    (files / 'mail.cer').write_bytes(mail.der)
-    web_site, mail_site = sites or (None, None)
-    group_vars = {
-        # the simulation: hosts marked Windows, reached through the fake host instead of WinRM
-        'ansible_connection': 'local', 'ansible_shell_type': 'powershell',
-        # a lab hierarchy instead of the shipped Hongkong Post certificates
-        'hkpost_chain_root_certificate_file': str(files / 'root.pem'),
-        'hkpost_chain_ssl_intermediate_file': str(files / 'ssl.pem'),
-        'hkpost_backup_password': PFX_PASSWORD,
-        'ansible_host': '127.0.0.1',
-    }
-    web1_vars = {
-        'hkpost_platform': 'iis',
-        'hkpost_certificates': [{'common_name': '*.example.hk', 'certificate_type': 'wildcard',
-                                 'organization': 'Example Ltd'}],
-        'hkpost_iis_certificate_file': str(files / 'www.cer'),
-        'hkpost_iis_verify_trust': str(files / 'root.pem'),
-        'hkpost_backup_certificates': [{'thumbprint': www.thumbprint}],
-    }
-    ex1_vars = {
-        'hkpost_platform': 'exchange',
-        'hkpost_certificates': [{'common_name': 'mail.example.hk', 'organization': 'Example Ltd'}],
-        'hkpost_exchange_certificate_file': str(files / 'mail.cer'),
-        'hkpost_exchange_verify': False,  # the role checks port 443, which a test may not bind
-    }
+def inventory(lab, sites=None, bind=None):
+    """The user's inventory: the lab's web1 (IIS) and ex1 (Exchange 2010), certificates to request, DCV by DNS."""
+    web_site, mail_site = (sites or {}).get('web1'), (sites or {}).get('ex1')
+    hosts = lab.host_vars(web_site.port if web_site else None)
+    web1_vars, ex1_vars = hosts['web1'], hosts['ex1']
+    web1_vars.update(hkpost_certificates=[{'common_name': '*.example.hk', 'certificate_type': 'wildcard',
+                                           'organization': 'Example Ltd'}],
+                     hkpost_backup_certificates=[{'thumbprint': lab.www.thumbprint}])
+    ex1_vars.update(hkpost_certificates=[{'common_name': 'mail.example.hk', 'organization': 'Example Ltd'}])
     if web_site:
-        web1_vars.update(hkpost_iis_bindings=[{'site': 'Default Web Site', 'host_header': 'www.example.hk',
-                                               'port': web_site.port}],
-                         hkpost_served_port=web_site.port, hkpost_served_names=['www.example.hk'])
+        web1_vars.update(hkpost_served_port=web_site.port, hkpost_served_names=['www.example.hk'])
         # hkpost_served_ports: an Exchange host is otherwise audited on its mail ports too
         ex1_vars.update(hkpost_served_ports=[mail_site.port], hkpost_served_names=['mail.example.hk'])
     if bind:
@@ -119,24 +86,51 @@ def fleet(pki, tmp_path, bind=None, sites=()):
             hkpost_dcv_tsig_key_secret=bind.secret, hkpost_dcv_nameservers=['127.0.0.1:%d' % bind.port],
             hkpost_dcv_resolve={'ns1.example.test': '127.0.0.1:%d' % bind.port}, hkpost_dcv_wait_timeout=5,
             hkpost_dcv_timeout=3)
-    inventory = {'all': {
+    return {'all': {
         # the audit runs on localhost, which takes the group all's variables: trust the lab root
-        'vars': {'hkpost_audit_trust': str(files / 'root.pem')},
-        'children': {'ecert_servers': {'vars': group_vars, 'hosts': {'web1': web1_vars, 'ex1': ex1_vars}}}}}
-    (project / 'inventory.yml').write_text(yaml.safe_dump(inventory, sort_keys=False))
-    return state, project, {'www': www, 'mail': mail}
+        'vars': {'hkpost_audit_trust': lab.root_file},
+        'children': {'ecert_servers': {'vars': dict(lab.chain_vars(), hkpost_backup_password=PFX_PASSWORD),
+                                       'hosts': {'web1': web1_vars, 'ex1': ex1_vars}}}}}
 
 
-def secrets_of(pki, lab, bind=None):
-    """Every secret the runs handle, and pieces of every private key a host holds."""
+@contextlib.contextmanager
+def user_project(pki, tmp_path, collections, bind=None, serve=False, hosts=None):
+    """The lab's hosts behind their WinRM endpoint, and the user's project (inventory.yml and files/) for them.
+
+    ``serve``: a real TLS server on each host's own address - the IIS site after binding (www) and
+    Exchange's (mail) - for the check after binding and for the audit, which connect to ``ansible_host``.
+    """
+    project_dir = tmp_path / 'project'
+    lab = install_lab(pki, tmp_path / 'hosts', project_dir / 'files')  # files/: what the user keeps in the project
+    sites = {}
+    with Project(project_dir, os.path.dirname(collections), lab.state, hosts=hosts) as project:
+        try:
+            if serve:
+                for name, leaf in (('web1', lab.www), ('ex1', lab.mail)):
+                    (tmp_path / (name + '-site')).mkdir()
+                    sites[name] = ServedSite(tmp_path / (name + '-site'), leaf.pem + pki.ssl_new.pem, leaf.key_pem,
+                                             address=project.address(name))
+            project.write_inventory(inventory(lab, sites, bind))
+            yield project, lab
+        finally:
+            for site in sites.values():
+                site.stop()
+
+
+def secrets_of(project, keys, bind=None):
+    """Every secret the runs handle, and pieces of every private key a host holds (``keys``: label -> key PEM)."""
     found = {'PFX password': PFX_PASSWORD, 'DCV verification code': DCV_CODE, 'PEM private key': 'PRIVATE KEY',
-             'PFX payload': 'PfxBase64'}
+             'PFX payload': 'PfxBase64', 'WinRM password': project.winrm_password}
     if bind:
         found['TSIG secret'] = bind.secret
-    for name, leaf in lab.items():
-        body = ''.join(leaf.key_pem.splitlines()[1:-1])
+    for name, key_pem in keys.items():
+        body = ''.join(key_pem.splitlines()[1:-1])
         found['%s private key' % name] = body[40:100]
     return found
+
+
+def lab_keys(lab):
+    return {'www': lab.www.key_pem, 'mail': lab.mail.key_pem}
 
 
 def assert_no_secret(project, secrets):
@@ -163,40 +157,38 @@ def test_every_shipped_playbook_from_a_user_project(collections, pki, tmp_path):
     assert before == manifest_files(collections)
     shipped = sorted(p[:-4] for p in os.listdir(os.path.join(collections, 'hkpost', 'ecert', 'playbooks'))
                      if p.endswith('.yml') and p != 'audit_tasks.yml')
-    assert shipped == sorted(PLAYBOOKS + tuple(RUN_ELSEWHERE)), 'a shipped playbook without acceptance coverage, or a demo shipped'
+    assert shipped == sorted(PLAYBOOKS + RENEWAL), 'a shipped playbook without acceptance coverage, or a demo shipped'
 
     bind = BindServer(tmp_path / 'bind')
     os.makedirs(bind.directory)
     bind.start()
-    sites = []
     try:
-        # real TLS servers standing in for the IIS site after binding and for Exchange, for the audit
-        for name, leaf in (('www-site', pki.leaves['standard']), ('mail-site', pki.issue_leaf('mail.example.hk'))):
-            (tmp_path / name).mkdir()
-            sites.append(ServedSite(tmp_path / name, leaf.pem + pki.ssl_new.pem, leaf.key_pem))
-        state, project_dir, lab = fleet(pki, tmp_path, bind=bind, sites=sites)
-        project = Project(project_dir, os.path.dirname(collections), state)
-        out = project_dir / 'hkpost-output'
-        runs = {}
-        for playbook in PLAYBOOKS:
-            runs[playbook] = project.run('hkpost.ecert.' + playbook, '-vvvv')
-            rc, output = runs[playbook]
-            assert rc == 0, '%s failed with its defaults:\n%s' % (playbook, output[-5000:])
-            assert 'task path: ' + collections in output   # really the installed copy, really -vvvv
-            if playbook == 'migrate_intermediate':  # the --check run below rewrites it
-                chain_rows = {r['host']: r for r in csv.DictReader((out / 'reports' / 'chain_migration.csv').open())}
-            if playbook == 'install':
-                install_rows = {r['host']: r for r in json.loads((out / 'reports' / 'install.json').read_text())}
-        # and the dry runs with --diff, which print more
-        for playbook in ('migrate_intermediate', 'install'):
-            rc, output = project.run('hkpost.ecert.' + playbook, '--check', '--diff', '-vvvv')
+        with user_project(pki, tmp_path, collections, bind=bind, serve=True) as (project, lab):
+            project_dir = tmp_path / 'project'
+            out = project_dir / 'hkpost-output'
+            runs = {}
+            for playbook in PLAYBOOKS:
+                runs[playbook] = project.run('hkpost.ecert.' + playbook, '-vvvv')
+                rc, output = runs[playbook]
+                assert rc == 0, '%s failed with its defaults:\n%s' % (playbook, output[-5000:])
+                assert 'task path: ' + collections in output   # really the installed copy, really -vvvv
+                # DNS validation (RFC 2136 to BIND), the audit, and a backup already on the controller need no host
+                assert 'ESTABLISH WINRM CONNECTION' in output or playbook in ('dcv', 'backup', 'audit'), output[-3000:]
+                if playbook == 'migrate_intermediate':  # the --check run below rewrites it
+                    chain_rows = {r['host']: r for r in csv.DictReader((out / 'reports' / 'chain_migration.csv').open())}
+                if playbook == 'install':
+                    install_rows = {r['host']: r for r in json.loads((out / 'reports' / 'install.json').read_text())}
+            # and the dry runs with --diff, which print more
+            for playbook in ('migrate_intermediate', 'install'):
+                rc, output = project.run('hkpost.ecert.' + playbook, '--check', '--diff', '-vvvv')
+                assert rc == 0, output[-5000:]
+            rc, output = project.run('hkpost.ecert.dcv', '--tags', 'cleanup', '-vvvv')
             assert rc == 0, output[-5000:]
-        rc, output = project.run('hkpost.ecert.dcv', '--tags', 'cleanup', '-vvvv')
-        assert rc == 0, output[-5000:]
     finally:
-        for site in sites:
-            site.stop()
         bind.stop()
+    # every module execution went over WinRM, to both servers
+    assert {h: set(s['executions']) for h, s in project.fleet.report['stats'].items()} == {
+        'web1': {'ansible.windows.win_powershell'}, 'ex1': {'ansible.windows.win_powershell'}}
 
     # request: CSRs per host, safe names, the sheet with the real names
     wildcard_csr = out / 'csr' / 'web1' / '_wildcard_.example.hk.csr'
@@ -209,15 +201,21 @@ def test_every_shipped_playbook_from_a_user_project(collections, pki, tmp_path):
     # migrate_intermediate: the fleet summary, and where it is
     assert {h: r['status'] for h, r in chain_rows.items()} == {'web1': 'changed', 'ex1': 'changed'}
     assert str(out / 'reports') + '/chain_migration.csv' in runs['migrate_intermediate'][1]
-    # install: bound, enabled, backed up to backup/, summary in reports/
+    # install: bound, enabled, backed up to backup/, summary in reports/ - and on the hosts
     assert install_rows['web1']['status'] == 'installed' and install_rows['ex1']['status'] == 'installed'
-    web_pfx = out / 'backup' / 'web1' / ('%s.pfx' % lab['www'].thumbprint)
+    web_pfx = out / 'backup' / 'web1' / ('%s.pfx' % lab.www.thumbprint)
     assert web_pfx.is_file() and install_rows['web1']['backups'] == [str(web_pfx)]
-    assert (out / 'backup' / 'ex1' / ('%s.pfx' % lab['mail'].thumbprint)).is_file()
+    assert (out / 'backup' / 'ex1' / ('%s.pfx' % lab.mail.thumbprint)).is_file()
     assert str(out / 'reports') + '/install.csv' in runs['install'][1]
+    web1 = load_host(str(lab.state), 'web1')
+    port = web1.state['iis']['sslcert']['hostnameport']
+    assert [m['thumbprint'] for m in port.values()] == [lab.www.thumbprint], port
+    ex1 = load_host(str(lab.state), 'ex1')
+    assert [c['services'] for c in ex1.state['exchange']['certificates'] if c['thumbprint'] == lab.mail.thumbprint] \
+        == [['IIS', 'SMTP']]
     # backup and restore: the same folder
     assert str(web_pfx) in runs['backup'][1]
-    assert lab['www'].thumbprint in runs['restore'][1]
+    assert lab.www.thumbprint in runs['restore'][1]
     # audit: the group's endpoints, reports in reports/
     fleet_report = json.loads((out / 'reports' / 'fleet.json').read_text())
     assert fleet_report['summary']['total'] == 2 and fleet_report['summary']['by_verdict']['ok'] == 2, fleet_report['summary']
@@ -231,47 +229,145 @@ def test_every_shipped_playbook_from_a_user_project(collections, pki, tmp_path):
     assert written <= {'.ansible-home', '.ansible-tmp', 'ansible.log', 'files', 'hkpost-output', 'inventory.yml'}, written
     assert sorted(os.listdir(out)) == ['backup', 'csr', 'reports']
 
-    assert_no_secret(project, secrets_of(pki, lab, bind))
-
-
-def _stopped_fleet(pki, tmp_path, collections):
-    state, project_dir, lab = fleet(pki, tmp_path)
-    return state, Project(project_dir, os.path.dirname(collections), state), project_dir, lab
+    assert_no_secret(project, secrets_of(project, lab_keys(lab), bind))
 
 
 def test_summaries_after_a_stopped_rollout(collections, pki, tmp_path):
     """max_fail_percentage reached: ansible-core skips later plays, the summaries are written all the same."""
-    state, project, project_dir, lab = _stopped_fleet(pki, tmp_path, collections)
-    web1 = load_host(str(state), 'web1')
-    web1.state['chain_fail_at'] = ('add_cert', 'Root')    # a locked store: web1 fails, first in the inventory
-    save_host(str(state), 'web1', web1)
-    # a relative hkpost_output_dir is relative to where ansible-playbook runs (the project)
-    rc, output = project.run('hkpost.ecert.migrate_intermediate', '-vvvv', '-e', 'hkpost_output_dir=stopped',
-                             '-e', 'hkpost_chain_serial=1', '-e', 'hkpost_chain_max_fail_percentage=0')
-    assert rc == 2, output[-5000:]
-    rows = {r['host']: r for r in csv.DictReader((project_dir / 'stopped' / 'reports' / 'chain_migration.csv').open())}
-    assert rows['web1']['status'] == 'failed' and 'Access is denied' in rows['web1']['error']
-    assert rows['ex1']['status'] == 'not run' and load_host(str(state), 'ex1').call_names() == []
+    with user_project(pki, tmp_path, collections) as (project, lab):
+        web1 = load_host(str(lab.state), 'web1')
+        web1.state['chain_fail_at'] = ('add_cert', 'Root')    # a locked store: web1 fails, first in the inventory
+        save_host(str(lab.state), 'web1', web1)
+        # a relative hkpost_output_dir is relative to where ansible-playbook runs (the project)
+        rc, output = project.run('hkpost.ecert.migrate_intermediate', '-vvvv', '-e', 'hkpost_output_dir=stopped',
+                                 '-e', 'hkpost_chain_serial=1', '-e', 'hkpost_chain_max_fail_percentage=0')
+        assert rc == 2, output[-5000:]
+        stopped = tmp_path / 'project' / 'stopped' / 'reports'
+        rows = {r['host']: r for r in csv.DictReader((stopped / 'chain_migration.csv').open())}
+        assert rows['web1']['status'] == 'failed' and 'Access is denied' in rows['web1']['error']
+        assert rows['ex1']['status'] == 'not run' and load_host(str(lab.state), 'ex1').call_names() == []
 
-    rc, output = project.run('hkpost.ecert.install', '-vvvv', '-e', 'hkpost_output_dir=stopped')
-    assert rc == 2, output[-5000:]
-    rows = {r['host']: r for r in json.loads((project_dir / 'stopped' / 'reports' / 'install.json').read_text())}
-    assert rows['web1']['status'] == 'failed' and rows['ex1']['status'] == 'not run'
-    assert_no_secret(project, secrets_of(pki, lab))
+        rc, output = project.run('hkpost.ecert.install', '-vvvv', '-e', 'hkpost_output_dir=stopped')
+        assert rc == 2, output[-5000:]
+        rows = {r['host']: r for r in json.loads((stopped / 'install.json').read_text())}
+        assert rows['web1']['status'] == 'failed' and rows['ex1']['status'] == 'not run'
+    assert_no_secret(project, secrets_of(project, lab_keys(lab)))
 
 
 def test_summaries_when_every_host_is_unreachable(collections, pki, tmp_path):
-    state, project, project_dir, lab = _stopped_fleet(pki, tmp_path, collections)
-    for name in ('web1', 'ex1'):
-        host = load_host(str(state), name)
-        host.state['unreachable'] = True
-        save_host(str(state), name, host)
-    for playbook, report in (('migrate_intermediate', 'chain_migration.json'), ('install', 'install.json')):
-        rc, output = project.run('hkpost.ecert.' + playbook, '-vvvv')
-        assert rc != 0, output[-5000:]
-        rows = json.loads((project_dir / 'hkpost-output' / 'reports' / report).read_text())
-        statuses = sorted(r['status'] for r in rows)
-        # the first batch is unreachable and stops the rollout; hosts of later batches were not reached
-        assert statuses[0] == 'not run' or statuses == ['unreachable', 'unreachable'], (playbook, rows)
-        assert 'unreachable' in statuses and set(statuses) <= {'unreachable', 'not run'}, (playbook, rows)
-    assert_no_secret(project, secrets_of(pki, lab))
+    # nothing listens on either host's WinRM port: the connection is refused, as by a server that is down
+    refused = {'web1': {'refused': True}, 'ex1': {'refused': True}}
+    with user_project(pki, tmp_path, collections, hosts=refused) as (project, lab):
+        for playbook, report in (('migrate_intermediate', 'chain_migration.json'), ('install', 'install.json')):
+            rc, output = project.run('hkpost.ecert.' + playbook, '-vvvv')
+            assert rc != 0, output[-5000:]
+            rows = json.loads((tmp_path / 'project' / 'hkpost-output' / 'reports' / report).read_text())
+            statuses = sorted(r['status'] for r in rows)
+            # the first batch is unreachable and stops the rollout; hosts of later batches were not reached
+            assert statuses[0] == 'not run' or statuses == ['unreachable', 'unreachable'], (playbook, rows)
+            assert 'unreachable' in statuses and set(statuses) <= {'unreachable', 'not run'}, (playbook, rows)
+    assert project.fleet.report['stats'] == {}, 'a request reached a host that is down'
+    assert_no_secret(project, secrets_of(project, lab_keys(lab)))
+
+
+def renewal_hosts(pki, state, site_port):
+    """web1 serving www.example.hk on ``site_port`` and ex1 serving mail.example.hk, both due in 9 days."""
+    old_www = pki.issue_leaf('www.example.hk', not_before=pki.now - 190 * DAY, not_after=pki.now + 9 * DAY)
+    old_mail = pki.issue_leaf('mail.example.hk', not_before=pki.now - 190 * DAY, not_after=pki.now + 9 * DAY)
+    web1 = FakeWindowsHost(os_build=20348)
+    web1.stores['My'].append(entry_for(old_www.cert, old_www.key))
+    add_site(web1, 'Default Web Site', [('http', '*:80:', 0), ('https', '*:%d:www.example.hk' % site_port, 1)])
+    map_sslcert(web1, 'hostnameport', 'www.example.hk:%d' % site_port, old_www.thumbprint)
+    ex1 = FakeWindowsHost(os_build=7601)
+    exchange_state(ex1)
+    add_certificate(ex1, old_mail.cert, old_mail.key, services=['IIS', 'SMTP'])
+    ex1.stores['My'].append(entry_for(old_mail.cert, old_mail.key, exportable=True))
+    save_host(str(state), 'web1', web1)
+    save_host(str(state), 'ex1', ex1)
+    return old_www, old_mail
+
+
+def pending_key_pem(host, leaf):
+    """The private key the host generated for ``leaf``'s request: what IIS serves once ``leaf`` is bound."""
+    spki = spki_sha256(leaf.cert.public_key())
+    key = next(e['key'] for e in host.stores['REQUEST'] if spki_sha256(e['key'].public_key()) == spki)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode('ascii')
+
+
+def test_renewal_from_a_user_project(collections, pki, tmp_path):
+    """renew.yml as docs/docsite/rst/renewal.rst runs it: --tags request, the portal, --tags install, from the
+    installed tarball over WinRM, with its defaults (checks after binding and the closing audit on)."""
+    state = tmp_path / 'hosts'
+    state.mkdir()
+    for name in ('web1', 'ex1'):  # the endpoint needs the hosts' names; their state follows once the site listens
+        save_host(str(state), name, FakeWindowsHost())
+    project_dir = tmp_path / 'project'
+    files = project_dir / 'files'
+    files.mkdir(parents=True)
+    (files / 'root.pem').write_text(pki.root.pem)
+    (files / 'ssl.pem').write_text(pki.ssl_new.pem)
+    out = project_dir / 'hkpost-output'
+    (tmp_path / 'site').mkdir()
+    with Project(project_dir, os.path.dirname(collections), state) as project:
+        site = ServedSite(tmp_path / 'site', pki.leaves['standard'].pem, pki.leaves['standard'].key_pem,
+                          address=project.address('web1'))
+        try:
+            old_www, old_mail = renewal_hosts(pki, state, site.port)
+            site.serve(old_www.pem + pki.ssl_new.pem, old_www.key_pem)
+            project.write_inventory({'all': {
+                'vars': {'hkpost_renew_audit_trust': str(files / 'root.pem')},
+                'children': {'ecert_servers': {
+                    'vars': {'hkpost_chain_root_certificate_file': str(files / 'root.pem'),
+                             'hkpost_chain_ssl_intermediate_file': str(files / 'ssl.pem'),
+                             'hkpost_backup_password': PFX_PASSWORD, 'hkpost_csr_organization': 'Example Ltd',
+                             'hkpost_iis_verify_trust': str(files / 'root.pem'),
+                             'hkpost_exchange_verify': False},  # the role checks port 443, which a test may not bind
+                    'hosts': {
+                        'web1': {'hkpost_platform': 'iis', 'hkpost_certificates': [
+                            {'common_name': 'www.example.hk', 'iis_bindings': [
+                                {'site': 'Default Web Site', 'host_header': 'www.example.hk', 'port': site.port}]}]},
+                        'ex1': {'hkpost_platform': 'exchange', 'hkpost_certificates': [
+                            {'common_name': 'mail.example.hk', 'exchange_services': ['IIS', 'SMTP']}]}}}}}})
+
+            rc, request_out = project.run('hkpost.ecert.renew', '--tags', 'request', '-vvvv')
+            assert rc == 0, request_out[-5000:]
+            assert 'task path: ' + collections in request_out and 'ESTABLISH WINRM CONNECTION' in request_out
+            # [portal] every CSR of the sheet submitted; the certificates saved into intake/, any names, PEM or DER
+            issued = issue_sheet(pki, out / 'csr' / 'submission.csv')
+            assert sorted(issued) == [('ex1', 'mail.example.hk'), ('web1', 'www.example.hk')]
+            new_www, new_mail = issued[('web1', 'www.example.hk')], issued[('ex1', 'mail.example.hk')]
+            (out / 'intake').mkdir()
+            (out / 'intake' / 'cert (1).cer').write_bytes(new_www.der)
+            (out / 'intake' / 'mail_example_hk.pem').write_text(new_mail.pem + pki.ssl_new.pem)
+            # once bound, IIS serves the new certificate with the key made on web1
+            new_www_key = pending_key_pem(load_host(str(state), 'web1'), new_www)
+            site.serve(new_www.pem + pki.ssl_new.pem, new_www_key)
+
+            rc, install_out = project.run('hkpost.ecert.renew', '--tags', 'install', '-vvvv')
+            assert rc == 0, install_out[-5000:]
+        finally:
+            site.stop()
+
+    web1, ex1 = load_host(str(state), 'web1'), load_host(str(state), 'ex1')
+    # web1: the binding serves the new certificate, the old one was backed up and retired
+    assert {k: m['thumbprint'] for k, m in web1.state['iis']['sslcert']['hostnameport'].items()} == {
+        'www.example.hk:%d' % site.port: new_www.thumbprint}
+    assert [e['thumbprint'] for e in web1.stores['My']] == [new_www.thumbprint] and web1.stores['REQUEST'] == []
+    assert (out / 'backup' / 'web1' / ('%s.pfx' % old_www.thumbprint)).is_file()
+    # ex1: IIS and SMTP on the new certificate; the replaced one removed by Exchange
+    assert [(c['thumbprint'], sorted(c['services'])) for c in ex1.state['exchange']['certificates']] == [
+        (new_mail.thumbprint, ['IIS', 'SMTP'])]
+    renewal = json.loads((out / 'reports' / 'renewal.json').read_text())
+    assert {r['host']: r['status'] for r in renewal['hosts']} == {'web1': 'ok', 'ex1': 'ok'}, renewal
+    assert old_www.thumbprint in {t for r in renewal['hosts'] for t in r.get('retired', [])}
+    # the closing audit: the IIS site now serves the new certificate (Exchange's 443 is not served here)
+    served = {(e['server_name'], e['port']): e for e in json.loads((out / 'reports' / 'fleet.json').read_text())['endpoints']}
+    www = served[('www.example.hk', site.port)]
+    assert www['verdict'] == 'ok' and www['served'][0]['sha1'].replace(':', '').upper() == new_www.thumbprint, www
+    for summary in (str(out / 'csr'), str(out / 'backup')):
+        assert summary in request_out
+    assert str(out / 'reports') in install_out
+    assert sorted(os.listdir(out)) == ['backup', 'csr', 'intake', 'reports']
+    assert_no_secret(project, secrets_of(project, {'old www': old_www.key_pem, 'old mail': old_mail.key_pem,
+                                                   'new www': new_www_key}))

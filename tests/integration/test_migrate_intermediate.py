@@ -14,8 +14,8 @@ import pytest
 
 from tests.support.windows.chain import put, thumbprints
 from tests.support.windows.host import FakeWindowsHost
-from tests.support.simulated_fleet import ROOT, load_host, save_host
-from tests.support.winrm.fleet import run_over_winrm
+from tests.support.winrm.fleet import ROOT, run_over_winrm
+from tests.support.winrm.hoststate import load_host, save_host
 
 _RUNS = itertools.count()
 

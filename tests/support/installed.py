@@ -3,18 +3,20 @@
 
     build_tarballs(dest)                   -> [hkpost-ecert-*.tar.gz, ansible-windows-*.tar.gz]
     install(tarballs, collections_path)    -> ansible-galaxy collection install --offline -p ...
-    Project(directory, collections_path, state_dir).run('hkpost.ecert.install', '-vvvv')
+    with Project(directory, collections_path, state_dir) as project:   # starts the hosts' WinRM endpoint
+        project.write_inventory(inventory)                              # the user's inventory.yml, winrm vars added
+        project.run('hkpost.ecert.install', '-vvvv')
 
 Galaxy is not reachable here, so ansible.windows comes from the `ansible` package in the virtualenv: the
 directory it installed is an *installed* collection (MANIFEST.json, FILES.json listing files the package
 left out), which ansible-galaxy neither builds nor installs from; it is copied, given back a galaxy.yml
 made from its MANIFEST.json, and built with ``ansible-galaxy collection build`` like any source tree.
 
-Windows hosts are the simulated ones (tests.support.simulated_install: ansible-playbook unchanged, only
-win_powershell answered by the fake host), so a run is ``python -m tests.support.simulated_install`` with
-this checkout on PYTHONPATH for the fakes - and for nothing else: the collections come only from the
-install path (ANSIBLE_COLLECTIONS_SCAN_SYS_PATH off), there is no ansible.cfg, and the working directory
-is the project.
+Windows hosts are the simulated ones behind the loopback WinRM endpoint (tests.support.winrm, its own
+process): the project's inventory gives each host ``ansible_connection: winrm`` (pywinrm, NTLM over https)
+and its address, and a run is the virtualenv's ``ansible-playbook`` as a user types it - nothing of this
+checkout is on its path: the collections come only from the install path (ANSIBLE_COLLECTIONS_SCAN_SYS_PATH
+off), there is no ansible.cfg, and the working directory is the project.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import subprocess
 import sys
 
 import yaml
+
+from tests.support.winrm.fleet import WinrmFleet
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -73,14 +77,48 @@ def install(tarballs, collections_path):
 
 
 class Project:
-    """A user's project directory outside the checkout: its own inventory, no ansible.cfg."""
+    """A user's project directory outside the checkout: its own inventory, no ansible.cfg, Windows hosts over WinRM.
 
-    def __init__(self, directory, collections_path, state_dir):
+    ``hosts``: per-host wire behaviour of the endpoint (tests.support.winrm.server.HostConfig fields, e.g.
+    ``{'refused': True}``). The endpoint keeps its files (TLS key, NTLM user file, report) beside the
+    project, not in it, so that the project holds only what the user and the playbooks put there.
+    """
+
+    def __init__(self, directory, collections_path, state_dir, hosts=None, scheme='https', transport='ntlm'):
         self.directory = str(directory)
         self.collections_path = str(collections_path)
         self.state_dir = str(state_dir)
         self.log = os.path.join(self.directory, 'ansible.log')
+        self.inventory = os.path.join(self.directory, 'inventory.yml')
         self.outputs = []   # stdout + stderr of every run, for the secret scan
+        self.fleet = WinrmFleet(state_dir, self.directory.rstrip(os.sep) + '-winrm', scheme=scheme,
+                                transport=transport, hosts=hosts)
+
+    def __enter__(self):
+        self.fleet.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.fleet.stop()
+        if exc[0] is None:
+            self.fleet.check_errors()  # a module or packaging the endpoint does not emulate
+
+    def address(self, name):
+        """The loopback address ``name`` answers WinRM on: its ``ansible_host``, where its sites listen too."""
+        return self.fleet.addresses[name][0]
+
+    @property
+    def winrm_password(self):
+        return self.fleet.password
+
+    def write_inventory(self, inventory):
+        """``inventory.yml`` in the project from a YAML inventory as a dict; each simulated host gets its WinRM vars.
+
+        The hosts stay in the order given: it is the order ansible-playbook runs them in.
+        """
+        with open(self.inventory, 'w', encoding='utf-8') as handle:
+            yaml.safe_dump(self.fleet.winrm_inventory(inventory), handle, sort_keys=False)
+        return self.inventory
 
     def env(self):
         env = {k: v for k, v in os.environ.items() if not k.startswith('ANSIBLE_')}
@@ -91,17 +129,17 @@ class Project:
             ANSIBLE_LOG_PATH=self.log, ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0',
             ANSIBLE_LOCAL_TEMP=os.path.join(self.directory, '.ansible-tmp'),
             ANSIBLE_HOME=os.path.join(self.directory, '.ansible-home'),
-            PYTHONPATH=ROOT,               # the simulated Windows hosts (tests.support), nothing of the collection
             PYTHONDONTWRITEBYTECODE='1',  # so that the installed collection can be compared file by file
             PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
+        env.pop('PYTHONPATH', None)  # nothing of the checkout: the hosts are reached over WinRM
         env.pop('PWD', None)  # playbooks must not depend on it
         return env
 
-    def run(self, playbook, *args, inventory='inventory.yml'):
-        """Run ``playbook`` (an FQCN) with the simulated Windows hosts; returns (returncode, stdout + stderr)."""
-        proc = subprocess.run([sys.executable, '-m', 'tests.support.simulated_install', self.state_dir, playbook,
-                               '-i', inventory, *args], cwd=self.directory, env=self.env(), capture_output=True,
-                              text=True, timeout=600, check=False)
+    def run(self, playbook, *args):
+        """Run ``playbook`` (an FQCN) on the project's inventory; returns (returncode, stdout + stderr)."""
+        proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), playbook, '-i', self.inventory, *args],
+                              cwd=self.directory, env=self.env(), capture_output=True, text=True, timeout=600,
+                              check=False)
         output = proc.stdout + proc.stderr
         self.outputs.append((playbook + ' ' + ' '.join(args), output))
         return proc.returncode, output

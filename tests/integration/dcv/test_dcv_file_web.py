@@ -3,43 +3,28 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _http as _dcv_http
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from tests.support.peers.web_server import NginxServer
+from tests.support.peers.web_server import FILEAUTH_PATH as PATH, dcv_web
 
 CODE = 'HKP-file-0c9d2a77'
-PATH = '/.well-known/pki-validation/fileauth.txt'
-
-
-def webroot(base, name, body):
-    root = os.path.join(str(base), name)
-    os.makedirs(os.path.join(root, '.well-known', 'pki-validation'))
-    if body is not None:
-        with open(os.path.join(root, '.well-known', 'pki-validation', 'fileauth.txt'), 'wb') as f:
-            f.write(body)
-    return root
 
 
 @pytest.fixture(scope='module')
 def web(tmp_path_factory):
-    base = tmp_path_factory.mktemp('dcv-web')
-    sites = {
-        'good.example.test': {'root': webroot(base, 'good', CODE.encode() + b'\n')},
-        'wrong.example.test': {'root': webroot(base, 'wrong', b'HKP-some-other-code')},
-        'bom.example.test': {'root': webroot(base, 'bom', b'\xef\xbb\xbf' + CODE.encode())},
-        'missing.example.test': {'root': webroot(base, 'missing', None)},
+    server = dcv_web(tmp_path_factory.mktemp('dcv-web'), {
+        'good.example.test': CODE.encode() + b'\n',
+        'wrong.example.test': b'HKP-some-other-code',
+        'bom.example.test': b'\xef\xbb\xbf' + CODE.encode(),
+        'missing.example.test': None,
         'to-https.example.test': {'redirect': 'https://good.example.test' + PATH, 'status': 308},
         'to-8443.example.test': {'redirect': 'https://good.example.test:8443' + PATH},
         'to-ftp.example.test': {'redirect': 'ftp://good.example.test' + PATH, 'status': 302},
         'see-other.example.test': {'redirect': 'https://good.example.test' + PATH, 'status': 303},
         'loop.example.test': {'redirect': 'http://loop.example.test' + PATH},
-    }
-    server = NginxServer(base, sites).start()
-    server.resolve = {name: '127.0.0.1' for name in sites}
+    })
     yield server
     server.stop()
 

@@ -13,8 +13,8 @@ import os
 
 from tests.support.windows.exchange import add_pending
 from tests.support.windows.host import FakeWindowsHost
-from tests.support.simulated_fleet import ROOT, load_host, save_host
-from tests.support.winrm.fleet import run_over_winrm
+from tests.support.winrm.fleet import ROOT, run_over_winrm
+from tests.support.winrm.hoststate import load_host, save_host
 
 PASSWORD = 'Pfx-Backup-5d0c2b91-secret'
 

@@ -17,13 +17,11 @@ import pytest
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from tests.support.windows import pfx as fake_pfx
-from tests.support.windows.certstore import pending_entry
-from tests.support.windows.exchange import add_pending
-from tests.support.windows.iis import add_site
 from tests.support.windows.host import FakeWindowsHost
+from tests.support.windows.lab import install_lab
 from tests.support.peers.served_site import ServedSite
-from tests.support.simulated_fleet import ROOT, load_host, save_host
-from tests.support.winrm.fleet import run_over_winrm
+from tests.support.winrm.fleet import ROOT, run_over_winrm
+from tests.support.winrm.hoststate import load_host
 
 PASSWORD = 'Pfx-Backup-9f3c1e77-secret'
 SECRET_MARKERS = (PASSWORD, 'PRIVATE KEY', 'BEGIN RSA', 'PfxBase64')
@@ -31,44 +29,23 @@ SECRET_MARKERS = (PASSWORD, 'PRIVATE KEY', 'BEGIN RSA', 'PfxBase64')
 
 @pytest.fixture
 def lab(pki, tmp_path):
-    state = tmp_path / 'hosts'
-    state.mkdir()
-    www = pki.leaves['standard']
-    mail = pki.issue_leaf('mail.example.hk', sans=['mail.example.hk'])
-    web1 = FakeWindowsHost(os_build=20348)
-    web1.stores['REQUEST'].append(pending_entry(www.key, 'www.example.hk', 'www request'))
-    add_site(web1, 'Default Web Site', [('http', '*:80:', 0)])
-    ex1 = FakeWindowsHost(os_build=7601)
-    add_pending(ex1, mail.key, 'mail.example.hk')
-    ex1.state['exchange']['version'] = 'Version 14.3 (Build 123.4)'
-    web2 = FakeWindowsHost(os_build=17763)
-    for name, host in (('web1', web1), ('ex1', ex1), ('web2', web2)):
-        save_host(str(state), name, host)
-    (tmp_path / 'root.pem').write_text(pki.root.pem)
-    (tmp_path / 'ssl.pem').write_text(pki.ssl_new.pem)
-    (tmp_path / 'www.cer').write_bytes(b'\xef\xbb\xbf' + www.pem.replace('\n', '\r\n').encode())  # BOM + CRLF
-    (tmp_path / 'mail.cer').write_bytes(mail.der)                                                  # DER
+    # web1 (IIS) and ex1 (Exchange 2010) of tests.support.windows.lab, and web2, an empty server to restore on
+    installed = install_lab(pki, tmp_path / 'hosts', tmp_path, extra_hosts={'web2': FakeWindowsHost(os_build=17763)})
+    www = installed.www
     site = ServedSite(tmp_path, www.pem + pki.ssl_new.pem, www.key_pem)
     backups = tmp_path / 'backups'
-    inventory = {'all': {'vars': {
-        'hkpost_chain_root_certificate_file': str(tmp_path / 'root.pem'),
-        'hkpost_chain_ssl_intermediate_file': str(tmp_path / 'ssl.pem'),
-        'hkpost_backup_dir': str(backups), 'hkpost_backup_password': PASSWORD,
-        'hkpost_output_dir': str(tmp_path / 'out')},
+    hosts = installed.host_vars(site.port)
+    hosts['web1'].update(hkpost_iis_verify_address='127.0.0.1', hkpost_iis_backup_dir=str(backups),
+                         hkpost_iis_backup_password=PASSWORD)
+    hosts['ex1'].update(hkpost_exchange_backup_dir=str(backups), hkpost_exchange_backup_password=PASSWORD)
+    inventory = {'all': {'vars': dict(
+        installed.chain_vars(), hkpost_backup_dir=str(backups), hkpost_backup_password=PASSWORD,
+        hkpost_output_dir=str(tmp_path / 'out')),
         'children': {
-            'ecert_servers': {'hosts': {
-                'web1': {'hkpost_platform': 'iis', 'hkpost_iis_certificate_file': str(tmp_path / 'www.cer'),
-                         'hkpost_iis_bindings': [{'site': 'Default Web Site', 'host_header': 'www.example.hk',
-                                                  'port': site.port}],
-                         'hkpost_iis_verify_address': '127.0.0.1', 'hkpost_iis_verify_trust': str(tmp_path / 'root.pem'),
-                         'hkpost_iis_backup_dir': str(backups), 'hkpost_iis_backup_password': PASSWORD},
-                'ex1': {'hkpost_platform': 'exchange',
-                        'hkpost_exchange_certificate_file': str(tmp_path / 'mail.cer'),
-                        'hkpost_exchange_verify': False,
-                        'hkpost_exchange_backup_dir': str(backups), 'hkpost_exchange_backup_password': PASSWORD}}},
+            'ecert_servers': {'hosts': hosts},
             'restore_target': {'hosts': {'web2': {}}}}}}
-    yield {'state': state, 'tmp': tmp_path, 'www': www, 'mail': mail, 'backups': backups, 'inventory': inventory,
-           'runs': itertools.count()}
+    yield {'state': installed.state, 'tmp': tmp_path, 'www': www, 'mail': installed.mail, 'backups': backups,
+           'inventory': inventory, 'runs': itertools.count()}
     site.stop()
 
 

@@ -1,31 +1,32 @@
 # -*- coding: utf-8 -*-
-"""The pending request as a first-class object, through real ansible-playbook on simulated Windows hosts:
-request.yml records each pending request's thumbprint in the sheet, and backup.yml backs up every pending key
-of the fleet before submission with no thumbprint typed."""
+"""The pending request as a first-class object, through real ansible-playbook over WinRM on simulated Windows
+hosts (tests.support.winrm): request.yml records each pending request's thumbprint in the sheet, and backup.yml
+backs up every pending key of the fleet before submission with no thumbprint typed."""
 
 from __future__ import annotations
 
 import csv
+import itertools
 import os
-import subprocess
-import sys
 
-import yaml
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
-from tests.support.simulated_fleet import ROOT, load_host, save_host
 from tests.support.windows.host import FakeWindowsHost
+from tests.support.winrm.fleet import ROOT, run_over_winrm
+from tests.support.winrm.hoststate import load_host, save_host
 
 PASSWORD = 'Pending-Backup-5d1e-secret'
 
 
+RUNS = itertools.count()
+
+
 def run(state, inventory, playbook, *args):
-    # Started outside the checkout, as from the user's project.
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1', PYTHONPATH=ROOT)
-    proc = subprocess.run([sys.executable, '-m', 'tests.support.simulated_install', str(state),
-                           os.path.join(ROOT, 'playbooks', playbook), '-i', str(inventory), *args],
-                          cwd=str(state.parent), env=env, capture_output=True, text=True, timeout=600, check=False)
+    # Over the loopback WinRM endpoint, started outside the checkout, as from the user's project.
+    work = state.parent / ('winrm-%d' % next(RUNS))
+    proc, _report = run_over_winrm(state, work, inventory, os.path.join(ROOT, 'playbooks', playbook), *args,
+                                   cwd=state.parent, timeout=600)
     assert PASSWORD not in proc.stdout + proc.stderr
     return proc.returncode, proc.stdout + proc.stderr
 
@@ -40,13 +41,11 @@ def test_request_then_back_up_every_pending_key(tmp_path):
                  {'common_name': 'shop.example.hk', 'subject_alt_names': ['pay.example.hk'],
                   'iis_bindings': [{'site': 'Shop', 'host_header': 'shop.example.hk'}]}],
         'web2': [{'common_name': '*.example.hk', 'certificate_type': 'wildcard'}]}
-    inventory = tmp_path / 'inventory.yml'
-    inventory.write_text(yaml.safe_dump({'all': {
+    inventory = {'all': {
         'vars': {'hkpost_csr_organization': 'Example Ltd', 'hkpost_csr_output_dir': str(tmp_path / 'csr'),
                  'hkpost_backup_dir': str(tmp_path / 'backup'), 'hkpost_backup_password': PASSWORD},
         'children': {'ecert_servers': {
-            'vars': {'ansible_connection': 'local', 'ansible_shell_type': 'powershell'},
-            'hosts': {h: {'hkpost_certificates': c} for h, c in certificates.items()}}}}}))
+            'hosts': {h: {'hkpost_certificates': c} for h, c in certificates.items()}}}}}
 
     rc, out = run(state, inventory, 'request.yml')
     assert rc == 0, out[-3000:]

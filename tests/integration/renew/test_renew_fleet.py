@@ -26,16 +26,16 @@ import re
 import shutil
 
 import pytest
-from cryptography import x509
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
 from tests.support.pki import IDN_ASCII, IDN_UNICODE
-from tests.support.simulated_fleet import ROOT, load_host, save_host
+from tests.support.portal import issue_sheet
+from tests.support.winrm.fleet import ROOT, run_over_winrm
+from tests.support.winrm.hoststate import load_host, save_host
 from tests.support.windows.certstore import entry_for
 from tests.support.windows.exchange import add_certificate, exchange_state
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.windows.iis import add_site, map_sslcert
-from tests.support.winrm.fleet import run_over_winrm
 
 PASSWORD = 'Renewal-Fleet-PFX-3b9d'
 DAY = datetime.timedelta(days=1)
@@ -59,16 +59,6 @@ FLEET = {
     'ex2': ('exchange', [{'common_name': 'mail.example.org', 'exchange_services': ['IIS', 'SMTP']},
                          {'common_name': 'imap.example.org', 'exchange_services': ['IMAP', 'POP']}]),
 }
-
-
-class _PublicKeyOnly:
-    """The portal signs the CSR's public key; the test PKI's builder only asks the key for that."""
-
-    def __init__(self, public_key):
-        self._public_key = public_key
-
-    def public_key(self):
-        return self._public_key
 
 
 def _sites(host, names):
@@ -153,20 +143,6 @@ def hosts(fleet):
     return {name: load_host(str(fleet['state']), name) for name in FLEET}
 
 
-def portal(pki, fleet, rows):
-    """What the person at the portal downloads: one certificate per CSR, names as applied for."""
-    issued = {}
-    for row in rows:
-        csr = x509.load_pem_x509_csr(open(row['csr_file'], 'rb').read())
-        names = row['names'].split()
-        if row['certificate_type'] == 'wildcard':
-            names.append(row['common_name'][2:])  # Hongkong Post's wildcard certificates also name the base domain
-        leaf = pki.issue_leaf(row['common_name'], sans=names, key=_PublicKeyOnly(csr.public_key()),
-                              not_before=pki.now - DAY)
-        issued[(row['host'], row['common_name'])] = leaf
-    return issued
-
-
 def fill_intake(pki, fleet, issued):
     intake = fleet['out'] / 'intake'
     intake.mkdir(parents=True)
@@ -210,7 +186,7 @@ def test_request_intake_install_and_reruns_change_nothing(pki, fleet):
     assert rc == 0, out[-4000:]
     assert {h: r['changed'] for h, r in recap(out).items() if h in FLEET} == {h: '0' for h in FLEET}, out[-4000:]
 
-    issued = portal(pki, fleet, rows)
+    issued = issue_sheet(pki, fleet['out'] / 'csr' / 'submission.csv')
     fill_intake(pki, fleet, issued)
 
     snapshot = {n: (sorted(e['thumbprint'] for e in h.stores['My']), dict(h.state.get('iis', {})))

@@ -1,22 +1,21 @@
 # -*- coding: utf-8 -*-
 """What the request phase costs a host with 3 certificates, counted on the simulated host (issue 12).
 
-Real ansible-playbook runs request.yml (the csr role) and renew.yml --tags request; every payload a host runs
-is one win_powershell module execution (one WinRM round-trip set), recorded by the fake host. Target: a rerun
+Real ansible-playbook runs request.yml (the csr role) and renew.yml --tags request over WinRM (tests.support.winrm);
+every payload a host runs is one win_powershell module execution (one WinRM round-trip set), recorded by the fake
+host. Target: a rerun
 on a host that is already right costs at most 2 executions per phase - the csr role reads the host's pending
 requests once, not once per certificate.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
-import subprocess
-import sys
 
-import yaml
-
-from tests.support.simulated_fleet import ROOT, load_host, save_host
 from tests.support.windows.host import FakeWindowsHost
+from tests.support.winrm.fleet import ROOT, run_over_winrm
+from tests.support.winrm.hoststate import load_host, save_host
 
 PASSWORD = 'Round-Trips-7c41-secret'
 NAMES = ('a.example.hk', 'b.example.hk', 'c.example.hk')
@@ -26,25 +25,31 @@ def fleet(tmp_path, names=NAMES):
     state = tmp_path / 'hosts'
     state.mkdir()
     save_host(str(state), 'web3', FakeWindowsHost(os_build=20348))
-    inventory = tmp_path / 'inventory.yml'
-    inventory.write_text(yaml.safe_dump({'all': {
+    inventory = {'all': {
         'vars': {'hkpost_csr_organization': 'Example Ltd', 'hkpost_output_dir': str(tmp_path / 'out'),
                  'hkpost_backup_password': PASSWORD},
         'children': {'ecert_servers': {
-            'vars': {'ansible_connection': 'local', 'ansible_shell_type': 'powershell', 'hkpost_platform': 'iis'},
-            'hosts': {'web3': {'hkpost_certificates': [{'common_name': n} for n in names]}}}}}}))
+            'vars': {'hkpost_platform': 'iis'},
+            'hosts': {'web3': {'hkpost_certificates': [{'common_name': n} for n in names]}}}}}}
     return state, inventory
+
+
+RUNS = itertools.count()
+
+
+def playbook_run(state, inventory, playbook, *args):
+    """ansible-playbook over the loopback WinRM endpoint, started outside the checkout: (returncode, output)."""
+    work = state.parent / ('winrm-%d' % next(RUNS))
+    proc, _report = run_over_winrm(state, work, inventory, os.path.join(ROOT, 'playbooks', playbook), *args,
+                                   cwd=state.parent, timeout=600)
+    return proc.returncode, proc.stdout + proc.stderr
 
 
 def run(state, inventory, playbook, *args):
     """The payloads web3 ran during one ansible-playbook run, and the run's output."""
     before = len(load_host(str(state), 'web3').calls)
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1', PYTHONPATH=ROOT)
-    proc = subprocess.run([sys.executable, '-m', 'tests.support.simulated_install', str(state),
-                           os.path.join(ROOT, 'playbooks', playbook), '-i', str(inventory), *args],
-                          cwd=str(state.parent), env=env, capture_output=True, text=True, timeout=600, check=False)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-3000:]
+    rc, out = playbook_run(state, inventory, playbook, *args)
+    assert rc == 0, out[-3000:]
     return load_host(str(state), 'web3').call_names()[before:], out
 
 
@@ -95,11 +100,7 @@ def test_backup_of_pending_keys_finds_them_with_one_read(tmp_path):
 def test_a_certificate_listed_twice_is_refused_before_the_host_is_contacted(tmp_path):
     # One listing is read before any request is made: a repeated entry would otherwise get a second key.
     state, inventory = fleet(tmp_path, names=['a.example.hk', 'b.example.hk', 'A.example.hk'])
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, 'ansible.cfg'), ANSIBLE_NOCOLOR='1', PYTHONPATH=ROOT)
-    proc = subprocess.run([sys.executable, '-m', 'tests.support.simulated_install', str(state),
-                           os.path.join(ROOT, 'playbooks', 'request.yml'), '-i', str(inventory)],
-                          cwd=str(state.parent), env=env, capture_output=True, text=True, timeout=600, check=False)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode != 0
+    rc, out = playbook_run(state, inventory, 'request.yml')
+    assert rc != 0
     assert 'names a certificate more than once' in out, out[-3000:]
     assert load_host(str(state), 'web3').calls == []

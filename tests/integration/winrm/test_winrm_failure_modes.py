@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.simulated_fleet import save_host
+from tests.support.winrm.hoststate import save_host
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.winrm.fleet import EndpointError, recap, run_over_winrm
 

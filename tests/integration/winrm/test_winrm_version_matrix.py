@@ -14,11 +14,11 @@ import os
 import pytest
 import yaml
 
-from tests.support.simulated_fleet import ROOT, load_host, save_host
+from tests.support.winrm.fleet import ROOT, recap, run_over_winrm
+from tests.support.winrm.hoststate import load_host, save_host
 from tests.support.windows.chain import put, thumbprints
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.winrm import matrix
-from tests.support.winrm.fleet import recap, run_over_winrm
 
 
 def _floor():

@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
-"""A real TLS server on 127.0.0.1 standing in for an IIS site after binding: it serves a given chain."""
+"""A real TLS server standing in for an IIS site after binding: it serves a given chain.
+
+It listens on 127.0.0.1 or on the simulated host's own loopback address (the one its WinRM endpoint
+answers on, tests.support.winrm.server.host_address), so that the check after binding and the audit,
+which connect to ``ansible_host``, reach it as they would reach the server.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +14,26 @@ import threading
 
 
 class ServedSite:
-    """Serves ``chain_pem`` with ``key_pem`` on a free port until ``stop()``; each connection only shakes hands."""
+    """Serves ``chain_pem`` with ``key_pem`` on a free port of ``address`` until ``stop()``; each connection
+    only shakes hands. ``serve()`` changes what it serves, as a new binding does."""
 
-    def __init__(self, tmp_path, chain_pem, key_pem):
-        (tmp_path / 'site-chain.pem').write_text(chain_pem)
-        (tmp_path / 'site-key.pem').write_text(key_pem)
-        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self.context.load_cert_chain(str(tmp_path / 'site-chain.pem'), str(tmp_path / 'site-key.pem'))
-        self.sock = socket.create_server(('127.0.0.1', 0))
+    def __init__(self, tmp_path, chain_pem, key_pem, address='127.0.0.1'):
+        self.directory = tmp_path
+        self.serve(chain_pem, key_pem)
+        self.sock = socket.create_server((address, 0))
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
         self.running = True
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
+
+    def serve(self, chain_pem, key_pem):
+        """Serve ``chain_pem`` (leaf first) with ``key_pem`` from the next connection on."""
+        (self.directory / 'site-chain.pem').write_text(chain_pem)
+        (self.directory / 'site-key.pem').write_text(key_pem)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(self.directory / 'site-chain.pem'), str(self.directory / 'site-key.pem'))
+        self.context = context
 
     def _serve(self):
         while self.running:

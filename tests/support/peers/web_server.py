@@ -4,6 +4,11 @@
 Virtual hosts are chosen by the Host header / SNI like on a production server: each test name gets
 its own ``server`` block, either serving a web root or answering with a fixed redirect. The process
 runs in the foreground (single process, current user) and is stopped by its own pid.
+
+    web = dcv_web(directory, {'good.example.test': b'HKP-code', 'missing.example.test': None,
+                              'moved.example.test': {'redirect': 'https://good.example.test' + FILEAUTH_PATH}})
+    _http.check_name('good.example.test', 'HKP-code', web.resolve, web.port_map)
+    web.stop()
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from tests.support.peers.bind_server import free_port
 from tests.support.peers.processes import stop_process
 
 NGINX = '/usr/sbin/nginx'
+FILEAUTH_PATH = '/.well-known/pki-validation/fileauth.txt'
 
 
 def self_signed(directory, names):
@@ -126,3 +132,26 @@ http {
 
     def stop(self):
         stop_process(self.process, getattr(self, 'log', None))
+
+
+def fileauth_root(base, name, body):
+    """A web root ``base/name`` serving ``body`` (bytes) at FILEAUTH_PATH; ``None``: the folder without the file."""
+    root = os.path.join(str(base), name)
+    os.makedirs(os.path.join(root, '.well-known', 'pki-validation'))
+    if body is not None:
+        with open(os.path.join(root, FILEAUTH_PATH.lstrip('/')), 'wb') as f:
+            f.write(body)
+    return root
+
+
+def dcv_web(directory, sites):
+    """A started NginxServer for DCV file checks, with ``resolve`` (every name at 127.0.0.1) for _http's calls.
+
+    ``sites`` maps a host name to the bytes its fileauth.txt holds, ``None`` (no file: 404), or an
+    NginxServer site dict (``{'redirect': URL, 'status': 302}``).
+    """
+    spec = {name: site if isinstance(site, dict) else {'root': fileauth_root(directory, name, site)}
+            for name, site in sites.items()}
+    server = NginxServer(directory, spec).start()
+    server.resolve = {name: '127.0.0.1' for name in sites}
+    return server

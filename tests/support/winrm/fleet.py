@@ -7,7 +7,7 @@
     fleet.report  # per-host HTTP/WS-Man/execution counters and the endpoint's errors
 
 The endpoint runs as its own process (tests.support.winrm.serve) and answers every host whose
-``<name>.pickle`` is in ``state_dir`` (tests.support.simulated_fleet.save_host writes them).
+``<name>.pickle`` is in ``state_dir`` (tests.support.winrm.hoststate.save_host writes them).
 ansible-playbook runs unchanged as a subprocess, from any virtualenv (``bin_dir``), with
 ``ansible_connection: winrm``: pywinrm, NTLM/basic, TLS, Ansible's PowerShell packaging and the
 result parsing all run for real.

@@ -40,7 +40,7 @@ def main(config_path):
     store = HostStore(config['state_dir'])
     for name, host in hosts.items():
         try:
-            # simulated_fleet's "unreachable" host state: nothing answers on it.
+            # a host saved with state["unreachable"]: nothing answers on it.
             if store.load(name).state.get('unreachable'):
                 host.refused = True
         except FileNotFoundError:

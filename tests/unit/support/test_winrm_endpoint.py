@@ -18,7 +18,7 @@ import winrm
 from ansible.executor.powershell import module_manifest
 from requests_ntlm.requests_ntlm import ShimSessionSecurity
 
-from tests.support.simulated_fleet import save_host
+from tests.support.winrm.hoststate import save_host
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.winrm import auth, packaging, tls
 from tests.support.winrm.hoststate import HostStore

@@ -4,42 +4,27 @@ certificate exists - passes; the rules of redirects and ports at their edges."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _http
 from tests.support.peers.bind_server import free_port
-from tests.support.peers.web_server import NginxServer
+from tests.support.peers.web_server import FILEAUTH_PATH as PATH, dcv_web
 
 CODE = 'HKP-file-51d0'
-PATH = '/.well-known/pki-validation/fileauth.txt'
-
-
-def webroot(base, name, body):
-    root = os.path.join(str(base), name)
-    os.makedirs(os.path.join(root, '.well-known', 'pki-validation'))
-    if body is not None:
-        with open(os.path.join(root, '.well-known', 'pki-validation', 'fileauth.txt'), 'wb') as f:
-            f.write(body)
-    return root
 
 
 @pytest.fixture(scope='module')
 def web(tmp_path_factory):
-    base = tmp_path_factory.mktemp('dcv-http')
-    sites = {
-        'plain.example.test': {'root': webroot(base, 'plain', CODE.encode())},
-        'wrong.example.test': {'root': webroot(base, 'wrong', b'HKP-other')},
+    server = dcv_web(tmp_path_factory.mktemp('dcv-http'), {
+        'plain.example.test': CODE.encode(),
+        'wrong.example.test': b'HKP-other',
         'found.example.test': {'redirect': 'http://plain.example.test' + PATH, 'status': 302},
         'temp.example.test': {'redirect': 'http://plain.example.test' + PATH, 'status': 307},
         'to-443.example.test': {'redirect': 'http://plain.example.test:443' + PATH},
-        'big.example.test': {'root': webroot(base, 'big', CODE.encode() + b' ' * (64 * 1024 + 1 - len(CODE)))},
-        'limit.example.test': {'root': webroot(base, 'limit', CODE.encode() + b' ' * (64 * 1024 - len(CODE)))},
-    }
-    server = NginxServer(base, sites).start()
-    server.resolve = {name: '127.0.0.1' for name in sites}
+        'big.example.test': CODE.encode() + b' ' * (64 * 1024 + 1 - len(CODE)),
+        'limit.example.test': CODE.encode() + b' ' * (64 * 1024 - len(CODE)),
+    })
     yield server
     server.stop()
 
