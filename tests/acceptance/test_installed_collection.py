@@ -312,9 +312,14 @@ def test_renewal_from_a_user_project(collections, pki, tmp_path):
     with Project(project_dir, os.path.dirname(collections), state) as project:
         site = ServedSite(tmp_path / 'site', pki.leaves['standard'].pem, pki.leaves['standard'].key_pem,
                           address=project.address('web1'))
+        (tmp_path / 'mail-site').mkdir()
+        # Exchange's IIS on ex1's address; a test may not bind 443, so the inventory names the port
+        mail_site = ServedSite(tmp_path / 'mail-site', pki.leaves['standard'].pem, pki.leaves['standard'].key_pem,
+                               address=project.address('ex1'))
         try:
             old_www, old_mail = renewal_hosts(pki, state, site.port)
             site.serve(old_www.pem + pki.ssl_new.pem, old_www.key_pem)
+            mail_site.serve(old_mail.pem + pki.ssl_new.pem, old_mail.key_pem)
             project.write_inventory({'all': {
                 'vars': {'hkpost_renew_audit_trust': str(files / 'root.pem')},
                 'children': {'ecert_servers': {
@@ -322,13 +327,15 @@ def test_renewal_from_a_user_project(collections, pki, tmp_path):
                              'hkpost_chain_ssl_intermediate_file': str(files / 'ssl.pem'),
                              'hkpost_backup_password': PFX_PASSWORD, 'hkpost_csr_organization': 'Example Ltd',
                              'hkpost_iis_verify_trust': str(files / 'root.pem'),
-                             'hkpost_exchange_verify': False},  # the role checks port 443, which a test may not bind
+                             'hkpost_exchange_verify_trust': str(files / 'root.pem')},
                     'hosts': {
                         'web1': {'hkpost_platform': 'iis', 'hkpost_certificates': [
                             {'common_name': 'www.example.hk', 'iis_bindings': [
                                 {'site': 'Default Web Site', 'host_header': 'www.example.hk', 'port': site.port}]}]},
                         'ex1': {'hkpost_platform': 'exchange', 'hkpost_certificates': [
-                            {'common_name': 'mail.example.hk', 'exchange_services': ['IIS', 'SMTP']}]}}}}}})
+                            {'common_name': 'mail.example.hk', 'exchange_services': ['IIS', 'SMTP']}],
+                            'hkpost_exchange_verify_port': mail_site.port,
+                            'hkpost_served_ports': [mail_site.port]}}}}}})
 
             rc, request_out = project.run('hkpost.ecert.renew', '--tags', 'request', '-vvvv')
             assert rc == 0, request_out[-5000:]
@@ -343,11 +350,13 @@ def test_renewal_from_a_user_project(collections, pki, tmp_path):
             # once bound, IIS serves the new certificate with the key made on web1
             new_www_key = pending_key_pem(load_host(str(state), 'web1'), new_www)
             site.serve(new_www.pem + pki.ssl_new.pem, new_www_key)
+            mail_site.serve(new_mail.pem + pki.ssl_new.pem, pending_key_pem(load_host(str(state), 'ex1'), new_mail))
 
             rc, install_out = project.run('hkpost.ecert.renew', '--tags', 'install', '-vvvv')
             assert rc == 0, install_out[-5000:]
         finally:
             site.stop()
+            mail_site.stop()
 
     web1, ex1 = load_host(str(state), 'web1'), load_host(str(state), 'ex1')
     # web1: the binding serves the new certificate, the old one was backed up and retired
@@ -361,10 +370,12 @@ def test_renewal_from_a_user_project(collections, pki, tmp_path):
     renewal = json.loads((out / 'reports' / 'renewal.json').read_text())
     assert {r['host']: r['status'] for r in renewal['hosts']} == {'web1': 'ok', 'ex1': 'ok'}, renewal
     assert old_www.thumbprint in {t for r in renewal['hosts'] for t in r.get('retired', [])}
-    # the closing audit: the IIS site now serves the new certificate (Exchange's 443 is not served here)
+    # the closing audit: each site now serves its new certificate (ex1 on the port hkpost_served_ports names)
     served = {(e['server_name'], e['port']): e for e in json.loads((out / 'reports' / 'fleet.json').read_text())['endpoints']}
-    www = served[('www.example.hk', site.port)]
-    assert www['verdict'] == 'ok' and www['served'][0]['sha1'].replace(':', '').upper() == new_www.thumbprint, www
+    assert sorted(served) == sorted([('www.example.hk', site.port), ('mail.example.hk', mail_site.port)])
+    for key, leaf in ((('www.example.hk', site.port), new_www), (('mail.example.hk', mail_site.port), new_mail)):
+        assert served[key]['verdict'] == 'ok' and \
+            served[key]['served'][0]['sha1'].replace(':', '').upper() == leaf.thumbprint, served[key]
     for summary in (str(out / 'csr'), str(out / 'backup')):
         assert summary in request_out
     assert str(out / 'reports') in install_out

@@ -80,23 +80,36 @@ EXCHANGE_PORTS = {
 EXCHANGE_DEFAULT_SERVICES = ('IIS', 'SMTP')
 
 
-def _exchange_ports(hv, inventory_name):
-    services = []
-    for certificate in hv.get('hkpost_certificates') or []:
-        for service in (certificate or {}).get('exchange_services') or []:
-            key = str(service).upper()
-            if key not in EXCHANGE_PORTS:
-                raise HkpostError('%s: exchange_services entry %r is not one of %s.'
-                                  % (inventory_name, service, ', '.join(EXCHANGE_PORTS)))
-            if key not in services:
-                services.append(key)
+def _check_service(service, inventory_name):
+    key = str(service).upper()
+    if key not in EXCHANGE_PORTS:
+        raise HkpostError('%s: exchange_services entry %r is not one of %s.'
+                          % (inventory_name, service, ', '.join(EXCHANGE_PORTS)))
+    return key
+
+
+def exchange_service_ports(services, inventory_name):
+    """The ports Exchange serves ``services`` on (IIS and SMTP when none is given), in EXCHANGE_PORTS order."""
+    keys = []
+    for service in services or ():
+        key = _check_service(service, inventory_name)
+        if key not in keys:
+            keys.append(key)
     ports = []
-    for service in sorted(services or EXCHANGE_DEFAULT_SERVICES, key=list(EXCHANGE_PORTS).index):
-        ports.extend(dict(p) for p in EXCHANGE_PORTS[service])
+    for key in sorted(keys or EXCHANGE_DEFAULT_SERVICES, key=list(EXCHANGE_PORTS).index):
+        ports.extend(dict(p) for p in EXCHANGE_PORTS[key])
     return ports
 
 
-def _host_ports(hv, inventory_name):
+def _exchange_ports(hv, inventory_name):
+    services = [service for certificate in hv.get('hkpost_certificates') or []
+                for service in (certificate or {}).get('exchange_services') or []]
+    return exchange_service_ports(services, inventory_name)
+
+
+def host_ports(hv, inventory_name):
+    """The ports a host's endpoints are audited on: hkpost_served_ports when set, else its Exchange services'
+    ports, else hkpost_served_port (default 443)."""
     given = hv.get('hkpost_served_ports')
     if given:
         if not isinstance(given, (list, tuple)):
@@ -124,7 +137,7 @@ def inventory_endpoints(hosts_vars):
         names = hv.get('hkpost_served_names') or [inventory_name]
         if isinstance(names, str):
             names = [names]
-        for port in _host_ports(hv, inventory_name):
+        for port in host_ports(hv, inventory_name):
             for name in names:
                 endpoint = {'host': hv.get('ansible_host') or inventory_name, 'port': port['port'],
                             'server_name': name, 'inventory_name': inventory_name}

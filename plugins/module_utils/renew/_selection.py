@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._endpoint_list import (
+    exchange_service_ports, host_ports)
 from ansible_collections.hkpost.ecert.plugins.module_utils.renew._pairing import _ascii
 
 
@@ -58,16 +60,28 @@ def select_for_renewal(certificates, to_renew, host):
 
 def binding_endpoints(hosts):
     """hkpost_served_chain endpoints for what the fleet should now serve: one per IIS binding with a host
-    header (the address is the host's ``ansible_host``), and one per Exchange certificate name on 443."""
+    header (the address is the host's ``ansible_host``), and for each Exchange certificate's name one per port
+    of its ``exchange_services`` (IIS 443, SMTP 25/587 STARTTLS, ...; default the exchange role's
+    ``hkpost_exchange_services``, else IIS and SMTP as that role does) - or of the
+    host's ``hkpost_served_ports`` when set, as audit.yml reads them (served_chain_audit.rst)."""
     endpoints = []
     for hostvars in hosts:
-        address = hostvars.get('ansible_host') or hostvars.get('inventory_hostname')
+        inventory_name = hostvars.get('inventory_hostname')
+        address = hostvars.get('ansible_host') or inventory_name
         platform = hostvars.get('hkpost_platform') or 'iis'
         for cert in hostvars.get('hkpost_certificates') or []:
             if platform == 'exchange':
                 name = _ascii(cert['common_name'])
-                if not name.startswith('*.'):
-                    endpoints.append({'host': address, 'port': 443, 'server_name': name})
+                if name.startswith('*.'):  # no single name to ask for
+                    continue
+                ports = host_ports(hostvars, inventory_name) if hostvars.get('hkpost_served_ports') \
+                    else exchange_service_ports(cert.get('exchange_services') or hostvars.get('hkpost_exchange_services'),
+                                                inventory_name)
+                for port in ports:
+                    endpoint = {'host': address, 'port': port['port'], 'server_name': name}
+                    if port.get('starttls'):
+                        endpoint['starttls'] = port['starttls']
+                    endpoints.append(endpoint)
                 continue
             for binding in cert.get('iis_bindings') or []:
                 if binding.get('host_header'):

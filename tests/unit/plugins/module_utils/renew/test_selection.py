@@ -44,5 +44,25 @@ def test_endpoints_follow_bindings_and_exchange_names():
         {'common_name': 'www.example.hk', 'iis_bindings': [{'site': 'S', 'host_header': 'WWW.example.hk'}, {'site': 'T'}]}]},
         {'inventory_hostname': 'ex1', 'hkpost_platform': 'exchange', 'hkpost_certificates': [
             {'common_name': '*.example.hk'}, {'common_name': 'mail.example.hk'}]}]
+    mail = {'host': 'ex1', 'server_name': 'mail.example.hk'}
+    # Exchange with no services listed: what the exchange role enables by default, IIS and SMTP
     assert binding_endpoints(hosts) == [{'host': '192.0.2.1', 'port': 443, 'server_name': 'www.example.hk'},
-                                        {'host': 'ex1', 'port': 443, 'server_name': 'mail.example.hk'}]
+                                        dict(mail, port=443), dict(mail, port=25, starttls='smtp'),
+                                        dict(mail, port=587, starttls='smtp')]
+
+
+def test_exchange_endpoints_follow_each_certificates_services_or_the_hosts_served_ports():
+    imap = {'common_name': 'imap.example.hk', 'exchange_services': ['pop', 'IMAP']}
+    ex1 = {'inventory_hostname': 'ex1', 'ansible_host': '192.0.2.9', 'hkpost_platform': 'exchange',
+           'hkpost_certificates': [imap]}
+    at = {'host': '192.0.2.9', 'server_name': 'imap.example.hk'}
+    assert binding_endpoints([ex1]) == [dict(at, port=993), dict(at, port=143, starttls='imap'),
+                                        dict(at, port=995), dict(at, port=110, starttls='pop3')]
+    # the exchange role's default services, when the certificate lists none
+    ex2 = dict(ex1, hkpost_certificates=[{'common_name': 'imap.example.hk'}], hkpost_exchange_services=['IMAP'])
+    assert binding_endpoints([ex2]) == [dict(at, port=993), dict(at, port=143, starttls='imap')]
+    # hkpost_served_ports overrides the services' ports, as in audit.yml
+    ex3 = dict(ex1, hkpost_served_ports=[8443, {'port': 2525, 'starttls': 'smtp'}])
+    assert binding_endpoints([ex3]) == [dict(at, port=8443), dict(at, port=2525, starttls='smtp')]
+    with pytest.raises(HkpostError, match="exchange_services entry 'FAX' is not one of"):
+        binding_endpoints([dict(ex1, hkpost_certificates=[{'common_name': 'x.example.hk', 'exchange_services': ['FAX']}])])
