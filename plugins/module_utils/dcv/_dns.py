@@ -171,6 +171,17 @@ def system_servers():
         raise HkpostError('no system resolver (%s); give nameservers' % e)
 
 
+def _referral(response, qname):
+    """The NS RRset of a referral to a zone holding ``qname`` (a parent's server not authoritative for the
+    name: no answer, no AA flag, the delegated zone's NS in the authority section), or None."""
+    if response.answer or response.flags & dns.flags.AA:
+        return None
+    for rrset in response.authority:
+        if rrset.rdtype == dns.rdatatype.NS and qname.is_subdomain(rrset.name):
+            return rrset
+    return None
+
+
 def find_zone(name, servers, timeout=5):
     """The zone holding ``name``: the closest enclosing name with an SOA, learnt from the answers."""
     qname = dns.name.from_text(name)
@@ -183,6 +194,9 @@ def find_zone(name, servers, timeout=5):
         for rrset in response.authority:
             if rrset.rdtype == dns.rdatatype.SOA and qname.is_subdomain(rrset.name):
                 return rrset.name.to_text(omit_final_dot=True)
+        referral = _referral(response, qname)
+        if referral is not None:  # the parent's server hands the name on: it lives in the delegated zone
+            return referral.name.to_text(omit_final_dot=True)
         if response.rcode() not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
             raise HkpostError('finding the zone of %s: the DNS server answered %s'
                               % (name, dns.rcode.to_text(response.rcode())))
@@ -233,8 +247,11 @@ def authoritative_servers(zone, servers, resolve=None, timeout=5):
     """[(ns name, address, port)] for every NS of ``zone``; ``resolve`` may pin a name to address[:port]."""
     resolve = {str(k).lower().rstrip('.'): v for k, v in (resolve or {}).items()}
     response = ask(zone, dns.rdatatype.NS, servers, timeout)
-    targets = sorted({rd.target.to_text(omit_final_dot=True).lower()
-                      for rrset in response.answer if rrset.rdtype == dns.rdatatype.NS for rd in rrset})
+    ns_sets = [rrset for rrset in response.answer if rrset.rdtype == dns.rdatatype.NS]
+    referral = _referral(response, dns.name.from_text(zone))
+    if not ns_sets and referral is not None and referral.name == dns.name.from_text(zone):
+        ns_sets = [referral]  # asked the parent's server: the delegation names the zone's servers
+    targets = sorted({rd.target.to_text(omit_final_dot=True).lower() for rrset in ns_sets for rd in rrset})
     if not targets:
         raise HkpostError('zone %s has no NS records visible from %s' % (zone, ', '.join('%s:%s' % s for s in servers)))
     result = []
@@ -246,7 +263,10 @@ def authoritative_servers(zone, servers, resolve=None, timeout=5):
         found = False
         for rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
             answer = ask(target, rdtype, servers, timeout)
-            for rrset in answer.answer:
+            # below a zone cut the parent's server answers with a referral: its glue is the address
+            glue = [rrset for rrset in answer.additional if rrset.name == dns.name.from_text(target)] \
+                if _referral(answer, dns.name.from_text(target)) is not None else []
+            for rrset in answer.answer + glue:
                 if rrset.rdtype == rdtype:
                     result.extend((target, rd.address, 53) for rd in rrset)
                     found = True
