@@ -168,3 +168,10 @@ def test_a_name_in_a_delegated_zone_is_found_through_the_parents_referral(delega
     keyring = _dns.make_keyring(parent.key_name, parent.secret)
     with pytest.raises(HkpostError, match='failed with NOTAUTH: the server is not authoritative for zone sub.example.test'):
         _dns.update_txt('sub.example.test', '_dcv.sub.example.test', CODE, 300, '127.0.0.1', parent.port, keyring)
+
+
+def test_a_name_below_the_delegation_is_not_taken_for_the_delegated_zone(delegation):
+    parent, _child = delegation
+    # asked of the parent, NS _dcv.sub.example.test is a referral to sub.example.test: not this name's servers
+    with pytest.raises(HkpostError, match='zone _dcv.sub.example.test has no NS records visible'):
+        _dns.authoritative_servers('_dcv.sub.example.test', [('127.0.0.1', parent.port)])
