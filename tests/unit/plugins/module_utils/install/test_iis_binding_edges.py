@@ -12,26 +12,9 @@ import pytest
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import (
     binding_ip, current_bindings, parse_binding_information, plan, public, rollback_steps, select_certificate)
-from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
+from tests.support.iis_binding_inputs import A, B, want, site, entry
 
-A, B = 'AA' * 20, 'BB' * 20
 DAY = datetime.timedelta(days=1)
-
-
-def want(**extra):
-    base = {'site': 'web', 'ip': '*', 'port': 443, 'host': 'www.example.hk', 'sni': True, 'thumbprint': A,
-            'store': 'My', 'state': 'present'}
-    base.update(extra)
-    return base
-
-
-def site(name, *bindings):
-    return {'name': name, 'bindings': [{'protocol': 'https', 'binding_information': b, 'ssl_flags': f}
-                                       for b, f in bindings]}
-
-
-def entry(issued, key=True):
-    return dict(cert_info(issued.cert), has_private_key=key, friendly_name='', store='My')
 
 
 # ---- which existing binding is the one asked for ---------------------------------------------------------

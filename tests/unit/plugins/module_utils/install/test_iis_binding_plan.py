@@ -9,18 +9,10 @@ import pytest
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import (
     binding_information, ipport_endpoint, plan, rollback_steps, select_certificate)
-from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
+from tests.support.iis_binding_inputs import A, B, want, entry
 
-A, B = 'AA' * 20, 'BB' * 20
 SNI_SITE = [{'name': 'web', 'bindings': [{'protocol': 'https', 'binding_information': '*:443:www.example.hk',
                                           'ssl_flags': 1}]}]
-
-
-def want(**extra):
-    base = {'site': 'web', 'ip': '*', 'port': 443, 'host': 'www.example.hk', 'sni': True, 'thumbprint': A,
-            'store': 'My', 'state': 'present'}
-    base.update(extra)
-    return base
 
 
 def test_ipport_mapping_on_another_port_does_not_override_the_443_sni_binding():
@@ -110,10 +102,6 @@ def test_endpoints():
     assert ipport_endpoint('*', 443) == '0.0.0.0:443' and ipport_endpoint('', 8443) == '0.0.0.0:8443'
     assert ipport_endpoint('10.0.0.5', 443) == '10.0.0.5:443'
     assert binding_information(None, 443, None) == '*:443:'
-
-
-def entry(issued, key=True):
-    return dict(cert_info(issued.cert), has_private_key=key, friendly_name='', store='My')
 
 
 def test_select_certificate(pki):
