@@ -1,10 +1,5 @@
 # hkpost.ecert prelude file: iis_bindings
-# Read-IisSite: every IIS site with its bindings of one protocol (binding information and sslFlags),
-# from Microsoft.Web.Administration (a payload for hosts that may lack IIS checks for it first).
-# Read-SslMapping: the http.sys certificate mappings (SslBindingInfo: ipport, SslSniBindingInfo:
-# hostnameport) from the registry, where netsh keeps them, so the answer does not depend on the
-# display language. Both only read.
-functions for a payload that reads IIS bindings; composed into it by
+# Functions for a payload that reads IIS bindings; composed into it by
 # plugins/plugin_utils/_win_payload.py where the payload says "# hkpost.ecert prelude: iis_bindings".
 # Read-IisSite: every IIS site with its bindings of one protocol (binding information and sslFlags),
 # from Microsoft.Web.Administration (the caller checks that IIS is installed when it may not be).
