@@ -20,8 +20,9 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import
 
 try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
     from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import pkcs7
 except ImportError as exc:
-    x509 = MissingLibrary('cryptography', exc)
+    x509 = pkcs7 = MissingLibrary('cryptography', exc)
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import CertificateInputError
 
@@ -40,8 +41,14 @@ _NOT_A_CERTIFICATE = {
     b'NEW CERTIFICATE REQUEST': 'a certificate signing request (CSR)',
     b'PUBLIC KEY': 'a public key',
     b'X509 CRL': 'a certificate revocation list (CRL)',
-    b'PKCS7': 'a PKCS#7 bundle',
 }
+# A PKCS#7 "certs-only" bundle (.p7b, what Windows' certificate export and many CA portals give) holds
+# certificates: they are read out of it, PEM or DER, rather than refused.
+_PKCS7_LABELS = (b'PKCS7', b'CERTIFICATE CHAIN')
+_CERTIFICATE_LABELS = (b'CERTIFICATE', b'X509 CERTIFICATE', b'TRUSTED CERTIFICATE')
+# A PEM file may carry text around its blocks (openssl's "subject=" and "Bag Attributes" lines, notes in any
+# language); bytes that are not UTF-8 text beside PEM blocks are DER pasted in, whose certificate would be lost.
+_CONTROL = re.compile(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 
 
 def _as_bytes(data, what):
@@ -86,20 +93,52 @@ def _unarmoured(data):
     return data
 
 
+def _pkcs7_certificates(der, what):
+    """The certificates of a DER PKCS#7 bundle, or None when ``der`` is not one."""
+    try:
+        certs = pkcs7.load_der_pkcs7_certificates(der)
+    except ValueError:
+        return None
+    if not certs:
+        raise CertificateInputError('%s: the PKCS#7 (.p7b) bundle holds no certificate; download the certificate '
+                                    'again (PEM or .p7b with the certificate in it).' % what)
+    return list(certs)
+
+
+def _refuse_binary_beside_pem(data, what):
+    outside = _PEM_BLOCK.sub(b'', data.replace(b'\r\n', b'\n').replace(b'\r', b'\n'))
+    try:
+        binary = bool(_CONTROL.search(outside.decode('utf-8')))
+    except UnicodeDecodeError:
+        binary = True
+    if binary:
+        raise CertificateInputError(
+            '%s: the file mixes PEM blocks with binary (DER) bytes, and a certificate in the DER part would be '
+            'lost; save each certificate as PEM (-----BEGIN CERTIFICATE-----) in one file, or give the DER file '
+            'on its own.' % what)
+
+
 def load_certificates(data, what='certificate'):
-    """Return every certificate in ``data`` (PEM bundle, DER or base64 DER), in file order."""
+    """Return every certificate in ``data`` (PEM bundle, DER, base64 DER or PKCS#7), in file order."""
     data = _as_bytes(data, what)
     blocks = _pem_blocks(data)
     if blocks:
+        _refuse_binary_beside_pem(data, what)
         certs = []
         others = []
         for label, body in blocks:
-            if label in (b'CERTIFICATE', b'X509 CERTIFICATE', b'TRUSTED CERTIFICATE'):
+            if label in _CERTIFICATE_LABELS:
                 der = _b64(body, what)
                 try:
                     certs.append(x509.load_der_x509_certificate(der))
                 except ValueError as e:
                     raise CertificateInputError('%s: a CERTIFICATE block does not hold a valid X.509 certificate (%s).' % (what, e))
+            elif label in _PKCS7_LABELS:
+                bundled = _pkcs7_certificates(_b64(body, what), what)
+                if bundled is None:
+                    raise CertificateInputError('%s: a %s block does not hold a valid PKCS#7 certificate bundle.'
+                                                % (what, label.decode('ascii')))
+                certs.extend(bundled)
             else:
                 others.append(label)
         if certs:
@@ -115,10 +154,13 @@ def load_certificates(data, what='certificate'):
         return [x509.load_der_x509_certificate(der)]
     except ValueError:
         pass
+    bundled = _pkcs7_certificates(der, what)
+    if bundled is not None:
+        return bundled
     if _is_der_crl(der):
         raise CertificateInputError('%s: this is a certificate revocation list (CRL), not a certificate.' % what)
     raise CertificateInputError('%s: not a certificate: neither PEM (-----BEGIN CERTIFICATE-----) nor DER '
-                                'nor base64 DER could be read.' % what)
+                                'nor base64 DER nor a PKCS#7 (.p7b) bundle could be read.' % what)
 
 
 def load_certificate(data, what='certificate'):

@@ -33,11 +33,21 @@ GUIDE_ON_LARGE_KEYS = ('Hongkong Post recommends RSA 2048: "a key larger than 20
                        'with some browsers".')
 _LABEL = re.compile(r'^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$')
 _ABBREVIATIONS = {'hk', 'h.k.', 'hksar', 'hk sar', 'kln', 'nt'}
+# RFC 5280 Appendix A upper bounds: ub-common-name, ub-organization-name and ub-organizational-unit-name are 64.
+# (ub-locality-name and ub-state-name are 128, but the CA's L and ST are the full "Hong Kong": over 64 characters
+# is a pasted paragraph, and certreq and the portal show such values cut, so it is refused with the others.)
+SUBJECT_MAX_LENGTH = 64
+# The single-name types cover the registered server name and its www/base companion; more names are a
+# multi-domain certificate, whose names the CA takes from the application form.
+SINGLE_NAME_TYPES = ('standard', 'wildcard', 'ev')
 
 
 def _to_alabel(label, name, original=None):
     if label.isascii():
-        return label.lower()
+        label = label.lower()
+        if label.startswith('xn--'):
+            _check_punycode(label, name, original or label)
+        return label
     if not HAS_IDNA:
         raise HkpostError('%s: the idna Python library is needed for Chinese (IDN) names; pip install idna.' % name)
     try:
@@ -46,6 +56,20 @@ def _to_alabel(label, name, original=None):
         raise HkpostError('%s: "%s" is not a valid internationalised label (%s).' % (name, label, e))
     check_label(label, alabel, name, original or label)
     return alabel
+
+
+def _check_punycode(alabel, name, original):
+    """An A-label given as such must decode to a valid U-label (RFC 5891 5.4): a mistyped 'xn--' label would
+    otherwise go into the CSR and be refused by the CA, or name a different server."""
+    if not HAS_IDNA:
+        raise HkpostError('%s: the idna Python library is needed to check the A-label "%s"; pip install idna.'
+                          % (name, alabel))
+    # No look-alike check here: an A-label typed as such is taken as deliberate (see _idn_spoof).
+    try:
+        idna.decode(alabel)
+    except (idna.IDNAError, UnicodeError) as e:
+        raise HkpostError('%s "%s": the label "%s" is not valid punycode (%s). Give the Chinese server name as '
+                          'registered, or convert it again with an IDN converter.' % (name, original, alabel, e))
 
 
 def _ip_address(name):
@@ -216,6 +240,7 @@ def csr_request(params):
             ascii_name = normalize_name(name, certificate_type, 'subject_alt_names entry')
             if ascii_name not in sans:
                 sans.append(ascii_name)
+        _refuse_extra_names(certificate_type, cn_ascii, sans)
 
     subject = [('C', 'HK'), ('ST', state), ('L', locality), ('O', organization)]
     if params.get('organizational_unit'):
@@ -226,8 +251,35 @@ def csr_request(params):
                'CN': 'common_name'}
     for attr, value in subject:
         refuse_control_characters(options.get(attr, attr), value)
+        if len(value) > SUBJECT_MAX_LENGTH:
+            raise HkpostError('%s is %d characters long; a certificate subject holds at most %d (RFC 5280 upper '
+                              'bound). Give the name as registered with Hongkong Post, or its registered short form.'
+                              % (options.get(attr, attr), len(value), SUBJECT_MAX_LENGTH))
     return {'subject': subject, 'common_name': cn, 'common_name_ascii': cn_ascii, 'sans': sans,
             'key_size': key_size, 'certificate_type': certificate_type, 'warnings': warnings}
+
+
+def _companions(cn_ascii):
+    """The names a single-name certificate may carry beside its CN: www.NAME and NAME, and for a wildcard the
+    base domain (``*.example.hk`` -> ``example.hk``)."""
+    if cn_ascii.startswith('*.'):
+        return {cn_ascii, cn_ascii[2:]}
+    if cn_ascii.startswith('www.') and cn_ascii.count('.') >= 2:
+        return {cn_ascii, cn_ascii[4:]}
+    return {cn_ascii, 'www.' + cn_ascii}
+
+
+def _refuse_extra_names(certificate_type, cn_ascii, sans):
+    if certificate_type not in SINGLE_NAME_TYPES:
+        return
+    extra = [name for name in sans if name not in _companions(cn_ascii)]
+    if extra:
+        raise HkpostError(
+            'subject_alt_names: a %s certificate is for one server name (%s, and its %s companion); %d other '
+            'name(s) were given (%s). Several server names need a multi-domain certificate '
+            '(certificate_type multi_domain or ev_multi_domain), whose names the CA adds from the application form.'
+            % (certificate_type, cn_ascii, 'base domain' if cn_ascii.startswith('*.') else 'www',
+               len(extra), ', '.join(extra[:5]) + (', ...' if len(extra) > 5 else '')))
 
 
 def windows_subject(subject):

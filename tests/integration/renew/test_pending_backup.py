@@ -38,7 +38,7 @@ def test_request_then_back_up_every_pending_key(tmp_path):
         save_host(str(state), name, FakeWindowsHost(os_build=20348))
     certificates = {
         'web1': [{'common_name': 'www.example.hk'},
-                 {'common_name': 'shop.example.hk', 'subject_alt_names': ['pay.example.hk'],
+                 {'common_name': 'shop.example.hk', 'subject_alt_names': ['www.shop.example.hk'],
                   'iis_bindings': [{'site': 'Shop', 'host_header': 'shop.example.hk'}]}],
         'web2': [{'common_name': '*.example.hk', 'certificate_type': 'wildcard'}]}
     inventory = {'all': {
@@ -54,7 +54,7 @@ def test_request_then_back_up_every_pending_key(tmp_path):
     assert sorted((r['host'], r['common_name']) for r in rows) == [
         ('web1', 'shop.example.hk'), ('web1', 'www.example.hk'), ('web2', '*.example.hk')]
     shop = next(r for r in rows if r['common_name'] == 'shop.example.hk')
-    assert shop['names'] == 'shop.example.hk pay.example.hk'
+    assert shop['names'] == 'shop.example.hk www.shop.example.hk'
     hosts = {name: load_host(str(state), name) for name in ('web1', 'web2')}
     for row in rows:
         pending = {e['thumbprint']: e for e in hosts[row['host']].stores['REQUEST']}
