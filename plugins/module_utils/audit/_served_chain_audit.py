@@ -30,7 +30,12 @@ def _check_options(timeout, concurrency, warn_days, handshake, ehlo_name):
     if handshake not in HANDSHAKES:
         raise HkpostError('handshake=%s: give auto (fast TLS 1.2 reader, full TLS 1.3 handshake where 1.2 is refused) '
                           'or full (a full handshake with every endpoint).' % handshake)
-    if ehlo_name and not _EHLO.match(ehlo_name):
+    # fullmatch: re's '$' also matches before a final newline, which a YAML block scalar (ehlo_name: |) leaves.
+    if ehlo_name and ehlo_name != ehlo_name.strip():
+        raise HkpostError('ehlo_name=%r has white space or a line end around the name (a YAML block scalar such as '
+                          '"ehlo_name: |" keeps the newline); write the name on the option\'s own line, e.g. '
+                          'ehlo_name: audit.example.hk.' % ehlo_name)
+    if ehlo_name and not _EHLO.fullmatch(ehlo_name):
         raise HkpostError('ehlo_name=%r is not a host name or an address literal such as [192.0.2.1]; give the '
                           "controller's fully qualified name, or leave it empty for its address literal." % ehlo_name)
 

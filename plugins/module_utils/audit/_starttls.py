@@ -37,7 +37,13 @@ def _show(line):
 
 
 async def _line(reader, protocol):
-    line = await reader.readline()
+    try:
+        line = await reader.readline()
+    except ValueError:
+        # asyncio raises ValueError (from LimitOverrunError) when no line end comes within the stream's limit
+        # (the connection's, 512 KiB): a server streaming bytes without a line end is not speaking the protocol.
+        raise FetchError('tls_error', 'the %s server sent more than %d bytes without a line end instead of a reply'
+                         % (protocol.upper(), getattr(reader, '_limit', 2 ** 16)))
     if not line:
         raise FetchError('tls_error', 'the %s server closed the connection before agreeing to STARTTLS'
                          % protocol.upper())

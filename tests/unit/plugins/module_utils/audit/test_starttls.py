@@ -79,3 +79,18 @@ def test_pop3_stls_refused_and_bytes_after_go_ahead():
     # Anything the server sends after its go-ahead, before our ClientHello, is refused (STARTTLS injection).
     error, _sent = _run(pop3, [b'+OK ready', b'+OK Begin TLS', b'+OK injected'])
     assert error.code == 'tls_error' and 'after agreeing to STARTTLS' in error.cause
+
+
+# ---- issue 22: hostile greetings are findings, never tracebacks -------------------------------------
+
+@pytest.mark.parametrize('dialogue', [smtp, imap, pop3])
+def test_a_greeting_without_a_line_end_within_the_limit_is_a_finding(dialogue):
+    async def go():
+        reader = asyncio.StreamReader(limit=1024)
+        reader.feed_data(b'2' * 5000)   # 700 KB in the field; any size past the reader's limit
+        reader.feed_eof()
+        with pytest.raises(FetchError) as caught:
+            await dialogue(reader, _Writer(), '[192.0.2.5]')
+        return caught.value
+    error = asyncio.run(go())
+    assert error.code == 'tls_error' and 'more than 1024 bytes without a line end' in error.cause
