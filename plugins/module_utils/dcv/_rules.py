@@ -123,14 +123,26 @@ def email_addresses(record_name):
     return ['%s@%s' % (local, record_name) for local in EMAIL_LOCAL_PARTS]
 
 
+def _absolute_root(root, what):
+    """A web root must be an absolute directory: a relative one would be written under the directory the
+    module happens to run in on the host, where no web server serves it."""
+    if not isinstance(root, str) or not root.strip():
+        raise HkpostError('%s is empty; give the absolute directory the web server serves for that name '
+                          '(e.g. /var/www/html).' % what)
+    if not (root.startswith('/') or re.match(r'^[A-Za-z]:[\\/]', root) or root.startswith('\\\\')):
+        raise HkpostError('%s "%s" is a relative path; give the absolute directory the web server serves for that '
+                          'name (e.g. /var/www/html), as it is on the host.' % (what, root))
+    return root
+
+
 def webroot_for(ascii_name, webroot, given_name=None):
     """The web root serving ``ascii_name``: one path for all, or a per-domain map (keys as given or A-labels)."""
     if isinstance(webroot, str) and webroot:
-        return webroot
+        return _absolute_root(webroot, 'webroot')
     if isinstance(webroot, dict):
         for key, value in webroot.items():
             if key in (ascii_name, given_name) or _key_matches(key, ascii_name):
-                return value
+                return _absolute_root(value, 'webroot entry for %s' % key)
         raise HkpostError('webroot has no entry for %s; give one web root for all names or one per name'
                           % ascii_name)
     raise HkpostError('method file on a POSIX host needs webroot: the directory the web server serves for '

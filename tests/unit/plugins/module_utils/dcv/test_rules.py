@@ -240,3 +240,24 @@ def test_shown_hides_the_code_and_cuts_long_bodies():
     assert _dcv.shown('a' * 120, 'HKP-1') == 'a' * 120
     assert _dcv.shown('a' * 121, 'HKP-1') == 'a' * 120 + '...'
     assert _dcv.email_addresses('example.hk')[0] == 'admin@example.hk' and len(_dcv.email_addresses('x')) == 5
+
+
+# ---- issue 22: a web root that no web server serves is refused before any file is written -------------
+
+@pytest.mark.parametrize('webroot, message', [
+    ({'www.example.hk': None}, r'webroot entry for www\.example\.hk is empty; give the absolute directory'),
+    ({'www.example.hk': ''}, r'webroot entry for www\.example\.hk is empty'),
+    ({'www.example.hk': 'srv/www'}, r'webroot entry for www\.example\.hk "srv/www" is a relative path'),
+    ('public_html', r'webroot "public_html" is a relative path'),
+    ({'other.example.hk': '/srv/www'}, r'webroot has no entry for www\.example\.hk'),
+])
+def test_webroot_must_be_an_absolute_directory(webroot, message):
+    from ansible_collections.hkpost.ecert.plugins.module_utils.dcv._rules import webroot_for
+    with pytest.raises(HkpostError, match=message):
+        webroot_for('www.example.hk', webroot, 'www.example.hk')
+
+
+@pytest.mark.parametrize('webroot', ['/srv/www', {'www.example.hk': '/srv/www'}, {'WWW.Example.HK': '/srv/www'}])
+def test_webroot_absolute_is_returned(webroot):
+    from ansible_collections.hkpost.ecert.plugins.module_utils.dcv._rules import webroot_for
+    assert webroot_for('www.example.hk', webroot, 'www.example.hk') == '/srv/www'
