@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import CertificateInputError, HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
@@ -52,6 +53,14 @@ IGNORED_SUFFIXES = ('.csv', '.json', '.yml', '.yaml', '.csr', '.req', '.pfx', '.
 _SHEET_FIELDS = ('host', 'common_name', 'certificate_type', 'public_key_sha256')
 
 
+_HEX64 = re.compile(r'^[0-9A-F]{64}$')
+
+
+def _is_check_mode_row(spki):
+    """A row request.yml wrote in check mode, before the key existed: empty, or the "(check mode)" marker."""
+    return not spki or 'CHECK MODE' in spki
+
+
 def _spki(value):
     return (value or '').replace(':', '').strip().upper()
 
@@ -69,11 +78,25 @@ def read_sheet(text, what='submission sheet'):
         raise HkpostError('%s: the header row lacks %s (it has %s); give the submission.csv request.yml or '
                           'renew.yml --tags request wrote.' % (what, ', '.join(missing), found))
     requests = []
+    owners = {}
     for row in reader:
         spki = _spki(row.get('public_key_sha256'))
-        if not row.get('host') or len(spki) != 64:
+        if not row.get('host') or _is_check_mode_row(spki):
             continue
-        requests.append({'host': row['host'].strip(), 'common_name': (row.get('common_name') or '').strip().lower(),
+        line = reader.line_num
+        if not _HEX64.match(spki):
+            raise HkpostError('%s, line %d (%s, %s): public_key_sha256 "%s" is not 64 hexadecimal digits, so no '
+                              'certificate could ever be matched to this request; restore the row from the sheet '
+                              'request.yml wrote (or rerun request.yml for that host, which writes it again).'
+                              % (what, line, row['host'].strip(), (row.get('common_name') or '').strip(),
+                                 row.get('public_key_sha256')))
+        host = row['host'].strip()
+        if owners.setdefault(spki, (host, line))[0] != host:
+            raise HkpostError('%s, line %d: the public key %s... is listed for %s (line %d) and for %s; a key is made '
+                              'on one host and never leaves it, so one of the rows is wrong. Correct the sheet (or '
+                              'rerun request.yml for those hosts) before the intake.'
+                              % (what, line, spki[:16], owners[spki][0], owners[spki][1], host))
+        requests.append({'host': host, 'common_name': (row.get('common_name') or '').strip().lower(),
                          'certificate_type': (row.get('certificate_type') or 'standard').strip(),
                          'public_key_sha256': spki,
                          'names': (row.get('names') or '').split(),

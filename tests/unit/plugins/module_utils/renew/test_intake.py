@@ -165,3 +165,35 @@ def test_list_intake_skips_sheets_keys_and_hidden_files(tmp_path, pki):
     assert [f['name'] for f in list_intake(str(tmp_path))] == ['cert.cer', 'download']
     with pytest.raises(HkpostError, match='does not exist'):
         list_intake(str(tmp_path / 'missing'))
+
+
+# ---- issue 22: a damaged sheet is refused, never read around ---------------------------------------------
+
+SHEET_HEAD = 'host,common_name,certificate_type,public_key_sha256,csr_file,names,pending_thumbprint\n'
+
+
+def test_a_row_whose_key_hash_was_damaged_is_refused_not_skipped(pki):
+    spki = spki_sha256(pki.leaves['standard'].key.public_key())
+    damaged = spki[:-1] + 'Z'
+    sheet = SHEET_HEAD + 'web1,www.example.hk,standard,%s,/x.csr,www.example.hk,\n' % damaged
+    with pytest.raises(HkpostError, match=r'line 2 \(web1, www\.example\.hk\): public_key_sha256 "%s" is not 64 '
+                                          r'hexadecimal digits' % damaged):
+        read_sheet(sheet)
+    with pytest.raises(HkpostError, match=r'is not 64 hexadecimal digits'):
+        read_sheet(SHEET_HEAD + 'web1,www.example.hk,standard,%s,,,\n' % spki[:40])
+
+
+def test_one_public_key_under_two_hosts_is_refused(pki):
+    spki = spki_sha256(pki.leaves['standard'].key.public_key())
+    sheet = SHEET_HEAD + ('web1,www.example.hk,standard,%s,,www.example.hk,\n'
+                          'web2,www.example.hk,standard,%s,,www.example.hk,\n' % (spki, spki.lower()))
+    with pytest.raises(HkpostError, match=r'line 3: the public key %s\.\.\. is listed for web1 \(line 2\) and for web2'
+                                          % spki[:16]):
+        read_sheet(sheet)
+
+
+def test_one_key_for_two_certificates_of_one_host_stays_one_request_each(pki):
+    # Two rows of one host with one key is a rerun's duplicate row, not two owners: merge_requests keeps one.
+    spki = spki_sha256(pki.leaves['standard'].key.public_key())
+    sheet = SHEET_HEAD + ('web1,www.example.hk,standard,%s,,,\n' % spki) * 2
+    assert len(merge_requests(read_sheet(sheet))) == 1
