@@ -10,6 +10,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import normalize_name
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 
 def ascii_name(name, certificate_type=None):
@@ -33,4 +34,4 @@ def file_name(name, certificate_type=None):
 
 class FilterModule:
     def filters(self):
-        return {'ascii_name': ascii_name, 'file_name': file_name}
+        return checked_filters({'ascii_name': ascii_name, 'file_name': file_name})

@@ -10,6 +10,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info as _cert_info
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._pem import load_certificate
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 
 def cert_info(data):
@@ -21,4 +22,4 @@ def cert_info(data):
 
 class FilterModule:
     def filters(self):
-        return {'cert_info': cert_info}
+        return checked_filters({'cert_info': cert_info})

@@ -9,6 +9,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.renew._pairing import certificates_to_install as _pair
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 
 def certificates_to_install(certificates, issued=None, certificate_file='', bindings=None, services=None,
@@ -21,4 +22,4 @@ def certificates_to_install(certificates, issued=None, certificate_file='', bind
 
 class FilterModule:
     def filters(self):
-        return {'certificates_to_install': certificates_to_install}
+        return checked_filters({'certificates_to_install': certificates_to_install})

@@ -10,14 +10,16 @@ import io
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import kind_of
 from ansible_collections.hkpost.ecert.plugins.module_utils.chain._summary import summarize, to_csv_rows
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 
 def chain_summary(hostvars, hosts):
     if not hasattr(hostvars, 'get') or isinstance(hosts, (str, bytes)) or not isinstance(hosts, (list, tuple)):
         raise AnsibleFilterError('chain_summary: use it as hostvars | hkpost.ecert.chain_summary(HOSTS), with HOSTS a '
                                  'list of host names (e.g. ansible_play_hosts_all); got %s and %s.'
-                                 % (type(hostvars).__name__, type(hosts).__name__))
+                                 % (kind_of(hostvars), kind_of(hosts)))
     results = {}
     for host in hosts:
         if host not in hostvars:
@@ -32,7 +34,7 @@ def chain_summary(hostvars, hosts):
 def chain_summary_csv(summary):
     if not hasattr(summary, 'get') or not isinstance(summary.get('rows'), list):
         raise AnsibleFilterError('chain_summary_csv: expects the result of hkpost.ecert.chain_summary (a dict with '
-                                 '"rows"), got %s.' % type(summary).__name__)
+                                 '"rows"), got %s.' % kind_of(summary))
     out = io.StringIO()
     csv.writer(out, lineterminator='\n').writerows(to_csv_rows(summary))
     return out.getvalue()
@@ -40,4 +42,4 @@ def chain_summary_csv(summary):
 
 class FilterModule:
     def filters(self):
-        return {'chain_summary': chain_summary, 'chain_summary_csv': chain_summary_csv}
+        return checked_filters({'chain_summary': chain_summary, 'chain_summary_csv': chain_summary_csv})

@@ -12,6 +12,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.audit._audit_inputs i
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._fleet_report import (
     render_csv, render_html, render_json, render_to_renew_json)
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 
 def _guard(render):
@@ -48,9 +49,9 @@ def fleet_to_renew_json(audit, warn_days=None):
 
 class FilterModule:
     def filters(self):
-        return {
+        return checked_filters({
             'fleet_report_html': _guard(fleet_report_html),
             'fleet_report_csv': _guard(fleet_report_csv),
             'fleet_report_json': _guard(fleet_report_json),
             'fleet_to_renew_json': _guard(fleet_to_renew_json),
-        }
+        })

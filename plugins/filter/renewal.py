@@ -10,6 +10,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.renew._selection import (
     binding_endpoints, phase_summary, select_for_renewal)
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 
 def renewal_selection(certificates, to_renew=None, host=None):
@@ -32,5 +33,5 @@ def renewal_summary(hostvars, hosts, fact):
 
 class FilterModule:
     def filters(self):
-        return {'renewal_selection': renewal_selection, 'renewal_endpoints': renewal_endpoints,
-                'renewal_summary': renewal_summary}
+        return checked_filters({'renewal_selection': renewal_selection, 'renewal_endpoints': renewal_endpoints,
+                'renewal_summary': renewal_summary})

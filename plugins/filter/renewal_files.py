@@ -11,6 +11,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.renew._intake import write_sheet
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import normalize_name
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 
 def output_dir(path):
@@ -48,4 +49,4 @@ def submission_sheet(hostvars, hosts, existing=None, results_fact='hkpost_csr_re
 
 class FilterModule:
     def filters(self):
-        return {'output_dir': output_dir, 'submission_sheet': submission_sheet}
+        return checked_filters({'output_dir': output_dir, 'submission_sheet': submission_sheet})

@@ -11,6 +11,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.audit._endpoint_list 
     inventory_endpoints, parse_endpoint_list)
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._audit_inputs import check_hosts_vars, check_list_text
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 
 def endpoint_list(text):
@@ -31,4 +32,4 @@ def served_endpoints(hosts_vars):
 
 class FilterModule:
     def filters(self):
-        return {'endpoint_list': endpoint_list, 'served_endpoints': served_endpoints}
+        return checked_filters({'endpoint_list': endpoint_list, 'served_endpoints': served_endpoints})

@@ -17,3 +17,21 @@ class HkpostError(ValueError):
 
 class CertificateInputError(HkpostError):
     """Bytes that are not the certificate (or CRL) the caller asked for."""
+
+
+def kind_of(value):
+    """A value's kind in the operator's words - never a Python class name (``NoneType``, ``_AnsibleTaggedStr``):
+    Ansible hands plugins its own subclasses of str, list and dict, whose names mean nothing to a user."""
+    if value is None:
+        return 'nothing (null)'
+    if isinstance(value, bool):
+        return 'boolean'
+    if isinstance(value, (int, float)):
+        return 'number'
+    if isinstance(value, (str, bytes)):
+        return 'text'
+    if hasattr(value, 'keys'):
+        return 'dictionary'
+    if isinstance(value, (list, tuple, set)):
+        return 'list'
+    return 'value of another kind'

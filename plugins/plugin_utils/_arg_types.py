@@ -14,6 +14,8 @@ message never contains the value (it is a secret).
 
 from __future__ import annotations
 
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import kind_of
+
 try:  # ansible-core 2.19+: a vaulted value that reached us untemplated
     from ansible.parsing.vault import EncryptedString
 except ImportError:  # pragma: no cover - older ansible-core templates vaulted values to str first
@@ -33,7 +35,7 @@ def _what(value):
         return 'a dictionary (YAML read "key: value" inside it), not one piece of text'
     if isinstance(value, (list, tuple)):
         return 'a list, not one piece of text'
-    return 'a %s, not text' % type(value).__name__
+    return 'a %s, not text' % kind_of(value)
 
 
 def quoted_text(value):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError, kind_of
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host
 
 
@@ -25,7 +25,7 @@ def kind(value):
         return 'list'
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return 'number'
-    return type(value).__name__
+    return kind_of(value)
 
 
 def _check_name(name, what):

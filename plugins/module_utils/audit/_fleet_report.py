@@ -21,6 +21,7 @@ import html
 import io
 import json
 
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import kind_of
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._actions import action_for
 
 VERDICT_ORDER = ('error', 'critical', 'warning', 'ok')
@@ -42,7 +43,7 @@ def _endpoints(audit):
     audit = _plain(audit)
     if not isinstance(audit, dict) or not isinstance(audit.get('endpoints'), list):
         raise ValueError('expected the registered result of hkpost.ecert.hkpost_served_chain (a dict with '
-                         '"endpoints"), got %s' % type(audit).__name__)
+                         '"endpoints"), got %s' % kind_of(audit))
     return audit, audit['endpoints']
 
 

@@ -24,7 +24,7 @@ try:  # a controller requirement; the plugin must still load without it (see _op
 except ImportError as exc:
     x509 = pkcs7 = MissingLibrary('cryptography', exc)
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._errors import CertificateInputError
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import CertificateInputError, kind_of
 
 _PEM_BLOCK = re.compile(
     rb'-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----', re.DOTALL)
@@ -57,7 +57,7 @@ def _as_bytes(data, what):
     if isinstance(data, str):
         data = data.encode('utf-8')
     if not isinstance(data, (bytes, bytearray)):
-        raise CertificateInputError('%s: expected text or bytes, got %s.' % (what, type(data).__name__))
+        raise CertificateInputError('%s: expected text or bytes, got %s.' % (what, kind_of(data)))
     data = bytes(data)
     if data.startswith(_UTF16_BOMS):
         try:

@@ -69,7 +69,11 @@ def binding_endpoints(hosts):
         inventory_name = hostvars.get('inventory_hostname')
         address = hostvars.get('ansible_host') or inventory_name
         platform = hostvars.get('hkpost_platform') or 'iis'
-        for cert in hostvars.get('hkpost_certificates') or []:
+        certificates = hostvars.get('hkpost_certificates') or []
+        if not isinstance(certificates, (list, tuple)) or not all(hasattr(c, 'get') for c in certificates):
+            raise HkpostError('host %s: hkpost_certificates must be a list of certificate entries (common_name, ...), '
+                              'not %r; see certificates_list.rst.' % (inventory_name, certificates))
+        for cert in certificates:
             if platform == 'exchange':
                 name = _ascii(cert['common_name'])
                 if name.startswith('*.'):  # no single name to ask for

@@ -68,10 +68,10 @@ TABLE = [
      r'endpoints\[1\] \(127\.0\.0\.1\): port 70000 is out of range; give 1-65535'),
     ('an unknown endpoint key', lambda s: {'endpoints': [endpoint(s, sni='x')]}, r'sni'),
     ('endpoints a string', lambda s: {'endpoints': 'www.example.hk'},
-     r'endpoints must be a list of dictionaries \(host, port, server_name\), not a str; for a plain list file use the '
+     r'endpoints must be a list of dictionaries \(host, port, server_name\), not a text; for a plain list file use the '
      r'hkpost\.ecert\.endpoint_list filter'),
     ('endpoints a list of strings', lambda s: {'endpoints': [endpoint(s), 'www.example.hk']},
-     r"endpoints\[1\] is a str \('www\.example\.hk'\), not a dictionary; write it as \{host: \.\.\., port"),
+     r"endpoints\[1\] is a text \('www\.example\.hk'\), not a dictionary; write it as \{host: \.\.\., port"),
     ('warn_days below zero', lambda s: {'endpoints': [endpoint(s)], 'warn_days': -1}, r'warn_days must be 0 or more \(got -1\)'),
     ('warn_days not a number', lambda s: {'endpoints': [endpoint(s)], 'warn_days': 'abc'},
      r"argument 'warn_days' is of type str .*unable to convert to int"),

@@ -39,7 +39,7 @@ TABLE = [
     ('fleet_report_html title not text', "{{ audit | hkpost.ecert.fleet_report_html(title={'a': 1}) }}",
      r'fleet_report_html: title .* is not text'),
     ('fleet_report_html of a string', "{{ 'report' | hkpost.ecert.fleet_report_html }}",
-     r'fleet_report_html: expected the registered result of hkpost\.ecert\.hkpost_served_chain \(a dict with "endpoints"\), got str'),
+     r'fleet_report_html: expected the registered result of hkpost\.ecert\.hkpost_served_chain \(a dict with "endpoints"\), got text'),
     ('fleet_report_csv of a list', "{{ [1, 2] | hkpost.ecert.fleet_report_csv }}", r'fleet_report_csv: expected the registered result'),
     ('fleet_report_json of a dict without endpoints', "{{ {'changed': false} | hkpost.ecert.fleet_report_json }}",
      r'fleet_report_json: expected the registered result'),
@@ -52,7 +52,7 @@ TABLE = [
     ('served_endpoints of a dict', "{{ hostvars | hkpost.ecert.served_endpoints }}",
      r'served_endpoints: expects a list of host variables, not a dictionary; write e\.g\. groups\["ecert_servers"\]'),
     ('served_endpoints of host names', "{{ ['web1', 'web2'] | hkpost.ecert.served_endpoints }}",
-     r"served_endpoints: item 0 is a str, not one host's variables; map the host names through hostvars"),
+     r"served_endpoints: item 0 is a text, not one host's variables; map the host names through hostvars"),
     ('served_endpoints names a dict', "{{ [{'inventory_hostname': 'web1', 'hkpost_served_names': {'a': 1}}] "
                                       "| hkpost.ecert.served_endpoints }}",
      r'served_endpoints: host web1: hkpost_served_names must be a name or a list of names, not a dictionary'),
@@ -62,7 +62,7 @@ TABLE = [
      r"chain_summary: 'web9' is not a host of this inventory"),
     ('chain_summary_csv of a list', "{{ [1] | hkpost.ecert.chain_summary_csv }}",
      r'chain_summary_csv: expects the result of hkpost\.ecert\.chain_summary'),
-    ('cert_info of a number', "{{ 42 | hkpost.ecert.cert_info }}", r'cert_info input: expected text or bytes, got int'),
+    ('cert_info of a number', "{{ 42 | hkpost.ecert.cert_info }}", r'cert_info input: expected text or bytes, got number'),
     ('cert_info of a CSR', "{{ '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----' "
                            "| hkpost.ecert.cert_info }}",
      r'cert_info input: this is a certificate signing request \(CSR\), not a certificate'),
