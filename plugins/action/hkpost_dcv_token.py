@@ -135,8 +135,11 @@ class ActionModule(HkpostAction):
     def _module(self, name, module_args, task_vars):
         answer = self._execute_module(module_name=name, module_args=module_args, task_vars=task_vars)
         if answer.get('failed'):
+            # Only the message: the rest of a failed result holds Ansible's objects (CapturedErrorSummary on
+            # ansible-core 2.19), whose text means nothing to an operator.
             raise HkpostError('%s on %s failed: %s' % (name, task_vars.get('inventory_hostname', 'the host'),
-                                                       answer.get('msg', answer)))
+                                                       answer.get('msg') or 'no message (rerun with -vvv to see '
+                                                                            'the module\'s output)'))
         return answer
 
     def _publish_posix(self, args, task_vars, domains, present, check_mode, result):

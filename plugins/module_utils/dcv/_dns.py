@@ -146,7 +146,13 @@ def _exchange(message, address, port, timeout, tcp=False, what='query'):
                           % (where, what, e))
     except dns.exception.Timeout:
         raise HkpostError('no answer from the DNS server %s within %ss' % (where, timeout))
-    except (OSError, dns.exception.DNSException) as e:
+    except ConnectionRefusedError:
+        raise HkpostError('the DNS %s to %s was refused: nothing listens there. Check that the DNS server is running '
+                          'and that the server address and port are right.' % (what, where))
+    except OSError as e:
+        raise HkpostError('the DNS %s to %s failed: %s. Check the server address and the network path to it.'
+                          % (what, where, e.strerror or e))
+    except dns.exception.DNSException as e:
         raise HkpostError('the DNS %s to %s failed: %s' % (what, where, e))
 
 

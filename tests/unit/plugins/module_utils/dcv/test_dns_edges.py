@@ -95,3 +95,17 @@ def test_a_signed_update_adds_then_deletes_one_value(bind):
     _dns.update_txt('example.test', '_one.example.test', CODE, 120, '127.0.0.1', primary.port, keyring,
                     present=False)
     assert primary.txt('_one.example.test') == []
+
+
+def test_a_dns_server_that_is_not_running_is_named_in_words_not_errno():
+    # issue 22: "[Errno 111] Connection refused" was the whole message when the primary was down.
+    import socket
+    from ansible_collections.hkpost.ecert.plugins.module_utils.dcv._dns import read_txt
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]   # bound, never listening: TCP connects are refused
+        with pytest.raises(HkpostError) as caught:
+            read_txt('www.example.test', '127.0.0.1', port, timeout=2, tcp=True)
+    message = str(caught.value)
+    assert 'to 127.0.0.1 port %d was refused: nothing listens there' % port in message
+    assert 'Errno' not in message
