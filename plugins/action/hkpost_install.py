@@ -18,9 +18,12 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
     backup_path, choose_encryption, plan_backup, read_pfx)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import split_leaf
-from ansible_collections.hkpost.ecert.plugins.module_utils.renew._install import plan_install
+from ansible_collections.hkpost.ecert.plugins.module_utils.renew._install import desired_binding, plan_install
 from ansible_collections.hkpost.ecert.plugins.module_utils.renew._retire import RETIRE_STORES, plan_retire
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import (
+    check_backup_options, check_verify_options)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_controller_file
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
 
@@ -54,7 +57,7 @@ class ActionModule(HkpostAction):
         'verify_timeout': {'type': 'float', 'default': 10.0},
         'backup': {'type': 'bool', 'default': True},
         'backup_dir': {'type': 'path'},
-        'backup_password': {'type': 'str', 'no_log': True},
+        'backup_password': {'type': quoted_text, 'no_log': True},
         'retire': {'type': 'bool', 'default': True},
         'retire_grace_days': {'type': 'int', 'default': 0},
     }
@@ -69,11 +72,21 @@ class ActionModule(HkpostAction):
             data = item['content'].encode('utf-8') if item.get('content') else \
                 read_controller_file(self, 'certificates[%d].src' % index, item['src'])
             leaf, _chain = split_leaf(data, 'certificates[%d] (%s)' % (index, item.get('common_name') or item.get('src')))
+            for binding in item.get('iis_bindings') or []:
+                desired_binding(binding, None)  # every binding checked before the host is read
             found.append({'leaf': cert_info(leaf), 'der': leaf.public_bytes(serialization.Encoding.DER),
                           'friendly_name': item.get('friendly_name'), 'iis_bindings': item.get('iis_bindings') or []})
         return found
 
     def run_hkpost(self, args, task_vars, result):
+        # Every option checked before the host is read, so a refusal never leaves it half-changed.
+        if args['backup']:
+            check_backup_options(args['backup_dir'], args['backup_password'])
+        if args['verify']:
+            check_verify_options(args['verify_timeout'], args['verify_address'], args['verify_trust'])
+        if args['retire_grace_days'] < 0:
+            raise HkpostError('retire_grace_days is %d; give 0 (retire at once) or a number of days.'
+                              % args['retire_grace_days'])
         certificates = self._issued(args)
         state = self.payload(task_vars, 'retire_read', {'StoreNames': list(RETIRE_STORES) + ['REQUEST'],
                                                         'Exchange': False})

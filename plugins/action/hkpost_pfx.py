@@ -17,6 +17,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
     refuse_for_build, uses_aes)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import check_backup_options
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_controller_file
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
 
@@ -39,11 +40,9 @@ class ActionModule(HkpostAction):
     REQUIRED_IF = [['state', 'exported', ['thumbprint', 'dest']], ['state', 'imported', ['src']]]
 
     def run_hkpost(self, args, task_vars, result):
-        if not args['password']:
-            raise HkpostError('password is empty; a PFX backup without a password leaves the private key readable '
-                              'by anyone holding the file.')
+        check_backup_options(args['dest'] if args['state'] == 'exported' else None, args['password'],
+                             dir_option='dest', password_option='password')
         if args['state'] == 'exported':
-            check_destination('dest', args['dest'], 'directory')
             self._export(args, task_vars, result)
         else:
             self._import(args, task_vars, result)

@@ -14,6 +14,8 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.renew._retire import RETIRE_STORES, plan_retire
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import check_backup_options
 
 
 class ActionModule(HkpostAction):
@@ -23,7 +25,7 @@ class ActionModule(HkpostAction):
         'grace_days': {'type': 'int', 'default': 0},
         'backup': {'type': 'bool', 'default': False},
         'backup_dir': {'type': 'path'},
-        'backup_password': {'type': 'str', 'no_log': True},
+        'backup_password': {'type': quoted_text, 'no_log': True},
         'exchange': {'type': 'bool', 'default': False},
         'server': {'type': 'str'},
         'connection_uri': {'type': 'str'},
@@ -50,6 +52,8 @@ class ActionModule(HkpostAction):
     def run_hkpost(self, args, task_vars, result):
         if args['grace_days'] < 0:
             raise HkpostError('grace_days is %d; give 0 (retire at once) or a number of days.' % args['grace_days'])
+        if args['backup']:
+            check_backup_options(args['backup_dir'], args['backup_password'])
         replaced_by = [normalize_thumbprint(t, 'replaced_by entry') for t in args['replaced_by']]
         thumbprints = [normalize_thumbprint(t, 'thumbprints entry') for t in args['thumbprints']]
         state = self._read(args, task_vars)

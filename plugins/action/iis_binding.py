@@ -9,17 +9,17 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import (
-    binding_information, binding_ip, ipaddress_or_none, plan, rollback_steps, select_certificate)
+    binding_information, binding_ip, plan, rollback_steps, select_certificate)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import check_verify_options
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
 
 try:
     from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
-    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain import load_trust
 except ImportError:  # pragma: no cover - shipped together; kept optional so binding works without it
-    audit_endpoints = load_trust = None
+    audit_endpoints = None
 
 
 class ActionModule(HkpostAction):
@@ -87,20 +87,9 @@ class ActionModule(HkpostAction):
             self._verify(args, task_vars, host, decision, result)
 
     def _check_verify_options(self, args):
-        """verify: true is checked in full before the binding changes (a failure after it would need a rollback)."""
         if audit_endpoints is None:  # pragma: no cover
             raise HkpostError('verify: true needs plugins/module_utils/audit/_served_chain_audit.py, which is missing.')
-        if not args['verify_timeout'] > 0:
-            raise HkpostError('verify_timeout is %s; give the seconds to wait for the TLS handshake, more than 0.'
-                              % args['verify_timeout'])
-        if args['verify_address']:
-            address = args['verify_address'].strip()
-            if ipaddress_or_none(address.strip('[]')) is None:
-                a_label_host(address, 'verify_address')
-        try:
-            load_trust(args['verify_trust'])
-        except HkpostError as e:
-            raise HkpostError('verify_%s Nothing was changed.' % e)
+        check_verify_options(args['verify_timeout'], args['verify_address'], args['verify_trust'])
 
     def _send(self, task_vars, site, step):
         params = {'Site': site, 'BindingInformation': step['binding_information']}

@@ -39,7 +39,14 @@ def desired_binding(binding, thumbprint):
         raise HkpostError('binding %r: sni needs a host_header (SNI selects the certificate by the host name).' % binding)
     if not binding.get('site'):
         raise HkpostError('binding %r needs site, the IIS site name.' % binding)
-    port = int(binding.get('port') or 443)
+    raw_port = binding.get('port') or 443
+    try:
+        if isinstance(raw_port, (bool, float)):
+            raise ValueError(raw_port)
+        port = int(raw_port)
+    except (TypeError, ValueError):
+        raise HkpostError('binding on site %r: port %r is not a port number; give the https port as a number '
+                          '(443), not a scheme name.' % (binding.get('site'), raw_port))
     if not 1 <= port <= 65535:
         raise HkpostError('binding %r: port %d is out of range; give 1-65535.' % (binding, port))
     return {'site': binding['site'], 'ip': binding_ip(binding.get('ip')), 'port': port, 'host': host, 'sni': sni,
