@@ -50,7 +50,7 @@ class RoleHandOff:
     where: str       # "playbooks/renew.yml: play '...' > task '...'"
     role: str        # as written: hkpost.ecert.dcv
     entry: str       # tasks_from, default main
-    variables: dict  # name -> the value handed over (task vars, enclosing block vars, role params)
+    variables: dict  # name -> value handed over: the include's vars, a roles: entry's vars and role params
 
 
 @dataclasses.dataclass
@@ -295,20 +295,12 @@ def hosts_names(pattern):
     "{{ hkpost_hosts | default('ecert_servers') }}" -> ({'hkpost_hosts'}, {'ecert_servers'});
     "web:&prod:!db" -> (set(), {'web', 'prod', 'db'}).
     """
+    variables, words = set(), [re.sub(r'{{.*?}}', ' ', pattern)]
     if '{{' in pattern:
         variables = expression_names(pattern)
-        literal = expression_strings(pattern)
-        rest = re.sub(r'{{.*?}}', ' ', pattern)
-    else:
-        variables, literal, rest = set(), set(), pattern
-    for part in re.split(r'[:,\s]+', rest):
-        part = part.lstrip('&!').strip()
-        if part:
-            literal.add(part)
-    groups = set()
-    for value in literal:
-        groups.update(p.lstrip('&!') for p in re.split(r'[:,\s]+', value) if p.lstrip('&!'))
-    return variables, groups
+        words += sorted(expression_strings(pattern))  # default('ecert_servers') may itself be a pattern
+    groups = {part.lstrip('&!') for text in words for part in re.split(r'[:,\s]+', text)}
+    return variables, groups - {''}
 
 
 # --- modules ---------------------------------------------------------------------------------------------
