@@ -6,12 +6,16 @@
 from __future__ import annotations
 
 import base64
+import glob
+import os
 
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination, write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._backup_selection import (
+    bound_thumbprints, plan_restore, select_for_backup)
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
     AES256_SHA256, TRIPLEDES_SHA1, backup_path, choose_encryption, plan_backup, read_pfx, refuse_expired_restore,
     refuse_for_build, uses_aes)
@@ -24,8 +28,9 @@ from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import P
 
 class ActionModule(HkpostAction):
     ARGUMENT_SPEC = {
-        'state': {'type': 'str', 'default': 'exported', 'choices': ['exported', 'imported']},
+        'state': {'type': 'str', 'default': 'exported', 'choices': ['exported', 'imported', 'restored']},
         'thumbprint': {'type': 'str'},
+        'all_hongkong_post': {'type': 'bool', 'default': False},
         'store': {'type': 'str', 'default': 'My', 'choices': ['My', 'WebHosting', 'REQUEST']},
         'dest': {'type': 'path'},
         'src': {'type': 'path'},
@@ -37,15 +42,95 @@ class ActionModule(HkpostAction):
         'force': {'type': 'bool', 'default': False},
         'allow_expired': {'type': 'bool', 'default': False},
     }
-    REQUIRED_IF = [['state', 'exported', ['thumbprint', 'dest']], ['state', 'imported', ['src']]]
+    REQUIRED_IF = [['state', 'exported', ['dest']], ['state', 'exported', ['thumbprint', 'all_hongkong_post'], True],
+                   ['state', 'imported', ['src']], ['state', 'restored', ['src']]]
+    MUTUALLY_EXCLUSIVE = [['thumbprint', 'all_hongkong_post']]
 
     def run_hkpost(self, args, task_vars, result):
         check_backup_options(args['dest'] if args['state'] == 'exported' else None, args['password'],
                              dir_option='dest', password_option='password')
-        if args['state'] == 'exported':
+        if args['state'] == 'exported' and args['all_hongkong_post']:
+            self._export_all(args, task_vars, result)
+        elif args['state'] == 'exported':
             self._export(args, task_vars, result)
+        elif args['state'] == 'restored':
+            self._restore_folder(args, task_vars, result)
         else:
             self._import(args, task_vars, result)
+
+    def _export_all(self, args, task_vars, result):
+        """Every Hongkong Post certificate with its key in ``store``: one read, one export trip."""
+        store = args['store']
+        state = self.payload(task_vars, 'retire_read', {'StoreNames': [store], 'Exchange': False})
+        planned = []
+        for info in select_for_backup((state.get('stores') or {}).get(store), store):
+            path = backup_path(args['dest'], task_vars.get('inventory_hostname'), info['sha1'])
+            check_destination('dest', path, 'file')
+            try:
+                with open(path, 'rb') as f:
+                    existing = f.read()
+            except FileNotFoundError:
+                existing = None
+            decision = plan_backup(existing, info['sha1'], args['password'], args['force'], 'backup file %s' % path)
+            planned.append({'thumbprint': info['sha1'], 'subject': info['subject'], 'path': path,
+                            'changed': decision['write'], 'reason': decision['reason']})
+        encryption = choose_encryption(state.get('os_build'), args['encryption'])
+        result.update(backups=planned, encryption=encryption, os_build=state.get('os_build'),
+                      changed=any(b['changed'] for b in planned))
+        writes = [b for b in planned if b['changed']]
+        if self._task.check_mode or not writes:
+            return
+        exported = self.export_pfx(task_vars, [(store, b['thumbprint']) for b in writes], encryption,
+                                   args['include_chain'], args['password'])
+        for backup in writes:
+            data = exported[backup['thumbprint']]
+            found = read_pfx(data, args['password'], 'the PFX the host exported for %s' % backup['thumbprint'])
+            if found['certificate']['sha1'] != backup['thumbprint'] or not found['has_private_key']:
+                raise AnsibleActionFail('the host exported %s instead of %s with its key; that backup was not written.'
+                                        % (found['certificate']['sha1'], backup['thumbprint']), result=result)
+            write_if_changed(backup['path'], data, mode=0o600)
+
+    def _restore_folder(self, args, task_vars, result):
+        """The host's backups in ``src``/<host>/: what plan_restore chooses, each checked before any import."""
+        store = args['store']
+        if store == 'REQUEST':
+            raise HkpostError('store REQUEST cannot be restored into: restore the issued certificate into My.')
+        # The backup folder is where backup.yml wrote: relative to the directory ansible-playbook runs in.
+        root = os.path.abspath(os.path.expanduser(args['src']))
+        if not os.path.isdir(root):
+            raise HkpostError('src: %s is not a directory on the controller; give the backup folder (backup.yml\'s '
+                              'hkpost_backup_dir, default hkpost-output/backup).' % root)
+        folder = os.path.join(root, task_vars.get('inventory_hostname') or '')
+        files = sorted(glob.glob(os.path.join(folder, '*.pfx')))
+        if not files:
+            raise HkpostError('there is no PFX backup for this host in %s (backup.yml writes them there); nothing '
+                              'was restored.' % folder)
+        backups = []
+        for path in files:
+            with open(path, 'rb') as f:
+                data = f.read()
+            backups.append(dict(read_pfx(data, args['password'], 'PFX file %s' % path), path=path, data=data))
+        state = self.payload(task_vars, 'retire_read', {'StoreNames': [store], 'Exchange': False})
+        present = {e['thumbprint'].upper() for e in (state.get('stores') or {}).get(store) or []
+                   if e.get('has_private_key')}
+        decision = plan_restore(backups, bound_thumbprints(state.get('iis')), present)
+        for backup in decision['restore']:
+            refuse_for_build(backup['data'], state.get('os_build'), 'PFX file %s' % backup['path'])
+        brief = [{'thumbprint': b['certificate']['sha1'], 'subject': b['certificate']['subject'], 'path': b['path']}
+                 for b in decision['restore']]
+        result.update(restored=brief, store=store, skipped=decision['skipped'],
+                      already_present=[b['certificate']['sha1'] for b in decision['present']],
+                      changed=bool(brief))
+        if self._task.check_mode:
+            return
+        for backup in decision['restore']:
+            params = {'PfxBase64': base64.b64encode(backup['data']).decode('ascii'), 'Exportable': args['exportable'],
+                      'Store': store}
+            try:
+                self.payload(task_vars, 'pfx_import', params, sensitive_parameters={'Password': args['password']})
+            except PayloadError as e:
+                raise AnsibleActionFail('restoring %s into LocalMachine\\%s failed on the host: %s'
+                                        % (backup['certificate']['sha1'], store, e.args[0]), result=result)
 
     def _export(self, args, task_vars, result):
         thumbprint = normalize_thumbprint(args['thumbprint'], 'thumbprint')

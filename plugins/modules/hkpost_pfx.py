@@ -26,15 +26,33 @@ description:
     store (a key imported into a user profile cannot be read by IIS), exportable only with O(exportable=true).
     A wrong password is reported before anything is sent; an AES-256 PFX for a host before build 17763 is refused.
   - Works for pending requests too (O(store=REQUEST)), the backup the guides ask for before submitting the CSR.
+  - O(state=exported) with O(all_hongkong_post=true) backs up every Hongkong Post server certificate with its key in
+    O(store) - what the collection installs; CA certificates and other CAs' certificates are left out - from one read
+    of the host and one export for all of them (the default of C(backup.yml)).
+  - O(state=restored) restores from a backup folder (O(src), the O(dest) of the backups), reading
+    C(SRC/INVENTORY_HOSTNAME/*.pfx) on the controller - every backup whose certificate an IIS binding of the host uses
+    (http.sys mapping), and the newest backup of each other common name. Never restored, each listed in RV(skipped)
+    with its reason - an older backup of a name whose newer (or bound) certificate is restored (a retired one), a
+    pending request's backup (the self-signed placeholder C(certreq) makes, not an issued certificate), another CA's
+    certificate, an expired one, a backup without its key. Every file must open with O(password) before the host
+    is contacted (the default of C(restore.yml)).
 options:
   state:
-    description: V(exported) backs up, V(imported) restores.
+    description:
+      - V(exported) backs up, V(imported) restores one file, V(restored) restores what a backup folder holds for the
+        host (see the description).
     type: str
-    choices: [exported, imported]
+    choices: [exported, imported, restored]
     default: exported
   thumbprint:
-    description: Certificate to back up. Required with O(state=exported).
+    description: Certificate to back up. With O(state=exported), this or O(all_hongkong_post) is required.
     type: str
+  all_hongkong_post:
+    description:
+      - With O(state=exported), back up every Hongkong Post server certificate with its private key in O(store)
+        instead of one O(thumbprint).
+    type: bool
+    default: false
   store:
     description: C(LocalMachine) store to export from or import into (V(REQUEST) only for export).
     type: str
@@ -48,6 +66,8 @@ options:
   src:
     description:
       - PFX file on the controller to restore. Required with O(state=imported).
+      - With O(state=restored), the backup folder (the O(dest) the backups were written to); a relative path is
+        taken from the directory ansible-playbook runs in, as C(hkpost_output_dir) is.
       - A directory, an empty file, or a PFX whose certificate has expired (see O(allow_expired)) is refused before
         the host is contacted.
     type: path
@@ -114,7 +134,20 @@ EXAMPLES = r'''
     dest: "{{ playbook_dir }}/backups"
     password: "{{ vault_pfx_password }}"
 
-- name: Restore it on a rebuilt server
+- name: Back up every Hongkong Post certificate of the host (what backup.yml does by default)
+  hkpost.ecert.hkpost_pfx:
+    all_hongkong_post: true
+    dest: hkpost-output/backup
+    password: "{{ vault_pfx_password }}"
+
+- name: Restore what the host uses, from its backup folder (what restore.yml does by default)
+  hkpost.ecert.hkpost_pfx:
+    state: restored
+    src: hkpost-output/backup
+    password: "{{ vault_pfx_password }}"
+    exportable: true
+
+- name: Restore one file on a rebuilt server
   hkpost.ecert.hkpost_pfx:
     state: imported
     src: "{{ playbook_dir }}/backups/web1/0123456789ABCDEF0123456789ABCDEF01234567.pfx"
@@ -129,8 +162,28 @@ path:
   type: str
 thumbprint:
   description: Thumbprint of the certificate backed up or restored.
-  returned: always
+  returned: O(state=imported), or O(state=exported) with O(thumbprint)
   type: str
+backups:
+  description: Each certificate O(all_hongkong_post) took, with C(thumbprint), C(subject), C(path), C(changed), C(reason).
+  returned: O(state=exported) with O(all_hongkong_post=true)
+  type: list
+  elements: dict
+restored:
+  description: The backups restored (or that would be, in check mode), with C(thumbprint), C(subject), C(path).
+  returned: O(state=restored)
+  type: list
+  elements: dict
+already_present:
+  description: Thumbprints chosen for restore that are already on the host with their key.
+  returned: O(state=restored)
+  type: list
+  elements: str
+skipped:
+  description: Backups not restored, with C(path), C(thumbprint) and C(reason) (retired, placeholder, another CA, expired, no key).
+  returned: O(state=restored)
+  type: list
+  elements: dict
 encryption:
   description: PFX encryption used (AES256_SHA256 or TripleDES_SHA1).
   returned: state is exported
