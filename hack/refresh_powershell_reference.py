@@ -315,7 +315,8 @@ def _dump(catalogue):
     """JSON with one command per line: small, and a refresh's diff shows which commands changed."""
     def one(value):
         return json.dumps(value, separators=(',', ':'), ensure_ascii=False)
-    lines = ['{', '"about":%s,' % one(catalogue['about']), '"common_parameters":%s,' % one(catalogue['common_parameters']),
+    lines = ['{', '"about":%s,' % one(catalogue['about']),
+             '"common_parameters":%s,' % one(catalogue['common_parameters']),
              '"modules":{']
     for m, (module, data) in enumerate(catalogue['modules'].items()):
         head = {k: v for k, v in data.items() if k != 'commands'}

@@ -135,7 +135,8 @@ def _functions(script):
             lists.append(block)
         parameters = {v.text.decode()[1:].lower() for part in lists for p in _walk(part)
                       if p.type == 'script_parameter' for v in p.children if v.type == 'variable'}
-        advanced = block is not None and b'CmdletBinding' in block.text or b'Parameter(' in (block.text if block else b'')
+        # [CmdletBinding()] or a [Parameter()] attribute makes an advanced function: common parameters too.
+        advanced = block is not None and (b'CmdletBinding' in block.text or b'Parameter(' in block.text)
         found[name] = (parameters, advanced)
     return found
 
@@ -188,7 +189,10 @@ def exchange_imports(script):
 
 def _named(call, script):
     """(written parameter, where) pairs of a call, splatted hashtables read from the script."""
-    found = [(p, '-%s' % p) for p in call.parameters]
+    # As written (script_facts keeps parameter names in lower case), for messages a reader can find.
+    written = {n.text.decode().lstrip('-').rstrip(':').lower(): n.text.decode().lstrip('-').rstrip(':')
+               for n in _walk(call.node) if n.type == 'command_parameter'}
+    found = [(p, '-%s' % written.get(p, p)) for p in call.parameters]
     unreadable = []
     for argument in call.arguments:
         if argument.startswith('@') and re.match(r'^@\w+$', argument):
@@ -216,11 +220,11 @@ def _check_cmdlet(call, command, script, say):
                 say('%s %s abbreviates -%s: write the name in full (a later version may add a parameter '
                     'with the same prefix)' % (command.name, where, longer[0]))
             else:
-                say('%s has no parameter %s (%s reference, module %s)'
-                    % (command.name, where, 'Exchange' if command.module == EXCHANGE_MODULE else 'Windows',
-                       command.module))
+                say('%s has no parameter %s%s (module %s)'
+                    % (command.name, where, ' (ambiguous: %s)' % ', '.join(longer) if longer else '', command.module))
             continue
         resolved.append(parameter)
+        where = '-' + parameter if where.startswith('-') else where
         spec = command.spec(parameter)
         if spec.get('since'):
             say('%s %s is not in the reference of Windows Server 2016 (first in %s)'
@@ -299,4 +303,18 @@ def problems(script):
                 '(Import-PSSession -CommandName)' % command.name)
             continue
         _check_cmdlet(call, command, script, say)
+        if command.name == 'Import-Module':
+            _check_import_module(call, say)
     return found
+
+
+def _check_import_module(call, say):
+    """A module imported by literal name is one of the reference's (a misspelt name fails on the host)."""
+    names = [a for a in call.arguments if not a.startswith(('$', '@', '('))]
+    if isinstance(call.value('Name'), str):
+        names.append(call.value('Name'))
+    modules = {m.lower() for m in catalogue()['modules']}
+    for written in names:
+        for name in (_literal(n) if _literal(n) is not None else n for n in written.split(',')):
+            if name.strip().lower() not in modules:
+                say('Import-Module %s: not a module of the reference (%s)' % (name.strip(), ', '.join(sorted(modules))))
