@@ -97,6 +97,9 @@ def _mutated(name, old, new):
     # A native tool no one declared, run through the payload's Invoke-NativeCommand.
     ('csr_create', "-FilePath 'certreq.exe'", "-FilePath 'openssl.exe'", r"passes -filepath 'openssl.exe', not a "
                                                                           r"declared native tool"),
+    # A module-qualified name must name the cmdlet's own module.
+    ('pfx_state', '| ConvertTo-Json -Compress', '| Microsoft.PowerShell.Management\\ConvertTo-Json -Compress',
+     r'ConvertTo-Json is not in module Microsoft.PowerShell.Management but in Microsoft.PowerShell.Utility'),
     # A module that does not exist (misspelt).
     ('dcv_iis_read', 'Import-Module WebAdministration', 'Import-Module WebAdminstration',
      r'Import-Module WebAdminstration: not a module of the reference'),
@@ -107,6 +110,12 @@ def _mutated(name, old, new):
 def test_the_check_catches(name, old, new, expected):
     found = ps_reference.problems(_mutated(name, old, new))
     assert any(re.search(expected, p, re.I) for p in found), found
+
+
+def test_a_native_tool_named_in_quotes_counts_as_that_tool():
+    assert ps_reference.problems("& 'certutil.exe' -store My\n& 'openssl.exe' version\n") == [
+        'line 2: openssl.exe is not a function of this script, a Windows PowerShell 5.1 cmdlet or alias of the '
+        'reference, nor a declared native tool']
 
 
 def test_a_pipeline_command_the_reference_lacks_fails():

@@ -286,7 +286,9 @@ def problems(script):
         if call.node.children[0].type == 'command_invokation_operator' and name.startswith('$'):
             _check_dynamic(call, functions, script, say)
             continue
-        bare = name.split('\\')[-1].lower()          # Module\Name is the same command
+        if _literal(name) is not None:                # & 'certreq.exe'
+            name = _literal(name)
+        qualifier, _, bare = name.lower().rpartition('\\')   # Module\Name: that module's command
         if bare in functions:
             _check_function_call(call, functions[bare], say)
             continue
@@ -302,6 +304,8 @@ def problems(script):
             say('%s is an Exchange cmdlet the script does not import from its session '
                 '(Import-PSSession -CommandName)' % command.name)
             continue
+        if qualifier and qualifier != command.module.lower():
+            say('%s is not in module %s but in %s' % (command.name, name.rpartition('\\')[0], command.module))
         _check_cmdlet(call, command, script, say)
         if command.name == 'Import-Module':
             _check_import_module(call, say)
