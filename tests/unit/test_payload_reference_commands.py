@@ -27,7 +27,8 @@ OLD_IIS_PRELUDE = os.path.join(HERE, 'fixtures', 'iis_bindings_prelude_05d46c9.p
 
 @pytest.mark.parametrize('name', payload_names())
 def test_every_command_and_parameter_is_in_the_reference(name):
-    assert ps_reference.problems(load_payload(name)) == []
+    found = ps_reference.problems(load_payload(name))
+    assert not found, '%s, as composed for the host:\n%s' % (name, '\n'.join(found))
 
 
 def test_the_catalogue_says_where_each_module_came_from():
