@@ -31,6 +31,17 @@ def test_every_command_and_parameter_is_in_the_reference(name):
     assert not found, '%s, as composed for the host:\n%s' % (name, '\n'.join(found))
 
 
+@pytest.mark.parametrize('name', payload_names())
+def test_cmdlets_are_called_by_their_names_not_aliases(name):
+    found = ps_reference.aliases_used(load_payload(name))
+    assert not found, '\n'.join('line %d: %s is an alias; write %s' % f for f in found)
+
+
+def test_an_alias_or_a_prose_word_that_is_one_is_found():
+    script = "# a comment line\nwhere the prelude ends\nGet-Item -LiteralPath C:\\ | % { $_ }\n"
+    assert ps_reference.aliases_used(script) == [(2, 'where', 'Where-Object'), (3, '%', 'ForEach-Object')]
+
+
 def test_the_catalogue_says_where_each_module_came_from():
     data = ps_reference.catalogue()
     sources = [data['common_parameters']] + list(data['modules'].values())

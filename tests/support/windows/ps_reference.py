@@ -312,6 +312,23 @@ def problems(script):
     return found
 
 
+def aliases_used(script):
+    """``(line, alias, cmdlet)`` for each command the script runs by an alias of the reference.
+
+    PSScriptAnalyzer's PSAvoidUsingCmdletAliases: an alias can be redefined or missing on a host, and a
+    prose line that lost its ``#`` often starts with one ("where ...", "echo ...", "set ...") - run as
+    that cmdlet, it may even succeed and write text into the payload's output.
+    """
+    functions = _functions(script)
+    found = []
+    for call in script_facts.calls(script):
+        name = call.name.lower()
+        command = commands().get(name)
+        if command is not None and name not in functions and name != command.name.lower():
+            found.append((call.line, call.name, command.name))
+    return found
+
+
 def _check_import_module(call, say):
     """A module imported by literal name is one of the reference's (a misspelt name fails on the host)."""
     names = [a for a in call.arguments if not a.startswith(('$', '@', '('))]
