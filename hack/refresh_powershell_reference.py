@@ -30,8 +30,6 @@ import re
 import subprocess
 import sys
 
-import yaml
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTPUT = os.path.join(ROOT, 'tests', 'support', 'windows', 'powershell_reference.json')
 
@@ -120,6 +118,12 @@ def _front_matter(text):
     return found
 
 
+def _fields(block):
+    """A parameter's yaml block as text fields, read by line: a YAML parser would turn the set name
+    ``on`` (Set-PSDebug) into ``True``."""
+    return dict(re.findall(r'^([\w ]+):[ \t]*(.*?)[ \t]*$', block, re.M))
+
+
 def _names(value):
     return [v.strip() for v in str(value or '').split(',') if v.strip() and v.strip() != 'None']
 
@@ -161,10 +165,7 @@ def parse_page(text):
         parameter = heading[1:].strip()
         parameters.setdefault(parameter, [])
         for block in _YAML_BLOCK.findall(body):
-            try:
-                fields = yaml.safe_load(block) or {}
-            except yaml.YAMLError:
-                fields = {}
+            fields = _fields(block)
             for alias in _names(fields.get('Aliases')):
                 if alias not in parameters[parameter]:
                     parameters[parameter].append(alias)
@@ -173,10 +174,12 @@ def parse_page(text):
         if found:
             applicable[parameter] = _names(found.group(1))
     # A parameter belongs to a set where the syntax shows it or its yaml names the set ("(All)": every set).
+    # Doc slips seen: "(All))"; a page with one syntax block whose yaml names another set ("Default").
     by_lower = {s.lower(): s for s in sets}
+    only = next(iter(sets)) if len(sets) == 1 else None
     for parameter, names in membership.items():
         for set_name in names:
-            if set_name == '(All)':
+            if set_name.startswith('(All') or only is not None:
                 for members in sets.values():
                     members.add(parameter)
             else:
@@ -252,7 +255,7 @@ def common_parameters(mirror):
             if not heading.startswith('-') or _POWERSHELL_6_OR_LATER.search(section):
                 continue
             block = _YAML_BLOCK.search(section)
-            fields = yaml.safe_load(block.group(1)) if block else {}
+            fields = _fields(block.group(1)) if block else {}
             found.setdefault(group, {})[heading[1:]] = _names(fields.get('Aliases'))
     return {'repository': mirror.repository, 'commit': mirror.commit, 'path': path, **found}
 

@@ -106,3 +106,17 @@ def test_a_later_windows_server_version_marks_what_it_adds():
                                                            '### -Stream'))
     old.merge(new, 'winserver2019-ps')
     assert old.entry()['parameters']['Depth'] == {'since': 'winserver2019-ps'}
+
+
+def test_set_names_are_text_and_doc_slips_are_read_as_meant():
+    # Set-PSDebug's set "on" (YAML would read True); a one-set page whose yaml names "Default"; "(All))".
+    page = PAGE.replace('Parameter Sets: Path\n', 'Parameter Sets: on\n').replace('(All)', '(All))')
+    page = page.replace('### Path (Default) - FileSystem provider', '### on')
+    entry = refresh.parse_page(page)[1].entry()
+    assert entry['sets'] == ['LiteralPath', 'on']
+    assert entry['parameters']['Path'] == {'sets': ['on']}
+    assert entry['parameters']['Stream'] == {}
+    single = refresh.parse_page(PAGE.split('### LiteralPath - All providers')[0].replace(
+        'Parameter Sets: Path\n', 'Parameter Sets: Default\n') + '## PARAMETERS\n\n### -Path\n\n```yaml\n'
+        'Parameter Sets: Default\n```\n')[1].entry()
+    assert single['sets'] == ['Path'] and single['parameters'] == {'Path': {}, 'Stream': {}}
