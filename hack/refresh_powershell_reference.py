@@ -14,8 +14,10 @@ against this catalogue, which is data taken from the published reference, never 
 * Exchange: MicrosoftDocs/office-docs-powershell, exchange/exchange-ps/ExchangePowerShell/, only the
   cmdlets of on-premises Exchange Server, each parameter with the Exchange versions it applies to.
 
-Usage: fetch the three repositories (the session's ``fetch`` tool puts bare git directories under
-/work/.mirror/), then ``python hack/refresh_powershell_reference.py [--mirror-root DIR]``. Each module
+Usage: bring the three repositories as bare git directories under one folder, named OWNER+NAME/repo
+(``git clone --bare https://github.com/MicrosoftDocs/PowerShell-Docs ROOT/MicrosoftDocs+PowerShell-Docs/repo``,
+and the same for the other two; /work/.mirror/ is where the session's ``fetch`` tool puts them), then
+``python hack/refresh_powershell_reference.py [--mirror-root ROOT]``. Each module
 in the output records the repository, commit and path it was read from. Pages are parsed from their
 markdown: ``## SYNTAX`` (one ``### Set`` block per parameter set) and ``## PARAMETERS`` (``### -Name``
 with a yaml block giving ``Parameter Sets`` and ``Aliases``).
