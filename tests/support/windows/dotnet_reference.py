@@ -24,6 +24,7 @@ from tests.support.windows import ps_dotnet
 
 CATALOGUE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                          'powershell_reference', 'dotnet.json')
+CATALOGUE_NAME = 'tests/support/powershell_reference/dotnet.json'
 REFRESH = 'hack/refresh_dotnet_reference.py'
 
 
@@ -95,7 +96,7 @@ class Checker:
                     ', '.join(self.catalogue['absent'][n] for n in absent)))
             return Finding(ref.line, '[%s]' % ref.name, 'not in the .NET Framework 4.8 reference %s (tried %s); '
                            'a real type the payloads start using is added by running %s' % (
-                               os.path.relpath(CATALOGUE), ', '.join(tried), REFRESH))
+                               CATALOGUE_NAME, ', '.join(tried), REFRESH))
         if entry.get('in_framework') is False:
             return Finding(ref.line, '[%s]' % ref.name, '%s is documented for .NET but not for .NET Framework 4.8 '
                            '(%s)' % (entry['name'], entry['path']))
@@ -123,14 +124,14 @@ class Checker:
             entry = self.types.get(full)
         return static, outside - static, constructors
 
-    def _member_finding(self, ref, member, line):
+    def _member_finding(self, ref, member, line, what=None):
         full, entry = self.resolve(ref)
         if full == 'script' or entry is None:
             return None     # the type itself is reported (or is the script's own)
         if ref.name.endswith('[]') or getattr(ref, 'array', False):
             return None
         members = self._members(full)
-        what = '[%s]::%s' % (ref.name, member)
+        what = what or '[%s]::%s' % (ref.name, member)
         if members is None:
             return Finding(line, what, 'the reference for %s (%s) lists no members to check it against' % (
                 entry['name'], entry['path']))
@@ -161,7 +162,7 @@ class Checker:
                 continue
             # PowerShell converts 'A, B' to an enum by its value names (flags joined with commas).
             for value in (v.strip() for v in text.split(',')):
-                found.append(self._member_finding(ref, value, line))
+                found.append(self._member_finding(ref, value, line, "[%s]'%s' (value %s)" % (ref.name, text, value)))
         return [f for f in found if f is not None]
 
 
