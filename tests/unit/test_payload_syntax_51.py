@@ -64,6 +64,25 @@ def test_windows_powershell_5_1_forms_are_not_reported(line):
     assert ps_syntax.findings(line) == []
 
 
+@pytest.mark.parametrize('line,variable', [
+    ('if ($IsWindows) { $store = "LocalMachine" }', '$IsWindows'),
+    ('$PSNativeCommandUseErrorActionPreference = $true', '$PSNativeCommandUseErrorActionPreference'),
+    ('Write-Verbose "$($PSStyle.Bold)done"', '$PSStyle'),
+])
+def test_a_powershell_7_variable_is_caught(line, variable):
+    """5.1 has no such variable: reading it gives $null, setting it (to stop on a native tool's failure) does nothing."""
+    found = ps_syntax.findings(line)
+    assert len(found) == 1 and found[0].what.startswith(variable + ' exists only in PowerShell 7'), found
+
+
+def test_the_powershell_7_variables_come_from_the_docs():
+    variables = ps_syntax.ps7_variables()
+    assert {'psstyle', 'iswindows', 'psnativecommanduseerroractionpreference'} <= set(variables)
+    # 5.1 documents these, so they must not be in the list.
+    assert not {'erroractionpreference', 'psversiontable', 'lastexitcode'} & set(variables)
+    assert all(v['path'].startswith('reference/7.') for v in variables.values())
+
+
 def test_text_the_grammar_cannot_parse_is_reported():
     found = ps_syntax.findings("$a = (1 + \n")
     assert found and 'does not parse' in found[0].what, found

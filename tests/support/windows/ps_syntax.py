@@ -11,7 +11,9 @@ About/): about_Operators of 7.x documents, and that of 5.1 does not, the pipelin
 operators"), the ternary operator ``? <if-true> : <if-false>``, the null-coalescing operators ``??`` and
 ``??=``, the null-conditional operators ``?.`` and ``?[]`` ("moved from experimental to mainstream in
 PowerShell 7.1") and the background operator ``&`` at the end of a pipeline; about_Functions (7.4):
-"PowerShell 7.3 adds a ``clean`` block".
+"PowerShell 7.3 adds a ``clean`` block". Variables too: about_Automatic_Variables and about_Preference_Variables
+of 7.x document ``$PSStyle``, ``$IsWindows``, ``$PSNativeCommandUseErrorActionPreference``... that 5.1 lacks
+(the list is data: tests/support/powershell_reference/ps7_variables.json, hack/refresh_ps7_variables.py).
 
 How the grammar shows them (tree-sitter-powershell follows PowerShell 7 in part): ``&&``/``||`` parse as a
 ``pipeline_chain_tail`` node; ``??``, ``??=``, ``?.``, ``?[``, the ternary ``?``, a trailing ``&`` and a
@@ -24,7 +26,17 @@ also judged by its text, so a grammar that learns these operators later still ha
 
 from __future__ import annotations
 
+import functools
+import json
+import os
+import re
+
 from tests.support.windows import script_facts
+
+VARIABLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                         'powershell_reference', 'ps7_variables.json')
+# $PSStyle, ${PSStyle}, $global:PSStyle, $env:X (not a PowerShell variable: skipped by its scope).
+_VARIABLE = re.compile(r'^\$\{?(?:(global|script|local|private):)?([\w?]+)\}?$', re.I)
 
 _DOCS = 'PowerShell-Docs reference/7.x/Microsoft.PowerShell.Core/About/'
 _CHAIN = 'pipeline chain operator %s (PowerShell 7.0+; ' + _DOCS + 'about_Pipeline_Chain_Operators.md)'
@@ -90,6 +102,22 @@ def _classify(leaves, i):
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def ps7_variables():
+    """Variables PowerShell-Docs documents for 7.x and not for 5.1 (hack/refresh_ps7_variables.py)."""
+    with open(VARIABLES, encoding='utf-8') as f:
+        return json.load(f)['variables']
+
+
+def _variable_finding(node):
+    match = _VARIABLE.match(node.text.decode())
+    entry = ps7_variables().get(match.group(2).lower()) if match else None
+    if entry is None:
+        return None
+    return Finding(node.start_point[0] + 1, '$%s exists only in PowerShell 7 (documented in PowerShell-Docs %s, '
+                   'not for 5.1): in 5.1 it reads as $null and setting it changes nothing' % (entry['name'], entry['path']))
+
+
 def findings(script):
     """Every construct of ``script`` that Windows PowerShell 5.1 cannot parse, as Finding objects."""
     root = script_facts._tree(script).root_node
@@ -106,6 +134,11 @@ def findings(script):
         if node.type == 'pipeline_chain_tail' and node.text.strip() and node.start_point[0] + 1 not in lines:
             found.append(Finding(node.start_point[0] + 1, _CHAIN % node.text.decode().strip()))
             lines.add(node.start_point[0] + 1)
+    for node in _walk(root):
+        if node.type == 'variable':
+            finding = _variable_finding(node)
+            if finding is not None:
+                found.append(finding)
     for node in _walk(root):
         if (node.type == 'ERROR' or node.is_missing) and node.start_point[0] + 1 not in lines:
             found.append(Finding(node.start_point[0] + 1, 'does not parse (%r): not Windows PowerShell 5.1 syntax '
