@@ -115,7 +115,8 @@ def _variable_finding(node):
     if entry is None:
         return None
     return Finding(node.start_point[0] + 1, '$%s exists only in PowerShell 7 (documented in PowerShell-Docs %s, '
-                   'not for 5.1): in 5.1 it reads as $null and setting it changes nothing' % (entry['name'], entry['path']))
+                   'not for 5.1): in 5.1 it reads as $null and setting it changes nothing' % (
+                       entry['name'], entry['path']))
 
 
 def findings(script):
