@@ -169,3 +169,32 @@ def test_the_refresh_script_reads_framework_availability_from_assembly_info():
     entry = refresh.read_type(_OneFile(_XML), 'xml/System/Sample.xml', {'mscorlib', 'System', 'System.Core'})
     assert entry['in_framework'] is True and entry['kind'] == 'class' and entry['base'] == 'System.Object'
     assert entry['members'] == {'static': ['Old'], 'outside_framework': ['CoreOnly', 'Only35'], 'constructors': False}
+
+
+# How PowerShell 5.1 resolves a name, on catalogued types: accelerator, as written, System. + name,
+# using namespace, generic arity; each line is valid 5.1 and must not be reported.
+@pytest.mark.parametrize('script', [
+    '[guid]::NewGuid()',                                                   # accelerator, any case
+    '[GUID]::newguid()',                                                   # member names are case-insensitive too
+    '[IO.File]::ReadAllBytes($p)',                                         # System. put in front
+    'using namespace System.Security.Cryptography.X509Certificates\n$f = [X509KeyStorageFlags]::PersistKeySet',
+    '$list = [System.Collections.Generic.List[string]]::new()',            # List`1, argument resolved too
+    '$x = New-Object System.Security.Cryptography.X509Certificates.X509Store',   # positional type name
+    '$o = New-Object -ComObject Shell.Application',                        # COM, not .NET
+    '$e = [Text.UTF8Encoding]::UTF8',                                      # a static property of the base class
+    '$b = [byte[]]::new(4)',                                               # an array type's constructor
+])
+def test_names_resolve_as_powershell_5_1_resolves_them(script):
+    assert _messages(script) == []
+
+
+@pytest.mark.parametrize('script,name', [
+    ('using namespace System.Security.Cryptography.X509Certificates\n$f = [X509KeyStorageFlags]::PersistKeySett',
+     'PersistKeySett'),
+    ('$list = [System.Collections.Generic.List[strng]]::new()', '[strng]'),
+    ('$x = New-Object -TypeName System.Security.Cryptography.X509Certificates.X509Stor', 'X509Stor'),
+    ('[System.Security.Cryptography.X509Certificates.X509KeyStorageFlags]::new()', 'no public constructor'),
+])
+def test_defects_reached_through_each_resolution_rule_are_caught(script, name):
+    found = _messages(script)
+    assert len(found) == 1 and name in found[0], found
