@@ -14,7 +14,8 @@ git copies of Microsoft's repositories (the ``fetch`` tool of a session brings t
   Framework 4.x assembly carries (mscorlib, System, System.Core ...); .NET Core and .NET Standard
   contracts (System.Runtime, System.Security.Cryptography.X509Certificates ...) are other assemblies or
   other versions. .NET Framework 4.x only ever adds API, and netframework-4.8 is the newest moniker of the
-  snapshot used (no 4.8.1), so "in a 4.0.0.0 Framework assembly" is "in 4.8". The per-framework lists
+  snapshot used (no 4.8.1), so "in a 4.0.0.0 Framework assembly" is "in 4.8" (with a newer snapshot, the few
+  APIs 4.8.1 added would pass too: its assemblies are also 4.0.0.0). The per-framework lists
   (``xml/FrameworksIndex/netframework-4.8.xml``) would say it directly, but they are over 4 MiB and are
   not in the snapshots the fetch tool brings.
 * PowerShell-Docs - reference/5.1/.../about_Type_Accelerators.md: ``[int]``, ``[pscredential]``...
@@ -33,6 +34,8 @@ file's "sources"):
 
     hack/refresh_dotnet_reference.py \\
         --dotnet-api-docs witheej/dotnet-api-docs=/work/.mirror/witheej+dotnet-api-docs/repo \\
+        --note "a fork of dotnet/dotnet-api-docs: its pull request #3177 (8adb892, 2019-09-16) plus one typo fix; \\
+                dotnet/dotnet-api-docs itself (1.9 GB) is over the fetch tool's 500 MB" \\
         --powershell-docs MicrosoftDocs/PowerShell-Docs=/work/.mirror/MicrosoftDocs+PowerShell-Docs/repo \\
         --iis-docs MicrosoftDocs/iis-docs=/work/.mirror/MicrosoftDocs+iis-docs/repo
 """
@@ -190,6 +193,7 @@ def main():
     parser.add_argument('--dotnet-api-docs', required=True)
     parser.add_argument('--powershell-docs', required=True)
     parser.add_argument('--iis-docs', required=True)
+    parser.add_argument('--note', default='', help='what the dotnet-api-docs copy is (a fork, a date...)')
     parser.add_argument('--output', default=OUTPUT)
     args = parser.parse_args()
     _bootstrap()
@@ -247,7 +251,7 @@ def main():
                  'hack/refresh_dotnet_reference.py; checked by tests/unit/test_payload_reference_dotnet.py.',
         'framework': FRAMEWORK,
         'sources': {
-            'dotnet-api-docs': {'repo': dotnet.name, 'commit': dotnet.commit,
+            'dotnet-api-docs': {'repo': dotnet.name, 'commit': dotnet.commit, 'note': args.note,
                                 'framework_assemblies': 'xml/_moniker2Assembly.json [%s], at version %s' % (
                                     FRAMEWORK, FRAMEWORK_VERSION)},
             'PowerShell-Docs': {'repo': psdocs.name, 'commit': psdocs.commit},
