@@ -130,19 +130,25 @@ def read_type(repo, path, assemblies):
     kind = _KIND.search(signature)
     kind = kind.group(1) if kind else 'unknown'
     type_in = _in_framework(root, assemblies)
-    static, outside, constructors = set(), set(), False
+    static, instance, outside, constructors, overloads = set(), set(), set(), False, {}
     for member in root.iter('Member'):
         name = member.get('MemberName')
         member_in = _in_framework(member, assemblies)
         member_in = type_in if member_in is None else member_in
         csharp = _csharp(member, 'MemberSignature')
+        if member_in and member.findtext('MemberType') in ('Method', 'Constructor'):
+            # Parameter types of each overload: a string literal argument where every overload of that arity
+            # takes an enum is converted by value name (X509Store.Open('ReadWrite')).
+            types = [p.get('Type', '').rstrip('&') for p in member.findall('Parameters/Parameter')]
+            overloads.setdefault(name, []).append(types)
         if name == '.ctor':
             constructors = constructors or bool(member_in)
             continue
         is_static = kind == 'enum' or re.search(r'\b(static|const)\b', csharp) is not None
-        if not is_static:
-            continue
-        (static if member_in else outside).add(name)
+        if not member_in:
+            outside.add(name)
+        else:
+            (static if is_static else instance).add(name)
     base = root.findtext('Base/BaseTypeName')
     return {
         'name': root.get('FullName'),
@@ -154,8 +160,11 @@ def read_type(repo, path, assemblies):
         'base': base,
         'members': {
             'static': sorted(static),
-            'outside_framework': sorted(outside - static),
+            'instance': sorted(instance),
+            'outside_framework': sorted(outside - static - instance),
             'constructors': constructors,
+            # Kept only for the members the payloads call (see main).
+            'overloads': overloads,
         },
     }
 
@@ -245,6 +254,36 @@ def main():
                 for full in tried:
                     namespace, _, short = full.rpartition('.')
                     absent[full] = '%s: xml/%s/%s.xml' % (name, namespace, short)
+
+    # Overloads are kept for the members the payloads call, with the enums their parameters take.
+    called = {}
+    for name in payload_names():
+        script = load_payload(name)
+        checker = dotnet_reference.Checker(script, {'types': types, 'accelerators': {'map': accelerator_map}})
+        for call in ps_dotnet.member_calls(script):
+            full, entry = checker.resolve(call.ref)
+            while entry is not None and entry.get('members') is not None:
+                member = '.ctor' if call.member.lower() == 'new' else call.member.lower()
+                declared = {m.lower(): m for m in entry['members']['overloads']}
+                if member in declared:
+                    called.setdefault(full, set()).add(declared[member])
+                    break
+                if member == '.ctor':
+                    break
+                full = (entry.get('base') or '').lower()
+                entry = types.get(full)
+    for full, entry in list(types.items()):
+        if entry.get('members') is None:
+            continue
+        for member, overloads in entry['members']['overloads'].items():
+            if member in called.get(full, ()):
+                for parameter in {p.lower() for overload in overloads for p in overload}:
+                    if parameter in index and read_type(dotnet, index[parameter], assemblies)['kind'] == 'enum':
+                        add(parameter)
+    for full, entry in types.items():
+        if entry.get('members') is not None:
+            entry['members']['overloads'] = {m: o for m, o in sorted(entry['members']['overloads'].items())
+                                             if m in called.get(full, ())}
 
     catalogue = {
         'about': 'The .NET types the composed payloads name, read from Microsoft repositories by '

@@ -104,6 +104,23 @@ def test_an_iis_type_needs_its_assembly_loaded():
     assert len(found) == 1 and 'never loads' in found[0], found
 
 
+def test_a_typo_in_a_method_of_an_object_the_script_built_is_caught():
+    script = _planted('retire_apply', '$store.Open(', '$store.Opne(')
+    found = _messages(script)
+    assert len(found) == 1 and '$store.Opne()' in found[0] and 'no instance method Opne' in found[0], found
+
+
+def test_a_typo_in_an_enum_value_passed_as_a_string_is_caught():
+    """X509Store.Open takes OpenFlags; PowerShell converts 'ReadOnly, OpenExistingOnly' by value name at run time."""
+    script = _planted('chain_read', "'ReadOnly, OpenExistingOnly'", "'ReadOnly, OpenExistingOnlyy'")
+    found = _messages(script)
+    assert len(found) == 1 and 'OpenFlags, which has no value OpenExistingOnlyy' in found[0], found
+    script = _planted('retire_apply', "-ArgumentList $removal.store, 'LocalMachine'",
+                      "-ArgumentList $removal.store, 'LocalMachin'")
+    found = _messages(script)
+    assert len(found) == 1 and 'StoreLocation, which has no value LocalMachin' in found[0], found
+
+
 def test_types_the_script_compiles_itself_are_its_own():
     assert _messages(load_payload('chain_read')) == []
     script = _planted('chain_read', 'public static class HkpostCrlReader', 'public static class HkpostCrlReadr')
@@ -144,6 +161,7 @@ _XML = '''<Type Name="Sample" FullName="System.Sample">
       <MemberSignature Language="C#" Value="public static string Old (byte[] inArray);" />
       <MemberType>Method</MemberType>
       <AssemblyInfo><AssemblyName>mscorlib</AssemblyName><AssemblyVersion>2.0.0.0</AssemblyVersion><AssemblyVersion>4.0.0.0</AssemblyVersion></AssemblyInfo>
+      <Parameters><Parameter Name="inArray" Type="System.Byte[]" /></Parameters>
     </Member>
     <Member MemberName="CoreOnly">
       <MemberSignature Language="C#" Value="public static bool CoreOnly (string s);" />
@@ -168,7 +186,8 @@ def test_the_refresh_script_reads_framework_availability_from_assembly_info():
     refresh = _refresh_module()
     entry = refresh.read_type(_OneFile(_XML), 'xml/System/Sample.xml', {'mscorlib', 'System', 'System.Core'})
     assert entry['in_framework'] is True and entry['kind'] == 'class' and entry['base'] == 'System.Object'
-    assert entry['members'] == {'static': ['Old'], 'outside_framework': ['CoreOnly', 'Only35'], 'constructors': False}
+    assert entry['members'] == {'static': ['Old'], 'instance': ['Length'], 'outside_framework': ['CoreOnly', 'Only35'],
+                                'constructors': False, 'overloads': {'Old': [['System.Byte[]']]}}
 
 
 # How PowerShell 5.1 resolves a name, on catalogued types: accelerator, as written, System. + name,
@@ -183,6 +202,11 @@ def test_the_refresh_script_reads_framework_availability_from_assembly_info():
     '$o = New-Object -ComObject Shell.Application',                        # COM, not .NET
     '$e = [Text.UTF8Encoding]::UTF8',                                      # a static property of the base class
     '$b = [byte[]]::new(4)',                                               # an array type's constructor
+    # methods of an object the script built: its type's, its bases' (GetType), PowerShell's own (ForEach)
+    "$s = [Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')\n$s.Open('ReadOnly')\n"
+    "$s.Dispose()\n$null = $s.GetType()\n$s.ForEach({ $_ })",
+    # a variable also set to something else is of no known type
+    "$s = New-Object System.Text.UTF8Encoding\n$s = Get-Item C:\\x\n$s.Anything()",
 ])
 def test_names_resolve_as_powershell_5_1_resolves_them(script):
     assert _messages(script) == []

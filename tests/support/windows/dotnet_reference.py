@@ -107,8 +107,9 @@ class Checker:
         return None
 
     def _members(self, full):
-        """(static names, names documented but outside 4.8, has constructors) of ``full`` and its bases."""
-        static, outside, constructors, seen = set(), set(), False, set()
+        """The names of ``full``'s members in 4.8 with its bases' (static, instance), the names documented but
+        outside 4.8, whether it has constructors; None when the reference lists no members for it."""
+        static, instance, outside, constructors, seen = set(), set(), set(), False, set()
         entry = self.types.get(full)
         first = True
         while entry is not None and full not in seen:
@@ -116,13 +117,69 @@ class Checker:
             if entry.get('members') is None:
                 return None
             static.update(m.lower() for m in entry['members']['static'])
+            instance.update(m.lower() for m in entry['members'].get('instance', ()))
             outside.update(m.lower() for m in entry['members']['outside_framework'])
             if first:
                 constructors = entry['members']['constructors']
             first = False
             full = (entry.get('base') or '').lower()
             entry = self.types.get(full)
-        return static, outside - static, constructors
+        return {'static': static, 'instance': instance, 'outside': outside - static - instance,
+                'constructors': constructors}
+
+    def _overloads(self, full, member):
+        """The parameter type lists of ``member`` (``new``: the constructors) on ``full`` or the nearest base
+        declaring it, as the catalogue keeps them for the members the payloads call; None when not kept."""
+        member = '.ctor' if member.lower() == 'new' else member.lower()
+        entry, seen = self.types.get(full), set()
+        while entry is not None and entry.get('members') is not None and full not in seen:
+            seen.add(full)
+            declared = {m.lower(): o for m, o in entry['members'].get('overloads', {}).items()}
+            if member in declared:
+                return declared[member]
+            if member == '.ctor':
+                return None
+            full = (entry.get('base') or '').lower()
+            entry = self.types.get(full)
+        return None
+
+    def _instance_finding(self, call):
+        full, entry = self.resolve(call.ref)
+        members = self._members(full) if entry is not None else None
+        if members is None:
+            return None     # the type is reported, or (Microsoft.Web.Administration) has no member list
+        name = call.member.lower()
+        # ForEach() and Where() are members PowerShell gives every object (about_Intrinsic_Members).
+        if name in members['instance'] or name in ('foreach', 'where'):
+            return None
+        what = '%s.%s() (%s)' % (call.target, call.member, call.ref.name)
+        if name in members['outside']:
+            return Finding(call.line, what, '%s.%s is documented for .NET but not for .NET Framework 4.8 (%s)' % (
+                entry['name'], call.member, entry['path']))
+        return Finding(call.line, what, '%s has no instance method %s in .NET Framework 4.8 (%s)' % (
+            entry['name'], call.member, entry['path']))
+
+    def _argument_findings(self, call):
+        """String literals passed where every overload of that arity takes one enum: checked by value name."""
+        full, entry = self.resolve(call.ref)
+        overloads = self._overloads(full, call.member) if entry is not None else None
+        matching = [o for o in overloads or () if len(o) == len(call.arguments)]
+        found = []
+        for i, text in enumerate(call.arguments):
+            if text is None or not matching:
+                continue
+            parameter = {o[i].lower() for o in matching}
+            enum = self.types.get(parameter.pop()) if len(parameter) == 1 else None
+            if enum is None or enum.get('kind') != 'enum':
+                continue
+            values = {m.lower() for m in enum['members']['static']}
+            for value in (v.strip() for v in text.split(',')):
+                if value.lower() not in values:
+                    found.append(Finding(call.line, "%s%s%s(... '%s' ...)" % (
+                        call.target, '.' if call.on == 'instance' else '::', call.member, text),
+                                         "argument %d is a %s, which has no value %s in .NET Framework 4.8 (%s)" % (
+                                             i + 1, enum['name'], value, enum['path'])))
+        return found
 
     def _member_finding(self, ref, member, line, what=None):
         full, entry = self.resolve(ref)
@@ -135,7 +192,7 @@ class Checker:
         if members is None:
             return Finding(line, what, 'the reference for %s (%s) lists no members to check it against' % (
                 entry['name'], entry['path']))
-        static, outside, constructors = members
+        static, outside, constructors = members['static'], members['outside'], members['constructors']
         if member.lower() == 'new':
             # `[T]::new(...)` (PowerShell 5.0+) calls a public constructor.
             return None if constructors else Finding(line, what, '%s has no public constructor in .NET Framework '
@@ -163,6 +220,11 @@ class Checker:
             # PowerShell converts 'A, B' to an enum by its value names (flags joined with commas).
             for value in (v.strip() for v in text.split(',')):
                 found.append(self._member_finding(ref, value, line, "[%s]'%s' (value %s)" % (ref.name, text, value)))
+        for call in ps_dotnet.member_calls(self.script):
+            if call.on == 'instance':
+                found.append(self._instance_finding(call))
+            if not call.ref.array:
+                found.extend(self._argument_findings(call))
         return [f for f in found if f is not None]
 
 

@@ -210,3 +210,121 @@ def referenced_types(script):
         found.append(ref)
         pending.extend(ref.generic)
     return found
+
+
+class MemberCall:
+    """A call of a .NET method or constructor whose target type is known from the script text: ``[T]::M(...)``,
+    ``[T]::new(...)``, ``New-Object T -ArgumentList ...`` or ``$v.M(...)`` on a variable the script only ever
+    sets to a new T. ``arguments`` holds, per argument, the text of a constant string literal or None."""
+
+    def __init__(self, ref, member, arguments, line, on, target=None):
+        self.ref, self.member, self.arguments, self.line, self.on = ref, member, list(arguments), line, on
+        self.target = target or '[%s]' % ref.name     # what the call is made on, as the script writes it
+
+    def __repr__(self):
+        return 'MemberCall([%s], %s, %r, line %d)' % (self.ref.name, self.member, self.arguments, self.line)
+
+
+def _value(node):
+    """The node an expression reduces to once its single-child wrappers are taken off."""
+    while len(node.children) == 1 or node.type in ('argument_expression',) and node.children:
+        if len(node.children) != 1:
+            break
+        node = node.children[0]
+    return node
+
+
+def _literal(node):
+    """The text of a constant string literal (``'x'``, or ``"x"`` with nothing to expand), else None."""
+    node = _value(node)
+    if node.type == 'string_literal':
+        node = _value(node)
+    text = node.text.decode()
+    if node.type == 'verbatim_string_characters' or (node.type == 'expandable_string_literal' and '$' not in text
+                                                     and '`' not in text):
+        return text[1:-1]
+    return None
+
+
+def _argument_list(node):
+    expressions = next((c for c in node.children if c.type == 'argument_expression_list'), None)
+    if expressions is None:
+        return []
+    return [_literal(c) for c in expressions.children if c.type == 'argument_expression']
+
+
+def _new_object_arguments(command):
+    """New-Object's constructor arguments: ``-ArgumentList a, 'b'`` or a positional ``(a, 'b')``."""
+    elements = next((c for c in command.children if c.type == 'command_elements'), None)
+    children = [c for c in elements.children if c.type not in ('command_argument_sep', 'comment')] if elements else []
+    for i, child in enumerate(children):
+        if child.type == 'argument_list':
+            return _argument_list(child)
+        if child.type == 'command_parameter' and child.text.decode().lstrip('-').rstrip(':').lower() in (
+                'argumentlist', 'args') and i + 1 < len(children):
+            value = _value(children[i + 1])
+            if value.type == 'array_literal_expression':
+                return [_literal(c) for c in value.children if c.type != ',']
+            return [_literal(value)]
+    return None
+
+
+def _constructed(node):
+    """The TypeRef a right-hand side constructs (``[T]::new(...)`` or ``New-Object T``), else None."""
+    value = _value(node)
+    children = value.children
+    if (value.type == 'invokation_expression' and len(children) >= 3 and children[0].type == 'type_literal'
+            and children[1].type == '::' and children[2].text.decode().lower() == 'new'):
+        return _type_name(next(c for c in children[0].children if c.type == 'type_spec'))
+    if value.type == 'command' and value.children[0].text.decode().lower() == 'new-object':
+        call = script_facts.Call(value)
+        if not call.has('ComObject'):
+            name = call.value('TypeName')
+            name = name if isinstance(name, str) else (call.arguments[0] if call.arguments else None)
+            if isinstance(name, str):
+                return _type_from_text(name.strip('\'"'), call.line, 'new-object')
+    return None
+
+
+def constructed_variables(script):
+    """Lower-case variable names the script only ever assigns a new object of one type, mapped to its
+    TypeRef; a variable also set any other way (a loop variable, a parameter, another value) is left out."""
+    kinds, other = {}, set()
+    for node in _walk(script_facts._tree(script).root_node):
+        if node.type == 'assignment_expression':
+            left = next(c for c in node.children if c.type == 'left_assignment_expression')
+            name = left.text.decode().strip().lower()
+            operator = next((c for c in node.children if c.type == 'assignement_operator'), None)
+            ref = _constructed(node.children[-1]) if operator is not None and operator.text == b'=' else None
+            if ref is None or ref.array or ref.generic:
+                other.add(name)
+            elif kinds.setdefault(name, ref).name.lower() != ref.name.lower():
+                other.add(name)
+        elif node.type in ('foreach_statement', 'script_parameter', 'for_statement'):
+            other.update(c.text.decode().lower() for c in node.children if c.type == 'variable')
+    return {name: ref for name, ref in kinds.items() if name not in other and re.fullmatch(r'\$\w+', name)}
+
+
+def member_calls(script):
+    """Every MemberCall of the script (static, constructor, New-Object, instance on a constructed variable)."""
+    found = []
+    typed = constructed_variables(script)
+    for node in _walk(script_facts._tree(script).root_node):
+        children = node.children
+        if node.type == 'invokation_expression' and len(children) >= 4 and children[-1].type == 'argument_list':
+            member = children[-2].text.decode() if children[-2].type == 'member_name' else None
+            if children[0].type == 'type_literal' and children[1].type == '::' and member:
+                ref = _type_name(next(c for c in children[0].children if c.type == 'type_spec'))
+                found.append(MemberCall(ref, member, _argument_list(children[-1]), _line(node), 'static'))
+            elif children[0].type == 'variable' and children[1].type == '.' and member and \
+                    children[0].text.decode().lower() in typed:
+                ref = typed[children[0].text.decode().lower()]
+                found.append(MemberCall(ref, member, _argument_list(children[-1]), _line(node), 'instance',
+                                        children[0].text.decode()))
+        elif node.type == 'command' and children and children[0].type == 'command_name' and \
+                children[0].text.decode().lower() == 'new-object':
+            ref = _constructed(node)
+            arguments = _new_object_arguments(node)
+            if ref is not None and arguments is not None:
+                found.append(MemberCall(ref, 'new', arguments, _line(node), 'new-object'))
+    return found
