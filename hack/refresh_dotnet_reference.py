@@ -26,7 +26,9 @@ git copies of Microsoft's repositories (the ``fetch`` tool of a session brings t
 Only what the payloads name is extracted: every composed payload (plugins/plugin_utils/_win_payload.py's
 load_payload) is parsed, each type name resolved the way PowerShell 5.1 does
 (tests/support/windows/dotnet_reference.py: candidates), and each type found is stored with its base types,
-its static member names in 4.8, names documented but outside 4.8, and whether it has a public constructor;
+its static and instance member names in 4.8, names documented but outside 4.8, whether it has a public
+constructor, and the parameter types of each overload of the methods the payloads call (with the enums those
+take, catalogued too, so a string passed for one is checked by value name);
 a name that no repository has is stored under "absent" with the paths looked at.
 
 Usage (the repositories as OWNER/NAME=GIT_DIR; the snapshot of dotnet-api-docs used last is recorded in the

@@ -7,7 +7,10 @@ from Microsoft's own repositories - dotnet-api-docs for .NET types and members, 
 about_Type_Accelerators (5.1) for ``[int]``, ``[pscredential]``..., iis-docs for the IIS assembly
 Microsoft.Web.Administration - and records for each type the repository, commit and path it was read from.
 It holds every type the payloads name (and their base types), so a typo in a member, a type that does not
-exist, or a member .NET Framework 4.8 lacks (a .NET Core addition) fails a test instead of a host.
+exist, or a member .NET Framework 4.8 lacks (a .NET Core addition) fails a test instead of a host. For the
+methods the payloads call it also keeps each overload's parameter types, so a string literal given where
+every overload of that arity takes an enum (``$store.Open('ReadWrite')``: OpenFlags) is checked by value name,
+and the instance methods called on a variable the script only ever sets to a new object of one type.
 
 How PowerShell 5.1 resolves a type name (what ``candidates`` follows): an accelerator first, then the name
 as written, then the name with ``System.`` put in front (so ``[Convert]`` is ``System.Convert``), then each
