@@ -202,6 +202,7 @@ def test_the_refresh_script_reads_framework_availability_from_assembly_info():
     '$o = New-Object -ComObject Shell.Application',                        # COM, not .NET
     '$e = [Text.UTF8Encoding]::UTF8',                                      # a static property of the base class
     '$b = [byte[]]::new(4)',                                               # an array type's constructor
+    '$h = [ordered]@{ a = 1 }',                                            # hash table syntax, not a type
     # methods of an object the script built: its type's, its bases' (GetType), PowerShell's own (ForEach)
     "$s = [Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')\n$s.Open('ReadOnly')\n"
     "$s.Dispose()\n$null = $s.GetType()\n$s.ForEach({ $_ })",

@@ -89,6 +89,10 @@ def type_literals(script):
         if node.type == 'type_literal':
             spec = next(c for c in node.children if c.type == 'type_spec')
             ref = _type_name(spec)
+            if ref.name.lower() == 'ordered' and node.parent.type == 'cast_expression' and any(
+                    _value(c).type == 'hash_literal_expression' for c in node.parent.children):
+                # `[ordered]@{...}` is hash table syntax (about_Hash_Tables, PowerShell 3.0+), not a .NET type.
+                continue
             ref.usage = _usage(node)
             found.append(ref)
             pending = list(ref.generic)
@@ -227,9 +231,7 @@ class MemberCall:
 
 def _value(node):
     """The node an expression reduces to once its single-child wrappers are taken off."""
-    while len(node.children) == 1 or node.type in ('argument_expression',) and node.children:
-        if len(node.children) != 1:
-            break
+    while len(node.children) == 1:
         node = node.children[0]
     return node
 
