@@ -334,7 +334,11 @@ def test_templates_never_read_a_secret(path, tainted):
     assert not found, '%s reads %s' % (_rel(path), found)
 
 
-def test_the_task_check_can_fail():
+def test_the_task_check_can_fail(monkeypatch):
+    # The module specs of this example, not the collection's: the check is tested apart from the specs it reads.
+    specs = {'hkpost_pfx': {'password': {'no_log': True}, 'friendly_name': {}},
+             'hkpost_dcv_token': {'verification_code': {'no_log': True}}}
+    monkeypatch.setitem(globals(), 'validated_spec', specs.__getitem__)
     tasks = [
         {'name': 'fine', 'hkpost.ecert.hkpost_pfx': {'password': '{{ hkpost_backup_password }}', 'thumbprint': 'x'},
          'when': 'hkpost_backup_password | length > 0'},
