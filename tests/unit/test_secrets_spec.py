@@ -19,101 +19,42 @@ tests/integration/winrm/test_secrets_at_vvvv.py.
 from __future__ import annotations
 
 import glob
-import importlib
 import os
 import re
 
 import pytest
 import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MODULES = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, 'plugins/modules/*.py'))
-                 if not os.path.basename(p).startswith('_'))
-ROLES = sorted(os.path.basename(os.path.dirname(os.path.dirname(p)))
-               for p in glob.glob(os.path.join(ROOT, 'roles/*/meta/argument_specs.yml')))
+from tests.support.secret_rule import (MODULES, NOT_SECRET, ROLES, ROOT, SECRET_NAME, is_secret_name, is_secret_option,
+                                       lookup, module_documentation, secret_module_options, text_of, validated_spec,
+                                       walk_options)
 
-# -- the rule, as data ------------------------------------------------------------------------------
-
-# A name that carries a secret: passwords, TSIG keys, DCV verification codes, PINs, EAB keys and HMACs, tokens,
-# credentials. Matched against option names, role variable names and the names a template reads.
-SECRET_NAME = re.compile(r'password|passphrase|secret|private_?key|(^|_)pins?($|_)|hmac|verification_code|token|'
-                         r'credential|(^|_)eab($|_)|api_key|tsig', re.I)
-# A description that says the value is secret, whatever the option is called.
-SECRET_DESCRIPTION = re.compile(r'never logged|\bno_log\b|keep it in a vault', re.I)
-# Names the rule matches that are not secrets, each with the reason. An entry nothing matches any more fails
-# test_every_exclusion_is_still_needed, so the list cannot rot into a blanket pass.
-NOT_SECRET = {
-    'tsig_key_name': 'the name of the TSIG key, which every signed DNS message carries in clear (RFC 8945)',
-    'hkpost_dcv_tsig_key_name': 'the role variable for tsig_key_name',
-    'tsig_algorithm': 'an algorithm name such as hmac-sha256',
-    'hkpost_dcv_tsig_algorithm': 'the role variable for tsig_algorithm',
-    'privatekey_path': 'a path on the host; the key itself never passes through an option',
-}
 # The secrets the rule must find (issue 22 names the first three): a rule edited into finding nothing fails here.
 KNOWN_SECRET_OPTIONS = {('hkpost_retire', 'backup_password'), ('hkpost_pfx', 'password'), ('exchange_cert', 'password'),
                         ('hkpost_install', 'backup_password'), ('hkpost_retire', 'password'),
                         ('hkpost_dcv_token', 'verification_code'), ('hkpost_dcv_token', 'tsig_key_secret')}
-KNOWN_SECRET_ROLE_OPTIONS = {('dcv', 'hkpost_dcv_tsig_key_secret'), ('dcv', 'hkpost_dcv_certificates.verification_code'),
+KNOWN_SECRET_ROLE_OPTIONS = {('dcv', 'hkpost_dcv_tsig_key_secret'),
+                             ('dcv', 'hkpost_dcv_certificates.verification_code'),
                              ('exchange', 'hkpost_exchange_password'), ('exchange', 'hkpost_exchange_backup_password'),
                              ('iis', 'hkpost_iis_backup_password')}
 # Where a template may read a secret because its value is evaluated and never shown.
 CONDITIONS = {'when', 'failed_when', 'changed_when', 'until', 'that'}
 
 
-def is_secret_name(name):
-    return name not in NOT_SECRET and bool(SECRET_NAME.search(name))
-
-
-def _text(description):
-    return ' '.join(description) if isinstance(description, list) else str(description or '')
-
-
-def is_secret_option(name, option):
-    return is_secret_name(name) or bool(SECRET_DESCRIPTION.search(_text((option or {}).get('description'))))
-
-
-def walk_options(options, prefix=''):
-    """(dotted path, name, option) for every option and suboption of a spec or a DOCUMENTATION options block."""
-    for name, option in (options or {}).items():
-        option = option or {}
-        yield prefix + name, name, option
-        yield from walk_options(option.get('options') or option.get('suboptions'), prefix + name + '.')
-
-
 # -- module options -------------------------------------------------------------------------------
-
-def module_documentation(module):
-    source = importlib.import_module('ansible_collections.hkpost.ecert.plugins.modules.' + module)
-    return yaml.safe_load(source.DOCUMENTATION)['options']
-
-
-def validated_spec(module):
-    """The spec the action plugin hands to validate_argument_spec (HkpostAction.run): its ARGUMENT_SPEC."""
-    return importlib.import_module('ansible_collections.hkpost.ecert.plugins.action.' + module).ActionModule.ARGUMENT_SPEC
-
-
-def _lookup(options, path):
-    option = None
-    for part in path.split('.'):
-        option = (options or {}).get(part)
-        if option is None:
-            return None
-        options = option.get('options') or option.get('suboptions')
-    return option
-
 
 def module_problems(documentation, spec):
     """What is wrong with one module's secrets: the union of what its documentation and its spec call secret."""
     problems, found = [], set()
     for source in (documentation, spec):
         for path, name, option in walk_options(source):
-            if is_secret_option(name, option) or is_secret_option(name, _lookup(documentation, path)):
+            if is_secret_option(name, option) or is_secret_option(name, lookup(documentation, path)):
                 found.add(path)
     for path in sorted(found):
-        validated, documented = _lookup(spec, path), _lookup(documentation, path)
+        validated, documented = lookup(spec, path), lookup(documentation, path)
         if validated is None or not validated.get('no_log'):
             problems.append('%s is a secret but not no_log in the ARGUMENT_SPEC the action plugin validates' % path)
-        if documented is None or not re.search(r'never logged', _text(documented.get('description')), re.I):
+        if documented is None or not re.search(r'never logged', text_of(documented.get('description')), re.I):
             problems.append('%s is a secret but its documentation does not say "Never logged"' % path)
     return found, problems
 
@@ -125,7 +66,8 @@ def test_every_secret_module_option_is_no_log_and_documented_so(module):
 
 
 def test_the_rule_finds_the_known_module_secrets():
-    found = {(m, p) for m in MODULES for p in module_problems(module_documentation(m), validated_spec(m))[0]}
+    found = secret_module_options()
+    assert found == {(m, p) for m in MODULES for p in module_problems(module_documentation(m), validated_spec(m))[0]}
     assert KNOWN_SECRET_OPTIONS <= found, KNOWN_SECRET_OPTIONS - found
 
 
@@ -135,7 +77,8 @@ def test_the_module_check_can_fail():
                      'items': {'suboptions': {'eab_hmac_key': {'description': 'EAB key. Never logged.'}}},
                      'privatekey_path': {'description': 'Path.'}}
     spec = {'password': {'type': 'str'}, 'pin': {'type': 'str', 'no_log': True}, 'code': {'type': 'str'},
-            'items': {'type': 'list', 'options': {'eab_hmac_key': {'type': 'str'}}}, 'privatekey_path': {'type': 'path'}}
+            'items': {'type': 'list', 'options': {'eab_hmac_key': {'type': 'str'}}},
+            'privatekey_path': {'type': 'path'}}
     found, problems = module_problems(documentation, spec)
     assert found == {'password', 'pin', 'code', 'items.eab_hmac_key'}
     assert problems == [
@@ -277,9 +220,11 @@ def _load(path):
         return yaml.safe_load(f)
 
 
-TASK_FILES = sorted(glob.glob(os.path.join(ROOT, 'roles/*/tasks/*.yml')) + glob.glob(os.path.join(ROOT, 'roles/*/handlers/*.yml')))
+TASK_FILES = sorted(glob.glob(os.path.join(ROOT, 'roles/*/tasks/*.yml'))
+                    + glob.glob(os.path.join(ROOT, 'roles/*/handlers/*.yml')))
 PLAYBOOKS = sorted(glob.glob(os.path.join(ROOT, 'playbooks/*.yml')))
-TEMPLATES = sorted(glob.glob(os.path.join(ROOT, 'roles/*/templates/*')) + glob.glob(os.path.join(ROOT, 'playbooks/templates/*')))
+TEMPLATES = sorted(glob.glob(os.path.join(ROOT, 'roles/*/templates/*'))
+                   + glob.glob(os.path.join(ROOT, 'playbooks/templates/*')))
 DEFAULTS = sorted(glob.glob(os.path.join(ROOT, 'roles/*/defaults/main.yml')))
 
 

@@ -26,6 +26,7 @@ import yaml
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from tests.support.peers.bind_server import BindServer
+from tests.support.secret_rule import secret_module_options
 from tests.support.windows.certstore import entry_for
 from tests.support.windows.dcv import new_iis, new_windows_dns
 from tests.support.windows.exchange import add_account, add_certificate, exchange_state
@@ -48,6 +49,18 @@ SECRETS = {
     'dcv_code_windows_dns': 'HKP-vvvv-wdns-a1c3e5f70b92',
     'dcv_code_rfc2136': 'HKP-vvvv-rfc-6d2e8a40c1f3',
     'tsig_secret': base64.b64encode(b'vvvv TSIG secret 0f3c9e71 of ours').decode('ascii'),
+}
+# Which option each secret goes to: together they are every option tests/support/secret_rule.py calls a secret.
+OPTIONS = {
+    'pfx_password': ('hkpost_pfx', 'password'),
+    'retire_backup_password': ('hkpost_retire', 'backup_password'),
+    'retire_exchange_password': ('hkpost_retire', 'password'),
+    'install_backup_password': ('hkpost_install', 'backup_password'),
+    'exchange_password': ('exchange_cert', 'password'),
+    'dcv_code_file': ('hkpost_dcv_token', 'verification_code'),
+    'dcv_code_windows_dns': ('hkpost_dcv_token', 'verification_code'),
+    'dcv_code_rfc2136': ('hkpost_dcv_token', 'verification_code'),
+    'tsig_secret': ('hkpost_dcv_token', 'tsig_key_secret'),
 }
 EXCHANGE_USER = 'EX\\svc-ecert'
 
@@ -195,6 +208,18 @@ EXPECTED_MESSAGES = [
     'dcv_iis_write: Set-Content: the value "********" was refused by the host',
     'dcv_windows_dns_write: Add-DnsServerResourceRecord: the value "********" was refused by the host',
 ]
+
+
+def test_every_secret_option_is_run_with_its_own_secret():
+    """A new secret option fails here until the run below covers it; each secret reaches the option it is for."""
+    assert set(OPTIONS) == set(SECRETS)
+    assert set(OPTIONS.values()) == secret_module_options()
+    plays = yaml.safe_load(PLAYBOOK.format(leaf='A' * 40, new='B' * 40, project='/p', dns_port=53, tsig_key='k'))
+    passed = {(module.split('.')[-1], option, value.strip('{} '))
+              for play in plays for task in play['tasks']
+              for module, args in task.items() if module.startswith('hkpost.')
+              for option, value in args.items() if isinstance(value, str) and value.startswith('{{')}
+    assert {(module, option, var) for var, (module, option) in OPTIONS.items()} <= passed
 
 
 def needles(secret):
