@@ -14,6 +14,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.renew._retire import RETIRE_STORES, plan_retire
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import masked
 
 
 class ActionModule(HkpostAction):
@@ -45,7 +46,12 @@ class ActionModule(HkpostAction):
                     raise HkpostError('username needs password (or leave both out to use the connected identity).')
                 # win_powershell's username/password form: the payload receives a PSCredential.
                 sensitive = {'Credential': {'username': args['username'], 'password': args['password']}}
-        return self.payload(task_vars, 'retire_read', params, sensitive_parameters=sensitive)
+        answer = self.payload(task_vars, 'retire_read', params, sensitive_parameters=sensitive)
+        exchange = answer.get('exchange')
+        if isinstance(exchange, dict) and exchange.get('error'):
+            # The payload catches the session's failure and reports its message: shown as a warning and returned.
+            exchange['error'] = masked(exchange['error'], sensitive)
+        return answer
 
     def run_hkpost(self, args, task_vars, result):
         if args['grace_days'] < 0:

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
-"""_win_payload masks the sensitive parameters it sent in the error text it raises (issue 22).
+"""_win_payload masks the sensitive parameters it sent in the error text it raises, and in the free text of an
+answer a caller shows (issue 22).
 
 Ansible.Basic masks no_log values in win_powershell's ``msg`` and ``invocation`` only; an ``error`` record is the
 script's own text and may quote a value (a cmdlet naming the argument it refused). PayloadError's message becomes
@@ -9,9 +10,14 @@ over WinRM: tests/integration/winrm/test_secrets_at_vvvv.py.
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from ansible.utils.display import Display
+
+from ansible_collections.hkpost.ecert.plugins.action.hkpost_retire import ActionModule as Retire
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError, run_payload
+from tests.support.action_harness import run_action
 
 VALUE = 'Masking-Value-6a0f2c'
 PASSWORD = 'Masking-Credential-91be47'
@@ -42,3 +48,26 @@ def test_value_and_credential_passwords_are_masked_everywhere_in_the_error_text(
     assert text.count('********') == 10  # five quotations of two secrets
     # The secrets did go to the host: the masking is of what came back, not of what was sent.
     assert {e['name'] for e in action.sent['sensitive_parameters']} == {'Password', 'Credential'}
+
+
+class _ExchangeErrorHost:
+    """retire_read answering, its Exchange session having failed with a message that quotes the credential's
+    password (the payload catches the failure and reports the message in its answer, not as an error record)."""
+
+    def execute_module(self, module_name, module_args, task_vars=None):
+        password = module_args['sensitive_parameters'][0]['password']
+        answer = {'os_build': 20348, 'stores': {'My': [], 'WebHosting': [], 'CA': [], 'Root': []},
+                  'iis': {'present': False, 'sites': [], 'sslcert': {'ipport': [], 'hostnameport': []}},
+                  'exchange': {'present': True, 'known': False, 'certificates': [],
+                               'error': 'New-PSSession: logon refused for password "%s"' % password}}
+        return {'changed': False, 'failed': False, 'output': [json.dumps(answer)], 'error': []}
+
+
+def test_an_exchange_error_in_retire_reads_answer_is_masked(monkeypatch):
+    warnings = []
+    monkeypatch.setattr(Display, 'warning', lambda self, msg, *a, **kw: warnings.append(msg))
+    result = run_action(Retire, {'exchange': True, 'username': 'EX\\svc', 'password': PASSWORD},
+                        host=_ExchangeErrorHost(), task_vars={'inventory_hostname': 'ex1'})
+    assert result['exchange_error'] == 'New-PSSession: logon refused for password "********"'
+    assert warnings and all(PASSWORD not in w for w in warnings) and '"********"' in warnings[0]
+    assert PASSWORD not in json.dumps(result)
