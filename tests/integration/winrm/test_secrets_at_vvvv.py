@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Issue 22, "Secrets stay masked because a test says so": every secret-taking module fails at -vvvv, for real
+"""Issue 22, "Secrets stay masked because a test says so": every secret-taking module fails at -vvvv --diff, for real
 (ansible-playbook over the loopback WinRM endpoint), and nothing it printed or wrote holds the secret.
 
 Each module gets its own distinctive secret and a host that fails where the secret is in use. The failing hosts
@@ -287,7 +287,7 @@ def test_no_secret_in_any_output_of_failing_modules_at_vvvv(tmp_path, pki, tsig_
     log = project / 'ansible.log'
     inventory = {'all': {'hosts': {name: {} for name in hosts}}}
 
-    proc, _report = run_over_winrm(state, tmp_path / 'winrm', inventory, project / 'play.yml', '-vvvv',
+    proc, _report = run_over_winrm(state, tmp_path / 'winrm', inventory, project / 'play.yml', '-vvvv', '--diff',
                                    '-e', '@%s' % vault, cwd=project, timeout=600,
                                    env={'ANSIBLE_LOG_PATH': str(log), 'ANSIBLE_LOCAL_TEMP': str(project / 'tmp')})
     out = proc.stdout + proc.stderr
