@@ -1,16 +1,20 @@
 # -*- coding: utf-8 -*-
-"""Issue 22, "Secrets stay masked because a test says so": which options are secrets is decided once, here, as
-data, and every place a secret is declared or passed on is held to it.
+"""Issue 22, "Secrets stay masked because a test says so": every place a secret is declared or passed on is held to
+one rule, kept as data in tests/support/secret_rule.py (name patterns, description markers, exclusions with reasons).
 
-* Module options: every option whose name (SECRET_NAME) or description (SECRET_DESCRIPTION) marks it as a
-  secret is ``no_log`` in the ``ARGUMENT_SPEC`` its action plugin validates with, and its DOCUMENTATION says
-  "Never logged" (DOCUMENTATION has no ``no_log`` key: validate-modules refuses one). Suboptions too.
+* Module options: every option whose name or description marks it as a secret is ``no_log`` in the
+  ``ARGUMENT_SPEC`` its action plugin validates with, and its DOCUMENTATION says "Never logged" (DOCUMENTATION
+  has no ``no_log`` key: validate-modules refuses one). Suboptions too.
 * Role variables: every secret option in ``roles/*/meta/argument_specs.yml`` is ``no_log: true`` there.
 * Tasks: every template in roles/*/tasks, roles/*/defaults and playbooks/*.yml that reads a secret (a name the
-  rule matches, or a role variable whose items hold one) does so where nothing prints it: in a task with
-  ``no_log: true``, as the whole value of a module option that is ``no_log`` in that module's validated spec,
-  in a condition (evaluated, never shown), or into another secret variable (checked where that one is used).
-  A loop, a label, a task name, a message or a set_fact would show it at -v, and AWX keeps job events.
+  rule matches, a role variable whose items hold one, or a variable defined from either) does so where nothing
+  prints it: in a task with ``no_log: true``; as the whole value of a module option that is ``no_log`` in that
+  module's validated spec; in a condition (evaluated, never shown); or in a variable definition (the variable is
+  then tainted and checked wherever it is read). A loop, a label, a task name, a message, debug or set_fact
+  would show it at -v, and AWX keeps job events.
+  Passing a secret to a no_log option needs no task-level no_log: the action plugins never echo their arguments
+  (tests/integration/winrm/test_secrets_at_vvvv.py shows it at -vvvv), while ``no_log: true`` on such a task
+  would hide every failure message of an install.
 
 The run-time half - each secret-taking module failing at -vvvv, its output searched - is
 tests/integration/winrm/test_secrets_at_vvvv.py.
