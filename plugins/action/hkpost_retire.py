@@ -16,6 +16,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.renew._retire import 
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import check_backup_options
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import masked
 
 
 class ActionModule(HkpostAction):
@@ -47,7 +48,12 @@ class ActionModule(HkpostAction):
                     raise HkpostError('username needs password (or leave both out to use the connected identity).')
                 # win_powershell's username/password form: the payload receives a PSCredential.
                 sensitive = {'Credential': {'username': args['username'], 'password': args['password']}}
-        return self.payload(task_vars, 'retire_read', params, sensitive_parameters=sensitive)
+        answer = self.payload(task_vars, 'retire_read', params, sensitive_parameters=sensitive)
+        exchange = answer.get('exchange')
+        if isinstance(exchange, dict) and exchange.get('error'):
+            # The payload catches the session's failure and reports its message: shown as a warning and returned.
+            exchange['error'] = masked(exchange['error'], sensitive)
+        return answer
 
     def run_hkpost(self, args, task_vars, result):
         if args['grace_days'] < 0:

@@ -52,7 +52,7 @@ options:
     required: true
   verification_code:
     description:
-      - The code the portal gave, exactly.
+      - The code the portal gave, exactly. Never logged; results show it as C(<verification_code>).
       - Must be text; an unquoted number or a dictionary in YAML is refused (unquoted V(0123456) would be read as
         the number 42798). Quote it.
     type: str
@@ -110,6 +110,7 @@ options:
     description:
       - Base64 secret of O(tsig_key_name), as in the server's C(key) statement. Checked strictly before anything is
         sent (a malformed secret is refused as such, not reported later as the server's BADSIG). Must be quoted text.
+        Never logged.
     type: str
   tsig_algorithm:
     description: TSIG algorithm of the key.

@@ -135,10 +135,25 @@ def _error_text(result, secrets=()):
         else:
             messages.append(str(record))
     text = '; '.join(m.strip() for m in messages if m and m.strip()) or 'the payload failed without a message'
+    # As Ansible.Basic masks no_log values in what it returns; error text is the script's own.
+    return _mask(text, secrets)
+
+
+def _mask(text, secrets):
     for secret in secrets:
-        # As Ansible.Basic masks no_log values in what it returns; error text is the script's own.
         text = text.replace(secret, '********')
     return text
+
+
+def masked(text, sensitive_parameters):
+    """``text`` from a payload's answer with the secrets it was sent masked, as in a PayloadError's message.
+
+    For the free text an answer carries (an exception message a payload caught and reported, such as
+    retire_read's Exchange error): never the answer's data, whose bytes a short secret could occur in.
+    """
+    if not isinstance(text, str):
+        return text
+    return _mask(text, _sensitive_entries(sensitive_parameters)[1])
 
 
 def _sensitive_entries(sensitive_parameters):
