@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.errors import AnsibleActionFail
 
 
 def read_src_or_content(action, args, src='src', content='content'):
@@ -24,16 +24,30 @@ def read_src_or_content(action, args, src='src', content='content'):
     return read_controller_file(action, src, path)
 
 
+def resolve_controller_path(option, path):
+    """The controller path ``path`` names: absolute as given, relative to the directory ansible-playbook runs in.
+
+    One rule for every input file (chain, ARL, trust, PFX, issued certificates), the same base as the outputs
+    (``hkpost_output_dir``): a relative path never resolves inside the installed collection or a role's files/,
+    where ``hkpost.ecert.install`` would otherwise look for the user's files (issue 22).
+    """
+    if not isinstance(path, str) or not path.strip():
+        raise AnsibleActionFail('%s is empty; give the path of a file on the controller.' % option)
+    return os.path.abspath(os.path.expanduser(path))
+
+
 def read_controller_file(action, option, path):
-    """The bytes of controller file ``path`` given as ``option``, searched like copy's src (role files/, playbook dir).
+    """The bytes of controller file ``path`` given as ``option`` (see resolve_controller_path for relative paths).
 
     A directory or an empty (or blank) file is refused: an empty download or a wrong path must not read as
     "option not given" (which would quietly fall back to a default, or skip the step).
     """
-    try:
-        found = action._find_needle('files', path)
-    except AnsibleError as e:
-        raise AnsibleActionFail('%s: %s was not found on the controller (%s).' % (option, path, e))
+    del action  # kept in the signature: every caller is an action plugin, and the rule may need its context
+    found = resolve_controller_path(option, path)
+    if not os.path.exists(found):
+        raise AnsibleActionFail('%s: %s was not found on the controller (a relative path is taken from the directory '
+                                'ansible-playbook runs in, %s); give the file\'s full path, or run from the folder '
+                                'that holds it.' % (option, found, os.getcwd()))
     if os.path.isdir(found):
         raise AnsibleActionFail('%s: %s is a directory on the controller; give the path of the file itself.'
                                 % (option, found))
