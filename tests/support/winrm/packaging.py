@@ -15,8 +15,8 @@ Two formats exist, told apart by structure (never by version number):
 Anything else - become, async, coverage wrappers, an unknown layout - raises UnknownPackaging,
 so a change in ansible-core shows up as a failing test instead of a silently wrong answer. A command
 line that is not ``PowerShell -EncodedCommand``, or an encoded script that is not a bootstrap wrapper
-(one that reads ``$input``: ansible's raw commands, the POSIX shell text a role sends down the wrong
-path), is refused as soon as it arrives (``reads_stdin``): such a command never gets stdin, and a host
+(those read ``$input``; ansible's raw commands and the POSIX shell text of a play on the wrong path do
+not), is refused as soon as it arrives (``reads_stdin``): such a command never gets stdin, and a host
 waiting for it would only answer when the client gives up.
 """
 
