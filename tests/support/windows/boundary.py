@@ -1,10 +1,13 @@
 # -*- coding: utf-8 -*-
 """``ansible.windows.win_powershell`` as the fake Windows host runs it: an emulator of its contract.
 
-Every rule below is read from the module's source in the virtualenv,
-``ansible_collections/ansible/windows/plugins/modules/win_powershell.ps1`` (ansible.windows 3.3.0;
-"ps1 line N" below), and from ansible-core's ``module_utils/csharp/Ansible.Basic.cs`` ("Basic"),
-which parses the module's arguments. Only the script itself is not run: a handler in
+It models the oldest release this collection accepts, the floor ``galaxy.yml`` declares
+(``win_powershell_floor.VERSION``, 2.4.0): every rule below is read from that release's
+``plugins/modules/win_powershell.ps1`` ("ps1 line N" below: ``win_powershell_floor.REFERENCE``, the file at
+commit ``win_powershell_floor.COMMIT``), and from ansible-core's ``module_utils/csharp/Ansible.Basic.cs``
+("Basic"), which parses the module's arguments. Where a newer release differs (the virtualenv carries
+3.3.0) the emulator still answers as 2.4.0 does; docs/docsite/rst/windows_internals.rst lists the
+differences. Only the script itself is not run: a handler in
 ``tests/support/windows/<area>.py`` models what the payload does on a host, and receives exactly
 what the script would - parameters bound by PowerShell's rules (``powershell.bind``), sensitive
 parameters as ``SecureString``/``PSCredential`` objects, ``-WhatIf`` in check mode.
@@ -18,14 +21,15 @@ from tests.support.windows.powershell import (BindingError, PSCredential, Secure
 
 WIN_POWERSHELL = 'ansible.windows.win_powershell'
 
-# ps1 lines 15-52: the module's argument spec (type, default, choices).
+# ps1 lines 11-40: the module's argument spec (type, default, choices). `script` is required (ps1 line 37);
+# `path` and `remote_src` came in 3.1.0, so 2.4.0 refuses them as unsupported parameters.
 _OPTIONS = {
     'arguments': ('list', None), 'chdir': ('str', None), 'creates': ('str', None), 'depth': ('int', 2),
     'error_action': ('str', 'continue'), 'executable': ('str', None), 'parameters': ('dict', None),
-    'path': ('str', None), 'sensitive_parameters': ('list', None), 'remote_src': ('bool', False),
-    'removes': ('str', None), 'script': ('str', None),
+    'sensitive_parameters': ('list', None), 'removes': ('str', None), 'script': ('str', None),
 }
-_ERROR_ACTIONS = {'silently_continue': 'SilentlyContinue', 'continue': 'Continue', 'stop': 'Stop'}  # ps1 672-676
+_REQUIRED = ('script',)
+_ERROR_ACTIONS = {'silently_continue': 'SilentlyContinue', 'continue': 'Continue', 'stop': 'Stop'}  # ps1 lines 639-644
 _SENSITIVE_OPTIONS = ('name', 'username', 'password', 'value')
 # Basic: passVars, the _ansible_* keys a module accepts; they are removed from Params.
 _PASS_VARS = ('check_mode', 'debug', 'diff', 'keep_remote_files', 'ignore_unknown_opts', 'module_name', 'no_log',
@@ -55,7 +59,7 @@ class _ModuleFail(Exception):
 
 
 def error_record(message, exception_type, category, fqid):
-    """One entry of the ``error`` return value, in the shape of ps1 lines 909-935."""
+    """One entry of the ``error`` return value, in the shape of ps1 lines 843-869."""
     short = exception_type.rsplit('.', 1)[-1]
     return {
         'output': '%s\r\n    + CategoryInfo          : %s: (:) [], %s\r\n    + FullyQualifiedErrorId : %s\r\n'
@@ -77,7 +81,7 @@ class ScriptRun:
 
     def __init__(self, error_action, check_mode):
         self.error_action = error_action      # the script's $ErrorActionPreference
-        self.check_mode = check_mode          # $Ansible.CheckMode (ps1 line 663)
+        self.check_mode = check_mode          # $Ansible.CheckMode (ps1 line 630)
         self.output = []
         self.errors = []
         self.warnings = []
@@ -86,7 +90,7 @@ class ScriptRun:
         self.changed = None                   # $Ansible.Changed when the handler decides it
         self.failed = False                   # $Ansible.Failed
         self.result = {}                      # $Ansible.Result
-        self.whatif = False                   # -WhatIf as bound (ps1 line 835: check mode)
+        self.whatif = False                   # -WhatIf as bound (ps1 line 760: check mode)
 
     def should_process(self):
         """``$PSCmdlet.ShouldProcess(...)``, and whether a ShouldProcess cmdlet (Remove-Item,
@@ -99,7 +103,7 @@ class ScriptRun:
         action = error_action or self.error_action
         if action == 'Stop':
             # Under Stop the record becomes an ActionPreferenceStopException, a RuntimeException the
-            # module catches (ps1 lines 843-853).
+            # module catches (ps1 lines 786-796).
             raise HostFailure(message, exception_type='System.Management.Automation.ActionPreferenceStopException',
                               category=category, fqid=fqid or 'ActionPreferenceStop')
         if action == 'Continue':
@@ -164,10 +168,10 @@ def _validate(module_args, pass_vars=None):
     if unsupported:
         raise _ModuleFail('Unsupported parameters for (%s) module: %s. Supported parameters include: %s'
                           % (name, ', '.join(unsupported), ', '.join(sorted(_OPTIONS))))
-    if params.get('path') is not None and params.get('script') is not None:      # ps1 lines 48-50
-        raise _ModuleFail('parameters are mutually exclusive: path, script')
-    if params.get('path') is None and params.get('script') is None:              # ps1 lines 45-47
-        raise _ModuleFail('one of the following is required: path, script')
+    # Basic CheckRequiredArguments: a required option is missing when its key is absent (ps1 line 37).
+    missing = [k for k in _REQUIRED if k not in params]
+    if missing:
+        raise _ModuleFail('missing required arguments: %s' % ', '.join(missing))
     for key, (kind, default) in _OPTIONS.items():
         value = params.get(key)
         if value is None:
@@ -191,7 +195,7 @@ def _validate(module_args, pass_vars=None):
                           % (', '.join(_ERROR_ACTIONS), params['error_action']))
     no_log = set()
     entries = []
-    for entry in params['sensitive_parameters'] or []:                            # ps1 lines 25-40
+    for entry in params['sensitive_parameters'] or []:                            # ps1 lines 20-35
         if not isinstance(entry, dict):
             raise _ModuleFail('sensitive_parameters: elements must be dictionaries')
         bad = [k for k in entry if k not in _SENSITIVE_OPTIONS]
@@ -208,7 +212,7 @@ def _validate(module_args, pass_vars=None):
             raise _ModuleFail('one of the following is required: username, value found in sensitive_parameters')
         if (entry['username'] is None) != (entry['password'] is None):
             raise _ModuleFail('parameters are required together: username, password found in sensitive_parameters')
-        # Basic SetNoLogValues: password and value are no_log = $true (ps1 lines 31-32).
+        # Basic SetNoLogValues: password and value are no_log = $true (ps1 lines 26-27).
         no_log.update(v for v in (entry['password'], entry['value']) if v)
         entries.append(entry)
     if params['sensitive_parameters'] is not None:
@@ -237,7 +241,7 @@ def remove_no_log_values(value, no_log):
 
 
 def _sensitive_value(entry):
-    # ps1 lines 811-831: username -> PSCredential (password, or an empty SecureString);
+    # ps1 lines 736-756: username -> PSCredential (password, or an empty SecureString);
     # value -> ConvertTo-SecureString -AsPlainText -Force; neither (an empty value) -> empty SecureString.
     if entry['username']:
         return PSCredential(entry['username'], SecureString(entry['password'] or ''))
@@ -274,16 +278,19 @@ def run(module_args, handler, pass_vars=None):
     # Basic line 279-281: invocation is Params with no_log values removed (the _ansible_ keys are gone).
     invocation = {'module_args': remove_no_log_values(params, no_log)}
     result = {'changed': False, 'invocation': invocation, 'result': {}, 'host_out': '', 'host_err': '',
-              'output': [], 'error': [], 'warning': [], 'verbose': [], 'debug': [], 'information': []}  # ps1 55-63
-    if params['path'] is not None:
-        # Our payloads always travel as `script`; a path is looked up on the host (ps1 lines 600-602).
-        return dict(result, failed=True, msg="Could not find or access '%s' on Windows host" % params['path'])
+              'output': [], 'error': [], 'warning': [], 'verbose': [], 'debug': [], 'information': []}  # ps1 lines 43-51
+    if params['script'] is None:
+        # `script: null` passes the required check (the key is there) and reaches [ScriptBlock]::Create
+        # (ps1 lines 534-542); what 5.1 does with it is not modelled, and no payload sends it.
+        raise NotImplementedError('win_powershell with script: null is not emulated')
+    # ps1 lines 534-542 parse the script with [ScriptBlock]::Create (a ParseException leaves no AST and
+    # the SupportsShouldProcess regex decides, ps1 lines 544-557); parse_script reads the same attribute.
     script = parse_script(params['script'])
     if check_mode and not script.supports_should_process:
-        # ps1 lines 618-622: the script is not run at all.
+        # ps1 lines 559-563: the script is not run at all.
         return dict(result, changed=True, msg='skipped, running in check mode')
 
-    # ps1 lines 805-836: parameters, then sensitive_parameters, then Confirm/WhatIf last.
+    # ps1 lines 730-761: parameters, then sensitive_parameters, then Confirm/WhatIf last.
     arguments = dict(params['parameters'] or {})
     try:
         for entry in params['sensitive_parameters'] or []:
@@ -297,7 +304,7 @@ def run(module_args, handler, pass_vars=None):
         arguments['Confirm'] = False
         arguments['WhatIf'] = check_mode
 
-    # ps1 line 677, then the script's own top-level `$ErrorActionPreference = '...'` statement.
+    # ps1 lines 639-644, then the script's own top-level `$ErrorActionPreference = '...'` statement.
     error_action = _PREFERENCES.get(_statement_literal(script, '$ErrorActionPreference'),
                                     _ERROR_ACTIONS[params['error_action']])
     session = ScriptRun(error_action, check_mode)
@@ -312,7 +319,7 @@ def run(module_args, handler, pass_vars=None):
             # (2 when it gives none) become text, strings with NoteProperties become objects.
             session.output.append(convert_to_json(answer, output_depth(params['script'])))
     except BindingError as e:
-        # A ParameterBindingException is a RuntimeException: caught, failed (ps1 lines 846-853).
+        # A ParameterBindingException is a RuntimeException: caught, failed (ps1 lines 786-796).
         failed = True
         session.errors.append(error_record(str(e), e.exception_type, e.category, e.fqid))
     except HostFailure as e:
@@ -322,10 +329,11 @@ def run(module_args, handler, pass_vars=None):
         session.errors.append(error_record(str(e), e.exception_type, e.category, e.fqid))
     changed = session.changed
     if changed is None:
-        # $Ansible.Changed starts $true (ps1 line 667); a top-level `$Ansible.Changed = $false` in the
+        # $Ansible.Changed starts $true (ps1 line 634); a top-level `$Ansible.Changed = $false` in the
         # script sets it. A computed value is the handler's to set (session.changed).
         changed = {'$true': True, '$false': False}.get(_statement_literal(script, '$Ansible.Changed'))
-    # ps1 lines 891-895 and 907-939.
+    # ps1 lines 825-829, 841, 843-869 and 871-886 (the script ran in process: $Ansible read
+    # with GetVariable, ps1 line 799).
     result.update(changed=True if changed is None else bool(changed), failed=failed or session.failed,
                   result=session.result, host_out=session.host_out, output=list(session.output),
                   error=list(session.errors), warning=list(session.warnings), verbose=list(session.verbose))

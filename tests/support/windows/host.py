@@ -24,6 +24,23 @@ _HANDLERS = {}
 _HEADER = re.compile(r'^# hkpost\.ecert payload: (\w+)', re.M)
 
 
+class UnknownPayload(AssertionError):
+    """A script the fake host has no model of: refused before anything runs, naming what came."""
+
+
+def payload_name(script):
+    """The payload ``script`` is (its ``# hkpost.ecert payload: NAME`` header), if a handler models it."""
+    header = _HEADER.search(script or '')
+    if not header:
+        text = ' '.join((script or '').split())
+        raise UnknownPayload('win_powershell script without the "# hkpost.ecert payload: NAME" header, which this '
+                             'fake host needs to know what it models: %r' % (text[:300] + ('...' if len(text) > 300 else '')))
+    if header.group(1) not in _HANDLERS:
+        raise UnknownPayload('payload %s has no handler on this fake host (a module of tests/support/windows/ '
+                             'registers one with @handles(%r))' % (header.group(1), header.group(1)))
+    return header.group(1)
+
+
 def handles(name):
     def register(func):
         _HANDLERS[name] = func
@@ -46,12 +63,11 @@ class FakeWindowsHost:
 
     # -- the boundary -------------------------------------------------------------------------
     def execute_module(self, module_name=None, module_args=None, task_vars=None, **_kwargs):
-        assert module_name == WIN_POWERSHELL, 'only win_powershell is ever sent to a Windows host, got %s' % module_name
+        if module_name != WIN_POWERSHELL:
+            raise UnknownPayload('only win_powershell is ever sent to a Windows host, got %s' % module_name)
         # What crosses the wire is JSON: the caller may send JSON-able data only.
         module_args = json.loads(json.dumps(module_args))
-        header = _HEADER.search(module_args.get('script') or '')
-        assert header, 'payload without its "# hkpost.ecert payload: NAME" header'
-        name = header.group(1)
+        name = payload_name(module_args.get('script'))
         # The script text, for handlers whose answer depends on how the payload calls a cmdlet
         # (tests/support/windows/script_facts.py). It is what win_powershell received - composed by
         # _win_payload.load_payload - so a block a prelude supplies is read here like the payload's own.

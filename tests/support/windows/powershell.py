@@ -2,9 +2,9 @@
 """What Windows PowerShell 5.1 does with a script's ``param()`` block when win_powershell calls it.
 
 win_powershell hands the payload to ``$ps.AddScript($script)`` and its parameters to
-``$ps.AddParameters($parameters)`` (win_powershell.ps1 lines 783-784 and 838-839), so the
-PowerShell parameter binder decides what the script sees. This module reads the ``param()`` block
-with tree-sitter-powershell and binds values the way that binder does. Each rule names where it
+``$ps.AddParameters($parameters)`` (win_powershell.ps1 lines 726 and 763-764; ansible.windows 2.4.0, the
+release boundary.py models), so the PowerShell parameter binder decides what the script sees. This module
+reads the ``param()`` block with tree-sitter-powershell and binds values the way that binder does. Each rule names where it
 comes from in PowerShell's source (github.com/PowerShell/PowerShell, the same logic Windows
 PowerShell 5.1 ships, marked by its "NTRAID"/"V1 compatibility" comments):
 
@@ -262,7 +262,7 @@ def parse_script(script):
                 parsed = _attribute(attr)
                 if parsed and parsed[0] == 'cmdletbinding':
                     cmdlet_binding = True
-                    # win_powershell.ps1 lines 605-614: SupportsShouldProcess named with no value
+                    # win_powershell.ps1 lines 544-557: SupportsShouldProcess named with no value
                     # (ExpressionOmitted) or = $true.
                     should_process = any(n == 'supportsshouldprocess' and (v is None or v.lower() == '$true')
                                          for n, v in parsed[1])
@@ -431,7 +431,7 @@ def convert(value, kind, binding=False, cmdlet_binding=True, parameter=None):
         if value is None or isinstance(value, PSCredential):
             return value
         # A string would need the CredentialAttribute prompt, which win_powershell's host refuses
-        # (win_powershell.ps1 lines 178-187: PromptForCredential throws in NonInteractive mode).
+        # (win_powershell.ps1 lines 166-175: PromptForCredential throws in NonInteractive mode).
         raise ValueError(_cannot_convert(value, 'System.Management.Automation.PSCredential'))
     if kind == 'hashtable':
         if value is None:
@@ -567,7 +567,7 @@ def bind(script, arguments):
     missing = [p.name for p in script.parameters if p.mandatory and p.name not in bound]
     if missing:
         # The binder would prompt for them; win_powershell's host refuses every prompt
-        # (win_powershell.ps1 lines 168-171), so the script never starts.
+        # (win_powershell.ps1 lines 156-159), so the script never starts.
         raise BindingError('Cannot process command because of one or more missing mandatory parameters: %s.'
                            % ' '.join(missing), 'MissingMandatoryParameter')
     for param in script.parameters:

@@ -13,7 +13,11 @@ Two formats exist, told apart by structure (never by version number):
   and ``module_args`` whose ``_ansible_module_name`` names the module.
 
 Anything else - become, async, coverage wrappers, an unknown layout - raises UnknownPackaging,
-so a change in ansible-core shows up as a failing test instead of a silently wrong answer.
+so a change in ansible-core shows up as a failing test instead of a silently wrong answer. A command
+line that is not ``PowerShell -EncodedCommand``, or an encoded script that is not a bootstrap wrapper
+(those read ``$input``; ansible's raw commands and the POSIX shell text of a play on the wrong path do
+not), is refused as soon as it arrives (``reads_stdin``): such a command never gets stdin, and a host
+waiting for it would only answer when the client gives up.
 """
 
 from __future__ import annotations
@@ -32,6 +36,15 @@ _SHORT_NAMES = {'win_ping': 'ansible.windows.win_ping', 'win_powershell': 'ansib
 class UnknownPackaging(Exception):
     """stdin is not a module packaging this endpoint understands."""
 
+
+# Both bootstrap wrappers (2.19+ ``foreach ($in in $input)``, 2.16-2.18 ``$input | Out-String``) read the
+# command's stdin through PowerShell's automatic $input; of the rest ansible sends over WinRM only put_file's
+# script reads stdin, and through $input too.
+_READS_INPUT = re.compile(r'\$input\b', re.I)
+_EXCERPT = 300
+# The module an AnsiballZ wrapper runs: 2.19+ ``module_fqn='ansible.modules.file'``, 2.16-2.18
+# ``runpy.run_module(mod_name='ansible.modules.file', ...)``.
+_POSIX_MODULE = re.compile(rb'(?:module_fqn|mod_name)\s*=\s*[\'"]([\w.]+)[\'"]')
 
 _PASS_VARS_BLOCK = re.compile(r'passVars\s*=\s*new Dictionary<string,\s*string>\(\)\s*\{(.*?)\};', re.S)
 
@@ -55,9 +68,29 @@ def decode_command(command, arguments):
     """The script a WinRS Command runs: ansible's ``PowerShell ... -EncodedCommand <UTF-16LE base64>``."""
     parts = arguments.split()
     if command.lower() != 'powershell' or '-EncodedCommand' not in parts:
-        raise UnknownPackaging('not an encoded PowerShell command: %s %s' % (command, arguments[:200]))
+        raise UnknownPackaging('not an encoded PowerShell command: %s' % excerpt(('%s %s' % (command, arguments)).strip()))
     encoded = parts[parts.index('-EncodedCommand') + 1]
     return base64.b64decode(encoded).decode('utf-16-le')
+
+
+def reads_stdin(script):
+    """Refuse (UnknownPackaging) a decoded command script that is not one of ansible's bootstrap wrappers.
+
+    Windows runs a WinRS command when it is created; only a script reading ``$input`` then waits for the
+    client's stdin. Anything else this endpoint does not emulate: answered at once, naming the script.
+    """
+    if not _READS_INPUT.search(script):
+        raise UnknownPackaging('not a module execution (a command that reads no stdin): PowerShell -EncodedCommand '
+                               'of %s' % excerpt(script))
+    return script
+
+
+def excerpt(text):
+    """``text`` as an error message quotes it: one line, at most _EXCERPT characters."""
+    if isinstance(text, bytes):
+        text = text.decode('utf-8', 'replace')
+    text = ' '.join(text.split())
+    return repr(text if len(text) <= _EXCERPT else text[:_EXCERPT] + '...')
 
 
 def decode_stdin(data):
@@ -65,8 +98,15 @@ def decode_stdin(data):
         return _decode_manifest(data)
     if OLD_SEPARATOR in data:
         return _decode_legacy(data)
-    raise UnknownPackaging('stdin has neither the 2.19+ bootstrap separator nor the 2.16-2.18 one (%d bytes)'
-                           % len(data))
+    if data.startswith(b'#!'):
+        # A module for a POSIX host (AnsiballZ, a script module) piped into PowerShell: the play took the
+        # POSIX path against a Windows host.
+        shebang = data.split(b'\n', 1)[0].decode('utf-8', 'replace')
+        module = _POSIX_MODULE.search(data)
+        raise UnknownPackaging('a POSIX module (%s, %s) sent to a Windows host: this host runs PowerShell modules only'
+                               % (module.group(1).decode() if module else 'not AnsiballZ', shebang))
+    raise UnknownPackaging('stdin has neither the 2.19+ bootstrap separator nor the 2.16-2.18 one (%d bytes: %s)'
+                           % (len(data), excerpt(data)))
 
 
 def pass_vars(basic_source):

@@ -30,7 +30,7 @@ def _public(args):
 def _invocation(name, args):
     params = copy.deepcopy(_public(args))
     if name == WIN_POWERSHELL:
-        # win_powershell.ps1 $spec: sensitive_parameters.options.value and .password are no_log = $true
+        # win_powershell.ps1 lines 26-27 (ansible.windows 2.4.0): sensitive_parameters value and password are no_log
         for item in params.get('sensitive_parameters') or []:
             for key in ('value', 'password'):
                 if item.get(key) is not None:

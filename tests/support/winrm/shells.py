@@ -5,6 +5,11 @@ Create -> Command -> Send (stdin, End="true" on the last chunk) -> Receive until
 -> Signal terminate -> Delete. A command's process runs once its stdin has ended; until it is done
 a Receive waits at most the request's OperationTimeout and then answers fault 2150858793, which
 pywinrm and ansible's winrm plugin turn into WinRMOperationTimeoutError and retry.
+
+A command this host does not emulate - not ``PowerShell -EncodedCommand``, or a script that reads no
+stdin (packaging.reads_stdin) - gets no stdin from the client, so waiting for it would retry until the
+client's read timeout (929 s seen). It is done as soon as it is created instead: exit code 1, stderr
+naming what came.
 """
 
 from __future__ import annotations
@@ -66,19 +71,21 @@ class HostShells:
             return 500, soap.unknown_shell(req)
         if action == 'Command':
             command, arguments = req.command_line()
+            cmd = Command(str(uuid.uuid4()).upper(), None)
             try:
-                script, error = packaging.decode_command(command, arguments), None
+                cmd.script = packaging.reads_stdin(packaging.decode_command(command, arguments))
             except packaging.UnknownPackaging as e:
-                script, error = None, str(e)
-            command_id = str(uuid.uuid4()).upper()
-            shell[command_id] = Command(command_id, script)
-            shell[command_id].error = error
-            return 200, soap.command_response(req, command_id)
+                # Nothing will come on stdin: the process has already run (and failed, in _run).
+                cmd.error = str(e)
+                cmd.ready_at = time.monotonic() + self.config.delay_s
+                cmd.ended.set()
+            shell[cmd.id] = cmd
+            return 200, soap.command_response(req, cmd.id)
         if action == 'Send':
             command_id, data, end = req.stdin()
             cmd = shell[command_id]
             cmd.stdin += data
-            if end:
+            if end and not cmd.ended.is_set():   # a refused command was done when it came
                 cmd.ready_at = time.monotonic() + self.config.delay_s
                 cmd.ended.set()
             return 200, soap.send_response(req)
@@ -118,7 +125,7 @@ class HostShells:
         if self.config.drop_after is not None and number > self.config.drop_after:
             raise DropConnection()
         try:
-            if cmd.script is None:
+            if cmd.error is not None:
                 raise packaging.UnknownPackaging(cmd.error)
             call = packaging.decode_stdin(bytes(cmd.stdin))
             self.stats.count_execution(self.name, call.name, call.layout)

@@ -26,6 +26,13 @@ from tests.support.winrm.server import Endpoint, HostConfig
 
 WIN_PING = os.path.join(os.path.dirname(module_manifest.__file__), '..', '..', '..',
                         'ansible_collections', 'ansible', 'windows', 'plugins', 'modules', 'win_ping.ps1')
+# The command line ansible's winrm plugin runs for a module: this venv's bootstrap wrapper, encoded.
+with open(os.path.join(os.path.dirname(module_manifest.__file__), 'bootstrap_wrapper.ps1'), encoding='utf-8') as _f:
+    BOOTSTRAP = _f.read()
+
+
+def _encoded(script):
+    return base64.b64encode(script.encode('utf-16-le')).decode()
 
 
 def _ansible_stdin(args):
@@ -151,8 +158,7 @@ def test_pywinrm_runs_ansible_packaging_through_a_shell(endpoint, transport):
     proto = winrm.Protocol('http://%s:%d/wsman' % (address, port), transport=transport, username='ansible',
                            password='Secret-1', operation_timeout_sec=5, read_timeout_sec=10)
     shell = proto.open_shell(codepage=65001)
-    bootstrap = base64.b64encode('& bootstrap'.encode('utf-16-le')).decode()
-    command = proto.run_command(shell, 'PowerShell', ['-NoProfile', '-EncodedCommand', bootstrap],
+    command = proto.run_command(shell, 'PowerShell', ['-NoProfile', '-EncodedCommand', _encoded(BOOTSTRAP)],
                                 console_mode_stdin=False)
     proto.send_command_input(shell, command, _ansible_stdin({'data': 'over-the-wire',
                                                              '_ansible_module_name': 'win_ping'}), end=True)
@@ -176,6 +182,45 @@ def test_a_command_that_is_not_ansibles_exits_1_and_is_recorded(endpoint):
     _stdout, stderr, rc = proto.get_command_output(shell, command)
     assert rc == 1 and b'not an encoded PowerShell command' in stderr
     assert any('ipconfig' in e for e in endpoint.errors)
+
+
+@pytest.mark.parametrize('command,arguments,named', [
+    ('ipconfig', ['/all'], "not an encoded PowerShell command: 'ipconfig /all'"),
+    ('/bin/sh', ['-c', 'echo ~'], "not an encoded PowerShell command: '/bin/sh -c echo ~'"),
+    # ansible's raw commands and the shell text of a play on the POSIX path: encoded, but reading no stdin
+    ('PowerShell', ['-NoProfile', '-EncodedCommand', _encoded('echo ~')],
+     "a command that reads no stdin): PowerShell -EncodedCommand of 'echo ~'"),
+])
+def test_a_command_given_no_stdin_that_is_not_ansibles_is_refused_at_once(endpoint, command, arguments, named):
+    # No Send at all: the command never gets stdin, so only an answer given when it is created ends it.
+    # One Receive (a generous 20 s OperationTimeout): a host waiting for stdin answers it with the
+    # OperationTimeout fault, which pywinrm raises as WinRMOperationTimeoutError.
+    address, port = endpoint.addresses['win1']
+    proto = winrm.Protocol('http://%s:%d/wsman' % (address, port), transport='basic', username='ansible',
+                           password='Secret-1', operation_timeout_sec=20, read_timeout_sec=30)
+    shell = proto.open_shell(codepage=65001)
+    command_id = proto.run_command(shell, command, arguments)
+    stdout, stderr, rc, done = proto.get_command_output_raw(shell, command_id)
+    assert (stdout, rc, done) == (b'', 1, True) and named.encode() in stderr
+    stats = endpoint.stats.as_dict()['win1']
+    assert stats['actions']['Receive'] == 1 and stats['operation_timeouts'] == 0
+    assert any(named in e for e in endpoint.errors)
+
+
+def test_decode_command_keeps_only_scripts_reading_stdin():
+    assert packaging.reads_stdin(BOOTSTRAP) == BOOTSTRAP
+    # the 2.16-2.18 bootstrap wrapper reads stdin as `$input | Out-String`
+    assert packaging.reads_stdin('&chcp.com 65001 > $null\n$exec_wrapper_str = $input | Out-String\n')
+    with pytest.raises(packaging.UnknownPackaging, match="reads no stdin.*'echo FOUND; command -v python3'"):
+        packaging.reads_stdin('echo FOUND; command -v python3')
+
+
+def test_a_posix_module_on_stdin_is_named():
+    ansiballz = (b'#!/usr/bin/python3\nfrom __future__ import annotations\n\nif __name__ == "__main__":\n'
+                 b"    _ansiballz_main(\nansible_module='file',\nmodule_fqn='ansible.modules.file',\n)\n")
+    with pytest.raises(packaging.UnknownPackaging,
+                       match=r'a POSIX module \(ansible.modules.file, #!/usr/bin/python3\) sent to a Windows host'):
+        packaging.decode_stdin(ansiballz)
 
 
 def test_pass_vars_come_from_the_shipped_ansible_basic():
