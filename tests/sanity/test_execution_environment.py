@@ -108,3 +108,36 @@ def _bindep(text):
             continue
         found['compile' if 'compile' in selector else 'run'].add(name.strip())
     return found
+
+
+def test_the_base_image_is_pinned_and_its_python_is_used():
+    """issue 22: a moving tag (:latest) builds a different system from the same definition; the image's own Python
+    runs Ansible (no second interpreter)."""
+    ee = _yaml('execution-environment.yml')
+    image = ee['images']['base_image']['name']
+    assert '@sha256:' in image or (':' in image.rsplit('/', 1)[-1] and not image.endswith(':latest')), image
+    interpreter = ee['dependencies']['python_interpreter']
+    assert interpreter == {'package_system': 'python3', 'python_path': '/usr/bin/python3'}
+
+
+def test_the_build_stops_without_the_collection_tarball(tmp_path):
+    """ansible-builder only warns about a missing additional_build_files source: the wrapper refuses to start, and
+    the Containerfile's own step fails, each saying to build the tarball first."""
+    for name in ('execution-environment.yml', 'requirements-ee.txt', 'requirements.yml', 'bindep.txt'):
+        shutil.copy(os.path.join(ROOT, name), tmp_path / name)
+    (tmp_path / 'hack').mkdir()
+    shutil.copy(os.path.join(ROOT, 'hack', 'build_ee.sh'), tmp_path / 'hack' / 'build_ee.sh')
+    env = dict(os.environ, PATH=BIN + os.pathsep + os.environ.get('PATH', ''), EE_BUILDER_COMMAND='create')
+    proc = subprocess.run(['bash', 'hack/build_ee.sh', '--context', 'context'], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 1 and 'no collection tarball in build/' in proc.stderr, proc.stdout + proc.stderr
+    assert not (tmp_path / 'context').exists()
+    (tmp_path / 'build').mkdir()
+    (tmp_path / 'build' / 'hkpost-ecert-0.1.0.tar.gz').write_bytes(b'stand-in')
+    proc = subprocess.run(['bash', 'hack/build_ee.sh', '--context', 'context'], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    containerfile = next(p for p in (tmp_path / 'context' / 'Containerfile', tmp_path / 'context' / 'Dockerfile')
+                         if p.exists()).read_text()
+    check = containerfile.index('no collection')
+    assert check < containerfile.index('ansible-galaxy collection install --offline')
