@@ -31,7 +31,8 @@ _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.languag
 # the IIS binding read (iis_bindings_read and retire_read).
 USERS = {'exchange_session': ['exchange_enable', 'exchange_import', 'exchange_read', 'exchange_remove',
                               'exchange_request', 'retire_read'],
-         'iis_bindings': ['iis_bindings_read', 'retire_read']}
+         'iis_bindings': ['iis_bindings_read', 'retire_read'],
+         'native_command': ['chain_apply', 'complete_request', 'complete_requests', 'csr_create']}
 PASSWORD = 'c0rrect-Horse-battery'
 
 
@@ -119,6 +120,7 @@ def test_the_shared_blocks_stand_in_one_file_each():
         assert 'New-PSSession' not in text and '$sessionArgs' not in text, name
         assert 'function Read-SslMapping' not in text and 'function Read-IisSite' not in text, name
         assert "GetAttributeValue('sslFlags')" not in text, name
+        assert 'function Invoke-NativeCommand' not in text, name
     assert not os.path.exists(os.path.join(ROOT, 'plugins/payloads/install/pfx_export.ps1'))
 
 
