@@ -75,7 +75,7 @@ options:
       - V(auto) decides from the task and its connection, before anything is sent to the host - O(username) given;
         or the connection delegates (C(ansible_winrm_transport=credssp), or C(kerberos) with
         C(ansible_winrm_kerberos_delegation=true); psrp C(ansible_psrp_auth=credssp), or C(kerberos)/C(negotiate)
-        with C(ansible_psrp_negotiate_delegate=true)); or C(become) with C(runas). Otherwise the task is refused,
+        with C(ansible_psrp_negotiate_delegate=true)); or C(become) with C(runas) and a password. Otherwise the task is refused,
         naming the three ways. A connection other than winrm and psrp is not judged.
       - V(credentials) requires O(username) and O(password).
       - V(kerberos_delegation) says delegation is configured where the controller cannot see it - constrained or

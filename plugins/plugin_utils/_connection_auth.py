@@ -52,6 +52,9 @@ def connection_auth(connection):
         described = _psrp(connection)
     else:
         described = {'plugin': None, 'auth': [], 'delegates': False}
+    # become: runas with a password logs on anew with it, and that logon holds credentials for the next hop. Without
+    # one (SYSTEM, or an S4U logon) the process has none to pass on: it does not count.
     become = getattr(connection, 'become', None)
-    described['become'] = str(getattr(become, 'name', '') or '').rsplit('.', 1)[-1] == 'runas'
+    described['become'] = (str(getattr(become, 'name', '') or '').rsplit('.', 1)[-1] == 'runas'
+                           and bool(_option(become, 'become_pass')))
     return described

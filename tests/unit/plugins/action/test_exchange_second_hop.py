@@ -52,6 +52,9 @@ REFUSED = [
      r'hkpost_exchange_second_hop is "delegation"; give one of auto, credentials, kerberos_delegation, credssp'),
     ('an IP address as server', NTLM, {'server': '192.0.2.25', 'username': USER, 'password': PASSWORD},
      r'"192\.0\.2\.25" \(from server\) is an IP address, and authentication Kerberos needs'),
+    ('become runas without a password (an S4U logon: no credentials either)',
+     dict(NTLM, ansible_become=True, ansible_become_method='runas', ansible_become_user=USER),
+     {}, NO_CREDENTIALS % r'winrm connection \(ntlm\)'),
     ('a short inventory name', dict(NTLM, inventory_hostname='mail01'), {'username': USER, 'password': PASSWORD},
      r'"mail01" \(from the inventory name \(server is not set\)\) is a short name'),
 ]
@@ -70,7 +73,7 @@ ACCEPTED = [
      {'second_hop': 'kerberos_delegation'}, None),
     ('hkpost_exchange_second_hop in the inventory', dict(NTLM, hkpost_exchange_second_hop='kerberos_delegation'), {},
      None),
-    ('become runas', dict(NTLM, ansible_become=True, ansible_become_method='runas', ansible_become_user=USER,
+    ('become runas with a password', dict(NTLM, ansible_become=True, ansible_become_method='runas', ansible_become_user=USER,
                           ansible_become_password=PASSWORD), {}, None),
     ('a short server name with Negotiate', NTLM, {'server': 'mail01', 'authentication': 'Negotiate',
                                                   'username': USER, 'password': PASSWORD}, USER),
