@@ -38,13 +38,13 @@ THREE_WAYS = (
 def exchange_endpoint(server, connection_uri, inventory_hostname):
     """``{'server', 'uri', 'host', 'host_from'}``: the -Server name, the remoting URI, the host Kerberos is
     asked a ticket for, and the option that host came from (for the message that refuses it)."""
-    server = server or inventory_hostname
+    name = server or inventory_hostname
     if connection_uri:
         connection_uri = check_connection_uri(connection_uri)
-        return {'server': server, 'uri': connection_uri, 'host': urlparse(connection_uri).hostname,
+        return {'server': name, 'uri': connection_uri, 'host': urlparse(connection_uri).hostname,
                 'host_from': 'connection_uri'}
-    return {'server': server, 'uri': 'http://%s/PowerShell/' % server, 'host': server,
-            'host_from': 'server' if server != inventory_hostname else 'the inventory name (server is not set)'}
+    return {'server': name, 'uri': 'http://%s/PowerShell/' % name, 'host': name,
+            'host_from': 'server' if server else 'the inventory name (server is not set)'}
 
 
 def refuse_non_fqdn_kerberos_target(endpoint, authentication):
@@ -78,8 +78,8 @@ def second_hop(options, connection):
     """
     username, declared = options.get('username'), options.get('second_hop') or 'auto'
     if username and not options.get('password'):
-        raise HkpostError('username needs password (or leave both out and let the connection delegate: %s)'
-                          % THREE_WAYS)
+        raise HkpostError('username needs password (or leave both out when the connection delegates: see "The second '
+                          'hop" in docs/docsite/rst/windows_connection.rst). Nothing was sent to the host.')
     if options.get('authentication') == 'Basic' and not username:
         raise HkpostError('authentication Basic sends a user name and password, and none was given: set username and '
                           'password. Nothing was sent to the host.')

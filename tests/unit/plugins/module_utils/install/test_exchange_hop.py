@@ -65,6 +65,8 @@ REFUSED = [
     ('localhost', options(server='localhost', **CREDENTIALS), winrm('ntlm'), r'"localhost" \(from server\) is a short name'),
     ('the short inventory name', options(server=None, **CREDENTIALS), winrm('ntlm'),
      r'"ex1" \(from the inventory name \(server is not set\)\) is a short name.*Set server \(hkpost_exchange_server\)'),
+    ('the short inventory name given as server', options(server='ex1', **CREDENTIALS), winrm('ntlm'),
+     r'"ex1" \(from server\) is a short name'),
     ('an IP address in connection_uri', options(connection_uri='https://10.0.0.5/PowerShell/', **CREDENTIALS),
      winrm('credssp'), r'"10\.0\.0\.5" \(from connection_uri\) is an IP address'),
     ('an IPv6 address in connection_uri', options(connection_uri='http://[2001:db8::5]/PowerShell/'), UNKNOWN,
