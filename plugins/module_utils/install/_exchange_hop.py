@@ -50,7 +50,8 @@ def exchange_endpoint(server, connection_uri, inventory_hostname):
 def refuse_non_fqdn_kerberos_target(endpoint, authentication):
     """Kerberos finds the Exchange server by its SPN ``HTTP/fqdn``: an IP address has no SPN (the client falls
     back to nothing and the logon fails) and a single-label name is not the name the SPN is registered under
-    in every forest. Negotiate/Default may fall back to NTLM, so only Kerberos is held to this."""
+    in every forest. Negotiate/Default may fall back to NTLM (where the endpoint accepts it), so only Kerberos is
+    held to this."""
     if authentication != 'Kerberos':
         return
     host = (endpoint['host'] or '').rstrip('.')
@@ -64,7 +65,7 @@ def refuse_non_fqdn_kerberos_target(endpoint, authentication):
             'the Exchange endpoint host "%s" (from %s) is %s, and authentication Kerberos needs the server\'s fully '
             'qualified domain name: Kerberos asks for a ticket to HTTP/<fqdn>. Set server (hkpost_exchange_server) '
             'or connection_uri (hkpost_exchange_connection_uri) to the FQDN, e.g. http://mail1.corp.example.hk/'
-            'PowerShell/, or use authentication Negotiate. Nothing was sent to the host.'
+            'PowerShell/. Nothing was sent to the host.'
             % (host, endpoint['host_from'], kind))
 
 
@@ -89,8 +90,9 @@ def second_hop(options, connection):
     if username:
         return 'credentials'
     if declared == 'kerberos_delegation':
-        # Constrained or resource-based delegation lives in Active Directory: the controller cannot see it, and
-        # with protocol transition it works whatever the first hop used. The declaration is trusted.
+        # Constrained or resource-based delegation lives in Active Directory, where the controller cannot look;
+        # with protocol transition it does not depend on how the first hop authenticated. The declaration is
+        # trusted (the docs ask to prove it on one host: Microsoft lists WinRM as a target it may not serve).
         return 'kerberos_delegation'
     plugin, auth = connection.get('plugin'), set(connection.get('auth') or ())
     if declared == 'credssp':
