@@ -18,7 +18,6 @@ except ImportError as exc:
 
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
-from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
     exchange_subject, find_pending_request, parse_services, plan_enabled, plan_present, product, reported_services,
     rollback_assignment, superseded_by, verify_server_name)
@@ -31,9 +30,8 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject impo
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination
-from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import check_connection_uri
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host
-from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
 
 
 class ActionModule(HkpostAction):
@@ -41,11 +39,7 @@ class ActionModule(HkpostAction):
         'state': {'type': 'str', 'default': 'present', 'choices': ['requested', 'present', 'enabled']},
         # state: enabled - an installed certificate, by thumbprint (a rollback after a failed check)
         'thumbprint': {'type': 'str'},
-        'server': {'type': 'str'},
-        'connection_uri': {'type': 'str'},
-        'authentication': {'type': 'str', 'default': 'Kerberos', 'choices': ['Kerberos', 'Negotiate', 'Basic', 'Default']},
-        'username': {'type': 'str'},
-        'password': {'type': quoted_text, 'no_log': True},
+        **SESSION_OPTIONS,
         # state: requested - the same subject rules as hkpost_csr
         'common_name': {'type': 'str'},
         'certificate_type': {'type': 'str', 'default': 'standard', 'choices': list(CERTIFICATE_TYPES)},
@@ -70,18 +64,6 @@ class ActionModule(HkpostAction):
                    ['state', 'present', ['src', 'content'], True],
                    ['state', 'enabled', ['thumbprint']]]
 
-    def connection(self, args, task_vars):
-        server = args['server'] or task_vars.get('inventory_hostname')
-        params = {'Server': server, 'ConnectionUri': args['connection_uri'] or 'http://%s/PowerShell/' % server,
-                  'Authentication': args['authentication']}
-        sensitive = {}
-        if args['username']:
-            if not args['password']:
-                raise HkpostError('username needs password (or leave both out to use Kerberos as the connected user).')
-            # win_powershell's username/password form: the payload receives a PSCredential.
-            sensitive['Credential'] = {'username': args['username'], 'password': args['password']}
-        return params, sensitive
-
     def exchange(self, task_vars, name, params=None):
         base, sensitive = self._conn
         return self.payload(task_vars, name, dict(base, **(params or {})), sensitive_parameters=sensitive or None)
@@ -93,8 +75,6 @@ class ActionModule(HkpostAction):
         """
         if args['server']:
             a_label_host(args['server'], 'server')
-        if args['connection_uri']:
-            check_connection_uri(args['connection_uri'])
         if args['state'] == 'requested':
             if args['csr_path']:
                 check_destination('csr_path', args['csr_path'], 'file')
@@ -105,7 +85,9 @@ class ActionModule(HkpostAction):
 
     def run_hkpost(self, args, task_vars, result):
         self.check_options(args)
-        self._conn = self.connection(args, task_vars)
+        # The endpoint and the second hop, refused here when they cannot work: every payload opens the session.
+        params, sensitive, _way = exchange_session(self, args, task_vars)
+        self._conn = (params, sensitive)
         state = self.exchange(task_vars, 'exchange_read')
         version = product(state.get('version'))
         result.update(exchange_version=version['version'], exchange_product=version['product'],

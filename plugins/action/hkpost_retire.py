@@ -15,6 +15,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import no
 from ansible_collections.hkpost.ecert.plugins.module_utils.renew._retire import RETIRE_STORES, plan_retire
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import check_backup_options
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import masked
 
@@ -28,27 +29,18 @@ class ActionModule(HkpostAction):
         'backup_dir': {'type': 'path'},
         'backup_password': {'type': quoted_text, 'no_log': True},
         'exchange': {'type': 'bool', 'default': False},
-        'server': {'type': 'str'},
-        'connection_uri': {'type': 'str'},
-        'authentication': {'type': 'str', 'default': 'Kerberos', 'choices': ['Kerberos', 'Negotiate', 'Basic', 'Default']},
-        'username': {'type': 'str'},
-        'password': {'type': 'str', 'no_log': True},
+        # with exchange: true - the implicit-remoting session, as exchange_cert opens it
+        **SESSION_OPTIONS,
     }
     REQUIRED_IF = [['backup', True, ['backup_dir', 'backup_password']]]
 
     def _read(self, args, task_vars):
-        params = {'StoreNames': list(RETIRE_STORES), 'Exchange': args['exchange']}
-        sensitive = None
+        params, sensitive = {'StoreNames': list(RETIRE_STORES), 'Exchange': args['exchange']}, None
         if args['exchange']:
-            server = args['server'] or task_vars.get('inventory_hostname')
-            params.update(Server=server, ConnectionUri=args['connection_uri'] or 'http://%s/PowerShell/' % server,
-                          Authentication=args['authentication'])
-            if args['username']:
-                if not args['password']:
-                    raise HkpostError('username needs password (or leave both out to use the connected identity).')
-                # win_powershell's username/password form: the payload receives a PSCredential.
-                sensitive = {'Credential': {'username': args['username'], 'password': args['password']}}
-        answer = self.payload(task_vars, 'retire_read', params, sensitive_parameters=sensitive)
+            # Refused here, before the read, when the session could not open from the host.
+            session, sensitive, _way = exchange_session(self, args, task_vars)
+            params.update(session)
+        answer = self.payload(task_vars, 'retire_read', params, sensitive_parameters=sensitive or None)
         exchange = answer.get('exchange')
         if isinstance(exchange, dict) and exchange.get('error'):
             # The payload catches the session's failure and reports its message: shown as a warning and returned.

@@ -30,13 +30,18 @@ from tests.support.peers.bind_server import BindServer
 from tests.support.peers.served_site import ServedSite
 from tests.support.portal import issue_sheet
 from tests.support.windows.certstore import entry_for
-from tests.support.windows.exchange import add_certificate, exchange_state
+from tests.support.windows.exchange import add_account, add_certificate, exchange_state
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.windows.iis import add_site, map_sslcert
 from tests.support.windows.lab import install_lab
 from tests.support.winrm.hoststate import load_host, save_host
 
 PFX_PASSWORD = 'Pfx-Acceptance-5b1f0c9e-secret'
+# What the user writes for the Exchange host over this NTLM connection (issue 20): the session's own account for
+# the second hop, and the server's FQDN for Kerberos to the Exchange endpoint (the inventory name ex1 is short).
+EXCHANGE_USER, EXCHANGE_PASSWORD = 'CORP\\svc-exchange', 'Exch-Acceptance-3d81'
+EXCHANGE_VARS = {'hkpost_exchange_server': 'ex1.corp.example.hk', 'hkpost_exchange_username': EXCHANGE_USER,
+                 'hkpost_exchange_password': EXCHANGE_PASSWORD}
 DCV_CODE = 'HKP-acceptance-dns-7e3a91c4'
 PLAYBOOKS = ('request', 'dcv', 'migrate_intermediate', 'install', 'backup', 'restore', 'audit')
 # renew.yml has a fleet of its own, whose certificates are due: test_renewal_from_a_user_project
@@ -73,7 +78,8 @@ def inventory(lab, sites=None, bind=None):
     web1_vars.update(hkpost_certificates=[{'common_name': '*.example.hk', 'certificate_type': 'wildcard',
                                            'organization': 'Example Ltd'}],
                      hkpost_backup_certificates=[{'thumbprint': lab.www.thumbprint}])
-    ex1_vars.update(hkpost_certificates=[{'common_name': 'mail.example.hk', 'organization': 'Example Ltd'}])
+    ex1_vars.update(hkpost_certificates=[{'common_name': 'mail.example.hk', 'organization': 'Example Ltd'}],
+                    **EXCHANGE_VARS)
     if web_site:
         web1_vars.update(hkpost_served_port=web_site.port, hkpost_served_names=['www.example.hk'])
         # hkpost_served_ports: an Exchange host is otherwise audited on its mail ports too
@@ -102,6 +108,9 @@ def user_project(pki, tmp_path, collections, bind=None, serve=False, hosts=None)
     """
     project_dir = tmp_path / 'project'
     lab = install_lab(pki, tmp_path / 'hosts', project_dir / 'files')  # files/: what the user keeps in the project
+    ex1 = load_host(str(lab.state), 'ex1')
+    add_account(ex1, EXCHANGE_USER, EXCHANGE_PASSWORD)  # the account the Exchange endpoint accepts
+    save_host(str(lab.state), 'ex1', ex1)
     sites = {}
     with Project(project_dir, os.path.dirname(collections), lab.state, hosts=hosts) as project:
         try:
@@ -120,7 +129,8 @@ def user_project(pki, tmp_path, collections, bind=None, serve=False, hosts=None)
 def secrets_of(project, keys, bind=None):
     """Every secret the runs handle, and pieces of every private key a host holds (``keys``: label -> key PEM)."""
     found = {'PFX password': PFX_PASSWORD, 'DCV verification code': DCV_CODE, 'PEM private key': 'PRIVATE KEY',
-             'PFX payload': 'PfxBase64', 'WinRM password': project.winrm_password}
+             'PFX payload': 'PfxBase64', 'WinRM password': project.winrm_password,
+             'Exchange password': EXCHANGE_PASSWORD}
     if bind:
         found['TSIG secret'] = bind.secret
     for name, key_pem in keys.items():
@@ -282,6 +292,7 @@ def renewal_hosts(pki, state, site_port):
     exchange_state(ex1)
     add_certificate(ex1, old_mail.cert, old_mail.key, services=['IIS', 'SMTP'])
     ex1.stores['My'].append(entry_for(old_mail.cert, old_mail.key, exportable=True))
+    add_account(ex1, EXCHANGE_USER, EXCHANGE_PASSWORD)
     save_host(str(state), 'web1', web1)
     save_host(str(state), 'ex1', ex1)
     return old_www, old_mail
@@ -335,7 +346,7 @@ def test_renewal_from_a_user_project(collections, pki, tmp_path):
                         'ex1': {'hkpost_platform': 'exchange', 'hkpost_certificates': [
                             {'common_name': 'mail.example.hk', 'exchange_services': ['IIS', 'SMTP']}],
                             'hkpost_exchange_verify_port': mail_site.port,
-                            'hkpost_served_ports': [mail_site.port]}}}}}})
+                            'hkpost_served_ports': [mail_site.port], **EXCHANGE_VARS}}}}}})
 
             rc, request_out = project.run('hkpost.ecert.renew', '--tags', 'request', '-vvvv')
             assert rc == 0, request_out[-5000:]

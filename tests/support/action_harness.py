@@ -13,7 +13,9 @@ from tests.support.windows.host import internal_args
 
 
 def make_action(action_cls, args, host=None, check_mode=False, diff=False, shell_family='powershell',
-                action_name='hkpost.ecert.unknown'):
+                action_name='hkpost.ecert.unknown', connection=None):
+    """``connection``: a connection plugin (tests/support/connections.py) for a plugin that reads its options;
+    by default a stand-in whose authentication cannot be read."""
     task = MagicMock(Task)
     task.args = args
     task.check_mode = check_mode
@@ -23,8 +25,9 @@ def make_action(action_cls, args, host=None, check_mode=False, diff=False, shell
     task.resolved_action = action_name
     task.no_log = False
     task.get_search_path.return_value = []
-    connection = MagicMock()
-    connection._shell.SHELL_FAMILY = shell_family
+    if connection is None:
+        connection = MagicMock()
+        connection._shell.SHELL_FAMILY = shell_family
     play_context = MagicMock()
     play_context.check_mode = check_mode
     loader = DataLoader()

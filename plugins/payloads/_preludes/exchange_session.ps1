@@ -10,7 +10,9 @@ $sessionArgs = @{
     Authentication    = $Authentication
 }
 if ($Credential) {
-    # win_powershell builds this PSCredential from sensitive_parameters username/password.
+    # win_powershell builds this PSCredential from sensitive_parameters username/password. Without it the
+    # connected identity must be delegable (a second hop); the controller refuses the task before sending
+    # this when it is not (plugins/module_utils/install/_exchange_hop.py).
     $sessionArgs.Credential = $Credential
 }
 $session = New-PSSession @sessionArgs

@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import os
 
-from tests.support.windows.exchange import add_pending
+from tests.support.windows.exchange import add_account, add_pending
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.winrm.fleet import ROOT, run_over_winrm
 from tests.support.winrm.hoststate import load_host, save_host
 
 PASSWORD = 'Pfx-Backup-5d0c2b91-secret'
+# The Exchange session's own account: over this NTLM connection the second hop needs one (issue 20).
+EXCHANGE_USER, EXCHANGE_PASSWORD = 'CORP\\svc-exchange', 'Exch-Session-71c4'
 
 
 def test_two_certificates_on_one_exchange_server_are_both_in_the_summary(pki, tmp_path):
@@ -28,6 +30,7 @@ def test_two_certificates_on_one_exchange_server_are_both_in_the_summary(pki, tm
     add_pending(ex1, mail.key, 'mail.example.hk')
     add_pending(ex1, imap.key, 'imap.example.hk')
     ex1.state['exchange']['version'] = 'Version 15.1 (Build 2507.6)'
+    add_account(ex1, EXCHANGE_USER, EXCHANGE_PASSWORD)
     save_host(str(state), 'ex1', ex1)
     (tmp_path / 'root.pem').write_text(pki.root.pem)
     (tmp_path / 'ssl.pem').write_text(pki.ssl_new.pem)
@@ -40,6 +43,8 @@ def test_two_certificates_on_one_exchange_server_are_both_in_the_summary(pki, tm
         'hkpost_output_dir': str(tmp_path / 'out')},
         'children': {'ecert_servers': {'hosts': {'ex1': {
             'hkpost_platform': 'exchange', 'hkpost_exchange_verify': False,
+            'hkpost_exchange_server': 'ex1.corp.example.hk', 'hkpost_exchange_username': EXCHANGE_USER,
+            'hkpost_exchange_password': EXCHANGE_PASSWORD,
             'hkpost_exchange_backup_dir': str(backups), 'hkpost_exchange_backup_password': PASSWORD,
             'hkpost_certificates': [
                 {'common_name': 'mail.example.hk', 'certificate_file': str(tmp_path / 'mail.pem'),

@@ -17,14 +17,17 @@ import pytest
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from tests.support.windows import pfx as fake_pfx
+from tests.support.windows.exchange import add_account
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.windows.lab import install_lab
 from tests.support.peers.served_site import ServedSite
 from tests.support.winrm.fleet import ROOT, run_over_winrm
-from tests.support.winrm.hoststate import load_host
+from tests.support.winrm.hoststate import load_host, save_host
 
 PASSWORD = 'Pfx-Backup-9f3c1e77-secret'
-SECRET_MARKERS = (PASSWORD, 'PRIVATE KEY', 'BEGIN RSA', 'PfxBase64')
+# The Exchange session's own account: over this NTLM/basic connection the second hop needs one (issue 20).
+EXCHANGE_USER, EXCHANGE_PASSWORD = 'CORP\\svc-exchange', 'Exch-Session-2b7e'
+SECRET_MARKERS = (PASSWORD, EXCHANGE_PASSWORD, 'PRIVATE KEY', 'BEGIN RSA', 'PfxBase64')
 
 
 @pytest.fixture
@@ -37,7 +40,12 @@ def lab(pki, tmp_path):
     hosts = installed.host_vars(site.port)
     hosts['web1'].update(hkpost_iis_verify_address='127.0.0.1', hkpost_iis_backup_dir=str(backups),
                          hkpost_iis_backup_password=PASSWORD)
-    hosts['ex1'].update(hkpost_exchange_backup_dir=str(backups), hkpost_exchange_backup_password=PASSWORD)
+    hosts['ex1'].update(hkpost_exchange_backup_dir=str(backups), hkpost_exchange_backup_password=PASSWORD,
+                        hkpost_exchange_server='ex1.corp.example.hk', hkpost_exchange_username=EXCHANGE_USER,
+                        hkpost_exchange_password=EXCHANGE_PASSWORD)
+    ex1 = load_host(str(installed.state), 'ex1')
+    add_account(ex1, EXCHANGE_USER, EXCHANGE_PASSWORD)
+    save_host(str(installed.state), 'ex1', ex1)
     inventory = {'all': {'vars': dict(
         installed.chain_vars(), hkpost_backup_dir=str(backups), hkpost_backup_password=PASSWORD,
         hkpost_output_dir=str(tmp_path / 'out')),
@@ -80,7 +88,8 @@ def test_install_backup_restore_without_secrets(lab):
     installed = [c for c in ex1.state['exchange']['certificates'] if c['thumbprint'] == lab['mail'].thumbprint]
     assert installed and installed[0]['services'] == ['IIS', 'SMTP']
     ex1_sessions = ex1.state['exchange']['sessions']
-    assert ex1_sessions[0] == {'uri': 'http://ex1/PowerShell/', 'auth': 'Kerberos', 'user': None}
+    assert ex1_sessions[0] == {'uri': 'http://ex1.corp.example.hk/PowerShell/', 'auth': 'Kerberos',
+                               'user': EXCHANGE_USER}
 
     web_pfx = lab['backups'] / 'web1' / ('%s.pfx' % lab['www'].thumbprint)
     ex_pfx = lab['backups'] / 'ex1' / ('%s.pfx' % lab['mail'].thumbprint)

@@ -33,11 +33,19 @@ from tests.support.portal import issue_sheet
 from tests.support.winrm.fleet import ROOT, run_over_winrm
 from tests.support.winrm.hoststate import load_host, save_host
 from tests.support.windows.certstore import entry_for
-from tests.support.windows.exchange import add_certificate, exchange_state
+from tests.support.windows.exchange import add_account, add_certificate, exchange_state
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.windows.iis import add_site, map_sslcert
 
 PASSWORD = 'Renewal-Fleet-PFX-3b9d'
+# What an Exchange host's inventory needs over this NTLM connection (issue 20): the session's own account for the
+# second hop, and the server's FQDN for Kerberos to the Exchange endpoint (the inventory names are short).
+EXCHANGE_USER, EXCHANGE_PASSWORD = 'CORP\\svc-exchange', 'Exch-Session-5e90'
+
+
+def exchange_vars(name):
+    return {'hkpost_exchange_server': '%s.corp.example.hk' % name, 'hkpost_exchange_username': EXCHANGE_USER,
+            'hkpost_exchange_password': EXCHANGE_PASSWORD}
 DAY = datetime.timedelta(days=1)
 
 FLEET = {
@@ -98,6 +106,8 @@ def fleet(pki, tmp_path):
     ex1.stores['My'].append(entry_for(old_mail.cert, old_mail.key, exportable=True))
     ex2 = FakeWindowsHost(os_build=9600)
     exchange_state(ex2, 'Version 15.1 (Build 2507.6)')
+    for host in (ex1, ex2):
+        add_account(host, EXCHANGE_USER, EXCHANGE_PASSWORD)
     for name, host in (('web1', web1), ('web2', web2), ('web3', web3), ('web4', web4), ('ex1', ex1), ('ex2', ex2)):
         save_host(str(state), name, host)
 
@@ -111,7 +121,8 @@ def fleet(pki, tmp_path):
                      'hkpost_chain_root_certificate_file': str(tmp_path / 'root.pem'),
                      'hkpost_chain_ssl_intermediate_file': str(tmp_path / 'ssl.pem'),
                      'hkpost_iis_verify': False, 'hkpost_exchange_verify': False, 'hkpost_renew_audit': False},
-            'hosts': {name: {'hkpost_platform': platform, 'hkpost_certificates': certs}
+            'hosts': {name: dict({'hkpost_platform': platform, 'hkpost_certificates': certs},
+                                 **(exchange_vars(name) if platform == 'exchange' else {}))
                       for name, (platform, certs) in FLEET.items()}}}}}
     return {'state': state, 'out': out, 'inventory': inventory, 'runs': itertools.count(), 'old': [old_www, old_wild, old_mail],
             'other_ca': other_ca, 'tmp': tmp_path}
@@ -126,7 +137,7 @@ def renew(fleet, *args):
     proc, _report = run_over_winrm(fleet['state'], work, copy.deepcopy(fleet['inventory']),
                                    os.path.join(ROOT, 'playbooks', 'renew.yml'), *args, cwd=fleet['tmp'], timeout=1200)
     output = proc.stdout + proc.stderr
-    assert PASSWORD not in output and 'PRIVATE KEY' not in output
+    assert PASSWORD not in output and EXCHANGE_PASSWORD not in output and 'PRIVATE KEY' not in output
     return proc.returncode, output
 
 

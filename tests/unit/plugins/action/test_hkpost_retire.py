@@ -20,6 +20,8 @@ from tests.support.windows.iis import add_site, map_sslcert
 
 DAY = datetime.timedelta(days=1)
 PASSWORD = 'Retire-Backup-77a1'
+# What a user writes when the inventory name is short: Kerberos to the Exchange endpoint needs its FQDN.
+EXCHANGE = {'exchange': True, 'server': 'web1.corp.example.hk'}
 
 
 @pytest.fixture
@@ -87,15 +89,15 @@ def test_exchange_services_and_unknown_exchange_status_keep_it(pki, certs):
     add_certificate(host, certs['new'].cert, certs['new'].key, services=['IIS', 'SMTP'])
     for name in ('old', 'new'):
         host.stores['My'].append(entry_for(certs[name].cert, certs[name].key))
-    (kept,) = run(host, {'exchange': True})['kept']
+    (kept,) = run(host, EXCHANGE)['kept']
     assert kept['reason'] == 'still used by Exchange services SMTP'
     host.state['exchange']['certificates'][0]['services'] = []
     host.state['exchange_unreachable'] = True
-    result = run(host, {'exchange': True})
+    result = run(host, EXCHANGE)
     assert result['exchange_known'] is False and result['retired'] == []
     assert 'Exchange did not answer' in result['kept'][0]['reason']
     host.state['exchange_unreachable'] = False
-    result = run(host, {'exchange': True})
+    result = run(host, EXCHANGE)
     assert [r['thumbprint'] for r in result['retired']] == [certs['old'].thumbprint]
     assert [c['thumbprint'] for c in host.state['exchange']['certificates']] == [certs['new'].thumbprint]
 
@@ -141,6 +143,6 @@ def test_a_certificate_whose_exchange_services_are_unknown_is_kept(certs):
         host.stores['My'].append(entry_for(certs[name].cert, certs[name].key))
     # Serialized data signing with an expired Auth certificate: RawData only, no Status, no Services.
     host.state['exchange']['certificates'][0].update(services=None, status=None)
-    result = run(host, {'exchange': True})
+    result = run(host, EXCHANGE)
     assert result['retired'] == [] and 'Exchange services unknown' in result['kept'][0]['reason']
     assert certs['old'].thumbprint in my(host)
