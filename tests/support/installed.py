@@ -12,12 +12,12 @@ directory it installed is an *installed* collection (MANIFEST.json, FILES.json l
 left out), which ansible-galaxy neither builds nor installs from; it is copied, given back a galaxy.yml
 made from its MANIFEST.json, and built with ``ansible-galaxy collection build`` like any source tree.
 
-Windows hosts are the simulated ones behind the loopback WinRM endpoint (tests.support.winrm, its own
-process): the project's inventory connects them with the docs' WinRM example (windows_connection.rst, read by
-tests.support.winrm.doc_inventory: ``ansible_connection: winrm``, NTLM over https with the certificate
-validated) and gives each host its address, and nothing a user would not write; a run is the virtualenv's ``ansible-playbook`` as a user types it - nothing of this
-checkout is on its path: the collections come only from the install path (ANSIBLE_COLLECTIONS_SCAN_SYS_PATH
-off), there is no ansible.cfg, and the working directory is the project.
+Windows hosts are the simulated ones behind the loopback WinRM endpoint (tests.support.winrm, its own process): the
+project's inventory connects them with the docs' WinRM example (windows_connection.rst, read by
+tests.support.winrm.doc_inventory: ``ansible_connection: winrm``, NTLM over https with the certificate validated)
+and gives each host its address, and nothing a user would not write; a run is the virtualenv's ``ansible-playbook``
+as a user types it - nothing of this checkout is on its path: the collections come only from the install path
+(ANSIBLE_COLLECTIONS_SCAN_SYS_PATH off), there is no ansible.cfg, and the working directory is the project.
 """
 
 from __future__ import annotations
