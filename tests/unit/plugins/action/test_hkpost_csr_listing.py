@@ -113,8 +113,9 @@ def test_list_pending_says_the_platform_from_the_connection():
 
 
 def test_list_pending_on_a_posix_host_is_an_empty_listing_without_contacting_it():
-    # host=None: the harness has no module to run, so any execution would fail the test
-    result = run(None, {'list_pending': True}, shell_family='sh', host_name='lnx1')
+    host = FakeWindowsHost()   # would record any payload sent
+    result = run(host, {'list_pending': True}, shell_family='sh', host_name='lnx1')
+    assert host.calls == []
     assert result['platform'] == 'posix' and result['changed'] is False
     assert result['pending_requests'] == {'host': 'lnx1', 'request_dir': '%ProgramData%\\hkpost.ecert\\requests',
                                           'pending': [], 'saved_csrs': []}
