@@ -39,6 +39,10 @@ class ActionModule(HkpostAction):
     WINDOWS_ONLY = False
 
     def run_hkpost(self, args, task_vars, result):
+        # The platform comes from the connection (its shell family), never from an inventory variable: an
+        # inventory written as the docs show it names only ansible_connection (issue 20). Every result says
+        # which one it was, so that a role decides its later steps from this answer.
+        result['platform'] = 'windows' if self.is_windows() else 'posix'
         if args['list_pending']:
             self._list_pending(args, task_vars, result)
             return
@@ -53,20 +57,21 @@ class ActionModule(HkpostAction):
             self._save_csr(args['csr_path'], result)
 
     def _list_pending(self, args, task_vars, result):
-        """Read the host's pending requests and saved CSRs once, for the certificates' hkpost_csr tasks."""
+        """Read the host's pending requests and saved CSRs once, for the certificates' hkpost_csr tasks.
+
+        A POSIX host keeps its keys at privatekey_path and has no store: its listing is empty, and the host is
+        not contacted - so that the first task of the csr role runs on every host and says its platform.
+        """
         if args['pending_requests'] is not None:
             raise AnsibleActionFail('list_pending: true reads the pending requests; it takes no pending_requests. '
                                     'Remove pending_requests from this task.')
+        host = task_vars.get('inventory_hostname')
         if not self.is_windows():
-            raise AnsibleActionFail('list_pending reads the pending-request store of a Windows host (shell family '
-                                    'powershell); %s has shell %s, where hkpost_csr keeps keys at privatekey_path '
-                                    'and there is no store to list. Run list_pending on Windows hosts only.'
-                                    % (task_vars.get('inventory_hostname', 'this host'),
-                                       getattr(self._connection._shell, 'SHELL_FAMILY', 'unknown')))
+            result.update(changed=False, pending_requests=make_listing({}, host, args['request_dir']))
+            return
         refuse_control_characters('request_dir', args['request_dir'])
         state = self.payload(task_vars, 'csr_pending_read', {'RequestDir': args['request_dir']})
-        result.update(changed=False, pending_requests=make_listing(state, task_vars.get('inventory_hostname'),
-                                                                   args['request_dir']))
+        result.update(changed=False, pending_requests=make_listing(state, host, args['request_dir']))
 
     def _run_posix(self, args, task_vars, result):
         module_args = {k: v for k, v in args.items() if k not in CONTROLLER_ONLY + WINDOWS_ONLY}

@@ -14,7 +14,10 @@ description:
   - Creates an RSA key and a PKCS#10 certificate signing request that follow Hongkong Post's subject rules for
     e-Cert (Server) certificates (standard, multi-domain, wildcard, EV, EV multi-domain, Chinese IDN names),
     ready to paste into the Hongkong Post portal.
-  - On a Windows host (shell family C(powershell)) the action plugin runs C(certreq -new -machine) with an INF that
+  - Windows or POSIX is decided from the connection, not from inventory variables - a host reached with
+    C(ansible_connection=winrm) or C(psrp) (shell family C(powershell)) is a Windows host; every result says which
+    (RV(platform)).
+  - On a Windows host the action plugin runs C(certreq -new -machine) with an INF that
     asks for RSA in the C(Microsoft RSA SChannel Cryptographic Provider) (C(ProviderType 12)), C(MachineKeySet),
     C(Exportable) and sha256. The key never leaves the server; it waits in the machine's
     C(Certificate Enrollment Requests) store (C(LocalMachine\REQUEST)) for the issued certificate.
@@ -112,12 +115,14 @@ options:
     default: false
   list_pending:
     description:
-      - Windows only. Only read the host's pending requests (C(LocalMachine\REQUEST)) and the CSR copies in
-        O(request_dir), and return them as RV(pending_requests); nothing is made or changed, and the certificate
-        options (O(common_name), O(organization), ...) are not needed and are ignored.
+      - Only read the host's pending requests (C(LocalMachine\REQUEST)) and the CSR copies in O(request_dir), and
+        return them as RV(pending_requests), with the host's RV(platform); nothing is made or changed, and the
+        certificate options (O(common_name), O(organization), ...) are not needed and are ignored.
       - One read for all of a host's certificates - each certificate's task then takes the result as
-        O(pending_requests) and costs no further round trip when its request already exists. The C(csr) role does this.
-      - Refused on a POSIX host, which keeps its keys at O(privatekey_path) and has no such store.
+        O(pending_requests) and costs no further round trip when its request already exists. The C(csr) role does this,
+        on every host, and decides the host's later steps from RV(platform).
+      - On a POSIX host, which keeps its keys at O(privatekey_path) and has no such store, the listing is empty and
+        the host is not contacted.
     type: bool
     default: false
   pending_requests:
@@ -179,10 +184,15 @@ EXAMPLES = r'''
     privatekey_path: /etc/pki/tls/private/example.key
     csr_path: csr/example.csr
 
-- name: Read the host's pending requests once (Windows)
+- name: Read the host's pending requests once (and whether it is a Windows host)
   hkpost.ecert.hkpost_csr:
     list_pending: true
   register: listing
+
+- name: Only on the Windows hosts
+  ansible.builtin.debug:
+    msg: "{{ inventory_hostname }} has {{ listing.pending_requests.pending | length }} pending requests"
+  when: listing.platform == 'windows'
 
 - name: Request several certificates, deciding from that one read
   hkpost.ecert.hkpost_csr:
@@ -198,6 +208,15 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+platform:
+  description:
+    - V(windows) when the connection runs PowerShell (for example C(ansible_connection) V(winrm) or V(psrp)), V(posix)
+      otherwise. Decided from the connection plugin's shell family, never from a variable such as
+      C(ansible_shell_type), which an inventory written as the docs show it does not set.
+    - What a play decides the host's later steps from (the C(csr) role reads it from its O(list_pending=true) task).
+  returned: always
+  type: str
+  sample: windows
 csr:
   description: The CSR, PEM (base64 PKCS#10 with BEGIN/END lines), as pasted into the portal.
   returned: success, except in check mode when a key would first have to be created
@@ -249,6 +268,7 @@ pending_requests:
   description:
     - With O(list_pending=true), the host's pending requests and saved CSR copies, for O(pending_requests) of the
       certificates' tasks. Public data only (placeholder certificates and CSRs); no key.
+    - On a POSIX host, an empty listing (no pending requests, no saved CSRs).
   returned: when O(list_pending=true)
   type: dict
   contains:
@@ -316,9 +336,7 @@ def main():
     from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import csr_request
 
     params = module.params
-    if params['list_pending']:
-        module.fail_json(msg='list_pending reads the pending-request store of a Windows host; a POSIX host keeps its '
-                             'keys at privatekey_path and has no store to list. Run list_pending on Windows hosts only.')
+    # list_pending never reaches the module: the action plugin answers it (an empty listing on a POSIX host).
     path = params['privatekey_path']
     if not path:
         module.fail_json(msg='privatekey_path is required on a POSIX host: it is where the private key is kept.')

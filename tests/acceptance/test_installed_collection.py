@@ -1,16 +1,17 @@
 # -*- coding: utf-8 -*-
 """The collection as users run it (issue 11): built, installed with ansible-galaxy, run from their project.
 
-The tarball built from this checkout and ansible.windows are installed into a temporary collections path; a
-project directory outside the checkout holds an inventory and nothing else (no ansible.cfg); every shipped
-playbook runs by its FQCN with its defaults, at -vvvv with ANSIBLE_LOG_PATH, as the user types it. The Windows
-hosts are the simulated ones (tests.support.windows.lab) behind the loopback WinRM endpoint (tests.support.winrm):
-the installed playbooks reach them with ``ansible_connection: winrm`` (pywinrm, NTLM over https) as they reach
-real servers. Real local peers: BIND 9 for DNS validation, TLS servers on each host's address for the check after
-binding and for the audit. Checked: each playbook succeeds; its files land in <project>/hkpost-output where the
-docs say, and nothing lands in the installed collection or the checkout; summaries exist after a rollout that
-stopped (max_fail_percentage reached, every host unreachable); a renewal (renew.yml, both phases around the
-portal) replaces what the servers serve; no secret appears in any output, log or file written.
+The tarball built from this checkout and ansible.windows are installed into a temporary collections path; a project
+directory outside the checkout holds an inventory and nothing else (no ansible.cfg); every shipped playbook runs by
+its FQCN with its defaults, at -vvvv with ANSIBLE_LOG_PATH, as the user types it. The Windows hosts are the
+simulated ones (tests.support.windows.lab) behind the loopback WinRM endpoint (tests.support.winrm): the installed
+playbooks reach them with the inventory the docs print (windows_connection.rst: ``ansible_connection: winrm``, NTLM
+over https, certificate validated; no ``ansible_shell_type``) as they reach real servers. Real local peers: BIND 9
+for DNS validation, TLS servers on each host's address for the check after binding and for the audit. Checked: each
+playbook succeeds; its files land in <project>/hkpost-output where the docs say, and nothing lands in the installed
+collection or the checkout; summaries exist after a rollout that stopped (max_fail_percentage reached, every host
+unreachable); a renewal (renew.yml, both phases around the portal) replaces what the servers serve; no secret
+appears in any output, log or file written.
 """
 
 from __future__ import annotations

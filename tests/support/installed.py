@@ -4,7 +4,7 @@
     build_tarballs(dest)                   -> [hkpost-ecert-*.tar.gz, ansible-windows-*.tar.gz]
     install(tarballs, collections_path)    -> ansible-galaxy collection install --offline -p ...
     with Project(directory, collections_path, state_dir) as project:   # starts the hosts' WinRM endpoint
-        project.write_inventory(inventory)                              # the user's inventory.yml, winrm vars added
+        project.write_inventory(inventory)                              # the user's inventory.yml, as the docs show it
         project.run('hkpost.ecert.install', '-vvvv')
 
 Galaxy is not reachable here, so ansible.windows comes from the `ansible` package in the virtualenv: the
@@ -12,11 +12,12 @@ directory it installed is an *installed* collection (MANIFEST.json, FILES.json l
 left out), which ansible-galaxy neither builds nor installs from; it is copied, given back a galaxy.yml
 made from its MANIFEST.json, and built with ``ansible-galaxy collection build`` like any source tree.
 
-Windows hosts are the simulated ones behind the loopback WinRM endpoint (tests.support.winrm, its own
-process): the project's inventory gives each host ``ansible_connection: winrm`` (pywinrm, NTLM over https)
-and its address, and a run is the virtualenv's ``ansible-playbook`` as a user types it - nothing of this
-checkout is on its path: the collections come only from the install path (ANSIBLE_COLLECTIONS_SCAN_SYS_PATH
-off), there is no ansible.cfg, and the working directory is the project.
+Windows hosts are the simulated ones behind the loopback WinRM endpoint (tests.support.winrm, its own process): the
+project's inventory connects them with the docs' WinRM example (windows_connection.rst, read by
+tests.support.winrm.doc_inventory: ``ansible_connection: winrm``, NTLM over https with the certificate validated)
+and gives each host its address, and nothing a user would not write; a run is the virtualenv's ``ansible-playbook``
+as a user types it - nothing of this checkout is on its path: the collections come only from the install path
+(ANSIBLE_COLLECTIONS_SCAN_SYS_PATH off), there is no ansible.cfg, and the working directory is the project.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ class Project:
         return self.fleet.password
 
     def write_inventory(self, inventory):
-        """``inventory.yml`` in the project from a YAML inventory as a dict; each simulated host gets its WinRM vars.
+        """``inventory.yml`` in the project from a YAML inventory as a dict, connected as the docs' example shows.
 
         The hosts stay in the order given: it is the order ansible-playbook runs them in.
         """

@@ -117,8 +117,7 @@ def fleet(pki, tmp_path):
         'vars': {'hkpost_output_dir': str(out), 'hkpost_backup_password': PASSWORD,
                  'hkpost_csr_organization': 'Example Ltd'},
         'children': {'ecert_servers': {
-            'vars': {'ansible_connection': 'local', 'ansible_shell_type': 'powershell',
-                     'hkpost_chain_root_certificate_file': str(tmp_path / 'root.pem'),
+            'vars': {'hkpost_chain_root_certificate_file': str(tmp_path / 'root.pem'),
                      'hkpost_chain_ssl_intermediate_file': str(tmp_path / 'ssl.pem'),
                      'hkpost_iis_verify': False, 'hkpost_exchange_verify': False, 'hkpost_renew_audit': False},
             'hosts': {name: dict({'hkpost_platform': platform, 'hkpost_certificates': certs},

@@ -2,7 +2,7 @@
 """Run ansible-playbook over WinRM against simulated Windows hosts.
 
     with WinrmFleet(state_dir, work_dir, scheme='https', transport='ntlm') as fleet:
-        fleet.write_inventory(inventory_dict, path)       # adds each host's winrm connection vars
+        fleet.write_inventory(inventory_dict, path)       # the docs' inventory example, filled in
         proc = fleet.run_playbook(playbook, path, '-e', ...)
     fleet.report  # per-host HTTP/WS-Man/execution counters and the endpoint's errors
 
@@ -11,6 +11,12 @@ The endpoint runs as its own process (tests.support.winrm.serve) and answers eve
 ansible-playbook runs unchanged as a subprocess, from any virtualenv (``bin_dir``), with
 ``ansible_connection: winrm``: pywinrm, NTLM/basic, TLS, Ansible's PowerShell packaging and the
 result parsing all run for real.
+
+The hosts connect with the inventory example the docs print (tests.support.winrm.doc_inventory), filled in
+as the docs tell a user - the account, the password (the vault variable the example names), the CA file
+(the endpoint's certificate), the transport and scheme the test chose among the documented ones - and
+each host's ``ansible_host``/``ansible_port``. Nothing else: in particular no ``ansible_shell_type``,
+which the docs never print and which once hid that the csr role read it (issue 20).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import resource
 import secrets
 import subprocess
@@ -25,6 +32,8 @@ import sys
 import time
 
 import yaml
+
+from tests.support.winrm import doc_inventory
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 # the virtualenv running the tests: its ansible-playbook, and its site-packages carry ansible.windows
@@ -103,34 +112,70 @@ class WinrmFleet:
             raise EndpointError('WinRM endpoint errors:\n' + '\n'.join(self.report['errors']))
 
     # -- inventory ----------------------------------------------------------------------------
-    def host_vars(self, name, password=None):
-        address, port = self.addresses[name]
-        hv = {'ansible_host': address, 'ansible_port': port, 'ansible_connection': 'winrm',
-              'ansible_shell_type': 'powershell', 'ansible_user': self.username,
-              'ansible_password': password or self.password, 'ansible_winrm_transport': self.transport,
-              'ansible_winrm_scheme': self.scheme}
+    def connection_vars(self):
+        """The docs' example group vars, with only what the docs tell a user to fill in filled in."""
+        _group, _hosts, example = doc_inventory.example()
+        password_var = re.fullmatch(r'\{\{\s*(\w+)\s*\}\}', str(example.get('ansible_password', '')))
+        assert password_var, 'the docs\' example no longer takes the password from a (vault) variable: %r' % example
+        filled = {'ansible_winrm_transport': self.transport, 'ansible_user': self.username}
         if self.scheme == 'https':
-            hv['ansible_winrm_server_cert_validation'] = 'ignore'
+            # validate, as the docs say: the endpoint's self-signed certificate is the CA to trust
+            filled['ansible_winrm_ca_trust_path'] = os.path.join(self.work_dir, 'winrm-cert.pem')
+        else:
+            filled['ansible_winrm_scheme'] = 'http'
+        missing = sorted(set(filled) - set(example))
+        assert not missing, 'the docs\' example has no %s to fill in: %r' % (missing, example)
+        result = dict(example, **filled)
+        if self.scheme == 'http':   # no certificate to validate over http (the docs: NTLM encrypts the payload)
+            for key in ('ansible_winrm_server_cert_validation', 'ansible_winrm_ca_trust_path'):
+                result.pop(key, None)
+        result[password_var.group(1)] = self.password   # what the user keeps in the vault
+        return result
+
+    def host_vars(self, name, password=None):
+        """What a user writes per host: the address its name does not resolve to, and its listener's port."""
+        address, port = self.addresses[name]
+        hv = {'ansible_host': address, 'ansible_port': port}
+        if password:
+            hv['ansible_password'] = password   # a host with an account of its own
         if self.operation_timeout:
             hv['ansible_winrm_operation_timeout_sec'] = self.operation_timeout
             hv['ansible_winrm_read_timeout_sec'] = self.operation_timeout + 10
         return hv
 
     def winrm_inventory(self, inventory, passwords=None):
-        """A copy of ``inventory`` (YAML inventory as a dict) where every simulated host talks WinRM."""
+        """A copy of ``inventory`` (YAML inventory as a dict) where the simulated hosts connect as the docs show.
+
+        Each group that lists simulated hosts gets the docs' example group vars (filled in); each simulated
+        host its address and port. A test inventory that sets a connection variable itself, or mixes
+        simulated and other hosts in one group, is refused: it would not be the docs' inventory.
+        """
         inventory = copy.deepcopy(inventory)
+        connection = self.connection_vars()
+        refused = set(connection) | {'ansible_connection', 'ansible_shell_type', 'ansible_shell_executable'}
 
-        def walk(group):
-            group.get('vars', {}).pop('ansible_connection', None)
-            for name, hv in (group.get('hosts') or {}).items():
-                if name in self.addresses:
-                    hv = group['hosts'][name] = hv or {}
-                    hv.update(self.host_vars(name, (passwords or {}).get(name)))
-            for child in (group.get('children') or {}).values():
-                walk(child or {})
+        def refuse(where, variables):
+            clash = sorted(refused & set(variables or {}))
+            if clash:
+                raise ValueError('%s sets %s: the simulated hosts connect with the docs\' inventory example only '
+                                 '(docs/docsite/rst/windows_connection.rst)' % (where, ', '.join(clash)))
 
-        for group in inventory.values():
-            walk(group)
+        def walk(name, group):
+            refuse('group %s' % name, group.get('vars'))
+            hosts = group.get('hosts') or {}
+            simulated = [h for h in hosts if h in self.addresses]
+            if simulated:
+                others = sorted(set(hosts) - set(simulated))
+                assert not others, 'group %s mixes simulated hosts with %s' % (name, others)
+                group['vars'] = dict(group.get('vars') or {}, **connection)
+            for host in simulated:
+                refuse('host %s' % host, hosts[host])
+                hosts[host] = dict(hosts[host] or {}, **self.host_vars(host, (passwords or {}).get(host)))
+            for child_name, child in (group.get('children') or {}).items():
+                walk(child_name, child or {})
+
+        for name, group in inventory.items():
+            walk(name, group)
         return inventory
 
     def write_inventory(self, inventory, path, passwords=None):

@@ -28,14 +28,15 @@ def main(config_path):
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
     from tests.support.winrm import auth, tls
     from tests.support.winrm.hoststate import HostStore
-    from tests.support.winrm.server import Endpoint, HostConfig
+    from tests.support.winrm.server import Endpoint, HostConfig, host_address
 
     user_file = os.path.join(work, 'ntlm-users')
     auth.write_user_file(user_file, config['username'], config['password'])
     os.environ['NTLM_USER_FILE'] = user_file
     context = cert_der = None
     if config.get('scheme', 'https') == 'https':
-        context, cert_der = tls.make_context(work)
+        # the addresses Endpoint gives the hosts (one each, in sorted order): the certificate names them all
+        context, cert_der = tls.make_context(work, [host_address(i) for i in range(len(config['hosts']))])
     hosts = {name: HostConfig.from_dict(h) for name, h in config['hosts'].items()}
     store = HostStore(config['state_dir'])
     for name, host in hosts.items():

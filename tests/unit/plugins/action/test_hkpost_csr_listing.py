@@ -106,7 +106,20 @@ def test_a_listing_read_on_another_host_is_refused_before_anything_runs():
     assert host.calls == []
 
 
-def test_list_pending_on_a_posix_host_is_refused_without_running_anything():
-    with pytest.raises(AnsibleActionFail, match=r'list_pending reads the pending-request store of a Windows host.*'
-                                                r'win1 has shell sh'):
-        run(None, {'list_pending': True}, shell_family='sh')
+def test_list_pending_says_the_platform_from_the_connection():
+    # The csr role decides the host's later steps from this answer (issue 20): no inventory variable is read.
+    result = run(FakeWindowsHost(), {'list_pending': True}, host_name='win1')
+    assert result['platform'] == 'windows'
+
+
+def test_list_pending_on_a_posix_host_is_an_empty_listing_without_contacting_it():
+    host = FakeWindowsHost()   # would record any payload sent
+    result = run(host, {'list_pending': True}, shell_family='sh', host_name='lnx1')
+    assert host.calls == []
+    assert result['platform'] == 'posix' and result['changed'] is False
+    assert result['pending_requests'] == {'host': 'lnx1', 'request_dir': '%ProgramData%\\hkpost.ecert\\requests',
+                                          'pending': [], 'saved_csrs': []}
+
+
+def test_a_certificate_result_says_the_platform_too():
+    assert certificate(FakeWindowsHost(), NAMES[0], None)['platform'] == 'windows'
