@@ -26,11 +26,11 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import (
     describe_entry, names, normalize_thumbprint, split_leaf)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._certreq_inf import refuse_control_characters
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import load_csr, pending_thumbprint
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import CERTIFICATE_TYPES, csr_request
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import CERTIFICATE_TYPES, a_label_host
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import csr_request
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
 
 

@@ -18,8 +18,8 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
     backup_path, choose_encryption, plan_backup, read_pfx)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import split_leaf
-from ansible_collections.hkpost.ecert.plugins.module_utils.renew._install import desired_binding, plan_install
-from ansible_collections.hkpost.ecert.plugins.module_utils.renew._retire import RETIRE_STORES, plan_retire
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._host_plan import desired_binding, plan_install
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import RETIRE_STORES, plan_retire
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import (

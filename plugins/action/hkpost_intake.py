@@ -9,7 +9,7 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import read_text
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils.renew._intake import (
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._intake import (
     list_intake, match_intake, merge_requests, normalize_requests, read_sheet)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 

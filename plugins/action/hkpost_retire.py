@@ -12,7 +12,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._errors import Hkpost
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
     backup_path, choose_encryption, plan_backup, read_pfx)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
-from ansible_collections.hkpost.ecert.plugins.module_utils.renew._retire import RETIRE_STORES, plan_retire
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import RETIRE_STORES, plan_retire
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session

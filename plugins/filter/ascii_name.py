@@ -9,7 +9,7 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import normalize_name
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import normalize_name
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 

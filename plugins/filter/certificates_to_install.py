@@ -8,7 +8,7 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils.renew._pairing import certificates_to_install as _pair
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._pairing import certificates_to_install as _pair
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 

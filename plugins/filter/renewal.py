@@ -8,7 +8,7 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils.renew._selection import (
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._renewal_selection import (
     binding_endpoints, phase_summary, select_for_renewal)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 

@@ -9,8 +9,8 @@ import os
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hkpost.ecert.plugins.module_utils.renew._intake import write_sheet
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import normalize_name
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._intake import write_sheet
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import ascii_name as _ascii
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 
@@ -19,10 +19,6 @@ def output_dir(path):
     if not path:
         raise AnsibleFilterError('output_dir: the output directory is empty; set hkpost_output_dir.')
     return os.path.abspath(os.path.expanduser(str(path)))
-
-
-def _ascii(name):
-    return normalize_name(name, 'wildcard' if str(name).startswith('*') else 'standard')
 
 
 def submission_sheet(hostvars, hosts, existing=None, results_fact='hkpost_csr_results'):

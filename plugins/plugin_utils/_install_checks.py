@@ -15,7 +15,7 @@ from __future__ import annotations
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain import load_trust
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import a_label_host
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import ipaddress_or_none
 
 

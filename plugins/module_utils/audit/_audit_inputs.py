@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError, kind_of
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import a_label_host
 
 
 def kind(value):

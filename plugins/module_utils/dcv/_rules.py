@@ -16,7 +16,7 @@ import re
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 
 # The CSR work owns the name rules, so hkpost_csr and hkpost_dcv_token accept and refuse the same names.
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import (  # noqa: F401 - re-exported
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import (  # noqa: F401 - re-exported
     CERTIFICATE_TYPES, MULTI_DOMAIN_TYPES, normalize_name as _subject_normalize)
 
 METHODS = ('file', 'dns', 'email')

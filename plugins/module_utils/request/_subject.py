@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: hkpost.ecert contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Hongkong Post's subject rules for an e-Cert (Server) request, and host name validation.
+"""Hongkong Post's subject rules for an e-Cert (Server) request (the names themselves: pki/_names.py).
 
 From the CA's IIS and Exchange guides: CN is the registered server name, L and ST are the full
 "Hong Kong", C is HK, the key is RSA 2048 ("smaller is not secure enough; larger may be
@@ -12,26 +12,14 @@ Chinese server names go in either as registered or as their A-label (punycode) f
 
 from __future__ import annotations
 
-import ipaddress
-import re
-
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import (  # noqa: F401 - the type names, re-exported
+    CERTIFICATE_TYPES, MULTI_DOMAIN_TYPES, normalize_name, to_unicode)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._certreq_inf import refuse_control_characters
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._idn_spoof import check_label
-
-try:
-    import idna
-    HAS_IDNA = True
-except ImportError:  # pragma: no cover - idna ships with requests; listed in requirements.txt
-    HAS_IDNA = False
-
-CERTIFICATE_TYPES = ('standard', 'multi_domain', 'wildcard', 'ev', 'ev_multi_domain')
-MULTI_DOMAIN_TYPES = ('multi_domain', 'ev_multi_domain')
 RECOMMENDED_KEY_SIZE = 2048
 ALLOWED_KEY_SIZES = (2048, 3072, 4096)
 GUIDE_ON_LARGE_KEYS = ('Hongkong Post recommends RSA 2048: "a key larger than 2048 bits may be incompatible '
                        'with some browsers".')
-_LABEL = re.compile(r'^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$')
 _ABBREVIATIONS = {'hk', 'h.k.', 'hksar', 'hk sar', 'kln', 'nt'}
 # RFC 5280 Appendix A upper bounds: ub-common-name, ub-organization-name and ub-organizational-unit-name are 64.
 # (ub-locality-name and ub-state-name are 128, but the CA's L and ST are the full "Hong Kong": over 64 characters
@@ -40,149 +28,6 @@ SUBJECT_MAX_LENGTH = 64
 # The single-name types cover the registered server name and its www/base companion; more names are a
 # multi-domain certificate, whose names the CA takes from the application form.
 SINGLE_NAME_TYPES = ('standard', 'wildcard', 'ev')
-
-
-def _to_alabel(label, name, original=None):
-    if label.isascii():
-        label = label.lower()
-        if label.startswith('xn--'):
-            _check_punycode(label, name, original or label)
-        return label
-    if not HAS_IDNA:
-        raise HkpostError('%s: the idna Python library is needed for Chinese (IDN) names; pip install idna.' % name)
-    try:
-        alabel = idna.encode(label, uts46=True).decode('ascii')
-    except idna.IDNAError as e:
-        raise HkpostError('%s: "%s" is not a valid internationalised label (%s).' % (name, label, e))
-    check_label(label, alabel, name, original or label)
-    return alabel
-
-
-def _check_punycode(alabel, name, original):
-    """An A-label given as such must decode to a valid U-label (RFC 5891 5.4): a mistyped 'xn--' label would
-    otherwise go into the CSR and be refused by the CA, or name a different server."""
-    if not HAS_IDNA:
-        raise HkpostError('%s: the idna Python library is needed to check the A-label "%s"; pip install idna.'
-                          % (name, alabel))
-    # No look-alike check here: an A-label typed as such is taken as deliberate (see _idn_spoof).
-    try:
-        idna.decode(alabel)
-    except (idna.IDNAError, UnicodeError) as e:
-        raise HkpostError('%s "%s": the label "%s" is not valid punycode (%s). Give the Chinese server name as '
-                          'registered, or convert it again with an IDN converter.' % (name, original, alabel, e))
-
-
-def _ip_address(name):
-    try:
-        return ipaddress.ip_address(name.strip().strip('[]'))
-    except ValueError:
-        return None
-
-
-def a_label_host(name, what='host name', wildcard=False):
-    """A host name (one label is enough; ``*.`` leftmost only when ``wildcard``) in A-label form, or HkpostError.
-
-    For names that are not certificate subjects (IIS host headers, the SNI name of an audit): the same label
-    rules as ``normalize_name`` - letters, digits, inner hyphens, 63 per label, 253 in all, IDN through UTS-46
-    with the look-alike checks - without Hongkong Post's certificate-type rules.
-    """
-    if not isinstance(name, str) or not name.strip():
-        raise HkpostError('%s is empty; give a host name such as www.example.com.hk.' % what)
-    original = name
-    name = name.strip()
-    if name.endswith('.') and not name.endswith('..'):
-        name = name[:-1]
-    if any(c.isspace() for c in name):
-        raise HkpostError('%s "%s" contains a space; host names have none.' % (what, original))
-    labels = re.split(r'[.\u3002\uff0e\uff61]', name)
-    if any(label == '' for label in labels):
-        raise HkpostError('%s "%s" has an empty label (two dots in a row, or a leading dot).' % (what, original))
-    ascii_labels = []
-    for index, label in enumerate(labels):
-        if label == '*' and index == 0 and wildcard and len(labels) > 2:
-            ascii_labels.append('*')
-            continue
-        if '*' in label:
-            raise HkpostError('%s "%s": "*" is allowed only as the whole leftmost label of a name with at least two '
-                              'more labels ("*.example.com.hk").' % (what, original))
-        alabel = _to_alabel(label, what, original)
-        if len(alabel) > 63:
-            raise HkpostError('%s "%s": the label "%s" is %d characters long; the limit is 63.'
-                              % (what, original, label, len(alabel)))
-        if not _LABEL.match(alabel):
-            raise HkpostError('%s "%s": the label "%s" may hold only letters, digits and inner hyphens.'
-                              % (what, original, label))
-        ascii_labels.append(alabel)
-    ascii_name = '.'.join(ascii_labels)
-    if len(ascii_name) > 253:
-        raise HkpostError('%s "%s" is %d characters long in ASCII form; the limit is 253.' % (what, original, len(ascii_name)))
-    return ascii_name
-
-
-def normalize_name(name, certificate_type='standard', what='common_name'):
-    """Validate a server name for ``certificate_type`` and return its ASCII (A-label) form.
-
-    Raises HkpostError naming the fault: spaces, empty labels, labels over 63 or names over 253
-    characters, underscores, a misplaced ``*``, a wildcard where the type does not allow one.
-    """
-    if certificate_type not in CERTIFICATE_TYPES:
-        raise HkpostError('certificate_type must be one of %s, not "%s".' % (', '.join(CERTIFICATE_TYPES), certificate_type))
-    if name is not None and not isinstance(name, str):
-        raise HkpostError('%s %r is not text; give the registered server name, e.g. www.example.com.hk.' % (what, name))
-    if not isinstance(name, str) or not name.strip():
-        raise HkpostError('%s is empty; give the registered server name, e.g. www.example.com.hk.' % what)
-    original = name
-    name = name.strip()
-    if _ip_address(name) is not None:
-        raise HkpostError('%s "%s" is an IP address; a Hongkong Post e-Cert (Server) is issued for a registered domain '
-                          'name only. Give the server name (e.g. www.example.com.hk) that clients use.' % (what, original))
-    if name.endswith('.') and not name.endswith('..'):
-        name = name[:-1]  # a fully qualified name's root dot is not a label
-    if any(c.isspace() for c in name):
-        raise HkpostError('%s "%s" contains a space; server names have none.' % (what, original))
-    # Full-width dots (U+3002 and friends) are label separators in Chinese input methods.
-    labels = re.split(r'[.\u3002\uff0e\uff61]', name)
-    if any(label == '' for label in labels):
-        raise HkpostError('%s "%s" has an empty label (two dots in a row, or a leading dot).' % (what, original))
-    wildcard = labels[0] == '*'
-    if '*' in name and not wildcard:
-        raise HkpostError('%s "%s": "*" must be the whole leftmost label ("*.example.com"), nothing else.' % (what, original))
-    if any('*' in label for label in labels[1:]):
-        raise HkpostError('%s "%s": only the leftmost label may be "*".' % (what, original))
-    if certificate_type == 'wildcard' and what == 'common_name' and not wildcard:
-        raise HkpostError('%s "%s": a wildcard certificate needs "*." as the whole leftmost label, e.g. "*.%s".'
-                          % (what, original, name))
-    if wildcard and certificate_type != 'wildcard':
-        raise HkpostError('%s "%s": "*" is only allowed for certificate_type wildcard, this request is %s.'
-                          % (what, original, certificate_type))
-    if len(labels) < 2 + (1 if wildcard else 0):
-        raise HkpostError('%s "%s" is not a fully qualified server name (it needs at least one dot%s).'
-                          % (what, original, ' after the "*" label' if wildcard else ''))
-    ascii_labels = ['*'] if wildcard else []
-    for label in labels[1:] if wildcard else labels:
-        alabel = _to_alabel(label, what, original)
-        if len(alabel) > 63:
-            raise HkpostError('%s "%s": the label "%s" is %d characters long; the limit is 63.'
-                              % (what, original, label, len(alabel)))
-        if '_' in alabel:
-            raise HkpostError('%s "%s": the label "%s" contains an underscore, which host names may not.'
-                              % (what, original, label))
-        if not _LABEL.match(alabel):
-            raise HkpostError('%s "%s": the label "%s" may hold only letters, digits and inner hyphens.'
-                              % (what, original, label))
-        ascii_labels.append(alabel)
-    ascii_name = '.'.join(ascii_labels)
-    if len(ascii_name) > 253:
-        raise HkpostError('%s "%s" is %d characters long in ASCII form; the limit is 253.' % (what, original, len(ascii_name)))
-    return ascii_name
-
-
-def to_unicode(ascii_name):
-    """The U-label form of an A-label name, for display and for ``idn: unicode``."""
-    if 'xn--' not in ascii_name or not HAS_IDNA:
-        return ascii_name
-    labels = ascii_name.split('.')
-    return '.'.join(label if label == '*' else idna.decode(label) for label in labels)
 
 
 def _full_name(value, option, default):

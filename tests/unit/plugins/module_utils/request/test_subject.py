@@ -147,7 +147,7 @@ def test_subject_order_and_key_size_rules():
 
 # ---- a_label_host (host headers, SNI names) and the remaining edges (found by make mutation) ----------
 
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host  # noqa: E402
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import a_label_host  # noqa: E402
 
 
 @pytest.mark.parametrize('name, wildcard, expected', [

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils.renew._selection import (
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._renewal_selection import (
     binding_endpoints, parse_renew_list, select_for_renewal)
 from tests.support.pki import IDN_ASCII, IDN_UNICODE
 

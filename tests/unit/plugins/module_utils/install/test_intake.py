@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
-from ansible_collections.hkpost.ecert.plugins.module_utils.renew._intake import (
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._intake import (
     list_intake, match_intake, merge_requests, normalize_requests, read_sheet)
 from tests.support.pki import IDN_ASCII, rsa_key
 

@@ -18,7 +18,7 @@ import json
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._endpoint_list import (
     exchange_service_ports, host_ports)
-from ansible_collections.hkpost.ecert.plugins.module_utils.renew._pairing import _ascii
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import ascii_name as _ascii
 
 
 def parse_renew_list(data):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._idn_spoof import check_label, label_scripts
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import normalize_name
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._idn_spoof import check_label, label_scripts
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import normalize_name
 
 
 @pytest.mark.parametrize('label', [

@@ -13,12 +13,7 @@ request was made on this host), with no binding and no service.
 from __future__ import annotations
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import normalize_name
-
-
-def _ascii(name):
-    name = (name or '').strip()
-    return normalize_name(name, 'wildcard' if name.startswith('*') else 'standard')
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import ascii_name as _ascii
 
 
 def certificates_to_install(certificates, issued=None, certificate_file='', bindings=None, services=None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils.renew._pairing import certificates_to_install
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._pairing import certificates_to_install
 from tests.support.pki import IDN_ASCII, IDN_UNICODE
 
 BINDING = {'site': 'Default Web Site', 'host_header': 'www.example.hk'}

@@ -7,7 +7,7 @@ The per-certificate modules each read the host before they write (a completion r
 reads IIS and the stores again), so a host with three certificates costs a dozen reads even when it is already
 right. Here the one read of retire_read (stores, IIS bindings, http.sys mappings) is planned through: each
 certificate's completion (install/_complete.py), each binding (install/_iis_binding.py, every refusal kept), and
-the state the host will be in afterwards, from which renew/_retire.py decides what the new
+the state the host will be in afterwards, from which install/_retire.py decides what the new
 certificates replace. A host already right costs that one read.
 """
 
@@ -22,7 +22,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._complete imp
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import (
     binding_ip, plan, select_certificate)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import a_label_host
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import a_label_host
 
 
 def _described(stores, name):
