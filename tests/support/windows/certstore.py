@@ -9,6 +9,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.certreq import certreq_run, context, request_store
 from tests.support.windows.native import check_native
 
 
@@ -41,14 +42,19 @@ def complete_request(host, params):
     check_native(host, 'certreq', 'certreq -accept -machine')
     cert = x509.load_der_x509_certificate(base64.b64decode(params['CertificateBase64']))
     spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    for entry in list(host.stores['REQUEST']):
+    # Without -machine certreq -accept looks in the WinRM user's CurrentUser\REQUEST (certreq.py).
+    where = context(certreq_run(host, '-accept'))
+    requests = request_store(host, where)
+    for entry in list(requests):
         pending = _cert(entry).public_key().public_bytes(serialization.Encoding.DER,
                                                          serialization.PublicFormat.SubjectPublicKeyInfo)
         if pending == spki and entry.get('has_private_key'):
-            host.stores['REQUEST'].remove(entry)
+            requests.remove(entry)
             installed = entry_for(cert, entry.get('key'), params.get('FriendlyName') or '')
             installed['has_private_key'] = True
-            host.stores['My'].append(installed)
+            # The same context's My store: CurrentUser\My for a user-context accept, which IIS never reads.
+            (host.stores if where == 'machine' else host.state['current_user_stores']).setdefault(
+                'My', []).append(installed)
             if installed['thumbprint'] != params['Thumbprint']:
                 raise HostFailure('Cannot find path Cert:\\LocalMachine\\My\\%s' % params['Thumbprint'])
             return {'thumbprint': installed['thumbprint'], 'has_private_key': True,
