@@ -1,0 +1,345 @@
+# -*- coding: utf-8 -*-
+"""What a fake-host handler assumes about a payload, the sent script must say (issue 20).
+
+Each test edits the REAL payload text the way a careless change would (a flag deleted, a ReadWrite
+turned ReadOnly), sends it through the action plugin and the fake Windows host as the other action
+tests do, and checks the product-level outcome twice: with the payload as shipped it works, with the
+edit it fails the way Windows would make it fail (the action fails, or the certificate ends up where
+IIS cannot use it). So a handler that modelled the behaviour from its parameters instead of from the
+script - the PersistKeySet case the issue found - makes one of these tests fail.
+The table of what each handler reads is in docs/docsite/rst/windows_internals.rst.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pytest
+from ansible.errors import AnsibleActionFail
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from ansible_collections.hkpost.ecert.plugins.action import (exchange_cert, hkpost_chain, hkpost_complete_request,
+                                                             hkpost_csr, hkpost_dcv_token, hkpost_pfx, hkpost_retire,
+                                                             hkpost_install, iis_binding)
+from ansible_collections.hkpost.ecert.plugins.plugin_utils import _win_payload
+from tests.support.action_harness import run_action
+from tests.support.windows import chain as fake_chain
+from tests.support.windows import pfx as fake_pfx
+from tests.support.windows import request as fake_request  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows import retire as fake_retire  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows.certstore import entry_for, pending_entry
+from tests.support.windows.dcv import new_windows_dns
+from tests.support.windows.exchange import add_certificate, add_pending, exchange_state
+from tests.support.windows.host import FakeWindowsHost
+from tests.support.windows.iis import add_site, iis_state, map_sslcert
+
+PASSWORD = 'c0rrect-Horse-battery'
+CODE = 'HKP-7f3a9c21d4e8'
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def edit(monkeypatch):
+    """``edit(payload, old, new)``: every script sent for ``payload`` has ``old`` (which must be in it) replaced."""
+    original = _win_payload.load_payload
+    edits = {}
+
+    def load_payload(name):
+        text = original(name)
+        for old, new in edits.get(name, []):
+            assert old in text, '%r is not in payload %s: the test no longer edits what it meant to' % (old, name)
+            text = text.replace(old, new)
+        return text
+
+    monkeypatch.setattr(_win_payload, 'load_payload', load_payload)
+
+    def add(payload, old, new=''):
+        edits.setdefault(payload, []).append((old, new))
+    return add
+
+
+def failure(run):
+    """The message of the action's failure, or None when it succeeded."""
+    try:
+        run()
+    except AnsibleActionFail as e:
+        return str(e)
+    return None
+
+
+# -- pfx_import: where X509Certificate2 puts the key (X509KeyStorageFlags) and which store it writes ------
+
+def _backup(pki, tmp_path):
+    """A PFX backup made by hkpost_pfx from a host that holds the leaf with an exportable key."""
+    source = FakeWindowsHost()
+    leaf = pki.leaves['standard']
+    source.stores['My'].append(entry_for(leaf.cert, leaf.key, 'www', exportable=True))
+    run_action(hkpost_pfx.ActionModule, {'state': 'exported', 'thumbprint': leaf.thumbprint, 'dest': str(tmp_path),
+                                         'password': PASSWORD}, host=source, task_vars={'inventory_hostname': 'web1'})
+    return tmp_path / 'web1' / ('%s.pfx' % leaf.thumbprint)
+
+
+def _restore(host, src, **kwargs):
+    return run_action(hkpost_pfx.ActionModule, dict({'state': 'imported', 'src': str(src), 'password': PASSWORD},
+                                                    **kwargs), host=host)
+
+
+def restore_then_bind(pki, tmp_path):
+    """Restore the backup on a web server and put it on an IIS https binding: the key must be usable by IIS."""
+    src = _backup(pki, tmp_path)
+    host = FakeWindowsHost()
+    add_site(host, 'www', [('http', '*:80:www.example.hk', 0)])
+
+    def run():
+        _restore(host, src)
+        run_action(iis_binding.ActionModule, {'site': 'www', 'host_header': 'www.example.hk',
+                                              'certificate_thumbprint': pki.leaves['standard'].thumbprint}, host=host)
+    return failure(run)
+
+
+def test_pfx_import_without_persist_key_set_leaves_a_certificate_iis_cannot_use(pki, tmp_path, edit):
+    assert restore_then_bind(pki, tmp_path) is None
+    edit('pfx_import', "'MachineKeySet, PersistKeySet'", "'MachineKeySet'")
+    assert 'A specified logon session does not exist' in restore_then_bind(pki, tmp_path)
+
+
+def test_pfx_import_without_machine_key_set_puts_the_key_where_iis_cannot_read_it(pki, tmp_path, edit):
+    edit('pfx_import', "'MachineKeySet, PersistKeySet'", "'PersistKeySet'")
+    assert 'A specified logon session does not exist' in restore_then_bind(pki, tmp_path)
+
+
+def test_pfx_import_into_the_current_user_store_is_not_on_the_machine(pki, tmp_path, edit):
+    edit('pfx_import', "-ArgumentList $Store, 'LocalMachine'", '-ArgumentList $Store')
+    assert restore_then_bind(pki, tmp_path) is not None
+
+
+def test_pfx_import_into_a_store_opened_read_only_fails(pki, tmp_path, edit):
+    edit('pfx_import', "$certStore.Open('ReadWrite')", "$certStore.Open('ReadOnly')")
+    assert 'Access is denied' in restore_then_bind(pki, tmp_path)
+
+
+def restore_exportable_then_back_up(pki, tmp_path):
+    tmp_path = tmp_path / uuid.uuid4().hex   # each run writes its own backups (an existing one is kept)
+    src = _backup(pki, tmp_path / 'first')
+    host = FakeWindowsHost()
+
+    def run():
+        _restore(host, src, exportable=True)
+        run_action(hkpost_pfx.ActionModule, {'state': 'exported', 'thumbprint': pki.leaves['standard'].thumbprint,
+                                             'dest': str(tmp_path / 'again'), 'password': PASSWORD}, host=host)
+    return failure(run)
+
+
+def test_pfx_import_without_the_exportable_flag_cannot_be_backed_up_again(pki, tmp_path, edit):
+    assert restore_exportable_then_back_up(pki, tmp_path) is None
+    edit('pfx_import', '$flags = $flags -bor [Security.Cryptography.X509Certificates.X509KeyStorageFlags]::Exportable',
+         '$flags = $flags')
+    assert 'non-exportable' in restore_exportable_then_back_up(pki, tmp_path)
+
+
+def test_pfx_import_without_persist_key_set_cannot_be_backed_up_again(pki, tmp_path, edit):
+    edit('pfx_import', "'MachineKeySet, PersistKeySet'", "'MachineKeySet'")
+    assert 'Keyset does not exist' in restore_exportable_then_back_up(pki, tmp_path)
+
+
+# -- pfx_export_many: what Export-PfxCertificate is told ---------------------------------------------------
+
+def backup_encryption(pki, tmp_path):
+    """The PBE the backup is really encrypted with, and what hkpost_pfx reported."""
+    host = FakeWindowsHost(os_build=20348)
+    leaf = pki.leaves['standard']
+    host.stores['My'].append(entry_for(leaf.cert, leaf.key, 'www', exportable=True))
+    result = run_action(hkpost_pfx.ActionModule, {'state': 'exported', 'thumbprint': leaf.thumbprint,
+                                                  'dest': str(tmp_path), 'password': PASSWORD},
+                        host=host, task_vars={'inventory_hostname': 'web1'})
+    data = (tmp_path / 'web1' / ('%s.pfx' % leaf.thumbprint)).read_bytes()
+    return result['encryption'], 'AES256_SHA256' if fake_pfx.AES_OID_DER in data else 'TripleDES_SHA1'
+
+
+def test_pfx_export_without_crypto_algorithm_option_is_weaker_than_reported(pki, tmp_path, edit):
+    reported, actual = backup_encryption(pki, tmp_path / 'shipped')
+    assert reported == actual == 'AES256_SHA256'
+    edit('pfx_export_many', "if ($Encryption -eq 'AES256_SHA256') { $exportArgs.CryptoAlgorithmOption = 'AES256_SHA256' }")
+    reported, actual = backup_encryption(pki, tmp_path / 'edited')
+    assert (reported, actual) == ('AES256_SHA256', 'TripleDES_SHA1')
+
+
+# -- certreq: the context (-machine) a request is made and completed in -----------------------------------
+
+def request_then_complete(pki, tmp_path):
+    """hkpost_csr makes the request, Hongkong Post issues for its key, hkpost_complete_request installs it."""
+    host = FakeWindowsHost()
+
+    def run():
+        run_action(hkpost_csr.ActionModule, {'common_name': 'www.example.com.hk', 'organization': 'Example Co',
+                                             'csr_path': str(tmp_path / ('%s.csr' % uuid.uuid4().hex))},
+                   host=host, action_name='hkpost.ecert.hkpost_csr')
+        made = host.stores['REQUEST'] + host.state.get('current_user_stores', {}).get('REQUEST', [])
+        issued = pki.issue_leaf('www.example.com.hk', key=made[-1]['key'])
+        run_action(hkpost_complete_request.ActionModule, {'content': issued.pem}, host=host)
+    return failure(run)
+
+
+def test_certreq_new_in_the_user_context_leaves_nothing_to_complete_on_the_machine(pki, tmp_path, edit):
+    assert request_then_complete(pki, tmp_path) is None
+    edit('csr_create', "'-machine', ", "'-user', ")
+    assert 'Nothing was changed' in request_then_complete(pki, tmp_path)
+
+
+def test_certreq_new_without_machine_is_still_a_machine_request_while_the_inf_says_machine_key_set(pki, tmp_path,
+                                                                                                   edit, monkeypatch):
+    """-machine and the INF's MachineKeySet = TRUE say the same thing (certreq_1 reference): one alone keeps
+    the request on the machine; without both it is a user request."""
+    edit('csr_create', "'-machine', ")
+    assert request_then_complete(pki, tmp_path) is None
+    original = hkpost_csr.certreq_inf
+    monkeypatch.setattr(hkpost_csr, 'certreq_inf',
+                        lambda *a, **k: original(*a, **k).replace('MachineKeySet = TRUE', 'MachineKeySet = FALSE'))
+    assert 'Nothing was changed' in request_then_complete(pki, tmp_path)
+
+
+def complete_pending(pki):
+    host = FakeWindowsHost()
+    leaf = pki.leaves['standard']
+    host.stores['REQUEST'].append(pending_entry(leaf.key, 'www.example.hk', 'request www'))
+    return failure(lambda: run_action(hkpost_complete_request.ActionModule, {'content': leaf.pem}, host=host))
+
+
+def test_certreq_accept_without_machine_does_not_find_the_machine_request(pki, edit):
+    assert complete_pending(pki) is None
+    edit('complete_request', "@('-accept', '-machine', '-q', $file)", "@('-accept', '-q', $file)")
+    assert 'CRYPT_E_NOT_FOUND' in complete_pending(pki)
+
+
+def install_one(pki, tmp_path):
+    """hkpost_install completing one pending request (complete_requests) and binding it."""
+    leaf = pki.issue_leaf('a.example.hk', not_before=pki.now - DAY)
+    host = FakeWindowsHost()
+    host.stores['REQUEST'].append(pending_entry(leaf.key, 'a.example.hk'))
+    add_site(host, 'a', [('http', '*:80:', 0)])
+    arguments = {'certificates': [{'content': leaf.pem, 'common_name': 'a.example.hk',
+                                   'iis_bindings': [{'site': 'a', 'host_header': 'a.example.hk'}]}],
+                 'verify': False, 'backup_dir': str(tmp_path / uuid.uuid4().hex), 'backup_password': PASSWORD}
+    return failure(lambda: run_action(hkpost_install.ActionModule, arguments, host=host,
+                                      task_vars={'inventory_hostname': 'web3'}))
+
+
+def test_certreq_accept_without_machine_fails_the_install_too(pki, tmp_path, edit):
+    assert install_one(pki, tmp_path) is None
+    edit('complete_requests', "@('-accept', '-machine', '-q', $file)", "@('-accept', '-q', $file)")
+    assert 'CRYPT_E_NOT_FOUND' in install_one(pki, tmp_path)
+
+
+# -- Exchange over implicit remoting: the session, the imported cmdlets, and prompts nobody can answer -----
+
+REQUEST = {'state': 'requested', 'common_name': 'mail.example.hk', 'organization': 'Example Co., Ltd.'}
+
+
+def _exchange(host, args, **kwargs):
+    return run_action(exchange_cert.ActionModule, args, host=host, task_vars={'inventory_hostname': 'ex1.example.hk'},
+                      **kwargs)
+
+
+def exchange_host():
+    host = FakeWindowsHost(os_build=7601)
+    exchange_state(host)
+    return host
+
+
+def exchange_mail(pki):
+    """An Exchange server holding the old certificate (IIS, SMTP, POP, IMAP) and the new one's pending request."""
+    host = exchange_host()
+    leaf = pki.issue_leaf('mail.example.hk', sans=['mail.example.hk'])
+    old = pki.issue_leaf('mail.example.hk', sans=['mail.example.hk'], not_before=pki.now - 150 * DAY)
+    add_certificate(host, old.cert, old.key, services=['IIS', 'SMTP', 'POP', 'IMAP'])
+    add_pending(host, leaf.key, 'mail.example.hk')
+    return host, leaf, old
+
+
+def install_on_exchange(pki, **extra):
+    host, leaf, _old = exchange_mail(pki)
+    return failure(lambda: _exchange(host, dict({'content': leaf.pem, 'services': ['IIS', 'SMTP']}, **extra)))
+
+
+def test_enable_exchange_certificate_without_force_stops_at_the_smtp_question(pki, edit):
+    assert install_on_exchange(pki) is None
+    edit('exchange_enable', '-Services ($Services -join \',\') -Force', '-Services ($Services -join \',\')')
+    assert 'Overwrite the existing default SMTP certificate?' in install_on_exchange(pki)
+
+
+def test_remove_exchange_certificate_without_confirm_false_stops_at_the_confirmation(pki, edit):
+    everything = {'services': ['IIS', 'SMTP', 'POP', 'IMAP'], 'remove_superseded': True}
+    assert install_on_exchange(pki, **everything) is None
+    edit('exchange_remove', ' -Confirm:$false')
+    assert 'does not support user interaction' in install_on_exchange(pki, **everything)
+
+
+def request_on_exchange(tmp_path):
+    host = exchange_host()
+    return failure(lambda: _exchange(host, dict(REQUEST, csr_path=str(tmp_path / ('%s.csr' % uuid.uuid4().hex)))))
+
+
+def test_exchange_session_without_the_exchange_configuration_is_refused(tmp_path, edit):
+    assert request_on_exchange(tmp_path) is None
+    edit('exchange_request', "ConfigurationName = 'Microsoft.Exchange'\n")
+    assert 'Microsoft.PowerShell session configuration' in request_on_exchange(tmp_path)
+
+
+@pytest.mark.parametrize('payload,imported,kept', [
+    ('exchange_request', "@('New-ExchangeCertificate', 'Get-ExchangeCertificate')", "@('Get-ExchangeCertificate')"),
+    ('exchange_read', "@('Get-ExchangeServer', 'Get-ExchangeCertificate')", "@('Get-ExchangeCertificate')"),
+])
+def test_an_exchange_cmdlet_not_imported_from_the_session_does_not_exist(tmp_path, edit, payload, imported, kept):
+    edit(payload, '-CommandName ' + imported, '-CommandName ' + kept)
+    assert 'is not recognized as the name of a cmdlet' in request_on_exchange(tmp_path)
+
+
+@pytest.mark.parametrize('payload,cmdlet', [('exchange_import', 'Import-ExchangeCertificate'),
+                                            ('exchange_enable', 'Enable-ExchangeCertificate')])
+def test_an_exchange_write_cmdlet_not_imported_does_not_exist(pki, edit, payload, cmdlet):
+    edit(payload, '-CommandName %s ' % cmdlet, '-CommandName Get-ExchangeCertificate ')
+    assert "'%s' is not recognized" % cmdlet in install_on_exchange(pki)
+
+
+def test_an_exchange_remove_cmdlet_not_imported_does_not_exist(pki, edit):
+    edit('exchange_remove', '-CommandName Remove-ExchangeCertificate ', '-CommandName Get-ExchangeCertificate ')
+    assert "'Remove-ExchangeCertificate' is not recognized" in install_on_exchange(
+        pki, services=['IIS', 'SMTP', 'POP', 'IMAP'], remove_superseded=True)
+
+
+def test_new_exchange_certificate_without_generate_request_makes_no_request(tmp_path, edit):
+    edit('exchange_request', '        GenerateRequest      = $true\n')
+    assert 'returned no certificate request text' in request_on_exchange(tmp_path)
+
+
+def request_import_then_back_up(pki, tmp_path):
+    """exchange_cert requests, Hongkong Post issues for the request's key, exchange_cert installs it, then
+    hkpost_pfx backs it up (a PFX backup needs an exportable key)."""
+    host = exchange_host()
+
+    def run():
+        _exchange(host, dict(REQUEST, csr_path=str(tmp_path / ('%s.csr' % uuid.uuid4().hex))))
+        pending = [c for c in exchange_state(host)['certificates'] if c['status'] == 'PendingRequest'][-1]
+        leaf = pki.issue_leaf('mail.example.hk', sans=['mail.example.hk'], key=pending['key'])
+        _exchange(host, {'content': leaf.pem, 'services': ['IIS']})
+        run_action(hkpost_pfx.ActionModule, {'state': 'exported', 'thumbprint': leaf.thumbprint,
+                                             'dest': str(tmp_path / uuid.uuid4().hex), 'password': PASSWORD},
+                   host=host, task_vars={'inventory_hostname': 'ex1'})
+    return failure(run)
+
+
+def test_new_exchange_certificate_without_private_key_exportable_cannot_be_backed_up(pki, tmp_path, edit):
+    assert request_import_then_back_up(pki, tmp_path) is None
+    edit('exchange_request', '        PrivateKeyExportable = $true\n')
+    assert 'non-exportable' in request_import_then_back_up(pki, tmp_path)
+
+
+def test_read_payload_in_check_mode_closes_its_session_only_with_whatif_false(edit):
+    def leaked():
+        host = exchange_host()
+        _exchange(host, REQUEST, check_mode=True)
+        return exchange_state(host).get('leaked_sessions', [])
+    assert leaked() == []
+    edit('exchange_read', 'Remove-PSSession -Session $session -WhatIf:$false', 'Remove-PSSession -Session $session')
+    assert leaked() == ['# hkpost.ecert payload: exchange_read']
