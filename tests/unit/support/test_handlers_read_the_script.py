@@ -343,3 +343,160 @@ def test_read_payload_in_check_mode_closes_its_session_only_with_whatif_false(ed
     assert leaked() == []
     edit('exchange_read', 'Remove-PSSession -Session $session -WhatIf:$false', 'Remove-PSSession -Session $session')
     assert leaked() == ['# hkpost.ecert payload: exchange_read']
+
+
+# -- Windows DNS: -Node, -Force on the removal, -TimeToLive on the addition --------------------------------
+
+def _dcv(host, **kwargs):
+    args = {'method': 'dns', 'dns_provider': 'windows', 'domains': ['example.com'], 'verification_code': CODE,
+            'verify': False}
+    args.update(kwargs)
+    return run_action(hkpost_dcv_token.ActionModule, args, host=host, action_name='hkpost.ecert.hkpost_dcv_token')
+
+
+def dns_cleanup():
+    """Remove the code at the apex: the child's equal record stays, the apex loses it; returns the zone or the error."""
+    host = FakeWindowsHost()
+    zones = new_windows_dns(host, {'example.com': {'@': [{'value': CODE, 'ttl': 600}],
+                                                   'shop': [{'value': CODE, 'ttl': 300}]}})['zones']
+    return failure(lambda: _dcv(host, state='absent')) or zones['example.com']
+
+
+def test_dns_removal_without_force_stops_at_the_confirmation(edit):
+    assert dns_cleanup() == {'@': [], 'shop': [{'value': CODE, 'ttl': 300}]}
+    edit('dcv_windows_dns_write', '-InputObject $record -Force', '-InputObject $record')
+    assert 'does not support user interaction' in dns_cleanup()
+
+
+def test_dns_records_read_without_node_include_the_names_below(edit):
+    edit('dcv_windows_dns_write', '-RRType Txt -Node', '-RRType Txt')
+    # Without -Node the child's copy is read as the apex's and removed with it.
+    assert dns_cleanup() == {'@': [], 'shop': []}
+
+
+def dns_publish():
+    """Publish at an apex whose TXT records live 600 s: the code's record takes the same TTL."""
+    host = FakeWindowsHost()
+    zones = new_windows_dns(host, {'example.com': {'@': [{'value': 'v=spf1 -all', 'ttl': 600}]}})['zones']
+    _dcv(host)
+    return [r['ttl'] for r in zones['example.com']['@'] if r['value'] == CODE]
+
+
+def test_dns_record_added_without_time_to_live_takes_the_zone_default(edit):
+    assert dns_publish() == [600]
+    edit('dcv_windows_dns_write', ' `\n        -TimeToLive (New-TimeSpan -Seconds $Ttl)')
+    assert dns_publish() == [3600]
+
+
+# -- X509Store writes in chain_apply and retire_apply ------------------------------------------------------
+
+def chain_fresh_host(pki, tmp_path):
+    """hkpost_chain on a fresh host: the root and the new intermediate must land in LocalMachine Root and CA."""
+    root, ssl = tmp_path / 'root.pem', tmp_path / 'ssl.pem'
+    root.write_text(pki.root.pem)
+    ssl.write_text(pki.ssl_new.pem)
+    host = FakeWindowsHost()
+    error = failure(lambda: run_action(hkpost_chain.ActionModule, {'root_certificate_file': str(root),
+                                                                   'ssl_intermediate_file': str(ssl)},
+                                       host=host, action_name='hkpost.ecert.hkpost_chain'))
+    return error or (fake_chain.thumbprints(host, 'Root'), fake_chain.thumbprints(host, 'CA'))
+
+
+def test_chain_steps_in_a_store_opened_read_only_fail(pki, tmp_path, edit):
+    assert chain_fresh_host(pki, tmp_path) == ([pki.root.thumbprint], [pki.ssl_new.thumbprint])
+    edit('chain_apply', "$store.Open('ReadWrite')", "$store.Open('ReadOnly')")
+    assert 'Access is denied' in chain_fresh_host(pki, tmp_path)
+
+
+def test_chain_steps_without_local_machine_change_only_the_current_user(pki, tmp_path, edit):
+    edit('chain_apply', "::new($Name, 'LocalMachine')", '::new($Name)')
+    assert chain_fresh_host(pki, tmp_path) == ([], [])
+
+
+def retire_expired(pki):
+    """hkpost_retire on a host whose replaced certificate has EXPIRED (the usual one to retire): it must go."""
+    old = pki.issue_leaf('www.example.hk', not_before=pki.now - 400 * DAY, not_after=pki.now - 2 * DAY)
+    new = pki.issue_leaf('www.example.hk', not_before=pki.now - 2 * DAY)
+    host = FakeWindowsHost()
+    host.stores['My'] += [entry_for(old.cert, old.key), entry_for(new.cert, new.key)]
+    add_site(host, 'Default Web Site', [('https', '*:443:www.example.hk', 1)])
+    map_sslcert(host, 'hostnameport', 'www.example.hk:443', new.thumbprint)
+    error = failure(lambda: run_action(hkpost_retire.ActionModule, {}, host=host,
+                                       task_vars={'inventory_hostname': 'web1'}))
+    return error or sorted(e['thumbprint'] == old.thumbprint for e in host.stores['My'])
+
+
+def test_retire_finding_valid_certificates_only_never_removes_an_expired_one(pki, edit):
+    assert retire_expired(pki) == [False]
+    edit('retire_apply', "$removal.thumbprint, $false)", "$removal.thumbprint, $true)")
+    assert retire_expired(pki) == [False, True]
+
+
+def test_retire_in_a_store_opened_read_only_fails(pki, edit):
+    edit('retire_apply', "$store.Open('ReadWrite')", "$store.Open('ReadOnly')")
+    assert 'Access is denied' in retire_expired(pki)
+
+
+# -- IIS through Microsoft.Web.Administration: what the new element holds, and the commit ------------------
+
+def iis_bind(pki):
+    """A new SNI binding on site www: what IIS then holds (https bindings, http.sys mappings), or the error."""
+    host = FakeWindowsHost()
+    leaf = pki.leaves['standard']
+    host.stores['My'].append(entry_for(leaf.cert, leaf.key))
+    add_site(host, 'www', [('http', '*:80:www.example.hk', 0)])
+    error = failure(lambda: run_action(iis_binding.ActionModule, {'site': 'www', 'host_header': 'www.example.hk',
+                                                                  'certificate_thumbprint': leaf.thumbprint},
+                                       host=host))
+    state = iis_state(host)
+    return error or ([(b['binding_information'], b['ssl_flags']) for b in state['sites'][0]['bindings']
+                      if b['protocol'] == 'https'],
+                     {kind: sorted(state['sslcert'][kind]) for kind in ('ipport', 'hostnameport')})
+
+
+SNI_BOUND = ([('*:443:www.example.hk', 1)], {'ipport': [], 'hostnameport': ['www.example.hk:443']})
+
+
+def test_iis_binding_without_commit_changes_changes_nothing(pki, edit):
+    assert iis_bind(pki) == SNI_BOUND
+    edit('iis_binding_set', '$manager.CommitChanges()\n', '\n')
+    assert iis_bind(pki) == ([], {'ipport': [], 'hostnameport': []})
+
+
+def test_iis_binding_without_ssl_flags_on_the_new_element_is_not_sni(pki, edit):
+    edit('iis_binding_set', "        $element.SetAttributeValue('sslFlags', $SslFlags)\n")
+    # sslFlags 0: IIS writes an IP:port mapping, which takes 0.0.0.0:443 from every other site.
+    assert iis_bind(pki) == ([('*:443:www.example.hk', 0)], {'ipport': ['0.0.0.0:443'], 'hostnameport': []})
+
+
+def test_iis_binding_without_certificate_hash_on_the_new_element_has_no_certificate(pki, edit):
+    edit('iis_binding_set', '        $element.CertificateHash = $hash\n')
+    assert iis_bind(pki) == ([('*:443:www.example.hk', 1)], {'ipport': [], 'hostnameport': []})
+
+
+def iis_rebind(pki):
+    """The certificate of an existing SNI binding replaced (iis_binding_certificate swaps in a new element)."""
+    host = FakeWindowsHost()
+    old, leaf = pki.leaves['expiring'], pki.leaves['standard']
+    host.stores['My'] += [entry_for(old.cert, old.key), entry_for(leaf.cert, leaf.key)]
+    add_site(host, 'shop', [('https', '*:443:www.example.hk', 1)])
+    map_sslcert(host, 'hostnameport', 'www.example.hk:443', old.thumbprint)
+    error = failure(lambda: run_action(iis_binding.ActionModule, {'site': 'shop', 'host_header': 'www.example.hk',
+                                                                  'certificate_thumbprint': leaf.thumbprint},
+                                       host=host))
+    state = iis_state(host)
+    return error or ([b['ssl_flags'] for b in state['sites'][0]['bindings']],
+                     {e: m['thumbprint'] == leaf.thumbprint for kind in ('ipport', 'hostnameport')
+                      for e, m in state['sslcert'][kind].items()})
+
+
+@pytest.mark.parametrize('old,new,holds', [
+    ('$manager.CommitChanges()\n', '\n', ([1], {'www.example.hk:443': False})),
+    ("$replacement.SetAttributeValue('sslFlags', $SslFlags)\n", '\n',
+     ([0], {'www.example.hk:443': False, '0.0.0.0:443': True})),
+    ('    $replacement.CertificateHash = $hash\n', '', ([1], {'www.example.hk:443': False})),
+])
+def test_iis_certificate_change_holds_only_what_the_script_sets_and_commits(pki, edit, old, new, holds):
+    assert iis_rebind(pki) == ([1], {'www.example.hk:443': True})
+    edit('iis_binding_certificate', old, new)
+    assert iis_rebind(pki) == holds
