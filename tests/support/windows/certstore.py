@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from tests.support.windows.host import HostFailure, handles
 from tests.support.windows.certreq import certreq_run, context, request_store
 from tests.support.windows.native import check_native
+from tests.support.windows.x509store import provider_location, stores_at
 
 
 def _cert(entry):
@@ -29,11 +30,13 @@ def entry_for(cert, key=None, friendly_name='', **extra):
 
 @handles('ecert_store_read')
 def ecert_store_read(host, params):
+    # The Cert:\ drive's stores of the location the script's paths name (x509store.provider_location).
+    stores = stores_at(host, provider_location(host.script))
     return {'stores': {name: [{'thumbprint': e.get('thumbprint') or _cert(e).fingerprint(hashes.SHA1()).hex().upper(),
                                'der': e['der'] if isinstance(e['der'], str) else base64.b64encode(e['der']).decode(),
                                'has_private_key': bool(e.get('has_private_key')),
                                'friendly_name': e.get('friendly_name', '')}
-                              for e in host.stores.get(name, [])]
+                              for e in stores.get(name, [])]
                        for name in params['StoreNames']}}
 
 

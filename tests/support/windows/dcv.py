@@ -84,6 +84,15 @@ def dcv_iis_read(host, params):
     return {'sites': sites}
 
 
+def _utf8_preamble(host):
+    """The bytes WriteAllText puts first with the script's encoding: ``New-Object System.Text.UTF8Encoding
+    -ArgumentList $true`` writes the EF BB BF preamble (a BOM); ``$false`` or no argument does not
+    (https://learn.microsoft.com/dotnet/api/system.text.utf8encoding.-ctor). Hongkong Post compares the
+    file's bytes with the code: a BOM makes them differ."""
+    made = script_facts.new_objects(host.script, 'UTF8Encoding')
+    return b'\xef\xbb\xbf' if any(args and args[0].strip().lower() == '$true' for args in made) else b''
+
+
 @handles('dcv_iis_write')
 def dcv_iis_write(host, params):
     files = host.state['iis']['files']
@@ -91,8 +100,9 @@ def dcv_iis_write(host, params):
     done = []
     fileauth, config = _key(directory + '\\fileauth.txt'), _key(directory + '\\' + WEB_CONFIG)
     if params['WriteFile']:
-        # WriteAllText(path, PtrToStringBSTR(SecureStringToBSTR($Content)), UTF8Encoding($false)): no BOM
-        files[fileauth] = secure_string_to_bstr(params['Content']).encode('utf-8')
+        # WriteAllText(path, PtrToStringBSTR(SecureStringToBSTR($Content)), $utf8): no BOM unless the script's
+        # UTF8Encoding was made with encoderShouldEmitUTF8Identifier $true.
+        files[fileauth] = _utf8_preamble(host) + secure_string_to_bstr(params['Content']).encode('utf-8')
         done.append('wrote fileauth.txt')
     if params['WebConfig']:
         files[config] = params['WebConfig'].encode('utf-8')

@@ -20,7 +20,7 @@ from tests.support.windows.certstore import entry_for
 from tests.support.windows.boundary import secure_string_argument
 from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
-from tests.support.windows.x509store import store_access, write_refusal, stores_at
+from tests.support.windows.x509store import provider_location, store_access, stores_at, write_refusal
 
 AES_OID_DER = bytes([0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2A])
 
@@ -46,7 +46,8 @@ def encryption_for(name, password):
 
 @handles('pfx_state')
 def pfx_state(host, params):
-    entry = _find(host, params['Store'], params.get('Thumbprint') or '')
+    entry = next((e for e in stores_at(host, provider_location(host.script)).get(params['Store'], [])
+                  if e['thumbprint'] == (params.get('Thumbprint') or '')), None)
     certificate = None
     if entry:
         certificate = {'thumbprint': entry['thumbprint'], 'der': entry['der'],

@@ -17,6 +17,7 @@ from tests.support.windows import script_facts
 from tests.support.windows.certreq import certreq_run, context, request_store
 from tests.support.windows.host import HostFailure, handles
 from tests.support.windows.native import check_native
+from tests.support.windows.x509store import provider_location, stores_at
 from tests.support.windows.powershell import get_content_string
 
 _ATTRS = {'CN': NameOID.COMMON_NAME, 'OU': NameOID.ORGANIZATIONAL_UNIT_NAME, 'O': NameOID.ORGANIZATION_NAME,
@@ -58,7 +59,8 @@ def read_text(host, text, path):
 
 @handles('csr_pending_read')
 def csr_pending_read(host, params):
-    if 'REQUEST' not in host.stores:
+    stores = stores_at(host, provider_location(host.script))   # Cert:\LocalMachine\REQUEST, as the script says
+    if 'REQUEST' not in stores:
         # The Certificate provider lists only stores that exist: LocalMachine\REQUEST appears with the
         # first request made on the machine. Unguarded, Get-ChildItem on it is an error under Stop.
         reads = [c for c in script_facts.calls(host.script, 'Get-ChildItem') if 'REQUEST' in ' '.join(
@@ -69,7 +71,7 @@ def csr_pending_read(host, params):
                                               host.state.get('request_dir', {}).items()]}
     pending = [{'thumbprint': e['thumbprint'], 'der': e['der'],
                 'friendly_name': e.get('friendly_name', ''), 'has_private_key': e.get('key') is not None,
-                'key_container': e.get('key_container')} for e in host.stores['REQUEST']]
+                'key_container': e.get('key_container')} for e in stores['REQUEST']]
     saved = [read_text(host, text, path) for path, text in host.state.get('request_dir', {}).items()]
     return {'pending': pending, 'saved_csrs': saved}
 

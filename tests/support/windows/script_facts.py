@@ -262,6 +262,11 @@ def _unquote(text):
     return text
 
 
+def tree(script):
+    """The script's parse tree (cached)."""
+    return _tree(script)
+
+
 def string_literals(node):
     """The texts of every string literal under ``node``, unquoted, in order."""
     return [_unquote(n.text.decode()) for n in _walk(node) if n.type == 'string_literal']

@@ -44,3 +44,13 @@ def stores_at(host, location):
     for name in host.stores:
         user.setdefault(name, [])
     return user
+
+
+def provider_location(script):
+    """The store location the script's ``Cert:\\`` paths name: 'LocalMachine' when every one says so.
+    ``Cert:\\CurrentUser\\...`` (or a path without a location) lists the WinRM account's own stores."""
+    paths = [t for t in script_facts.string_literals(script_facts.tree(script).root_node)
+             if t.lower().startswith('cert:\\')]
+    if paths and all(p.lower().startswith('cert:\\localmachine\\') for p in paths):
+        return 'LocalMachine'
+    return 'CurrentUser'

@@ -29,7 +29,7 @@ from tests.support.windows import pfx as fake_pfx
 from tests.support.windows import request as fake_request  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows import retire as fake_retire  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.certstore import entry_for, pending_entry
-from tests.support.windows.dcv import new_windows_dns
+from tests.support.windows.dcv import iis_file, new_iis, new_windows_dns
 from tests.support.windows.exchange import add_certificate, add_pending, exchange_state
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.windows.iis import add_site, iis_state, map_sslcert
@@ -500,3 +500,43 @@ def test_iis_certificate_change_holds_only_what_the_script_sets_and_commits(pki,
     assert iis_rebind(pki) == ([1], {'www.example.hk:443': True})
     edit('iis_binding_certificate', old, new)
     assert iis_rebind(pki) == holds
+
+
+# -- where the read payloads look: Cert:\LocalMachine, not the WinRM account's own stores ------------------
+
+def test_store_read_of_the_current_user_does_not_see_the_machine_request(pki, edit):
+    assert complete_pending(pki) is None
+    edit('ecert_store_read', '"Cert:\\LocalMachine\\$storeName"', '"Cert:\\CurrentUser\\$storeName"')
+    assert 'Nothing was changed' in complete_pending(pki)
+
+
+def test_pending_read_of_the_current_user_makes_a_second_key(tmp_path, edit):
+    """hkpost_csr reuses the pending request it finds; reading the wrong store it makes a new key each run."""
+    def keys_after_two_runs():
+        host = FakeWindowsHost()
+        for _run in range(2):
+            run_action(hkpost_csr.ActionModule, {'common_name': 'www.example.com.hk', 'organization': 'Example Co',
+                                                 'csr_path': str(tmp_path / ('%s.csr' % uuid.uuid4().hex))},
+                       host=host, action_name='hkpost.ecert.hkpost_csr')
+        return len(host.stores['REQUEST'])
+    assert keys_after_two_runs() == 1
+    edit('csr_pending_read', "'Cert:\\LocalMachine\\REQUEST'", "'Cert:\\CurrentUser\\REQUEST'")
+    assert keys_after_two_runs() == 2
+
+
+# -- the IIS file DCV: the code's bytes, as Hongkong Post compares them --------------------------------------
+
+def published_file():
+    host = FakeWindowsHost()
+    new_iis(host, [{'name': 'Default Web Site', 'id': 1, 'physical_path': '%SystemDrive%\\inetpub\\wwwroot',
+                    'bindings': [('http', '*:80:')], 'txt_mime': 'text/plain'}])
+    run_action(hkpost_dcv_token.ActionModule, {'method': 'file', 'domains': ['www.example.com'],
+                                               'verification_code': CODE, 'verify': False},
+               host=host, action_name='hkpost.ecert.hkpost_dcv_token')
+    return iis_file(host, 'C:\\inetpub\\wwwroot\\.well-known\\pki-validation\\fileauth.txt')
+
+
+def test_fileauth_written_with_a_bom_is_not_the_code(edit):
+    assert published_file() == CODE.encode()
+    edit('dcv_iis_write', 'System.Text.UTF8Encoding -ArgumentList $false', 'System.Text.UTF8Encoding -ArgumentList $true')
+    assert published_file() == b'\xef\xbb\xbf' + CODE.encode()
