@@ -91,7 +91,8 @@ def _export_one(host, store, thumbprint, password, encryption, include_chain):
 
 def key_storage(script):
     """Where X509Certificate2(bytes, password, flags) puts the PFX's private key, read from the flags the
-    script names (https://learn.microsoft.com/dotnet/api/system.security.cryptography.x509certificates.x509keystorageflags):
+    script names (X509KeyStorageFlags,
+    https://learn.microsoft.com/dotnet/api/system.security.cryptography.x509certificates.x509keystorageflags):
 
     * MachineKeySet - "private keys are stored in the local computer store rather than the current user
       store"; without it the key goes to the profile of the account running the script (the WinRM user),

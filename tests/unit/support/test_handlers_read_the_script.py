@@ -13,6 +13,8 @@ The table of what each handler reads is in docs/docsite/rst/windows_internals.rs
 from __future__ import annotations
 
 import datetime
+import os
+import re
 import uuid
 
 import pytest
@@ -37,6 +39,8 @@ from tests.support.windows.iis import add_site, iis_state, map_sslcert
 PASSWORD = 'c0rrect-Horse-battery'
 CODE = 'HKP-7f3a9c21d4e8'
 DAY = datetime.timedelta(days=1)
+PAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'docs', 'docsite', 'rst',
+                    'windows_internals.rst')
 
 
 @pytest.fixture
@@ -160,7 +164,7 @@ def backup_encryption(pki, tmp_path):
 def test_pfx_export_without_crypto_algorithm_option_is_weaker_than_reported(pki, tmp_path, edit):
     reported, actual = backup_encryption(pki, tmp_path / 'shipped')
     assert reported == actual == 'AES256_SHA256'
-    edit('pfx_export_many', "if ($Encryption -eq 'AES256_SHA256') { $exportArgs.CryptoAlgorithmOption = 'AES256_SHA256' }")
+    edit('pfx_export_many', "{ $exportArgs.CryptoAlgorithmOption = 'AES256_SHA256' }", '{ }')
     reported, actual = backup_encryption(pki, tmp_path / 'edited')
     assert (reported, actual) == ('AES256_SHA256', 'TripleDES_SHA1')
 
@@ -538,5 +542,17 @@ def published_file():
 
 def test_fileauth_written_with_a_bom_is_not_the_code(edit):
     assert published_file() == CODE.encode()
-    edit('dcv_iis_write', 'System.Text.UTF8Encoding -ArgumentList $false', 'System.Text.UTF8Encoding -ArgumentList $true')
+    edit('dcv_iis_write', 'UTF8Encoding -ArgumentList $false', 'UTF8Encoding -ArgumentList $true')
     assert published_file() == b'\xef\xbb\xbf' + CODE.encode()
+
+
+def test_the_windows_internals_page_names_every_test_here():
+    """The table 'What the fake host reads from each script' names each of these tests, and only these
+    (names followed by ``.py`` are other test modules the table points to)."""
+    with open(PAGE, encoding='utf-8') as handle:
+        text = handle.read()
+    section = text.split('What the fake host reads from each script\n')[1].split('Rules a new payload must keep')[0]
+    named = set(re.findall(r'\b(test_[a-z0-9_]+)\b(?!\.py)', section))
+    here = {name for name in globals() if name.startswith('test_')} - {
+        'test_the_windows_internals_page_names_every_test_here'}
+    assert named == here
