@@ -8,6 +8,7 @@ import base64
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
+from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
 from tests.support.windows.certreq import certreq_run, context, request_store
 from tests.support.windows.native import check_native
@@ -53,7 +54,9 @@ def complete_request(host, params):
                                                          serialization.PublicFormat.SubjectPublicKeyInfo)
         if pending == spki and entry.get('has_private_key'):
             requests.remove(entry)
-            installed = entry_for(cert, entry.get('key'), params.get('FriendlyName') or '')
+            # certreq gives the installed certificate no friendly name; the payload sets it afterwards.
+            named = script_facts.member_assignments(host.script, 'FriendlyName')
+            installed = entry_for(cert, entry.get('key'), (named and params.get('FriendlyName')) or '')
             installed['has_private_key'] = True
             # The same context's My store: CurrentUser\My for a user-context accept, which IIS never reads.
             (host.stores if where == 'machine' else host.state['current_user_stores']).setdefault(

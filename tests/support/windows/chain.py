@@ -83,6 +83,24 @@ def chain_read(host, params):
     return {'stores': stores, 'crls': crls, 'keyed': keyed, 'os_build': host.os_build}
 
 
+_CERTUTIL_VERBS = {'add_crl': '-addstore', 'remove_crl': '-delstore'}
+
+
+def _certutil_store(host, op):
+    """The CRL list certutil changes for ``op``, or the error the payload reports when it never runs
+    ``certutil -addstore`` / ``-delstore``. certutil works on LocalMachine unless ``-user`` is given
+    (https://learn.microsoft.com/windows-server/administration/windows-commands/certutil, -addstore and
+    -delstore, option [-user]): then the WinRM account's CA store changes and the machine's stays as it was."""
+    verb = _CERTUTIL_VERBS[op]
+    runs = [[a.lower() for a in r] for r in script_facts.native_invocations(host.script, 'certutil')]
+    runs = [r for r in runs if verb in r]
+    if not runs:
+        return 'certutil %s failed (exit -2147024809): CertUtil: Unknown arg' % verb
+    if any('-user' in r for r in runs):
+        return host.state.setdefault('current_user_crls', {'CA': []})
+    return host.crls
+
+
 @handles('chain_apply')
 def chain_apply(host, params):
     applied = []
@@ -106,11 +124,14 @@ def chain_apply(host, params):
                 e for e in stores.get(step['store'], [])
                 if x509.load_der_x509_certificate(base64.b64decode(e['der'])).fingerprint(hashes.SHA1()).hex().upper()
                 != step['thumbprint']]
+        elif step['op'] in ('add_crl', 'remove_crl') and isinstance(_certutil_store(host, step['op']), str):
+            return {'applied': applied, 'failed': {'index': i, 'error': _certutil_store(host, step['op'])}}
         elif step['op'] == 'add_crl':
-            host.crls['CA'].append(step['der'])
+            _certutil_store(host, 'add_crl')['CA'].append(step['der'])
         elif step['op'] == 'remove_crl':
-            host.crls['CA'] = [d for d in host.crls['CA']
-                               if hashlib.sha1(base64.b64decode(d)).hexdigest().upper() != step['thumbprint']]
+            crls = _certutil_store(host, 'remove_crl')
+            crls['CA'] = [d for d in crls['CA']
+                          if hashlib.sha1(base64.b64decode(d)).hexdigest().upper() != step['thumbprint']]
         else:
             raise AssertionError('unknown step %r' % step)
         applied.append(i)

@@ -152,7 +152,9 @@ def exchange_request(host, params):
     _session(host, params)
     require_imported(host, 'New-ExchangeCertificate', 'Get-ExchangeCertificate')
     bound = script_facts.effective_parameters(host.script, _call(host, 'New-ExchangeCertificate'))
-    key = rsa.generate_private_key(public_exponent=65537, key_size=params['KeySize'])
+    # -KeySize: 2048 when not given (https://learn.microsoft.com/powershell/module/exchange/new-exchangecertificate).
+    key_size = params['KeySize'] if 'keysize' in bound else 2048
+    key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
     if not _switch_on(bound.get('generaterequest')):
         # Without -GenerateRequest New-ExchangeCertificate makes a self-signed certificate, not a request
         # (https://learn.microsoft.com/powershell/module/exchange/new-exchangecertificate): there is no

@@ -140,7 +140,8 @@ def pfx_import(host, params):
         raise HostFailure('Exception calling "Add" with "1" argument(s): "%s"' % (
             refused or (params['Store'] in host.stores and write_refusal(opened))
             or 'The system cannot find the file specified.'))
-    entry = entry_for(cert, key if storage['persisted'] else None, params['FriendlyName'],
+    named = script_facts.member_assignments(host.script, 'FriendlyName')   # $leaf.FriendlyName = $FriendlyName
+    entry = entry_for(cert, key if storage['persisted'] else None, (named and params['FriendlyName']) or '',
                       exportable=bool(params['Exportable']) and storage['exportable'],
                       key_storage='machine' if storage['machine'] else 'user', key_container=container)
     if not storage['persisted']:

@@ -33,6 +33,7 @@ from tests.support.windows import retire as fake_retire  # noqa: F401  # pylint:
 from tests.support.windows.certstore import entry_for, pending_entry
 from tests.support.windows.dcv import iis_file, new_iis, new_windows_dns
 from tests.support.windows.exchange import add_certificate, add_pending, exchange_state
+from tests.support.pki import crl_der
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.windows.iis import add_site, iis_state, map_sslcert
 
@@ -417,6 +418,41 @@ def test_chain_steps_without_local_machine_change_only_the_current_user(pki, tmp
     assert chain_fresh_host(pki, tmp_path) == ([], [])
 
 
+def crl_swap(pki, tmp_path):
+    """hkpost_chain replacing an older ARL with the current one in LocalMachine\\CA (certutil -addstore / -delstore)."""
+    files = {}
+    for name, data in (('root.pem', pki.root.pem), ('ssl.pem', pki.ssl_new.pem), ('arl.crl', crl_der(pki.arl))):
+        files[name] = tmp_path / name
+        files[name].write_bytes(data if isinstance(data, bytes) else data.encode())
+    host = FakeWindowsHost()
+    fake_chain.put(host, 'Root', pki.root.cert)
+    fake_chain.put(host, 'CA', pki.ssl_new.cert)
+    fake_chain.put_crl(host, pki.arl_older)
+    error = failure(lambda: run_action(hkpost_chain.ActionModule, {
+        'root_certificate_file': str(files['root.pem']), 'ssl_intermediate_file': str(files['ssl.pem']),
+        'arl_file': str(files['arl.crl'])}, host=host, action_name='hkpost.ecert.hkpost_chain'))
+    return error or fake_chain.crl_thumbprints(host)
+
+
+def test_certutil_without_its_verb_fails_the_crl_step(pki, tmp_path, edit):
+    current = fake_chain.crl_thumbprints(_with_crl(pki.arl))
+    assert crl_swap(pki, tmp_path) == current
+    edit('chain_apply', "@('-addstore', $Step.store, $file)", '@($Step.store, $file)')
+    assert 'Unknown arg' in crl_swap(pki, tmp_path)
+
+
+def test_certutil_in_the_user_context_leaves_the_machine_crls_as_they_were(pki, tmp_path, edit):
+    edit('chain_apply', "@('-addstore', $Step.store, $file)", "@('-user', '-addstore', $Step.store, $file)")
+    edit('chain_apply', "@('-delstore', $Step.store, $Step.thumbprint)", "@('-user', '-delstore', $Step.store, $Step.thumbprint)")
+    assert crl_swap(pki, tmp_path) == fake_chain.crl_thumbprints(_with_crl(pki.arl_older))
+
+
+def _with_crl(crl):
+    host = FakeWindowsHost()
+    fake_chain.put_crl(host, crl)
+    return host
+
+
 def retire_expired(pki):
     """hkpost_retire on a host whose replaced certificate has EXPIRED (the usual one to retire): it must go."""
     old = pki.issue_leaf('www.example.hk', not_before=pki.now - 400 * DAY, not_after=pki.now - 2 * DAY)
@@ -504,6 +540,32 @@ def test_iis_certificate_change_holds_only_what_the_script_sets_and_commits(pki,
     assert iis_rebind(pki) == ([1], {'www.example.hk:443': True})
     edit('iis_binding_certificate', old, new)
     assert iis_rebind(pki) == holds
+
+
+def test_friendly_names_are_the_ones_the_scripts_set(pki, tmp_path, edit):
+    """certreq -accept and X509Certificate2 leave the friendly name empty; the payloads set it afterwards."""
+    def names():
+        host = FakeWindowsHost()
+        leaf = pki.leaves['standard']
+        host.stores['REQUEST'].append(pending_entry(leaf.key, 'www.example.hk', 'request www'))
+        run_action(hkpost_complete_request.ActionModule, {'content': leaf.pem}, host=host)
+        restored = FakeWindowsHost()
+        _restore(restored, _backup(pki, tmp_path / uuid.uuid4().hex), friendly_name='restored www')
+        return host.stores['My'][0]['friendly_name'] != '', restored.stores['My'][0]['friendly_name']
+    assert names() == (True, 'restored www')
+    edit('complete_request', '    $installed.FriendlyName = $FriendlyName\n')
+    edit('pfx_import', 'if ($FriendlyName) { $leaf.FriendlyName = $FriendlyName }')
+    assert names() == (False, '')
+
+
+def test_exchange_request_without_key_size_is_a_2048_bit_key(tmp_path, edit):
+    def bits():
+        host = exchange_host()
+        _exchange(host, dict(REQUEST, key_size=4096, csr_path=str(tmp_path / ('%s.csr' % uuid.uuid4().hex))))
+        return [c['key'].key_size for c in exchange_state(host)['certificates'] if c['status'] == 'PendingRequest']
+    assert bits() == [4096]
+    edit('exchange_request', '        KeySize              = $KeySize\n')
+    assert bits() == [2048]
 
 
 # -- where the read payloads look: Cert:\LocalMachine, not the WinRM account's own stores ------------------
