@@ -170,6 +170,27 @@ def test_pfx_export_without_crypto_algorithm_option_is_weaker_than_reported(pki,
     assert (reported, actual) == ('AES256_SHA256', 'TripleDES_SHA1')
 
 
+
+def backup_certificates(pki, tmp_path):
+    """How many certificates a backup asked to hold the leaf only (include_chain: false) really holds."""
+    host = FakeWindowsHost()
+    leaf = pki.leaves['standard']
+    host.stores['My'].append(entry_for(leaf.cert, leaf.key, 'www', exportable=True))
+    host.stores['CA'].append(entry_for(pki.ssl_new.cert))
+    host.stores['Root'].append(entry_for(pki.root.cert))
+    run_action(hkpost_pfx.ActionModule, {'state': 'exported', 'thumbprint': leaf.thumbprint, 'dest': str(tmp_path),
+                                         'password': PASSWORD, 'include_chain': False},
+               host=host, task_vars={'inventory_hostname': 'web1'})
+    data = (tmp_path / 'web1' / ('%s.pfx' % leaf.thumbprint)).read_bytes()
+    _key, _cert, extra = pkcs12.load_key_and_certificates(data, PASSWORD.encode())
+    return 1 + len(extra)
+
+
+def test_pfx_export_without_chain_option_builds_the_chain(pki, tmp_path, edit):
+    assert backup_certificates(pki, tmp_path / 'shipped') == 1
+    edit('pfx_export_many', "            ChainOption = $(if ($IncludeChain) { 'BuildChain' } else { 'EndEntityCertOnly' })\n")
+    assert backup_certificates(pki, tmp_path / 'edited') == 3
+
 # -- certreq: the context (-machine) a request is made and completed in -----------------------------------
 
 def request_then_complete(pki, tmp_path):
