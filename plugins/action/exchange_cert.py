@@ -139,6 +139,12 @@ class ActionModule(HkpostAction):
                 'FriendlyName': args['friendly_name']})
             result.update(csr=answer.get('csr'), thumbprint=answer.get('thumbprint'))
             csr_text = answer.get('csr') or ''
+            if not csr_text:
+                # New-ExchangeCertificate answered without request text (a certificate made instead of a
+                # request, or a 2013 pending object whose CertificateRequest is empty): nothing to submit.
+                raise AnsibleActionFail('Exchange returned no certificate request text for %s (New-ExchangeCertificate '
+                                        'thumbprint: %s); nothing can be submitted to Hongkong Post'
+                                        % (request['common_name'], answer.get('thumbprint')))
             if not result['thumbprint'] and csr_text:
                 # 2010 and 2016+ return only the request text: find its pending request by the CSR's key.
                 if 'BEGIN' not in csr_text:

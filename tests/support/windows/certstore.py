@@ -8,8 +8,11 @@ import base64
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
+from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.certreq import certreq_run, context, request_store
 from tests.support.windows.native import check_native
+from tests.support.windows.x509store import provider_location, stores_at
 
 
 def _cert(entry):
@@ -28,11 +31,13 @@ def entry_for(cert, key=None, friendly_name='', **extra):
 
 @handles('ecert_store_read')
 def ecert_store_read(host, params):
+    # The Cert:\ drive's stores of the location the script's paths name (x509store.provider_location).
+    stores = stores_at(host, provider_location(host.script))
     return {'stores': {name: [{'thumbprint': e.get('thumbprint') or _cert(e).fingerprint(hashes.SHA1()).hex().upper(),
                                'der': e['der'] if isinstance(e['der'], str) else base64.b64encode(e['der']).decode(),
                                'has_private_key': bool(e.get('has_private_key')),
                                'friendly_name': e.get('friendly_name', '')}
-                              for e in host.stores.get(name, [])]
+                              for e in stores.get(name, [])]
                        for name in params['StoreNames']}}
 
 
@@ -41,14 +46,21 @@ def complete_request(host, params):
     check_native(host, 'certreq', 'certreq -accept -machine')
     cert = x509.load_der_x509_certificate(base64.b64decode(params['CertificateBase64']))
     spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    for entry in list(host.stores['REQUEST']):
+    # Without -machine certreq -accept looks in the WinRM user's CurrentUser\REQUEST (certreq.py).
+    where = context(certreq_run(host, '-accept'))
+    requests = request_store(host, where)
+    for entry in list(requests):
         pending = _cert(entry).public_key().public_bytes(serialization.Encoding.DER,
                                                          serialization.PublicFormat.SubjectPublicKeyInfo)
         if pending == spki and entry.get('has_private_key'):
-            host.stores['REQUEST'].remove(entry)
-            installed = entry_for(cert, entry.get('key'), params.get('FriendlyName') or '')
+            requests.remove(entry)
+            # certreq gives the installed certificate no friendly name; the payload sets it afterwards.
+            named = script_facts.member_assignments(host.script, 'FriendlyName')
+            installed = entry_for(cert, entry.get('key'), (named and params.get('FriendlyName')) or '')
             installed['has_private_key'] = True
-            host.stores['My'].append(installed)
+            # The same context's My store: CurrentUser\My for a user-context accept, which IIS never reads.
+            (host.stores if where == 'machine' else host.state['current_user_stores']).setdefault(
+                'My', []).append(installed)
             if installed['thumbprint'] != params['Thumbprint']:
                 raise HostFailure('Cannot find path Cert:\\LocalMachine\\My\\%s' % params['Thumbprint'])
             return {'thumbprint': installed['thumbprint'], 'has_private_key': True,

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 
 from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.x509store import store_access, stores_at, write_refusal
 
 
 def _store_ders(host, name, with_key_only=False):
@@ -39,8 +40,12 @@ def _store_ders(host, name, with_key_only=False):
 
 def put(host, store, cert, key=None):
     """Place a cryptography certificate in a store of the fake host."""
+    put_in(host.stores, store, cert, key)
+
+
+def put_in(stores, store, cert, key=None):
     der = cert.public_bytes(serialization.Encoding.DER)
-    host.stores.setdefault(store, []).append({'der': base64.b64encode(der).decode(), 'has_private_key': key is not None,
+    stores.setdefault(store, []).append({'der': base64.b64encode(der).decode(), 'has_private_key': key is not None,
                                               'key': key, 'friendly_name': ''})
 
 
@@ -49,8 +54,12 @@ def put_crl(host, crl):
 
 
 def thumbprints(host, store):
+    return _thumbprints(host.stores[store])
+
+
+def _thumbprints(entries):
     return sorted(x509.load_der_x509_certificate(base64.b64decode(e['der'])).fingerprint(hashes.SHA1()).hex().upper()
-                  for e in host.stores[store])
+                  for e in entries)
 
 
 def crl_thumbprints(host):
@@ -74,28 +83,55 @@ def chain_read(host, params):
     return {'stores': stores, 'crls': crls, 'keyed': keyed, 'os_build': host.os_build}
 
 
+_CERTUTIL_VERBS = {'add_crl': '-addstore', 'remove_crl': '-delstore'}
+
+
+def _certutil_store(host, op):
+    """The CRL list certutil changes for ``op``, or the error the payload reports when it never runs
+    ``certutil -addstore`` / ``-delstore``. certutil works on LocalMachine unless ``-user`` is given
+    (https://learn.microsoft.com/windows-server/administration/windows-commands/certutil, -addstore and
+    -delstore, option [-user]): then the WinRM account's CA store changes and the machine's stays as it was."""
+    verb = _CERTUTIL_VERBS[op]
+    runs = [[a.lower() for a in r] for r in script_facts.native_invocations(host.script, 'certutil')]
+    runs = [r for r in runs if verb in r]
+    if not runs:
+        return 'certutil %s failed (exit -2147024809): CertUtil: Unknown arg' % verb
+    if any('-user' in r for r in runs):
+        return host.state.setdefault('current_user_crls', {'CA': []})
+    return host.crls
+
+
 @handles('chain_apply')
 def chain_apply(host, params):
     applied = []
     fail_at = host.state.get('chain_fail_at')  # (op, store) that the host refuses, e.g. a locked store
+    # Certificates go through Open-MachineStore's X509Store (x509store.py): LocalMachine only when the
+    # constructor says so, and writable only when opened ReadWrite.
+    location, opened = store_access(host.script)
+    stores = stores_at(host, location)
     for i, step in enumerate(params['Steps']):
         if fail_at and (step['op'], step['store']) == fail_at:
             return {'applied': applied, 'failed': {'index': i, 'error': 'Access is denied.'}}
+        if step['op'] in ('add_cert', 'remove_cert') and not opened:
+            return {'applied': applied, 'failed': {'index': i, 'error': write_refusal(opened)}}
         if step['op'] == 'add_cert':
             cert = x509.load_der_x509_certificate(base64.b64decode(step['der']))
             assert cert.fingerprint(hashes.SHA1()).hex().upper() == step['thumbprint']
-            if step['thumbprint'] not in thumbprints(host, step['store']):
-                put(host, step['store'], cert)
+            if step['thumbprint'] not in _thumbprints(stores.setdefault(step['store'], [])):
+                put_in(stores, step['store'], cert)
         elif step['op'] == 'remove_cert':
-            host.stores[step['store']] = [
-                e for e in host.stores[step['store']]
+            stores[step['store']] = [
+                e for e in stores.get(step['store'], [])
                 if x509.load_der_x509_certificate(base64.b64decode(e['der'])).fingerprint(hashes.SHA1()).hex().upper()
                 != step['thumbprint']]
+        elif step['op'] in ('add_crl', 'remove_crl') and isinstance(_certutil_store(host, step['op']), str):
+            return {'applied': applied, 'failed': {'index': i, 'error': _certutil_store(host, step['op'])}}
         elif step['op'] == 'add_crl':
-            host.crls['CA'].append(step['der'])
+            _certutil_store(host, 'add_crl')['CA'].append(step['der'])
         elif step['op'] == 'remove_crl':
-            host.crls['CA'] = [d for d in host.crls['CA']
-                               if hashlib.sha1(base64.b64decode(d)).hexdigest().upper() != step['thumbprint']]
+            crls = _certutil_store(host, 'remove_crl')
+            crls['CA'] = [d for d in crls['CA']
+                          if hashlib.sha1(base64.b64decode(d)).hexdigest().upper() != step['thumbprint']]
         else:
             raise AssertionError('unknown step %r' % step)
         applied.append(i)

@@ -13,6 +13,7 @@ import re
 from tests.support.windows import script_facts
 from tests.support.windows.boundary import secure_string_to_bstr
 from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.prompts import prompt_refused
 
 WEB_CONFIG = 'web.config'
 
@@ -83,6 +84,15 @@ def dcv_iis_read(host, params):
     return {'sites': sites}
 
 
+def _utf8_preamble(host):
+    """The bytes WriteAllText puts first with the script's encoding: ``New-Object System.Text.UTF8Encoding
+    -ArgumentList $true`` writes the EF BB BF preamble (a BOM); ``$false`` or no argument does not
+    (https://learn.microsoft.com/dotnet/api/system.text.utf8encoding.-ctor). Hongkong Post compares the
+    file's bytes with the code: a BOM makes them differ."""
+    made = script_facts.new_objects(host.script, 'UTF8Encoding')
+    return b'\xef\xbb\xbf' if any(args and args[0].strip().lower() == '$true' for args in made) else b''
+
+
 @handles('dcv_iis_write')
 def dcv_iis_write(host, params):
     files = host.state['iis']['files']
@@ -90,8 +100,9 @@ def dcv_iis_write(host, params):
     done = []
     fileauth, config = _key(directory + '\\fileauth.txt'), _key(directory + '\\' + WEB_CONFIG)
     if params['WriteFile']:
-        # WriteAllText(path, PtrToStringBSTR(SecureStringToBSTR($Content)), UTF8Encoding($false)): no BOM
-        files[fileauth] = secure_string_to_bstr(params['Content']).encode('utf-8')
+        # WriteAllText(path, PtrToStringBSTR(SecureStringToBSTR($Content)), $utf8): no BOM unless the script's
+        # UTF8Encoding was made with encoderShouldEmitUTF8Identifier $true.
+        files[fileauth] = _utf8_preamble(host) + secure_string_to_bstr(params['Content']).encode('utf-8')
         done.append('wrote fileauth.txt')
     if params['WebConfig']:
         files[config] = params['WebConfig'].encode('utf-8')
@@ -173,6 +184,17 @@ def dcv_windows_dns_read(host, params):
     return {'zones': sorted(zones), 'records': records}
 
 
+# The TTL of a record added without -TimeToLive (https://learn.microsoft.com/powershell/module/dnsserver/
+# add-dnsserverresourcerecord): the zone's "Minimum (default) TTL" of its SOA record, 1 hour on a zone the
+# DNS server created - not the TTL the controller asked for.
+ZONE_DEFAULT_TTL = 3600
+
+
+def _added_ttl(host, params):
+    adds = script_facts.calls(host.script, 'Add-DnsServerResourceRecord')
+    return params['Ttl'] if adds and all(c.has('TimeToLive') for c in adds) else ZONE_DEFAULT_TTL
+
+
 @handles('dcv_windows_dns_write')
 def dcv_windows_dns_write(host, params):
     text = secure_string_to_bstr(params['Value'])
@@ -189,10 +211,18 @@ def dcv_windows_dns_write(host, params):
         if zone is None:
             raise _dns_error(9601, 'The zone %s was not found on server WIN1.' % params['ZoneName'],
                              'Add-DnsServerResourceRecord')
-        zone.setdefault(params['HostName'].lower(), []).append({'value': text, 'ttl': params['Ttl']})
+        zone.setdefault(params['HostName'].lower(), []).append({'value': text, 'ttl': _added_ttl(host, params)})
         done.append('added')
     if params['State'] == 'absent':
         # Remove-DnsServerResourceRecord -InputObject: each record object found, at whatever node it is.
+        removes = script_facts.calls(host.script, 'Remove-DnsServerResourceRecord')
+        if existing and not all(c.has('Force') for c in removes):
+            # "By default, the cmdlet prompts you for confirmation before it proceeds" unless -Force
+            # (https://learn.microsoft.com/powershell/module/dnsserver/remove-dnsserverresourcerecord);
+            # a win_powershell script cannot answer (prompts.py).
+            raise prompt_refused('Remove-DnsServerResourceRecord', 'Removing DNS resource record set by name %s of '
+                                 'type TXT from zone %s on WIN1 server. Do you want to continue?'
+                                 % (params['HostName'], params['ZoneName']))
         for node, record in existing:
             zone[node].remove(record)
             done.append('removed')

@@ -19,6 +19,7 @@ from tests.support.windows.certstore import entry_for, pending_entry
 from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
 from tests.support.windows.powershell import remote_string
+from tests.support.windows.prompts import prompt_refused
 
 SINGLE = {'IIS', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation'}
 
@@ -48,6 +49,11 @@ def add_account(host, username, password):
     exchange_state(host).setdefault('accounts', {})[username.lower()] = password
 
 
+def _switch_on(value):
+    """A switch bound as ``-Name``, ``-Name:$true`` or ``Name = $true`` in a splat."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == '$true')
+
+
 def _session(host, params):
     """New-PSSession -ConfigurationName Microsoft.Exchange, as the payload calls it.
 
@@ -68,6 +74,16 @@ def _session(host, params):
                           exception_type='System.Management.Automation.ParameterBindingValidationException',
                           category='InvalidData', fqid='ParameterArgumentValidationError,'
                           'Microsoft.PowerShell.Commands.ImportPSSessionCommand')
+    opened = script_facts.calls(host.script, 'New-PSSession')[0]
+    configuration = script_facts.effective_parameters(host.script, opened).get('configurationname')
+    if not isinstance(configuration, str) or configuration.strip('\'"').lower() != 'microsoft.exchange':
+        # The Exchange management endpoint (/PowerShell/) serves the Microsoft.Exchange configuration only;
+        # without -ConfigurationName New-PSSession asks for Microsoft.PowerShell, which it does not have
+        # (https://learn.microsoft.com/powershell/exchange/connect-to-exchange-servers-using-remote-powershell).
+        raise HostFailure('Connecting to remote server %s failed with the following error message : The WS-Management '
+                          'service cannot process the request. Cannot find the Microsoft.PowerShell session '
+                          'configuration in the WSMan: drive on the %s computer.' % (params['ConnectionUri'],
+                                                                                     params['Server']))
     if host.state.get('exchange_unreachable'):
         raise HostFailure('Connecting to remote server %s failed: WinRM cannot process the request (Kerberos)'
                           % params['ConnectionUri'])
@@ -79,6 +95,26 @@ def _session(host, params):
                               'denied.' % params['ConnectionUri'])
     state['sessions'].append({'uri': params['ConnectionUri'], 'auth': params['Authentication'],
                               'user': credential.username if credential else None})
+
+
+def require_imported(host, *cmdlets):
+    """An Exchange cmdlet exists in the script only if ``Import-PSSession -CommandName`` imported it from the
+    session (https://learn.microsoft.com/powershell/module/microsoft.powershell.utility/import-pssession:
+    "-CommandName: Imports only the commands with the specified names"); any other is CommandNotFound."""
+    imported = script_facts.imported_commands(host.script)
+    for cmdlet in cmdlets:
+        if script_facts.calls(host.script, cmdlet) and cmdlet.lower() not in imported:
+            raise HostFailure("The term '%s' is not recognized as the name of a cmdlet, function, script file, or "
+                              "operable program. Check the spelling of the name, or if a path was included, verify "
+                              "that the path is correct and try again." % cmdlet,
+                              exception_type='System.Management.Automation.CommandNotFoundException',
+                              category='ObjectNotFound', fqid='CommandNotFoundException')
+
+
+def _call(host, cmdlet):
+    found = script_facts.calls(host.script, cmdlet)
+    assert found, 'the payload calls %s' % cmdlet
+    return found[0]
 
 
 def _end_session(host, params):
@@ -98,6 +134,7 @@ def _end_session(host, params):
 @handles('exchange_read')
 def exchange_read(host, params):
     _session(host, params)
+    require_imported(host, 'Get-ExchangeServer', 'Get-ExchangeCertificate')
     _end_session(host, params)
     state = exchange_state(host)
     return {'version': state['version'],
@@ -113,7 +150,22 @@ def exchange_read(host, params):
 @handles('exchange_request')
 def exchange_request(host, params):
     _session(host, params)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=params['KeySize'])
+    require_imported(host, 'New-ExchangeCertificate', 'Get-ExchangeCertificate')
+    bound = script_facts.effective_parameters(host.script, _call(host, 'New-ExchangeCertificate'))
+    # -KeySize: 2048 when not given (https://learn.microsoft.com/powershell/module/exchange/new-exchangecertificate).
+    key_size = params['KeySize'] if 'keysize' in bound else 2048
+    key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
+    if not _switch_on(bound.get('generaterequest')):
+        # Without -GenerateRequest New-ExchangeCertificate makes a self-signed certificate, not a request
+        # (https://learn.microsoft.com/powershell/module/exchange/new-exchangecertificate): there is no
+        # request text, and the object's CertificateRequest is empty.
+        cn = [p.split('=', 1)[1] for p in params['SubjectName'].split(', ') if p.startswith('CN=')][0]
+        self_signed = pending_entry(key, cn)
+        add_certificate(host, x509.load_der_x509_certificate(base64.b64decode(self_signed['der'])), key,
+                        services=['IMAP', 'POP', 'SMTP'])
+        pending = [{'thumbprint': c['thumbprint'], 'der': c['der']} for c in exchange_state(host)['certificates']
+                   if c['status'] == 'PendingRequest']
+        return {'csr': None, 'thumbprint': self_signed['thumbprint'], 'pending': pending}
     cn = [p.split('=', 1)[1] for p in params['SubjectName'].split(', ') if p.startswith('CN=')][0]
     csr = (x509.CertificateSigningRequestBuilder()
            .subject_name(x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, cn)]))
@@ -123,6 +175,9 @@ def exchange_request(host, params):
     add_pending(host, key, cn)
     exchange_state(host)['certificates'][-1]['certificate_request'] = body
     exchange_state(host)['certificates'][-1]['subject_name'] = params['SubjectName']
+    # -PrivateKeyExportable: without it "the private key ... isn't exportable" (same page), and neither a
+    # PFX backup nor a move to another server can take the certificate.
+    exchange_state(host)['certificates'][-1]['exportable'] = _switch_on(bound.get('privatekeyexportable'))
     # Exchange 2010 and 2016+ return the request text: through implicit remoting it comes back as a
     # string carrying the remoting NoteProperties, and stays so in the variable it is assigned to
     # unless the payload converts it ([string]), which hands over the plain System.String.
@@ -138,6 +193,7 @@ def exchange_request(host, params):
 @handles('exchange_import')
 def exchange_import(host, params):
     _session(host, params)
+    require_imported(host, 'Import-ExchangeCertificate')
     cert = x509.load_der_x509_certificate(base64.b64decode(params['CertificateBase64']))
     spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     state = exchange_state(host)
@@ -150,8 +206,9 @@ def exchange_import(host, params):
             state['certificates'].remove(entry)
             host.stores['REQUEST'] = [e for e in host.stores['REQUEST'] if e['thumbprint'] != entry['thumbprint']]
             add_certificate(host, cert, entry['key'])
-            # Exchange certificates are LocalMachine\My certificates; the request key was made exportable.
-            host.stores['My'].append(entry_for(cert, entry['key'], exportable=True))
+            # Exchange certificates are LocalMachine\My certificates; the key is exportable when the request
+            # was made with -PrivateKeyExportable (add_pending: a request made by hand, taken as exportable).
+            host.stores['My'].append(entry_for(cert, entry['key'], exportable=entry.get('exportable', True)))
             return {'thumbprint': state['certificates'][-1]['thumbprint'], 'status': 'Valid', 'services': 'None'}
     raise HostFailure('Import-ExchangeCertificate: The certificate request could not be found.')
 
@@ -159,10 +216,17 @@ def exchange_import(host, params):
 @handles('exchange_enable')
 def exchange_enable(host, params):
     _session(host, params)
+    require_imported(host, 'Enable-ExchangeCertificate')
     state = exchange_state(host)
     target = next((c for c in state['certificates'] if c['thumbprint'] == params['Thumbprint']), None)
     if target is None:
         raise HostFailure('Enable-ExchangeCertificate: certificate %s not found' % params['Thumbprint'])
+    smtp_default = any(c is not target and 'SMTP' in (c['services'] or []) for c in state['certificates'])
+    if 'SMTP' in params['Services'] and smtp_default and not _call(host, 'Enable-ExchangeCertificate').has('Force'):
+        # Enabling SMTP on a new certificate asks whether to overwrite the default SMTP certificate unless
+        # -Force (https://learn.microsoft.com/powershell/module/exchange/enable-exchangecertificate); nobody
+        # can answer in a win_powershell script (prompts.py).
+        raise prompt_refused('Enable-ExchangeCertificate', 'Overwrite the existing default SMTP certificate?')
     for cert in state['certificates']:
         if cert is not target and cert['services'] is not None:
             cert['services'] = [s for s in cert['services'] if s not in SINGLE or s not in params['Services']]
@@ -173,6 +237,11 @@ def exchange_enable(host, params):
 @handles('exchange_remove')
 def exchange_remove(host, params):
     _session(host, params)
+    require_imported(host, 'Remove-ExchangeCertificate')
+    if not script_facts.is_false(_call(host, 'Remove-ExchangeCertificate').value('Confirm')):
+        # ConfirmImpact High: without -Confirm:$false the cmdlet asks first (prompts.py).
+        raise prompt_refused('Remove-ExchangeCertificate', 'Are you sure you want to perform this action? Remove '
+                                                          'certificate with thumbprint %s?' % params['Thumbprint'])
     state = exchange_state(host)
     state['certificates'] = [c for c in state['certificates'] if c['thumbprint'] != params['Thumbprint']]
     host.stores['My'] = [e for e in host.stores['My'] if e['thumbprint'] != params['Thumbprint']]

@@ -10,6 +10,8 @@ SNI binding and the ipport mapping (0.0.0.0 for *) otherwise.
 from __future__ import annotations
 # The store payloads iis_binding also sends are answered by fake_certstore.
 
+import copy
+
 import tests.support.windows.certstore  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
@@ -84,9 +86,23 @@ def _has_certificate(host, binding):
     return endpoint in iis_state(host)['sslcert'][kind]
 
 
+def _machine_can_use_key(host, binding):
+    """http.sys (the machine) must open the certificate's private key to take the mapping. A key in a user's
+    profile (a PFX imported without MachineKeySet) or one deleted after the import (without PersistKeySet)
+    makes HttpSetServiceConfiguration fail with ERROR_NO_SUCH_LOGON_SESSION (1312, 0x80070520), the error
+    `netsh http add sslcert` shows as "SSL Certificate add failed, Error: 1312"."""
+    entry = next((e for e in host.stores.get(binding.get('store') or 'My', [])
+                  if e.get('thumbprint') == binding['thumbprint']), None)
+    return entry is None or not (entry.get('key_lost') or entry.get('key_storage') == 'user')
+
+
 def _commit(host, site):
     """ServerManager.CommitChanges: the site's https bindings as IIS now holds them, and the http.sys
     mappings IIS writes for each binding that has a certificate (hostnameport for SNI, ipport otherwise)."""
+    for binding in site['bindings']:
+        if binding['protocol'] == 'https' and binding.get('thumbprint') and not _machine_can_use_key(host, binding):
+            raise HostFailure('Exception calling "CommitChanges" with "0" argument(s): "A specified logon session does '
+                              'not exist. It may already have been terminated. (Exception from HRESULT: 0x80070520)"')
     for binding in site['bindings']:
         if binding['protocol'] == 'https' and binding.get('thumbprint'):
             kind, endpoint = _endpoint(binding)
@@ -102,7 +118,40 @@ def _certificate_present(host, params):
         raise HostFailure('certificate %s is not in LocalMachine\\%s' % (params['Thumbprint'], params.get('Store', 'My')))
 
 
+def committed(handler):
+    """Microsoft.Web.Administration changes only the ServerManager's copy of the configuration until
+    ``CommitChanges()`` writes applicationHost.config (https://learn.microsoft.com/dotnet/api/
+    microsoft.web.administration.servermanager.commitchanges): a script without it changes nothing on IIS."""
+    def run(host, params):
+        if script_facts.method_arguments(host.script, 'CommitChanges'):
+            return handler(host, params)
+        # The handler works on a copy, as the script's ServerManager does; IIS keeps what it had.
+        kept = iis_state(host)
+        host.state['iis'] = copy.deepcopy(kept)
+        try:
+            return handler(host, params)
+        finally:
+            host.state['iis'] = kept
+    run.__name__ = handler.__name__
+    return run
+
+
+def _new_element_ssl_flags(host, flags):
+    """The sslFlags a NEW binding element (Bindings.CreateElement) gets: what the script sets with
+    ``SetAttributeValue('sslFlags', ...)``, else the schema default 0 - no SNI (IIS configuration reference,
+    https://learn.microsoft.com/iis/configuration/system.applicationhost/sites/site/bindings/binding)."""
+    sets = [args for args in script_facts.method_arguments(host.script, 'SetAttributeValue')
+            if args and args[0].lower() == 'sslflags']
+    return flags if sets else 0
+
+
+def _new_element_has_certificate(host):
+    """A new element carries a certificate only when the script sets its CertificateHash (and store name)."""
+    return bool(script_facts.member_assignments(host.script, 'CertificateHash'))
+
+
 @handles('iis_binding_set')
+@committed
 def iis_binding_set(host, params):
     site = _site(host, params['Site'])
     binding = _binding(site, params['BindingInformation'])
@@ -113,8 +162,9 @@ def iis_binding_set(host, params):
             # What the script put on the new element before the commit: sslFlags always; the
             # certificate only when this payload version sets it there (older ones sent no Thumbprint).
             site['bindings'].append({'protocol': 'https', 'binding_information': params['BindingInformation'],
-                                     'ssl_flags': flags, 'thumbprint': params.get('Thumbprint') or None,
-                                     'store': params.get('Store', 'My')})
+                                     'ssl_flags': _new_element_ssl_flags(host, flags),
+                                     'thumbprint': (_new_element_has_certificate(host) and params.get('Thumbprint'))
+                                     or None, 'store': params.get('Store', 'My')})
         else:
             binding['ssl_flags'] = flags
     elif params['Operation'] == 'update':
@@ -129,6 +179,7 @@ def iis_binding_set(host, params):
 
 
 @handles('iis_binding_certificate')
+@committed
 def iis_binding_certificate(host, params):
     _certificate_present(host, params)
     site = _site(host, params['Site'])
@@ -140,8 +191,9 @@ def iis_binding_certificate(host, params):
         # in place, fails in CreateSSLBinding at CommitChanges.
         raise HostFailure('Exception calling "CommitChanges" with "0" argument(s): "A specified logon session does '
                           'not exist. It may already have been terminated. (Exception from HRESULT: 0x80070520)"')
-    binding.update(thumbprint=params.get('Thumbprint') or None, store=params.get('Store', 'My'))
-    if 'SslFlags' in params:
-        binding['ssl_flags'] = params['SslFlags']
+    # The payload swaps in a NEW element: it holds only what the script sets on it.
+    binding.update(thumbprint=(_new_element_has_certificate(host) and params.get('Thumbprint')) or None,
+                   store=params.get('Store', 'My'))
+    binding['ssl_flags'] = _new_element_ssl_flags(host, params.get('SslFlags', binding['ssl_flags']))
     _commit(host, site)
     return dict(params)

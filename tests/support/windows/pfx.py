@@ -20,6 +20,7 @@ from tests.support.windows.certstore import entry_for
 from tests.support.windows.boundary import secure_string_argument
 from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.x509store import provider_location, store_access, stores_at, write_refusal
 
 AES_OID_DER = bytes([0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2A])
 
@@ -45,7 +46,8 @@ def encryption_for(name, password):
 
 @handles('pfx_state')
 def pfx_state(host, params):
-    entry = _find(host, params['Store'], params.get('Thumbprint') or '')
+    entry = next((e for e in stores_at(host, provider_location(host.script)).get(params['Store'], [])
+                  if e['thumbprint'] == (params.get('Thumbprint') or '')), None)
     certificate = None
     if entry:
         certificate = {'thumbprint': entry['thumbprint'], 'der': entry['der'],
@@ -62,6 +64,9 @@ def _export_one(host, store, thumbprint, password, encryption, include_chain):
     entry = _find(host, store, thumbprint)
     if entry is None:
         raise HostFailure('Cannot find path Cert:\\LocalMachine\\%s\\%s' % (store, thumbprint))
+    if entry.get('key_lost'):
+        # The certificate names a key container that was deleted (a PFX imported without PersistKeySet).
+        raise HostFailure('Keyset does not exist (Exception from HRESULT: 0x80090016)')
     if not entry.get('key') or entry.get('exportable') is False:
         raise HostFailure('Cannot export non-exportable private key.')
     leaf = _cert(entry)
@@ -84,6 +89,24 @@ def _export_one(host, store, thumbprint, password, encryption, include_chain):
     return base64.b64encode(data).decode('ascii')
 
 
+def key_storage(script):
+    """Where X509Certificate2(bytes, password, flags) puts the PFX's private key, read from the flags the
+    script names (X509KeyStorageFlags,
+    https://learn.microsoft.com/dotnet/api/system.security.cryptography.x509certificates.x509keystorageflags):
+
+    * MachineKeySet - "private keys are stored in the local computer store rather than the current user
+      store"; without it the key goes to the profile of the account running the script (the WinRM user),
+      where IIS and http.sys (running as the machine) cannot open it;
+    * PersistKeySet - "the key associated with a PFX file is persisted when importing a certificate";
+      without it the key container is deleted when the X509Certificate2 object is disposed or collected,
+      and the certificate added to the store points at a key that no longer exists;
+    * Exportable - "imported keys are marked as exportable"; without it Export-PfxCertificate refuses.
+    """
+    flags = {f.lower() for f in script_facts.enum_values(script, 'X509KeyStorageFlags')}
+    return {'machine': 'machinekeyset' in flags, 'persisted': 'persistkeyset' in flags,
+            'exportable': 'exportable' in flags}
+
+
 @handles('pfx_import')
 def pfx_import(host, params):
     try:
@@ -101,32 +124,59 @@ def pfx_import(host, params):
         raise HostFailure('the PFX could not be opened: The specified network password is not correct.')
     if key is None:
         raise HostFailure('the PFX holds no certificate with a private key')
-    # PersistKeySet: the key is now a container in the machine key store, whether or not the
-    # certificate reaches the store below.
+    storage = key_storage(host.script)
     container = 'pfx-import-%d' % len(host.state.setdefault('machine_keys', []))
-    host.state['machine_keys'].append(container)
+    if storage['persisted'] and storage['machine']:
+        # PersistKeySet + MachineKeySet: the key is now a container in the machine key store, whether or
+        # not the certificate reaches the store below.
+        host.state['machine_keys'].append(container)
+    location, opened = store_access(host.script)
     refused = host.state.get('store_add_refused', {}).get(params['Store'])
-    if refused or params['Store'] not in host.stores:
+    if refused or params['Store'] not in host.stores or not opened:
         # X509Store.Open/Add failed. The payload's finally block deletes the persisted key only if it
         # has one (Remove-PersistedKey: CngKey.Delete / PersistKeyInCsp = $false + Clear).
-        if script_facts.calls(host.script, 'Remove-PersistedKey'):
+        if script_facts.calls(host.script, 'Remove-PersistedKey') and container in host.state['machine_keys']:
             host.state['machine_keys'].remove(container)
-        raise HostFailure('Exception calling "Add" with "1" argument(s): "%s"' % (refused or 'The system cannot find '
-                                                                                  'the file specified.'))
-    entry = entry_for(cert, key, params['FriendlyName'], exportable=params['Exportable'], key_storage='machine',
-                      key_container=container)
-    store = host.stores[params['Store']]
+        raise HostFailure('Exception calling "Add" with "1" argument(s): "%s"' % (
+            refused or (params['Store'] in host.stores and write_refusal(opened))
+            or 'The system cannot find the file specified.'))
+    named = script_facts.member_assignments(host.script, 'FriendlyName')   # $leaf.FriendlyName = $FriendlyName
+    entry = entry_for(cert, key if storage['persisted'] else None, (named and params['FriendlyName']) or '',
+                      exportable=bool(params['Exportable']) and storage['exportable'],
+                      key_storage='machine' if storage['machine'] else 'user', key_container=container)
+    if not storage['persisted']:
+        # The store keeps the certificate's key-provider property, so Windows still reports HasPrivateKey,
+        # but the container it names was deleted with the X509Certificate2 object: the key is gone.
+        entry.update(has_private_key=True, key_lost=True)
+    store = stores_at(host, location)[params['Store']]
     store[:] = [e for e in store if e['thumbprint'] != entry['thumbprint']]
     store.append(entry)
     return {'thumbprint': entry['thumbprint'], 'has_private_key': True, 'store': params['Store']}
+
+
+def export_options(script, encryption, include_chain):
+    """The encryption and chain option Export-PfxCertificate uses, from what the script binds (its splat).
+
+    Without -CryptoAlgorithmOption the cmdlet encrypts TripleDES_SHA1 whatever the payload meant; without
+    -ChainOption it builds the chain (BuildChain is the default):
+    https://learn.microsoft.com/powershell/module/pki/export-pfxcertificate
+    """
+    bound = {}
+    for call in script_facts.calls(script, 'Export-PfxCertificate'):
+        bound.update(script_facts.effective_parameters(script, call))
+    if 'cryptoalgorithmoption' not in bound:
+        encryption = 'TripleDES_SHA1'
+    if 'chainoption' not in bound:
+        include_chain = True
+    return encryption, include_chain
 
 
 @handles('pfx_export_many')
 def pfx_export_many(host, params):
     """The payload's loop: each item exported with the one SecureString password; the first failure stops it."""
     exports = []
+    encryption, include_chain = export_options(host.script, params['Encryption'], params['IncludeChain'])
     for item in params['Items']:
-        pfx = _export_one(host, item['store'], item['thumbprint'], params['Password'], params['Encryption'],
-                          params['IncludeChain'])
+        pfx = _export_one(host, item['store'], item['thumbprint'], params['Password'], encryption, include_chain)
         exports.append({'thumbprint': item['thumbprint'], 'store': item['store'], 'pfx': pfx})
     return {'encryption': params['Encryption'], 'exports': exports}

@@ -14,8 +14,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from tests.support.windows import script_facts
+from tests.support.windows.certreq import certreq_run, context, request_store
 from tests.support.windows.host import HostFailure, handles
 from tests.support.windows.native import check_native
+from tests.support.windows.x509store import provider_location, stores_at
 from tests.support.windows.powershell import get_content_string
 
 _ATTRS = {'CN': NameOID.COMMON_NAME, 'OU': NameOID.ORGANIZATIONAL_UNIT_NAME, 'O': NameOID.ORGANIZATION_NAME,
@@ -57,7 +59,8 @@ def read_text(host, text, path):
 
 @handles('csr_pending_read')
 def csr_pending_read(host, params):
-    if 'REQUEST' not in host.stores:
+    stores = stores_at(host, provider_location(host.script))   # Cert:\LocalMachine\REQUEST, as the script says
+    if 'REQUEST' not in stores:
         # The Certificate provider lists only stores that exist: LocalMachine\REQUEST appears with the
         # first request made on the machine. Unguarded, Get-ChildItem on it is an error under Stop.
         reads = [c for c in script_facts.calls(host.script, 'Get-ChildItem') if 'REQUEST' in ' '.join(
@@ -68,7 +71,7 @@ def csr_pending_read(host, params):
                                               host.state.get('request_dir', {}).items()]}
     pending = [{'thumbprint': e['thumbprint'], 'der': e['der'],
                 'friendly_name': e.get('friendly_name', ''), 'has_private_key': e.get('key') is not None,
-                'key_container': e.get('key_container')} for e in host.stores['REQUEST']]
+                'key_container': e.get('key_container')} for e in stores['REQUEST']]
     saved = [read_text(host, text, path) for path, text in host.state.get('request_dir', {}).items()]
     return {'pending': pending, 'saved_csrs': saved}
 
@@ -129,9 +132,13 @@ def csr_create(host, params):
     request = {}
     for key, value in inf.get('newrequest', []):
         request[key.lower()] = value     # a key given twice: the last line wins
+    # The context certreq works in: the request (and its key) go to LocalMachine\REQUEST only in the
+    # machine context (tests/support/windows/certreq.py).
+    requests = request_store(host, context(certreq_run(host, '-new'),
+                                           request.get('machinekeyset', '').upper() == 'TRUE'))
     dns_names = [v[4:].rstrip('&') for k, v in inf.get('extensions', []) if k == '_continue_' and v.startswith('dns=')]
     if request.get('useexistingkeyset', '').upper() == 'TRUE':
-        matches = [e for e in host.stores['REQUEST'] if e.get('key_container') == request.get('keycontainer')]
+        matches = [e for e in requests if e.get('key_container') == request.get('keycontainer')]
         if not matches:
             raise HostFailure('certreq -new failed (exit -2146893802): Keyset does not exist')
         key = matches[0]['key']
@@ -144,7 +151,7 @@ def csr_create(host, params):
                                         critical=False)
     csr_text = builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()
     cert = placeholder(key, name)
-    host.stores['REQUEST'].append({
+    requests.append({
         'thumbprint': cert.fingerprint(hashes.SHA1()).hex().upper(),
         'der': base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode(), 'key': key,
         'has_private_key': True,

@@ -11,10 +11,17 @@ is gone from Exchange too (Exchange certificates are LocalMachine\\My certificat
 
 from __future__ import annotations
 
+import base64
+import datetime
+
+from cryptography import x509
+
 import tests.support.windows.certstore  # noqa: F401  # pylint: disable=unused-import
 import tests.support.windows.exchange  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.host import _HANDLERS, HostFailure, handles
 from tests.support.windows.iis import require_functions
+from tests.support.windows import script_facts
+from tests.support.windows.x509store import store_access, stores_at, write_refusal
 
 
 @handles('retire_read')
@@ -38,14 +45,37 @@ def retire_read(host, params):
             'exchange': exchange}
 
 
+def _find_valid_only(script):
+    """The validOnly argument of the script's ``X509Certificate2Collection.Find(FindByThumbprint, $t, validOnly)``:
+    with $true "only valid certificates are allowed to be returned" - valid meaning within its dates and with
+    a chain that builds (https://learn.microsoft.com/dotnet/api/system.security.cryptography.x509certificates.
+    x509certificate2collection.find), so an expired certificate, the usual one to retire, is never found."""
+    finds = [args for args in script_facts.method_arguments(script, 'Find') if args and 'thumbprint' in args[0].lower()]
+    return not finds or any(len(args) < 3 or args[2].strip().lower() != '$false' for args in finds)
+
+
+def _valid(entry):
+    """Within its validity period now (the fake host models the dates of X509Certificate2.Verify only)."""
+    cert = x509.load_der_x509_certificate(base64.b64decode(entry['der']))
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return cert.not_valid_before_utc <= now <= cert.not_valid_after_utc
+
+
 @handles('retire_apply')
 def retire_apply(host, params):
     removed = []
+    location, opened = store_access(host.script)
+    stores = stores_at(host, location)
+    valid_only = _find_valid_only(host.script)
     for removal in params['Removals']:
-        store = host.stores[removal['store']]
-        found = [e for e in store if e['thumbprint'] == removal['thumbprint']]
-        host.stores[removal['store']] = [e for e in store if e['thumbprint'] != removal['thumbprint']]
-        if 'exchange' in host.state:
+        if not opened:
+            raise HostFailure('Exception calling "Remove" with "1" argument(s): "%s"' % write_refusal(opened))
+        store = stores.get(removal['store'], [])
+        found = [e for e in store if e['thumbprint'] == removal['thumbprint'] and (not valid_only or _valid(e))]
+        # A certificate Find skipped (validOnly) stays, in the store and in Exchange's list.
+        skipped = not found and any(e['thumbprint'] == removal['thumbprint'] for e in store)
+        stores[removal['store']] = [e for e in store if not any(e is f for f in found)]
+        if 'exchange' in host.state and location == 'LocalMachine' and not skipped:
             host.state['exchange']['certificates'] = [c for c in host.state['exchange']['certificates']
                                                       if c['thumbprint'] != removal['thumbprint']]
         removed.append({'store': removal['store'], 'thumbprint': removal['thumbprint'], 'was_present': bool(found)})

@@ -31,7 +31,9 @@ class Call:
         self.name = name.text.decode()
         self.invoked_with_call_operator = any(c.type == 'command_invokation_operator' for c in node.children)
         self.parameters = {}     # lower-case parameter name -> argument text, or True for a bare switch
+        self.parameter_nodes = {}  # lower-case parameter name -> the argument's parse node (when it has one)
         self.arguments = []      # positional arguments, as text
+        self.argument_nodes = []
         self.redirections = []
         elements = next((c for c in node.children if c.type == 'command_elements'), None)
         children = list(elements.children) if elements is not None else []
@@ -49,6 +51,7 @@ class Call:
                 if j < len(children) and children[j].type not in ('command_parameter', 'redirection') and (
                         colon or not child.text.endswith(b':')):
                     self.parameters[key] = children[j].text.decode()
+                    self.parameter_nodes[key] = children[j]
                     i = j
                 else:
                     self.parameters[key] = True
@@ -56,6 +59,7 @@ class Call:
                 self.redirections.append(child.text.decode())
             elif child.type not in _SKIP:
                 self.arguments.append(child.text.decode())
+                self.argument_nodes.append(child)
             i += 1
 
     def has(self, parameter):
@@ -245,3 +249,174 @@ def method_calls(script, method):
             if names and names[-1].text.decode().lower() == method.lower():
                 found.append((node, _inside(node, 'try_statement'), _guarded(node)))
     return found
+
+
+# -- how a payload calls Windows: the facts the handlers model (issue 20, "What a handler assumes, the
+# script must say"). Each returns what the script SAYS, so a handler can answer as Windows does when a
+# flag, a parameter or an argument is missing.
+
+def _unquote(text):
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in '\'"':
+        return text[1:-1]
+    return text
+
+
+def tree(script):
+    """The script's parse tree (cached)."""
+    return _tree(script)
+
+
+def string_literals(node):
+    """The texts of every string literal under ``node``, unquoted, in order."""
+    return [_unquote(n.text.decode()) for n in _walk(node) if n.type == 'string_literal']
+
+
+def _hashtable_keys(node):
+    """{lower-case key: value text} of the first hash literal under ``node``."""
+    keys = {}
+    for entry in _walk(node):
+        if entry.type == 'hash_entry':
+            name = next((c for c in _walk(entry) if c.type in ('simple_name', 'string_literal')), None)
+            value = next((c for c in entry.children if c.type == 'pipeline'), None)
+            if name is not None:
+                keys[_unquote(name.text.decode()).lower()] = value.text.decode() if value is not None else True
+    return keys
+
+
+def splatted(script, variable):
+    """The parameters a splat ``@variable`` carries: the keys of its ``$variable = @{...}`` literal and of
+    every later ``$variable.Key = value`` (lower-case key -> value text)."""
+    name = '$' + variable.lstrip('@$').lower()
+    found = {}
+    for node in _walk(_tree(script).root_node):
+        if node.type != 'assignment_expression':
+            continue
+        left = next(c for c in node.children if c.type == 'left_assignment_expression')
+        right = node.children[-1]
+        target = left.text.decode().strip().lower()
+        if target == name and b'@{' in right.text:
+            found.update(_hashtable_keys(right))
+        elif target.startswith(name + '.'):
+            found[target[len(name) + 1:]] = right.text.decode()
+    return found
+
+
+def effective_parameters(script, call):
+    """The named parameters a call binds: its own, plus those of every hashtable it splats (``@args``)."""
+    bound = {}
+    for argument in call.arguments:
+        if argument.startswith('@') and not argument.startswith(('@(', '@{', "@'", '@"')):
+            bound.update(splatted(script, argument))
+    bound.update(call.parameters)
+    return bound
+
+
+def binds(script, call, parameter):
+    """True when ``call`` binds ``parameter``, directly or through a splat."""
+    return parameter.lower() in effective_parameters(script, call)
+
+
+def is_false(value):
+    """True for an argument text that is ``$false`` (``-Confirm:$false``)."""
+    return isinstance(value, str) and value.strip().lower() == '$false'
+
+
+def native_invocations(script, tool):
+    """Each run of native ``tool`` (certreq, certutil...) as its list of literal arguments (variables kept as
+    ``$name``): ``& tool.exe a b`` as well as the payloads' ``Invoke-NativeCommand -FilePath 'tool.exe'
+    -ArgumentList @('a', 'b')``."""
+    runs = []
+    tool = tool.lower()
+    for call in calls(script):
+        if call.is_native and call.name.lower().split('.')[0] == tool:
+            runs.append([_unquote(a) for a in call.arguments])
+        elif call.name.lower() == 'invoke-nativecommand':
+            path = call.value('FilePath') or (call.arguments[0] if call.arguments else '')
+            if isinstance(path, str) and _unquote(path).lower().split('.')[0] == tool:
+                node = call.parameter_nodes.get('argumentlist')
+                runs.append(_array_items(node) if node is not None else [])
+    return runs
+
+
+def _array_items(node):
+    """The items of ``@('a', $b)`` / ``'a', $b``: string literals unquoted, anything else as written."""
+    items = []
+    for inner in _walk(node):
+        if inner.type == 'array_literal_expression' and any(c.type == ',' for c in inner.children):
+            return [_unquote(c.text.decode()) for c in inner.children if c.type != ',']
+    for inner in _walk(node):
+        if inner.type in ('string_literal', 'variable'):
+            items.append(_unquote(inner.text.decode()))
+            break
+    return items
+
+
+def enum_values(script, enum):
+    """Every value of the .NET enum type ``enum`` (its last name, e.g. 'X509KeyStorageFlags') the script
+    names: ``[...X509KeyStorageFlags]'A, B'`` casts and ``[...X509KeyStorageFlags]::A`` members."""
+    found = []
+    for node in _walk(_tree(script).root_node):
+        if node.type != 'type_literal' or not node.text.decode().rstrip(']').lower().endswith(enum.lower()):
+            continue
+        parent = node.parent
+        if parent.type == 'member_access':
+            member = next((c for c in parent.children if c.type == 'member_name'), None)
+            if member is not None:
+                found.append(member.text.decode())
+        elif parent.type == 'cast_expression':
+            for text in string_literals(parent):
+                found.extend(part.strip() for part in text.split(',') if part.strip())
+    return found
+
+
+def _method_arguments(node):
+    arguments = next((c for c in node.children if c.type == 'argument_list'), None)
+    if arguments is None:
+        return []
+    expressions = next((c for c in arguments.children if c.type == 'argument_expression_list'), None)
+    if expressions is None:
+        return []
+    return [_unquote(c.text.decode()) for c in expressions.children if c.type == 'argument_expression']
+
+
+def method_arguments(script, method):
+    """The argument texts (string literals unquoted) of every ``<expr>.Method(...)`` / ``[T]::Method(...)``."""
+    found = []
+    for node in _walk(_tree(script).root_node):
+        if node.type == 'invokation_expression':
+            names = [c for c in node.children if c.type == 'member_name']
+            if names and names[-1].text.decode().lower() == method.lower():
+                found.append(_method_arguments(node))
+    return found
+
+
+def new_objects(script, type_name):
+    """The constructor arguments of every ``[...Type]::new(...)`` and ``New-Object -TypeName ...Type
+    -ArgumentList ...`` of ``type_name`` (its last name, e.g. 'X509Store')."""
+    found = []
+    for node in _walk(_tree(script).root_node):
+        if node.type == 'invokation_expression':
+            names = [c for c in node.children if c.type == 'member_name']
+            kind = next((c for c in node.children if c.type == 'type_literal'), None)
+            if kind is not None and names and names[-1].text.decode().lower() == 'new' and \
+                    kind.text.decode().strip('[]').lower().split('.')[-1] == type_name.lower():
+                found.append(_method_arguments(node))
+    for call in calls(script, 'New-Object'):
+        kind = call.value('TypeName') or (call.arguments[0] if call.arguments else '')
+        if isinstance(kind, str) and _unquote(kind).lower().split('.')[-1] == type_name.lower():
+            node = call.parameter_nodes.get('argumentlist')
+            found.append(_array_items(node) if node is not None else [])
+    return found
+
+
+def imported_commands(script):
+    """The command names (lower case) the script's ``Import-PSSession -CommandName`` calls import."""
+    names = set()
+    for call in calls(script, 'Import-PSSession'):
+        node = call.parameter_nodes.get('commandname')
+        if node is None:
+            continue
+        literals = string_literals(node) or [node.text.decode()]
+        names.update(_unquote(n).lower() for n in literals)
+    return names
