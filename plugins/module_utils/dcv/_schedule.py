@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 
 BR_LINK = 'https://cabforum.org/working-groups/server/baseline-requirements/requirements/'
-SC081_LINK = 'https://cabforum.org/2025/04/11/ballot-sc081v3-introduce-schedule-of-reducing-validity-and-data-reuse-periods/'
+SC081_LINK = 'https://cabforum.org/working-groups/server/ballots/'  # ballot SC-081v3 is listed there
 
 EMAIL_SHOULD_NOT_FROM = datetime.date(2026, 3, 15)
 EMAIL_MUST_NOT_FROM = datetime.date(2028, 3, 15)
