@@ -89,6 +89,7 @@ attributes:
     description: Read-only; runs the same in check mode.
   diff_mode:
     support: none
+    description: Nothing changes, so there is no diff.
   platform:
     support: full
     platforms: [posix, windows]
