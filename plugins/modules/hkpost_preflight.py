@@ -24,7 +24,7 @@ description:
   - "DNSSEC (ballot SC-085: from 2026-03-15 the CA validates DNSSEC on every DCV and CAA lookup): the DNSKEY/RRSIG
     chain of the zone holding each name is validated with dnspython to O(dnssec_trust_anchor) - DNSKEY matched to the
     anchor, the DS at each delegation signed by its parent, the zone's DNSKEY matched to its DS, then the CAA answer
-    itself. A bad or expired signature, or a DS no key matches, refuses the name (the CA will refuse it too). A zone
+    itself (and the TXT answer the CA reads when O(method=dns)). A bad or expired signature, or a DS no key matches, refuses the name (the CA will refuse it too). A zone
     below a delegation without DS is V(unsigned), which is fine for the CA."
   - A CAA lookup that fails, or a name no trust anchor covers, only warns.
 author:
@@ -42,8 +42,8 @@ options:
     choices: [standard, multi_domain, wildcard, ev, ev_multi_domain]
   method:
     description:
-      - The DCV method you will use. Only compared with a CAA C(validationmethods) parameter
-        (V(dns) as C(dns-01), V(file) as C(http-01)).
+      - The DCV method you will use. Compared with a CAA C(validationmethods) parameter
+        (V(dns) as C(dns-01), V(file) as C(http-01)); with V(dns) the DNSSEC check validates the TXT answer too.
     type: str
     choices: [file, dns, email]
   checks:

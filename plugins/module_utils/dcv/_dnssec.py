@@ -233,8 +233,9 @@ class Validator:
         return None
 
     # -- one name ----------------------------------------------------------------------------------------
-    def check(self, name, rdtype='CAA'):
-        """``{'name', 'zone', 'status', 'problem', 'dnssec_chain'}`` for the zone holding ``name``."""
+    def check(self, name, rdtypes=('CAA',)):
+        """``{'name', 'zone', 'status', 'problem'}`` for the zone holding ``name``, and the answers the CA will
+        ask for there (``rdtypes``: CAA always; TXT too for DNS DCV) - each RRset or denial must validate."""
         base = name[2:] if name.startswith('*.') else name
         result = {'name': name, 'zone': None, 'status': None, 'problem': None}
         try:
@@ -244,11 +245,12 @@ class Validator:
             if keys is None:
                 result['status'] = 'unsigned'
                 return result
-            response = self._ask(base, dns.rdatatype.from_text(rdtype))
-            pairs = self._pairs(response.answer) or self._pairs(response.authority)
-            for rrset, sigs in pairs:
-                self._validate(rrset, sigs, '%s %s' % (rrset.name.to_text(omit_final_dot=True),
-                                                       dns.rdatatype.to_text(rrset.rdtype)))
+            for rdtype in rdtypes:
+                response = self._ask(base, dns.rdatatype.from_text(rdtype))
+                pairs = self._pairs(response.answer) or self._pairs(response.authority)
+                for rrset, sigs in pairs:
+                    self._validate(rrset, sigs, '%s %s' % (rrset.name.to_text(omit_final_dot=True),
+                                                           dns.rdatatype.to_text(rrset.rdtype)))
             result['status'] = 'secure'
         except Bogus as e:
             result.update(status='bogus', problem='%s: the CA validates DNSSEC on every DCV and CAA lookup '

@@ -35,7 +35,8 @@ def run(names, checks, servers, issuer_domains, anchors, method=None, timeout=5,
                 item['dnssec'] = {'name': ascii_name, 'zone': None, 'status': 'no_anchor',
                                   'problem': 'DNSSEC not checked: no trust anchor (give dnssec_trust_anchor)'}
             else:
-                item['dnssec'] = validator.check(ascii_name)
+                # DNS DCV: the CA also reads the TXT record there, and validates it the same way.
+                item['dnssec'] = validator.check(ascii_name, ('CAA', 'TXT') if method == 'dns' else ('CAA',))
             status = item['dnssec']['status']
             if status == 'bogus':
                 item['problems'].append('DNSSEC: %s' % item['dnssec']['problem'])

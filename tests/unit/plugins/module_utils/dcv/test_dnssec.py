@@ -25,6 +25,8 @@ def tree(tmp_path_factory):
         'broken': {'mode': 'tampered', 'records': ['www IN A 127.0.0.1', CAA],
                    'tamper': ('"hongkongpost.gov.hk"', '"hongkongpost.gov.hx"')},
         'expired': {'mode': 'expired', 'records': ['www IN A 127.0.0.1']},
+        'txt': {'mode': 'tampered', 'records': ['@ IN TXT "dcv-token-abc"'],
+                'tamper': ('"dcv-token-abc"', '"dcv-token-abd"')},
     }).start()
     yield server
     server.stop()
@@ -50,6 +52,13 @@ def test_a_tampered_record_is_bogus_and_says_the_ca_refuses_too(tree):
     assert result['status'] == 'bogus' and result['zone'] == 'broken.test'
     assert 'broken.test CAA' in result['problem'] and 'will refuse this too' in result['problem']
     assert 'does not match its signature' in result['problem']
+
+
+def test_dns_dcv_also_validates_the_txt_answer(tree):
+    # CAA at txt.test is a signed denial that validates; the tampered TXT the CA reads for DNS DCV does not
+    assert validator(tree).check('txt.test')['status'] == 'secure'
+    result = validator(tree).check('txt.test', ('CAA', 'TXT'))
+    assert result['status'] == 'bogus' and 'txt.test TXT' in result['problem']
 
 
 def test_expired_signatures_are_bogus_naming_the_expiry(tree):
