@@ -58,29 +58,38 @@ class ActionModule(HkpostAction):
         port_map=dict(type='dict', default={}),
         validate_certs=dict(type='bool', default=False),
         timeout=dict(type='int', default=10),
+        validated_on=dict(type='raw'),
+        as_of=dict(type='str'),
     )
 
     def run_hkpost(self, args, task_vars, result):
         present = args['state'] == 'present'
         check_mode = bool(self._task.check_mode)
         self._check_options(args)
+        # as_of replaces today for every dated rule (planning ahead, tests); the clock is never read twice.
+        today = _dcv.parse_date(args['as_of'], 'as_of') if args['as_of'] else datetime.date.today()
         # Every rule first: nothing is touched when any name or rule fails.
         plan = _dcv.plan(args['method'], args['certificate_type'], args['domains'], args['verification_code'],
-                         issued_on=args['issued_on'], today=datetime.date.today(), state=args['state'])
+                         issued_on=args['issued_on'], today=today, state=args['state'])
+        reuse = (_dcv.reuse_report(plan['names'], args['validated_on'], today)
+                 if args['validated_on'] not in (None, '', {}) else None)
         _dcv_http.check_port_map(args['port_map'])
         result.update(changed=False, method=args['method'], state=args['state'],
                       certificate_type=args['certificate_type'], code_expires_on=plan['expires_on'],
-                      verified=None, warnings=[])
+                      verified=None, warnings=list(plan['warnings']), as_of=today.isoformat())
         domains = [dict(name=n['name'], ascii_name=n['ascii_name'], record_name=n['record_name'],
                         method=args['method'], published=[], changed=False, checks=[], ok=None, problem=None)
                    for n in plan['names']]
         result['domains'] = domains
+        if reuse is not None:
+            for entry in domains:
+                entry.update(reuse[entry['ascii_name']])
+            result['needs_fresh_validation'] = [e['ascii_name'] for e in domains if e['needs_fresh_validation']]
 
         if args['method'] == 'email':
             for entry in domains:
                 entry['addresses'] = _dcv.email_addresses(entry['record_name'])
             result['addresses'] = [a for entry in domains for a in entry['addresses']]
-            result['warnings'].append(_dcv.EMAIL_WARNING)
             return
         if args['method'] == 'file':
             if self.is_windows():
@@ -125,6 +134,8 @@ class ActionModule(HkpostAction):
                 _dcv_dns.check_server_text(args['dns_server'], 'dns_server')
             for server in args['nameservers']:
                 _dcv_dns.check_server_text(server, 'nameservers entry')
+        if args['validated_on'] is not None and not isinstance(args['validated_on'], (str, dict, datetime.date)):
+            raise HkpostError('validated_on must be a date (YYYY-MM-DD) or a map name -> date')
         if args['method'] == 'file' and not self.is_windows() and args['webroot'] in (None, '', {}):
             raise HkpostError('method file on a POSIX host needs webroot: the directory the web server serves for '
                               'each name (one path, or a map name -> path)')

@@ -43,8 +43,10 @@ def fleet_report_json(audit):
     return render_json(audit)
 
 
-def fleet_to_renew_json(audit, warn_days=None):
-    return render_to_renew_json(audit, warn_days=warn_days)
+def fleet_to_renew_json(audit, warn_days=None, revoked=None):
+    if revoked is not None and (isinstance(revoked, (str, bytes, dict)) or not hasattr(revoked, '__iter__')):
+        raise ValueError('revoked must be a list of SHA-256 fingerprints or serial numbers')
+    return render_to_renew_json(audit, warn_days=warn_days, revoked=revoked)
 
 
 class FilterModule:

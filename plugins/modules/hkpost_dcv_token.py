@@ -24,7 +24,12 @@ description:
     O(dns_provider=windows). Only this one TXT value is ever added or deleted; other TXT values at the name
     (SPF, other CAs' tokens) survive, and their TTL is kept (an RRset has one TTL).
   - C(method=email) publishes nothing and returns the constructed addresses (admin, administrator, webmaster,
-    hostmaster, postmaster at each name) with a warning that the CA/Browser Forum deprecates the method.
+    hostmaster, postmaster at each name). CA/Browser Forum ballot SC-081 (BR 3.2.2.4.4) makes the method SHOULD NOT
+    from 2026-03-15 (a warning naming the rule and methods V(dns) and V(file)) and MUST NOT from 2028-03-15 (refused
+    before anything else, with the same message). The day is today, or O(as_of).
+  - With O(validated_on), each name's result says until when that validation may be reused and whether the name
+    needs fresh validation before the next issuance (BR 4.2.1 as amended by SC-081 - 398 days for certificates issued
+    before 2026-03-15, 200 from 2026-03-15, 100 from 2027-03-15, 10 from 2029-03-15, by issuance day).
   - Refused before anything is touched, with a message naming the rule; C(file) for wildcard certificates;
     C(email) for C(multi_domain) and C(ev_multi_domain) certificates; a code more than 30 days old (the message
     gives the day it expired); a name that is not a valid host name (IDN names are used as A-labels).
@@ -153,6 +158,20 @@ options:
     description: Seconds for each HTTP request or DNS query.
     type: int
     default: 10
+  validated_on:
+    description:
+      - The day the CA last validated the names (C(YYYY-MM-DD)), or a dictionary name -> day (names as given or as
+        A-labels; a name missing from it needs fresh validation).
+      - Adds RV(domains[].validation_valid_until) and RV(domains[].needs_fresh_validation) for an issuance on
+        today (or O(as_of)), and RV(needs_fresh_validation).
+    type: raw
+    version_added: 0.2.0
+  as_of:
+    description:
+      - Apply the dated rules (the e-mail method's dates, DCV reuse, the code's 30 days) as on this day
+        (C(YYYY-MM-DD)) instead of today - to plan ahead or to test. Publishing and checking still happen now.
+    type: str
+    version_added: 0.2.0
 attributes:
   check_mode:
     support: full
@@ -214,6 +233,20 @@ EXAMPLES = r'''
     tsig_key_secret: "{{ vault_dcv_tsig_secret }}"
   delegate_to: localhost
 
+- name: Which names need fresh validation before the next issuance (DCV reuse shrinks to 10 days by 2029)
+  hkpost.ecert.hkpost_dcv_token:
+    method: dns
+    domains: [www.example.com.hk, shop.example.com.hk]
+    certificate_type: multi_domain
+    verification_code: "{{ hkpost_code }}"
+    validated_on:
+      www.example.com.hk: "2026-10-02"
+      shop.example.com.hk: "2026-06-15"
+    dns_server: ns1.example.com.hk
+    tsig_key_name: dcv-key
+    tsig_key_secret: "{{ vault_dcv_tsig_secret }}"
+  delegate_to: localhost
+
 - name: Constructed e-mail addresses to pick from on the portal (deprecated method)
   hkpost.ecert.hkpost_dcv_token:
     method: email
@@ -233,6 +266,17 @@ code_expires_on:
   returned: always
   type: str
   sample: '2026-12-20'
+as_of:
+  description: The day the dated rules were applied for (today, or O(as_of)).
+  returned: always
+  type: str
+  sample: '2026-12-07'
+needs_fresh_validation:
+  description: The names (A-labels) whose last validation may not be reused for an issuance on RV(as_of).
+  returned: when validated_on is given
+  type: list
+  elements: str
+  sample: [shop.example.com.hk]
 verified:
   description: Whether every name passed the check; null when no check ran.
   returned: always
@@ -286,4 +330,22 @@ domains:
       description: For C(method=email), the constructed addresses for this name.
       type: list
       elements: str
+    validated_on:
+      description: The day given in O(validated_on) for this name; null when none was given for it.
+      type: str
+      returned: when validated_on is given
+    validation_valid_until:
+      description: The last issuance day that may reuse that validation (BR 4.2.1, SC-081); null when none.
+      type: str
+      returned: when validated_on is given
+      sample: '2027-03-14'
+    reuse_days:
+      description: The reuse period for an issuance on RV(as_of), in days.
+      type: int
+      returned: when validated_on is given
+      sample: 200
+    needs_fresh_validation:
+      description: Whether the name must be validated again before an issuance on RV(as_of).
+      type: bool
+      returned: when validated_on is given
 '''

@@ -267,8 +267,11 @@ def build_pki(now=None, label=''):
         'expiring': leaf('soon.example.hk', not_before=now - 180 * DAY, not_after=now + 10 * DAY,
                          slot=label + 'leaf-expiring'),
         # Issued before 2025-05-01: under the old intermediate (same key, same issuer name).
+        # Its end keeps it under two thirds of its lifetime whatever the calendar says, so the audit's lifetime
+        # rule (renew past two thirds) does not add 'expiring' to the old-intermediate case.
         'under_old': leaf('legacy.example.hk', issuer=pki.ssl_old,
-                          not_before=datetime.datetime(2025, 4, 1, tzinfo=UTC), not_after=now + 60 * DAY,
+                          not_before=datetime.datetime(2025, 4, 1, tzinfo=UTC),
+                          not_after=now + max(60 * DAY, now - datetime.datetime(2025, 4, 1, tzinfo=UTC)),
                           slot=label + 'leaf-under-old'),
         'under_new': leaf('fresh.example.hk', issuer=pki.ssl_new,
                           not_before=max(datetime.datetime(2025, 5, 2, tzinfo=UTC), now - 20 * DAY),

@@ -100,36 +100,48 @@ def rows(audit):
     return [_row(endpoint) for endpoint in worst_first(endpoints)]
 
 
-def to_renew(audit, generated=None, warn_days=None):
+def to_renew(audit, generated=None, warn_days=None, revoked=None):
     """The leaf certificates that are expired or expiring, each with the hosts and endpoints serving it.
 
     Shape (also documented in docs/docsite/rst/served_chain_audit.rst), soonest first::
 
         {"generated": "...", "warn_days": 30,
          "certificates": [{"sha256", "common_name", "dns_names", "issuer", "not_after", "days_left",
-                           "status": "expired"|"expiring", "hosts": [inventory names],
+                           "status": "revoked"|"expired"|"expiring", "hosts": [inventory names],
                            "endpoints": [{"host", "address", "port", "starttls", "server_name"}]}],
          "hosts": {inventory name: [{"common_name", "sha256", "status", "days_left"}]}}
+
+    ``revoked``: SHA-256 fingerprints or serial numbers (hex, any case, colons allowed) of leaves the user knows
+    are revoked; a served leaf among them is "revoked" - renew now - whatever its dates say.
     """
     _audit, endpoints = _endpoints(audit)
+    revoked = {_fingerprint(value) for value in revoked or []} - {None}
     certificates = {}
     for endpoint in endpoints:
         served = {c.get('sha256'): c for c in endpoint.get('served') or []}
-        for finding in endpoint.get('findings') or []:
-            cert = served.get(finding.get('certificate'))
-            if finding.get('code') not in _RENEW_CODES or not cert or cert.get('is_ca'):
+        renew = [(f.get('code'), served.get(f.get('certificate'))) for f in endpoint.get('findings') or []]
+        renew = [(code, cert) for code, cert in renew if code in _RENEW_CODES]
+        for cert in served.values():
+            if not cert.get('is_ca') and revoked & {_fingerprint(cert.get('sha256')), _fingerprint(cert.get('serial'))}:
+                renew.insert(0, ('revoked', cert))
+        for code, cert in renew:
+            if not cert or cert.get('is_ca'):
                 continue  # intermediates are Hongkong Post's to replace; their findings say what to install
             entry = certificates.setdefault(cert['sha256'], {
                 'sha256': cert['sha256'], 'common_name': cert.get('subject_cn') or cert.get('subject'),
                 'dns_names': cert.get('dns_names') or [], 'issuer': cert.get('issuer_cn') or cert.get('issuer'),
                 'not_after': cert.get('not_after'), 'days_left': endpoint.get('days_left'),
-                'status': finding['code'], 'hosts': [], 'endpoints': []})
+                'status': code, 'hosts': [], 'endpoints': []})
+            if any(e['host'] == _host(endpoint) and e['port'] == endpoint.get('port') and e['address'] ==
+                   endpoint.get('host') and e['server_name'] == endpoint.get('server_name') for e in entry['endpoints']):
+                continue  # revoked and expiring: one certificate, listed once per endpoint
             if _host(endpoint) not in entry['hosts']:
                 entry['hosts'].append(_host(endpoint))
             entry['endpoints'].append({'host': _host(endpoint), 'address': endpoint.get('host'),
                                        'port': endpoint.get('port'), 'starttls': endpoint.get('starttls'),
                                        'server_name': endpoint.get('server_name')})
-    ordered = sorted(certificates.values(), key=lambda c: (c['days_left'] if c['days_left'] is not None else 0,
+    ordered = sorted(certificates.values(), key=lambda c: (c['status'] != 'revoked',
+                                                           c['days_left'] if c['days_left'] is not None else 0,
                                                            str(c['common_name'])))
     by_host = {}
     for entry in ordered:
@@ -141,8 +153,13 @@ def to_renew(audit, generated=None, warn_days=None):
             'hosts': by_host}
 
 
-def render_to_renew_json(audit, generated=None, warn_days=None):
-    return json.dumps(to_renew(audit, generated, warn_days), indent=2, sort_keys=True, ensure_ascii=False) + '\n'
+def render_to_renew_json(audit, generated=None, warn_days=None, revoked=None):
+    return json.dumps(to_renew(audit, generated, warn_days, revoked), indent=2, sort_keys=True,
+                      ensure_ascii=False) + '\n'
+
+
+def _fingerprint(value):
+    return str(value or '').replace(':', '').strip().upper().lstrip('0') or None
 
 
 def _csv_cell(value):

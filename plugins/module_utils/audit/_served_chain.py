@@ -33,6 +33,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import
     OLD_GENERATION_REVOKED_BY, cert_info, common_name, dns_names, issued_by, shipped)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._pem import load_certificates
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._actions import action_for
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._renew_due import renew_after
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._starttls import DEFAULT_PORTS, PROTOCOLS
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls_fetch import a_label
 
@@ -372,6 +373,13 @@ class ChainJudge:
             elif end - self.now <= warn:
                 findings.append(_finding('expiring', '%s expires on %s (in %d days; warn_days %d)'
                                          % (what, _date(end), (end - self.now).days, self.warn_days),
+                                         certificate=infos[i]['sha256'], role=role, days=(end - self.now).days))
+            elif role == 'leaf' and self.now >= renew_after(start, end, self.warn_days):
+                # The leaf's own lifetime decides too: a 199-day certificate is due two thirds in, long before
+                # a fixed warn_days. Intermediates are Hongkong Post's to replace; warn_days alone covers them.
+                findings.append(_finding('expiring', '%s expires on %s (in %d days): past two thirds of its %d-day '
+                                         'lifetime, renew now to leave room for a retry'
+                                         % (what, _date(end), (end - self.now).days, (end - start).days),
                                          certificate=infos[i]['sha256'], role=role, days=(end - self.now).days))
         return findings
 

@@ -14,6 +14,7 @@ import datetime
 import re
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _schedule
 
 # The CSR work owns the name rules, so hkpost_csr and hkpost_dcv_token accept and refuse the same names.
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import (  # noqa: F401 - re-exported
@@ -27,9 +28,6 @@ CODE_VALID_DAYS = 30
 WELL_KNOWN_DIR = ('.well-known', 'pki-validation')
 FILE_NAME = 'fileauth.txt'
 URL_PATH = '/.well-known/pki-validation/fileauth.txt'
-EMAIL_WARNING = ('method email (constructed e-mail address, BR 3.2.2.4.4) SHOULD NOT be used from 2026-03-15 and '
-                 'CAs MUST NOT rely on it from 2028-03-15 (CA/Browser Forum Baseline Requirements); '
-                 'prefer method dns or file')
 UTF8_BOM = b'\xef\xbb\xbf'
 
 _CODE = re.compile(r'^[\x21-\x7e]{1,255}$')
@@ -49,8 +47,8 @@ def parse_date(value, what='issued_on'):
     try:
         return datetime.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise HkpostError('%s %r is not a date; give it as YYYY-MM-DD (the day the portal issued the code)'
-                          % (what, value))
+        raise HkpostError('%s %r is not a date; give it as YYYY-MM-DD%s'
+                          % (what, value, ' (the day the portal issued the code)' if what == 'issued_on' else ''))
 
 
 def code_expires_on(issued_on):
@@ -78,8 +76,12 @@ def check_code(code):
     return code
 
 
-def check_method(method, certificate_type, names):
-    """The method rules of the Hongkong Post portal and the Baseline Requirements."""
+def check_method(method, certificate_type, names, today=None):
+    """The method rules of the Hongkong Post portal and the Baseline Requirements; returns the warnings.
+
+    ``today`` decides the dated rules (SC-081: e-mail DCV warned from 2026-03-15, refused from 2028-03-15);
+    the real date when omitted.
+    """
     if method not in METHODS:
         raise HkpostError('method %r is not one of %s' % (method, ', '.join(METHODS)))
     if certificate_type not in CERTIFICATE_TYPES:
@@ -90,10 +92,16 @@ def check_method(method, certificate_type, names):
     if method == 'email' and certificate_type in MULTI_DOMAIN_TYPES:
         raise HkpostError('method email (constructed e-mail) is not available for %s certificates; '
                           'use method dns or file' % certificate_type)
+    if method == 'email':
+        level, message = _schedule.email_rule(parse_date(today or datetime.date.today(), 'today'))
+        if level == 'refuse':
+            raise HkpostError(message)
+        return [message]
+    return []
 
 
 def plan(method, certificate_type, domains, code, issued_on=None, today=None, state='present'):
-    """Check every rule; return ``{'names': [{'name', 'ascii_name', 'record_name'}], 'expires_on'}``.
+    """Check every rule; return ``{'names': [{'name', 'ascii_name', 'record_name'}], 'expires_on', 'warnings'}``.
 
     ``record_name`` is where a DNS token goes: the name itself, or for ``*.example.com`` the name
     with the wildcard label removed (BR 3.2.2.4.7). Removal (``state=absent``) skips the age rule so
@@ -110,13 +118,42 @@ def plan(method, certificate_type, domains, code, issued_on=None, today=None, st
         seen.add(ascii_name)
         names.append({'name': domain, 'ascii_name': ascii_name,
                       'record_name': ascii_name[2:] if ascii_name.startswith('*.') else ascii_name})
-    check_method(method, certificate_type, [n['ascii_name'] for n in names])
+    # Removal is never refused by a dated rule: whatever was published can always be cleaned up.
+    warnings = check_method(method, certificate_type, [n['ascii_name'] for n in names],
+                            today=today if state == 'present' else datetime.date.min)
     expires = None
     if issued_on is not None or today is not None:
         today = parse_date(today or datetime.date.today(), 'today')
         issued = parse_date(issued_on) if issued_on is not None else today
         expires = check_code_age(issued, today) if state == 'present' else code_expires_on(issued)
-    return {'names': names, 'expires_on': expires.isoformat() if expires else None}
+    return {'names': names, 'expires_on': expires.isoformat() if expires else None, 'warnings': warnings}
+
+
+def reuse_report(names, validated_on, issuance_day):
+    """Per name, whether its last validation may be reused for an issuance on ``issuance_day`` (BR 4.2.1, SC-081).
+
+    ``validated_on`` is one date for every name or a map name -> date (keys as given or as A-labels); a name
+    missing from the map has no known validation and needs a fresh one. Returns ``{ascii_name: status}``.
+    """
+    issuance_day = parse_date(issuance_day, 'today')
+    report = {}
+    for entry in names:
+        when = validated_on
+        if isinstance(validated_on, dict):
+            when = next((v for k, v in validated_on.items()
+                         if k in (entry['ascii_name'], entry['name']) or _key_matches(str(k), entry['ascii_name'])),
+                        None)
+        if when in (None, ''):
+            report[entry['ascii_name']] = {'validated_on': None, 'validation_valid_until': None,
+                                           'reuse_days': _schedule.reuse_days(issuance_day),
+                                           'needs_fresh_validation': True}
+            continue
+        day = parse_date(when, 'validated_on for %s' % entry['ascii_name'])
+        if day > issuance_day:
+            raise HkpostError('validated_on for %s is %s, after %s; give the day the CA last validated the name'
+                              % (entry['ascii_name'], day.isoformat(), issuance_day.isoformat()))
+        report[entry['ascii_name']] = _schedule.reuse_status(day, issuance_day)
+    return report
 
 
 def email_addresses(record_name):

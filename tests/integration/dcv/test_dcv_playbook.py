@@ -26,7 +26,8 @@ DNS_CODE = 'HKP-pb-dns-33cc44dd'
 
 @pytest.fixture
 def peers(tmp_path):
-    bind = BindServer(tmp_path / 'bind', records=['@ IN TXT "%s"' % SPF])
+    bind = BindServer(tmp_path / 'bind', records=['@ IN TXT "%s"' % SPF,
+                                                  'blocked IN CAA 0 issue "letsencrypt.org"'])
     os.makedirs(bind.directory)
     bind.start()
     webroot = tmp_path / 'www'
@@ -127,3 +128,29 @@ def test_failures_are_reported_per_certificate_and_fail_the_play(peers, tmp_path
     assert 'old-code' in out and 'expired on 2026-01-31' in out
     assert 'DCV failed for elsewhere, old-code' in out
     assert bind.txt('example.test') == [SPF]
+
+
+def test_caa_for_another_ca_stops_the_role_before_anything_is_published(peers, tmp_path):
+    bind, web, webroot = peers
+    certificates = [{'name': 'blocked', 'method': 'dns', 'domains': ['blocked.example.test'],
+                     'verification_code': DNS_CODE}]
+    extra = dict(settings(bind, web, webroot, certificates), hkpost_dcv_preflight=['caa'])
+    run = playbook(tmp_path, extra)
+    assert run.returncode != 0
+    assert 'nothing published: the CA would refuse' in run.stdout
+    assert 'Add blocked.example.test CAA 0 issue "hongkongpost.gov.hk"' in run.stdout, run.stdout
+    assert bind.txt('blocked.example.test') == []
+
+
+def test_dated_rules_and_dcv_reuse_in_the_table(peers, tmp_path):
+    bind, web, webroot = peers
+    mail = [{'name': 'mail', 'method': 'email', 'domains': ['www.example.test'], 'verification_code': FILE_CODE,
+             'issued_on': '2028-03-10'}]
+    refused = playbook(tmp_path, dict(settings(bind, web, webroot, mail), hkpost_dcv_as_of='2028-03-15',
+                                      hkpost_dcv_preflight=[]))
+    assert refused.returncode != 0 and 'MUST NOT be used from 2028-03-15' in refused.stdout
+    mail[0].update(issued_on='2027-04-01', validated_on={'www.example.test': '2026-12-01'})
+    reuse = playbook(tmp_path, dict(settings(bind, web, webroot, mail), hkpost_dcv_as_of='2027-04-02',
+                                    hkpost_dcv_preflight=[]))
+    assert reuse.returncode == 0, reuse.stdout + reuse.stderr
+    assert 'validate afresh before the next issuance' in reuse.stdout

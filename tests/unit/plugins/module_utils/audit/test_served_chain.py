@@ -49,11 +49,22 @@ def test_leaf_not_first_is_wrong_order(judge, pki):
 
 
 def test_warn_days_boundary(pki):
-    leaf = pki.leaves['expiring']  # 10 days left
+    # 11-day lifetime, 1 day in: two thirds are not reached, so warn_days alone decides.
+    leaf = pki.issue_leaf('soon.example.hk', not_before=pki.now - DAY, not_after=pki.now + 10 * DAY)
     anchors = TrustAnchors([pki.root.cert], 'test')
     sent = [leaf.der, pki.ssl_new.der]
     assert 'expiring' in codes(ChainJudge(anchors, now=pki.now, warn_days=10).judge(sent, 'soon.example.hk'))
     assert codes(ChainJudge(anchors, now=pki.now, warn_days=9).judge(sent, 'soon.example.hk')) == ['ok']
+
+
+def test_leaf_past_two_thirds_of_its_lifetime_is_expiring_whatever_warn_days(pki):
+    anchors = TrustAnchors([pki.root.cert], 'test')
+    due = pki.issue_leaf('soon.example.hk', not_before=pki.now - 134 * DAY, not_after=pki.now + 65 * DAY)  # 199 days
+    result = ChainJudge(anchors, now=pki.now, warn_days=30).judge([due.der, pki.ssl_new.der], 'soon.example.hk')
+    assert codes(result) == ['expiring'] and 'two thirds of its 199-day lifetime' in result['findings'][0]['message']
+    early = pki.issue_leaf('soon.example.hk', not_before=pki.now - 130 * DAY, not_after=pki.now + 69 * DAY)
+    assert codes(ChainJudge(anchors, now=pki.now, warn_days=30).judge([early.der, pki.ssl_new.der],
+                                                                      'soon.example.hk')) == ['ok']
 
 
 def test_expired_intermediate_is_reported_as_intermediate(pki):
