@@ -5,6 +5,7 @@
     python -m tests.support.winrm.molecule_lab issue DIR CSR_DIR INTAKE_DIR   # the portal: CSRs -> certificates
     python -m tests.support.winrm.molecule_lab stop DIR      # stop it; exit 1 if the endpoint met errors
     python -m tests.support.winrm.molecule_lab collections DIR   # the built tarballs installed in DIR/collections
+    python -m tests.support.winrm.molecule_lab state DIR     # each host's stores, bindings, DNS records (JSON)
 
 ``start`` runs the endpoint as a daemon (molecule's playbooks come and go; the hosts must outlive them),
 detached from the caller, and returns once it listens; ``DIR/lab.json`` then says where each host answers
@@ -232,6 +233,31 @@ class HttpSys:
         self.sock.close()
 
 
+def host_state(directory):
+    """What each simulated host holds, as the scenario's verify asserts it (independent of the modules' reads)."""
+    state_dir = os.path.join(directory, 'hosts')
+    summary = {}
+    for name in sorted(HOSTS):
+        host = load_host(state_dir, name)
+        certs = {store: [x509.load_der_x509_certificate(e['der'] if isinstance(e['der'], bytes)
+                                                        else base64.b64decode(e['der'])) for e in entries]
+                 for store, entries in host.stores.items()}
+        iis = host.state.get('iis', {})
+        summary[name] = {
+            'thumbprints': {store: sorted(c.fingerprint(hashes.SHA1()).hex().upper() for c in found)
+                            for store, found in certs.items()},
+            'subjects': {store: sorted(c.subject.rfc4514_string() for c in found) for store, found in certs.items()},
+            'previous': host.state['molecule_previous'],
+            'sslcert': {kind: {endpoint: m['thumbprint'] for endpoint, m in mappings.items()}
+                        for kind, mappings in iis.get('sslcert', {}).items()},
+            'bindings': [b['binding_information'] for s in iis.get('sites', []) for b in s['bindings']
+                         if b['protocol'] == 'https'],
+            'txt': {zone: {node: sorted(r['value'] for r in records) for node, records in nodes.items()}
+                    for zone, nodes in host.state.get('windows_dns', {}).get('zones', {}).items()},
+        }
+    return summary
+
+
 # -- the daemon --------------------------------------------------------------------------------
 def serve(directory):
     """Build the hosts (first run), listen, write lab.json, and serve until SIGTERM; then write the report."""
@@ -355,11 +381,14 @@ def main(argv):
         with tempfile.TemporaryDirectory() as build:
             print(installed.install(installed.build_tarballs(build), target))
         return 0
+    if command == 'state':
+        print(json.dumps(host_state(directory)))
+        return 0
     if command == 'issue':
         for path in issue(directory, os.path.abspath(argv[2]), os.path.abspath(argv[3])):
             print('issued %s' % path)
         return 0
-    raise SystemExit('usage: python -m tests.support.winrm.molecule_lab start|stop|serve|collections DIR | issue DIR CSR_DIR INTAKE')
+    raise SystemExit('usage: python -m tests.support.winrm.molecule_lab start|stop|serve|collections|state DIR | issue DIR CSR_DIR INTAKE')
 
 
 if __name__ == '__main__':
