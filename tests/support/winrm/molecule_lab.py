@@ -6,6 +6,7 @@
     python -m tests.support.winrm.molecule_lab stop DIR      # stop it; exit 1 if the endpoint met errors
     python -m tests.support.winrm.molecule_lab collections DIR   # the built tarballs installed in DIR/collections
     python -m tests.support.winrm.molecule_lab state DIR     # each host's stores, bindings, DNS records (JSON)
+    python -m tests.support.winrm.molecule_lab pki DIR       # only the lab PKI (DIR/pki), for a real lab host
 
 ``start`` runs the endpoint as a daemon (molecule's playbooks come and go; the hosts must outlive them),
 detached from the caller, and returns once it listens; ``DIR/lab.json`` then says where each host answers
@@ -102,7 +103,7 @@ def issue(directory, csr_dir, intake_dir):
     """One certificate per CSR (CSR_DIR/<host>/<name>.csr -> INTAKE_DIR/<host>/<name>.cer); returns the new files."""
     pki = lab_pki(directory)
     written = []
-    for host in sorted(os.listdir(csr_dir)):
+    for host in sorted(os.listdir(csr_dir) if os.path.isdir(csr_dir) else []):
         for name in sorted(n for n in os.listdir(os.path.join(csr_dir, host)) if n.endswith('.csr')):
             with open(os.path.join(csr_dir, host, name), 'rb') as handle:
                 csr = x509.load_pem_x509_csr(handle.read())
@@ -381,6 +382,10 @@ def main(argv):
         with tempfile.TemporaryDirectory() as build:
             print(installed.install(installed.build_tarballs(build), target))
         return 0
+    if command == 'pki':
+        lab_pki(directory)
+        print(os.path.join(directory, 'pki'))
+        return 0
     if command == 'state':
         print(json.dumps(host_state(directory)))
         return 0
@@ -388,7 +393,7 @@ def main(argv):
         for path in issue(directory, os.path.abspath(argv[2]), os.path.abspath(argv[3])):
             print('issued %s' % path)
         return 0
-    raise SystemExit('usage: python -m tests.support.winrm.molecule_lab start|stop|serve|collections|state DIR | issue DIR CSR_DIR INTAKE')
+    raise SystemExit('usage: python -m tests.support.winrm.molecule_lab start|stop|serve|collections|state|pki DIR | issue DIR CSR_DIR INTAKE')
 
 
 if __name__ == '__main__':
