@@ -28,6 +28,7 @@ import base64
 import datetime
 import json
 import os
+import pickle
 import secrets
 import shutil
 import signal
@@ -50,6 +51,7 @@ from tests.support.windows.certstore import entry_for
 from tests.support.windows.dcv import new_windows_dns
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.windows.iis import add_site, map_sslcert
+from tests.support.winrm import auth
 from tests.support.winrm.hoststate import HostStore, load_host, save_host
 from tests.support.winrm.server import Endpoint, HostConfig, host_address
 
@@ -190,7 +192,7 @@ class HttpSys:
             try:
                 served = _served(self.state_dir, self.name, self.sock.getsockname()[1])
                 break
-            except (EOFError, OSError, ValueError, KeyError):  # the endpoint is saving the host: read again
+            except (EOFError, OSError, ValueError, KeyError, pickle.UnpicklingError):  # being saved: read again
                 time.sleep(0.05)
         else:
             return None
@@ -288,7 +290,6 @@ def serve(directory):
             sites[name].close()
             sites[name] = socket.create_server((addresses[name], config['site_ports'][name]))
     user_file = os.path.join(directory, 'ntlm-users')
-    from tests.support.winrm import auth
     auth.write_user_file(user_file, USERNAME, config['password'])
     os.environ['NTLM_USER_FILE'] = user_file
     context, cert_der, ca_file = _endpoint_tls(directory, addresses.values())
