@@ -48,8 +48,10 @@ mutation: $(STAMP)
 changelog: $(STAMP)
 	hack/changelog.sh
 
+# default: csr and dcv on localhost; winrm: the Windows roles over WinRM to the loopback fleet (tests/support/winrm).
 molecule: $(STAMP) system-deps
 	cd extensions && ../$(BIN)/molecule test -s default
+	cd extensions && ../$(BIN)/molecule test -s winrm
 
 clean:
 	rm -rf $(VENV) demo-output reports build *.tar.gz

@@ -4,12 +4,15 @@
 """Molecule scenarios under extensions/molecule, run as a developer would: `cd extensions && molecule test -s NAME`.
 
 default: csr and dcv roles converged on localhost against a real nginx, with the idempotence step
-(about 20 seconds). windows: needs a lab host (MOLECULE_WINDOWS_*); without one it must skip cleanly.
+(about 20 seconds). winrm: the Windows roles through a renewal (request phase, the lab PKI as the portal, install
+phase, each converged twice) from the built tarball, over WinRM to the loopback fleet (about 90 seconds).
+windows: the same plays on a lab host (MOLECULE_WINDOWS_*); without one it must skip cleanly.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -39,6 +42,22 @@ def test_default_scenario_converges_idempotently():
     for step in ('converge', 'idempotence', 'verify'):
         assert '%s > %s: Executed: Successful' % ('default', step) in output or \
             '[default > %s] Executed: Successful' % step in output, (step, output[-4000:])
+
+
+def test_winrm_scenario_renews_over_winrm_idempotently():
+    code, output = molecule('winrm')
+    assert code == 0, output[-8000:]
+    steps = re.findall(r'\[winrm > (\w+)\] Executed: Successful', output)
+    # a converge and its idempotence for each phase, the portal between them, then verify
+    assert [s for s in steps if s in ('converge', 'idempotence', 'side_effect', 'verify')] == [
+        'converge', 'idempotence', 'side_effect', 'converge', 'idempotence', 'verify'], steps
+    recaps = re.findall(r'^web1\s+: ok=\d+\s+changed=(\d+)', output, re.M)
+    # prepare, converge, idempotence, converge, idempotence, verify: each phase changes the host, its rerun nothing
+    assert len(recaps) == 6, output[-8000:]
+    assert int(recaps[1]) > 0 and recaps[2] == '0' and int(recaps[3]) > 0 and recaps[4] == '0', recaps
+    # the install phase did complete, bind, back up and retire
+    for task in ('Complete each pending request', 'Bind each certificate', 'Retire what the new certificate replaced'):
+        assert re.search(r'TASK \[[^]]*%s[^]]*\][^\n]*\nchanged: \[web1\]' % task, output), task
 
 
 def test_windows_scenario_skips_cleanly_without_a_lab():
