@@ -36,7 +36,6 @@ from tests.support.portal import issue_sheet
 from tests.support.windows.certstore import entry_for
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.windows.iis import add_site, map_sslcert
-from tests.support.winrm.doc_inventory import code_block_after
 from tests.support.winrm.fleet import WinrmFleet
 from tests.support.winrm.hoststate import load_host, save_host
 
@@ -123,24 +122,11 @@ def bound(state):
             for h in HOSTS}
 
 
-def test_both_pages_print_the_same_inventory():
-    """The project page's inventory is windows_connection.rst's example, which the test fleets connect with."""
-    pages = os.path.join(ROOT, 'docs', 'docsite', 'rst')
-    texts = []
-    for name in ('windows_connection.rst', 'your_own_project.rst'):
-        with open(os.path.join(pages, name), encoding='utf-8') as handle:
-            texts.append(code_block_after(handle.read(), '.. hkpost-inventory-example: winrm'))
-    assert texts[0] == texts[1]
-    inventory = {s.name: s.body for s in project_page.steps() if s.kind == 'file'}['inventory.yml']
-    assert inventory == texts[1], 'the project\'s inventory.yml is not the block after the inventory marker'
-    assert sorted(yaml.safe_load(inventory)['ecert_servers']['hosts']) == list(HOSTS)
-
-
 def test_your_own_project_as_the_page_prints_it(pki, tmp_path):
     steps = project_page.steps()
     assert [s.name for s in steps if s.kind == 'file'] == [
-        'ansible.cfg', 'inventory.yml', 'group_vars/ecert_servers/main.yml', 'group_vars/ecert_servers/vault.yml',
-        'playbooks/renew.yml']
+        'ansible.cfg', '.gitignore', 'inventory.yml', 'group_vars/ecert_servers/main.yml',
+        'group_vars/ecert_servers/vault.yml', 'playbooks/renew.yml']
     used = {c for s in steps if s.kind == 'commands' for c in s.body}
     assert set(COMMAND_FILL_IN) <= used, 'the page no longer has %s' % sorted(set(COMMAND_FILL_IN) - used)
 

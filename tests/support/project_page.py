@@ -59,8 +59,8 @@ def steps(page=PAGE):
             language, body = _block_after(lines, index)
             commands = [c for c in body.splitlines() if c.strip()]
             stray = [c for c in commands if not c.startswith(PROMPT)]
-            assert language == 'console' and not stray, \
-                'line %d: a command block is a console block of "$ " lines only: %r' % (index + 1, stray)
+            assert language == 'console', 'line %d: a command block is a console block, not %r' % (index + 1, language)
+            assert not stray, 'line %d: a command block holds "$ " lines only, not %r' % (index + 1, stray)
             found.append(Step('commands', text[len(COMMANDS_MARKER):].strip(),
                               [c[len(PROMPT):] for c in commands], language))
     return found
