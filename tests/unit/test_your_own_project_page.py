@@ -66,7 +66,8 @@ def test_readme_installs_as_the_page_does():
     # the shell-independent part: ansible.cfg as the page writes it (comments aside)
     ini, = [body for language, body in blocks if language == 'ini']
     settings = [line for line in ini.splitlines() if line.strip() and not line.startswith('#')]
-    assert settings == [line for line in _files()['ansible.cfg'].splitlines() if line.strip() and not line.startswith('#')]
+    page = _files()['ansible.cfg'].splitlines()
+    assert settings == [line for line in page if line.strip() and not line.startswith('#')]
     assert 'your_own_project.rst' in using_it
 
 
