@@ -14,13 +14,14 @@ import threading
 
 
 class ServedSite:
-    """Serves ``chain_pem`` with ``key_pem`` on a free port of ``address`` until ``stop()``; each connection
-    only shakes hands. ``serve()`` changes what it serves, as a new binding does."""
+    """Serves ``chain_pem`` with ``key_pem`` on a free port of ``address`` (or on ``port``: servers that share
+    one binding port, each on its host's address) until ``stop()``; each connection only shakes hands.
+    ``serve()`` changes what it serves, as a new binding does."""
 
-    def __init__(self, tmp_path, chain_pem, key_pem, address='127.0.0.1'):
+    def __init__(self, tmp_path, chain_pem, key_pem, address='127.0.0.1', port=0):
         self.directory = tmp_path
         self.serve(chain_pem, key_pem)
-        self.sock = socket.create_server((address, 0))
+        self.sock = socket.create_server((address, port))
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
         self.running = True
