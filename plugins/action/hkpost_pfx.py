@@ -118,7 +118,7 @@ class ActionModule(HkpostAction):
             refuse_for_build(backup['data'], state.get('os_build'), 'PFX file %s' % backup['path'])
         brief = [{'thumbprint': b['certificate']['sha1'], 'subject': b['certificate']['subject'], 'path': b['path']}
                  for b in decision['restore']]
-        result.update(restored=brief, store=store, skipped=decision['skipped'],
+        result.update(restored=brief, store=store, not_restored=decision['skipped'],
                       already_present=[b['certificate']['sha1'] for b in decision['present']],
                       changed=bool(brief))
         if self._task.check_mode:

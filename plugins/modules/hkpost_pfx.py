@@ -31,7 +31,7 @@ description:
     of the host and one export for all of them (the default of C(backup.yml)).
   - O(state=restored) restores from a backup folder (O(src), the O(dest) of the backups), reading
     C(SRC/INVENTORY_HOSTNAME/*.pfx) on the controller - every backup whose certificate an IIS binding of the host uses
-    (http.sys mapping), and the newest backup of each other common name. Never restored, each listed in RV(skipped)
+    (http.sys mapping), and the newest backup of each other common name. Never restored, each listed in RV(not_restored)
     with its reason - an older backup of a name whose newer (or bound) certificate is restored (a retired one), a
     pending request's backup (the self-signed placeholder C(certreq) makes, not an issued certificate), another CA's
     certificate, an expired one, a backup without its key. Every file must open with O(password) before the host
@@ -179,7 +179,7 @@ already_present:
   returned: O(state=restored)
   type: list
   elements: str
-skipped:
+not_restored:
   description: Backups not restored, with C(path), C(thumbprint) and C(reason) (retired, placeholder, another CA, expired, no key).
   returned: O(state=restored)
   type: list

@@ -90,7 +90,7 @@ def test_restore_puts_back_the_newest_of_each_name_and_skips_retired_placeholder
     result = run(host, state='restored', src=str(tmp_path), exportable=True)
     assert sorted(r['thumbprint'] for r in result['restored']) == sorted(
         [lineage['new'].thumbprint, lineage['shop'].thumbprint])
-    reasons = {s['path'].rsplit('/', 1)[-1]: s['reason'] for s in result['skipped']}
+    reasons = {s['path'].rsplit('/', 1)[-1]: s['reason'] for s in result['not_restored']}
     assert reasons['old.pfx'].startswith('retired: %s of the same names is newer' % lineage['new'].thumbprint)
     assert 'placeholder' in reasons['placeholder.pfx'] and 'expired' in reasons['expired.pfx']
     assert 'not a Hongkong Post server certificate' in reasons['foreign.pfx']
@@ -110,7 +110,7 @@ def test_restore_prefers_what_a_binding_on_the_host_serves(pki, tmp_path, lineag
     map_sslcert(host, 'hostnameport', 'www.example.hk:443', lineage['old'].thumbprint)
     result = run(host, state='restored', src=str(tmp_path))
     assert [r['thumbprint'] for r in result['restored']] == [lineage['old'].thumbprint]
-    assert [s['reason'] for s in result['skipped']] == [
+    assert [s['reason'] for s in result['not_restored']] == [
         'retired: %s of the same names is bound on the host' % lineage['old'].thumbprint]
 
 
