@@ -66,11 +66,9 @@ def test_unemulated_executions_are_refused_at_once(tmp_path):
     fleet = WinrmFleet(state, tmp_path / 'winrm', operation_timeout=30)
     with pytest.raises(EndpointError) as endpoint_errors:
         with fleet:
-            host_vars = fleet.host_vars('win')
-            # As users write it (docs): the connection only, no ansible_shell_type.
-            host_vars.pop('ansible_shell_type')
+            # As users write it: the docs' inventory example (the connection only, no ansible_shell_type).
             inventory = tmp_path / 'inventory.yml'
-            inventory.write_text(yaml.safe_dump({'windows': {'hosts': {'win': host_vars}}}))
+            inventory.write_text(yaml.safe_dump(fleet.winrm_inventory({'windows': {'hosts': {'win': {}}}})))
             proc = fleet.run_playbook(tmp_path / 'play.yml', inventory, cwd=tmp_path, timeout=900)
     out = proc.stdout + proc.stderr
     # the task timeout's message: 2.19+ "Timed out after 120 second(s)", 2.16-2.18 "... expected time frame"

@@ -70,7 +70,13 @@ def decode_command(command, arguments):
     if command.lower() != 'powershell' or '-EncodedCommand' not in parts:
         raise UnknownPackaging('not an encoded PowerShell command: %s' % excerpt(('%s %s' % (command, arguments)).strip()))
     encoded = parts[parts.index('-EncodedCommand') + 1]
-    return base64.b64decode(encoded).decode('utf-16-le')
+    script = base64.b64decode(encoded).decode('utf-16-le')
+    # ansible-core 2.16-2.18 wrap the bootstrap wrapper once more: the encoded script is itself one line
+    # "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand <bootstrap>".
+    inner = script.strip().split()
+    if '\n' not in script.strip() and inner and inner[0].lower() == 'powershell' and '-EncodedCommand' in inner:
+        return decode_command(inner[0], ' '.join(inner[1:]))
+    return script
 
 
 def reads_stdin(script):
