@@ -75,7 +75,7 @@ class Repo:
     """A bare git dir read at HEAD."""
 
     def __init__(self, spec):
-        self.name, _, self.git_dir = spec.partition('=')
+        self.name, _sep, self.git_dir = spec.partition('=')
         if not self.git_dir:
             raise SystemExit('give a repository as OWNER/NAME=GIT_DIR, not %r' % spec)
         self.commit = self._git('rev-parse', 'HEAD').strip()
@@ -93,7 +93,7 @@ class Repo:
 
     def grep(self, pattern, *paths):
         found = subprocess.run(['git', '--git-dir', self.git_dir, 'grep', '-l', '-E', pattern, 'HEAD', '--'] +
-                               list(paths), stdout=subprocess.PIPE).stdout.decode()
+                               list(paths), stdout=subprocess.PIPE, check=False).stdout.decode()
         return sorted(line.split(':', 1)[1] for line in found.splitlines())
 
     def last_commit(self, path):
@@ -200,7 +200,7 @@ def iis_type(repo, full):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--dotnet-api-docs', required=True)
     parser.add_argument('--powershell-docs', required=True)
     parser.add_argument('--iis-docs', required=True)
@@ -254,7 +254,7 @@ def main():
             tried = dotnet_reference.candidates(ref, namespaces, accelerator_map)
             if not any(add(full) for full in tried):
                 for full in tried:
-                    namespace, _, short = full.rpartition('.')
+                    namespace, _sep, short = full.rpartition('.')
                     absent[full] = '%s: xml/%s/%s.xml' % (name, namespace, short)
 
     # Overloads are kept for the members the payloads call, with the enums their parameters take.

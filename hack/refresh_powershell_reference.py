@@ -335,7 +335,7 @@ def _dump(catalogue):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--mirror-root', default='/work/.mirror',
                         help='the folder holding OWNER+NAME/repo bare git directories')
     parser.add_argument('--output', default=OUTPUT)

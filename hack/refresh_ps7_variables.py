@@ -26,11 +26,11 @@ _HEADING = re.compile(r'^#{2,3} `?\$([\w*?^$]+)`?\s*$', re.M)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--powershell-docs', required=True, help='OWNER/NAME=GIT_DIR')
     parser.add_argument('--output', default=OUTPUT)
     args = parser.parse_args()
-    repo, _, git_dir = args.powershell_docs.partition('=')
+    repo, _sep, git_dir = args.powershell_docs.partition('=')
 
     def git(*arguments):
         return subprocess.run(['git', '--git-dir', git_dir] + list(arguments), check=True,

@@ -34,4 +34,4 @@ def renewal_summary(hostvars, hosts, fact):
 class FilterModule:
     def filters(self):
         return checked_filters({'renewal_selection': renewal_selection, 'renewal_endpoints': renewal_endpoints,
-                'renewal_summary': renewal_summary})
+                                'renewal_summary': renewal_summary})

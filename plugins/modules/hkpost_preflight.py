@@ -24,7 +24,8 @@ description:
   - "DNSSEC (ballot SC-085: from 2026-03-15 the CA validates DNSSEC on every DCV and CAA lookup): the DNSKEY/RRSIG
     chain of the zone holding each name is validated with dnspython to O(dnssec_trust_anchor) - DNSKEY matched to the
     anchor, the DS at each delegation signed by its parent, the zone's DNSKEY matched to its DS, then the CAA answer
-    itself (and the TXT answer the CA reads when O(method=dns)). A bad or expired signature, or a DS no key matches, refuses the name (the CA will refuse it too). A zone
+    itself (and the TXT answer the CA reads when O(method=dns)). A bad or expired signature, or a DS no key
+    matches, refuses the name (the CA will refuse it too). A zone
     below a delegation without DS is V(unsigned), which is fine for the CA."
   - A CAA lookup that fails, or a name no trust anchor covers, only warns.
 author:

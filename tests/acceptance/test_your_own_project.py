@@ -239,7 +239,7 @@ def test_your_own_project_as_the_page_prints_it(pki, tmp_path):
         assert (project / vault).read_text().startswith('$ANSIBLE_VAULT;1.1;AES256'), vault
     secrets = {'WinRM password': servers.fleet.password, 'PFX password': PFX_PASSWORD,
                'TSIG secret': servers.bind.secret, 'DCV code': DCV_CODES[0], 'other DCV code': DCV_CODES[1]}
-    places = [(name, output) for name, output in ran.items()]
+    places = list(ran.items())
     for directory, dirs, files in os.walk(str(project)):
         dirs[:] = [d for d in dirs if os.path.join(directory, d) != str(project / 'collections')]
         for name in files:

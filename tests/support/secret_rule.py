@@ -80,8 +80,6 @@ def lookup(options, path):
     return option
 
 
-
-
 def secret_module_options():
     """(module, dotted option path) of every option the rule calls secret, in its documentation or its spec."""
     found = set()

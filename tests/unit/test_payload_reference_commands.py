@@ -108,7 +108,7 @@ def _mutated(name, old, new):
      r'Enable-ExchangeCertificate is an Exchange cmdlet the script does not import'),
     # A native tool no one declared, run through the payload's Invoke-NativeCommand.
     ('csr_create', "-FilePath 'certreq.exe'", "-FilePath 'openssl.exe'", r"passes -filepath 'openssl.exe', not a "
-                                                                          r"declared native tool"),
+     r"declared native tool"),
     # A module-qualified name must name the cmdlet's own module.
     ('pfx_state', '| ConvertTo-Json -Compress', '| Microsoft.PowerShell.Management\\ConvertTo-Json -Compress',
      r'ConvertTo-Json is not in module Microsoft.PowerShell.Management but in Microsoft.PowerShell.Utility'),

@@ -48,7 +48,7 @@ def test_the_catalogue_says_where_each_type_was_read():
         assert entry['source'] in sources and entry['path'] and re.fullmatch(r'[0-9a-f]{40}', entry['commit'])
         if entry['source'] == 'dotnet-api-docs':
             # The file dotnet-api-docs keeps a type in: xml/<Namespace>/<Name>.xml (List`1 for List<T>).
-            namespace, _, short = full.rpartition('.')
+            namespace, _sep, short = full.rpartition('.')
             assert entry['path'].lower() == 'xml/%s/%s.xml' % (namespace, short), full
     assert catalogue['accelerators']['map']['pscredential'] == 'System.Management.Automation.PSCredential'
 

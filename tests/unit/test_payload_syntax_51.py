@@ -43,7 +43,7 @@ PS7 = [
 ]
 
 
-@pytest.mark.parametrize('line,construct', PS7, ids=[c for _, c in PS7])
+@pytest.mark.parametrize('line,construct', PS7, ids=[c for _line, c in PS7])
 def test_each_powershell_7_construct_is_named(line, construct):
     text = load_payload('pfx_state')
     old = "$ErrorActionPreference = 'Stop'"

@@ -144,7 +144,7 @@ def test_hosts_pattern_is_named_in_the_docs(play):
 def test_module_options_exist(call):
     options = handoffs.module_options(call.module)
     assert options is not None, '%s calls hkpost.ecert.%s: no plugins/modules/%s.py' % (call.where, call.module,
-                                                                                      call.module)
+                                                                                        call.module)
     unknown = sorted(set(call.options) - options)
     assert not unknown, '%s: hkpost.ecert.%s has no option %s' % (call.where, call.module, unknown)
 
@@ -208,7 +208,7 @@ def test_the_walk_reads_blocks_includes_and_roles_entries(tmp_path):
 
 def test_hosts_patterns_are_parsed():
     assert handoffs.hosts_names("{{ hkpost_hosts | default('ecert_servers') }}") == ({'hkpost_hosts'},
-                                                                                   {'ecert_servers'})
+                                                                                     {'ecert_servers'})
     assert handoffs.hosts_names('web:&prod:!db') == (set(), {'web', 'prod', 'db'})
     assert handoffs.hosts_names('localhost') == (set(), {'localhost'})
     # whole words only: hkpost_dcv_certificates in a guide does not name the group hkpost_dcv

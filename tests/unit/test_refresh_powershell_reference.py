@@ -101,9 +101,9 @@ def test_a_5_1_page_gives_its_sets_parameters_and_aliases():
 
 
 def test_a_later_windows_server_version_marks_what_it_adds():
-    _, old = refresh.parse_page(PAGE)
-    _, new = refresh.parse_page(PAGE.replace('### -Stream', '### -Depth\n\n```yaml\nParameter Sets: (All)\n```\n\n'
-                                                           '### -Stream'))
+    _name, old = refresh.parse_page(PAGE)
+    _name2, new = refresh.parse_page(PAGE.replace('### -Stream', '### -Depth\n\n```yaml\nParameter Sets: (All)\n```\n\n'
+                                             '### -Stream'))
     old.merge(new, 'winserver2019-ps')
     assert old.entry()['parameters']['Depth'] == {'since': 'winserver2019-ps'}
 
@@ -116,7 +116,7 @@ def test_set_names_are_text_and_doc_slips_are_read_as_meant():
     assert entry['sets'] == ['LiteralPath', 'on']
     assert entry['parameters']['Path'] == {'sets': ['on']}
     assert entry['parameters']['Stream'] == {}
-    single = refresh.parse_page(PAGE.split('### LiteralPath - All providers')[0].replace(
+    single = refresh.parse_page(PAGE.split('### LiteralPath - All providers', maxsplit=1)[0].replace(
         'Parameter Sets: Path\n', 'Parameter Sets: Default\n') + '## PARAMETERS\n\n### -Path\n\n```yaml\n'
         'Parameter Sets: Default\n```\n')[1].entry()
     assert single['sets'] == ['Path'] and single['parameters'] == {'Path': {}, 'Stream': {}}

@@ -10,6 +10,7 @@ every line the emulator cites together, so none of them can move alone.
 from __future__ import annotations
 
 import glob
+import gzip
 import hashlib
 import os
 import re
@@ -31,7 +32,7 @@ _CITATION = re.compile(r'ps1 lines? (\d+(?:-\d+)?(?:(?:, | and )\d+(?:-\d+)?)*)'
 # Where the docs state the ansible.windows floor: "ansible.windows`` 2.4.0 or later", "ansible.windows` (>= 2.4.0".
 _DOC_FLOOR = re.compile(r'ansible\.windows(?:\.win_powershell)?`*\s+(?:(\d+\.\d+\.\d+) or later|\(?>= ?(\d+\.\d+\.\d+))')
 DOCS = ['README.md'] + sorted(os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, 'docs', '**', '*.rst'),
-                                                                            recursive=True))
+                                                                          recursive=True))
 
 
 def _floor(spec):
@@ -60,10 +61,10 @@ def test_the_docs_state_the_same_floor(doc):
 
 def test_the_reference_copy_is_that_release_file():
     # git's blob id of the file at the 2.4.0 tag: the copy is byte for byte what that release ships.
-    with open(floor.REFERENCE, 'rb') as f:
+    with gzip.open(floor.REFERENCE, 'rb') as f:
         data = f.read()
     assert hashlib.sha1(b'blob %d\0' % len(data) + data).hexdigest() == floor.BLOB
-    assert os.path.basename(floor.REFERENCE) == 'win_powershell-%s.ps1.txt' % floor.VERSION
+    assert os.path.basename(floor.REFERENCE) == 'win_powershell-%s.ps1.gz' % floor.VERSION
 
 
 def _citations():

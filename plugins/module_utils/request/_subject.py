@@ -13,8 +13,8 @@ Chinese server names go in either as registered or as their A-label (punycode) f
 from __future__ import annotations
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import (  # noqa: F401 - the type names, re-exported
-    CERTIFICATE_TYPES, MULTI_DOMAIN_TYPES, normalize_name, to_unicode)
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import (
+    MULTI_DOMAIN_TYPES, normalize_name, to_unicode)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._certreq_inf import refuse_control_characters
 RECOMMENDED_KEY_SIZE = 2048
 ALLOWED_KEY_SIZES = (2048, 3072, 4096)

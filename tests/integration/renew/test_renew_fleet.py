@@ -46,6 +46,8 @@ EXCHANGE_USER, EXCHANGE_PASSWORD = 'CORP\\svc-exchange', 'Exch-Session-5e90'
 def exchange_vars(name):
     return {'hkpost_exchange_server': '%s.corp.example.hk' % name, 'hkpost_exchange_username': EXCHANGE_USER,
             'hkpost_exchange_password': EXCHANGE_PASSWORD}
+
+
 DAY = datetime.timedelta(days=1)
 
 FLEET = {

@@ -46,7 +46,7 @@ def put(host, store, cert, key=None):
 def put_in(stores, store, cert, key=None):
     der = cert.public_bytes(serialization.Encoding.DER)
     stores.setdefault(store, []).append({'der': base64.b64encode(der).decode(), 'has_private_key': key is not None,
-                                              'key': key, 'friendly_name': ''})
+                                         'key': key, 'friendly_name': ''})
 
 
 def put_crl(host, crl):

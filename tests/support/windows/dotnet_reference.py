@@ -180,8 +180,8 @@ class Checker:
                 if value.lower() not in values:
                     found.append(Finding(call.line, "%s%s%s(... '%s' ...)" % (
                         call.target, '.' if call.on == 'instance' else '::', call.member, text),
-                                         "argument %d is a %s, which has no value %s in .NET Framework 4.8 (%s)" % (
-                                             i + 1, enum['name'], value, enum['path'])))
+                        "argument %d is a %s, which has no value %s in .NET Framework 4.8 (%s)" % (
+                        i + 1, enum['name'], value, enum['path'])))
         return found
 
     def _member_finding(self, ref, member, line, what=None):
@@ -199,7 +199,7 @@ class Checker:
         if member.lower() == 'new':
             # `[T]::new(...)` (PowerShell 5.0+) calls a public constructor.
             return None if constructors else Finding(line, what, '%s has no public constructor in .NET Framework '
-                                                                  '4.8' % entry['name'])
+                                                     '4.8' % entry['name'])
         if member.lower() in static:
             return None
         if member.lower() in outside:

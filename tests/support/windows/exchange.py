@@ -241,7 +241,7 @@ def exchange_remove(host, params):
     if not script_facts.is_false(_call(host, 'Remove-ExchangeCertificate').value('Confirm')):
         # ConfirmImpact High: without -Confirm:$false the cmdlet asks first (prompts.py).
         raise prompt_refused('Remove-ExchangeCertificate', 'Are you sure you want to perform this action? Remove '
-                                                          'certificate with thumbprint %s?' % params['Thumbprint'])
+                             'certificate with thumbprint %s?' % params['Thumbprint'])
     state = exchange_state(host)
     state['certificates'] = [c for c in state['certificates'] if c['thumbprint'] != params['Thumbprint']]
     host.stores['My'] = [e for e in host.stores['My'] if e['thumbprint'] != params['Thumbprint']]

@@ -288,7 +288,7 @@ def problems(script):
             continue
         if _literal(name) is not None:                # & 'certreq.exe'
             name = _literal(name)
-        qualifier, _, bare = name.lower().rpartition('\\')   # Module\Name: that module's command
+        qualifier, _sep, bare = name.lower().rpartition('\\')   # Module\Name: that module's command
         if bare in functions:
             _check_function_call(call, functions[bare], say)
             continue

@@ -16,6 +16,8 @@ from tests.support.windows import script_facts
 # X509Store.Add on a store opened ReadOnly, or never opened (.NET Framework 4.8 X509Store.Add; the
 # OpenFlags a write needs are ReadWrite or MaxAllowed:
 # https://learn.microsoft.com/dotnet/api/system.security.cryptography.x509certificates.openflags).
+
+
 def write_refusal(opened):
     """What X509Store.Add/Remove throws on a store ``store_access`` did not find open for writing."""
     return 'The X509 certificate store has not been opened.' if opened is None else 'Access is denied.'

@@ -170,7 +170,6 @@ def test_pfx_export_without_crypto_algorithm_option_is_weaker_than_reported(pki,
     assert (reported, actual) == ('AES256_SHA256', 'TripleDES_SHA1')
 
 
-
 def backup_certificates(pki, tmp_path):
     """How many certificates a backup asked to hold the leaf only (include_chain: false) really holds."""
     host = FakeWindowsHost()
@@ -192,6 +191,7 @@ def test_pfx_export_without_chain_option_builds_the_chain(pki, tmp_path, edit):
     assert backup_certificates(pki, tmp_path / 'edited') == 3
 
 # -- certreq: the context (-machine) a request is made and completed in -----------------------------------
+
 
 def request_then_complete(pki, tmp_path):
     """hkpost_csr makes the request, Hongkong Post issues for its key, hkpost_complete_request installs it."""

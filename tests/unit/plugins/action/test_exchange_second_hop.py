@@ -80,7 +80,7 @@ ACCEPTED = [
     ('hkpost_exchange_second_hop in the inventory', dict(NTLM, hkpost_exchange_second_hop='kerberos_delegation'), {},
      None),
     ('become runas with a password', dict(NTLM, ansible_become=True, ansible_become_method='runas', ansible_become_user=USER,
-                          ansible_become_password=PASSWORD), {}, None),
+                                          ansible_become_password=PASSWORD), {}, None),
     ('a short server name with Negotiate', NTLM, {'server': 'mail01', 'authentication': 'Negotiate',
                                                   'username': USER, 'password': PASSWORD}, USER),
 ]

@@ -22,7 +22,7 @@ ODD = [None, 443, 'https', 2.5, True, [], ['x'], [5], {}, {'port': 'https'}, [{'
        [{'inventory_hostname': 'web1', 'hkpost_served_ports': ['https']}],
        [{'inventory_hostname': 'web1', 'hkpost_certificates': 5}],
        [{'inventory_hostname': 'web1', 'hkpost_certificates': [{'common_name': 'www.example.hk',
-                                                                 'iis_bindings': [{'site': 'S', 'port': 'https'}]}]}]]
+                                                                'iis_bindings': [{'site': 'S', 'port': 'https'}]}]}]]
 PYTHON_WORDS = ('object is not', 'indices must be', 'unhashable', 'has no attribute', 'NoneType', '<class',
                 'index out of range', 'KeyError', 'Tagged')
 
@@ -52,7 +52,7 @@ def test_odd_arguments_are_refused_in_words(name, function):
             function(*arguments)
         except AnsibleFilterError as exc:
             assert not any(word in str(exc) for word in PYTHON_WORDS), (name, arguments, str(exc))
-        except Exception as exc:  # pylint: disable=broad-except - any other exception is the defect looked for
+        except Exception as exc:  # pylint: disable=broad-except
             pytest.fail('%s%r raised %s: %s' % (name, tuple(arguments), type(exc).__name__, exc))
 
 

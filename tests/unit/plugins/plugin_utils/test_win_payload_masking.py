@@ -67,7 +67,7 @@ def test_an_exchange_error_in_retire_reads_answer_is_masked(monkeypatch):
     warnings = []
     monkeypatch.setattr(Display, 'warning', lambda self, msg, *a, **kw: warnings.append(msg))
     result = run_action(Retire, {'exchange': True, 'server': 'ex1.corp.example.hk', 'username': 'EX\\svc',
-                                'password': PASSWORD},
+                                 'password': PASSWORD},
                         host=_ExchangeErrorHost(), task_vars={'inventory_hostname': 'ex1'})
     assert result['exchange_error'] == 'New-PSSession: logon refused for password "********"'
     assert warnings and all(PASSWORD not in w for w in warnings) and '"********"' in warnings[0]

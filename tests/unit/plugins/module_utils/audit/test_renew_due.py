@@ -62,7 +62,7 @@ def test_ari_next_wake_after_the_draw_renews_now_and_random_draw_stays_in_window
     decision = _renew_due.ari_decision(RFC9773_EXAMPLE, at('2025-01-02T05:00:00'), pick=0.5,
                                        next_wake=at('2025-01-03T05:00:00'))
     assert decision['action'] == 'renew_now'
-    for _ in range(50):
+    for _attempt in range(50):
         chosen = _renew_due.ari_decision(RFC9773_EXAMPLE, at('2025-01-01T00:00:00'))['at']
         assert at('2025-01-02T04:00:00') <= chosen <= at('2025-01-03T04:00:00')
 

@@ -55,7 +55,7 @@ def test_rfc8657_parameters_are_parsed_and_reported():
     assert _caa.parse_issue_value(value) == ('hongkongpost.gov.hk', {
         'accounturi': 'https://acme.example/acct/7', 'validationmethods': 'dns-01,http-01'})
     result = _caa.decide('www.example.hk', [rec('issue', 'hongkongpost.gov.hk; validationmethods=dns-01; '
-                                                      'accounturi=https://acme.example/acct/7')],
+                                                'accounturi=https://acme.example/acct/7')],
                          'example.hk', method='file')
     assert result['allowed'] is True and result['validationmethods'] == ['dns-01']
     assert result['accounturi'] == 'https://acme.example/acct/7'
