@@ -12,8 +12,9 @@ Each certificate is followed forward from its current validity:
   the earlier one; below 90 days (the 47-day certificates of 2029) the 30-day margin is;
 * the replacement is issued on its renewal day with the maximum validity of that day, and never beyond the
   certificate's subscription end when one is given (a Hongkong Post e-Cert is bought for a subscription
-  period); a renewal that falls on or after the subscription end needs a new subscription, is marked
-  ``subscription_ended``, and the new subscription is taken to cover the rest of the horizon;
+  period); a renewal that falls within ``margin_days`` of the subscription end (or after it) needs a new
+  subscription, is marked ``subscription_ended``, and the new subscription is taken to cover the rest of the
+  horizon;
 * a certificate already past its renewal day is due in the first week (overdue).
 
 Portal sessions: the Hongkong Post renewals falling in one week are done in one sitting at the portal
@@ -61,7 +62,8 @@ def renewals(not_before, not_after, today, subscription_end=None, weeks=WEEKS, f
     overdue = day < today
     day = max(day, today)
     while day < horizon:
-        ended = subscription_end is not None and day >= subscription_end
+        # Within the last margin before the subscription ends, a renewal is a new subscription.
+        ended = subscription_end is not None and day >= subscription_end - datetime.timedelta(days=margin_days)
         events.append({'day': day.isoformat(), 'overdue': overdue, 'subscription_ended': ended})
         if ended:
             subscription_end = None  # renewed with the subscription: taken to cover the horizon
