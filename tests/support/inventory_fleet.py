@@ -40,7 +40,7 @@ def _aged_pending(key, cn, days, now):
     return entry_for(cert, key)
 
 
-def sample_hosts(pki):
+def sample_certs(pki):
     now = pki.now
     certs = {
         'www': pki.issue_leaf('www.example.hk', sans=['www.example.hk', 'example.hk'], not_before=now - 5 * DAY),
@@ -54,6 +54,16 @@ def sample_hosts(pki):
     }
     installed_key = rsa.generate_private_key(65537, 2048)
     certs['installed'] = pki.issue_leaf('api.example.hk', key=installed_key)
+    return certs
+
+
+def sample_hosts(pki, ports=None, certs=None):
+    """The three hosts and their certificates; ``ports`` {host: https port} (default 443) lets a test put the
+    IIS bindings where its TLS servers listen; ``certs`` (from an earlier call) keeps the same certificates."""
+    ports = dict({'web1': 443, 'web2': 443}, **(ports or {}))
+    now = pki.now
+    certs = certs or sample_certs(pki)
+    installed_key = certs['installed'].key
 
     web1 = FakeWindowsHost()
     web1.stores['My'] = [entry_for(certs[n].cert, certs[n].key) for n in ('www', 'www_old', 'expired', 'installed')]
@@ -63,17 +73,18 @@ def sample_hosts(pki):
     web1.stores['REQUEST'] = [pending_entry(installed_key, 'api.example.hk'),
                               _aged_pending(rsa.generate_private_key(65537, 2048), 'late.example.hk', 45, now),
                               _aged_pending(rsa.generate_private_key(65537, 2048), 'next.example.hk', 3, now)]
-    add_site(web1, 'Default Web Site', [('https', '*:443:www.example.hk', 1), ('https', '*:443:', 0)])
-    map_sslcert(web1, 'hostnameport', 'www.example.hk:443', certs['www'].thumbprint)
-    map_sslcert(web1, 'ipport', '0.0.0.0:443', certs['www_old'].thumbprint)
+    add_site(web1, 'Default Web Site', [('https', '*:%d:www.example.hk' % ports['web1'], 1),
+                                        ('https', '*:%d:' % ports['web1'], 0)])
+    map_sslcert(web1, 'hostnameport', 'www.example.hk:%d' % ports['web1'], certs['www'].thumbprint)
+    map_sslcert(web1, 'ipport', '0.0.0.0:%d' % ports['web1'], certs['www_old'].thumbprint)
     fake_inventory.set_rdp_certificate(web1, None)
 
     web2 = FakeWindowsHost(os_build=26100)
     web2.stores['My'] = [entry_for(certs['shop'].cert, certs['shop'].key, key_storage='CAPI', exportable=True),
                          entry_for(certs['winrm'].cert, certs['winrm'].key)]
     web2.stores['Root'] = [entry_for(pki.root.cert), entry_for(pki.foreign_root.cert)]
-    add_site(web2, 'Shop', [('https', '*:443:shop.example.hk', 1)])
-    map_sslcert(web2, 'hostnameport', 'shop.example.hk:443', certs['shop'].thumbprint)
+    add_site(web2, 'Shop', [('https', '*:%d:shop.example.hk' % ports['web2'], 1)])
+    map_sslcert(web2, 'hostnameport', 'shop.example.hk:%d' % ports['web2'], certs['shop'].thumbprint)
     fake_inventory.add_winrm_https_listener(web2, certs['winrm'].thumbprint)
     fake_inventory.add_sql_instance(web2, 'MSSQLSERVER', 'MSSQL16.MSSQLSERVER', certs['shop'].thumbprint)
 

@@ -83,6 +83,8 @@ def _audit_index(audit):
         text = '%s:%s%s' % (endpoint.get('host'), endpoint.get('port'),
                             ' (%s)' % endpoint['server_name'] if endpoint.get('server_name') else '')
         index.setdefault(host, []).append({'endpoint': text, 'sha256': (leaf or {}).get('sha256'),
+                                           'port': endpoint.get('port'),
+                                           'server_name': str(endpoint.get('server_name') or '').lower() or None,
                                            'subject_cn': (leaf or {}).get('subject_cn'),
                                            'verdict': endpoint.get('verdict')})
     return index
@@ -149,7 +151,7 @@ def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DA
     subscriptions = {_subscription_key(k): parse_day(v, 'the subscription end of %s' % k)
                      for k, v in (_plain(subscriptions) or {}).items()}
     served_index = _audit_index(audit)
-    hosts, by_sha256, stale, pending = [], {}, [], []
+    hosts, by_sha256, stale, pending, sni_claims = [], {}, [], [], {}
     for result in sorted(_results(results), key=lambda r: str(r.get('host'))):
         host = str(result.get('host'))
         if result.get('failed') or result.get('unreachable') or not isinstance(result.get('certificates'), list):
@@ -189,7 +191,12 @@ def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DA
             if cert['store'] not in entry['stores']:
                 entry['stores'].append(cert['store'])
             for consumer in cert.get('consumers') or []:
-                entry['consumers'].append({'host': host, 'kind': consumer['kind'], 'name': consumer['name']})
+                entry['consumers'].append({'host': host, 'kind': consumer['kind'], 'name': consumer['name'],
+                                           'ports': consumer.get('ports') or [],
+                                           'server_name': consumer.get('server_name')})
+                if consumer.get('server_name'):
+                    sni_claims.setdefault(host, set()).update((p, consumer['server_name'])
+                                                              for p in consumer.get('ports') or [])
     # Served vs held, per host that uses the certificate.
     served_not_held = []
     if served_index is not None:
@@ -197,15 +204,8 @@ def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DA
         for entry in by_sha256.values():
             for host in entry['hosts']:
                 held_by_host.setdefault(host, set()).add(entry['sha256'])
-            for host in sorted({c['host'] for c in entry['consumers']} | set(entry['hosts'])):
-                endpoints = served_index.get(host)
-                if any(e['sha256'] == entry['sha256'] for e in endpoints or []):
-                    entry['served_on'].append(host)
-                elif endpoints is None:
-                    if any(c['host'] == host for c in entry['consumers']):
-                        entry['not_audited_on'].append(host)
-                elif any(c['host'] == host for c in entry['consumers']) and not entry['is_ca']:
-                    entry['not_served_on'].append(host)
+            for host in entry['hosts']:
+                _judge_served(entry, host, served_index.get(host), sni_claims.get(host, set()))
         for host, endpoints in sorted(served_index.items(), key=lambda item: str(item[0])):
             if host not in held_by_host:
                 continue  # a host the inventory did not read: nothing to compare with
@@ -240,6 +240,35 @@ def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DA
     return {'today': today.isoformat(), 'warn_days': warn_days, 'pending_days': pending_days, 'summary': summary,
             'hosts': hosts, 'certificates': certificates, 'stale': stale, 'pending_requests': pending,
             'served_not_held': served_not_held, 'forecast': planned}
+
+
+def _judge_served(entry, host, endpoints, claims):
+    """Put ``host`` in the entry's served_on, not_served_on or not_audited_on (or none: nothing uses it there).
+
+    Served: an endpoint of the host serves it. Not served: the audit probed where one of the host's consumers
+    of it listens - the SNI name on its port for a hostnameport mapping; for any other consumer its port,
+    under a name no SNI mapping on that port claims - and got another certificate. Consumers the audit cannot
+    reach (RDP, SQL Server) or ports it did not probe leave the question open: not audited.
+    """
+    if any(e['sha256'] == entry['sha256'] for e in endpoints or []):
+        entry['served_on'].append(host)
+        return
+    consumers = [c for c in entry['consumers'] if c['host'] == host]
+    if not consumers:
+        return
+    relevant = []
+    for consumer in consumers:
+        for endpoint in endpoints or []:
+            if endpoint['port'] not in consumer['ports']:
+                continue
+            if consumer['server_name'] and endpoint['server_name'] == consumer['server_name']:
+                relevant.append(endpoint)
+            elif not consumer['server_name'] and (endpoint['port'], endpoint['server_name']) not in claims:
+                relevant.append(endpoint)
+    if relevant and not entry['is_ca']:
+        entry['not_served_on'].append(host)
+    else:
+        entry['not_audited_on'].append(host)
 
 
 _STALE_ORDER = ('expired', 'superseded', 'orphaned_key', 'old_pending_request')

@@ -70,6 +70,13 @@ def _iis_endpoint(binding):
     return 'ipport', '%s:%s' % ('0.0.0.0' if ip in ('*', '') else ip, port)
 
 
+def _reach(kind, endpoint):
+    """Where a TLS client meets an http.sys mapping: its port, and the server name (SNI) for hostnameport."""
+    name, _sep, port = endpoint.rpartition(':')
+    return {'ports': [int(port)] if port.isdigit() else [], 'server_name': name.lower() if kind == 'hostnameport'
+            else None}
+
+
 def _iis_consumers(iis):
     mappings = {}
     for kind in ('ipport', 'hostnameport'):
@@ -87,15 +94,20 @@ def _iis_consumers(iis):
             kind, endpoint = _iis_endpoint(binding)
             mapping = mappings.get((kind, endpoint.lower()))
             explained.add((kind, endpoint.lower()))
-            consumers.append({'kind': 'iis', 'name': where, 'endpoint': '%s=%s' % (kind, endpoint),
-                              'thumbprint': _thumbprint((mapping or {}).get('thumbprint')),
-                              'store': (mapping or {}).get('store')})
+            consumers.append(dict(_reach(kind, endpoint), kind='iis', name=where, endpoint='%s=%s' % (kind, endpoint),
+                                  thumbprint=_thumbprint((mapping or {}).get('thumbprint')),
+                                  store=(mapping or {}).get('store')))
     for (kind, endpoint), mapping in sorted(mappings.items()):
         if (kind, endpoint) not in explained:
-            consumers.append({'kind': 'http.sys', 'name': 'http.sys mapping %s=%s' % (kind, mapping.get('endpoint')),
-                              'endpoint': '%s=%s' % (kind, mapping.get('endpoint')),
-                              'thumbprint': _thumbprint(mapping.get('thumbprint')), 'store': mapping.get('store')})
+            consumers.append(dict(_reach(kind, str(mapping.get('endpoint'))), kind='http.sys',
+                                  name='http.sys mapping %s=%s' % (kind, mapping.get('endpoint')),
+                                  endpoint='%s=%s' % (kind, mapping.get('endpoint')),
+                                  thumbprint=_thumbprint(mapping.get('thumbprint')), store=mapping.get('store')))
     return consumers
+
+
+# The ports each Exchange service listens on with TLS (implicit, or STARTTLS on the plain port).
+_EXCHANGE_PORTS = {'IIS': [443], 'SMTP': [25, 587], 'IMAP': [993, 143], 'POP': [995, 110]}
 
 
 def _exchange_consumers(exchange):
@@ -103,11 +115,12 @@ def _exchange_consumers(exchange):
     for cert in exchange.get('certificates') or []:
         services = cert.get('services')
         if services is None:
-            consumers.append({'kind': 'exchange', 'name': 'Exchange (services unknown)',
-                              'thumbprint': _thumbprint(cert.get('thumbprint')), 'store': 'My'})
+            consumers.append({'kind': 'exchange', 'name': 'Exchange (services unknown)', 'ports': [],
+                              'server_name': None, 'thumbprint': _thumbprint(cert.get('thumbprint')), 'store': 'My'})
         elif services.strip() and services.strip() != 'None':
-            consumers.append({'kind': 'exchange', 'name': 'Exchange services %s' % services,
-                              'thumbprint': _thumbprint(cert.get('thumbprint')), 'store': 'My'})
+            ports = sorted({p for s in services.split(',') for p in _EXCHANGE_PORTS.get(s.strip(), [])})
+            consumers.append({'kind': 'exchange', 'name': 'Exchange services %s' % services, 'ports': ports,
+                              'server_name': None, 'thumbprint': _thumbprint(cert.get('thumbprint')), 'store': 'My'})
     return consumers
 
 
@@ -115,23 +128,29 @@ def _other_consumers(answer):
     consumers = []
     for listener in (answer.get('rdp') or {}).get('listeners') or []:
         if _thumbprint(listener.get('thumbprint')):
+            # RDP negotiates TLS inside its own protocol: the served-chain audit does not reach it.
             consumers.append({'kind': 'rdp', 'name': 'RDP listener %s' % listener.get('terminal_name'),
+                              'ports': [], 'server_name': None,
                               'thumbprint': _thumbprint(listener.get('thumbprint')), 'store': None})
     for listener in (answer.get('winrm') or {}).get('listeners') or []:
         if str(listener.get('transport') or '').upper() == 'HTTPS':
             consumers.append({'kind': 'winrm', 'name': 'WinRM HTTPS listener port %s (address %s%s)' % (
                 listener.get('port'), listener.get('address'),
                 ', hostname %s' % listener['hostname'] if listener.get('hostname') else ''),
-                'thumbprint': _thumbprint(listener.get('thumbprint')), 'store': 'My'})
+                'ports': [int(listener['port'])] if str(listener.get('port') or '').isdigit() else [],
+                'server_name': None, 'thumbprint': _thumbprint(listener.get('thumbprint')), 'store': 'My'})
     gateway = answer.get('rd_gateway') or {}
     if gateway.get('installed') and _thumbprint(gateway.get('thumbprint')):
-        consumers.append({'kind': 'rd_gateway', 'name': 'RD Gateway', 'thumbprint': _thumbprint(gateway['thumbprint']),
-                          'store': 'My'})
+        # The gateway's certificate is its HTTPS binding on port 443 in IIS (Win32_TSGatewayServerSettings).
+        consumers.append({'kind': 'rd_gateway', 'name': 'RD Gateway', 'ports': [443], 'server_name': None,
+                          'thumbprint': _thumbprint(gateway['thumbprint']), 'store': 'My'})
     for instance in (answer.get('sql') or {}).get('instances') or []:
         # An empty Certificate value means SQL Server made its own self-signed certificate at start-up.
         if _thumbprint(instance.get('thumbprint')):
+            # TDS starts TLS inside its own pre-login exchange: the served-chain audit does not reach it.
             consumers.append({'kind': 'sql', 'name': 'SQL Server instance %s (%s)' % (instance.get('name'),
                                                                                       instance.get('id')),
+                              'ports': [], 'server_name': None,
                               'thumbprint': _thumbprint(instance['thumbprint']), 'store': 'My'})
     return consumers
 
@@ -174,7 +193,7 @@ def host_inventory(answer, host):
             # http.sys keeps the store name (MY, WebHosting); the certificate must be in that one.
             held = [c for c in held if c['store'].lower() == str(consumer['store']).lower()] or held
         for cert in held:
-            cert['consumers'].append({'kind': consumer['kind'], 'name': consumer['name']})
+            cert['consumers'].append({k: consumer[k] for k in ('kind', 'name', 'ports', 'server_name')})
         if not held:
             dangling.append(dict(consumer, reason='points at a certificate this host does not hold'))
     return {'host': host, 'os_build': answer.get('os_build'), 'certificates': certificates,

@@ -70,6 +70,11 @@ def test_held_versus_served_with_the_audit(pki, fleet):
     assert _cert(model, certs['shop'])['served'] == 'not served'
     assert _cert(model, certs['shop'])['not_served_on'] == ['web2']
     assert _cert(model, certs['gw'])['served'] == 'not audited'     # gw1 has no endpoint in the audit
+    # web1:443 was probed as www.example.hk, which the SNI binding claims: the IP binding's certificate was not
+    # asked for. web2's WinRM listener (5986) was not probed. Neither is judged.
+    assert _cert(model, certs['www_old'])['served'] == 'not audited'
+    assert _cert(model, certs['winrm'])['served'] == 'not audited'
+    assert model['summary']['not_served'] == 1
     (extra,) = model['served_not_held']
     assert extra['host'] == 'web2' and extra['sha256'] == _cert(model, certs['gw'])['sha256']
     assert build(results, today=pki.now.date())['certificates'][0]['served'] == 'no audit given'
