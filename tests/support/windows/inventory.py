@@ -31,12 +31,14 @@ module when it is unpickled, which registers the handler there too.
 
 from __future__ import annotations
 
+import functools
+
 import tests.support.windows.certstore  # noqa: F401  # pylint: disable=unused-import
 import tests.support.windows.exchange  # noqa: F401  # pylint: disable=unused-import
 import tests.support.windows.iis  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows import script_facts
 from tests.support.windows.host import _HANDLERS, HostFailure, handles
-from tests.support.windows.iis import require_functions
+from tests.support.windows.iis import iis_state, require_functions
 
 SERVER_2025 = 26100
 CNG_PROVIDER = 'Microsoft Software Key Storage Provider'
@@ -79,6 +81,28 @@ def add_sql_instance(host, name, instance_id, thumbprint=None, force_encryption=
                                 'force_encryption': force_encryption})
 
 
+@functools.lru_cache(maxsize=8)
+def _script_reads(script):
+    """(functions the script calls but does not define, whether it runs wmic) - read once per script text: a
+    fleet of a thousand hosts receives the same script a thousand times, and walking its tree is the cost."""
+    called = {c.name.lower() for c in script_facts.calls(script)}
+    missing = {'read-iissite', 'read-sslmapping'} & called - script_facts.defined_functions(script)
+    return bool(missing), bool(called & {'wmic', 'wmic.exe'})
+
+
+def _iis(host):
+    """What the iis_bindings prelude's Read-IisSite 'https' and Read-SslMapping return (as iis_bindings_read)."""
+    if 'iis' not in host.state:
+        return {'present': False, 'sites': [], 'sslcert': {'ipport': [], 'hostnameport': []}}
+    state = iis_state(host)
+    return {'present': True,
+            'sites': [{'name': s['name'], 'id': s['id'],
+                       'bindings': [{k: b[k] for k in ('protocol', 'binding_information', 'ssl_flags')}
+                                    for b in s['bindings'] if b['protocol'] == 'https']} for s in state['sites']],
+            'sslcert': {kind: [dict(endpoint=e, **m) for e, m in state['sslcert'][kind].items()]
+                        for kind in ('ipport', 'hostnameport')}}
+
+
 def _key_fact(entry):
     if not entry.get('has_private_key'):
         return {'provider': None, 'storage': None, 'exportable': None, 'error': None}
@@ -92,7 +116,7 @@ def _key_fact(entry):
 
 def _rdp(host):
     state = consumers(host)
-    if any(c.name.lower() in ('wmic', 'wmic.exe') for c in script_facts.calls(host.script)) and host.os_build >= SERVER_2025:
+    if _script_reads(host.script)[1] and host.os_build >= SERVER_2025:
         raise HostFailure("The term 'wmic' is not recognized as the name of a cmdlet, function, script file, or "
                           "operable program.", exception_type='System.Management.Automation.CommandNotFoundException',
                           category='ObjectNotFound', fqid='CommandNotFoundException')
@@ -111,15 +135,15 @@ def _rdp(host):
 
 @handles('certificate_inventory_read')
 def certificate_inventory_read(host, params):
-    require_functions(host, 'Read-IisSite', 'Read-SslMapping')
+    if _script_reads(host.script)[0]:
+        require_functions(host, 'Read-IisSite', 'Read-SslMapping')   # raises what Windows says
     state = consumers(host)
     stores = {}
     for name in params.get('StoreNames') or []:
         stores[name] = [{'thumbprint': e['thumbprint'], 'der': e['der'], 'has_private_key': bool(e.get('has_private_key')),
                          'friendly_name': e.get('friendly_name', ''), 'archived': bool(e.get('archived')),
                          'key': _key_fact(e)} for e in host.stores.get(name, [])]
-    iis = _HANDLERS['iis_bindings_read'](host, {'Protocol': 'https'}) if 'iis' in host.state else {
-        'sites': [], 'sslcert': {'ipport': [], 'hostnameport': []}}
+    iis = _iis(host)
     exchange = {'present': bool(params.get('Exchange')), 'known': False, 'error': None, 'certificates': []}
     if params.get('Exchange'):
         try:
@@ -133,7 +157,7 @@ def certificate_inventory_read(host, params):
         gateway['thumbprint'] = state.rd_gateway.hex().upper()
     return {
         'os_build': host.os_build, 'stores': stores,
-        'iis': {'present': 'iis' in host.state, 'sites': iis['sites'], 'sslcert': iis['sslcert']},
+        'iis': iis,
         'rdp': _rdp(host),
         'winrm': {'listeners': [{k: listener[k] for k in ('name', 'transport', 'address', 'port', 'hostname',
                                                           'thumbprint')} for listener in state.winrm], 'error': None},
