@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -136,18 +135,25 @@ def read(hosts):
     return results, executions
 
 
+def _peak_mib():
+    """The process's peak resident set (VmHWM). Not getrusage's ru_maxrss: Linux carries the parent's figure
+    across fork and exec, so a child started by a large parent would report the parent's peak."""
+    with open('/proc/self/status', encoding='ascii') as f:
+        return next(int(line.split()[1]) for line in f if line.startswith('VmHWM:')) / 1024.0
+
+
 def render(path):
     """In a fresh process: load the results as Ansible would hand them, build once, write the four files."""
-    start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start_rss = _peak_mib()
     from ansible_collections.hkpost.ecert.plugins.filter.certificate_inventory import certificate_inventory_reports
     with open(path, encoding='utf-8') as f:
         results = json.load(f)
-    loaded_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    loaded_rss = _peak_mib()
     begin = time.perf_counter()
     files = certificate_inventory_reports(results, today=TODAY.isoformat())
     seconds = time.perf_counter() - begin
-    print(json.dumps({'seconds': seconds, 'peak_rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
-                      'rss_before_load_mib': start_rss / 1024.0, 'rss_after_load_mib': loaded_rss / 1024.0,
+    print(json.dumps({'seconds': seconds, 'peak_rss_mib': _peak_mib(),
+                      'rss_before_load_mib': start_rss, 'rss_after_load_mib': loaded_rss,
                       'sizes': {k: len(v.encode('utf-8')) for k, v in files.items()},
                       'summary': json.loads(files['certificate-inventory.json'])['summary'],
                       'forecast': json.loads(files['renewal-forecast.json'])['totals']}))

@@ -41,6 +41,14 @@ def _plain(value):
     return json.loads(json.dumps(value, default=str))
 
 
+_SHARED = {}
+
+
+def _shared(text):
+    """One string object for a value that repeats across the fleet (store, provider, issuer, kind)."""
+    return _SHARED.setdefault(text, text) if isinstance(text, str) and len(_SHARED) < 10000 else text
+
+
 def _day(text):
     return datetime.date.fromisoformat(text[:10]) if text else None
 
@@ -57,14 +65,24 @@ def parse_day(value, what):
 
 
 def _results(results):
-    """The registered results: a list of per-host results, or a dict host -> result."""
-    results = _plain(results)
-    if isinstance(results, dict):
-        results = [dict(r, host=r.get('host') or name) if isinstance(r, dict) else r for name, r in results.items()]
-    if not isinstance(results, list):
+    """The registered results, host by host as plain data: a list of per-host results, or a dict host -> result.
+
+    Each host's result is made plain (Ansible's lazy containers) on its own, as it is read: a copy of the whole
+    fleet's results at once would double the memory the report needs.
+    """
+    if hasattr(results, 'items'):
+        pairs = [(name, result) for name, result in results.items()]
+    elif isinstance(results, (list, tuple)):
+        pairs = [(None, result) for result in results]
+    else:
         raise ValueError('expected the hkpost_certificate_inventory results of the hosts (a list, or a dict by '
                          'host), got %s' % kind_of(results))
-    return [r for r in results if isinstance(r, dict)]
+    for name, result in pairs:
+        if hasattr(result, 'items'):
+            result = _plain(result)
+            if name is not None and not result.get('host'):
+                result['host'] = str(name)
+            yield result
 
 
 def _audit_index(audit):
@@ -152,7 +170,7 @@ def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DA
                      for k, v in (_plain(subscriptions) or {}).items()}
     served_index = _audit_index(audit)
     hosts, by_sha256, stale, pending, sni_claims = [], {}, [], [], {}
-    for result in sorted(_results(results), key=lambda r: str(r.get('host'))):
+    for result in _results(results):
         host = str(result.get('host'))
         if result.get('failed') or result.get('unreachable') or not isinstance(result.get('certificates'), list):
             hosts.append({'host': host, 'read': False, 'error': result.get('msg') or 'no inventory for this host',
@@ -175,23 +193,26 @@ def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DA
                 entry = by_sha256[key] = {
                     'sha256': cert.get('sha256'), 'thumbprint': cert.get('thumbprint'),
                     'common_name': cert.get('subject_cn') or cert.get('subject'), 'dns_names': cert.get('dns_names') or [],
-                    'issuer': cert.get('issuer_cn') or cert.get('issuer'), 'is_hkpost': bool(cert.get('is_hkpost')),
-                    'generation': cert.get('generation'), 'role': cert.get('role'), 'is_ca': bool(cert.get('is_ca')),
+                    'issuer': _shared(cert.get('issuer_cn') or cert.get('issuer')),
+                    'is_hkpost': bool(cert.get('is_hkpost')), 'generation': _shared(cert.get('generation')),
+                    'role': _shared(cert.get('role')), 'is_ca': bool(cert.get('is_ca')),
                     'self_signed': bool(cert.get('self_signed')), 'not_before': cert.get('not_before'),
                     'not_after': cert.get('not_after'), 'key': '%s %s' % (cert.get('key_type') or '',
                                                                         cert.get('key_size') or ''),
                     'days_left': (_day(cert['not_after']) - today).days if cert.get('not_after') else None,
                     'hosts': [], 'stores': [], 'held': [], 'consumers': [], 'served_on': [], 'not_served_on': [],
                     'not_audited_on': [], 'stale': [], 'error': cert.get('error')}
-            entry['held'].append({'host': host, 'store': cert['store'], 'has_private_key': cert.get('has_private_key'),
-                                  'key_provider': cert.get('key_provider'), 'exportable': cert.get('exportable'),
+            # Store and provider names repeat across 20,000 entries: one string object each.
+            entry['held'].append({'host': host, 'store': _shared(cert['store']),
+                                  'has_private_key': cert.get('has_private_key'),
+                                  'key_provider': _shared(cert.get('key_provider')), 'exportable': cert.get('exportable'),
                                   'key_error': cert.get('key_error'), 'friendly_name': cert.get('friendly_name')})
             if host not in entry['hosts']:
                 entry['hosts'].append(host)
             if cert['store'] not in entry['stores']:
                 entry['stores'].append(cert['store'])
             for consumer in cert.get('consumers') or []:
-                entry['consumers'].append({'host': host, 'kind': consumer['kind'], 'name': consumer['name'],
+                entry['consumers'].append({'host': host, 'kind': _shared(consumer['kind']), 'name': consumer['name'],
                                            'ports': consumer.get('ports') or [],
                                            'server_name': consumer.get('server_name')})
                 if consumer.get('server_name'):
@@ -215,6 +236,9 @@ def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DA
     for item in stale:
         if item['sha256'] in by_sha256:
             by_sha256[item['sha256']]['stale'].append('%s on %s (%s)' % (item['reason'], item['host'], item['store']))
+    hosts.sort(key=lambda h: h['host'])
+    for entry in by_sha256.values():
+        entry['hosts'].sort()
     certificates = sorted(by_sha256.values(), key=lambda c: (c['is_ca'], c['days_left'] if c['days_left'] is not None
                                                              else -10 ** 6, str(c['common_name'])))
     for entry in certificates:

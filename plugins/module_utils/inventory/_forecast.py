@@ -107,9 +107,12 @@ def forecast(certificates, today, weeks=WEEKS, batch=0, fraction=2.0 / 3, margin
             week['hkpost' if cert['is_hkpost'] else 'other'] += 1
             week['overdue'] += event['overdue']
             week['subscription_ended'] += event['subscription_ended']
-            week['certificates'].append({'sha256': cert['sha256'], 'common_name': cert['common_name'],
-                                         'day': event['day'], 'overdue': event['overdue'],
-                                         'subscription_ended': event['subscription_ended']})
+            # A fleet's year holds tens of thousands of these: the flags only where they are true.
+            due = {'sha256': cert['sha256'], 'common_name': cert['common_name'], 'day': event['day']}
+            for flag in ('overdue', 'subscription_ended'):
+                if event[flag]:
+                    due[flag] = True
+            week['certificates'].append(due)
     for week in table:
         if week['hkpost']:
             week['portal_sessions'] = int(math.ceil(week['hkpost'] / float(batch))) if batch else 1

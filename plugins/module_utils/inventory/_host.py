@@ -29,7 +29,7 @@ STORES = ('My', 'WebHosting', 'Remote Desktop', 'CA', 'Root', 'Disallowed', 'REQ
 # Stores whose certificates a service can be configured with (they carry the private keys).
 PERSONAL = ('My', 'WebHosting', 'Remote Desktop')
 # The fields of cert_info a report needs; the DER itself stays on the controller side of the module.
-_INFO_FIELDS = ('sha1', 'sha256', 'spki_sha256', 'subject', 'subject_cn', 'issuer', 'issuer_cn', 'serial',
+_INFO_FIELDS = ('sha256', 'spki_sha256', 'subject', 'subject_cn', 'issuer', 'issuer_cn', 'serial',
                 'not_before', 'not_after', 'dns_names', 'role', 'is_hkpost', 'generation', 'product', 'hierarchy',
                 'is_ca', 'self_signed', 'key_type', 'key_size')
 
@@ -52,8 +52,7 @@ def describe(entry, store):
         info = cert_info(x509.load_der_x509_certificate(base64.b64decode(entry.get('der') or '')))
     except (ValueError, TypeError) as exc:
         # One unreadable entry must not hide the rest of the store; it is listed with the reason.
-        record.update(error='the certificate bytes could not be read: %s' % exc, sha1=record['thumbprint'],
-                      sha256=None, subject_cn=None, dns_names=[], not_after=None, not_before=None, is_ca=False,
+        record.update(error='the certificate bytes could not be read: %s' % exc, sha256=None, subject_cn=None, dns_names=[], not_after=None, not_before=None, is_ca=False,
                       is_hkpost=False, generation=None, role='other')
         return record
     record.update({k: info[k] for k in _INFO_FIELDS})
