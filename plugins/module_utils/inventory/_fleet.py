@@ -274,6 +274,8 @@ def _judge_served(entry, host, endpoints, claims):
     under a name no SNI mapping on that port claims - and got another certificate. Consumers the audit cannot
     reach (RDP, SQL Server) or ports it did not probe leave the question open: not audited.
     """
+    if not entry['sha256']:
+        return  # bytes the controller could not read: nothing to compare
     if any(e['sha256'] == entry['sha256'] for e in endpoints or []):
         entry['served_on'].append(host)
         return

@@ -52,8 +52,9 @@ def describe(entry, store):
         info = cert_info(x509.load_der_x509_certificate(base64.b64decode(entry.get('der') or '')))
     except (ValueError, TypeError) as exc:
         # One unreadable entry must not hide the rest of the store; it is listed with the reason.
-        record.update(error='the certificate bytes could not be read: %s' % exc, sha256=None, subject_cn=None, dns_names=[], not_after=None, not_before=None, is_ca=False,
-                      is_hkpost=False, generation=None, role='other')
+        record.update(error='the certificate bytes could not be read: %s' % exc, sha256=None, subject_cn=None,
+                      dns_names=[], not_after=None, not_before=None, is_ca=False, is_hkpost=False, generation=None,
+                      role='other')
         return record
     record.update({k: info[k] for k in _INFO_FIELDS})
     return record

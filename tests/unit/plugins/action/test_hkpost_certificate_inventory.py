@@ -161,3 +161,20 @@ def test_the_fake_host_refuses_wmic_on_server_2025(pki, certs):
     result = host.execute_module('ansible.windows.win_powershell', args, {})
     assert result.get('failed') and "'wmic' is not recognized" in str(result['error'])
     assert not run(FakeWindowsHost(os_build=26100)).get('failed')
+
+
+def test_an_unreadable_store_entry_is_listed_with_the_reason_and_the_rest_stands(pki, certs):
+    from ansible_collections.hkpost.ecert.plugins.module_utils.inventory._fleet import build
+    from ansible_collections.hkpost.ecert.plugins.module_utils.inventory._report import render_csv, render_html
+    host = full_host(pki, certs)
+    host.stores['CA'].append({'thumbprint': 'AA' * 20, 'der': 'bm90IGEgY2VydGlmaWNhdGU=', 'has_private_key': False})
+    result = run(host)
+    broken = next(c for c in result['certificates'] if c['thumbprint'] == 'AA' * 20)
+    assert broken['error'].startswith('the certificate bytes could not be read') and broken['sha256'] is None
+    assert len(_by_thumbprint(result)) == 7
+    # An unreachable endpoint has no certificate either: the two must not be taken for each other.
+    audit = {'endpoints': [{'host': '127.0.0.1', 'port': 443, 'inventory_name': 'win1', 'served': []}]}
+    model = build([result], audit=audit, today=pki.now.date())
+    entry = next(c for c in model['certificates'] if c['thumbprint'] == 'AA' * 20)
+    assert entry['served_on'] == [] and entry['error'] and entry['days_left'] is None
+    assert 'AAAAAAAA' in render_html(model) and 'AAAAAAAA' in render_csv(model)
