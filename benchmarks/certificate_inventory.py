@@ -183,7 +183,8 @@ def main(count):
     print('  results as registered: %.1f MiB of JSON' % (size / 1048576.0))
     print('report (fresh process; certificate_inventory_reports filter: join + HTML + CSV + JSON + forecast):')
     print('  render time: %.2f s   (target: < 10 s)' % figures['seconds'])
-    print('  peak RSS: %.0f MiB   (target: < 200 MiB; %.0f MiB after imports, %.0f MiB with the results loaded)' % (
+    print('  peak RSS: %.0f MiB   (target: < 200 MiB; %.0f MiB at start, %.0f MiB with the filter imported and the '
+          'results loaded)' % (
         figures['peak_rss_mib'], figures['rss_before_load_mib'], figures['rss_after_load_mib']))
     print('  files: %s' % ', '.join('%s %.1f MiB' % (k, v / 1048576.0) for k, v in sorted(figures['sizes'].items())))
     summary, forecast = figures['summary'], figures['forecast']
