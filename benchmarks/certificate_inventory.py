@@ -106,7 +106,8 @@ def _fleet(count):
         host.stores['CA'] = [entry_for(inter), entry_for(other)]
         host.stores['Root'] = [entry_for(c) for c in roots]
         host.stores['Disallowed'] = [entry_for(disallowed)]
-        request_key = key()
+        # Every tenth host completed a request by importing a PFX: its REQUEST entry is an orphaned key.
+        request_key = leaves[1][1] if index % 10 == 0 else key()
         host.stores['REQUEST'] = [entry_for(make('next.' + site, request_key, 'next.' + site, request_key,
                                                  now - (index % 60) * day, 365), request_key)]
         thumbprints = [e['thumbprint'] for e in host.stores['My']]

@@ -231,14 +231,14 @@ min-width:84px;display:flex;flex-direction:column}.card .n{font-size:26px;font-w
 svg{width:100%;max-width:720px;height:auto;border:1px solid #e2e8f0;border-radius:6px}
 .axis{font-size:11px;fill:#4a5568}.grid{stroke:#edf2f7}.bar.hk{fill:#2b6cb0}.bar.other{fill:#a0aec0}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e2e8f0;padding:6px 8px;text-align:left;
-vertical-align:top;overflow-wrap:anywhere}th{background:#f7fafc;cursor:pointer;user-select:none}
+vertical-align:top;overflow-wrap:break-word}th{background:#f7fafc;cursor:pointer;user-select:none;white-space:nowrap}
 th[aria-sort=ascending] .arrow:after{content:" \\25B2"}th[aria-sort=descending] .arrow:after{content:" \\25BC"}
 .badge{color:#fff;border-radius:4px;padding:1px 6px;font-weight:600}.mono{font-family:monospace;font-size:12px;
-color:#4a5568}.names{color:#4a5568}details{margin:8px 0}summary{cursor:pointer;padding:4px 0}
+color:#4a5568;word-break:break-all}.names{color:#4a5568}details{margin:8px 0}summary{cursor:pointer;padding:4px 0}
 tr.in-use td:last-child{color:#c05621}tr.unread td{color:#c53030}
 @media (max-width:720px){body{margin:10px}table.cards thead{display:none}table.cards,table.cards tbody,
 table.cards tr,table.cards td{display:block;width:auto}table.cards tr{border:1px solid #e2e8f0;border-radius:8px;
-margin:0 0 10px;padding:4px 8px}table.cards td{border:0;padding:3px 0}table.cards td:before{content:attr(data-label);
+margin:0 0 10px;padding:4px 8px}table.cards td{border:0;padding:3px 0;overflow-wrap:anywhere}table.cards td:before{content:attr(data-label);
 display:block;font-size:11px;color:#718096;text-transform:uppercase}.card{min-width:70px;padding:6px 10px}}
 """
 
