@@ -81,13 +81,38 @@ def add_sql_instance(host, name, instance_id, thumbprint=None, force_encryption=
                                 'force_encryption': force_encryption})
 
 
+TERMINAL_SERVICES = 'root\\cimv2\\terminalservices'
+
+
+def _text(value):
+    return str(value or '').strip().strip('\'"').lower()
+
+
 @functools.lru_cache(maxsize=8)
 def _script_reads(script):
-    """(functions the script calls but does not define, whether it runs wmic) - read once per script text: a
-    fleet of a thousand hosts receives the same script a thousand times, and walking its tree is the cost."""
-    called = {c.name.lower() for c in script_facts.calls(script)}
+    """What the script reads, from its text - once per script text: a fleet of a thousand hosts receives the same
+    script a thousand times, and walking its tree is the cost.
+
+    ``missing``: prelude functions it calls without defining them; ``wmic``: whether it runs wmic; ``cim``:
+    the (namespace, class) of each Get-CimInstance call.
+    """
+    calls = script_facts.calls(script)
+    called = {c.name.lower() for c in calls}
     missing = {'read-iissite', 'read-sslmapping'} & called - script_facts.defined_functions(script)
-    return bool(missing), bool(called & {'wmic', 'wmic.exe'})
+    cim = frozenset((_text(c.value('Namespace')), _text(c.value('ClassName')))
+                    for c in calls if c.name.lower() == 'get-ciminstance')
+    return {'missing': bool(missing), 'wmic': bool(called & {'wmic', 'wmic.exe'}), 'cim': cim}
+
+
+def _cim(host, class_name):
+    """Get-CimInstance of a Terminal Services class: the class lives in root\\cimv2\\TerminalServices only; asked for
+    in another namespace, Windows answers "Invalid class" (the payload reports it); never asked for, nothing."""
+    asked = {namespace for namespace, name in _script_reads(host.script)['cim'] if name == class_name.lower()}
+    if not asked:
+        return 'not read'
+    if TERMINAL_SERVICES not in asked:
+        return 'Invalid class "%s"' % class_name
+    return None
 
 
 def _iis(host):
@@ -116,12 +141,15 @@ def _key_fact(entry):
 
 def _rdp(host):
     state = consumers(host)
-    if _script_reads(host.script)[1] and host.os_build >= SERVER_2025:
+    if _script_reads(host.script)['wmic'] and host.os_build >= SERVER_2025:
         raise HostFailure("The term 'wmic' is not recognized as the name of a cmdlet, function, script file, or "
                           "operable program.", exception_type='System.Management.Automation.CommandNotFoundException',
                           category='ObjectNotFound', fqid='CommandNotFoundException')
-    if state.rdp_error:
-        return {'listeners': [], 'error': state.rdp_error}
+    problem = _cim(host, 'Win32_TSGeneralSetting')
+    if problem == 'not read':
+        return {'listeners': [], 'error': None}
+    if problem or state.rdp_error:
+        return {'listeners': [], 'error': problem or state.rdp_error}
     listeners = []
     for listener in state.rdp:
         thumbprint = listener['thumbprint']
@@ -135,7 +163,7 @@ def _rdp(host):
 
 @handles('certificate_inventory_read')
 def certificate_inventory_read(host, params):
-    if _script_reads(host.script)[0]:
+    if _script_reads(host.script)['missing']:
         require_functions(host, 'Read-IisSite', 'Read-SslMapping')   # raises what Windows says
     state = consumers(host)
     stores = {}
@@ -153,8 +181,12 @@ def certificate_inventory_read(host, params):
         except HostFailure as e:  # the payload catches the session's failure and reports it
             exchange['error'] = str(e)
     gateway = {'installed': state.rd_gateway is not None, 'thumbprint': None, 'error': None}
-    if state.rd_gateway:
-        gateway['thumbprint'] = state.rd_gateway.hex().upper()
+    if state.rd_gateway is not None:
+        problem = _cim(host, 'Win32_TSGatewayServerSettings')
+        if problem and problem != 'not read':
+            gateway['error'] = problem
+        elif state.rd_gateway and not problem:
+            gateway['thumbprint'] = state.rd_gateway.hex().upper()
     return {
         'os_build': host.os_build, 'stores': stores,
         'iis': iis,

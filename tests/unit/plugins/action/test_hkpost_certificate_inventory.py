@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from ansible.errors import AnsibleActionFail
@@ -178,3 +179,22 @@ def test_an_unreadable_store_entry_is_listed_with_the_reason_and_the_rest_stands
     entry = next(c for c in model['certificates'] if c['thumbprint'] == 'AA' * 20)
     assert entry['served_on'] == [] and entry['error'] and entry['days_left'] is None
     assert 'AAAAAAAA' in render_html(model) and 'AAAAAAAA' in render_csv(model)
+
+
+@pytest.mark.parametrize('old, new, source', [
+    ("-Namespace 'root\\cimv2\\TerminalServices' -ClassName 'Win32_TSGeneralSetting'",
+     "-Namespace 'root\\cimv2' -ClassName 'Win32_TSGeneralSetting'", 'rdp'),
+    ("-Namespace 'root\\cimv2\\TerminalServices' -ClassName 'Win32_TSGatewayServerSettings'",
+     "-Namespace 'root\\cimv2' -ClassName 'Win32_TSGatewayServerSettings'", 'rd_gateway'),
+])
+def test_the_fake_host_answers_the_terminal_services_classes_only_where_they_live(pki, certs, old, new, source):
+    """Planted: the class asked for in root\\cimv2. Windows says Invalid class; the payload reports it for that source."""
+    host = full_host(pki, certs)
+    script = load_payload('certificate_inventory_read')
+    assert old in script, 'the payload no longer reads %s this way: plant the defect elsewhere' % source
+    args = dict({'script': script.replace(old, new, 1), 'parameters': {'StoreNames': ['My']}, 'error_action': 'stop'},
+                **internal_args())
+    answer = json.loads(host.execute_module('ansible.windows.win_powershell', args, {})['output'][-1])
+    assert answer[source]['error'] == 'Invalid class "%s"' % old.rsplit("'", 2)[-2]
+    good = run(full_host(pki, certs))
+    assert good['sources'][source] == 'read'
