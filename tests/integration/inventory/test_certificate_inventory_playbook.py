@@ -69,3 +69,14 @@ def test_inventory_playbook_over_winrm(pki, tmp_path):
     page = (reports / 'certificate-inventory.html').read_text(encoding='utf-8')
     assert 'id="forecast-plot"' in page and 'down1' in page
     assert 'to clean up' in out and 'portal sessions' in out
+
+    # --check: the read runs the same (a SupportsShouldProcess payload under -WhatIf) and the report is written.
+    for name in os.listdir(reports):
+        os.unlink(reports / name)
+    proc, report = run_over_winrm(state, tmp_path / 'winrm-check', inventory,
+                                  os.path.join(ROOT, 'playbooks', 'certificate_inventory.yml'), '--check',
+                                  '-e', 'hkpost_output_dir=%s' % (tmp_path / 'out'), cwd=tmp_path, timeout=600)
+    assert proc.returncode == 4, (proc.stdout + proc.stderr)[-3000:]
+    assert all(report['stats'][name]['executions'] == {'ansible.windows.win_powershell': 1} for name in hosts)
+    model = json.loads((reports / 'certificate-inventory.json').read_text())
+    assert model['summary']['hosts_read'] == 3 and model['summary']['audited'] is False
