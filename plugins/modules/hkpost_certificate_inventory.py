@@ -65,7 +65,7 @@ attributes:
     support: full
     platforms: [windows]
 notes:
-  - Keys other than RSA are listed with the certificate, their provider is not read (C(key_error) says so).
+  - The provider of RSA and ECDSA keys is read; for any other key C(key_error) says it was not.
   - The same read is what a blast-radius rule needs - a certificate is never removed while any consumer listed here
     uses it.
 seealso:

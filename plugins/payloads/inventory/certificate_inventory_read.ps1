@@ -44,7 +44,17 @@ function Read-KeyFact($Certificate) {
             $fact.exportable = [bool]$rsa.CspKeyContainerInfo.Exportable
         }
         else {
-            $fact.error = 'not an RSA key: provider not read'
+            # An ECDSA key (ECDsaCertificateExtensions, .NET Framework 4.6.1+): Windows keeps those in CNG.
+            # https://learn.microsoft.com/dotnet/api/system.security.cryptography.x509certificates.ecdsacertificateextensions.getecdsaprivatekey
+            $ecdsa = [Security.Cryptography.X509Certificates.ECDsaCertificateExtensions]::GetECDsaPrivateKey($Certificate)
+            if ($ecdsa -is [Security.Cryptography.ECDsaCng]) {
+                $fact.storage = 'CNG'
+                $fact.provider = $ecdsa.Key.Provider.Provider
+                $fact.exportable = [bool]($ecdsa.Key.ExportPolicy -band [Security.Cryptography.CngExportPolicies]::AllowExport)
+            }
+            else {
+                $fact.error = 'neither an RSA nor an ECDSA key: its provider is not read'
+            }
         }
     }
     catch {
