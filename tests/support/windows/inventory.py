@@ -37,6 +37,7 @@ import tests.support.windows.certstore  # noqa: F401  # pylint: disable=unused-i
 import tests.support.windows.exchange  # noqa: F401  # pylint: disable=unused-import
 import tests.support.windows.iis  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows import script_facts
+from tests.support.windows.certstore import ecert_store_read
 from tests.support.windows.host import _HANDLERS, HostFailure, handles
 from tests.support.windows.iis import iis_state, require_functions
 
@@ -168,9 +169,11 @@ def certificate_inventory_read(host, params):
     state = consumers(host)
     stores = {}
     for name in params.get('StoreNames') or []:
-        stores[name] = [{'thumbprint': e['thumbprint'], 'der': e['der'], 'has_private_key': bool(e.get('has_private_key')),
-                         'friendly_name': e.get('friendly_name', ''), 'archived': bool(e.get('archived')),
-                         'key': _key_fact(e)} for e in host.stores.get(name, [])]
+        # Entries as every area keeps them: some (the chain's) carry DER bytes and no thumbprint; the store
+        # listing answers them as ecert_store_read does.
+        listed = ecert_store_read(host, {'StoreNames': [name]})['stores'][name]
+        stores[name] = [dict(e, archived=bool(raw.get('archived')), key=_key_fact(raw))
+                        for e, raw in zip(listed, host.stores.get(name, []))]
     iis = _iis(host)
     exchange = {'present': bool(params.get('Exchange')), 'known': False, 'error': None, 'certificates': []}
     if params.get('Exchange'):
