@@ -198,3 +198,29 @@ def test_the_fake_host_answers_the_terminal_services_classes_only_where_they_liv
     assert answer[source]['error'] == 'Invalid class "%s"' % old.rsplit("'", 2)[-2]
     good = run(full_host(pki, certs))
     assert good['sources'][source] == 'read'
+
+
+class _ExchangeErrorHost:
+    """certificate_inventory_read answering, its Exchange session having failed with a message quoting the
+    credential's password (the payload reports it in its answer, not as an error record)."""
+
+    def execute_module(self, module_name, module_args, task_vars=None):
+        password = module_args['sensitive_parameters'][0]['password']
+        answer = {'os_build': 20348, 'stores': {'My': []},
+                  'iis': {'present': False, 'sites': [], 'sslcert': {'ipport': [], 'hostnameport': []}},
+                  'rdp': {'listeners': [], 'error': None}, 'winrm': {'listeners': [], 'error': None},
+                  'rd_gateway': {'installed': False}, 'sql': {'instances': [], 'error': None},
+                  'exchange': {'present': True, 'known': False, 'certificates': [],
+                               'error': 'New-PSSession: logon refused for password "%s"' % password}}
+        return {'changed': False, 'failed': False, 'output': [json.dumps(answer)], 'error': []}
+
+
+def test_an_exchange_error_quoting_the_password_is_masked_in_the_result_and_the_warning(monkeypatch):
+    from ansible.utils.display import Display
+    warnings = []
+    monkeypatch.setattr(Display, 'warning', lambda self, msg, *a, **kw: warnings.append(msg))
+    result = run_action(ActionModule, {'exchange': True, 'username': 'EX\\svc', 'password': SECRET},
+                        host=_ExchangeErrorHost(), task_vars={'inventory_hostname': 'ex1'})
+    assert result['sources']['exchange'] == 'error: New-PSSession: logon refused for password "********"'
+    assert len(warnings) == 1 and '"********"' in warnings[0] and SECRET not in warnings[0]
+    assert SECRET not in json.dumps(result)
