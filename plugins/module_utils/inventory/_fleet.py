@@ -4,22 +4,9 @@
 """The fleet view from every host's hkpost_certificate_inventory result, joined with the served-chain audit.
 
 Per certificate (one entry per SHA-256, however many hosts and stores hold it): the hosts, stores and
-consumers, the issuer and its generation (old/new Hongkong Post intermediate), the days left, and whether
-what the host holds and uses is what its endpoints serve (``served``: the audit saw it served by one of the
-host's endpoints; ``not served``: the host was audited, something on it uses the certificate, none of its
-endpoints serves it; ``not audited``). Endpoints that serve a leaf their host does not hold (a load
-balancer in front, a binding pointing elsewhere) are listed apart.
-
-Stale entries, for clean-up, per host and store:
-
-* ``expired``: past its notAfter (Root and Disallowed are left out: Windows manages those lists itself);
-* ``superseded``: a leaf in a personal store with a newer valid certificate for the same names on that host;
-* ``orphaned_key``: a LocalMachine\\REQUEST entry (a private key without its issued certificate) whose
-  certificate was installed another way (the same public key is in a personal store), or that has no key
-  left, so it can never be completed;
-* ``old_pending_request``: a REQUEST entry older than 30 days (``pending_days``) still waiting.
-
-A stale entry something still uses says so (``in_use``): move the consumer first.
+consumers, the issuer and its generation (old/new Hongkong Post intermediate), the days left, whether what the
+host holds and uses is what its endpoints serve (_served.py), and what is stale (_stale.py); then the renewal
+forecast of what is current (_forecast.py). The model is JSON-able; _report.py renders it.
 """
 
 from __future__ import annotations
@@ -29,11 +16,12 @@ import json
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import kind_of
 from ansible_collections.hkpost.ecert.plugins.module_utils.inventory._forecast import WEEKS, forecast
-from ansible_collections.hkpost.ecert.plugins.module_utils.inventory._host import PERSONAL
+from ansible_collections.hkpost.ecert.plugins.module_utils.inventory._served import (
+    audit_index, judge_served, served_status)
+from ansible_collections.hkpost.ecert.plugins.module_utils.inventory._stale import REASONS, stale_for_host
 
 PENDING_DAYS = 30
 WARN_DAYS = 30
-_NOT_EXPIRED_CHECK = ('Root', 'Disallowed', 'REQUEST')
 
 
 def _plain(value):
@@ -85,29 +73,6 @@ def _results(results):
             yield result
 
 
-def _audit_index(audit):
-    """host -> [(endpoint text, leaf sha256)] from an hkpost_served_chain result."""
-    audit = _plain(audit) if audit else None
-    if not audit:
-        return None
-    if not isinstance(audit, dict) or not isinstance(audit.get('endpoints'), list):
-        raise ValueError('audit must be the registered result of hkpost.ecert.hkpost_served_chain (a dict with '
-                         '"endpoints"), got %s' % kind_of(audit))
-    index = {}
-    for endpoint in audit['endpoints']:
-        served = endpoint.get('served') or []
-        leaf = next((c for c in served if not c.get('is_ca')), served[0] if served else None)
-        host = endpoint.get('inventory_name') or endpoint.get('host')
-        text = '%s:%s%s' % (endpoint.get('host'), endpoint.get('port'),
-                            ' (%s)' % endpoint['server_name'] if endpoint.get('server_name') else '')
-        index.setdefault(host, []).append({'endpoint': text, 'sha256': (leaf or {}).get('sha256'),
-                                           'port': endpoint.get('port'),
-                                           'server_name': str(endpoint.get('server_name') or '').lower() or None,
-                                           'subject_cn': (leaf or {}).get('subject_cn'),
-                                           'verdict': endpoint.get('verdict')})
-    return index
-
-
 def _subscription_key(key):
     """A subscriptions key: a SHA-1 or SHA-256 fingerprint (any case, colons allowed), else a DNS name."""
     text = str(key).strip().replace(':', '').replace(' ', '')
@@ -116,59 +81,13 @@ def _subscription_key(key):
     return str(key).strip().lower()
 
 
-def _names(cert):
-    return tuple(sorted({n.lower() for n in [cert.get('subject_cn') or ''] + list(cert.get('dns_names') or []) if n}))
-
-
-def _stale_for_host(result, today, pending_days):
-    """The stale entries of one host."""
-    stale = []
-    certs = [c for c in result.get('certificates') or [] if c.get('sha256')]
-
-    def add(cert, reason, detail):
-        stale.append({'host': result['host'], 'store': cert['store'], 'thumbprint': cert.get('thumbprint'),
-                      'sha256': cert.get('sha256'), 'common_name': cert.get('subject_cn'),
-                      'not_after': cert.get('not_after'), 'reason': reason, 'detail': detail,
-                      'in_use': [c['name'] for c in cert.get('consumers') or []]})
-
-    personal_spki = {c.get('spki_sha256') for c in certs if c['store'] in PERSONAL}
-    for cert in certs:
-        if cert['store'] == 'REQUEST':
-            age = (today - _day(cert['not_before'])).days if cert.get('not_before') else 0
-            if cert.get('spki_sha256') in personal_spki:
-                add(cert, 'orphaned_key', 'its certificate is already installed (same public key in a personal '
-                                          'store): this request and its copy of the key are left over')
-            elif not cert.get('has_private_key'):
-                add(cert, 'orphaned_key', 'the request has no private key left: it can never be completed')
-            elif age > pending_days:
-                add(cert, 'old_pending_request', 'pending for %d days (more than %d)' % (age, pending_days))
-            continue
-        if cert['store'] not in _NOT_EXPIRED_CHECK and cert.get('not_after') and _day(cert['not_after']) < today:
-            add(cert, 'expired', 'expired %s' % cert['not_after'][:10])
-    groups = {}
-    for cert in certs:
-        if cert['store'] in PERSONAL and not cert.get('is_ca') and _names(cert):
-            groups.setdefault(_names(cert), []).append(cert)
-    for members in groups.values():
-        valid = [c for c in members if _day(c['not_after']) >= today]
-        if not valid:
-            continue
-        newest = max(valid, key=lambda c: (c['not_before'], c['not_after']))
-        for cert in members:
-            if cert is not newest and cert['sha256'] != newest['sha256'] and cert['not_before'] < newest['not_before'] \
-                    and _day(cert['not_after']) >= today:
-                add(cert, 'superseded', 'replaced by %s (thumbprint %s, issued %s)' % (
-                    newest.get('subject_cn'), newest.get('thumbprint'), newest['not_before'][:10]))
-    return stale
-
-
 def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DAYS, pending_days=PENDING_DAYS,
           weeks=WEEKS, batch=0):
     """The fleet model every report is rendered from (JSON-able)."""
     today = parse_day(today, 'today') if today else datetime.datetime.now(datetime.timezone.utc).date()
     subscriptions = {_subscription_key(k): parse_day(v, 'the subscription end of %s' % k)
                      for k, v in (_plain(subscriptions) or {}).items()}
-    served_index = _audit_index(audit)
+    served_index = audit_index(audit)
     hosts, by_sha256, stale, pending, sni_claims = [], {}, [], [], {}
     for result in _results(results):
         host = str(result.get('host'))
@@ -180,7 +99,7 @@ def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DA
         hosts.append({'host': host, 'read': True, 'error': None, 'certificates': len(result['certificates']),
                       'consumers': len(result.get('consumers') or []), 'dangling': result.get('dangling') or [],
                       'sources': result.get('sources') or {}})
-        stale.extend(_stale_for_host(result, today, pending_days))
+        stale.extend(stale_for_host(result, today, pending_days))
         for cert in result['certificates']:
             if cert.get('store') == 'REQUEST':
                 pending.append({'host': host, 'thumbprint': cert.get('thumbprint'), 'common_name': cert.get('subject_cn'),
@@ -226,7 +145,7 @@ def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DA
             for host in entry['hosts']:
                 held_by_host.setdefault(host, set()).add(entry['sha256'])
             for host in entry['hosts']:
-                _judge_served(entry, host, served_index.get(host), sni_claims.get(host, set()))
+                judge_served(entry, host, served_index.get(host), sni_claims.get(host, set()))
         for host, endpoints in sorted(served_index.items(), key=lambda item: str(item[0])):
             if host not in held_by_host:
                 continue  # a host the inventory did not read: nothing to compare with
@@ -242,11 +161,11 @@ def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DA
     certificates = sorted(by_sha256.values(), key=lambda c: (c['is_ca'], c['days_left'] if c['days_left'] is not None
                                                              else -10 ** 6, str(c['common_name'])))
     for entry in certificates:
-        entry['served'] = _served_status(entry, served_index)
+        entry['served'] = served_status(entry, served_index)
         entry['status'] = ('expired' if entry['days_left'] is not None and entry['days_left'] < 0 else
                            'expiring' if entry['days_left'] is not None and entry['days_left'] <= warn_days else 'valid')
     planned = forecast(_to_forecast(certificates, stale, today, subscriptions), today, weeks=weeks, batch=batch)
-    stale.sort(key=lambda s: (_STALE_ORDER.index(s['reason']), s['host'], s['store'], str(s['common_name'])))
+    stale.sort(key=lambda s: (REASONS.index(s['reason']), s['host'], s['store'], str(s['common_name'])))
     leaves = [c for c in certificates if not c['is_ca']]
     summary = {
         'hosts': len(hosts), 'hosts_read': sum(1 for h in hosts if h['read']),
@@ -256,7 +175,7 @@ def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DA
         'old_generation': sum(1 for c in leaves if c['is_hkpost'] and c['generation'] == 'old' and c['days_left'] >= 0),
         'expired': sum(1 for c in leaves if c['status'] == 'expired'),
         'expiring': sum(1 for c in leaves if c['status'] == 'expiring'),
-        'stale': len(stale), 'stale_by_reason': {r: sum(1 for s in stale if s['reason'] == r) for r in _STALE_ORDER},
+        'stale': len(stale), 'stale_by_reason': {r: sum(1 for s in stale if s['reason'] == r) for r in REASONS},
         'pending_requests': len(pending), 'dangling_consumers': sum(len(h['dangling']) for h in hosts),
         'not_served': sum(1 for c in leaves if c['not_served_on']), 'served_not_held': len(served_not_held),
         'audited': served_index is not None,
@@ -264,52 +183,6 @@ def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DA
     return {'today': today.isoformat(), 'warn_days': warn_days, 'pending_days': pending_days, 'summary': summary,
             'hosts': hosts, 'certificates': certificates, 'stale': stale, 'pending_requests': pending,
             'served_not_held': served_not_held, 'forecast': planned}
-
-
-def _judge_served(entry, host, endpoints, claims):
-    """Put ``host`` in the entry's served_on, not_served_on or not_audited_on (or none: nothing uses it there).
-
-    Served: an endpoint of the host serves it. Not served: the audit probed where one of the host's consumers
-    of it listens - the SNI name on its port for a hostnameport mapping; for any other consumer its port,
-    under a name no SNI mapping on that port claims - and got another certificate. Consumers the audit cannot
-    reach (RDP, SQL Server) or ports it did not probe leave the question open: not audited.
-    """
-    if not entry['sha256']:
-        return  # bytes the controller could not read: nothing to compare
-    if any(e['sha256'] == entry['sha256'] for e in endpoints or []):
-        entry['served_on'].append(host)
-        return
-    consumers = [c for c in entry['consumers'] if c['host'] == host]
-    if not consumers:
-        return
-    relevant = []
-    for consumer in consumers:
-        for endpoint in endpoints or []:
-            if endpoint['port'] not in consumer['ports']:
-                continue
-            if consumer['server_name'] and endpoint['server_name'] == consumer['server_name']:
-                relevant.append(endpoint)
-            elif not consumer['server_name'] and (endpoint['port'], endpoint['server_name']) not in claims:
-                relevant.append(endpoint)
-    if relevant and not entry['is_ca']:
-        entry['not_served_on'].append(host)
-    else:
-        entry['not_audited_on'].append(host)
-
-
-_STALE_ORDER = ('expired', 'superseded', 'orphaned_key', 'old_pending_request')
-
-
-def _served_status(entry, served_index):
-    if served_index is None:
-        return 'no audit given'
-    if entry['not_served_on']:
-        return 'not served'
-    if entry['served_on']:
-        return 'served'
-    if entry['not_audited_on']:
-        return 'not audited'
-    return 'not used'
 
 
 def _to_forecast(certificates, stale, today, subscriptions):
