@@ -30,6 +30,7 @@ from tests.support.installed import ROOT, Project, build_tarballs, install
 from tests.support.peers.bind_server import BindServer
 from tests.support.peers.served_site import ServedSite
 from tests.support.portal import issue_sheet
+from tests.support.windows import inventory as fake_inventory
 from tests.support.windows.certstore import entry_for
 from tests.support.windows.exchange import add_account, add_certificate, exchange_state
 from tests.support.windows.host import FakeWindowsHost
@@ -44,7 +45,7 @@ EXCHANGE_USER, EXCHANGE_PASSWORD = 'CORP\\svc-exchange', 'Exch-Acceptance-3d81'
 EXCHANGE_VARS = {'hkpost_exchange_server': 'ex1.corp.example.hk', 'hkpost_exchange_username': EXCHANGE_USER,
                  'hkpost_exchange_password': EXCHANGE_PASSWORD}
 DCV_CODE = 'HKP-acceptance-dns-7e3a91c4'
-PLAYBOOKS = ('request', 'dcv', 'migrate_intermediate', 'install', 'backup', 'restore', 'audit')
+PLAYBOOKS = ('request', 'dcv', 'migrate_intermediate', 'install', 'backup', 'restore', 'audit', 'certificate_inventory')
 # renew.yml has a fleet of its own, whose certificates are due: test_renewal_from_a_user_project
 RENEWAL = ('renew',)
 DAY = datetime.timedelta(days=1)
@@ -177,6 +178,11 @@ def test_every_shipped_playbook_from_a_user_project(collections, pki, tmp_path):
         with user_project(pki, tmp_path, collections, bind=bind, serve=True) as (project, lab):
             project_dir = tmp_path / 'project'
             out = project_dir / 'hkpost-output'
+            for name in ('web1', 'ex1'):
+                # Their RDP and WinRM listeners (and the certificate_inventory_read handler with them).
+                host = load_host(str(lab.state), name)
+                fake_inventory.consumers(host)
+                save_host(str(lab.state), name, host)
             runs = {}
             for playbook in PLAYBOOKS:
                 runs[playbook] = project.run('hkpost.ecert.' + playbook, '-vvvv')
@@ -232,6 +238,12 @@ def test_every_shipped_playbook_from_a_user_project(collections, pki, tmp_path):
     assert fleet_report['summary']['total'] == 2 and fleet_report['summary']['by_verdict']['ok'] == 2, fleet_report['summary']
     assert (out / 'reports' / 'fleet.html').is_file()
     assert str(out / 'reports') + '/fleet.html' in runs['audit'][1]
+    # certificate_inventory: what each host holds and what uses it, after the install
+    held = json.loads((out / 'reports' / 'certificate-inventory.json').read_text())
+    assert held['summary']['hosts_read'] == 2
+    used = {c['thumbprint']: sorted(u['kind'] for u in c['consumers']) for c in held['certificates']}
+    assert used[lab.www.thumbprint] == ['iis'] and used[lab.mail.thumbprint] == ['exchange']
+    assert str(out / 'reports') + '/certificate-inventory.html' in runs['certificate_inventory'][1]
 
     # nothing written anywhere else: not in the installed collection, not in the checkout
     assert installed_files(collections) == before

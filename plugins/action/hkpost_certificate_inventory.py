@@ -1,0 +1,49 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""hkpost_certificate_inventory: every certificate the host holds and everything on it that uses one - one read."""
+
+from __future__ import annotations
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.inventory._host import STORES, host_inventory
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import masked
+
+
+class ActionModule(HkpostAction):
+    ARGUMENT_SPEC = {
+        'stores': {'type': 'list', 'elements': 'str', 'default': list(STORES), 'choices': list(STORES)},
+        'exchange': {'type': 'bool', 'default': False},
+        'server': {'type': 'str'},
+        'connection_uri': {'type': 'str'},
+        'authentication': {'type': 'str', 'default': 'Kerberos', 'choices': ['Kerberos', 'Negotiate', 'Basic', 'Default']},
+        'username': {'type': 'str'},
+        'password': {'type': 'str', 'no_log': True},
+    }
+
+    def run_hkpost(self, args, task_vars, result):
+        host = task_vars.get('inventory_hostname')
+        params = {'StoreNames': args['stores'], 'Exchange': args['exchange']}
+        sensitive = None
+        if args['exchange']:
+            server = args['server'] or host
+            params.update(Server=server, ConnectionUri=args['connection_uri'] or 'http://%s/PowerShell/' % server,
+                          Authentication=args['authentication'])
+            if args['username']:
+                if not args['password']:
+                    raise HkpostError('username needs password (or leave both out to use the connected identity).')
+                # win_powershell's username/password form: the payload receives a PSCredential.
+                sensitive = {'Credential': {'username': args['username'], 'password': args['password']}}
+        # One execution per host: stores, keys and every consumer come back in this one answer.
+        answer = self.payload(task_vars, 'certificate_inventory_read', params, sensitive_parameters=sensitive)
+        exchange = answer.get('exchange')
+        if isinstance(exchange, dict) and exchange.get('error'):
+            # The payload reports the session's failure in its answer; the message may quote what was sent.
+            exchange['error'] = masked(exchange['error'], sensitive)
+        result.update(host_inventory(answer, host))
+        result['changed'] = False
+        for source, state in sorted(result['sources'].items()):
+            if str(state).startswith('error'):
+                self._display.warning('hkpost_certificate_inventory: %s on %s could not be read (%s); its consumers '
+                                      'are missing from the inventory.' % (source, host, state[len('error: '):]))

@@ -1,0 +1,213 @@
+# hkpost.ecert payload: certificate_inventory_read
+# Every certificate the machine holds and everything on it that points at one, in one trip (one
+# execution per host): the LocalMachine stores with DER, key presence, key provider and exportability;
+# IIS https bindings and the http.sys mappings (iis_bindings prelude); Exchange services (exchange_session
+# prelude, only when asked); the RDP listener, the WinRM HTTPS listeners, RD Gateway where the role is
+# installed, and SQL Server instances. Each consumer source reports its own error instead of failing the
+# read: one unreadable source must not hide the others. Changes nothing; runs in check mode.
+# The Microsoft page each read follows is named above it and in docs/docsite/rst/windows_internals.rst.
+[CmdletBinding(SupportsShouldProcess)]
+param(
+    [string[]]$StoreNames = @('My', 'WebHosting', 'Remote Desktop', 'CA', 'Root', 'Disallowed', 'REQUEST'),
+    [bool]$Exchange = $false,
+    [string]$ConnectionUri,
+    [ValidateSet('Kerberos', 'Negotiate', 'Basic', 'Default')][string]$Authentication = 'Kerberos',
+    [string]$Server,
+    [PSCredential]$Credential
+)
+
+$ErrorActionPreference = 'Stop'
+$Ansible.Changed = $false
+
+# hkpost.ecert prelude: iis_bindings
+
+function Read-KeyFact($Certificate) {
+    # Which provider holds the private key and whether it may be exported. CNG keys (RSACng: CngKey.Provider,
+    # CngKey.ExportPolicy) and CAPI keys (RSACryptoServiceProvider: CspKeyContainerInfo.ProviderName,
+    # .Exportable), as pfx_state reads them:
+    # https://learn.microsoft.com/dotnet/api/system.security.cryptography.cngkey.exportpolicy ,
+    # https://learn.microsoft.com/dotnet/api/system.security.cryptography.cspkeycontainerinfo.exportable .
+    # A key that cannot be opened (its file is gone, or no access) is reported with the reason: the store
+    # still says HasPrivateKey, and that is exactly the broken state an operator needs to see.
+    $fact = @{ provider = $null; storage = $null; exportable = $null; error = $null }
+    if (-not $Certificate.HasPrivateKey) { return $fact }
+    try {
+        $rsa = [Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate)
+        if ($rsa -is [Security.Cryptography.RSACng]) {
+            $fact.storage = 'CNG'
+            $fact.provider = $rsa.Key.Provider.Provider
+            $fact.exportable = [bool]($rsa.Key.ExportPolicy -band [Security.Cryptography.CngExportPolicies]::AllowExport)
+        }
+        elseif ($rsa -is [Security.Cryptography.RSACryptoServiceProvider]) {
+            $fact.storage = 'CAPI'
+            $fact.provider = $rsa.CspKeyContainerInfo.ProviderName
+            $fact.exportable = [bool]$rsa.CspKeyContainerInfo.Exportable
+        }
+        else {
+            # An ECDSA key (ECDsaCertificateExtensions, .NET Framework 4.6.1+): Windows keeps those in CNG.
+            # https://learn.microsoft.com/dotnet/api/system.security.cryptography.x509certificates.ecdsacertificateextensions.getecdsaprivatekey
+            $ecdsa = [Security.Cryptography.X509Certificates.ECDsaCertificateExtensions]::GetECDsaPrivateKey($Certificate)
+            if ($ecdsa -is [Security.Cryptography.ECDsaCng]) {
+                $fact.storage = 'CNG'
+                $fact.provider = $ecdsa.Key.Provider.Provider
+                $fact.exportable = [bool]($ecdsa.Key.ExportPolicy -band [Security.Cryptography.CngExportPolicies]::AllowExport)
+            }
+            else {
+                $fact.error = 'neither an RSA nor an ECDSA key: its provider is not read'
+            }
+        }
+    }
+    catch {
+        $fact.error = $_.Exception.Message
+    }
+    $fact
+}
+
+# Cert:\LocalMachine\<store>: the certificate provider. "Remote Desktop" holds the RDP listener's
+# self-signed certificate; REQUEST (certlm.msc "Certificate Enrollment Requests") exists only once a
+# request was made, so every store is guarded by Test-Path.
+# https://learn.microsoft.com/powershell/module/microsoft.powershell.security/about/about_certificate_provider
+$stores = @{}
+foreach ($storeName in $StoreNames) {
+    $path = "Cert:\LocalMachine\$storeName"
+    $stores[$storeName] = @()
+    if (Test-Path -LiteralPath $path) {
+        $stores[$storeName] = @(Get-ChildItem -LiteralPath $path | ForEach-Object {
+                @{
+                    thumbprint      = $_.Thumbprint
+                    der             = [Convert]::ToBase64String($_.RawData)
+                    has_private_key = $_.HasPrivateKey
+                    friendly_name   = $_.FriendlyName
+                    archived        = $_.Archived
+                    key             = (Read-KeyFact $_)
+                }
+            })
+    }
+}
+
+# IIS sites and https bindings (Microsoft.Web.Administration) and the http.sys mappings from the registry.
+# https://learn.microsoft.com/iis/manage/scripting/how-to-use-microsoftwebadministration ;
+# https://learn.microsoft.com/windows/win32/http/httpsetserviceconfiguration
+$sites = @()
+$iisPresent = Test-Path -LiteralPath (Join-Path $env:windir 'System32\inetsrv\Microsoft.Web.Administration.dll')
+if ($iisPresent) {
+    $sites = @(Read-IisSite -Protocol 'https')
+}
+$sslcert = @{ ipport = @(Read-SslMapping 'SslBindingInfo'); hostnameport = @(Read-SslMapping 'SslSniBindingInfo') }
+
+# The RDP listener: Win32_TSGeneralSetting.SSLCertificateSHA1Hash through CIM (wmic is removed from
+# Windows Server 2025). https://learn.microsoft.com/windows/win32/termserv/win32-tsgeneralsetting ;
+# https://learn.microsoft.com/troubleshoot/windows-server/remote/remote-desktop-listener-certificate-configurations
+$rdp = @{ listeners = @(); error = $null }
+try {
+    $rdp.listeners = @(Get-CimInstance -Namespace 'root\cimv2\TerminalServices' -ClassName 'Win32_TSGeneralSetting' |
+            ForEach-Object {
+                @{ terminal_name = $_.TerminalName; thumbprint = $_.SSLCertificateSHA1Hash }
+            })
+}
+catch {
+    $rdp.error = $_.Exception.Message
+}
+
+# WinRM listeners from the WSMan: drive; a listener's CertificateThumbprint is set for HTTPS.
+# https://learn.microsoft.com/powershell/module/microsoft.wsman.management/about/about_wsman_provider ;
+# https://learn.microsoft.com/troubleshoot/windows-client/system-management-components/configure-winrm-for-https
+$winrm = @{ listeners = @(); error = $null }
+try {
+    $winrm.listeners = @(Get-ChildItem -LiteralPath 'WSMan:\localhost\Listener' | ForEach-Object {
+            $settings = @{}
+            foreach ($item in @(Get-ChildItem -LiteralPath ('WSMan:\localhost\Listener\' + $_.PSChildName))) {
+                $settings[$item.Name] = [string]$item.Value
+            }
+            @{
+                name       = $_.PSChildName
+                transport  = $settings['Transport']
+                address    = $settings['Address']
+                port       = $settings['Port']
+                hostname   = $settings['Hostname']
+                thumbprint = $settings['CertificateThumbprint']
+            }
+        })
+}
+catch {
+    $winrm.error = $_.Exception.Message
+}
+
+# RD Gateway: only where the role is installed (its service, TSGateway); the class and its MOF come with
+# the role. CertHash is the SHA-1 hash of the certificate the gateway's HTTPS binding uses.
+# https://learn.microsoft.com/windows/win32/termserv/win32-tsgatewayserversettings
+$gateway = @{ installed = (Test-Path -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Services\TSGateway'); thumbprint = $null; error = $null }
+if ($gateway.installed) {
+    try {
+        $settings = @(Get-CimInstance -Namespace 'root\cimv2\TerminalServices' -ClassName 'Win32_TSGatewayServerSettings')
+        if ($settings.Count -gt 0 -and $settings[0].CertHash) {
+            $gateway.thumbprint = ([BitConverter]::ToString([byte[]]$settings[0].CertHash)) -replace '-', ''
+        }
+    }
+    catch {
+        $gateway.error = $_.Exception.Message
+    }
+}
+
+# SQL Server: each instance's id from "Instance Names\SQL", then its SuperSocketNetLib value Certificate
+# (the thumbprint SQL Server Configuration Manager writes, often in lower case; empty = self-generated).
+# https://learn.microsoft.com/sql/database-engine/configure-windows/configure-sql-server-encryption ;
+# https://learn.microsoft.com/sql/database-engine/configure-windows/file-locations-for-default-and-named-instances-of-sql-server
+$sql = @{ instances = @(); error = $null }
+$sqlRoot = 'HKLM:\SOFTWARE\Microsoft\Microsoft SQL Server'
+if (Test-Path -LiteralPath "$sqlRoot\Instance Names\SQL") {
+    try {
+        $names = Get-Item -LiteralPath "$sqlRoot\Instance Names\SQL"
+        $sql.instances = @(foreach ($instance in $names.Property) {
+                $id = [string]$names.GetValue($instance)
+                $netLib = "$sqlRoot\$id\MSSQLServer\SuperSocketNetLib"
+                $certificate = $null
+                $force = $null
+                if (Test-Path -LiteralPath $netLib) {
+                    $values = Get-ItemProperty -LiteralPath $netLib
+                    $certificate = [string]$values.Certificate
+                    $force = $values.ForceEncryption
+                }
+                @{ name = $instance; id = $id; thumbprint = $certificate; force_encryption = $force }
+            })
+    }
+    catch {
+        $sql.error = $_.Exception.Message
+    }
+}
+
+$exchangeState = @{ present = $Exchange; known = $false; error = $null; certificates = @() }
+if ($Exchange) {
+    try {
+        # hkpost.ecert prelude: exchange_session
+        try {
+            Import-PSSession -Session $session -CommandName @('Get-ExchangeCertificate') -DisableNameChecking -AllowClobber | Out-Null
+            # https://learn.microsoft.com/powershell/module/exchange/get-exchangecertificate
+            $exchangeState.certificates = @(Get-ExchangeCertificate -Server $Server | ForEach-Object {
+                    @{
+                        thumbprint = $_.Thumbprint
+                        services   = $(if ($null -ne $_.Services) { [string]$_.Services } else { $null })
+                        status     = $(if ($null -ne $_.Status) { [string]$_.Status } else { $null })
+                    }
+                })
+            $exchangeState.known = $true
+        }
+        finally {
+            Remove-PSSession -Session $session -WhatIf:$false
+        }
+    }
+    catch {
+        $exchangeState.error = $_.Exception.Message
+    }
+}
+
+@{
+    os_build    = [Environment]::OSVersion.Version.Build
+    stores      = $stores
+    iis         = @{ present = $iisPresent; sites = $sites; sslcert = $sslcert }
+    rdp         = $rdp
+    winrm       = $winrm
+    rd_gateway  = $gateway
+    sql         = $sql
+    exchange    = $exchangeState
+} | ConvertTo-Json -Compress -Depth 8
