@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.inventory._host import STORES, host_inventory
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import masked
 
 
@@ -15,11 +15,8 @@ class ActionModule(HkpostAction):
     ARGUMENT_SPEC = {
         'stores': {'type': 'list', 'elements': 'str', 'default': list(STORES), 'choices': list(STORES)},
         'exchange': {'type': 'bool', 'default': False},
-        'server': {'type': 'str'},
-        'connection_uri': {'type': 'str'},
-        'authentication': {'type': 'str', 'default': 'Kerberos', 'choices': ['Kerberos', 'Negotiate', 'Basic', 'Default']},
-        'username': {'type': 'str'},
-        'password': {'type': 'str', 'no_log': True},
+        # with exchange: true - the implicit-remoting session, as exchange_cert opens it
+        **SESSION_OPTIONS,
     }
 
     def run_hkpost(self, args, task_vars, result):
@@ -27,16 +24,11 @@ class ActionModule(HkpostAction):
         params = {'StoreNames': args['stores'], 'Exchange': args['exchange']}
         sensitive = None
         if args['exchange']:
-            server = args['server'] or host
-            params.update(Server=server, ConnectionUri=args['connection_uri'] or 'http://%s/PowerShell/' % server,
-                          Authentication=args['authentication'])
-            if args['username']:
-                if not args['password']:
-                    raise HkpostError('username needs password (or leave both out to use the connected identity).')
-                # win_powershell's username/password form: the payload receives a PSCredential.
-                sensitive = {'Credential': {'username': args['username'], 'password': args['password']}}
+            # Refused here, before the read, when the session could not open from the host (the second hop).
+            session, sensitive, _way = exchange_session(self, args, task_vars)
+            params.update(session)
         # One execution per host: stores, keys and every consumer come back in this one answer.
-        answer = self.payload(task_vars, 'certificate_inventory_read', params, sensitive_parameters=sensitive)
+        answer = self.payload(task_vars, 'certificate_inventory_read', params, sensitive_parameters=sensitive or None)
         exchange = answer.get('exchange')
         if isinstance(exchange, dict) and exchange.get('error'):
             # The payload reports the session's failure in its answer; the message may quote what was sent.

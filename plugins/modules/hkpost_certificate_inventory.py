@@ -35,23 +35,8 @@ options:
     description: The host is an Exchange server - read the services of each Exchange certificate (implicit remoting).
     type: bool
     default: false
-  server:
-    description: Exchange server name; defaults to the inventory name.
-    type: str
-  connection_uri:
-    description: Exchange remoting endpoint; defaults to C(http://SERVER/PowerShell/).
-    type: str
-  authentication:
-    description: Exchange remoting authentication.
-    type: str
-    choices: [Kerberos, Negotiate, Basic, Default]
-    default: Kerberos
-  username:
-    description: Account for the Exchange remoting session; without it the connected identity is used.
-    type: str
-  password:
-    description: Password of O(username), sent as a SecureString. Never logged.
-    type: str
+extends_documentation_fragment:
+  - hkpost.ecert.exchange_session
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.

@@ -56,53 +56,8 @@ options:
     description: The host is an Exchange server - read the services of each Exchange certificate (implicit remoting).
     type: bool
     default: false
-  server:
-    description:
-      - Exchange server name; defaults to the inventory name.
-      - With O(authentication=Kerberos) and no O(connection_uri), the fully qualified domain name (see O(second_hop)).
-    type: str
-  connection_uri:
-    description:
-      - Exchange remoting endpoint; defaults to C(http://SERVER/PowerShell/).
-      - Must be an http(s) URL with a host; anything else is refused before the host is contacted.
-    type: str
-  authentication:
-    description: Exchange remoting authentication.
-    type: str
-    choices: [Kerberos, Negotiate, Basic, Default]
-    default: Kerberos
-  username:
-    description: Account for the Exchange remoting session; without it the connected identity is used, which the
-      connection must be able to delegate (O(second_hop)).
-    type: str
-  password:
-    description:
-      - Password of O(username), sent as a SecureString. Never logged.
-      - Must be text; an unquoted number or a dictionary in YAML is refused. Quote it.
-    type: str
-  second_hop:
-    description:
-      - With O(exchange=true), how the Exchange remoting session, opened I(from the managed host), authenticates - a second hop, which a
-        logon without credentials on the host (NTLM, Basic, certificate, Kerberos without delegation) cannot make -
-        Windows fails it there with WinRM C(0x8009030e).
-      - V(auto) decides from the task and its connection, before anything is sent to the host - O(username) given;
-        or the connection delegates (C(ansible_winrm_transport=credssp), or C(kerberos) with
-        C(ansible_winrm_kerberos_delegation=true); psrp C(ansible_psrp_auth=credssp), or C(kerberos)/C(negotiate)
-        with C(ansible_psrp_negotiate_delegate=true)); or C(become) with C(runas) and a password. Otherwise the task is refused,
-        naming the three ways. A connection other than winrm and psrp is not judged.
-      - V(credentials) requires O(username) and O(password).
-      - V(kerberos_delegation) says delegation is configured where the controller cannot see it - constrained or
-        resource-based constrained delegation from the managed host's computer account to the Exchange server's
-        C(HTTP) service - and is trusted.
-      - V(credssp) says the connection uses CredSSP; refused when the connection is winrm or psrp with another
-        authentication.
-      - Not set, the host variable C(hkpost_exchange_second_hop), else V(auto) - declare a host's delegation once
-        in the inventory.
-      - With O(authentication=Kerberos) the endpoint host (O(server), or the host of O(connection_uri)) must be
-        the fully qualified domain name; an IP address or a short name is refused (Kerberos asks for C(HTTP/fqdn)).
-      - See "The second hop" in C(docs/docsite/rst/windows_connection.rst).
-    type: str
-    choices: [auto, credentials, kerberos_delegation, credssp]
+extends_documentation_fragment:
+  - hkpost.ecert.exchange_session
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.

@@ -21,6 +21,8 @@ import jinja2
 import jinja2.nodes
 import yaml
 
+from tests.support.module_docs import documented_options
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTION = 'hkpost.ecert'
 
@@ -307,15 +309,11 @@ def hosts_names(pattern):
 
 def module_options(module, modules_dir=None):
     """{option name and aliases} from plugins/modules/<module>.py DOCUMENTATION; None when no such module."""
-    path = os.path.join(modules_dir or os.path.join(ROOT, 'plugins', 'modules'), module + '.py')
-    if not os.path.exists(path):
+    options = documented_options(module, modules_dir)
+    if options is None:
         return None
-    with open(path, encoding='utf-8') as handle:
-        source = handle.read()
-    match = re.search(r'^DOCUMENTATION\s*=\s*r?([\'"]{3})(.*?)\1', source, re.S | re.M)
-    documentation = yaml.safe_load(match.group(2)) if match else {}
     names = set()
-    for name, spec in ((documentation or {}).get('options') or {}).items():
+    for name, spec in options.items():
         names.add(name)
         names.update((spec or {}).get('aliases') or [])
     return names

@@ -14,6 +14,8 @@ import re
 
 import yaml
 
+from tests.support.module_docs import documented_options
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODULES = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, 'plugins/modules/*.py'))
                  if not os.path.basename(p).startswith('_'))
@@ -60,8 +62,8 @@ def walk_options(options, prefix=''):
 
 
 def module_documentation(module):
-    source = importlib.import_module('ansible_collections.hkpost.ecert.plugins.modules.' + module)
-    return yaml.safe_load(source.DOCUMENTATION)['options']
+    """The module's options as ansible-doc shows them, doc fragments included."""
+    return documented_options(module)
 
 
 def validated_spec(module):

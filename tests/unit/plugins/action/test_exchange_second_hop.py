@@ -17,11 +17,12 @@ import re
 import pytest
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.hkpost.ecert.plugins.action import exchange_cert, hkpost_retire
+from ansible_collections.hkpost.ecert.plugins.action import exchange_cert, hkpost_certificate_inventory, hkpost_retire
 from tests.support.action_harness import run_action
 from tests.support.connections import inventory_connection
 from tests.support.unchanged import host_state
 from tests.support.windows import retire as fake_retire  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows import inventory as fake_inventory  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.exchange import add_account, exchange_state
 from tests.support.windows.host import FakeWindowsHost
 
@@ -33,6 +34,7 @@ PLUGINS = {
     'exchange_cert': (exchange_cert.ActionModule,
                       {'state': 'requested', 'common_name': 'mail.example.hk', 'organization': 'Example Co., Ltd.'}),
     'hkpost_retire': (hkpost_retire.ActionModule, {'exchange': True}),
+    'hkpost_certificate_inventory': (hkpost_certificate_inventory.ActionModule, {'exchange': True}),
 }
 WINRM = {'ansible_connection': 'winrm', 'ansible_port': 5986, 'ansible_winrm_scheme': 'https',
          'ansible_user': 'svc-ecert@CORP.EXAMPLE.HK', 'ansible_password': 'Conn-Pass-1'}
