@@ -18,6 +18,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import (
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr_options import (
     CONTROLLER_ONLY, CSR_ARGUMENT_SPEC, CSR_REQUIRED_IF, WINDOWS_ONLY)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._pending_listing import make_listing, read_listing
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._batch import check_every_request
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import csr_request, windows_subject
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 
@@ -43,6 +44,11 @@ class ActionModule(HkpostAction):
         # inventory written as the docs show it names only ansible_connection (issue 20). Every result says
         # which one it was, so that a role decides its later steps from this answer.
         result['platform'] = 'windows' if self.is_windows() else 'posix'
+        if args['certificates'] is not None:
+            if not args['list_pending']:
+                raise AnsibleActionFail('certificates is checked with list_pending: true (the role\'s first task); '
+                                        'a single request takes common_name and the other options.')
+            check_every_request(args['certificates'], args)
         if args['list_pending']:
             self._list_pending(args, task_vars, result)
             return

@@ -125,6 +125,19 @@ options:
         the host is not contacted.
     type: bool
     default: false
+  certificates:
+    description:
+      - With O(list_pending=true), every certificate the host will request (the C(csr) role's
+        C(hkpost_csr_certificates)), each checked by the rules one request is checked by - O(organization) and
+        O(organizational_unit) of this task are the entries' defaults. The first entry that would be refused fails
+        the task before the host is read, naming its index and common name, so that no key is made for a list that
+        cannot be requested whole.
+      - Keys of an entry other than the request's (C(iis_bindings), C(exchange_services), C(friendly_name)...) are
+        not checked here.
+      - Each entry is a dictionary (C(common_name), C(certificate_type), C(subject_alt_names)...); anything else is
+        refused, naming the entry.
+    type: list
+    elements: raw
   pending_requests:
     description:
       - Windows only (ignored on POSIX hosts). The RV(pending_requests) an earlier O(list_pending=true) task returned

@@ -25,10 +25,13 @@ CSR_ARGUMENT_SPEC = dict(
     force=dict(type='bool', default=False),
     list_pending=dict(type='bool', default=False),
     pending_requests=dict(type='dict'),
+    # With list_pending: every certificate the host will request, checked before the first is made (issue 22).
+    # elements raw: an entry that is not a dictionary is refused by the check in words, not Python's type names
+    certificates=dict(type='list', elements='raw'),
 )
 
 CSR_REQUIRED_IF = [('list_pending', False, ('common_name', 'organization'))]
 
 # Options the action plugin handles itself on the controller and never sends to a POSIX host.
-CONTROLLER_ONLY = ('csr_path',)
+CONTROLLER_ONLY = ('csr_path', 'certificates')
 WINDOWS_ONLY = ('friendly_name', 'request_dir', 'list_pending', 'pending_requests')
