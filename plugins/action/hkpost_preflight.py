@@ -8,7 +8,7 @@ from __future__ import annotations
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.inventory.manager import InventoryManager, split_host_pattern
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._preflight import check_targets
+from ansible_collections.hkpost.ecert.plugins.module_utils._preflight import CERTIFICATE_SOURCES, check_targets
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._known_variables import known_variables
 
@@ -52,8 +52,8 @@ class ActionModule(HkpostAction):
         host_variables = {}
         for host in targeted:
             names = [n for n in hostvars[host] if str(n).startswith('hkpost_')]
-            # only hkpost_certificates is read (templated); the other names are checked, never their values
-            host_variables[host] = {n: (hostvars[host].get(n) if n == 'hkpost_certificates' else None) for n in names}
+            # only the certificates lists are read (templated); the other names are checked, never their values
+            host_variables[host] = {n: (hostvars[host].get(n) if n in CERTIFICATE_SOURCES else None) for n in names}
         checked = check_targets(pattern, term_matches, targeted, host_variables, known_variables(),
                                 args['certificates'], args['limit'])
         # as the task's warnings: the callback prints them with the task, and AWX keeps them with its event

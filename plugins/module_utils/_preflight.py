@@ -19,6 +19,11 @@ CERTIFICATES_REQUIRED = 'required'
 CERTIFICATES_OPTIONAL = 'optional'
 CERTIFICATES_IGNORED = 'ignored'
 
+# Where a host says which certificates it needs: the collection-wide list, or a role's own variables (the csr,
+# iis and exchange roles read these when set; install.yml passes them on).
+CERTIFICATE_SOURCES = ('hkpost_certificates', 'hkpost_csr_certificates', 'hkpost_iis_certificates',
+                       'hkpost_iis_certificate_file', 'hkpost_exchange_certificates', 'hkpost_exchange_certificate_file')
+
 _FIX_PATTERN = ('Put the hosts in the inventory group ecert_servers, or pick hosts with --limit (a limit that names '
                 'an unknown host stops ansible-playbook; -e hkpost_hosts is a pattern, and a misspelt one matches '
                 'nothing or the wrong hosts).')
@@ -31,7 +36,8 @@ def check_targets(pattern, term_matches, targeted, host_variables, known, certif
     ``pattern``        the play's host pattern as written (``hkpost_hosts`` or ecert_servers);
     ``term_matches``   ``[(term, [hosts it matches in the inventory])]`` for each part of the pattern;
     ``targeted``       the hosts the plays will run on (the pattern's hosts within any --limit);
-    ``host_variables`` ``{host: {variable name: value or None}}``, only the hkpost_* names of each host;
+    ``host_variables`` ``{host: {variable name: value or None}}``, only the hkpost_* names of each host (the
+                       values of CERTIFICATE_SOURCES given, the others None);
     ``known``          every hkpost_* variable a role, a playbook or the collection reads;
     ``certificates``   'required', 'optional' or 'ignored' (see the constants above);
     ``limit``          the --limit given, to name it when it leaves nothing.
@@ -54,7 +60,7 @@ def check_targets(pattern, term_matches, targeted, host_variables, known, certif
         for name in sorted(names):
             if name.startswith('hkpost_') and name not in known:
                 unknown.setdefault(name, []).append(host)
-        if certificates != CERTIFICATES_IGNORED and not names.get('hkpost_certificates'):
+        if certificates != CERTIFICATES_IGNORED and not any(names.get(n) for n in CERTIFICATE_SOURCES):
             hint = _did_you_mean('hkpost_certificates', names)
             text = ('host %s has no hkpost_certificates (the certificates it needs; certificates_list.rst)%s'
                     % (host, hint))

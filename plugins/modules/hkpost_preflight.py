@@ -16,7 +16,8 @@ description:
   - Fails when a part of O(pattern) matches no host of the inventory (naming that part), or when the pattern within
     O(limit) selects no host.
   - For each selected host, reports a missing C(hkpost_certificates) (a failure with O(certificates=required), a
-    warning with V(optional)) and warns about every C(hkpost_*) variable that nothing in the collection reads (a typo
+    warning with V(optional); a role's own list such as C(hkpost_iis_certificates) or C(hkpost_iis_certificate_file)
+    counts as given) and warns about every C(hkpost_*) variable that nothing in the collection reads (a typo
     such as C(hkpost_certificate)), with the closest known name.
   - The known variables are read from the roles' C(meta/argument_specs.yml) and defaults, and from the two tables of
     the guide C(using_the_collection.rst) (the collection-wide variables and those of one playbook).

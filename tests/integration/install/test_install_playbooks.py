@@ -100,7 +100,7 @@ def test_install_backup_restore_without_secrets(lab):
     assert rc == 0, out[-4000:]
     assert recap(out, 'web1')['changed'] == '0' and recap(out, 'ex1')['changed'] == '0', out[-3000:]
     rows = {r['host']: r for r in json.loads((lab['tmp'] / 'out' / 'reports' / 'install.json').read_text())}
-    assert {r['status'] for r in rows.values()} == {'unchanged'}
+    assert {r['status'] for r in rows.values()} == {'already installed'}   # a rerun says what it found
 
     backup_vars = '{"hkpost_backup_certificates": [{"thumbprint": "%s"}]}' % lab['www'].thumbprint
     rc, out = run(lab, 'backup.yml', '-e', 'hkpost_hosts=web1', '-e', backup_vars)
@@ -134,6 +134,12 @@ def test_check_mode_changes_no_host(lab):
     before = {name: load_host(str(lab['state']), name) for name in ('web1', 'ex1')}
     rc, out = run(lab, 'install.yml', '--check')
     assert rc == 0, out[-4000:]
+    # the controller's record is left alone too: the prediction goes beside it, worded as one (issue 22)
+    reports = lab['tmp'] / 'out' / 'reports'
+    assert not (reports / 'install.json').exists() and not (reports / 'install.csv').exists()
+    rows = {r['host']: r for r in json.loads((reports / 'install.check.json').read_text())}
+    assert {h: r['status'] for h, r in rows.items()} == {'web1': 'would install', 'ex1': 'would install'}
+    assert 'hosts that would install: 2' in ' '.join(out.split())
     for name, host in before.items():
         after = load_host(str(lab['state']), name)
         assert strip_keys(after.stores) == strip_keys(host.stores)

@@ -54,6 +54,12 @@ def test_a_host_without_certificates_is_reported_as_the_playbook_needs(certifica
     assert all('web01 has no hkpost_certificates' in m for m in found['errors'] + found['warnings'])
 
 
+@pytest.mark.parametrize('name', ['hkpost_iis_certificate_file', 'hkpost_exchange_certificates', 'hkpost_csr_certificates'])
+def test_a_role_variable_naming_the_certificates_is_enough(name):
+    found = _check([('ecert_servers', ['web01'])], ['web01'], {'web01': {name: 'given'}})
+    assert found['errors'] == [] and found['warnings'] == []
+
+
 def test_a_misspelt_certificates_list_is_named_with_the_right_name():
     found = _check([('ecert_servers', ['web01'])], ['web01'], {'web01': {'hkpost_certificate': None}})
     assert "it sets 'hkpost_certificate'; did you mean 'hkpost_certificates'" in found['errors'][0]
