@@ -177,3 +177,15 @@ def test_summary_when_every_host_is_unreachable(pki, tmp_path):
         order[0]: 'unreachable', order[1]: 'unreachable', order[2]: 'not run', order[3]: 'not run'}
     assert all('refused' in rows[h]['error'].lower() for h in order[:2]), rows  # nothing listens, as the endpoint simulates
     assert 'unreachable: 2, not run: 2' in flat(proc.stdout)
+
+
+def test_a_host_error_is_printed_by_the_task_that_failed_only(pki, tmp_path):
+    """Issue 22: the chain role's rescue fails the host again (so it counts), in short - the error itself is
+    printed once, by the task that failed (ansible-core shows it as [ERROR] and as the result), and in the table."""
+    fleet_ = fleet(pki, tmp_path)
+    proc = run(tmp_path, fleet_)
+    output = proc.stdout + proc.stderr
+    assert output.count('Access is denied') == 2, output[-6000:]
+    assert 'win-broken: the chain step failed; its error is above and in the summary.' in flat(output)
+    rows, _data = read_summary(tmp_path)
+    assert 'Access is denied' in rows['win-broken']['error']   # the summary keeps the words
