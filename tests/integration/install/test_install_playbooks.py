@@ -155,3 +155,16 @@ def test_check_mode_changes_no_host(lab):
 def strip_keys(stores):
     """Store contents without the key objects (which do not compare equal across pickling)."""
     return {name: [{k: v for k, v in e.items() if k != 'key'} for e in entries] for name, entries in stores.items()}
+
+
+def test_a_dry_run_reports_every_reachable_host_when_one_password_is_wrong(lab):
+    """Issue 22: ex1 (the first host of the rolling install: the written inventory is sorted) refuses the password;
+    the dry run still goes on to web1 and reports both, instead of stopping the rollout at ex1 as a real run does."""
+    work = lab['tmp'] / 'winrm-wrong-password'
+    proc, _report = run_over_winrm(lab['state'], work, lab['inventory'], os.path.join(ROOT, 'playbooks', 'install.yml'),
+                                   '--check', scheme='https', transport='basic', cwd=ROOT, timeout=600,
+                                   passwords={'ex1': 'Not-The-Password-1'})
+    assert proc.returncode != 0   # ex1 failed, and the run says so
+    rows = {r['host']: r for r in json.loads((lab['tmp'] / 'out' / 'reports' / 'install.check.json').read_text())}
+    assert rows['web1']['status'] == 'would install', rows
+    assert rows['ex1']['status'] == 'unreachable', rows
