@@ -24,7 +24,7 @@ description:
   - Changes nothing.
 options:
   pattern:
-    description: The host pattern of the playbook's plays, for example C({{ hkpost_hosts | default('ecert_servers') }}).
+    description: The host pattern of the playbook's plays - the value of C(hkpost_hosts), by default C(ecert_servers).
     type: str
     required: true
   limit:
@@ -56,18 +56,15 @@ author:
 '''
 
 EXAMPLES = r'''
-- name: Check the targeted hosts before anything runs
-  hosts: all:localhost
-  gather_facts: false
-  any_errors_fatal: true
-  tasks:
-    - name: The pattern selects hosts, each has its certificates list, no hkpost_ variable is misspelt
-      hkpost.ecert.hkpost_preflight:
-        pattern: "{{ hkpost_hosts | default('ecert_servers') }}"
-        limit: "{{ ansible_limit | default('') }}"
-        certificates: required
-      run_once: true
-      delegate_to: localhost
+# The first task of a play whose hosts are all:localhost (so that --limit does not skip it), with
+# any_errors_fatal: true (playbooks/preflight.yml is that play).
+- name: The pattern selects hosts, each has its certificates list, no hkpost_ variable is misspelt
+  hkpost.ecert.hkpost_preflight:
+    pattern: "{{ hkpost_hosts | default('ecert_servers') }}"
+    limit: "{{ ansible_limit | default('') }}"
+    certificates: required
+  run_once: true
+  delegate_to: localhost
 '''
 
 RETURN = r'''
