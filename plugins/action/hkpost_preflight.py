@@ -45,6 +45,10 @@ class ActionModule(HkpostAction):
         terms = [t.lstrip('!&') for t in split_host_pattern(pattern)] or [pattern]
         term_matches = [(term, self._match(manager, term)) for term in terms]
         targeted = self._match(manager, pattern)
+        # a limit from a file (@retry) is ansible-core's to read; its parts are checked when written out
+        limit_terms = [t.lstrip('!&') for t in split_host_pattern(args['limit'])] if args['limit'] and \
+            not args['limit'].startswith('@') else []
+        limit_matches = [(term, self._match(manager, term)) for term in limit_terms]
         if args['limit']:
             manager.subset(args['limit'])
             targeted = [h for h in targeted if h in set(self._match(manager, pattern))]
@@ -55,7 +59,7 @@ class ActionModule(HkpostAction):
             # only the certificates lists are read (templated); the other names are checked, never their values
             host_variables[host] = {n: (hostvars[host].get(n) if n in CERTIFICATE_SOURCES else None) for n in names}
         checked = check_targets(pattern, term_matches, targeted, host_variables, known_variables(),
-                                args['certificates'], args['limit'])
+                                args['certificates'], args['limit'], limit_matches)
         # as the task's warnings: the callback prints them with the task, and AWX keeps them with its event
         result.setdefault('warnings', []).extend(checked['warnings'])
         result.update(changed=False, hosts=checked['hosts'], warnings_found=checked['warnings'])

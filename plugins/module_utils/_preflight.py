@@ -30,7 +30,7 @@ _FIX_PATTERN = ('Put the hosts in the inventory group ecert_servers, or pick hos
 
 
 def check_targets(pattern, term_matches, targeted, host_variables, known, certificates=CERTIFICATES_REQUIRED,
-                  limit=None):
+                  limit=None, limit_matches=()):
     """Errors and warnings about the hosts a playbook is about to run on.
 
     ``pattern``        the play's host pattern as written (``hkpost_hosts`` or ecert_servers);
@@ -40,7 +40,9 @@ def check_targets(pattern, term_matches, targeted, host_variables, known, certif
                        values of CERTIFICATE_SOURCES given, the others None);
     ``known``          every hkpost_* variable a role, a playbook or the collection reads;
     ``certificates``   'required', 'optional' or 'ignored' (see the constants above);
-    ``limit``          the --limit given, to name it when it leaves nothing.
+    ``limit``          the --limit given, to name it when it leaves nothing;
+    ``limit_matches``  ``[(term, [hosts])]`` for each part of the limit (ansible-core only warns about a part
+                       that matches nothing, and runs on the rest).
     Returns ``{'errors': [...], 'warnings': [...], 'hosts': sorted targeted hosts}``.
     """
     errors, warnings = [], []
@@ -48,6 +50,10 @@ def check_targets(pattern, term_matches, targeted, host_variables, known, certif
         if not matched:
             errors.append("the host pattern '%s' names '%s', which matches no host of the inventory. %s"
                           % (pattern, term, _FIX_PATTERN))
+    for term, matched in limit_matches:
+        if not matched:
+            errors.append("--limit '%s' names '%s', which matches no host of the inventory; correct it, or leave it "
+                          "out." % (limit, term))
     if not errors and not targeted:
         where = "the host pattern '%s'" % pattern
         if limit:

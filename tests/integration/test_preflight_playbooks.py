@@ -67,6 +67,14 @@ def test_a_limit_outside_the_group_fails(tmp_path):
     assert "within --limit 'db01' selects no host" in result['msg']
 
 
+def test_a_misspelt_part_of_the_limit_fails(tmp_path):
+    groups = {'ecert_servers': {'hosts': {'web01': dict(NOWHERE, hkpost_certificates=CERTS)}}}
+    rc, data, result = _run(tmp_path, 'install', groups, '--limit', 'web01,wbe01')
+    assert rc != 0   # ansible-core alone warns and runs on web01
+    assert "--limit 'web01,wbe01' names 'wbe01'" in result['msg']
+    assert _hosts_contacted(data) == set()
+
+
 def test_a_misspelt_certificates_list_fails_request_and_is_a_warning_for_the_migration(tmp_path):
     groups = {'ecert_servers': {'hosts': {'web01': dict(NOWHERE, hkpost_certificate=CERTS)}}}
     rc, data, result = _run(tmp_path, 'request', groups)
@@ -79,3 +87,14 @@ def test_a_misspelt_certificates_list_fails_request_and_is_a_warning_for_the_mig
     assert not result.get('failed'), result
     assert any("hkpost_certificate set for web01" in w and "did you mean 'hkpost_certificates'" in w
                for w in result['warnings']), result
+
+
+def test_the_audit_refuses_a_limit_that_would_skip_it(tmp_path):
+    groups = {'ecert_servers': {'hosts': {'web01': NOWHERE}}}
+    rc, data, _stderr = run_playbook('%s/playbooks/audit.yml' % ROOT, '--limit', 'web01',
+                                     extra_vars={'hkpost_output_dir': str(tmp_path / 'out')},
+                                     inventory=_inventory(tmp_path, groups))
+    assert rc != 0   # ansible-core alone: the play on localhost is skipped, rc 0, no report
+    result = next(iter(task_results(data, 'Refuse a --limit that leaves the controller out').values()))
+    assert "--limit 'web01' leaves out localhost" in result['msg'] and 'hkpost_audit_group' in result['msg']
+    assert not (tmp_path / 'out').exists()

@@ -36,6 +36,14 @@ def test_a_pattern_that_selects_nothing_is_an_error_naming_it(pattern, term_matc
     assert '--limit' in found['errors'][0]   # and how to pick hosts instead
 
 
+def test_a_misspelt_part_of_the_limit_is_named():
+    found = check_targets('ecert_servers', [('ecert_servers', ['web01', 'web02'])], ['web01'],
+                          {'web01': {'hkpost_certificates': CERTS}}, KNOWN, limit='web01,wbe02',
+                          limit_matches=[('web01', ['web01']), ('wbe02', [])])
+    assert found['errors'] == ["--limit 'web01,wbe02' names 'wbe02', which matches no host of the inventory; correct "
+                               "it, or leave it out."]
+
+
 def test_hosts_that_say_what_they_need_pass():
     found = _check([('ecert_servers', ['web01', 'web02'])], ['web02', 'web01'],
                    {'web01': {'hkpost_certificates': CERTS, 'hkpost_platform': None},
