@@ -68,3 +68,19 @@ def test_exchange_endpoints_follow_each_certificates_services_or_the_hosts_serve
     assert binding_endpoints([ex3]) == [dict(at, port=8443), dict(at, port=2525, starttls='smtp')]
     with pytest.raises(HkpostError, match="exchange_services entry 'FAX' is not one of"):
         binding_endpoints([dict(ex1, hkpost_certificates=[{'common_name': 'x.example.hk', 'exchange_services': ['FAX']}])])
+
+
+def test_the_closing_audits_to_renew_list_selects_the_hosts_when_fed_back():
+    """Issue 22: renew.yml's closing audit named hosts by address (ansible_host), so its to-renew list, given back as
+    hkpost_renew_list_file, selected nothing. Endpoints carry the inventory name, and the list names the host."""
+    import json
+    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._fleet_report import to_renew
+    certs = [{'common_name': 'www.example.hk', 'iis_bindings': [{'site': 'S', 'host_header': 'www.example.hk'}]}]
+    [endpoint] = binding_endpoints([{'inventory_hostname': 'web1', 'ansible_host': '192.0.2.1',
+                                     'hkpost_certificates': certs}])
+    leaf = {'sha256': 'AB' * 32, 'subject_cn': 'www.example.hk', 'is_ca': False, 'not_after': '2027-01-01'}
+    audit = {'endpoints': [dict(endpoint, verdict='warning', days_left=9, served=[leaf],
+                                findings=[{'code': 'expiring', 'certificate': leaf['sha256'], 'message': 'm'}])]}
+    listed = json.dumps(to_renew(audit, warn_days=30))
+    assert select_for_renewal(certs, listed, 'web1') == certs
+    assert select_for_renewal(certs, listed, '192.0.2.1') == []
