@@ -58,7 +58,13 @@ class ActionModule(HkpostAction):
             names = [n for n in hostvars[host] if str(n).startswith('hkpost_')]
             # only the certificates lists are read (templated); the other names are checked, never their values
             host_variables[host] = {n: (hostvars[host].get(n) if n in CERTIFICATE_SOURCES else None) for n in names}
-        checked = check_targets(pattern, term_matches, targeted, host_variables, known_variables(),
+        try:
+            known = known_variables()
+        except (OSError, ValueError) as e:
+            # a copy of the collection without its guide: the other checks still hold
+            known = None
+            result.setdefault('warnings', []).append('hkpost_* variable names not checked: %s' % e)
+        checked = check_targets(pattern, term_matches, targeted, host_variables, known,
                                 args['certificates'], args['limit'], limit_matches)
         # as the task's warnings: the callback prints them with the task, and AWX keeps them with its event
         result.setdefault('warnings', []).extend(checked['warnings'])

@@ -38,7 +38,7 @@ def check_targets(pattern, term_matches, targeted, host_variables, known, certif
     ``targeted``       the hosts the plays will run on (the pattern's hosts within any --limit);
     ``host_variables`` ``{host: {variable name: value or None}}``, only the hkpost_* names of each host (the
                        values of CERTIFICATE_SOURCES given, the others None);
-    ``known``          every hkpost_* variable a role, a playbook or the collection reads;
+    ``known``          every hkpost_* variable a role, a playbook or the collection reads (None: not checked);
     ``certificates``   'required', 'optional' or 'ignored' (see the constants above);
     ``limit``          the --limit given, to name it when it leaves nothing;
     ``limit_matches``  ``[(term, [hosts])]`` for each part of the limit (ansible-core only warns about a part
@@ -64,7 +64,7 @@ def check_targets(pattern, term_matches, targeted, host_variables, known, certif
     for host in sorted(targeted):
         names = host_variables.get(host) or {}
         for name in sorted(names):
-            if name.startswith('hkpost_') and name not in known:
+            if known is not None and name.startswith('hkpost_') and name not in known:
                 unknown.setdefault(name, []).append(host)
         if certificates != CERTIFICATES_IGNORED and not any(names.get(n) for n in CERTIFICATE_SOURCES):
             hint = _did_you_mean('hkpost_certificates', names)
