@@ -190,3 +190,19 @@ def test_a_host_error_is_printed_by_the_task_that_failed_only(pki, tmp_path):
     assert 'win-broken: the chain step failed; its error is above and in the summary.' in flat(output)
     rows, _data = read_summary(tmp_path)
     assert 'Access is denied' in rows['win-broken']['error']   # the summary keeps the words
+
+
+def test_a_dry_run_reports_every_reachable_host_when_one_password_is_wrong(pki, tmp_path):
+    """Issue 22: one batch of one host at a time, no failure allowed - a real rollout stops at the host whose password
+    is wrong; a dry run goes on and reports every other host."""
+    state, inventory = fleet(pki, tmp_path)
+    proc, _report = run_over_winrm(state, tmp_path / 'winrm-password', inventory,
+                                   os.path.join(ROOT, 'playbooks/migrate_intermediate.yml'), '--check',
+                                   '-e', 'hkpost_output_dir=%s' % (tmp_path / 'out'),
+                                   '-e', 'hkpost_chain_max_fail_percentage=0', '-e', 'hkpost_chain_serial=1',
+                                   passwords={'win-broken': 'Not-The-Password-1'}, cwd=tmp_path, timeout=300)
+    assert proc.returncode != 0   # the host that refused the password fails the run
+    rows, _data = read_summary(tmp_path, 'chain_migration.check')
+    assert {h: r['status'] for h, r in rows.items()} == {
+        'win-broken': 'unreachable', 'win-fresh': 'would migrate', 'win-old': 'would migrate',
+        'win-right': 'already right'}
