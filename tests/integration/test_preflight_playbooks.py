@@ -51,6 +51,15 @@ def test_an_empty_group_fails_naming_it(tmp_path, playbook):
     assert not (tmp_path / 'out').exists()   # no report that reads like a run happened
 
 
+@pytest.mark.parametrize('tags', ['request', 'install', 'dcv'])
+def test_renew_checks_its_hosts_whatever_phase_runs(tmp_path, tags):
+    groups = {'ecert_servers': {'hosts': {'web01': dict(NOWHERE, hkpost_certificates=CERTS)}}}
+    rc, data, result = _run(tmp_path, 'renew', groups, '--tags', tags, '-e', 'hkpost_hosts=web01,wbe01')
+    assert rc != 0
+    assert "names 'wbe01', which matches no host" in result['msg']
+    assert _hosts_contacted(data) == set()
+
+
 def test_a_misspelt_host_in_the_pattern_fails_before_the_others_run(tmp_path):
     groups = {'ecert_servers': {'hosts': {'web01': dict(NOWHERE, hkpost_certificates=CERTS)}}}
     rc, data, result = _run(tmp_path, 'install', groups, '-e', 'hkpost_hosts=web01,wbe01')
