@@ -71,19 +71,19 @@ def check_targets(pattern, term_matches, targeted, host_variables, known, certif
             text = ('host %s has no hkpost_certificates (the certificates it needs; certificates_list.rst)%s'
                     % (host, hint))
             if certificates == CERTIFICATES_REQUIRED:
-                errors.append(text + '. Add the list to its host_vars, or leave the host out with --limit.')
+                errors.append(text + ' Add the list to its host_vars, or leave the host out with --limit.')
             else:
-                warnings.append(text + '.')
+                warnings.append(text)
     for name, hosts in sorted(unknown.items()):
         guess = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
-        warnings.append('%s %s: no role or playbook of hkpost.ecert reads it%s, so it has no effect.'
-                        % (name, 'set for ' + _hosts(hosts), " - did you mean '%s'?" % guess[0] if guess else ''))
+        warnings.append('%s set for %s has no effect: no role or playbook of hkpost.ecert reads it.%s'
+                        % (name, _hosts(hosts), " Did you mean '%s'?" % guess[0] if guess else ''))
     return {'errors': errors, 'warnings': warnings, 'hosts': sorted(targeted)}
 
 
 def _did_you_mean(wanted, names):
     close = difflib.get_close_matches(wanted, sorted(n for n in names if n != wanted), n=1, cutoff=0.8)
-    return " - it sets '%s'; did you mean '%s'?" % (close[0], wanted) if close else ''
+    return "; it sets '%s' - did you mean '%s'?" % (close[0], wanted) if close else '.'
 
 
 def _hosts(hosts):

@@ -94,7 +94,7 @@ def test_a_misspelt_certificates_list_fails_request_and_is_a_warning_for_the_mig
 
     rc, data, result = _run(tmp_path, 'migrate_intermediate', groups, '--check')
     assert not result.get('failed'), result
-    assert any("hkpost_certificate set for web01" in w and "did you mean 'hkpost_certificates'" in w
+    assert any("hkpost_certificate set for web01 has no effect" in w and "Did you mean 'hkpost_certificates'" in w
                for w in result['warnings']), result
 
 

@@ -70,10 +70,13 @@ def test_a_role_variable_naming_the_certificates_is_enough(name):
 
 def test_a_misspelt_certificates_list_is_named_with_the_right_name():
     found = _check([('ecert_servers', ['web01'])], ['web01'], {'web01': {'hkpost_certificate': None}})
-    assert "it sets 'hkpost_certificate'; did you mean 'hkpost_certificates'" in found['errors'][0]
+    assert found['errors'] == [
+        "host web01 has no hkpost_certificates (the certificates it needs; certificates_list.rst); it sets "
+        "'hkpost_certificate' - did you mean 'hkpost_certificates'? Add the list to its host_vars, or leave the host "
+        "out with --limit."]
     assert found['warnings'] == [
-        "hkpost_certificate set for web01: no role or playbook of hkpost.ecert reads it - did you mean "
-        "'hkpost_certificates'?, so it has no effect."]
+        "hkpost_certificate set for web01 has no effect: no role or playbook of hkpost.ecert reads it. Did you mean "
+        "'hkpost_certificates'?"]
 
 
 def test_an_unknown_variable_is_reported_once_with_its_hosts_even_where_certificates_are_not_read():
@@ -82,9 +85,9 @@ def test_an_unknown_variable_is_reported_once_with_its_hosts_even_where_certific
                    certificates='ignored')
     assert found['errors'] == []
     assert len(found['warnings']) == 2
-    assert found['warnings'][0].startswith('hkpost_chain_serail set for a, b:')
-    assert "did you mean 'hkpost_chain_serial'" in found['warnings'][0]
-    assert found['warnings'][1].startswith('hkpost_my_own set for b: no role or playbook')
+    assert found['warnings'][0].startswith('hkpost_chain_serail set for a, b has no effect')
+    assert "Did you mean 'hkpost_chain_serial'" in found['warnings'][0]
+    assert found['warnings'][1] == 'hkpost_my_own set for b has no effect: no role or playbook of hkpost.ecert reads it.'
 
 
 def test_the_known_variables_come_from_the_roles_and_both_tables_of_the_guide():
