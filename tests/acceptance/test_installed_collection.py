@@ -156,8 +156,8 @@ def test_every_shipped_playbook_from_a_user_project(collections, pki, tmp_path):
     before = installed_files(collections)
     assert before == manifest_files(collections)
     shipped = sorted(p[:-4] for p in os.listdir(os.path.join(collections, 'hkpost', 'ecert', 'playbooks'))
-                     # parts of the others: audit_tasks.yml is included, preflight.yml is every playbook's first play
-                     if p.endswith('.yml') and p not in ('audit_tasks.yml', 'preflight.yml'))
+                     # parts of the others: audit_tasks.yml is included, run_check.yml is every playbook's first play
+                     if p.endswith('.yml') and p not in ('audit_tasks.yml', 'run_check.yml'))
     assert shipped == sorted(PLAYBOOKS + RENEWAL), 'a shipped playbook without acceptance coverage, or a demo shipped'
 
     bind = BindServer(tmp_path / 'bind')

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
-"""Every hkpost_* variable a playbook reads from the user is one hkpost_preflight knows (issue 22).
+"""Every hkpost_* variable a playbook reads from the user is one hkpost_run_check knows (issue 22).
 
-hkpost_preflight warns about a host variable nothing reads; it learns the names from the roles'
+hkpost_run_check warns about a host variable nothing reads; it learns the names from the roles'
 argument_specs and the two tables of using_the_collection.rst. A playbook reading a name that is in neither
 would have its users warned about a variable that works: this test makes the tables follow the playbooks.
 """
@@ -36,7 +36,7 @@ def test_every_variable_a_playbook_reads_is_known(path):
     for role in os.listdir(os.path.join(handoffs.ROOT, 'roles')):
         created |= handoffs.role_creates(role)
     unknown = sorted(_reads_from_user(path) - known_variables() - created)
-    assert not unknown, ('%s reads %s, which hkpost_preflight would report as unknown: add each to the table '
+    assert not unknown, ('%s reads %s, which hkpost_run_check would report as unknown: add each to the table '
                          '"Variables of one playbook" in using_the_collection.rst (or to its role\'s '
                          'argument_specs)' % (handoffs.rel(path), unknown))
 

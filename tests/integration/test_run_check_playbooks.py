@@ -2,7 +2,7 @@
 """Silence is not success (issue 22): real ansible-playbook runs of the lifecycle playbooks whose hosts say nothing.
 
 ansible-core warns "Could not match supplied host pattern" and exits 0 when a play matches no host; a misspelt
-hkpost_certificates is simply no variable. Each playbook's first play (playbooks/preflight.yml) refuses the
+hkpost_certificates is simply no variable. Each playbook's first play (playbooks/run_check.yml) refuses the
 first and reports the second before any host is contacted - here no host is reachable at all, so a run that
 got past the check would fail differently.
 """

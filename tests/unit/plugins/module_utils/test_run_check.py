@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""hkpost_preflight's checks (issue 22, "Silence is not success"): a run that would do nothing says so."""
+"""hkpost_run_check's checks (issue 22, "Silence is not success"): a run that would do nothing says so."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._preflight import check_targets
+from ansible_collections.hkpost.ecert.plugins.module_utils._run_check import check_targets
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._known_variables import known_variables
 
 KNOWN = known_variables()

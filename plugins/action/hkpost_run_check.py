@@ -1,14 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: hkpost.ecert contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""hkpost_preflight: on the controller, before any host is contacted - the pattern selects hosts, each has what it needs."""
+"""hkpost_run_check: on the controller, before any host is contacted - the pattern selects hosts, each has what it needs."""
 
 from __future__ import annotations
 
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.inventory.manager import InventoryManager, split_host_pattern
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._preflight import CERTIFICATE_SOURCES, check_targets
+from ansible_collections.hkpost.ecert.plugins.module_utils._run_check import CERTIFICATE_SOURCES, check_targets
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._known_variables import known_variables
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r'''
 ---
-module: hkpost_preflight
+module: hkpost_run_check
 short_description: Refuse a run whose host pattern selects nothing; report hosts missing their certificates and misspelt variables
 version_added: 0.2.0
 description:
@@ -57,9 +57,9 @@ author:
 
 EXAMPLES = r'''
 # The first task of a play whose hosts are all:localhost (so that --limit does not skip it), with
-# any_errors_fatal: true (playbooks/preflight.yml is that play).
+# any_errors_fatal: true (playbooks/run_check.yml is that play).
 - name: The pattern selects hosts, each has its certificates list, no hkpost_ variable is misspelt
-  hkpost.ecert.hkpost_preflight:
+  hkpost.ecert.hkpost_run_check:
     pattern: "{{ hkpost_hosts | default('ecert_servers') }}"
     limit: "{{ ansible_limit | default('') }}"
     certificates: required
