@@ -34,15 +34,15 @@ class ActionModule(HkpostAction):
                                   '--tags request), or pass the requests as data.' % args['sheet'])
             sources.append(read_sheet(text, 'sheet %s' % args['sheet']))
         sources.append(normalize_requests(args['requests']))
-        requests = merge_requests(*sources)
-        if args['hosts'] is not None:
-            requests = [r for r in requests if r['host'] in args['hosts']]
+        every = merge_requests(*sources)
+        requests = every if args['hosts'] is None else [r for r in every if r['host'] in args['hosts']]
         if not requests:
             raise HkpostError('no pending requests to match (sheet %s, %d requests given%s); make the requests first '
                               '(renew.yml --tags request).' % (args['sheet'] or 'not given', len(args['requests']),
                                                                ', limited to hosts %s' % ', '.join(args['hosts'])
                                                                if args['hosts'] is not None else ''))
-        matched = match_intake(list_intake(args['path']), requests)
+        # every request, so that a file for a host outside this run is named as such, not as matching nothing
+        matched = match_intake(list_intake(args['path']), every, hosts=args['hosts'])
         errors = [f for f in matched['findings'] if f['severity'] == 'error']
         for finding in matched['findings']:
             self._display.warning('intake: %s' % finding['message'])

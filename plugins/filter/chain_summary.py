@@ -15,7 +15,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.chain._summary import
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 
-def chain_summary(hostvars, hosts):
+def chain_summary(hostvars, hosts, check_mode=False):
     if not hasattr(hostvars, 'get') or isinstance(hosts, (str, bytes)) or not isinstance(hosts, (list, tuple)):
         raise AnsibleFilterError('chain_summary: use it as hostvars | hkpost.ecert.chain_summary(HOSTS), with HOSTS a '
                                  'list of host names (e.g. ansible_play_hosts_all); got %s and %s.'
@@ -28,7 +28,7 @@ def chain_summary(hostvars, hosts):
         result = facts.get('hkpost_chain_result') if hasattr(facts, 'get') else None
         error = facts.get('hkpost_chain_error') if hasattr(facts, 'get') else None
         results[host] = (dict(result) if result is not None else None, error)
-    return summarize(results)
+    return summarize(results, bool(check_mode))
 
 
 def chain_summary_csv(summary):

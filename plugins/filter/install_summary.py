@@ -19,7 +19,7 @@ _KEYS = ('hkpost_chain_result', 'hkpost_install_error', 'hkpost_platform', 'hkpo
          'hkpost_exchange_installed', 'hkpost_exchange_backups')
 
 
-def install_summary(hostvars, hosts):
+def install_summary(hostvars, hosts, check_mode=False):
     facts = {}
     for host in hosts:
         if host not in hostvars:
@@ -27,7 +27,7 @@ def install_summary(hostvars, hosts):
                                      'host names, e.g. ansible_play_hosts_all.' % host)
         host_vars = hostvars[host]
         facts[host] = {key: host_vars.get(key) for key in _KEYS} if hasattr(host_vars, 'get') else {}
-    return summarize(facts)
+    return summarize(facts, bool(check_mode))
 
 
 def install_summary_csv(summary):

@@ -21,8 +21,11 @@ def output_dir(path):
     return os.path.abspath(os.path.expanduser(str(path)))
 
 
-def submission_sheet(hostvars, hosts, existing=None, results_fact='hkpost_csr_results'):
-    """CSV of every pending request the hosts' csr role returned; rows of other hosts kept from ``existing``."""
+def submission_sheet(hostvars, hosts, existing=None, results_fact='hkpost_csr_results', check_mode=False):
+    """CSV of every pending request the hosts' csr role returned; rows of other hosts kept from ``existing``.
+
+    In ``check_mode`` a request that would be made has no key yet: its row says "(check mode)" (the intake skips
+    such rows), so the dry run's sheet (submission.check.csv) lists what would be requested."""
     rows, ran = [], []
     for host in hosts:
         results = (hostvars.get(host) or {}).get(results_fact)
@@ -30,7 +33,7 @@ def submission_sheet(hostvars, hosts, existing=None, results_fact='hkpost_csr_re
             continue
         ran.append(host)
         for r in results:
-            if not r.get('public_key_sha256'):
+            if not r.get('public_key_sha256') and not check_mode:
                 continue  # check mode before the key exists
             item = r.get('item') or {}
             applied = [r['common_name_ascii']]
@@ -38,7 +41,7 @@ def submission_sheet(hostvars, hosts, existing=None, results_fact='hkpost_csr_re
                 if _ascii(name) not in applied:
                     applied.append(_ascii(name))
             rows.append({'host': host, 'common_name': r['common_name_ascii'], 'certificate_type': r.get('certificate_type'),
-                         'public_key_sha256': r['public_key_sha256'], 'csr_file': r.get('csr_path'),
+                         'public_key_sha256': r.get('public_key_sha256') or '(check mode)', 'csr_file': r.get('csr_path'),
                          'names': ' '.join(applied), 'pending_thumbprint': r.get('thumbprint')})
     return write_sheet(rows, existing, ran)
 

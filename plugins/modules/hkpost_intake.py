@@ -21,7 +21,7 @@ description:
     and its request waits) - a file that is not one issued certificate, an expired certificate, one not issued by a
     Hongkong Post intermediate, one issued under the old (no-EKU) intermediate (before 2025-05-01), one naming other
     names than requested, two different certificates for one request. Reported (warnings) - a file matching no pending
-    request (its subject and SPKI are given), the same certificate in two files (one copy is used), a certificate not
+    request (its subject and SPKI are given), a file for a request of a host outside O(hosts) (left for its run), the same certificate in two files (one copy is used), a certificate not
     yet valid, an appended chain carrying the old intermediate (the file's chain is then not used).
   - Runs on the controller only and changes nothing (C(changed) is always false).
 options:
@@ -66,7 +66,8 @@ options:
         description: Thumbprint of the pending request on the host.
         type: str
   hosts:
-    description: Only match requests of these hosts (for example C(ansible_play_hosts)); default all.
+    description: Only match requests of these hosts (for example C(ansible_play_hosts)); default all. A file for a
+      request of another host is reported (C(other_host)), not matched.
     type: list
     elements: str
   strict:
@@ -127,7 +128,7 @@ assignments:
 findings:
   description:
     - Everything noticed, errors first - kind (unreadable, expired, not_hkpost, old_intermediate, names, conflict,
-      no_match, duplicate, not_yet_valid, chain_old_intermediate), severity (error or warning), file, message, and where
+      no_match, other_host, duplicate, not_yet_valid, chain_old_intermediate), severity (error or warning), file, message, and where
       known subject, public_key_sha256, thumbprint, host, common_name.
   returned: always
   type: list

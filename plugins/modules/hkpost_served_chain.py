@@ -237,7 +237,7 @@ endpoints:
         action:
           description: What to do about it, in one plain sentence.
           type: str
-          sample: "Install the intermediate 'Hongkong Post e-Cert SSL CA 3 - 17' on this server and restart the binding ..."
+          sample: "Install the intermediate 'Hongkong Post e-Cert SSL CA 3 - 17' on this server (migrate_intermediate.yml installs it ..."
         certificate:
           description: SHA-256 of the certificate an V(expired) or V(expiring) finding is about.
           type: str

@@ -4,7 +4,8 @@
 """What to do about each finding, in one plain sentence an operator can act on.
 
 The finding's ``message`` says what is wrong (names, dates, the chain as sent); its ``action`` says
-what to do next, and names the playbook of this collection that does it where there is one.
+what to do next, and names the playbook of this collection that does it where there is one - saying
+only what that playbook does (migrate_intermediate.yml changes certificate stores; it restarts nothing).
 """
 
 from __future__ import annotations
@@ -30,13 +31,16 @@ def action_for(code, role='leaf', days=None, issuer=None, protocol=None):
             return 'Renew now: clients refuse an expired certificate.'
         if role == 'leaf':
             return 'Renew now: the certificate expired %s ago and clients refuse it.' % _days(days)
-        return 'Install the current intermediate from Hongkong Post in place of the expired one and restart the binding.'
+        return ('Install the current intermediate from Hongkong Post in place of the expired one (migrate_intermediate.yml '
+                'does on Windows hosts), then restart the site or service so that it sends the new chain.')
     if code == 'missing_intermediate':
-        return ("Install the intermediate '%s' on this server and restart the binding "
-                '(migrate_intermediate.yml installs it on Windows hosts).' % (issuer or 'its issuer'))
+        return ("Install the intermediate '%s' on this server (migrate_intermediate.yml installs it on Windows hosts), "
+                'then restart the site or service so that it sends it.' % (issuer or 'its issuer'))
     if code == 'old_intermediate':
-        return ('Install the 2025 intermediate, remove the old one from the Intermediate store and restart the binding '
-                '(migrate_intermediate.yml does all three).')
+        # migrate_intermediate.yml changes the certificate stores only; it restarts nothing (issue 22)
+        return ('Install the 2025 intermediate and remove the old one from the Intermediate store (migrate_intermediate.yml '
+                'does both), then restart the site or service: the playbook does not, and until then it may send the '
+                'old chain.')
     return _STATIC[code].replace('{protocol}', (protocol or 'mail').upper())
 
 

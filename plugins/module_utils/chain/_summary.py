@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 STATUSES = ('changed', 'already right', 'failed', 'unreachable', 'not run')
+# A dry run predicts: its rows and table say what would happen, never that it happened.
+DRY_RUN = {'changed': 'would migrate'}
 
 
 def _step(step):
@@ -44,20 +46,24 @@ def host_row(host, result, error=None):
             'error': error or (result.get('msg') if failed else '') or ''}
 
 
-def summarize(results):
-    """``results``: host -> (result or None, error or None). Rows sorted by host."""
+def summarize(results, check_mode=False):
+    """``results``: host -> (result or None, error or None). Rows sorted by host; in ``check_mode`` worded as a
+    prediction."""
     rows = [host_row(host, *results[host]) for host in sorted(results)]
     counts = {status: sum(1 for r in rows if r['status'] == status) for status in STATUSES}
     counts['leaves to re-issue'] = sum(len(r['reissue']) for r in rows)
+    if check_mode:
+        for r in rows:
+            r['status'] = DRY_RUN.get(r['status'], r['status'])
     table = ['%-28s %-14s %7s %5s %7s %8s  %s' % ('HOST', 'STATUS', 'REMOVED', 'ADDED', 'APPLIED', 'RE-ISSUE', 'NOTE')]
     for r in rows:
         note = r['error'] or ('; '.join(r['reissue']) if r['reissue'] else '')
         table.append('%-28s %-14s %7d %5d %7s %8d  %s' % (r['host'][:28], r['status'], r['removed'], r['added'],
                                                           '%d/%d' % (len(r['applied']), r['planned']),
                                                           len(r['reissue']), note[:100]))
-    table.append('hosts changed: %(changed)d, already right: %(already right)d, failed: %(failed)d, '
-                 'unreachable: %(unreachable)d, not run: %(not run)d, leaves to re-issue: %(leaves to re-issue)d'
-                 % counts)
+    first = 'dry run, nothing was changed - hosts that would migrate' if check_mode else 'hosts changed'
+    table.append(('%s: %%(changed)d, already right: %%(already right)d, failed: %%(failed)d, unreachable: '
+                  '%%(unreachable)d, not run: %%(not run)d, leaves to re-issue: %%(leaves to re-issue)d' % first) % counts)
     return {'rows': rows, 'counts': counts, 'table': table}
 
 

@@ -18,7 +18,10 @@ errors (the file is refused, the request waits):
   ``names``          names other than requested (an extra name, or the requested name missing);
   ``conflict``       two different certificates for one request: which one to install is a person's call;
 warnings (nothing refused):
-  ``no_match``       matches no pending request (a stray download, another team's certificate);
+  ``no_match``       matches no pending request of the sheet (a stray download, another team's certificate, or one
+                     installed in an earlier cycle whose request has left the sheet) - said as such, never
+                     "installed nowhere", which the intake cannot know;
+  ``other_host``     matches the request of a host outside this run (--limit): left for a run that includes it;
   ``duplicate``      the same certificate in two files (one copy is used, the one carrying the chain);
   ``not_yet_valid``  valid from a later date;
   ``chain_old_intermediate`` the appended chain carries the old intermediate (the chain role installs the
@@ -47,7 +50,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import (
 
 MULTI_DOMAIN_TYPES = ('multi_domain', 'ev_multi_domain')
 ERRORS = ('unreadable', 'expired', 'not_hkpost', 'old_intermediate', 'names', 'conflict')
-WARNINGS = ('no_match', 'duplicate', 'not_yet_valid', 'chain_old_intermediate')
+WARNINGS = ('no_match', 'other_host', 'duplicate', 'not_yet_valid', 'chain_old_intermediate')
 # Files the folder may hold beside certificates, never read as one (the sheet, reports, CSRs, keys, backups).
 IGNORED_SUFFIXES = ('.csv', '.json', '.yml', '.yaml', '.csr', '.req', '.pfx', '.p12', '.key')
 _SHEET_FIELDS = ('host', 'common_name', 'certificate_type', 'public_key_sha256')
@@ -209,17 +212,19 @@ def _refusal(info, request, now):
     return None
 
 
-def match_intake(files, requests, now=None):
-    """Match intake ``files`` ([{'name', 'data'}]) to pending ``requests`` (read_sheet's shape).
+def match_intake(files, requests, now=None, hosts=None):
+    """Match intake ``files`` ([{'name', 'data'}]) to pending ``requests`` (read_sheet's shape) of ``hosts``
+    (default every host): a file for a request of another host is reported as ``other_host``, not matched.
 
     Returns ``{'assignments': {host: [certificate, ...]}, 'findings': [...], 'waiting': [...],
     'files': N}``. A certificate carries host, common_name, certificate_type, public_key_sha256,
     pending_thumbprint, thumbprint, sha256, subject, names, not_after, file, files, chain (subjects) and
     ``pem`` (the leaf followed by the file's chain, for hkpost_complete_request / exchange_cert content).
     """
-    by_spki = {}
+    by_spki, elsewhere = {}, {}
     for request in requests:
-        by_spki.setdefault(request['public_key_sha256'], []).append(request)
+        mine = hosts is None or request['host'] in hosts
+        (by_spki if mine else elsewhere).setdefault(request['public_key_sha256'], []).append(request)
     findings = []
     candidates = {}  # spki -> [(file name, leaf, chain, info)]
     for entry in sorted(files, key=lambda f: f['name']):
@@ -228,9 +233,18 @@ def match_intake(files, requests, now=None):
             findings.append(problem)
             continue
         info = cert_info(leaf)
+        if info['spki_sha256'] in elsewhere:
+            other = elsewhere[info['spki_sha256']][0]
+            findings.append(_finding('other_host', '%s: the certificate for %s, a host outside this run (--limit); '
+                                     'it is left for a run that includes %s.' % (entry['name'], _label(other),
+                                                                                 other['host']),
+                                     file=entry['name'], info=info, request=other))
+            continue
         if info['spki_sha256'] not in by_spki:
-            findings.append(_finding('no_match', '%s: %s [SPKI SHA-256 %s] matches no pending request; it is not '
-                                     'installed anywhere.' % (entry['name'], info['subject'], info['spki_sha256']),
+            findings.append(_finding('no_match', '%s: %s [SPKI SHA-256 %s] matches no pending request of the '
+                                     'submission sheet (a stray download, another team\'s certificate, or one '
+                                     'installed in an earlier cycle, whose request has left the sheet); nothing is '
+                                     'done with it.' % (entry['name'], info['subject'], info['spki_sha256']),
                                      file=entry['name'], info=info))
             continue
         candidates.setdefault(info['spki_sha256'], []).append((entry['name'], leaf, chain, info))

@@ -10,7 +10,9 @@ installs several certificates per host.
 
 from __future__ import annotations
 
-STATUSES = ('installed', 'unchanged', 'failed', 'unreachable', 'not run')
+STATUSES = ('installed', 'already installed', 'failed', 'unreachable', 'not run')
+# A dry run predicts: its rows and table say what would happen, never that it happened.
+DRY_RUN = {'installed': 'would install'}
 
 
 def _results(registered):
@@ -61,7 +63,7 @@ def host_row(host, facts):
     elif error:
         status = 'failed'
     else:
-        status = 'installed' if changed else 'unchanged'
+        status = 'installed' if changed else 'already installed'
     chain_status = ''
     if isinstance(chain, dict):
         chain_status = 'failed' if chain.get('failed') or chain.get('unreachable') else \
@@ -71,17 +73,21 @@ def host_row(host, facts):
             'targets': targets, 'backups': backups, 'changed': changed, 'error': error}
 
 
-def summarize(facts_by_host):
-    """``facts_by_host``: host -> its variables. Rows sorted by host."""
+def summarize(facts_by_host, check_mode=False):
+    """``facts_by_host``: host -> its variables. Rows sorted by host; in ``check_mode`` worded as a prediction."""
     rows = [host_row(host, facts_by_host[host]) for host in sorted(facts_by_host)]
     counts = {status: sum(1 for r in rows if r['status'] == status) for status in STATUSES}
-    table = ['%-24s %-9s %-12s %-14s %-42s %s' % ('HOST', 'PLATFORM', 'STATUS', 'CHAIN', 'THUMBPRINT', 'BINDINGS / SERVICES / NOTE')]
+    if check_mode:
+        for r in rows:
+            r['status'] = DRY_RUN.get(r['status'], r['status'])
+    table = ['%-24s %-9s %-17s %-14s %-42s %s' % ('HOST', 'PLATFORM', 'STATUS', 'CHAIN', 'THUMBPRINT', 'BINDINGS / SERVICES / NOTE')]
     for r in rows:
         note = r['error'] or ', '.join(r['targets'])
-        table.append('%-24s %-9s %-12s %-14s %-42s %s' % (r['host'][:24], r['platform'], r['status'], r['chain'],
+        table.append('%-24s %-9s %-17s %-14s %-42s %s' % (r['host'][:24], r['platform'], r['status'], r['chain'],
                                                           ' '.join(r['thumbprints']) or '-', note[:120]))
-    table.append('hosts installed: %(installed)d, unchanged: %(unchanged)d, failed: %(failed)d, '
-                 'unreachable: %(unreachable)d, not run: %(not run)d' % counts)
+    first = 'dry run, nothing was changed - hosts that would install' if check_mode else 'hosts installed'
+    table.append(('%s: %%(installed)d, already installed: %%(already installed)d, failed: %%(failed)d, '
+                  'unreachable: %%(unreachable)d, not run: %%(not run)d' % first) % counts)
     return {'rows': rows, 'counts': counts, 'table': table}
 
 

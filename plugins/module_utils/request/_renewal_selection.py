@@ -82,15 +82,18 @@ def binding_endpoints(hosts):
                     else exchange_service_ports(cert.get('exchange_services') or hostvars.get('hkpost_exchange_services'),
                                                 inventory_name)
                 for port in ports:
-                    endpoint = {'host': address, 'port': port['port'], 'server_name': name}
+                    endpoint = {'host': address, 'port': port['port'], 'server_name': name,
+                                'inventory_name': inventory_name}
                     if port.get('starttls'):
                         endpoint['starttls'] = port['starttls']
                     endpoints.append(endpoint)
                 continue
             for binding in cert.get('iis_bindings') or []:
                 if binding.get('host_header'):
+                    # the inventory name travels with the address: the report shows it, and its to-renew list
+                    # names hosts that renew.yml can select again
                     endpoints.append({'host': address, 'port': int(binding.get('port') or 443),
-                                      'server_name': binding['host_header'].lower()})
+                                      'server_name': binding['host_header'].lower(), 'inventory_name': inventory_name})
     unique = []
     for endpoint in endpoints:
         if endpoint not in unique:

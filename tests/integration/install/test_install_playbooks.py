@@ -109,7 +109,7 @@ def test_install_backup_restore_without_secrets(lab):
     assert rc == 0, out[-4000:]
     assert recap(out, 'web1')['changed'] == '0' and recap(out, 'ex1')['changed'] == '0', out[-3000:]
     rows = {r['host']: r for r in json.loads((lab['tmp'] / 'out' / 'reports' / 'install.json').read_text())}
-    assert {r['status'] for r in rows.values()} == {'unchanged'}
+    assert {r['status'] for r in rows.values()} == {'already installed'}   # a rerun says what it found
 
     backup_vars = '{"hkpost_backup_certificates": [{"thumbprint": "%s"}]}' % lab['www'].thumbprint
     rc, out = run(lab, 'backup.yml', '-e', 'hkpost_hosts=web1', '-e', backup_vars)
@@ -143,6 +143,12 @@ def test_check_mode_changes_no_host(lab):
     before = {name: load_host(str(lab['state']), name) for name in ('web1', 'ex1')}
     rc, out = run(lab, 'install.yml', '--check')
     assert rc == 0, out[-4000:]
+    # the controller's record is left alone too: the prediction goes beside it, worded as one (issue 22)
+    reports = lab['tmp'] / 'out' / 'reports'
+    assert not (reports / 'install.json').exists() and not (reports / 'install.csv').exists()
+    rows = {r['host']: r for r in json.loads((reports / 'install.check.json').read_text())}
+    assert {h: r['status'] for h, r in rows.items()} == {'web1': 'would install', 'ex1': 'would install'}
+    assert 'hosts that would install: 2' in ' '.join(out.split())
     for name, host in before.items():
         after = load_host(str(lab['state']), name)
         assert strip_keys(after.stores) == strip_keys(host.stores)
@@ -158,3 +164,16 @@ def test_check_mode_changes_no_host(lab):
 def strip_keys(stores):
     """Store contents without the key objects (which do not compare equal across pickling)."""
     return {name: [{k: v for k, v in e.items() if k != 'key'} for e in entries] for name, entries in stores.items()}
+
+
+def test_a_dry_run_reports_every_reachable_host_when_one_password_is_wrong(lab):
+    """Issue 22: ex1 (the first host of the rolling install: the written inventory is sorted) refuses the password;
+    the dry run still goes on to web1 and reports both, instead of stopping the rollout at ex1 as a real run does."""
+    work = lab['tmp'] / 'winrm-wrong-password'
+    proc, _report = run_over_winrm(lab['state'], work, lab['inventory'], os.path.join(ROOT, 'playbooks', 'install.yml'),
+                                   '--check', scheme='https', transport='basic', cwd=ROOT, timeout=600,
+                                   passwords={'ex1': 'Not-The-Password-1'})
+    assert proc.returncode != 0   # ex1 failed, and the run says so
+    rows = {r['host']: r for r in json.loads((lab['tmp'] / 'out' / 'reports' / 'install.check.json').read_text())}
+    assert rows['web1']['status'] == 'would install', rows
+    assert rows['ex1']['status'] == 'unreachable', rows

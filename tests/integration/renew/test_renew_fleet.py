@@ -20,6 +20,7 @@ import copy
 import csv
 import datetime
 import itertools
+import json
 import os
 import random
 import re
@@ -142,6 +143,11 @@ def renew(fleet, *args):
     return proc.returncode, output
 
 
+def flat(output):
+    """The output with its line wrapping undone (tables are lists of lines, folded by the yaml result format)."""
+    return ' '.join(output.split())
+
+
 def recap(output):
     found = {}
     for line in output.splitlines():
@@ -181,6 +187,12 @@ def test_request_intake_install_and_reruns_change_nothing(pki, fleet):
     rc, out = renew(fleet, '--tags', 'request', '--check', '--diff')
     assert rc == 0, out[-4000:]
     assert {n: h.stores['REQUEST'] for n, h in hosts(fleet).items()} == {n: h.stores['REQUEST'] for n, h in before.items()}
+    # a dry run leaves the sheet the intake reads alone and writes its prediction beside it (issue 22)
+    assert not (fleet['out'] / 'csr' / 'submission.csv').exists()
+    with open(fleet['out'] / 'csr' / 'submission.check.csv', encoding='utf-8') as f:
+        predicted = list(csv.DictReader(f))
+    assert len(predicted) == 10 and {r['public_key_sha256'] for r in predicted} == {'(check mode)'}
+    assert 'would request www.example.hk' in flat(out)
 
     rc, out = renew(fleet, '--tags', 'request')
     assert rc == 0, out[-4000:]
@@ -197,6 +209,7 @@ def test_request_intake_install_and_reruns_change_nothing(pki, fleet):
     rc, out = renew(fleet, '--tags', 'request')
     assert rc == 0, out[-4000:]
     assert {h: r['changed'] for h, r in recap(out).items() if h in FLEET} == {h: '0' for h in FLEET}, out[-4000:]
+    assert 'already pending www.example.hk' in flat(out) and 'requested www.example.hk' not in flat(out)
 
     issued = issue_sheet(pki, fleet['out'] / 'csr' / 'submission.csv')
     fill_intake(pki, fleet, issued)
@@ -205,6 +218,10 @@ def test_request_intake_install_and_reruns_change_nothing(pki, fleet):
                 for n, h in hosts(fleet).items()}
     rc, out = renew(fleet, '--tags', 'install', '--check', '--diff')
     assert rc == 0, out[-4000:]
+    reports = fleet['out'] / 'reports'
+    assert not (reports / 'renewal.json').exists()   # no record of an install that did not happen
+    predicted = json.loads((reports / 'renewal.check.json').read_text())['hosts']
+    assert {r['host']: r['detail'].split(' ')[:2] for r in predicted} == {h: ['would', 'install'] for h in FLEET}
     assert {n: (sorted(e['thumbprint'] for e in h.stores['My']), dict(h.state.get('iis', {})))
             for n, h in hosts(fleet).items()} == snapshot
 
@@ -244,3 +261,13 @@ def test_request_intake_install_and_reruns_change_nothing(pki, fleet):
     rc, out = renew(fleet, '--tags', 'install')
     assert rc == 0, out[-4000:]
     assert {h: r['changed'] for h, r in recap(out).items() if h in FLEET} == {h: '0' for h in FLEET}, out[-6000:]
+    rows = json.loads((fleet['out'] / 'reports' / 'renewal.json').read_text())['hosts']
+    assert {r['host']: r['detail'].split(' ')[:2] for r in rows} == {h: ['already', 'installed'] for h in FLEET}
+
+    # --limit, as the docs advise: the summary plays still run (they are not plays on localhost, which a limit
+    # skips), and the report keeps the other hosts' rows
+    rc, out = renew(fleet, '--tags', 'install', '--limit', 'web1')
+    assert rc == 0, out[-4000:]
+    assert 'Fleet summary of the install phase' in out
+    rows = json.loads((fleet['out'] / 'reports' / 'renewal.json').read_text())['hosts']
+    assert sorted(r['host'] for r in rows) == sorted(FLEET)

@@ -40,7 +40,10 @@ def test_hosts_limits_the_requests(pki, intake):
     folder, sheet = intake
     result = run_action(ActionModule, {'path': str(folder), 'sheet': str(sheet), 'hosts': ['web2']}, shell_family='sh')
     assert result['assignments'] == {} and result['requests'] == 1
-    assert sorted(f['kind'] for f in result['findings']) == ['no_match', 'no_match']
+    # web1's certificate is web1's, outside this run - not a file that "matches nothing" (issue 22)
+    assert sorted(f['kind'] for f in result['findings']) == ['no_match', 'other_host']
+    other = next(f for f in result['findings'] if f['kind'] == 'other_host')
+    assert other['file'] == 'www.cer' and other['host'] == 'web1' and 'outside this run' in other['message']
 
 
 def test_strict_fails_on_any_finding(intake):

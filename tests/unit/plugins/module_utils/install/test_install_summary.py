@@ -32,12 +32,12 @@ def test_rows_for_iis_exchange_failed_unreachable_and_not_reached():
     assert header[:3] == ['host', 'platform', 'status'] and len(lines) == 5
 
 
-def test_a_rerun_with_nothing_to_do_is_unchanged_and_loop_results_are_read():
+def test_a_rerun_with_nothing_to_do_is_already_installed_and_loop_results_are_read():
     facts = {'web1': {'hkpost_chain_result': {'changed': False},
                       'hkpost_iis_completed': {'results': [{'changed': False, 'thumbprint': 'AB12'},
                                                            {'skipped': True}]}}}
     row = summarize(facts)['rows'][0]
-    assert row['status'] == 'unchanged' and row['thumbprints'] == ['AB12']
+    assert row['status'] == 'already installed' and row['thumbprints'] == ['AB12']
 
 
 def test_exchange_lists_kept_per_certificate_win_over_the_last_registered_result():

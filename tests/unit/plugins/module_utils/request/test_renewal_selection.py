@@ -44,9 +44,11 @@ def test_endpoints_follow_bindings_and_exchange_names():
         {'common_name': 'www.example.hk', 'iis_bindings': [{'site': 'S', 'host_header': 'WWW.example.hk'}, {'site': 'T'}]}]},
         {'inventory_hostname': 'ex1', 'hkpost_platform': 'exchange', 'hkpost_certificates': [
             {'common_name': '*.example.hk'}, {'common_name': 'mail.example.hk'}]}]
-    mail = {'host': 'ex1', 'server_name': 'mail.example.hk'}
+    mail = {'host': 'ex1', 'server_name': 'mail.example.hk', 'inventory_name': 'ex1'}
     # Exchange with no services listed: what the exchange role enables by default, IIS and SMTP
-    assert binding_endpoints(hosts) == [{'host': '192.0.2.1', 'port': 443, 'server_name': 'www.example.hk'},
+    # the inventory name beside the address (issue 22): the closing audit's reports and to-renew list name web1
+    assert binding_endpoints(hosts) == [{'host': '192.0.2.1', 'port': 443, 'server_name': 'www.example.hk',
+                                         'inventory_name': 'web1'},
                                         dict(mail, port=443), dict(mail, port=25, starttls='smtp'),
                                         dict(mail, port=587, starttls='smtp')]
 
@@ -55,7 +57,7 @@ def test_exchange_endpoints_follow_each_certificates_services_or_the_hosts_serve
     imap = {'common_name': 'imap.example.hk', 'exchange_services': ['pop', 'IMAP']}
     ex1 = {'inventory_hostname': 'ex1', 'ansible_host': '192.0.2.9', 'hkpost_platform': 'exchange',
            'hkpost_certificates': [imap]}
-    at = {'host': '192.0.2.9', 'server_name': 'imap.example.hk'}
+    at = {'host': '192.0.2.9', 'server_name': 'imap.example.hk', 'inventory_name': 'ex1'}
     assert binding_endpoints([ex1]) == [dict(at, port=993), dict(at, port=143, starttls='imap'),
                                         dict(at, port=995), dict(at, port=110, starttls='pop3')]
     # the exchange role's default services, when the certificate lists none
@@ -66,3 +68,19 @@ def test_exchange_endpoints_follow_each_certificates_services_or_the_hosts_serve
     assert binding_endpoints([ex3]) == [dict(at, port=8443), dict(at, port=2525, starttls='smtp')]
     with pytest.raises(HkpostError, match="exchange_services entry 'FAX' is not one of"):
         binding_endpoints([dict(ex1, hkpost_certificates=[{'common_name': 'x.example.hk', 'exchange_services': ['FAX']}])])
+
+
+def test_the_closing_audits_to_renew_list_selects_the_hosts_when_fed_back():
+    """Issue 22: renew.yml's closing audit named hosts by address (ansible_host), so its to-renew list, given back as
+    hkpost_renew_list_file, selected nothing. Endpoints carry the inventory name, and the list names the host."""
+    import json
+    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._fleet_report import to_renew
+    certs = [{'common_name': 'www.example.hk', 'iis_bindings': [{'site': 'S', 'host_header': 'www.example.hk'}]}]
+    [endpoint] = binding_endpoints([{'inventory_hostname': 'web1', 'ansible_host': '192.0.2.1',
+                                     'hkpost_certificates': certs}])
+    leaf = {'sha256': 'AB' * 32, 'subject_cn': 'www.example.hk', 'is_ca': False, 'not_after': '2027-01-01'}
+    audit = {'endpoints': [dict(endpoint, verdict='warning', days_left=9, served=[leaf],
+                                findings=[{'code': 'expiring', 'certificate': leaf['sha256'], 'message': 'm'}])]}
+    listed = json.dumps(to_renew(audit, warn_days=30))
+    assert select_for_renewal(certs, listed, 'web1') == certs
+    assert select_for_renewal(certs, listed, '192.0.2.1') == []
