@@ -28,12 +28,14 @@ def test_inventory_playbook_over_winrm(pki, tmp_path):
               for name, host in hosts.items()}
     audit = tmp_path / 'fleet.json'
     audit.write_text(render_json(audit_of([('web1', 443, 'www.example.hk', certs['www'])])))
-    inventory = {'all': {'children': {'ecert_servers': {'hosts': {
-        'web1': {}, 'web2': {}, 'gw1': {},
-        # Not a host the endpoint serves: nothing listens there, so it is unreachable.
-        'down1': {'ansible_host': '127.0.0.1', 'ansible_port': free_port_nobody_listens(),
-                  'ansible_connection': 'winrm', 'ansible_user': 'x', 'ansible_password': 'y',
-                  'ansible_winrm_transport': 'ntlm', 'ansible_winrm_scheme': 'http'}}}}}}
+    inventory = {'all': {'children': {'ecert_servers': {
+        'hosts': {'web1': {}, 'web2': {}, 'gw1': {}},
+        # Not a host the endpoint serves (a group of its own: the docs' group holds the simulated hosts): nothing
+        # listens there, so it is unreachable.
+        'children': {'retired_servers': {'hosts': {
+            'down1': {'ansible_host': '127.0.0.1', 'ansible_port': free_port_nobody_listens(),
+                      'ansible_connection': 'winrm', 'ansible_user': 'x', 'ansible_password': 'y',
+                      'ansible_winrm_transport': 'ntlm', 'ansible_winrm_scheme': 'http'}}}}}}}}
     proc, report = run_over_winrm(state, tmp_path / 'winrm', inventory,
                                   os.path.join(ROOT, 'playbooks', 'certificate_inventory.yml'),
                                   '-e', 'hkpost_output_dir=%s' % (tmp_path / 'out'),

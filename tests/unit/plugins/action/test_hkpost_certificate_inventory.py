@@ -123,12 +123,12 @@ def test_exchange_services_when_asked_and_an_exchange_failure_is_a_source_error(
     host = full_host(pki, certs)
     add_certificate(host, certs['mail'].cert, certs['mail'].key, services=['IIS', 'SMTP'])
     add_account(host, 'EXAMPLE\\ansible', SECRET)
-    result = run(host, {'exchange': True, 'username': 'EXAMPLE\\ansible', 'password': SECRET})
+    result = run(host, {'exchange': True, 'server': 'ex1.corp.example.hk', 'username': 'EXAMPLE\\ansible', 'password': SECRET})
     mail = _by_thumbprint(result)[certs['mail'].thumbprint]
     assert [c['name'] for c in mail['consumers']] == ['Exchange services IIS, SMTP']
     assert result['sources']['exchange'] == 'read' and host.call_names() == ['certificate_inventory_read']
     host.state['exchange_unreachable'] = True
-    result = run(host, {'exchange': True, 'username': 'EXAMPLE\\ansible', 'password': SECRET})
+    result = run(host, {'exchange': True, 'server': 'ex1.corp.example.hk', 'username': 'EXAMPLE\\ansible', 'password': SECRET})
     assert result['sources']['exchange'].startswith('error: Connecting to remote server')
     assert SECRET not in str(result)
     # The other consumers are still read.
@@ -138,7 +138,7 @@ def test_exchange_services_when_asked_and_an_exchange_failure_is_a_source_error(
 def test_username_without_password_is_refused_before_any_read(pki, certs):
     host = full_host(pki, certs)
     with pytest.raises(AnsibleActionFail, match='username needs password'):
-        run(host, {'exchange': True, 'username': 'EXAMPLE\\ansible'})
+        run(host, {'exchange': True, 'server': 'ex1.corp.example.hk', 'username': 'EXAMPLE\\ansible'})
     assert host.calls == []
 
 
@@ -219,7 +219,7 @@ def test_an_exchange_error_quoting_the_password_is_masked_in_the_result_and_the_
     from ansible.utils.display import Display
     warnings = []
     monkeypatch.setattr(Display, 'warning', lambda self, msg, *a, **kw: warnings.append(msg))
-    result = run_action(ActionModule, {'exchange': True, 'username': 'EX\\svc', 'password': SECRET},
+    result = run_action(ActionModule, {'exchange': True, 'server': 'ex1.corp.example.hk', 'username': 'EX\\svc', 'password': SECRET},
                         host=_ExchangeErrorHost(), task_vars={'inventory_hostname': 'ex1'})
     assert result['sources']['exchange'] == 'error: New-PSSession: logon refused for password "********"'
     assert len(warnings) == 1 and '"********"' in warnings[0] and SECRET not in warnings[0]
