@@ -75,7 +75,7 @@ def _fleet(count):
                  4000, True)
     other = make('Example Issuing CA', other_key, 'Example Issuing CA', other_key, now - 2000 * day, 4000, True)
     roots = [root, other] + [make('Root %d' % i, k, 'Root %d' % i, k, now - 3000 * day, 6000, True)
-                             for i, k in enumerate(key() for _ in range(3))]
+                             for i, k in enumerate(key() for _unused in range(3))]
     disallowed = make('Distrusted CA', root_key, 'Distrusted CA', root_key, now - 3000 * day, 6000, True)
     wildcards = {}
     hosts = {}
@@ -98,9 +98,9 @@ def _fleet(count):
                                 else 200, sans=[cn]), lk))
         rdp_key = key()
         host.stores['My'] = [entry_for(c, k) for c, k in leaves] + [entry_for(*wildcards[group])]
-        host.stores['WebHosting'] = [entry_for(*(lambda k: (make('web.' + site, k, 'Hongkong Post e-Cert SSL CA 3 - 17',
-                                                                 ca_key, now - 50 * day, 200, sans=['web.' + site]),
-                                                            k))(key()))]
+        web_key = key()
+        host.stores['WebHosting'] = [entry_for(make('web.' + site, web_key, 'Hongkong Post e-Cert SSL CA 3 - 17',
+                                                    ca_key, now - 50 * day, 200, sans=['web.' + site]), web_key)]
         host.stores['Remote Desktop'] = [entry_for(make('HOST%04d' % index, rdp_key, 'HOST%04d' % index, rdp_key,
                                                         now - 100 * day, 182), rdp_key)]
         host.stores['CA'] = [entry_for(inter), entry_for(other)]
@@ -186,7 +186,7 @@ def main(count):
     print('  render time: %.2f s   (target: < 10 s)' % figures['seconds'])
     print('  peak RSS: %.0f MiB   (target: < 200 MiB; %.0f MiB at start, %.0f MiB with the filter imported and the '
           'results loaded)' % (
-        figures['peak_rss_mib'], figures['rss_before_load_mib'], figures['rss_after_load_mib']))
+              figures['peak_rss_mib'], figures['rss_before_load_mib'], figures['rss_after_load_mib']))
     print('  files: %s' % ', '.join('%s %.1f MiB' % (k, v / 1048576.0) for k, v in sorted(figures['sizes'].items())))
     summary, forecast = figures['summary'], figures['forecast']
     print('  fleet: %d unique certificates (%d leaves, %d in use), %d stale %s' % (

@@ -12,8 +12,6 @@ import importlib
 import os
 import re
 
-import yaml
-
 from tests.support.module_docs import documented_options
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

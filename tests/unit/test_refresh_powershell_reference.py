@@ -103,7 +103,7 @@ def test_a_5_1_page_gives_its_sets_parameters_and_aliases():
 def test_a_later_windows_server_version_marks_what_it_adds():
     _name, old = refresh.parse_page(PAGE)
     _name2, new = refresh.parse_page(PAGE.replace('### -Stream', '### -Depth\n\n```yaml\nParameter Sets: (All)\n```\n\n'
-                                             '### -Stream'))
+                                                  '### -Stream'))
     old.merge(new, 'winserver2019-ps')
     assert old.entry()['parameters']['Depth'] == {'since': 'winserver2019-ps'}
 

@@ -59,7 +59,7 @@ def _results(results):
     fleet's results at once would double the memory the report needs.
     """
     if hasattr(results, 'items'):
-        pairs = [(name, result) for name, result in results.items()]
+        pairs = list(results.items())
     elif isinstance(results, (list, tuple)):
         pairs = [(None, result) for result in results]
     else:
@@ -117,7 +117,7 @@ def build(results, audit=None, today=None, subscriptions=None, warn_days=WARN_DA
                     'role': _shared(cert.get('role')), 'is_ca': bool(cert.get('is_ca')),
                     'self_signed': bool(cert.get('self_signed')), 'not_before': cert.get('not_before'),
                     'not_after': cert.get('not_after'), 'key': '%s %s' % (cert.get('key_type') or '',
-                                                                        cert.get('key_size') or ''),
+                                                                          cert.get('key_size') or ''),
                     'days_left': (_day(cert['not_after']) - today).days if cert.get('not_after') else None,
                     'hosts': [], 'stores': [], 'held': [], 'consumers': [], 'served_on': [], 'not_served_on': [],
                     'not_audited_on': [], 'stale': [], 'error': cert.get('error')}

@@ -125,7 +125,7 @@ def _forecast_svg(forecast):
     top = max([1] + [w['due'] for w in weeks])
     width, height, left, bottom, right = 720, 220, 34, 28, 8
     plot_w, plot_h = width - left - right, height - bottom - 12
-    bar = plot_w / float(max(1, len(weeks)))
+    bar_width = plot_w / float(max(1, len(weeks)))
 
     def y(value):
         return 12 + plot_h - plot_h * value / float(top)
@@ -136,15 +136,15 @@ def _forecast_svg(forecast):
         parts.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" class="grid"/><text x="%d" y="%.1f" class="axis" '
                      'text-anchor="end">%d</text>' % (left, width - right, y(tick), y(tick), left - 4, y(tick) + 4, tick))
     for week in weeks:
-        x = left + bar * week['week']
+        x = left + bar_width * week['week']
         if week['hkpost']:
             parts.append('<rect class="bar hk" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>week of %s: %d '
                          'Hongkong Post, %d portal session(s)</title></rect>' % (
-                             x + 1, y(week['hkpost']), max(1.0, bar - 2), y(0) - y(week['hkpost']), week['start'],
+                             x + 1, y(week['hkpost']), max(1.0, bar_width - 2), y(0) - y(week['hkpost']), week['start'],
                              week['hkpost'], week['portal_sessions']))
         if week['other']:
             parts.append('<rect class="bar other" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>week of %s: %d '
-                         'other issuers</title></rect>' % (x + 1, y(week['due']), max(1.0, bar - 2),
+                         'other issuers</title></rect>' % (x + 1, y(week['due']), max(1.0, bar_width - 2),
                                                            y(week['hkpost']) - y(week['due']), week['start'],
                                                            week['other']))
         if week['start'][8:10] <= '07':
@@ -283,7 +283,7 @@ def render_html(model, title='Certificate inventory', generated=None):
                        'served-not-held', [('Host', 'text'), ('Endpoint', 'text'), ('Serves', 'text')],
                        [('', [(s['host'], _e(s['host'])), (s['endpoint'], _e(s['endpoint'])),
                               (s['subject_cn'], '%s <span class="mono">%s</span>' % (_e(s['subject_cn']),
-                                                                                   _e((s['sha256'] or '')[:16])))])
+                                                                                     _e((s['sha256'] or '')[:16])))])
                         for s in served_not_held])
     return ''.join([
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',

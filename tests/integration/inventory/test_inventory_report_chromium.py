@@ -87,7 +87,7 @@ def report(pki, tmp_path_factory):
 
 def _drive(report, tmp_path, width):
     (tmp_path / 'driven.html').write_text((report / 'inventory.html').read_text().replace('</body>',
-                                                                                           _DRIVER + '</body>'))
+                                                                                          _DRIVER + '</body>'))
     frame = tmp_path / 'frame.html'
     frame.write_text(_FRAME % width)
     dom = _chromium(tmp_path, '--window-size=1300,900', '--virtual-time-budget=5000', '--dump-dom',

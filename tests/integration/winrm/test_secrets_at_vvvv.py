@@ -45,6 +45,7 @@ SECRETS = {
     'retire_exchange_password': 'RetireEx-vvvv-0b8e44c9-Logon-Secret',
     'install_backup_password': 'Install-vvvv-e27f6d15-Backup-Secret',
     'exchange_password': 'Exchange-vvvv-93aa0c7e-Logon-Secret',
+    'inventory_exchange_password': 'Inventory-vvvv-2c6b81d4-Logon-Secret',
     'dcv_code_file': 'HKP-vvvv-file-4f8b2c91d07e',
     'dcv_code_windows_dns': 'HKP-vvvv-wdns-a1c3e5f70b92',
     'dcv_code_rfc2136': 'HKP-vvvv-rfc-6d2e8a40c1f3',
@@ -57,6 +58,7 @@ OPTIONS = {
     'retire_exchange_password': ('hkpost_retire', 'password'),
     'install_backup_password': ('hkpost_install', 'backup_password'),
     'exchange_password': ('exchange_cert', 'password'),
+    'inventory_exchange_password': ('hkpost_certificate_inventory', 'password'),
     'dcv_code_file': ('hkpost_dcv_token', 'verification_code'),
     'dcv_code_windows_dns': ('hkpost_dcv_token', 'verification_code'),
     'dcv_code_rfc2136': ('hkpost_dcv_token', 'verification_code'),
@@ -94,7 +96,8 @@ def _hosts(pki, tsig_server, project):
     install.stores['My'].append(entry_for(new.cert, new.key, exportable=True))
 
     exchange = _host_echoing({'exchange_read': _error('New-PSSession', 'exchange_password'),
-                              'retire_read': _error('New-PSSession', 'retire_exchange_password')})
+                              'retire_read': _error('New-PSSession', 'retire_exchange_password'),
+                              'certificate_inventory_read': _error('New-PSSession', 'inventory_exchange_password')})
     exchange_state(exchange)
     add_account(exchange, EXCHANGE_USER, SECRETS['exchange_password'])
     add_certificate(exchange, old.cert, old.key, services=['IIS', 'SMTP'])
@@ -164,6 +167,13 @@ PLAYBOOK = '''
         password: "{{{{ retire_exchange_password }}}}"
         authentication: Negotiate
       ignore_errors: true
+    - name: hkpost_certificate_inventory reading Exchange with a credential the host quotes back
+      hkpost.ecert.hkpost_certificate_inventory:
+        exchange: true
+        username: "{{{{ exchange_user }}}}"
+        password: "{{{{ inventory_exchange_password }}}}"
+        authentication: Negotiate
+      ignore_errors: true
 
 - hosts: dcvhost
   gather_facts: false
@@ -199,12 +209,13 @@ PLAYBOOK = '''
       ignore_errors: true
 '''
 # How many tasks of each host must have failed (ignored): a host that stopped failing tests nothing.
-EXPECTED_IGNORED = {'pfxhost': 2, 'retirehost': 1, 'installhost': 1, 'exchangehost': 2, 'dcvhost': 3}
+EXPECTED_IGNORED = {'pfxhost': 2, 'retirehost': 1, 'installhost': 1, 'exchangehost': 3, 'dcvhost': 3}
 # What each failure must say, with the echoed secret masked: the failure is the one this test means.
 EXPECTED_MESSAGES = [
     'pfx_export_many: Export-PfxCertificate: the value "********" was refused by the host',
     'exchange_read: New-PSSession: the value "********" was refused by the host',
     'retire_read: New-PSSession: the value "********" was refused by the host',
+    'certificate_inventory_read: New-PSSession: the value "********" was refused by the host',
     'dcv_iis_write: Set-Content: the value "********" was refused by the host',
     'dcv_windows_dns_write: Add-DnsServerResourceRecord: the value "********" was refused by the host',
 ]
