@@ -21,7 +21,8 @@ description:
     and its request waits) - a file that is not one issued certificate, an expired certificate, one not issued by a
     Hongkong Post intermediate, one issued under the old (no-EKU) intermediate (before 2025-05-01), one naming other
     names than requested, two different certificates for one request. Reported (warnings) - a file matching no pending
-    request (its subject and SPKI are given), a file for a request of a host outside O(hosts) (left for its run), the same certificate in two files (one copy is used), a certificate not
+    request (its subject and SPKI are given), a file for a request of a host outside O(hosts) (left for its run),
+    the same certificate in two files (one copy is used), a certificate not
     yet valid, an appended chain carrying the old intermediate (the file's chain is then not used).
   - Runs on the controller only and changes nothing (C(changed) is always false).
 options:
