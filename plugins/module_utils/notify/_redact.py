@@ -11,7 +11,7 @@ appears - an exception text, a server's reply, the message itself.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 MASK = '********'
 
@@ -30,12 +30,14 @@ def url_endpoint(url):
 
 
 def url_secrets(url):
-    """The URL and its token-bearing parts (path and query, when longer than a bare ``/``)."""
+    """The URL and its token-bearing parts: path, query, and each path segment or query value of 8+ characters
+    (a Teams Workflows URL signs with ``sig=``; a text may quote one parameter alone)."""
     secrets = [url]
     try:
         parts = urlsplit(url)
         secrets += [p for p in (parts.path, parts.query, parts.path.strip('/')) if p and len(p) > 3]
         secrets += [segment for segment in parts.path.split('/') if len(segment) >= 8]
+        secrets += [value for _name, value in parse_qsl(parts.query) if len(value) >= 8]
     except ValueError:
         pass
     return secrets
