@@ -30,7 +30,7 @@ import asyncio
 import concurrent.futures
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._starttls import DIALOGUES
-from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls12_memory import FULL, Tls12Memory
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls12_memory import FULL, READER, Tls12Memory
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls_errors import FetchError, oserror_cause
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls_fetch import (
     MAX_FLIGHT_BYTES, ServerFlight, client_hello, sni_name)
@@ -83,42 +83,47 @@ def _address(writer, endpoint):
     return peer[0], endpoint.get('starttls') or 'none'
 
 
-async def _session(reader, writer, endpoint, options, full, memory):
+def probe_wait(timeout):
+    """How long an endpoint waits for its address's probe before going on alone: a probe answers within a round
+    trip or two, and one that hangs (a silent server) must not make its neighbours time out with it."""
+    return min(1.0, timeout / 2.0)
+
+
+async def _session(reader, writer, endpoint, options, plan):
     starttls = endpoint.get('starttls')
     if starttls:
         await DIALOGUES[starttls](reader, writer, options.ehlo_name or _address_literal(writer))
-    server_name = endpoint['server_name']
-    if full:
-        return await handshake(options.context, reader, writer, sni_name(server_name))
-    if memory is None:
-        return await _read_tls12(reader, writer, server_name)
-    address = _address(writer, endpoint)
-    plan, probing = await memory.plan(address)
     if plan == FULL:
-        return await handshake(options.context, reader, writer, sni_name(server_name))
-    refused = None
-    try:
-        result = await _read_tls12(reader, writer, server_name)
-        refused = False
-        return result
-    except FetchError as exc:
-        refused = True if exc.refused_tls12 else None
-        raise
-    finally:
-        memory.learned(address, refused, probing)
+        return await handshake(options.context, reader, writer, sni_name(endpoint['server_name']))
+    return await _read_tls12(reader, writer, endpoint['server_name'])
 
 
 async def _attempt(endpoint, options, full, memory=None):
     reader, writer = await _open(endpoint['host'], endpoint['port'], options.timeout)
+    plan, address, probing, refused = (FULL if full else READER), None, False, None
     try:
-        return await asyncio.wait_for(_session(reader, writer, endpoint, options, full, memory), options.timeout)
+        if memory is not None and not full:
+            # Decided after connect (the peer's IP is the key) and outside the session's timeout: the wait for
+            # a probe is bounded on its own (probe_wait) and must not eat this endpoint's time.
+            address = _address(writer, endpoint)
+            plan, probing = await memory.plan(address, probe_wait(options.timeout))
+        try:
+            result = await asyncio.wait_for(_session(reader, writer, endpoint, options, plan), options.timeout)
+        except FetchError as exc:
+            refused = True if exc.refused_tls12 and plan == READER else None
+            raise
+        refused = False if plan == READER else None
+        return result
     except asyncio.TimeoutError:
         what = '%s answer' % endpoint['starttls'].upper() if endpoint.get('starttls') else 'TLS answer'
         raise FetchError('tls_error', 'connected, but no %s within %gs (the server accepts and never answers, or '
                                       'speaks a protocol that waits for the client)' % (what, options.timeout))
     except OSError as exc:
-        raise FetchError('tls_error', oserror_cause(exc), refused_tls12=isinstance(exc, ConnectionResetError))
+        raise FetchError('tls_error', oserror_cause(exc),
+                         refused_tls12=isinstance(exc, ConnectionResetError) and plan == READER)
     finally:
+        if probing:
+            memory.learned(address, refused, probing)  # also on timeout or cancellation: waiters must go on
         # abort(): no graceful close to wait for; the server learns at once and no socket lingers.
         writer.transport.abort()
 

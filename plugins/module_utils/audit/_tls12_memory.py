@@ -14,14 +14,17 @@ setting, so the first answer from an address decides for the rest:
 - the first endpoint of an address (after TCP connect, keyed by the peer's IP and the STARTTLS
   dialogue, which can change the TLS stack) is the *probe*: it tries the TLS 1.2 reader;
 - endpoints of the same address that connect while the probe runs wait for it (their connection is
-  open, nothing is sent), then go on over that same connection;
+  open, nothing is sent), then go on over that same connection; at most ``probe_wait`` (1 s), so that a
+  probe stuck on a silent server does not make its neighbours time out too;
 - a refusal makes the address TLS 1.3-only: its other endpoints get the full handshake at once,
   one connection each; a certificate read over TLS 1.2 makes it a TLS 1.2 address; any other outcome
   (timeout, reset without a refusal) decides nothing and the next endpoint probes again.
 
-A wrong guess costs speed, never correctness: a TLS 1.2-capable port behind a TLS 1.3-only address
-gets a full handshake (the chain a current client receives), and a TLS 1.3-only port behind a TLS 1.2
-address still falls back to the full handshake as before. The memory lives for one ``fetch_many``.
+A wrong guess costs speed, never the chain: a TLS 1.2-capable port behind a TLS 1.3-only address gets a
+full handshake (the chain a current client receives, ``chain_read_over`` TLSv1.3 where the reader would
+have said TLSv1.2), and a TLS 1.3-only port behind a TLS 1.2 address still falls back to the full handshake
+as before. Only on such a mixed address does the path depend on which port answers first. The memory lives
+for one ``fetch_many``.
 """
 
 from __future__ import annotations
@@ -40,8 +43,12 @@ class Tls12Memory:
         self._probes = {}
         self.probes_run = 0  # for tests and the benchmark: how many endpoints probed
 
-    async def plan(self, address):
-        """``(READER|FULL, probing)``; ``probing`` means the caller must call ``learned`` when done."""
+    async def plan(self, address, wait):
+        """``(READER|FULL, probing)``; ``probing`` means the caller must call ``learned`` when done.
+
+        Waits at most ``wait`` seconds for a running probe; past that the endpoint tries TLS 1.2 on its own
+        (as without this memory), so a probe that hangs never holds its neighbours.
+        """
         while True:
             known = self.refuses.get(address)
             if known is not None:
@@ -51,7 +58,10 @@ class Tls12Memory:
                 self._probes[address] = asyncio.Event()
                 self.probes_run += 1
                 return READER, True
-            await probe.wait()  # bounded by the caller's session timeout
+            try:
+                await asyncio.wait_for(probe.wait(), wait)
+            except asyncio.TimeoutError:
+                return READER, False
 
     def learned(self, address, refused, probing):
         """The probe's outcome (``refused``: True, False, or None for no verdict) decides for its address.

@@ -96,18 +96,20 @@ def test_a_wrong_guess_costs_speed_not_the_chain(nginx, pki):
 def test_waiters_follow_the_probe_and_an_undecided_probe_passes_the_turn():
     async def scenario():
         memory = Tls12Memory()
-        assert await memory.plan('x') == (READER, True)
-        waiter = asyncio.ensure_future(memory.plan('x'))
+        assert await memory.plan('x', 5) == (READER, True)
+        waiter = asyncio.ensure_future(memory.plan('x', 5))
         await asyncio.sleep(0)
         assert not waiter.done()  # nothing is sent while the probe runs
         memory.learned('x', None, True)  # a timeout decides nothing: the waiter probes next
         assert await waiter == (READER, True)
-        later = asyncio.ensure_future(memory.plan('x'))
+        impatient = await memory.plan('x', 0.01)  # the probe hangs: go on alone, not as a probe
+        assert impatient == (READER, False)
+        later = asyncio.ensure_future(memory.plan('x', 5))
         await asyncio.sleep(0)
         memory.learned('x', True, True)
         assert await later == (FULL, False)
         memory.learned('x', False, False)  # only a probe decides
-        assert await memory.plan('x') == (FULL, False)
-        assert await memory.plan('y') == (READER, True)
+        assert await memory.plan('x', 5) == (FULL, False)
+        assert await memory.plan('y', 5) == (READER, True)
         return memory.probes_run
     assert asyncio.run(scenario()) == 3
