@@ -35,18 +35,20 @@ def compose(message, sender, recipients):
     return mail
 
 
+def _reply(text):
+    return text.decode('utf-8', 'replace') if isinstance(text, bytes) else str(text)
+
+
 def _why(exc, timeout):
     if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return 'refused the login (%d %s)' % (exc.smtp_code, exc.smtp_error.decode('utf-8', 'replace')
-                                               if isinstance(exc.smtp_error, bytes) else exc.smtp_error)
+        return 'refused the login (%d %s)' % (exc.smtp_code, _reply(exc.smtp_error))
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         return 'does not offer %s' % ('STARTTLS' if 'STARTTLS' in str(exc) else 'AUTH over TLS (%s)' % exc)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return 'refused the recipients (%s)' % '; '.join('%s: %d %s' % (rcpt, code, text.decode('utf-8', 'replace'))
-                                                          for rcpt, (code, text) in exc.recipients.items())
+        refused = ['%s: %d %s' % (rcpt, code, _reply(text)) for rcpt, (code, text) in exc.recipients.items()]
+        return 'refused the recipients (%s)' % '; '.join(refused)
     if isinstance(exc, smtplib.SMTPResponseException):
-        return 'answered %d %s' % (exc.smtp_code, exc.smtp_error.decode('utf-8', 'replace')
-                                   if isinstance(exc.smtp_error, bytes) else exc.smtp_error)
+        return 'answered %d %s' % (exc.smtp_code, _reply(exc.smtp_error))
     if isinstance(exc, ssl.SSLCertVerificationError):
         return 'sent a certificate that does not verify (%s); set ca_file to its CA' % exc.verify_message
     if isinstance(exc, ssl.SSLError):

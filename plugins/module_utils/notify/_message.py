@@ -84,8 +84,8 @@ def _inventory(report):
     renew = renew_list([c for c in report.get('certificates') or []
                         if isinstance(c, dict) and not c.get('is_ca') and c.get('status') in ('expired', 'expiring')])
     totals = (report.get('forecast') or {}).get('totals') or {}
-    facts = [(k.replace('_', ' '), str(number[k])) for k in ('hosts', 'hosts_read', 'leaf_certificates', 'expiring',
-                                                               'expired', 'stale', 'old_generation') if k in number]
+    shown = ('hosts', 'hosts_read', 'leaf_certificates', 'expiring', 'expired', 'stale', 'old_generation')
+    facts = [(k.replace('_', ' '), str(number[k])) for k in shown if k in number]
     lines = []
     if totals:
         lines.append('next 52 weeks: %s renewals, %s portal sessions, busiest week %s (%s due)' % (

@@ -45,12 +45,11 @@ def _renew_lines(message):
 
 def slack(message):
     icon = ':red_circle:' if message['outcome'] == 'failure' else ':large_green_circle:'
+    header = _cut('%s: %s' % (message['title'], message['outcome'].upper()), _SLACK_HEADER)
+    headline = _cut('%s %s' % (icon, _mrkdwn_escape(message['headline'])), _SLACK_SECTION)
     blocks = [
-        {'type': 'header', 'text': {'type': 'plain_text', 'text': _cut('%s: %s' % (message['title'],
-                                                                                   message['outcome'].upper()),
-                                                                        _SLACK_HEADER)}},
-        {'type': 'section', 'text': {'type': 'mrkdwn', 'text': _cut('%s %s' % (icon, _mrkdwn_escape(
-            message['headline'])), _SLACK_SECTION)}},
+        {'type': 'header', 'text': {'type': 'plain_text', 'text': header}},
+        {'type': 'section', 'text': {'type': 'mrkdwn', 'text': headline}},
     ]
     if message['facts']:
         blocks.append({'type': 'section', 'fields': [

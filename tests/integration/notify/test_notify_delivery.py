@@ -155,8 +155,8 @@ def test_webhook_payloads_carry_the_to_renew_list(hook, audit, fmt):
     payload = got['json']
     if fmt == 'slack':
         assert payload['text'].startswith('[hkpost.ecert] FAILURE: TLS chain audit')
-        assert payload['blocks'][0] == {'type': 'header', 'text': {'type': 'plain_text',
-                                                                     'text': 'TLS chain audit: FAILURE'}}
+        header = {'type': 'plain_text', 'text': 'TLS chain audit: FAILURE'}
+        assert payload['blocks'][0] == {'type': 'header', 'text': header}
         renew = [b for b in payload['blocks'] if b['type'] == 'section' and 'To renew' in b.get('text', {}).get('text', '')]
         assert len(renew) == 1 and 'soon.example.hk' in renew[0]['text']['text']
         assert all(len(b.get('text', {}).get('text', '')) <= 3000 for b in payload['blocks'])

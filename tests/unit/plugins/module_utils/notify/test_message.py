@@ -45,8 +45,9 @@ def test_inventory_fails_on_an_expired_certificate_or_an_unread_host(inventory):
 
 
 def test_audit_report_may_be_the_to_renew_file_itself():
-    renew = {'generated': 'x', 'certificates': [{'common_name': 'a.example.hk', 'status': 'expired', 'days_left': -2,
-                                                  'hosts': ['web01'], 'endpoints': [{'address': '192.0.2.1'}]}]}
+    entry = {'common_name': 'a.example.hk', 'status': 'expired', 'days_left': -2, 'hosts': ['web01'],
+             'endpoints': [{'address': '192.0.2.1'}]}
+    renew = {'generated': 'x', 'certificates': [entry]}
     message = build('audit', renew)
     assert message['outcome'] == 'failure' and message['to_renew_total'] == 1
     assert 'a.example.hk - expired, expired 2 days ago; hosts: web01' in plain_text(message)
@@ -54,11 +55,10 @@ def test_audit_report_may_be_the_to_renew_file_itself():
 
 
 def test_renewal_summary_failed_hosts_with_their_detail_and_overrides():
-    summary = {'rows': [{'host': 'web01', 'status': 'ok'}, {'host': 'web02', 'status': 'failed',
-                                                          'detail': 'portal refused the CSR'}],
-               'counts': {'ok': 1, 'failed': 1}, 'failed': ['web02']}
-    message = build('rollout', summary, title='Renewal: install', to_renew=[{'common_name': 'x.example.hk',
-                                                                               'status': 'expiring', 'days_left': 5}])
+    rows = [{'host': 'web01', 'status': 'ok'}, {'host': 'web02', 'status': 'failed', 'detail': 'portal refused the CSR'}]
+    summary = {'rows': rows, 'counts': {'ok': 1, 'failed': 1}, 'failed': ['web02']}
+    renew = [{'common_name': 'x.example.hk', 'status': 'expiring', 'days_left': 5}]
+    message = build('rollout', summary, title='Renewal: install', to_renew=renew)
     assert message['outcome'] == 'failure' and message['lines'] == ['web02: failed - portal refused the CSR']
     assert subject(message) == '[hkpost.ecert] FAILURE: Renewal: install - 2 hosts: ok 1, failed 1, 1 to renew'
     assert build('rollout', summary, outcome='success')['outcome'] == 'success'
@@ -97,8 +97,8 @@ def test_teams_payload_is_one_adaptive_card():
     content = card['attachments'][0]['content']
     assert content['$schema'] == 'http://adaptivecards.io/schemas/adaptive-card.json'
     assert content['body'][0]['color'] == 'Attention'
-    assert {'title': 'expired', 'value': '1'} in [f for b in content['body'] if b['type'] == 'FactSet'
-                                                   for f in b['facts']]
+    facts = [f for b in content['body'] if b['type'] == 'FactSet' for f in b['facts']]
+    assert {'title': 'expired', 'value': '1'} in facts
 
 
 @pytest.mark.parametrize('url, endpoint', [
