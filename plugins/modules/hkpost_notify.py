@@ -154,13 +154,17 @@ options:
         type: path
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
-    description: Builds and returns the message; sends nothing.
+    details: Builds and returns the message; sends nothing.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
+    description: Target OS/families that can be operated against.
+    support: full
     platforms: posix
-    description: Runs on the controller.
+    details: Runs on the controller only; no host is contacted by Ansible, only the SMTP server and the webhook.
 author:
   - hkpost.ecert contributors (@hkpost-ecert)
 '''

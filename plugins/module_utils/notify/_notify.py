@@ -54,7 +54,8 @@ def notify(args, check_mode=False):
             result['sent'].append(send(_scrubbed(message, secrets), options))
         except NotifyError as exc:
             result['errors'].append(scrub(str(exc), secrets))
-        except Exception as exc:  # pylint: disable=broad-except - a sender bug must still name no secret
+        except Exception as exc:  # pylint: disable=broad-except
+            # A sender bug must still end as a scrubbed error naming no secret, and the other channel still runs.
             result['errors'].append(scrub('%s: %s' % (type(exc).__name__, exc), secrets))
     result['notified'] = bool(result['sent'])
     return result
