@@ -125,6 +125,15 @@ def test_audit_failure_arrives_by_mail_through_starttls_and_auth(mail, audit):
     _no_secret(message.as_string(), json.dumps(result))
 
 
+def test_implicit_tls_submission_arrives_too(mail):
+    title = 'smtps-%s' % uuid.uuid4().hex[:8]
+    result = _run({'kind': 'rollout', 'report': {'rows': [{'host': 'web01', 'status': 'failed', 'error': 'boom'}]},
+                   'title': title, 'email': _email(mail, port=mail.smtps_port, security='tls')})
+    assert result['sent'] == ['SMTP server 127.0.0.1:%d' % mail.smtps_port], result
+    message = _mailbox(mail, title)
+    assert 'with ESMTPSA' in message['Received'] and 'web01: failed - boom' in message.get_content()
+
+
 def test_success_is_sent_only_when_asked(mail, hook):
     summary = {'rows': [{'host': 'web01', 'status': 'installed'}, {'host': 'web02', 'status': 'unchanged'}],
                'counts': {'installed': 1, 'unchanged': 1, 'failed': 0, 'unreachable': 0, 'not run': 0}}

@@ -59,7 +59,8 @@ postlog unix-dgram n - n - 1 postlogd
 
 
 class MailDelivery:
-    """Postfix submission (``submission_port``) -> Dovecot mailbox (``imap_port``).
+    """Postfix submission (``submission_port`` with STARTTLS, ``smtps_port`` implicit TLS) -> Dovecot mailbox
+    (``imap_port``).
 
     ``accounts``: {login: password}; logins with ``@example.hk`` are mailboxes, any login may submit.
     ``chain``/``key``: PEMs for Postfix's STARTTLS (leaf first).
@@ -68,7 +69,7 @@ class MailDelivery:
     def __init__(self, chain, key, accounts):
         self.directory = _private_dir('hkpost-maildelivery-')
         d = self.directory
-        self.submission_port, self.imap_port = free_port(), free_port()
+        self.submission_port, self.smtps_port, self.imap_port = free_port(), free_port(), free_port()
         self._auth_port = free_port()
         self.postfix = self.dovecot = None
         self._logs = []
@@ -107,7 +108,9 @@ class MailDelivery:
             'virtual_mailbox_maps = inline:{%s}' % ', '.join('%s=%s/' % (m, m) for m in mailboxes),
             'virtual_uid_maps = static:%d' % nobody.pw_uid, 'virtual_gid_maps = static:%d' % nobody.pw_gid,
             '']))
+        # The submission port (STARTTLS) and an implicit-TLS port (RFC 8314 "submissions", smtpd_tls_wrappermode).
         _write(os.path.join(conf, 'master.cf'), '127.0.0.1:%d inet n - n - - smtpd\n' % self.submission_port
+               + '127.0.0.1:%d inet n - n - - smtpd -o smtpd_tls_wrappermode=yes\n' % self.smtps_port
                + _QUEUE_SERVICES)
         self.conf = conf
 
@@ -126,7 +129,7 @@ class MailDelivery:
             subprocess.run([POSTFIX, '-c', self.conf, 'check'], stdout=plog, stderr=subprocess.STDOUT, check=True)
             self.postfix = subprocess.Popen([POSTFIX_MASTER, '-c', self.conf, '-d'], stdout=plog,
                                             stderr=subprocess.STDOUT)
-            _wait_listening(self.postfix, [self.submission_port], plog.name)
+            _wait_listening(self.postfix, [self.submission_port, self.smtps_port], plog.name)
         except (RuntimeError, subprocess.CalledProcessError):
             self.stop()
             raise
