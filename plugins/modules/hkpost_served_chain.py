@@ -18,8 +18,9 @@ description:
     ClientHello; TLS 1.0 to 1.2 send the certificates in clear), then drops the connection. No key exchange is
     done, which is why a thousand endpoints per second can be audited from one controller. A server that refuses
     TLS 1.2 (TLS 1.3 only) gets a second connection with a full TLS 1.3 handshake through Python's C(ssl), and
-    the chain is read from it (C(get_unverified_chain)). O(handshake=full) makes that full handshake with every
-    endpoint, at about half the speed.
+    the chain is read from it (C(get_unverified_chain)). The refusal is remembered per server address, so the other
+    endpoints of a TLS 1.3-only address get the full handshake at once, without a failed attempt each.
+    O(handshake=full) makes that full handshake with every endpoint, at about half the speed.
   - Mail services are audited the way clients reach them. SMTP (25, 587), IMAP (143) and POP3 (110) speak their own
     protocol first and upgrade with STARTTLS (RFC 3207, RFC 2595); O(endpoints[].starttls) says which, and
     defaults from the port. Implicit TLS ports (465, 993, 995) need nothing. A service that does not offer

@@ -10,6 +10,9 @@ Per endpoint: TCP connect, the STARTTLS dialogue when the endpoint speaks SMTP, 
   message in clear and stops there; a server that refuses TLS 1.2 gets a second connection and a full
   TLS 1.3 handshake with Python's ``ssl`` (``_tls_standard``). Why two paths and not one: the
   standard-library handshake alone does not reach the speed the audit needs (see ``_tls_fetch``).
+  The refusal is remembered per server address (``_tls12_memory``): the other endpoints of a TLS
+  1.3-only address get the full handshake on their first connection, so ``auto`` is no slower than
+  ``full`` there.
 - ``handshake='full'``: every endpoint gets a full handshake with Python's ``ssl`` at the highest version
   both sides speak - the chain exactly as a current client receives it, at about half the speed.
 
@@ -27,6 +30,7 @@ import asyncio
 import concurrent.futures
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._starttls import DIALOGUES
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls12_memory import FULL, READER, Tls12Memory
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls_errors import FetchError, oserror_cause
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls_fetch import (
     MAX_FLIGHT_BYTES, ServerFlight, client_hello, sni_name)
@@ -73,35 +77,66 @@ async def _read_tls12(reader, writer, server_name):
                     'tls_version': 'TLSv1.3' if flight.offers_tls13 else flight.version}
 
 
-async def _session(reader, writer, endpoint, options, full):
+def _address(writer, endpoint):
+    """The key of ``Tls12Memory``: the peer's IP (names sharing one server share it) and the dialogue."""
+    peer = writer.get_extra_info('peername') or (endpoint['host'],)
+    return peer[0], endpoint.get('starttls') or 'none'
+
+
+def probe_wait(timeout):
+    """How long an endpoint waits for its address's probe before going on alone: a probe answers within a round
+    trip or two, and one that hangs (a silent server) must not make its neighbours time out with it."""
+    return min(1.0, timeout / 2.0)
+
+
+async def _session(reader, writer, endpoint, options, plan):
     starttls = endpoint.get('starttls')
     if starttls:
         await DIALOGUES[starttls](reader, writer, options.ehlo_name or _address_literal(writer))
-    if full:
+    if plan == FULL:
         return await handshake(options.context, reader, writer, sni_name(endpoint['server_name']))
     return await _read_tls12(reader, writer, endpoint['server_name'])
 
 
-async def _attempt(endpoint, options, full):
+async def _attempt(endpoint, options, full, memory=None):
     reader, writer = await _open(endpoint['host'], endpoint['port'], options.timeout)
+    plan, address, probing, refused = (FULL if full else READER), None, False, None
     try:
-        return await asyncio.wait_for(_session(reader, writer, endpoint, options, full), options.timeout)
+        if memory is not None and not full:
+            # Decided after connect (the peer's IP is the key) and outside the session's timeout: the wait for
+            # a probe is bounded on its own (probe_wait) and must not eat this endpoint's time.
+            address = _address(writer, endpoint)
+            plan, probing = await memory.plan(address, probe_wait(options.timeout))
+        try:
+            result = await asyncio.wait_for(_session(reader, writer, endpoint, options, plan), options.timeout)
+        except FetchError as exc:
+            refused = True if exc.refused_tls12 and plan == READER else None
+            raise
+        refused = False if plan == READER else None
+        return result
     except asyncio.TimeoutError:
         what = '%s answer' % endpoint['starttls'].upper() if endpoint.get('starttls') else 'TLS answer'
         raise FetchError('tls_error', 'connected, but no %s within %gs (the server accepts and never answers, or '
                                       'speaks a protocol that waits for the client)' % (what, options.timeout))
     except OSError as exc:
-        raise FetchError('tls_error', oserror_cause(exc), refused_tls12=isinstance(exc, ConnectionResetError))
+        raise FetchError('tls_error', oserror_cause(exc),
+                         refused_tls12=isinstance(exc, ConnectionResetError) and plan == READER)
     finally:
+        if probing:
+            memory.learned(address, refused, probing)  # also on timeout or cancellation: waiters must go on
         # abort(): no graceful close to wait for; the server learns at once and no socket lingers.
         writer.transport.abort()
 
 
-async def fetch_chain(endpoint, options):
-    """One endpoint (host, port, server_name, starttls): the chain and versions, or error and cause."""
+async def fetch_chain(endpoint, options, memory=None):
+    """One endpoint (host, port, server_name, starttls): the chain and versions, or error and cause.
+
+    ``memory``: a ``Tls12Memory`` shared by the endpoints of one run (``auto`` only); without it every
+    endpoint tries TLS 1.2 first.
+    """
     full = options.handshake == 'full'
     try:
-        return await _attempt(endpoint, options, full)
+        return await _attempt(endpoint, options, full, memory)
     except FetchError as exc:
         if full or not exc.refused_tls12:
             return {'error': exc.code, 'cause': exc.cause}
@@ -115,10 +150,11 @@ async def fetch_chain(endpoint, options):
 
 async def _fetch_all(endpoints, options, concurrency, on_result):
     queue = iter(enumerate(endpoints))
+    memory = Tls12Memory() if options.handshake == 'auto' else None
 
     async def worker():
         for index, endpoint in queue:
-            result = await fetch_chain(endpoint, options)
+            result = await fetch_chain(endpoint, options, memory)
             # The caller analyses and drops the raw bytes here, so memory stays flat in the endpoint count.
             on_result(index, endpoint, result)
 

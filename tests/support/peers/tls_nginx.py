@@ -21,7 +21,8 @@ NGINX = '/usr/sbin/nginx'
 
 
 class NginxTLS:
-    """``endpoints``: list of dicts with ``chain`` (PEMs, leaf first), ``key`` (PEM), ``protocols`` ('TLSv1.3')."""
+    """``endpoints``: list of dicts with ``chain`` (PEMs, leaf first), ``key`` (PEM), ``protocols`` ('TLSv1.3'),
+    ``address`` (default 127.0.0.1; any 127.0.0.0/8 address is local on Linux, so tests get distinct servers)."""
 
     def __init__(self, directory, endpoints):
         self.directory = str(directory)
@@ -40,8 +41,9 @@ class NginxTLS:
                 handle.write(endpoint['key'])
             os.chmod(key, 0o600)
             protocols = endpoint.get('protocols', 'TLSv1.2 TLSv1.3')
-            blocks.append('    server { listen 127.0.0.1:%d ssl; ssl_certificate %s; ssl_certificate_key %s; '
-                          'ssl_protocols %s; return 204; }' % (port, cert, key, protocols))
+            address = endpoint.get('address', '127.0.0.1')
+            blocks.append('    server { listen %s:%d ssl; ssl_certificate %s; ssl_certificate_key %s; '
+                          'ssl_protocols %s; return 204; }' % (address, port, cert, key, protocols))
         d = self.directory
         return '\n'.join([
             'daemon off;', 'master_process off;', 'pid %s/nginx.pid;' % d, 'error_log %s/error.log info;' % d,
@@ -60,13 +62,13 @@ class NginxTLS:
         self.process = subprocess.Popen([NGINX, '-p', self.directory, '-e', os.path.join(self.directory, 'error.log'),
                                          '-c', conf], stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
-        pending = list(self.ports)
+        pending = [(e.get('address', '127.0.0.1'), port) for e, port in zip(self.endpoints, self.ports)]
         while pending:
             if self.process.poll() is not None:
                 with open(os.path.join(self.directory, 'error.log')) as handle:
                     raise RuntimeError('nginx exited: %s' % handle.read()[-2000:])
             try:
-                socket.create_connection(('127.0.0.1', pending[0]), timeout=0.5).close()
+                socket.create_connection(pending[0], timeout=0.5).close()
                 pending.pop(0)
             except OSError:
                 if time.monotonic() > deadline:
