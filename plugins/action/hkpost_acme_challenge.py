@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""hkpost_acme_challenge: publish and remove the challenges of ACME orders (community.crypto challenge_data).
+
+Glue only: placement is ``acme._challenges`` (IIS sites through ``dcv._iis``), RFC 2136 is ``dcv._dns``.
+dns-01 runs on the controller (no WinRM execution); http-01 writes every token of the host's orders in
+one ``acme_iis_write`` execution after one ``acme_iis_read``.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.acme import _challenges
+from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _dns as _dcv_dns
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
+
+
+class ActionModule(HkpostAction):
+    WINDOWS_ONLY = False
+    ARGUMENT_SPEC = dict(
+        challenge=dict(type='str', required=True, choices=list(_challenges.CHALLENGES)),
+        challenge_data=dict(type='list', elements='dict', required=True),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        dns_server=dict(type='str'),
+        dns_port=dict(type='int', default=53),
+        zone=dict(type='str'),
+        tsig_key_name=dict(type='str'),
+        tsig_key_secret=dict(type=quoted_text, no_log=True),
+        tsig_algorithm=dict(type='str', default='hmac-sha256',
+                            choices=['hmac-sha256', 'hmac-sha384', 'hmac-sha512', 'hmac-sha224', 'hmac-sha1', 'hmac-md5']),
+        ttl=dict(type='int', default=60),
+        timeout=dict(type='int', default=10),
+    )
+
+    def run_hkpost(self, args, task_vars, result):
+        present = args['state'] == 'present'
+        result.update(changed=False, challenge=args['challenge'], state=args['state'], published=[])
+        if args['challenge'] == 'dns-01':
+            self._dns(args, present, result)
+        else:
+            self._iis(args, task_vars, present, result)
+
+    def _dns(self, args, present, result):
+        if _dcv_dns.DNS_IMPORT_ERROR:
+            raise HkpostError('dns-01 needs dnspython on the controller (pip install dnspython): %s'
+                              % _dcv_dns.DNS_IMPORT_ERROR)
+        if not args['dns_server']:
+            raise HkpostError('dns-01 needs dns_server: the primary that accepts RFC 2136 updates for the zone '
+                              '(hkpost_dcv_dns_server), with tsig_key_name / tsig_key_secret')
+        if bool(args['tsig_key_name']) != bool(args['tsig_key_secret']):
+            raise HkpostError('tsig_key_name and tsig_key_secret go together')
+        if args['tsig_key_secret']:
+            _dcv_dns.check_tsig_secret(args['tsig_key_name'], args['tsig_key_secret'])
+        address, port = _dcv_dns.parse_server(args['dns_server'], args['dns_port'])
+        keyring = _dcv_dns.make_keyring(args['tsig_key_name'], args['tsig_key_secret'], args['tsig_algorithm'])
+        for record, values in _challenges.dns_records(args['challenge_data'], args['challenge']).items():
+            zone = args['zone'] or _dcv_dns.find_zone(record, [(address, port)], args['timeout'])
+            have, _ttl, _rcode, _aa = _dcv_dns.read_txt(record, address, port, args['timeout'])
+            for value in values:
+                # Only this order's values: another order's (or another client's) stay.
+                if (value in have) != present and not self._task.check_mode:
+                    _dcv_dns.update_txt(zone, record, value, args['ttl'], address, port, keyring, present,
+                                        args['timeout'])
+                    result['changed'] = True
+                elif (value in have) != present:
+                    result['changed'] = True
+            result['published'].append({'provider': 'rfc2136', 'server': '%s:%s' % (address, port), 'zone': zone,
+                                        'name': record, 'type': 'TXT', 'values': len(values)})
+
+    def _iis(self, args, task_vars, present, result):
+        if not self.is_windows():
+            raise HkpostError('http-01 publishes in the IIS site of a Windows host (ansible_connection winrm/psrp); '
+                              '%s is not one - use dns-01' % task_vars.get('inventory_hostname', 'this host'))
+        if not _challenges.pending(args['challenge_data'], args['challenge']):
+            return  # every authorization already valid: no execution on the host
+        read = self.payload(task_vars, 'acme_iis_read', {})
+        files, per_name = _challenges.iis_tokens(read, args['challenge_data'], args['challenge'])
+        result['published'] = [dict(p, name=name) for name, places in per_name.items() for p in places]
+        if not files or self._task.check_mode:
+            result['changed'] = bool(files)
+            return
+        directories = sorted({f['directory'] for f in files}, key=str.lower)
+        parameters = {'Paths': [f['path'] for f in files], 'Directories': directories, 'Remove': not present,
+                      'Marker': _challenges.WEB_CONFIG_MARKER}
+        if present:
+            parameters.update(Contents=[f['content'] for f in files], WebConfig=_challenges.WEB_CONFIG)
+        answer = self.payload(task_vars, 'acme_iis_write', parameters)
+        result['changed'] = bool(answer.get('done'))
+        result['done'] = answer.get('done') or []
