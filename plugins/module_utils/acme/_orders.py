@@ -43,3 +43,24 @@ def pending_orders(sheet_text, host, intake_dir, intake_files, file_name):
                        'names': (row.get('names') or '').split(), 'public_key_sha256': spki,
                        'dest': posixpath.join(intake_dir, name)})
     return orders
+
+
+def order_problems(info_results):
+    """What the CA said about each order that did not become valid, from ``acme_certificate_order_info`` results:
+    ``['www.example.com.hk (dns-01): urn:ietf:params:acme:error:unauthorized - <the CA's detail>', ...]``."""
+    problems = []
+    for result in info_results or []:
+        order = result.get('order') or {}
+        for identifier, authz in sorted((result.get('authorizations_by_identifier') or {}).items()):
+            if authz.get('status') == 'valid':
+                continue
+            errors = ['%s (%s): %s - %s' % (identifier.split(':', 1)[-1], c.get('type'),
+                                            (c.get('error') or {}).get('type', 'error'), (c.get('error') or {}).get('detail', ''))
+                      for c in authz.get('challenges') or [] if c.get('error')]
+            problems.extend(errors or ['%s: authorization %s' % (identifier.split(':', 1)[-1], authz.get('status'))])
+        if order.get('error') and not problems:
+            problems.append('order %s: %s - %s' % (order.get('status'), order['error'].get('type'),
+                                                   order['error'].get('detail')))
+        elif order.get('status') == 'invalid' and not problems:
+            problems.append('order invalid (expired: %s)' % order.get('expires'))
+    return problems
