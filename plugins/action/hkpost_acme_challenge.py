@@ -30,6 +30,7 @@ class ActionModule(HkpostAction):
         tsig_key_secret=dict(type=quoted_text, no_log=True),
         tsig_algorithm=dict(type='str', default='hmac-sha256',
                             choices=['hmac-sha256', 'hmac-sha384', 'hmac-sha512', 'hmac-sha224', 'hmac-sha1', 'hmac-md5']),
+        published=dict(type='list', elements='dict'),
         ttl=dict(type='int', default=60),
         timeout=dict(type='int', default=10),
     )
@@ -75,9 +76,14 @@ class ActionModule(HkpostAction):
                               '%s is not one - use dns-01' % task_vars.get('inventory_hostname', 'this host'))
         if not _challenges.pending(args['challenge_data'], args['challenge']):
             return  # every authorization already valid: no execution on the host
-        read = self.payload(task_vars, 'acme_iis_read', {})
-        files, per_name = _challenges.iis_tokens(read, args['challenge_data'], args['challenge'])
-        result['published'] = [dict(p, name=name) for name, places in per_name.items() for p in places]
+        if not present and args['published'] is not None:
+            # Removal of what a present run reported: no read of IIS (one execution instead of two).
+            files = _challenges.published_tokens(args['published'], args['challenge_data'], args['challenge'])
+            result['published'] = args['published']
+        else:
+            read = self.payload(task_vars, 'acme_iis_read', {})
+            files, per_name = _challenges.iis_tokens(read, args['challenge_data'], args['challenge'])
+            result['published'] = [dict(p, name=name) for name, places in per_name.items() for p in places]
         if not files or self._task.check_mode:
             result['changed'] = bool(files)
             return

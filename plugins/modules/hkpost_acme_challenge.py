@@ -61,6 +61,13 @@ options:
     type: str
     default: hmac-sha256
     choices: [hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224, hmac-sha1, hmac-md5]
+  published:
+    description:
+      - For C(http-01) with O(state=absent), the RV(published) list the O(state=present) call returned; the token
+        files are then removed without reading IIS again. Only files named after the orders' tokens inside an
+        C(acme-challenge) directory are ever removed.
+    type: list
+    elements: dict
   ttl:
     description: TTL of a new TXT record set.
     type: int

@@ -95,3 +95,24 @@ def iis_tokens(read, challenge_data, challenge='http-01'):
                 files.append({'directory': directory, 'path': path, 'token': token,
                               'content': data['resource_value']})
     return files, per_name
+
+
+def published_tokens(published, challenge_data, challenge='http-01'):
+    """The files a present run reported (its ``published``), for removal without reading IIS again.
+
+    Only paths inside an ``acme-challenge`` directory whose file name is one of the orders' tokens are kept, so a
+    tampered or stale list can never delete anything else. Returns ``files`` as iis_tokens does (no content).
+    """
+    tokens = {data['resource'].rsplit('/', 1)[-1] for _entry, data in _entries(challenge_data, challenge)}
+    files, seen = [], set()
+    for place in published or []:
+        directory, path = str(place.get('directory') or ''), str(place.get('path') or '')
+        if not directory.lower().endswith('\\.well-known\\' + _iis.ACME_CHALLENGE) or \
+                path.lower() != (directory + '\\' + path.rsplit('\\', 1)[-1]).lower():
+            raise HkpostError('published entry %r is not a token file in an acme-challenge directory; pass the '
+                              '"published" list hkpost_acme_challenge returned' % (place,))
+        token = path.rsplit('\\', 1)[-1]
+        if token in tokens and path.lower() not in seen:
+            seen.add(path.lower())
+            files.append({'directory': directory, 'path': path, 'token': token, 'content': None})
+    return files

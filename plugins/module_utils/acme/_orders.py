@@ -50,17 +50,20 @@ def order_problems(info_results):
     ``['www.example.com.hk (dns-01): urn:ietf:params:acme:error:unauthorized - <the CA's detail>', ...]``."""
     problems = []
     for result in info_results or []:
-        order = result.get('order') or {}
+        order, found = result.get('order') or {}, []
         for identifier, authz in sorted((result.get('authorizations_by_identifier') or {}).items()):
             if authz.get('status') == 'valid':
                 continue
-            errors = ['%s (%s): %s - %s' % (identifier.split(':', 1)[-1], c.get('type'),
-                                            (c.get('error') or {}).get('type', 'error'), (c.get('error') or {}).get('detail', ''))
+            name = identifier.split(':', 1)[-1]
+            errors = ['%s (%s): %s - %s' % (name, c.get('type'), (c.get('error') or {}).get('type', 'error'),
+                                            (c.get('error') or {}).get('detail', ''))
                       for c in authz.get('challenges') or [] if c.get('error')]
-            problems.extend(errors or ['%s: authorization %s' % (identifier.split(':', 1)[-1], authz.get('status'))])
-        if order.get('error') and not problems:
-            problems.append('order %s: %s - %s' % (order.get('status'), order['error'].get('type'),
-                                                   order['error'].get('detail')))
-        elif order.get('status') == 'invalid' and not problems:
-            problems.append('order invalid (expired: %s)' % order.get('expires'))
+            found.extend(errors or ['%s: authorization %s' % (name, authz.get('status'))])
+        if not found and order.get('error'):
+            found.append('order %s: %s - %s' % (order.get('status'), order['error'].get('type'),
+                                                order['error'].get('detail')))
+        elif not found and order.get('status') == 'invalid':
+            # RFC 8555 7.1.6: a pending order past "expires" becomes invalid without an error of its own.
+            found.append('order invalid (expired: %s)' % order.get('expires'))
+        problems.extend(found)
     return problems
