@@ -45,6 +45,7 @@ from tests.support.peers.pebble_server import PebbleServer  # noqa: E402
 from tests.support.pki import build_pki  # noqa: E402
 from tests.support.portal import issue_sheet  # noqa: E402
 from tests.support.windows.acme import serve_webroots  # noqa: E402
+from tests.support.windows.dcv import new_iis  # noqa: E402
 from tests.support.windows.host import FakeWindowsHost  # noqa: E402
 from tests.support.windows.iis import add_site  # noqa: E402
 from tests.support.winrm.fleet import run_over_winrm  # noqa: E402
@@ -123,6 +124,30 @@ def portal_baseline(tmp, pki, challenge_type):
     return request, len(load_host(state, 'web00').calls) - request
 
 
+def portal_file_dcv(tmp):
+    """The portal mode's file DCV for the same two names on IIS (hkpost_dcv_token method file through the dcv role,
+    as renew.yml's request phase publishes and its install phase removes it): executions on the host."""
+    base = os.path.join(tmp, 'portal-file-dcv')
+    state = os.path.join(base, 'hosts')
+    os.makedirs(state)
+    host = FakeWindowsHost()
+    new_iis(host, [{'name': cn, 'id': i + 1, 'physical_path': 'C:\\sites\\' + cn, 'bindings': [('http', '*:80:' + cn)],
+                    'txt_mime': 'text/plain'} for i, cn in enumerate(names_of(0))])
+    save_host(state, 'web00', host)
+    inv = inventory(os.path.join(base, 'out'), {'web00': {'hkpost_dcv_certificates': [
+        {'name': cn, 'method': 'file', 'domains': [cn], 'verification_code': 'HKP-benchmark-%d' % i}
+        for i, cn in enumerate(names_of(0))]}}, {'hkpost_dcv_verify': False, 'hkpost_dcv_preflight': []})
+    playbook = os.path.join(ROOT, 'playbooks', 'dcv.yml')
+    counts = []
+    for tag in ('publish', 'cleanup'):
+        proc, _report = run_over_winrm(state, os.path.join(base, 'winrm-' + tag), inv, playbook, '--tags', tag, cwd=base)
+        if proc.returncode != 0:
+            print(proc.stdout[-3000:])
+            raise SystemExit('dcv.yml --tags %s failed' % tag)
+        counts.append(len(load_host(state, 'web00').calls) - sum(counts))
+    return counts
+
+
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     pki = build_pki()
@@ -155,6 +180,7 @@ def main():
             web.stop()
             bind.stop()
         baseline = {kind: portal_baseline(tmp, pki, kind) for kind in ('dns-01',)}
+        file_publish, file_remove = portal_file_dcv(tmp)
 
     portal_request, portal_install = baseline['dns-01']
     print('renew.yml, hkpost_issuance acme, %d hosts x 2 certificates against Pebble 2.4 (half dns-01, half http-01)'
@@ -173,8 +199,11 @@ def main():
               % (kind, '/'.join(str(n) for n in per_host), len(acme_phase), ', '.join(acme_phase) or 'none'))
         print('  %-8s ACME with a Hongkong Post chain (portal request %d + ACME challenges %d + portal install %d): %d'
               % (kind, portal_request, len(acme_phase), portal_install, portal_request + len(acme_phase) + portal_install))
-    print('  portal mode, two phases: request %d + install %d = %d'
+    print('  portal mode, two phases, DCV by DNS (controller): request %d + install %d = %d'
           % (portal_request, portal_install, portal_request + portal_install))
+    print('  portal mode, two phases, DCV by fileauth.txt in IIS: request %d + DCV publish %d + install %d + DCV '
+          'removal %d = %d' % (portal_request, file_publish, portal_install, file_remove,
+                               portal_request + file_publish + portal_install + file_remove))
 
 
 if __name__ == '__main__':
