@@ -23,6 +23,7 @@ class ActionModule(HkpostAction):
         challenge=dict(type='str', required=True, choices=list(_challenges.CHALLENGES)),
         challenge_data=dict(type='list', elements='dict', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
+        dns_provider=dict(type='str', default='rfc2136', choices=['rfc2136', 'windows']),
         dns_server=dict(type='str'),
         dns_port=dict(type='int', default=53),
         zone=dict(type='str'),
@@ -38,7 +39,9 @@ class ActionModule(HkpostAction):
     def run_hkpost(self, args, task_vars, result):
         present = args['state'] == 'present'
         result.update(changed=False, challenge=args['challenge'], state=args['state'], published=[])
-        if args['challenge'] == 'dns-01':
+        if args['challenge'] == 'dns-01' and args['dns_provider'] == 'windows':
+            self._windows_dns(args, task_vars, present, result)
+        elif args['challenge'] == 'dns-01':
             self._dns(args, present, result)
         else:
             self._iis(args, task_vars, present, result)
@@ -70,6 +73,38 @@ class ActionModule(HkpostAction):
             result['published'].append({'provider': 'rfc2136', 'server': '%s:%s' % (address, port), 'zone': zone,
                                         'name': record, 'type': 'TXT', 'values': len(values)})
 
+    def _windows_dns(self, args, task_vars, present, result):
+        """On a Windows DNS server target, with the dcv payloads hkpost_dcv_token uses (one read, one write per
+        value that changes)."""
+        if not self.is_windows():
+            raise HkpostError('dns_provider windows runs on the Windows DNS server (ansible_connection winrm/psrp); '
+                              'run the task there (delegate_to) or use dns_provider rfc2136')
+        records = _challenges.dns_records(args['challenge_data'], args['challenge'])
+        if not records:
+            return
+        zones = [args['zone']] if args['zone'] else self.payload(task_vars, 'dcv_windows_dns_read', {}).get('zones') or []
+        where = {}
+        for record in records:
+            zone = _dcv_windows_zone(record, zones)
+            where[record] = (zone, '@' if record == zone else record[:-(len(zone) + 1)])
+        answer = self.payload(task_vars, 'dcv_windows_dns_read',
+                              {'Records': [{'zone': z, 'host': h} for z, h in where.values()]})
+        existing = {(r['zone'].lower(), r['host'].lower()): [v.get('value') for v in r.get('values') or []]
+                    for r in answer.get('records') or []}
+        for record, values in records.items():
+            zone, host = where[record]
+            have = existing.get((zone.lower(), host.lower()), [])
+            for value in values:
+                if (value in have) != present:
+                    result['changed'] = True
+                    if not self._task.check_mode:
+                        self.payload(task_vars, 'dcv_windows_dns_write',
+                                     {'ZoneName': zone, 'HostName': host, 'Ttl': args['ttl'], 'State': args['state']},
+                                     sensitive_parameters={'Value': value})
+            result['published'].append({'provider': 'windows', 'server': task_vars.get('inventory_hostname'),
+                                        'zone': zone, 'name': record, 'host': host, 'type': 'TXT',
+                                        'values': len(values)})
+
     def _iis(self, args, task_vars, present, result):
         if not self.is_windows():
             raise HkpostError('http-01 publishes in the IIS site of a Windows host (ansible_connection winrm/psrp); '
@@ -95,3 +130,11 @@ class ActionModule(HkpostAction):
         answer = self.payload(task_vars, 'acme_iis_write', parameters)
         result['changed'] = bool(answer.get('done'))
         result['done'] = answer.get('done') or []
+
+
+def _dcv_windows_zone(name, zones):
+    matches = [z for z in zones if name.lower() == z.lower() or name.lower().endswith('.' + z.lower())]
+    if not matches:
+        raise HkpostError('no primary zone on this Windows DNS server holds %s (zones: %s); set zone'
+                          % (name, ', '.join(zones) or 'none'))
+    return max(matches, key=len).lower()

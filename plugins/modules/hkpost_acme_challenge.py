@@ -14,7 +14,7 @@ description:
   - Takes the C(challenge_data) that M(community.crypto.acme_certificate_order_create) returns (the lists of several
     orders may be concatenated) and publishes every pending challenge of one type, or removes it with O(state=absent).
   - C(dns-01) adds each value as one TXT value at C(_acme-challenge.<name>) with RFC 2136 updates signed with TSIG,
-    from the controller. Other TXT values at the name stay; a wildcard and its base name share one name and get
+    from the controller, or on a Windows DNS server target with O(dns_provider=windows). Other TXT values at the name stay; a wildcard and its base name share one name and get
     both values.
   - C(http-01) writes each key authorization to C(/.well-known/acme-challenge/<token>) of every IIS site answering
     the name (found from the bindings as M(hkpost.ecert.hkpost_dcv_token) finds them for C(fileauth.txt)), with a
@@ -40,6 +40,13 @@ options:
     type: str
     default: present
     choices: [present, absent]
+  dns_provider:
+    description:
+      - For C(dns-01). C(rfc2136) sends signed dynamic updates from the controller to O(dns_server).
+      - C(windows) changes the zone on the target, which must be a Windows DNS server (run the task there).
+    type: str
+    default: rfc2136
+    choices: [rfc2136, windows]
   dns_server:
     description: The primary name server accepting RFC 2136 updates (C(dns-01)); C(address:port) accepted.
     type: str
