@@ -9,7 +9,7 @@ DOCUMENTATION = r'''
 ---
 module: hkpost_acme_challenge
 short_description: Publish and remove the challenges of ACME orders (dns-01 by RFC 2136, http-01 in IIS)
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Takes the C(challenge_data) that M(community.crypto.acme_certificate_order_create) returns (the lists of several
     orders may be concatenated) and publishes every pending challenge of one type, or removes it with O(state=absent).
