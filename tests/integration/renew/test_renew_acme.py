@@ -243,6 +243,13 @@ def test_ca_restarted_mid_run_rerun_resumes_with_the_same_requests(lab):
         _cert('shop.example.test', [('Shop', 'shop.example.test')])]}}
     inventory = lab.inventory(hosts)
 
+    # A dry run of the request side first, as renewal.rst advises (the install phase's dry run needs requests):
+    # it asks the CA for nothing and changes nothing on the host.
+    rc, out = lab.renew(inventory, '--check', '--diff', '--skip-tags', 'install')
+    assert rc == 0, out[-3000:]
+    assert 'POST /order-plz' not in lab.pebble.log_text() and lab.intake() == []
+    assert not load_host(str(lab.state), 'web1').stores['REQUEST']
+
     # The CA restarts (in memory: accounts, orders, authorizations gone) when it first fetches a token.
     answer, restarted = lab.web.answer, threading.Event()
 
