@@ -14,8 +14,8 @@ description:
   - Takes the C(challenge_data) that M(community.crypto.acme_certificate_order_create) returns (the lists of several
     orders may be concatenated) and publishes every pending challenge of one type, or removes it with O(state=absent).
   - C(dns-01) adds each value as one TXT value at C(_acme-challenge.<name>) with RFC 2136 updates signed with TSIG,
-    from the controller, or on a Windows DNS server target with O(dns_provider=windows). Other TXT values at the name stay; a wildcard and its base name share one name and get
-    both values.
+    from the controller, or on a Windows DNS server target with O(dns_provider=windows). Other TXT values at the
+    name stay; a wildcard and its base name share one name and get both values.
   - C(http-01) writes each key authorization to C(/.well-known/acme-challenge/<token>) of every IIS site answering
     the name (found from the bindings as M(hkpost.ecert.hkpost_dcv_token) finds them for C(fileauth.txt)), with a
     C(web.config) that makes IIS serve the extensionless token as C(text/plain); every token of the host in one

@@ -9,7 +9,6 @@ both values, other TXT values kept, everything removed again.
 from __future__ import annotations
 
 import json
-import os
 
 from tests.support.windows.dcv import new_windows_dns
 from tests.support.windows.host import FakeWindowsHost
