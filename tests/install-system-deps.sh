@@ -9,6 +9,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -x /usr/lib/postfix/sbin/master ] || need+=(postfix)
 [ -x /usr/lib/dovecot/imap-login ] || need+=(dovecot-imapd)
 [ -x /usr/lib/dovecot/pop3-login ] || need+=(dovecot-pop3d)
+# The ACME server of the ACME issuance tests (tests/support/peers/pebble_server.py); no service, only a binary.
+[ -x /usr/bin/pebble ] || need+=(pebble)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "tests need Debian packages ${need[*]}; run: sudo apt-get install -y ${need[*]}" >&2

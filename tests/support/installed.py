@@ -54,6 +54,32 @@ def installed_windows_collection():
     raise AssertionError('ansible.windows is not installed in this virtualenv (pip install -r tests/requirements.txt)')
 
 
+def installed_collection(namespace, name):
+    """The directory the `ansible` package put ``namespace.name`` in (site-packages)."""
+    for entry in sys.path:
+        candidate = os.path.join(entry, 'ansible_collections', namespace, name)
+        if os.path.isfile(os.path.join(candidate, 'MANIFEST.json')):
+            return candidate
+    raise AssertionError('%s.%s is not installed in this virtualenv (pip install -r tests/requirements.txt)'
+                         % (namespace, name))
+
+
+def build_installed_tarball(dest, namespace, name):
+    """A tarball of the virtualenv's ``namespace.name`` (as build_tarballs makes ansible.windows's) into ``dest``:
+    community.crypto for the ACME mode, which is not a dependency of hkpost.ecert."""
+    dest = str(dest)
+    source = installed_collection(namespace, name)
+    tree = os.path.join(dest, '%s.%s-source' % (namespace, name))
+    shutil.copytree(source, tree, ignore=shutil.ignore_patterns('__pycache__', 'MANIFEST.json', 'FILES.json'))
+    with open(os.path.join(source, 'MANIFEST.json'), encoding='utf-8') as handle:
+        info = json.load(handle)['collection_info']
+    with open(os.path.join(tree, 'galaxy.yml'), 'w', encoding='utf-8') as handle:
+        yaml.safe_dump({k: info[k] for k in GALAXY_KEYS if info.get(k) not in (None, [], {})}, handle)
+    _galaxy('build', '--output-path', dest, tree, cwd=dest)
+    shutil.rmtree(tree)
+    return os.path.join(dest, '%s-%s-%s.tar.gz' % (namespace, name, info['version']))
+
+
 def build_tarballs(dest):
     """Build hkpost.ecert from this checkout and ansible.windows from the virtualenv's copy into ``dest``."""
     dest = str(dest)

@@ -87,12 +87,19 @@ def sites_for(ascii_name, sites):
                       % (ascii_name, ascii_name, ascii_name))
 
 
-def directory_of(site):
+PKI_VALIDATION = 'pki-validation'
+# RFC 8555 8.3: the http-01 token is fetched from /.well-known/acme-challenge/<token>.
+ACME_CHALLENGE = 'acme-challenge'
+
+
+def directory_of(site, well_known=PKI_VALIDATION):
+    """The site's ``.well-known\\<well_known>`` directory (``pki-validation`` for Hongkong Post's fileauth.txt,
+    ``acme-challenge`` for ACME http-01 tokens)."""
     path = site.get('physical_path_expanded') or ''
     if not path or '%' in path:
         raise HkpostError('IIS site %s has physical path %r, which does not expand to a directory on the host'
                           % (site.get('name'), site.get('physical_path')))
-    return path.rstrip('\\') + '\\.well-known\\pki-validation'
+    return path.rstrip('\\') + '\\.well-known\\' + well_known
 
 
 def _decoded(b64):
