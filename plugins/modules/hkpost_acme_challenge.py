@@ -88,6 +88,7 @@ attributes:
     support: full
     description: Says what would change and changes nothing.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
     support: full
@@ -97,6 +98,7 @@ notes:
   - C(dns-01) needs C(dnspython) on the controller.
 seealso:
   - name: RFC 8555 section 8 (ACME identifier validation challenges)
+    description: The dns-01 and http-01 challenges this module publishes and removes.
     link: https://www.rfc-editor.org/rfc/rfc8555#section-8
   - module: community.crypto.acme_certificate_order_create
 '''

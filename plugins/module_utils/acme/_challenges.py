@@ -58,7 +58,7 @@ def _entries(challenge_data, challenge):
 
 def pending(challenge_data, challenge):
     """Whether any authorization still waits for ``challenge``."""
-    return any(True for _ in _entries(challenge_data, challenge))
+    return any(True for _entry in _entries(challenge_data, challenge))
 
 
 def dns_records(challenge_data, challenge='dns-01'):

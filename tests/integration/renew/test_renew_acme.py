@@ -147,9 +147,9 @@ def test_one_run_dns01_and_http01_issues_into_the_intake_and_cleans_up(lab):
     lab.iis_host('web1', {'Default Web Site': 'www.example.test'})   # dns-01: a wildcard and a name
     lab.iis_host('web2', {'Default Web Site': 'api.example.test', 'Shop': 'shop.example.test'})   # http-01
     hosts = {'web1': {'hkpost_certificates': [
-                 dict(_cert('*.example.test', [('Default Web Site', 'www.example.test')]), certificate_type='wildcard'),
-                 _cert('www.example.test', [('Default Web Site', 'www.example.test')])]},
-             'web2': {'hkpost_acme_challenge': 'http-01', 'hkpost_certificates': [
+        dict(_cert('*.example.test', [('Default Web Site', 'www.example.test')]), certificate_type='wildcard'),
+        _cert('www.example.test', [('Default Web Site', 'www.example.test')])]},
+        'web2': {'hkpost_acme_challenge': 'http-01', 'hkpost_certificates': [
                  _cert('api.example.test', [('Default Web Site', 'api.example.test')]),
                  _cert('shop.example.test', [('Shop', 'shop.example.test')])]}}
 
