@@ -231,7 +231,7 @@ def test_your_own_project_as_the_page_prints_it(pki, tmp_path):
         assert after[name][binding] not in (servers.old[h].thumbprint for h in HOSTS)
         assert (out / 'backup' / name / ('%s.pfx' % servers.old[name].thumbprint)).is_file()
     assert after[HOSTS[0]] != after[HOSTS[1]], 'the two servers got one certificate: each has its own key'
-    served = json.loads((out / 'reports' / 'fleet.json').read_text())['endpoints']
+    served = json.loads((out / 'reports' / 'renewal-audit.json').read_text())['endpoints']
     assert len(served) == 2 and {e['verdict'] for e in served} == {'ok'}, served
 
     # the secrets: in no output, in no file of the project (the vault files are encrypted)

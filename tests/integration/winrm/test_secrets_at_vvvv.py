@@ -50,6 +50,10 @@ SECRETS = {
     'dcv_code_windows_dns': 'HKP-vvvv-wdns-a1c3e5f70b92',
     'dcv_code_rfc2136': 'HKP-vvvv-rfc-6d2e8a40c1f3',
     'tsig_secret': base64.b64encode(b'vvvv TSIG secret 0f3c9e71 of ours').decode('ascii'),
+    'acme_tsig_secret': base64.b64encode(b'vvvv ACME TSIG secret 7d20b1e3').decode('ascii'),
+    'notify_smtp_password': 'Notify-vvvv-5e1a9c07-Smtp-Secret',
+    # nothing listens on port 9 (discard): the POST fails; the token is the URL's path, as in Slack's and Teams'
+    'notify_webhook_url': 'http://127.0.0.1:9/hooks/Notify-vvvv-8b3f20d6-Webhook-Token',
 }
 # Which option each secret goes to: together they are every option tests/support/secret_rule.py calls a secret.
 OPTIONS = {
@@ -63,6 +67,9 @@ OPTIONS = {
     'dcv_code_windows_dns': ('hkpost_dcv_token', 'verification_code'),
     'dcv_code_rfc2136': ('hkpost_dcv_token', 'verification_code'),
     'tsig_secret': ('hkpost_dcv_token', 'tsig_key_secret'),
+    'acme_tsig_secret': ('hkpost_acme_challenge', 'tsig_key_secret'),
+    'notify_smtp_password': ('hkpost_notify', 'email.password'),
+    'notify_webhook_url': ('hkpost_notify', 'webhook.url'),
 }
 EXCHANGE_USER = 'EX\\svc-ecert'
 
@@ -207,9 +214,46 @@ PLAYBOOK = '''
         verify: false
         timeout: 5
       ignore_errors: true
+
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: hkpost_acme_challenge dns-01 by RFC 2136 with a TSIG secret the server does not know
+      hkpost.ecert.hkpost_acme_challenge:
+        challenge: dns-01
+        challenge_data:
+          - identifier: www.example.test
+            identifier_type: dns
+            challenges:
+              dns-01: {{resource: _acme-challenge, resource_value: acme-vvvv-value, record: _acme-challenge.www.example.test}}
+        dns_server: 127.0.0.1
+        dns_port: {dns_port}
+        zone: example.test
+        tsig_key_name: {tsig_key}
+        tsig_key_secret: "{{{{ acme_tsig_secret }}}}"
+        timeout: 5
+      ignore_errors: true
+    - name: hkpost_notify to an SMTP server and a webhook that are not there
+      hkpost.ecert.hkpost_notify:
+        kind: audit
+        report: {{summary: {{by_verdict: {{ok: 1}}}}, endpoints: []}}
+        notify_on: [failure, success]
+        email:
+          host: 127.0.0.1
+          port: 9
+          username: notify
+          password: "{{{{ notify_smtp_password }}}}"
+          sender: ecert@example.hk
+          to: [pki-team@example.hk]
+          timeout: 5
+        webhook:
+          url: "{{{{ notify_webhook_url }}}}"
+          format: slack
+      ignore_errors: true
 '''
 # How many tasks of each host must have failed (ignored): a host that stopped failing tests nothing.
-EXPECTED_IGNORED = {'pfxhost': 2, 'retirehost': 1, 'installhost': 1, 'exchangehost': 3, 'dcvhost': 3}
+EXPECTED_IGNORED = {'pfxhost': 2, 'retirehost': 1, 'installhost': 1, 'exchangehost': 3, 'dcvhost': 3,
+                    'localhost': 2}
 # What each failure must say, with the echoed secret masked: the failure is the one this test means.
 EXPECTED_MESSAGES = [
     'pfx_export_many: Export-PfxCertificate: the value "********" was refused by the host',
@@ -221,6 +265,15 @@ EXPECTED_MESSAGES = [
 ]
 
 
+def _flat(args, prefix=''):
+    """(dotted option, value) of a task's arguments, suboptions included (email.password)."""
+    for option, value in args.items():
+        if isinstance(value, dict):
+            yield from _flat(value, prefix + option + '.')
+        else:
+            yield prefix + option, value
+
+
 def test_every_secret_option_is_run_with_its_own_secret():
     """A new secret option fails here until the run below covers it; each secret reaches the option it is for."""
     assert set(OPTIONS) == set(SECRETS)
@@ -229,7 +282,7 @@ def test_every_secret_option_is_run_with_its_own_secret():
     passed = {(module.split('.')[-1], option, value.strip('{} '))
               for play in plays for task in play['tasks']
               for module, args in task.items() if module.startswith('hkpost.')
-              for option, value in args.items() if isinstance(value, str) and value.startswith('{{')}
+              for option, value in _flat(args) if isinstance(value, str) and value.startswith('{{')}
     assert {(module, option, var) for var, (module, option) in OPTIONS.items()} <= passed
 
 
