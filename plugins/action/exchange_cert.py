@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import base64
-
 from ansible.errors import AnsibleActionFail
 from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
 
@@ -19,7 +17,7 @@ except ImportError as exc:
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
-    exchange_subject, find_pending_request, parse_services, plan_enabled, plan_present, product, reported_services,
+    enable_parameters, exchange_subject, find_pending_request, parse_services, plan_enabled, plan_present, product, reported_services,
     rollback_assignment, superseded_by, verify_server_name)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, spki_sha256
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import (
@@ -181,12 +179,10 @@ class ActionModule(HkpostAction):
                                                          if k not in result['removed']}}}
         if self._task.check_mode:
             return
-        for step in decision['steps']:
-            if step['step'] == 'import':
-                self.exchange(task_vars, 'exchange_import', {
-                    'CertificateBase64': base64.b64encode(leaf_cert.public_bytes(serialization.Encoding.DER)).decode()})
-            elif step['step'] == 'enable':
-                self.exchange(task_vars, 'exchange_enable', {'Thumbprint': leaf['sha1'], 'Services': step['services']})
+        # Import and enable in one trip (exchange_enable), as hkpost_install sends them.
+        params = enable_parameters(leaf['sha1'], leaf_cert.public_bytes(serialization.Encoding.DER), decision['steps'])
+        if params:
+            self.exchange(task_vars, 'exchange_enable', params)
         if args['remove_superseded']:
             self._remove_superseded(task_vars, leaf, services, result)
 

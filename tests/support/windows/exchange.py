@@ -190,9 +190,8 @@ def exchange_request(host, params):
     return {'csr': csr_text, 'thumbprint': None, 'pending': pending}
 
 
-@handles('exchange_import')
-def exchange_import(host, params):
-    _session(host, params)
+def _import(host, params):
+    """Import-ExchangeCertificate -FileData: the pending request with the same key becomes the certificate."""
     require_imported(host, 'Import-ExchangeCertificate')
     cert = x509.load_der_x509_certificate(base64.b64decode(params['CertificateBase64']))
     spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -216,6 +215,13 @@ def exchange_import(host, params):
 @handles('exchange_enable')
 def exchange_enable(host, params):
     _session(host, params)
+    imported = None
+    if params.get('CertificateBase64'):
+        assert script_facts.calls(host.script, 'Import-ExchangeCertificate'), 'the payload imports the certificate'
+        imported = _import(host, params)['thumbprint']
+    services = params.get('Services') or []
+    if not services:
+        return {'thumbprint': params['Thumbprint'], 'imported': imported, 'services': []}
     require_imported(host, 'Enable-ExchangeCertificate')
     state = exchange_state(host)
     target = next((c for c in state['certificates'] if c['thumbprint'] == params['Thumbprint']), None)
@@ -231,7 +237,7 @@ def exchange_enable(host, params):
         if cert is not target and cert['services'] is not None:
             cert['services'] = [s for s in cert['services'] if s not in SINGLE or s not in params['Services']]
     target['services'] = sorted(set(target['services']) | set(params['Services']))
-    return {'thumbprint': params['Thumbprint'], 'services': params['Services']}
+    return {'thumbprint': params['Thumbprint'], 'imported': imported, 'services': params['Services']}
 
 
 @handles('exchange_remove')

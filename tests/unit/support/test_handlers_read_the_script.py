@@ -321,10 +321,12 @@ def test_an_exchange_cmdlet_not_imported_from_the_session_does_not_exist(tmp_pat
     assert 'is not recognized as the name of a cmdlet' in request_on_exchange(tmp_path)
 
 
-@pytest.mark.parametrize('payload,cmdlet', [('exchange_import', 'Import-ExchangeCertificate'),
-                                            ('exchange_enable', 'Enable-ExchangeCertificate')])
-def test_an_exchange_write_cmdlet_not_imported_does_not_exist(pki, edit, payload, cmdlet):
-    edit(payload, '-CommandName %s ' % cmdlet, '-CommandName Get-ExchangeCertificate ')
+@pytest.mark.parametrize('payload,cmdlet,listed', [
+    ('exchange_enable', 'Import-ExchangeCertificate', "@('Import-ExchangeCertificate',"),
+    ('exchange_enable', 'Enable-ExchangeCertificate', "'Enable-ExchangeCertificate')")])
+def test_an_exchange_write_cmdlet_not_imported_does_not_exist(pki, edit, payload, cmdlet, listed):
+    # exchange_enable imports and enables in one session: each cmdlet is needed in its -CommandName list.
+    edit(payload, listed, listed.replace(cmdlet, 'Get-ExchangeCertificate'))
     assert "'%s' is not recognized" % cmdlet in install_on_exchange(pki)
 
 

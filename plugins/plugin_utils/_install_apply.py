@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# Copyright: hkpost.ecert contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The writes every install-side module shares: PFX backups and retiring, one implementation each.
+
+hkpost_install (IIS and Exchange), hkpost_retire and exchange_cert's remove_superseded back up and retire
+through here, so a certificate is never removed without the backup its caller asked for, read back on the
+controller first, and a fix to either lands in every module at once.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination, write_if_changed
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
+    backup_path, choose_encryption, plan_backup, read_pfx)
+
+
+def plan_backups(backup_dir, password, host, items):
+    """Which PFX backups to write: ``items`` are ``(store, thumbprint, has_private_key)``. Returns one
+    ``{thumbprint, store, path, write, reason}`` per item; a certificate without its key has nothing to back up."""
+    planned = []
+    for store, thumbprint, has_key in items:
+        if not has_key:
+            planned.append({'thumbprint': thumbprint, 'store': store, 'path': None, 'write': False,
+                            'reason': 'no private key on the host'})
+            continue
+        path = backup_path(backup_dir, host, thumbprint)
+        try:
+            with open(path, 'rb') as f:
+                existing = f.read()
+        except FileNotFoundError:
+            existing = None
+        decision = plan_backup(existing, thumbprint, password, False, 'backup file %s' % path)
+        planned.append({'thumbprint': thumbprint, 'store': store, 'path': path, 'write': decision['write'],
+                        'reason': decision['reason']})
+    return planned
+
+
+def write_backups(action, task_vars, os_build, password, backups):
+    """Every backup to write in one trip (pfx_export_many), each read back on the controller before it is written:
+    the certificate asked for, with its key. Raises HkpostError - before anything is retired - when not."""
+    backups = [b for b in backups if b['write']]
+    if not backups:
+        return
+    exported = action.export_pfx(task_vars, [(b['store'], b['thumbprint']) for b in backups],
+                                 choose_encryption(os_build), True, password)
+    for backup in backups:
+        data = exported[backup['thumbprint']]
+        found = read_pfx(data, password, 'the PFX the host exported for %s' % backup['thumbprint'])
+        if found['certificate']['sha1'] != backup['thumbprint'] or not found['has_private_key']:
+            raise HkpostError('the host exported %s instead of %s with its key; the backup was not written and '
+                              'nothing was retired.' % (found['certificate']['sha1'], backup['thumbprint']))
+        check_destination('backup_dir', backup['path'], 'file')
+        write_if_changed(backup['path'], data, mode=0o600)
+
+
+def retire(action, task_vars, retired):
+    """Remove plan_retire's decisions: exactly those (store, thumbprint) pairs, in one trip (retire_apply)."""
+    if retired:
+        action.payload(task_vars, 'retire_apply', {'Removals': [{'store': r['store'], 'thumbprint': r['thumbprint']}
+                                                                for r in retired]})
+
+
+def backup_and_retire(action, task_vars, os_build, backup, retired):
+    """``backup``: None, or ``(backup_dir, password)``. The retired certificates backed up first, then removed.
+    Returns the backups as listed in a result."""
+    planned = []
+    if backup:
+        planned = plan_backups(backup[0], backup[1], task_vars.get('inventory_hostname'),
+                               [(r['store'], r['thumbprint'], r['has_private_key']) for r in retired])
+        write_backups(action, task_vars, os_build, backup[1], planned)
+    retire(action, task_vars, retired)
+    return listed(planned)
+
+
+def listed(backups):
+    return [{'thumbprint': b['thumbprint'], 'path': b['path'], 'reason': b['reason']} for b in backups]
