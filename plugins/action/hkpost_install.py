@@ -25,6 +25,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import sp
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._host_plan import desired_binding, plan_install
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import RETIRE_STORES, plan_retire
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import a_label_host
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
@@ -67,6 +68,8 @@ class ActionModule(HkpostAction):
         'verify': {'type': 'bool', 'default': True},
         'verify_address': {'type': 'str'},
         'verify_port': {'type': 'int', 'default': 443},
+        # platform: exchange - the name asked for (SNI) in the check; by default the certificate's own
+        'verify_server_name': {'type': 'str'},
         'verify_trust': {'type': 'str', 'default': 'bundled'},
         'verify_timeout': {'type': 'float', 'default': 10.0},
         'backup': {'type': 'bool', 'default': True},
@@ -102,6 +105,8 @@ class ActionModule(HkpostAction):
             check_backup_options(args['backup_dir'], args['backup_password'])
         if args['verify']:
             check_verify_options(args['verify_timeout'], args['verify_address'], args['verify_trust'])
+            if args['verify_server_name']:
+                a_label_host(args['verify_server_name'], 'verify_server_name', wildcard=False)
             if not 1 <= args['verify_port'] <= 65535:
                 raise HkpostError('verify_port is %d; give 1-65535. Nothing was changed.' % args['verify_port'])
         if args['retire_grace_days'] < 0:
@@ -217,8 +222,8 @@ class ActionModule(HkpostAction):
         if not args['verify'] or 'IIS' not in cert['services_after']:
             return
         leaf = next(c['leaf'] for c in certificates if c['leaf']['sha1'] == cert['thumbprint'])
-        problems = self._verify(args, task_vars, args['verify_port'],
-                                verify_server_name(leaf, self._session[0].get('Server')), cert['thumbprint'], result)
+        server_name = args['verify_server_name'] or verify_server_name(leaf, self._session[0].get('Server'))
+        problems = self._verify(args, task_vars, args['verify_port'], server_name, cert['thumbprint'], result)
         if not problems:
             return
         undo = []
