@@ -238,17 +238,3 @@ def exchange_enable(host, params):
             cert['services'] = [s for s in cert['services'] if s not in SINGLE or s not in params['Services']]
     target['services'] = sorted(set(target['services']) | set(params['Services']))
     return {'thumbprint': params['Thumbprint'], 'imported': imported, 'services': params['Services']}
-
-
-@handles('exchange_remove')
-def exchange_remove(host, params):
-    _session(host, params)
-    require_imported(host, 'Remove-ExchangeCertificate')
-    if not script_facts.is_false(_call(host, 'Remove-ExchangeCertificate').value('Confirm')):
-        # ConfirmImpact High: without -Confirm:$false the cmdlet asks first (prompts.py).
-        raise prompt_refused('Remove-ExchangeCertificate', 'Are you sure you want to perform this action? Remove '
-                             'certificate with thumbprint %s?' % params['Thumbprint'])
-    state = exchange_state(host)
-    state['certificates'] = [c for c in state['certificates'] if c['thumbprint'] != params['Thumbprint']]
-    host.stores['My'] = [e for e in host.stores['My'] if e['thumbprint'] != params['Thumbprint']]
-    return {'thumbprint': params['Thumbprint'], 'removed': True}

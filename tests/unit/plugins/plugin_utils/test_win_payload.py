@@ -27,10 +27,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.d
 PRELUDES = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(ROOT, 'plugins/payloads/_preludes/*.ps1')))
 DECLARATION = re.compile(r'^[ \t]*# hkpost\.ecert prelude: (\w+)[ \t]*$', re.M)
 _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
-# Which payloads share which block: the Exchange session (four exchange_* payloads, retire_read and
+# Which payloads share which block: the Exchange session (three exchange_* payloads, retire_read and
 # certificate_inventory_read) and the IIS binding read (iis_bindings_read, retire_read, certificate_inventory_read).
 USERS = {'exchange_session': ['certificate_inventory_read', 'exchange_enable', 'exchange_read',
-                              'exchange_remove', 'exchange_request', 'retire_read'],
+                              'exchange_request', 'retire_read'],
          'iis_bindings': ['certificate_inventory_read', 'iis_bindings_read', 'retire_read'],
          'native_command': ['chain_apply', 'complete_request', 'complete_requests', 'csr_create']}
 PASSWORD = 'c0rrect-Horse-battery'
