@@ -90,3 +90,33 @@ def test_a_refused_binding_stops_everything_before_a_write(fleet_host, tmp_path,
     with pytest.raises(AnsibleActionFail, match='matches no pending request'):
         run(host, dict(args(new, tmp_path), certificates=[{'content': stray.pem}]))
     assert not WRITES & set(host.call_names())
+
+
+@pytest.mark.parametrize('bad,message', [
+    ({'backup_password': ''}, 'backup_password is empty'),
+    ({'backup_password': 777123}, 'backup_password'),
+    ({'verify': True, 'verify_timeout': 0}, 'verify_timeout is 0'),
+    ({'verify': True, 'verify_trust': '/nonexistent/trust.pem'}, 'verify_trust'),
+    ({'retire_grace_days': -2}, 'retire_grace_days is -2'),
+    ({'keep_thumbprints': ['zz']}, 'keep_thumbprints entry'),
+    ({'platform': 'apache'}, 'platform'),
+])
+def test_bad_options_are_refused_before_the_host_is_read(fleet_host, tmp_path, bad, message):
+    host, _old, _other, new = fleet_host
+    with pytest.raises(AnsibleActionFail, match=message):
+        run(host, dict(args(new, tmp_path), **bad))
+    assert host.call_names() == []
+
+
+def test_a_port_that_is_a_scheme_name_and_a_backup_dir_that_is_a_file_are_refused_first(fleet_host, tmp_path):
+    host, _old, _other, new = fleet_host
+    arguments = args(new, tmp_path)
+    arguments['certificates'][0]['iis_bindings'] = [{'site': 'a.example.hk', 'host_header': 'a.example.hk',
+                                                     'port': 'https'}]
+    with pytest.raises(AnsibleActionFail, match="port 'https' is not a port number"):
+        run(host, arguments)
+    afile = tmp_path / 'not-a-dir'
+    afile.write_text('x')
+    with pytest.raises(AnsibleActionFail, match='backup_dir'):
+        run(host, args(new, tmp_path, backup_dir=str(afile)))
+    assert host.call_names() == []
