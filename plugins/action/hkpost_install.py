@@ -19,7 +19,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
     parse_services, verify_server_name)
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange_host_plan import plan_exchange_install
-from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import rollback_steps
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import binding_information
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import split_leaf
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._host_plan import desired_binding, plan_install
@@ -34,17 +34,14 @@ from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_apply import
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import (
     check_backup_options, check_verify_options)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_controller_file
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._served_check import (
+    restore_binding, send_binding_step, served_check)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError, masked
 
 try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
     from cryptography.hazmat.primitives import serialization
 except ImportError as exc:
     serialization = MissingLibrary('cryptography', exc)
-
-try:
-    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
-except ImportError:  # pragma: no cover - shipped together
-    audit_endpoints = None
 
 
 class ActionModule(HkpostAction):
@@ -239,51 +236,31 @@ class ActionModule(HkpostAction):
         raise AnsibleActionFail('the check after enabling %s failed: %s; %s. Nothing was retired.'
                                 % (cert['thumbprint'], '; '.join(problems), outcome), result=result)
 
-    def _send(self, task_vars, site, step):
-        # The same payloads and parameters as iis_binding's _send.
-        params = {'Site': site, 'BindingInformation': step['binding_information']}
-        if step['payload'] == 'iis_binding_set':
-            params['Operation'] = step['operation']
-        if 'ssl_flags' in step:
-            params.update(SslFlags=step['ssl_flags'], Thumbprint=step['thumbprint'] or '', Store=step['store'])
-        return self.payload(task_vars, step['payload'], params)
-
     def _bind(self, args, task_vars, binding, result):
         decision = binding['decision']
         try:
             for step in decision['steps']:
-                self._send(task_vars, binding['site'], step)
+                send_binding_step(self, task_vars, binding['site'], step)
             problems = self._verify(args, task_vars, binding['port'], binding['host'],
                                     decision['after']['thumbprint'], result) if args['verify'] else []
         except PayloadError as e:
             problems = ['a binding step failed: %s' % e]
         if not problems:
             return
-        undo = []
-        for step in rollback_steps(decision['previous'], decision['after']['binding_information']):
-            try:
-                self._send(task_vars, binding['site'], step)
-            except PayloadError as e:
-                undo.append(str(e))
+        after = decision['after']
+        info = binding_information(after['ip'], after['port'], after['host'])
+        undo = restore_binding(self, task_vars, binding['site'], decision['previous'], info)
         outcome = ('rolling back ALSO failed (%s), restore by hand: %s' % ('; '.join(undo), decision['before'])
                    if undo else 'the previous binding was put back')
         raise AnsibleActionFail('binding %s on site "%s": %s; %s. Nothing was retired.'
-                                % (decision['after']['binding_information'], binding['site'], '; '.join(problems),
-                                   outcome), result=result)
+                                % (info, binding['site'], '; '.join(problems), outcome), result=result)
 
     def _verify(self, args, task_vars, port, server_name, thumbprint, result):
-        """What the host now serves on ``port`` for ``server_name`` (SNI), from the controller: the new
-        certificate, with a chain that verifies. Returns the problems; records the outcome in the result."""
-        if audit_endpoints is None:  # pragma: no cover
-            raise HkpostError('verify needs plugins/module_utils/audit/_served_chain_audit.py, which is missing.')
+        """What the host now serves on ``port`` for ``server_name`` (SNI), from the controller; records the
+        outcome in the result and returns the problems."""
         address = args['verify_address'] or task_vars.get('ansible_host') or task_vars.get('inventory_hostname')
-        endpoint = audit_endpoints([{'host': address, 'port': port, 'server_name': server_name or address}],
-                                   trust=args['verify_trust'], timeout=args['verify_timeout'])['endpoints'][0]
-        served = endpoint['served'][0]['sha1'] if endpoint['served'] else None
-        problems = [f['message'] for f in endpoint['findings'] if f['severity'] in ('critical', 'error')]
-        if served != thumbprint:
-            # Compared whatever else was found: a right chain for the wrong certificate is not an install.
-            problems.insert(0, 'the server sends %s, not %s' % (served or 'no certificate', thumbprint))
+        _endpoint, served, problems = served_check(address, port, server_name or address, thumbprint,
+                                                   args['verify_trust'], args['verify_timeout'])
         result['verify'].append({'address': address, 'port': port, 'server_name': server_name or address,
                                  'expected': thumbprint, 'served': served, 'ok': not problems,
                                  'problems': problems})

@@ -120,3 +120,23 @@ def test_a_port_that_is_a_scheme_name_and_a_backup_dir_that_is_a_file_are_refuse
     with pytest.raises(AnsibleActionFail, match='backup_dir'):
         run(host, args(new, tmp_path, backup_dir=str(afile)))
     assert host.call_names() == []
+
+
+def test_a_bound_certificate_the_server_does_not_send_is_rolled_back_and_nothing_retired(fleet_host, tmp_path, pki):
+    from tests.support.peers.served_site import ServedSite
+    host, old, _other, new = fleet_host
+    trust = tmp_path / 'trust.pem'
+    trust.write_text(pki.root.pem)
+    site = ServedSite(tmp_path, old.pem + pki.ssl_new.pem, old.key_pem)  # a right chain, for the old certificate
+    try:
+        arguments = args({'a.example.hk': new['a.example.hk']}, tmp_path, verify=True, verify_address='127.0.0.1',
+                         verify_trust=str(trust), verify_timeout=5)
+        arguments['certificates'][0]['iis_bindings'][0]['port'] = site.port
+        with pytest.raises(AnsibleActionFail, match='the server sends %s, not %s.*previous binding was put back'
+                           % (old.thumbprint, new['a.example.hk'].thumbprint)):
+            run(host, arguments)
+    finally:
+        site.stop()
+    assert not {'retire_apply', 'pfx_export_many'} & set(host.call_names())
+    assert old.thumbprint in [e['thumbprint'] for e in host.stores['My']]
+    assert ':%d:a.example.hk' % site.port not in str(host.state['iis']['sites'][0]['bindings'])
