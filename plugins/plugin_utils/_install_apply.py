@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The writes every install-side module shares: PFX backups and retiring, one implementation each.
 
-hkpost_install (IIS and Exchange), hkpost_retire and exchange_cert's remove_superseded back up and retire
-through here, so a certificate is never removed without the backup its caller asked for, read back on the
+hkpost_install (IIS and Exchange), hkpost_retire, exchange_cert's remove_superseded and hkpost_pfx back up (and
+the first three retire) through here, so a certificate is never removed without the backup its caller asked for, read back on the
 controller first, and a fix to either lands in every module at once.
 """
 
@@ -16,9 +16,10 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
     backup_path, choose_encryption, plan_backup, read_pfx)
 
 
-def plan_backups(backup_dir, password, host, items):
+def plan_backups(backup_dir, password, host, items, force=False, option='backup_dir'):
     """Which PFX backups to write: ``items`` are ``(store, thumbprint, has_private_key)``. Returns one
-    ``{thumbprint, store, path, write, reason}`` per item; a certificate without its key has nothing to back up."""
+    ``{thumbprint, store, path, write, reason}`` per item; a certificate without its key has nothing to back up.
+    A destination that cannot be a file (``backup_dir`` is a file, say) is refused here, before the host changes."""
     planned = []
     for store, thumbprint, has_key in items:
         if not has_key:
@@ -26,33 +27,41 @@ def plan_backups(backup_dir, password, host, items):
                             'reason': 'no private key on the host'})
             continue
         path = backup_path(backup_dir, host, thumbprint)
+        check_destination(option, path, 'file')
         try:
             with open(path, 'rb') as f:
                 existing = f.read()
         except FileNotFoundError:
             existing = None
-        decision = plan_backup(existing, thumbprint, password, False, 'backup file %s' % path)
+        decision = plan_backup(existing, thumbprint, password, force, 'backup file %s' % path)
         planned.append({'thumbprint': thumbprint, 'store': store, 'path': path, 'write': decision['write'],
                         'reason': decision['reason']})
     return planned
 
 
-def write_backups(action, task_vars, os_build, password, backups):
+def write_backups(action, task_vars, os_build, password, backups, encryption=None, include_chain=True,
+                  option='backup_dir'):
     """Every backup to write in one trip (pfx_export_many), each read back on the controller before it is written:
-    the certificate asked for, with its key. Raises HkpostError - before anything is retired - when not."""
+    the certificate asked for, with its key. Raises HkpostError - before anything is retired - when not.
+    Returns ``{thumbprint: read_pfx's answer}`` of what was written."""
     backups = [b for b in backups if b['write']]
     if not backups:
-        return
+        return {}
     exported = action.export_pfx(task_vars, [(b['store'], b['thumbprint']) for b in backups],
-                                 choose_encryption(os_build), True, password)
+                                 choose_encryption(os_build, encryption or 'auto'), include_chain, password)
+    written = {}
     for backup in backups:
         data = exported[backup['thumbprint']]
         found = read_pfx(data, password, 'the PFX the host exported for %s' % backup['thumbprint'])
         if found['certificate']['sha1'] != backup['thumbprint'] or not found['has_private_key']:
-            raise HkpostError('the host exported %s instead of %s with its key; the backup was not written and '
-                              'nothing was retired.' % (found['certificate']['sha1'], backup['thumbprint']))
-        check_destination('backup_dir', backup['path'], 'file')
+            raise HkpostError('the host exported %s%s instead of %s with its key; the backup was not written (and '
+                              'nothing is retired without it).'
+                              % (found['certificate']['sha1'], '' if found['has_private_key'] else ' without a key',
+                                 backup['thumbprint']))
+        check_destination(option, backup['path'], 'file')
         write_if_changed(backup['path'], data, mode=0o600)
+        written[backup['thumbprint']] = found
+    return written
 
 
 def retire(action, task_vars, retired):
