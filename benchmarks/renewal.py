@@ -18,6 +18,7 @@ Prints only; asserts nothing.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import os
 import sys
@@ -34,6 +35,8 @@ _AnsibleCollectionFinder(paths=[os.path.join(ROOT, 'collections')])._install()
 
 from tests.support.pki import build_pki  # noqa: E402
 from tests.support.portal import issue_sheet  # noqa: E402
+from tests.support.windows.certstore import entry_for  # noqa: E402
+from tests.support.windows.exchange import add_account, add_certificate, exchange_state  # noqa: E402
 from tests.support.windows.host import FakeWindowsHost  # noqa: E402
 from tests.support.windows.iis import add_site  # noqa: E402
 from tests.support.winrm.fleet import run_over_winrm  # noqa: E402
@@ -42,7 +45,11 @@ from tests.support.winrm.hoststate import load_host, save_host  # noqa: E402
 HOSTS = {
     'one': ['one.example.hk'],
     'three': ['a.example.hk', 'b.example.hk', 'c.example.hk'],
+    # An Exchange server (2010's build) renewing the certificate it serves IIS and SMTP with: the install also
+    # retires the replaced one.
+    'mail': ['mail.example.hk'],
 }
+EXCHANGE_USER, EXCHANGE_PASSWORD = 'CORP\\svc-exchange', 'benchmark-only-exchange'
 
 
 def setup(tmp, pki):
@@ -50,6 +57,20 @@ def setup(tmp, pki):
     os.makedirs(state)
     hostvars = {}
     for name, names in HOSTS.items():
+        if name == 'mail':
+            host = FakeWindowsHost(os_build=7601)
+            exchange_state(host)
+            add_account(host, EXCHANGE_USER, EXCHANGE_PASSWORD)
+            old = pki.issue_leaf(names[0], not_before=pki.now - 300 * DAY, not_after=pki.now + 20 * DAY)
+            add_certificate(host, old.cert, old.key, services=['IIS', 'SMTP'])
+            host.stores['My'].append(entry_for(old.cert, old.key))
+            save_host(state, name, host)
+            hostvars[name] = {'hkpost_platform': 'exchange', 'hkpost_exchange_verify': False,
+                              'hkpost_exchange_server': 'mail.corp.example.hk',
+                              'hkpost_exchange_username': EXCHANGE_USER, 'hkpost_exchange_password': EXCHANGE_PASSWORD,
+                              'hkpost_certificates': [{'common_name': cn, 'exchange_services': ['IIS', 'SMTP']}
+                                                      for cn in names]}
+            continue
         host = FakeWindowsHost()
         for cn in names:
             add_site(host, cn, [('http', '*:80:', 0)])
@@ -71,10 +92,11 @@ def setup(tmp, pki):
 
 
 RUNS = itertools.count()
-# Measured with this script at commit bd88e3b (before issue 21's one install path), on the same two hosts:
+DAY = datetime.timedelta(days=1)
+# Measured with this script at commit bd88e3b (before issue 21's one install path), on the same three hosts:
 # executions per host {host: (request, rerun, install, rerun)} and controller CPU seconds per host per phase.
-BEFORE = {'executions': {'one': (4, 1, 6, 2), 'three': (10, 1, 8, 2)},
-          'cpu_s': (1.53, 1.50, 2.88, 2.66)}
+BEFORE = {'executions': {'one': (4, 1, 6, 2), 'three': (10, 1, 8, 2), 'mail': (4, 1, 10, 4)},
+          'cpu_s': (1.11, 1.10, 2.07, 1.91)}
 
 
 def run_phase(tmp, state, inventory, tag):
@@ -127,22 +149,26 @@ def main():
     phases = (first_request, rerun_request, first_install, rerun_install)
     cpu = (cpu_request, cpu_request_rerun, cpu_install, cpu_install_rerun)
     print('Module executions per host (renew.yml; targets: first install <= 3, rerun 1), now [before]')
-    print('  %-14s %12s %12s %12s %12s' % ('host', 'request', 'rerun', 'install', 'rerun'))
+    print('  %-25s %12s %12s %12s %12s' % ('host', 'request', 'rerun', 'install', 'rerun'))
     for name, names in HOSTS.items():
-        label = '%d certificate%s' % (len(names), 's' if len(names) > 1 else '')
-        print('  %-14s %12s %12s %12s %12s' % ((label,) + tuple(
+        label = '%d certificate%s%s' % (len(names), 's' if len(names) > 1 else '',
+                                        ' (Exchange)' if name == 'mail' else '')
+        print('  %-25s %12s %12s %12s %12s' % ((label,) + tuple(
             '%d [%s]' % (len(phase[name]), '?' if old is None else old)
             for phase, old in zip(phases, BEFORE['executions'][name]))))
     print('Controller CPU per host (s), now [before]')
-    print('  %-14s %12s %12s %12s %12s' % (('per host',) + tuple(
+    print('  %-25s %12s %12s %12s %12s' % (('per host',) + tuple(
         '%.2f [%s]' % (now, '?' if old is None else '%.2f' % old) for now, old in zip(cpu, BEFORE['cpu_s']))))
     print('Module executions per host (ansible.windows modules chained, model in alternative.__doc__)')
     print('  %-14s %8s %8s %8s %8s' % ('host', 'request', 'rerun', 'install', 'rerun'))
     for name, names in HOSTS.items():
+        if name == 'mail':
+            continue
         label = '%d certificate%s' % (len(names), 's' if len(names) > 1 else '')
         print('  %-14s %8d %8d %8d %8d' % ((label,) + alternative(len(names), len(names))))
     for label, calls in (('first install', first_install), ('install rerun', rerun_install)):
         print('Payloads of the %s on the 3-certificate host: %s' % (label, ', '.join(calls['three'])))
+        print('Payloads of the %s on the Exchange host: %s' % (label, ', '.join(calls['mail'])))
 
 
 if __name__ == '__main__':
