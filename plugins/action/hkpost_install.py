@@ -20,6 +20,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange imp
     parse_services, verify_server_name)
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange_host_plan import plan_exchange_install
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import binding_information
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import choose_encryption
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import split_leaf
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._host_plan import desired_binding, plan_install
@@ -30,7 +31,7 @@ from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import Hkpost
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_apply import (
-    listed, plan_backups, retire, write_backups)
+    export_items, exported_pfx, keep_backups, listed, plan_backups, retire, write_backups)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import (
     check_backup_options, check_verify_options)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_controller_file
@@ -184,12 +185,23 @@ class ActionModule(HkpostAction):
             self._complete(task_vars, decision['complete'], result)
         for binding in changing:
             self._bind(args, task_vars, binding, result)
-        for cert in enabling:
-            self._enable(args, task_vars, cert, certificates, result)
+        exports = backups + retired_backups
+        for index, cert in enumerate(enabling):
+            # On Exchange the backups ride in the last import-and-enable trip (the pfx_export prelude).
+            last = index == len(enabling) - 1 and export_items(exports)
+            answer = self._enable(args, task_vars, cert, certificates, result,
+                                  self._export_parameters(state, exports) if last else None)
+            if last:
+                keep_backups(args['backup_password'], exports, exported_pfx(answer, exports))
+                exports = []
         # Backups of the new certificates and of what is retired in one trip, read back, then the retiring:
         # nothing is removed without its backup, and only once the new certificates are served.
-        write_backups(self, task_vars, state.get('os_build'), args['backup_password'], backups + retired_backups)
+        write_backups(self, task_vars, state.get('os_build'), args['backup_password'], exports)
         retire(self, task_vars, planned_retire['retire'])
+
+    def _export_parameters(self, state, backups):
+        return {'Items': export_items(backups), 'Encryption': choose_encryption(state.get('os_build')),
+                'IncludeChain': True}
 
     def _plan_backups(self, args, task_vars, items, retired=None):
         if not args['backup']:
@@ -208,21 +220,23 @@ class ActionModule(HkpostAction):
             raise AnsibleActionFail('certreq -accept installed %s without the private key; run certutil -repairstore '
                                     'my THUMBPRINT on the host.' % ', '.join(keyless), result=result)
 
-    def _exchange(self, task_vars, name, params):
+    def _exchange(self, task_vars, name, params, secrets=None):
         session, sensitive = self._session
+        sensitive = dict(sensitive or {}, **(secrets or {}))
         return self.payload(task_vars, name, dict(session, **params), sensitive_parameters=sensitive or None)
 
-    def _enable(self, args, task_vars, cert, certificates, result):
-        """Import and enable in one trip; then the check of what is served, and on failure the previous
-        holders of the services the new certificate took put back (exchange_enable again)."""
-        self._exchange(task_vars, 'exchange_enable', cert['parameters'])
+    def _enable(self, args, task_vars, cert, certificates, result, exports=None):
+        """Import and enable (and export ``exports``) in one trip; then the check of what is served, and on failure
+        the previous holders of the services the new certificate took put back (exchange_enable again)."""
+        answer = self._exchange(task_vars, 'exchange_enable', dict(cert['parameters'], **(exports or {})),
+                                {'Password': args['backup_password']} if exports else None)
         if not args['verify'] or 'IIS' not in cert['services_after']:
-            return
+            return answer
         leaf = next(c['leaf'] for c in certificates if c['leaf']['sha1'] == cert['thumbprint'])
         server_name = args['verify_server_name'] or verify_server_name(leaf, self._session[0].get('Server'))
         problems = self._verify(args, task_vars, args['verify_port'], server_name, cert['thumbprint'], result)
         if not problems:
-            return
+            return answer
         undo = []
         for previous in cert['rollback']:
             try:

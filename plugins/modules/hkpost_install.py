@@ -31,9 +31,9 @@ description:
   - Every refusal is found before anything is sent. A binding whose step or served-chain check (O(verify)) fails is
     rolled back to the recorded previous binding; an Exchange certificate whose check fails has the previous holders
     of its services put back. The task then fails with nothing retired.
-  - 'Executions per host: a first install is the read, the writes (IIS - one for the completions, one per binding that
-    changes; Exchange - one per certificate to import or enable), one for the backups and one to retire; a rerun is the
-    read alone.'
+  - 'Executions per host: a rerun is the read alone. A first install on Exchange is the read, one trip per certificate
+    to import and enable (the backups ride in the last) and one to retire - 3 for one certificate; on IIS the read,
+    one for the completions, one per binding that changes, one for the backups and one to retire.'
 options:
   platform:
     description: What serves the certificates on this host - V(iis) (bindings) or V(exchange) (Exchange services, through

@@ -10,6 +10,8 @@ controller first, and a fix to either lands in every module at once.
 
 from __future__ import annotations
 
+import base64
+
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination, write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
@@ -49,6 +51,24 @@ def write_backups(action, task_vars, os_build, password, backups, encryption=Non
         return {}
     exported = action.export_pfx(task_vars, [(b['store'], b['thumbprint']) for b in backups],
                                  choose_encryption(os_build, encryption or 'auto'), include_chain, password)
+    return keep_backups(password, backups, exported, option)
+
+
+def export_items(backups):
+    """The Items of the pfx_export prelude (pfx_export_many, exchange_enable) for the backups to write."""
+    return [{'store': b['store'], 'thumbprint': b['thumbprint']} for b in backups if b['write']]
+
+
+def exported_pfx(answer, backups):
+    """``{thumbprint: PFX bytes}`` from a payload answer's ``exports`` (b'' for one missing: the read-back refuses it)."""
+    exported = {e.get('thumbprint'): e for e in answer.get('exports') or [] if isinstance(e, dict)}
+    return {b['thumbprint']: base64.b64decode((exported.get(b['thumbprint']) or {}).get('pfx') or '')
+            for b in backups if b['write']}
+
+
+def keep_backups(password, backups, exported, option='backup_dir'):
+    """Each exported PFX read back with the password - the certificate asked for, with its key - then written."""
+    backups = [b for b in backups if b['write']]
     written = {}
     for backup in backups:
         data = exported[backup['thumbprint']]

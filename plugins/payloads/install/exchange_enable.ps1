@@ -2,8 +2,10 @@
 # Enable-ExchangeCertificate for the services given, with -Force so SMTP does not stop at the
 # "overwrite the default SMTP certificate?" prompt an unattended run cannot answer. With
 # CertificateBase64 the pending request is completed first (Import-ExchangeCertificate -FileData; -FileName
-# is gone from Exchange 2016 CU23 / 2019 CU12 on) in the same session, so an install is one trip; the
-# controller already matched the certificate to its request. Without Services nothing is enabled.
+# is gone from Exchange 2016 CU23 / 2019 CU12 on) in the same session, and with Items the PFX backups
+# hkpost_install planned (the new certificate, what it will retire) are exported after the session closes
+# (the pfx_export prelude, as pfx_export_many), so an Exchange install is one trip. The controller already
+# matched the certificate to its request. Without Services nothing is enabled.
 param(
     [Parameter(Mandatory = $true)][string]$ConnectionUri,
     [ValidateSet('Kerberos', 'Negotiate', 'Basic', 'Default')][string]$Authentication = 'Kerberos',
@@ -11,7 +13,11 @@ param(
     [PSCredential]$Credential,
     [Parameter(Mandatory = $true)][string]$Thumbprint,
     [string[]]$Services = @(),
-    [string]$CertificateBase64
+    [string]$CertificateBase64,
+    [object[]]$Items = @(),
+    [SecureString]$Password,
+    [ValidateSet('AES256_SHA256', 'TripleDES_SHA1')][string]$Encryption = 'TripleDES_SHA1',
+    [bool]$IncludeChain = $true
 )
 
 $ErrorActionPreference = 'Stop'
@@ -31,8 +37,11 @@ finally {
     Remove-PSSession -Session $session
 }
 
+# hkpost.ecert prelude: pfx_export
+
 @{
     thumbprint = $Thumbprint
     imported   = $(if ($imported) { [string]$imported.Thumbprint } else { $null })
     services   = $Services
-} | ConvertTo-Json -Compress -Depth 3
+    exports    = $exports
+} | ConvertTo-Json -Compress -Depth 4

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.support.windows.certstore import entry_for, pending_entry
 from tests.support.windows import script_facts
-from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.host import _HANDLERS, HostFailure, handles
 from tests.support.windows.powershell import remote_string
 from tests.support.windows.prompts import prompt_refused
 
@@ -214,6 +214,13 @@ def _import(host, params):
 
 @handles('exchange_enable')
 def exchange_enable(host, params):
+    answer = _enable(host, params)
+    # After the session: the PFX exports of Items, by the same pfx_export prelude (and checks) as pfx_export_many.
+    answer['exports'] = _HANDLERS['pfx_export_many'](host, params)['exports'] if params.get('Items') else []
+    return answer
+
+
+def _enable(host, params):
     _session(host, params)
     imported = None
     if params.get('CertificateBase64'):

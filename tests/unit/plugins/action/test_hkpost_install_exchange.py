@@ -21,7 +21,7 @@ from tests.support.windows.host import FakeWindowsHost
 
 DAY = datetime.timedelta(days=1)
 PASSWORD = 'Exchange-Backup-93d0'
-WRITES = {'exchange_enable', 'exchange_remove', 'pfx_export_many', 'retire_apply', 'complete_requests'}
+WRITES = {'exchange_enable', 'pfx_export_many', 'retire_apply', 'complete_requests'}
 
 
 @pytest.fixture
@@ -50,11 +50,14 @@ def services(host):
     return {c['thumbprint']: c['services'] for c in host.state['exchange']['certificates']}
 
 
-def test_first_install_is_read_apply_backup_retire_and_a_rerun_is_the_read(server, tmp_path):
+def test_first_install_is_read_apply_retire_and_a_rerun_is_the_read(server, tmp_path):
     host, old, new = server
     result = run(host, args(new, tmp_path))
     assert result['changed'] is True
-    assert host.call_names() == ['retire_read', 'exchange_enable', 'pfx_export_many', 'retire_apply']
+    # the read; import, enable and both backups in one trip; the retiring after the backups were read back
+    assert host.call_names() == ['retire_read', 'exchange_enable', 'retire_apply']
+    # Server 2016 (build 14393) cannot import AES-256 PFX: 3DES, as hkpost_pfx chooses; the password never a parameter
+    assert host.calls[1][1]['Encryption'] == 'TripleDES_SHA1' and PASSWORD not in repr(host.calls[1][1])
     assert result['completed'] == [new.thumbprint]
     (svc,) = result['services']
     assert svc['before'] == [] and svc['after'] == ['IIS', 'POP', 'SMTP'] and svc['changed'] is True
@@ -152,4 +155,4 @@ def test_a_failed_check_puts_the_previous_services_back_and_retires_nothing(serv
     finally:
         site.stop()
     assert services(host)[old.thumbprint] == ['IIS', 'POP', 'SMTP']
-    assert 'retire_apply' not in host.call_names() and 'pfx_export_many' not in host.call_names()
+    assert 'retire_apply' not in host.call_names() and not (tmp_path / 'ex1.example.hk').exists()

@@ -32,7 +32,8 @@ _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.languag
 USERS = {'exchange_session': ['certificate_inventory_read', 'exchange_enable', 'exchange_read',
                               'exchange_request', 'retire_read'],
          'iis_bindings': ['certificate_inventory_read', 'iis_bindings_read', 'retire_read'],
-         'native_command': ['chain_apply', 'complete_request', 'complete_requests', 'csr_create']}
+         'native_command': ['chain_apply', 'complete_request', 'complete_requests', 'csr_create'],
+         'pfx_export': ['exchange_enable', 'pfx_export_many']}
 PASSWORD = 'c0rrect-Horse-battery'
 
 
@@ -92,6 +93,11 @@ def _variables(root):
         if node.type == 'left_assignment_expression':
             assigned |= {n.text.decode().lower() for n in _walk(node)
                          if n.type == 'variable' and n.parent.type != 'member_access'}
+        elif node.type == 'foreach_statement':
+            # foreach ($item in $Items) assigns its loop variable, the first variable of the statement.
+            loop = next((n for n in node.children if n.type == 'variable'), None)
+            if loop is not None:
+                assigned.add(loop.text.decode().lower())
     # A splat (@sessionArgs) reads the variable $sessionArgs.
     read = {'$' + n.text.decode().lower()[1:] for n in _walk(root) if n.type == 'variable'}
     return read - assigned, assigned
