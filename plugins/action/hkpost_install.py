@@ -181,11 +181,16 @@ class ActionModule(HkpostAction):
                                         'retired': [r['thumbprint'] for r in planned_retire['retire']]}}
         if self._task.check_mode or not result['changed']:
             return
+        exports = backups + retired_backups
         if decision['complete']:
-            self._complete(task_vars, decision['complete'], result)
+            # The backups ride in the completions' trip: the new certificates are in My once it has run.
+            answer = self._complete(task_vars, decision['complete'], result, args['backup_password'],
+                                    self._export_parameters(state, exports) if export_items(exports) else None)
+            if export_items(exports):
+                keep_backups(args['backup_password'], exports, exported_pfx(answer, exports))
+                exports = []
         for binding in changing:
             self._bind(args, task_vars, binding, result)
-        exports = backups + retired_backups
         for index, cert in enumerate(enabling):
             # On Exchange the backups ride in the last import-and-enable trip (the pfx_export prelude).
             last = index == len(enabling) - 1 and export_items(exports)
@@ -210,15 +215,17 @@ class ActionModule(HkpostAction):
         return plan_backups(args['backup_dir'], args['backup_password'], task_vars.get('inventory_hostname'),
                             [(stores.get(t, 'My'), t, has_key) for t, has_key in items])
 
-    def _complete(self, task_vars, complete, result):
-        # Every completion in one trip (complete_requests: certreq -accept -machine for each).
-        done = self.payload(task_vars, 'complete_requests', {'Certificates': [
+    def _complete(self, task_vars, complete, result, password, exports=None):
+        # Every completion in one trip (complete_requests: certreq -accept -machine for each), the exports after.
+        done = self.payload(task_vars, 'complete_requests', dict({'Certificates': [
             {'certificate_base64': base64.b64encode(item['der']).decode('ascii'), 'thumbprint': item['thumbprint'],
-             'friendly_name': item['friendly_name']} for item in complete]})
+             'friendly_name': item['friendly_name']} for item in complete]}, **(exports or {})),
+            sensitive_parameters={'Password': password} if exports else None)
         keyless = [c['thumbprint'] for c in done.get('completed') or [] if not c.get('has_private_key')]
         if keyless:
             raise AnsibleActionFail('certreq -accept installed %s without the private key; run certutil -repairstore '
                                     'my THUMBPRINT on the host.' % ', '.join(keyless), result=result)
+        return done
 
     def _exchange(self, task_vars, name, params, secrets=None):
         session, sensitive = self._session

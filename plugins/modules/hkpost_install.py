@@ -33,7 +33,7 @@ description:
     of its services put back. The task then fails with nothing retired.
   - 'Executions per host: a rerun is the read alone. A first install on Exchange is the read, one trip per certificate
     to import and enable (the backups ride in the last) and one to retire - 3 for one certificate; on IIS the read,
-    one for the completions, one per binding that changes, one for the backups and one to retire.'
+    one for the completions (the backups ride in it), one per binding that changes and one to retire.'
 options:
   platform:
     description: What serves the certificates on this host - V(iis) (bindings) or V(exchange) (Exchange services, through

@@ -53,9 +53,10 @@ def test_three_certificates_from_one_read_then_a_rerun_is_that_one_read(fleet_ho
     assert result['changed'] is True
     names = host.call_names()
     assert names[0] == 'retire_read' and names.count('retire_read') == 1
-    # one read, one trip for the completions, one write per binding, one for the backups, one to retire
-    assert names[:2] == ['retire_read', 'complete_requests'] and names[-2:] == ['pfx_export_many', 'retire_apply']
-    assert len(names) == 7 and set(names[2:5]) <= {'iis_binding_set', 'iis_binding_certificate'}
+    # one read, one trip for the completions and every backup, one write per binding, one to retire
+    assert names[:2] == ['retire_read', 'complete_requests'] and names[-1] == 'retire_apply'
+    assert len(names) == 6 and set(names[2:5]) <= {'iis_binding_set', 'iis_binding_certificate'}
+    assert [i['thumbprint'] for i in host.calls[1][1]['Items']][-1] == old.thumbprint  # the retired one backed up too
     mappings = {e.split(':')[0]: m['thumbprint'] for e, m in host.state['iis']['sslcert']['hostnameport'].items()}
     assert mappings == {cn: leaf.thumbprint for cn, leaf in new.items()}
     site_a = host.state['iis']['sites'][0]
@@ -140,3 +141,17 @@ def test_a_bound_certificate_the_server_does_not_send_is_rolled_back_and_nothing
     assert not {'retire_apply', 'pfx_export_many'} & set(host.call_names())
     assert old.thumbprint in [e['thumbprint'] for e in host.stores['My']]
     assert ':%d:a.example.hk' % site.port not in str(host.state['iis']['sites'][0]['bindings'])
+
+
+def test_a_completion_without_its_key_is_reported_as_such_and_nothing_is_exported(fleet_host, tmp_path, monkeypatch):
+    from tests.support.windows import certstore
+    host, _old, _other, new = fleet_host
+    real = certstore.complete_request
+
+    def keyless(fake, params):
+        answer = real(fake, params)
+        return dict(answer, has_private_key=False)
+    monkeypatch.setattr(certstore, 'complete_request', keyless)
+    with pytest.raises(AnsibleActionFail, match='without the private key; run certutil -repairstore'):
+        run(host, args(new, tmp_path))
+    assert not (tmp_path / 'web3').exists() and 'retire_apply' not in host.call_names()
