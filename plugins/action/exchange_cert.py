@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import base64
-
 from ansible.errors import AnsibleActionFail
 from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
 
@@ -18,9 +16,11 @@ except ImportError as exc:
 
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import RETIRE_STORES, plan_retire
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
-    exchange_subject, find_pending_request, parse_services, plan_enabled, plan_present, product, reported_services,
-    rollback_assignment, superseded_by, verify_server_name)
+    enable_parameters, exchange_subject, find_pending_request, parse_services, plan_enabled, plan_present, product,
+    reported_services, rollback_assignment, verify_server_name)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, spki_sha256
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import (
     describe_entry, names, normalize_thumbprint, split_leaf)
@@ -31,7 +31,10 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject impo
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_apply import backup_and_retire
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import check_backup_options
 
 
 class ActionModule(HkpostAction):
@@ -58,6 +61,11 @@ class ActionModule(HkpostAction):
         'content': {'type': 'str'},
         'services': {'type': 'list', 'elements': 'str', 'default': ['IIS', 'SMTP']},
         'remove_superseded': {'type': 'bool', 'default': False},
+        # with remove_superseded: the one retire policy's options (hkpost_install's, hkpost_retire's)
+        'retire_grace_days': {'type': 'int', 'default': 0},
+        'backup': {'type': 'bool', 'default': True},
+        'backup_dir': {'type': 'path'},
+        'backup_password': {'type': quoted_text, 'no_log': True},
     }
     MUTUALLY_EXCLUSIVE = [['src', 'content']]
     REQUIRED_IF = [['state', 'requested', ['common_name', 'organization']],
@@ -82,6 +90,16 @@ class ActionModule(HkpostAction):
         elif args['state'] == 'present':
             split_leaf(read_src_or_content(self, args), 'issued certificate')
             parse_services(args['services'])
+            if args['remove_superseded']:
+                if args['retire_grace_days'] < 0:
+                    raise HkpostError('retire_grace_days is %d; give 0 (retire at once) or a number of days.'
+                                      % args['retire_grace_days'])
+                if args['backup']:
+                    # What is removed is backed up first (the one retire policy): refused here, not after enabling.
+                    if not args['backup_dir']:
+                        raise HkpostError('remove_superseded backs up what it removes: give backup_dir and '
+                                          'backup_password, or backup: false. Nothing was changed.')
+                    check_backup_options(args['backup_dir'], args['backup_password'])
 
     def run_hkpost(self, args, task_vars, result):
         self.check_options(args)
@@ -181,32 +199,21 @@ class ActionModule(HkpostAction):
                                                          if k not in result['removed']}}}
         if self._task.check_mode:
             return
-        for step in decision['steps']:
-            if step['step'] == 'import':
-                self.exchange(task_vars, 'exchange_import', {
-                    'CertificateBase64': base64.b64encode(leaf_cert.public_bytes(serialization.Encoding.DER)).decode()})
-            elif step['step'] == 'enable':
-                self.exchange(task_vars, 'exchange_enable', {'Thumbprint': leaf['sha1'], 'Services': step['services']})
+        # Import and enable in one trip (exchange_enable), as hkpost_install sends them.
+        params = enable_parameters(leaf['sha1'], leaf_cert.public_bytes(serialization.Encoding.DER), decision['steps'])
+        if params:
+            self.exchange(task_vars, 'exchange_enable', params)
         if args['remove_superseded']:
-            self._remove_superseded(task_vars, leaf, services, result)
+            self._remove_superseded(args, task_vars, leaf, result)
 
-    def _remove_superseded(self, task_vars, leaf, services, result):
-        """Re-read after enabling: only what Exchange itself says is unused is removed."""
-        state = self.exchange(task_vars, 'exchange_read')
-        certificates = []
-        for raw in state.get('certificates') or []:
-            if raw.get('der'):
-                info = describe_entry(raw)
-                info.update(status=raw.get('status'), services=reported_services(raw))
-                certificates.append(info)
-        actual = {c['sha1']: None if c['services'] is None else set(c['services']) for c in certificates}
-        superseded, kept = superseded_by(leaf, certificates, actual)
-        removed = []
-        for cert in superseded:
-            try:
-                self.exchange(task_vars, 'exchange_remove', {'Thumbprint': cert['sha1']})
-            except Exception as e:
-                raise AnsibleActionFail('removing superseded certificate %s failed: %s' % (cert['sha1'], e),
-                                        result=dict(result, removed=removed))
-            removed.append(cert['sha1'])
-        result.update(removed=removed, kept=kept, superseded=[c['sha1'] for c in superseded])
+    def _remove_superseded(self, args, task_vars, leaf, result):
+        """Re-read after enabling (what Exchange itself now says), then the one retire policy, as hkpost_install
+        and hkpost_retire apply it: replaced by this certificate, unused, past the grace days, backed up first."""
+        state = self.exchange(task_vars, 'retire_read', {'StoreNames': list(RETIRE_STORES), 'Exchange': True})
+        decision = plan_retire(state.get('stores') or {}, state, replaced_by=[leaf['sha1']],
+                               grace_days=args['retire_grace_days'])
+        backups = backup_and_retire(self, task_vars, state.get('os_build'),
+                                    (args['backup_dir'], args['backup_password']) if args['backup'] else None,
+                                    decision['retire'])
+        result.update(removed=[r['thumbprint'] for r in decision['retire']], retired=decision['retire'],
+                      kept=decision['kept'], backups=backups, superseded=[r['thumbprint'] for r in decision['retire']])

@@ -1,8 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: hkpost.ecert contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""hkpost_install: a host's issued certificates completed, bound, checked, backed up and their predecessors
-retired, planned from one read of the host."""
+"""hkpost_install: a host's issued certificates completed and bound (IIS) or imported and enabled (Exchange),
+checked, backed up and their predecessors retired, planned from one read of the host.
+
+The one install path of install.yml and renew.yml: planning is module_utils/install's (_host_plan for IIS,
+_exchange_host_plan for Exchange, _retire for both), backups and retiring plugin_utils/_install_apply's.
+"""
 
 from __future__ import annotations
 
@@ -10,49 +14,60 @@ import base64
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination, write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
-from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import rollback_steps
-from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
-    backup_path, choose_encryption, plan_backup, read_pfx)
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
+    parse_services, verify_server_name)
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange_host_plan import plan_exchange_install
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import binding_information
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import choose_encryption
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import split_leaf
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._host_plan import desired_binding, plan_install
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import RETIRE_STORES, plan_retire
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import a_label_host
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_apply import (
+    export_items, exported_pfx, keep_backups, listed, plan_backups, retire, write_backups)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import (
     check_backup_options, check_verify_options)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_controller_file
-from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._served_check import (
+    restore_binding, send_binding_step, served_check)
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError, masked
 
 try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
     from cryptography.hazmat.primitives import serialization
 except ImportError as exc:
     serialization = MissingLibrary('cryptography', exc)
 
-try:
-    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
-except ImportError:  # pragma: no cover - shipped together
-    audit_endpoints = None
-
 
 class ActionModule(HkpostAction):
     ARGUMENT_SPEC = {
+        'platform': {'type': 'str', 'default': 'iis', 'choices': ['iis', 'exchange']},
         'certificates': {'type': 'list', 'elements': 'dict', 'required': True, 'options': {
             'content': {'type': 'str'},
             'src': {'type': 'path'},
             'common_name': {'type': 'str'},
             'friendly_name': {'type': 'str'},
             'iis_bindings': {'type': 'list', 'elements': 'dict', 'default': []},
-            # what the certificates_to_install filter also returns; not used here
+            # platform: exchange - the services of this certificate, else the task's services
             'exchange_services': {'type': 'list', 'elements': 'str'},
+            # what the certificates_to_install filter also returns; not used here
             'public_key_sha256': {'type': 'str'},
             'thumbprint': {'type': 'str'},
         }},
+        # platform: exchange
+        'services': {'type': 'list', 'elements': 'str', 'default': ['IIS', 'SMTP']},
+        **SESSION_OPTIONS,
         'verify': {'type': 'bool', 'default': True},
         'verify_address': {'type': 'str'},
+        'verify_port': {'type': 'int', 'default': 443},
+        # platform: exchange - the name asked for (SNI) in the check; by default the certificate's own
+        'verify_server_name': {'type': 'str'},
         'verify_trust': {'type': 'str', 'default': 'bundled'},
         'verify_timeout': {'type': 'float', 'default': 10.0},
         'backup': {'type': 'bool', 'default': True},
@@ -60,6 +75,7 @@ class ActionModule(HkpostAction):
         'backup_password': {'type': quoted_text, 'no_log': True},
         'retire': {'type': 'bool', 'default': True},
         'retire_grace_days': {'type': 'int', 'default': 0},
+        'keep_thumbprints': {'type': 'list', 'elements': 'str', 'default': []},
     }
     REQUIRED_IF = [['backup', True, ['backup_dir', 'backup_password']]]
 
@@ -72,148 +88,201 @@ class ActionModule(HkpostAction):
             data = item['content'].encode('utf-8') if item.get('content') else \
                 read_controller_file(self, 'certificates[%d].src' % index, item['src'])
             leaf, _chain = split_leaf(data, 'certificates[%d] (%s)' % (index, item.get('common_name') or item.get('src')))
-            for binding in item.get('iis_bindings') or []:
-                desired_binding(binding, None)  # every binding checked before the host is read
+            if args['platform'] == 'iis':
+                for binding in item.get('iis_bindings') or []:
+                    desired_binding(binding, None)  # every binding checked before the host is read
+            services = parse_services(item.get('exchange_services') or args['services'])
             found.append({'leaf': cert_info(leaf), 'der': leaf.public_bytes(serialization.Encoding.DER),
-                          'friendly_name': item.get('friendly_name'), 'iis_bindings': item.get('iis_bindings') or []})
+                          'friendly_name': item.get('friendly_name'), 'services': services,
+                          'iis_bindings': item.get('iis_bindings') or [] if args['platform'] == 'iis' else []})
         return found
 
-    def run_hkpost(self, args, task_vars, result):
-        # Every option checked before the host is read, so a refusal never leaves it half-changed.
+    def _check_options(self, args):
+        """Every option checked before the host is read, so a refusal never leaves it half-changed."""
         if args['backup']:
             check_backup_options(args['backup_dir'], args['backup_password'])
         if args['verify']:
             check_verify_options(args['verify_timeout'], args['verify_address'], args['verify_trust'])
+            if args['verify_server_name']:
+                a_label_host(args['verify_server_name'], 'verify_server_name', wildcard=False)
+            if not 1 <= args['verify_port'] <= 65535:
+                raise HkpostError('verify_port is %d; give 1-65535. Nothing was changed.' % args['verify_port'])
         if args['retire_grace_days'] < 0:
             raise HkpostError('retire_grace_days is %d; give 0 (retire at once) or a number of days.'
                               % args['retire_grace_days'])
+        parse_services(args['services'])
+        return [normalize_thumbprint(t, 'keep_thumbprints entry') for t in args['keep_thumbprints']]
+
+    def _read(self, args, task_vars):
+        """The one read: stores (pending requests too), IIS, http.sys and - on Exchange - every Exchange
+        certificate with its services and the hybrid configuration."""
+        params = {'StoreNames': list(RETIRE_STORES) + ['REQUEST'], 'Exchange': args['platform'] == 'exchange'}
+        self._session = ({}, {})
+        if args['platform'] == 'exchange':
+            session, sensitive, _way = exchange_session(self, args, task_vars)
+            self._session = (session, sensitive)
+            params.update(session)
+        state = self.payload(task_vars, 'retire_read', params, sensitive_parameters=self._session[1] or None)
+        exchange = state.get('exchange')
+        if isinstance(exchange, dict) and exchange.get('error'):
+            exchange['error'] = masked(exchange['error'], self._session[1])
+        hybrid = (exchange or {}).get('hybrid') if isinstance(exchange, dict) else None
+        if isinstance(hybrid, dict) and not hybrid.get('known'):
+            self._display.warning('hkpost_install: Get-HybridConfiguration did not answer (%s); a certificate a '
+                                  'hybrid deployment uses is kept only if listed in keep_thumbprints.'
+                                  % masked(hybrid.get('error') or '', self._session[1]))
+        return state
+
+    def run_hkpost(self, args, task_vars, result):
+        keep = self._check_options(args)
         certificates = self._issued(args)
-        state = self.payload(task_vars, 'retire_read', {'StoreNames': list(RETIRE_STORES) + ['REQUEST'],
-                                                        'Exchange': False})
-        decision = plan_install(state, certificates)
+        state = self._read(args, task_vars)
+        exchange = args['platform'] == 'exchange'
+        if exchange:
+            decision = plan_exchange_install(state, certificates)
+            decision.update(complete=[], bindings=[], warnings=[])
+        else:
+            decision = plan_install(state, certificates)
+            decision['certificates'] = []
         for warning in decision['warnings']:
             self._display.warning(warning)
-        backups = self._plan_backups(args, task_vars, certificates)
-        retire = {'retire': [], 'kept': []}
+        backups = self._plan_backups(args, task_vars, [(c['leaf']['sha1'], True) for c in certificates])
+        planned_retire = {'retire': [], 'kept': []}
         if args['retire']:
-            retire = plan_retire(decision['stores_after'], decision['state_after'],
-                                 replaced_by=[c['leaf']['sha1'] for c in certificates],
-                                 grace_days=args['retire_grace_days'])
+            planned_retire = plan_retire(decision['stores_after'], decision['state_after'],
+                                         replaced_by=[c['leaf']['sha1'] for c in certificates],
+                                         grace_days=args['retire_grace_days'], keep=keep)
         changing = [b for b in decision['bindings'] if b['decision']['steps']]
+        enabling = [c for c in decision['certificates'] if c['parameters']]
+        retired_backups = self._plan_backups(args, task_vars, [(r['thumbprint'], r['has_private_key'])
+                                                               for r in planned_retire['retire']], planned_retire)
         result.update(
+            platform=args['platform'],
             certificates=[{'thumbprint': c['leaf']['sha1'], 'subject': c['leaf']['subject'],
                            'names': c['leaf']['dns_names'], 'not_after': c['leaf']['not_after']} for c in certificates],
-            completed=[c['thumbprint'] for c in decision['complete']],
+            completed=[c['thumbprint'] for c in decision['complete']] +
+            [c['thumbprint'] for c in decision['certificates'] if 'import' in c['steps']],
             bindings=[{'site': b['site'], 'host': b['host'], 'port': b['port'], 'before': b['decision']['before'],
                        'after': b['decision']['after'], 'changed': bool(b['decision']['steps'])}
                       for b in decision['bindings']],
-            backups=[{'thumbprint': b['thumbprint'], 'path': b['path'], 'reason': b['reason']} for b in backups],
-            retired=retire['retire'], kept=retire['kept'],
-            changed=bool(decision['complete'] or changing or any(b['write'] for b in backups) or retire['retire']))
+            services=[{'thumbprint': c['thumbprint'], 'before': c['services_before'], 'after': c['services_after'],
+                       'changed': bool(c['parameters'])} for c in decision['certificates']],
+            backups=listed(backups + retired_backups),
+            retired=planned_retire['retire'], kept=planned_retire['kept'], verify=[],
+            changed=bool(decision['complete'] or changing or enabling or any(b['write'] for b in backups)
+                         or planned_retire['retire']))
         if self._task.diff:
             result['diff'] = {'before': {'completed': [], 'bindings': [b['decision']['before'] for b in changing],
+                                         'services': {c['thumbprint']: c['services_before'] for c in enabling},
                                          'retired': []},
                               'after': {'completed': result['completed'],
                                         'bindings': [b['decision']['after'] for b in changing],
-                                        'retired': [r['thumbprint'] for r in retire['retire']]}}
+                                        'services': {c['thumbprint']: c['services_after'] for c in enabling},
+                                        'retired': [r['thumbprint'] for r in planned_retire['retire']]}}
         if self._task.check_mode or not result['changed']:
             return
+        exports = backups + retired_backups
         if decision['complete']:
-            # Every completion in one trip (complete_requests: certreq -accept -machine for each).
-            done = self.payload(task_vars, 'complete_requests', {'Certificates': [
-                {'certificate_base64': base64.b64encode(item['der']).decode('ascii'), 'thumbprint': item['thumbprint'],
-                 'friendly_name': item['friendly_name']} for item in decision['complete']]})
-            keyless = [c['thumbprint'] for c in done.get('completed') or [] if not c.get('has_private_key')]
-            if keyless:
-                raise AnsibleActionFail('certreq -accept installed %s without the private key; run certutil -repairstore '
-                                        'my THUMBPRINT on the host.' % ', '.join(keyless), result=result)
+            # The backups ride in the completions' trip: the new certificates are in My once it has run.
+            answer = self._complete(task_vars, decision['complete'], result, args['backup_password'],
+                                    self._export_parameters(state, exports) if export_items(exports) else None)
+            if export_items(exports):
+                keep_backups(args['backup_password'], exports, exported_pfx(answer, exports))
+                exports = []
         for binding in changing:
             self._bind(args, task_vars, binding, result)
-        exports = [dict(b, store='My') for b in backups if b['write']]
-        if retire['retire'] and args['backup']:
-            # What is retired is backed up first, as hkpost_retire backup: true does.
-            for entry in retire['retire']:
-                if entry['has_private_key']:
-                    planned = self._plan_backups(args, task_vars, [{'leaf': {'sha1': entry['thumbprint']}}])[0]
-                    if planned['write']:
-                        exports.append(dict(planned, store=entry['store']))
-        if exports:
-            self._export(args, task_vars, state, exports)
-        if retire['retire']:
-            self.payload(task_vars, 'retire_apply', {'Removals': [{'store': r['store'], 'thumbprint': r['thumbprint']}
-                                                                  for r in retire['retire']]})
+        for index, cert in enumerate(enabling):
+            # On Exchange the backups ride in the last import-and-enable trip (the pfx_export prelude).
+            last = index == len(enabling) - 1 and export_items(exports)
+            answer = self._enable(args, task_vars, cert, certificates, result,
+                                  self._export_parameters(state, exports) if last else None)
+            if last:
+                keep_backups(args['backup_password'], exports, exported_pfx(answer, exports))
+                exports = []
+        # Backups of the new certificates and of what is retired in one trip, read back, then the retiring:
+        # nothing is removed without its backup, and only once the new certificates are served.
+        write_backups(self, task_vars, state.get('os_build'), args['backup_password'], exports)
+        retire(self, task_vars, planned_retire['retire'])
 
-    def _plan_backups(self, args, task_vars, certificates):
+    def _export_parameters(self, state, backups):
+        return {'Items': export_items(backups), 'Encryption': choose_encryption(state.get('os_build')),
+                'IncludeChain': True}
+
+    def _plan_backups(self, args, task_vars, items, retired=None):
         if not args['backup']:
             return []
-        planned = []
-        for cert in certificates:
-            thumbprint = cert['leaf']['sha1']
-            path = backup_path(args['backup_dir'], task_vars.get('inventory_hostname'), thumbprint)
+        stores = {r['thumbprint']: r['store'] for r in (retired or {}).get('retire') or []}
+        return plan_backups(args['backup_dir'], args['backup_password'], task_vars.get('inventory_hostname'),
+                            [(stores.get(t, 'My'), t, has_key) for t, has_key in items])
+
+    def _complete(self, task_vars, complete, result, password, exports=None):
+        # Every completion in one trip (complete_requests: certreq -accept -machine for each), the exports after.
+        done = self.payload(task_vars, 'complete_requests', dict({'Certificates': [
+            {'certificate_base64': base64.b64encode(item['der']).decode('ascii'), 'thumbprint': item['thumbprint'],
+             'friendly_name': item['friendly_name']} for item in complete]}, **(exports or {})),
+            sensitive_parameters={'Password': password} if exports else None)
+        keyless = [c['thumbprint'] for c in done.get('completed') or [] if not c.get('has_private_key')]
+        if keyless:
+            raise AnsibleActionFail('certreq -accept installed %s without the private key; run certutil -repairstore '
+                                    'my THUMBPRINT on the host.' % ', '.join(keyless), result=result)
+        return done
+
+    def _exchange(self, task_vars, name, params, secrets=None):
+        session, sensitive = self._session
+        sensitive = dict(sensitive or {}, **(secrets or {}))
+        return self.payload(task_vars, name, dict(session, **params), sensitive_parameters=sensitive or None)
+
+    def _enable(self, args, task_vars, cert, certificates, result, exports=None):
+        """Import and enable (and export ``exports``) in one trip; then the check of what is served, and on failure
+        the previous holders of the services the new certificate took put back (exchange_enable again)."""
+        answer = self._exchange(task_vars, 'exchange_enable', dict(cert['parameters'], **(exports or {})),
+                                {'Password': args['backup_password']} if exports else None)
+        if not args['verify'] or 'IIS' not in cert['services_after']:
+            return answer
+        leaf = next(c['leaf'] for c in certificates if c['leaf']['sha1'] == cert['thumbprint'])
+        server_name = args['verify_server_name'] or verify_server_name(leaf, self._session[0].get('Server'))
+        problems = self._verify(args, task_vars, args['verify_port'], server_name, cert['thumbprint'], result)
+        if not problems:
+            return answer
+        undo = []
+        for previous in cert['rollback']:
             try:
-                with open(path, 'rb') as f:
-                    existing = f.read()
-            except FileNotFoundError:
-                existing = None
-            decision = plan_backup(existing, thumbprint, args['backup_password'], False, 'backup file %s' % path)
-            planned.append({'thumbprint': thumbprint, 'path': path, 'write': decision['write'],
-                            'reason': decision['reason']})
-        return planned
-
-    def _export(self, args, task_vars, state, backups):
-        """Every PFX backup in one trip (pfx_export_many), each read back on the controller before it is written."""
-        exported = self.export_pfx(task_vars, [(b['store'], b['thumbprint']) for b in backups],
-                                   choose_encryption(state.get('os_build')), True, args['backup_password'])
-        for backup in backups:
-            data = exported[backup['thumbprint']]
-            found = read_pfx(data, args['backup_password'], 'the PFX the host exported for %s' % backup['thumbprint'])
-            if found['certificate']['sha1'] != backup['thumbprint'] or not found['has_private_key']:
-                raise HkpostError('the host exported %s instead of %s with its key; the backup was not written and '
-                                  'nothing was retired.' % (found['certificate']['sha1'], backup['thumbprint']))
-            check_destination('backup_dir', backup['path'], 'file')
-            write_if_changed(backup['path'], data, mode=0o600)
-
-    def _send(self, task_vars, site, step):
-        # The same payloads and parameters as iis_binding's _send.
-        params = {'Site': site, 'BindingInformation': step['binding_information']}
-        if step['payload'] == 'iis_binding_set':
-            params['Operation'] = step['operation']
-        if 'ssl_flags' in step:
-            params.update(SslFlags=step['ssl_flags'], Thumbprint=step['thumbprint'] or '', Store=step['store'])
-        return self.payload(task_vars, step['payload'], params)
+                self._exchange(task_vars, 'exchange_enable', {'Thumbprint': previous['thumbprint'],
+                                                              'Services': previous['services']})
+            except PayloadError as e:
+                undo.append(str(e))
+        outcome = ('putting the previous services back ALSO failed (%s); by hand: %s'
+                   % ('; '.join(undo), cert['rollback']) if undo else 'the previous services were put back on %s' % (
+                       ', '.join(r['thumbprint'] for r in cert['rollback']) or 'nothing (none moved)'))
+        raise AnsibleActionFail('the check after enabling %s failed: %s; %s. Nothing was retired.'
+                                % (cert['thumbprint'], '; '.join(problems), outcome), result=result)
 
     def _bind(self, args, task_vars, binding, result):
         decision = binding['decision']
         try:
             for step in decision['steps']:
-                self._send(task_vars, binding['site'], step)
-            problems = self._verify(args, task_vars, binding) if args['verify'] else []
+                send_binding_step(self, task_vars, binding['site'], step)
+            problems = self._verify(args, task_vars, binding['port'], binding['host'],
+                                    decision['after']['thumbprint'], result) if args['verify'] else []
         except PayloadError as e:
             problems = ['a binding step failed: %s' % e]
         if not problems:
             return
-        undo = []
-        for step in rollback_steps(decision['previous'], decision['after']['binding_information']):
-            try:
-                self._send(task_vars, binding['site'], step)
-            except PayloadError as e:
-                undo.append(str(e))
+        after = decision['after']
+        info = binding_information(after['ip'], after['port'], after['host'])
+        undo = restore_binding(self, task_vars, binding['site'], decision['previous'], info)
         outcome = ('rolling back ALSO failed (%s), restore by hand: %s' % ('; '.join(undo), decision['before'])
                    if undo else 'the previous binding was put back')
         raise AnsibleActionFail('binding %s on site "%s": %s; %s. Nothing was retired.'
-                                % (decision['after']['binding_information'], binding['site'], '; '.join(problems),
-                                   outcome), result=result)
+                                % (info, binding['site'], '; '.join(problems), outcome), result=result)
 
-    def _verify(self, args, task_vars, binding):
-        if audit_endpoints is None:  # pragma: no cover
-            raise HkpostError('verify needs plugins/module_utils/audit/_served_chain_audit.py, which is missing.')
-        after = binding['decision']['after']
+    def _verify(self, args, task_vars, port, server_name, thumbprint, result):
+        """What the host now serves on ``port`` for ``server_name`` (SNI), from the controller; records the
+        outcome in the result and returns the problems."""
         address = args['verify_address'] or task_vars.get('ansible_host') or task_vars.get('inventory_hostname')
-        # Connect to the host's address, ask for the binding's name (SNI).
-        endpoint = audit_endpoints([{'host': address, 'port': binding['port'], 'server_name': binding['host'] or address}],
-                                   trust=args['verify_trust'], timeout=args['verify_timeout'])['endpoints'][0]
-        served = endpoint['served'][0]['sha1'] if endpoint['served'] else None
-        problems = [f['message'] for f in endpoint['findings'] if f['severity'] in ('critical', 'error')]
-        if served and served != after['thumbprint']:
-            problems.insert(0, 'the server sends %s, not %s' % (served, after['thumbprint']))
+        _endpoint, served, problems = served_check(address, port, server_name or address, thumbprint,
+                                                   args['verify_trust'], args['verify_timeout'])
+        result['verify'].append({'address': address, 'port': port, 'server_name': server_name or address,
+                                 'expected': thumbprint, 'served': served, 'ok': not problems,
+                                 'problems': problems})
         return problems

@@ -11,7 +11,7 @@ import os
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination, write_if_changed
+from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._backup_selection import (
@@ -20,6 +20,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
     AES256_SHA256, TRIPLEDES_SHA1, backup_path, choose_encryption, plan_backup, read_pfx, refuse_expired_restore,
     refuse_for_build, uses_aes)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_apply import plan_backups, write_backups
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import check_backup_options
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_controller_file
@@ -62,33 +63,22 @@ class ActionModule(HkpostAction):
         """Every Hongkong Post certificate with its key in ``store``: one read, one export trip."""
         store = args['store']
         state = self.payload(task_vars, 'retire_read', {'StoreNames': [store], 'Exchange': False})
-        planned = []
-        for info in select_for_backup((state.get('stores') or {}).get(store), store):
-            path = backup_path(args['dest'], task_vars.get('inventory_hostname'), info['sha1'])
-            check_destination('dest', path, 'file')
-            try:
-                with open(path, 'rb') as f:
-                    existing = f.read()
-            except FileNotFoundError:
-                existing = None
-            decision = plan_backup(existing, info['sha1'], args['password'], args['force'], 'backup file %s' % path)
-            planned.append({'thumbprint': info['sha1'], 'subject': info['subject'], 'path': path,
-                            'changed': decision['write'], 'reason': decision['reason']})
+        selected = select_for_backup((state.get('stores') or {}).get(store), store)
+        # The same planning and read-back as hkpost_install's and hkpost_retire's backups (plugin_utils/_install_apply).
+        planned = plan_backups(args['dest'], args['password'], task_vars.get('inventory_hostname'),
+                               [(store, info['sha1'], True) for info in selected], args['force'], 'dest')
+        subjects = {info['sha1']: info['subject'] for info in selected}
         encryption = choose_encryption(state.get('os_build'), args['encryption'])
-        result.update(backups=planned, encryption=encryption, os_build=state.get('os_build'),
-                      changed=any(b['changed'] for b in planned))
-        writes = [b for b in planned if b['changed']]
-        if self._task.check_mode or not writes:
+        result.update(backups=[{'thumbprint': b['thumbprint'], 'subject': subjects[b['thumbprint']], 'path': b['path'],
+                                'changed': b['write'], 'reason': b['reason']} for b in planned],
+                      encryption=encryption, os_build=state.get('os_build'), changed=any(b['write'] for b in planned))
+        if self._task.check_mode:
             return
-        exported = self.export_pfx(task_vars, [(store, b['thumbprint']) for b in writes], encryption,
-                                   args['include_chain'], args['password'])
-        for backup in writes:
-            data = exported[backup['thumbprint']]
-            found = read_pfx(data, args['password'], 'the PFX the host exported for %s' % backup['thumbprint'])
-            if found['certificate']['sha1'] != backup['thumbprint'] or not found['has_private_key']:
-                raise AnsibleActionFail('the host exported %s instead of %s with its key; that backup was not written.'
-                                        % (found['certificate']['sha1'], backup['thumbprint']), result=result)
-            write_if_changed(backup['path'], data, mode=0o600)
+        try:
+            write_backups(self, task_vars, state.get('os_build'), args['password'], planned, args['encryption'],
+                          args['include_chain'], 'dest')
+        except HkpostError as e:
+            raise AnsibleActionFail(str(e), result=result)
 
     def _restore_folder(self, args, task_vars, result):
         """The host's backups in ``src``/<host>/: what plan_restore chooses, each checked before any import."""
@@ -166,15 +156,10 @@ class ActionModule(HkpostAction):
                       changed=decision['write'], reason=decision['reason'])
         if self._task.check_mode:
             return
-        data = self.export_pfx(task_vars, [(store, thumbprint)], encryption, args['include_chain'],
-                               args['password'])[thumbprint]
-        found = read_pfx(data, args['password'], 'the PFX the host exported')
-        if found['certificate']['sha1'] != thumbprint or not found['has_private_key']:
-            raise HkpostError('the host exported %s%s instead of %s with its key; the backup was not written.'
-                              % (found['certificate']['sha1'], '' if found['has_private_key'] else ' without a key',
-                                 thumbprint))
-        write_if_changed(path, data, mode=0o600)
-        result['chain'] = found['chain']
+        written = write_backups(self, task_vars, state.get('os_build'), args['password'],
+                                [{'store': store, 'thumbprint': thumbprint, 'path': path, 'write': True}],
+                                args['encryption'], args['include_chain'], 'dest')
+        result['chain'] = written[thumbprint]['chain']
 
     def _import(self, args, task_vars, result):
         store = args['store']

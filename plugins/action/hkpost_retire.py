@@ -5,17 +5,13 @@
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleActionFail
-
-from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
-from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
-    backup_path, choose_encryption, plan_backup, read_pfx)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import RETIRE_STORES, plan_retire
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_apply import backup_and_retire
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import check_backup_options
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import masked
 
@@ -74,29 +70,9 @@ class ActionModule(HkpostAction):
                 'before_header': 'LocalMachine stores', 'after_header': 'after retiring %d' % len(gone)}
         if self._task.check_mode or not decision['retire']:
             return
+        # Backed up (read back on the controller) then removed: the same code as hkpost_install's retiring.
+        backups = backup_and_retire(self, task_vars, state.get('os_build'),
+                                    (args['backup_dir'], args['backup_password']) if args['backup'] else None,
+                                    decision['retire'])
         if args['backup']:
-            result['backups'] = [self._backup(args, task_vars, state, entry) for entry in decision['retire']]
-        self.payload(task_vars, 'retire_apply', {'Removals': [{'store': r['store'], 'thumbprint': r['thumbprint']}
-                                                              for r in decision['retire']]})
-
-    def _backup(self, args, task_vars, state, entry):
-        """A PFX of the certificate with its key, written and read back before anything is removed."""
-        if not entry['has_private_key']:
-            return {'thumbprint': entry['thumbprint'], 'path': None, 'reason': 'no private key on the host'}
-        path = backup_path(args['backup_dir'], task_vars.get('inventory_hostname'), entry['thumbprint'])
-        try:
-            with open(path, 'rb') as f:
-                existing = f.read()
-        except FileNotFoundError:
-            existing = None
-        decision = plan_backup(existing, entry['thumbprint'], args['backup_password'], False, 'backup file %s' % path)
-        if decision['write']:
-            data = self.export_pfx(task_vars, [(entry['store'], entry['thumbprint'])],
-                                   choose_encryption(state.get('os_build')), True,
-                                   args['backup_password'])[entry['thumbprint']]
-            found = read_pfx(data, args['backup_password'], 'the PFX the host exported')
-            if found['certificate']['sha1'] != entry['thumbprint'] or not found['has_private_key']:
-                raise AnsibleActionFail('the backup of %s did not hold it with its key; nothing was retired.'
-                                        % entry['thumbprint'])
-            write_if_changed(path, data, mode=0o600)
-        return {'thumbprint': entry['thumbprint'], 'path': path, 'reason': decision['reason']}
+            result['backups'] = backups

@@ -9,17 +9,14 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import (
-    binding_information, binding_ip, plan, rollback_steps, select_certificate)
+    binding_information, binding_ip, plan, select_certificate)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import a_label_host
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import check_verify_options
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._served_check import (
+    audit_endpoints, restore_binding, send_binding_step, served_check)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
-
-try:
-    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
-except ImportError:  # pragma: no cover - shipped together; kept optional so binding works without it
-    audit_endpoints = None
 
 
 class ActionModule(HkpostAction):
@@ -91,18 +88,10 @@ class ActionModule(HkpostAction):
             raise HkpostError('verify: true needs plugins/module_utils/audit/_served_chain_audit.py, which is missing.')
         check_verify_options(args['verify_timeout'], args['verify_address'], args['verify_trust'])
 
-    def _send(self, task_vars, site, step):
-        params = {'Site': site, 'BindingInformation': step['binding_information']}
-        if step['payload'] == 'iis_binding_set':
-            params['Operation'] = step['operation']
-        if 'ssl_flags' in step:
-            params.update(SslFlags=step['ssl_flags'], Thumbprint=step['thumbprint'] or '', Store=step['store'])
-        return self.payload(task_vars, step['payload'], params)
-
     def _apply(self, task_vars, site, decision, result):
         for step in decision['steps']:
             try:
-                self._send(task_vars, site, step)
+                send_binding_step(self, task_vars, site, step)
             except PayloadError as e:
                 self._roll_back(task_vars, site, decision, result, 'step %s (%s) failed: %s'
                                 % (step['payload'], step.get('operation', 'replace binding'), e))
@@ -110,13 +99,8 @@ class ActionModule(HkpostAction):
     def _roll_back(self, task_vars, site, decision, result, cause):
         """Put the recorded previous binding back, then fail with what happened."""
         after = decision['after'] or decision['before']
-        after_info = binding_information(after['ip'], after['port'], after['host'])
-        problems = []
-        for step in rollback_steps(decision['previous'], after_info):
-            try:
-                self._send(task_vars, site, step)
-            except PayloadError as e:
-                problems.append(str(e))
+        problems = restore_binding(self, task_vars, site, decision['previous'],
+                                   binding_information(after['ip'], after['port'], after['host']))
         result['rolled_back'] = not problems
         if problems:
             raise AnsibleActionFail('%s; rolling back ALSO failed (%s). Restore the previous binding by hand: %s'
@@ -125,19 +109,12 @@ class ActionModule(HkpostAction):
         raise AnsibleActionFail('%s; the previous binding was put back: %s' % (cause, restored), result=result)
 
     def _verify(self, args, task_vars, host, decision, result):
-        if audit_endpoints is None:  # pragma: no cover
-            raise HkpostError('verify: true needs plugins/module_utils/audit/_served_chain_audit.py, which is missing.')
         address = args['verify_address'] or task_vars.get('ansible_host') or task_vars.get('inventory_hostname')
         server_name = host or (result['certificate']['dns_names'] or [result['certificate']['subject_cn']])[0]
-        endpoint = audit_endpoints([{'host': address, 'port': args['port'], 'server_name': server_name}],
-                                   trust=args['verify_trust'], timeout=args['verify_timeout'])['endpoints'][0]
-        served = endpoint['served'][0]['sha1'] if endpoint['served'] else None
+        endpoint, served, problems = served_check(address, args['port'], server_name, decision['after']['thumbprint'],
+                                                  args['verify_trust'], args['verify_timeout'])
         result['verify'] = {'verdict': endpoint['verdict'], 'findings': endpoint['findings'], 'served_leaf': served,
                             'address': address, 'server_name': server_name}
-        problems = [f['message'] for f in endpoint['findings'] if f['severity'] in ('critical', 'error')]
-        if served and served != decision['after']['thumbprint']:
-            problems.insert(0, 'the server sends %s, not the bound certificate %s'
-                            % (served, decision['after']['thumbprint']))
         if problems and decision['steps']:
             self._roll_back(task_vars, args['site'], decision, result, 'verify: %s' % '; '.join(problems))
         if problems:

@@ -4,7 +4,8 @@
 """The Exchange implicit-remoting session's options, documented once for every module that opens it.
 
 plugin_utils/_exchange_session.py holds the same options once (SESSION_OPTIONS) and the one check of the second
-hop; exchange_cert, hkpost_retire and hkpost_certificate_inventory take both, so the defaults cannot differ.
+hop; exchange_cert, hkpost_install, hkpost_retire and hkpost_certificate_inventory take both, so the defaults
+cannot differ.
 """
 
 from __future__ import annotations

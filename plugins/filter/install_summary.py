@@ -14,9 +14,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._summary impo
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 # What host_row reads; hostvars is lazy, so only these are templated.
-_KEYS = ('hkpost_chain_result', 'hkpost_install_error', 'hkpost_platform', 'hkpost_iis_completed', 'hkpost_iis_bound',
-         'hkpost_exchange_result', 'hkpost_iis_backup_result', 'hkpost_exchange_backup_result',
-         'hkpost_exchange_installed', 'hkpost_exchange_backups')
+_KEYS = ('hkpost_chain_result', 'hkpost_install_error', 'hkpost_platform', 'hkpost_install_result')
 
 
 def install_summary(hostvars, hosts, check_mode=False):

@@ -28,9 +28,13 @@ description:
     C(exchange) role sends to put the previous assignment back (RV(rollback)) when the served-chain check after
     enabling a new certificate fails.
   - A wildcard certificate is refused for POP and IMAP, with the reason.
-  - O(remove_superseded=true) removes older Hongkong Post certificates for the same names once, after enabling,
-    Exchange shows they serve nothing the new certificate does not serve; the others are listed in RV(kept) with
-    the services still on them.
+  - O(remove_superseded=true) retires, after enabling and a fresh read, the older Hongkong Post certificates the new
+    one replaces, by the one retire policy of M(hkpost.ecert.hkpost_install) and M(hkpost.ecert.hkpost_retire) -
+    backed up first (O(backup)), after O(retire_grace_days), never while an Exchange service the new certificate does
+    not serve, an IIS binding or an http.sys mapping uses one, never the certificate a hybrid configuration names;
+    the others are listed in RV(kept) with the reason.
+  - For installing, M(hkpost.ecert.hkpost_install) with O(hkpost.ecert.hkpost_install#module:platform=exchange) does
+    the same from one read and also checks what is served.
 options:
   state:
     description:
@@ -101,9 +105,25 @@ options:
     elements: str
     default: [IIS, SMTP]
   remove_superseded:
-    description: Remove older Hongkong Post certificates for the same names that no service uses any more.
+    description: Retire the older Hongkong Post certificates the new one replaces, once nothing uses them.
     type: bool
     default: false
+  retire_grace_days:
+    description: With O(remove_superseded=true), keep a replaced certificate until the new one was issued at least this
+      many days ago.
+    type: int
+    default: 0
+  backup:
+    description: With O(remove_superseded=true), back each certificate up with its key (PFX, read back on the
+      controller) to O(backup_dir) before it is removed; then O(backup_dir) and O(backup_password) are required.
+    type: bool
+    default: true
+  backup_dir:
+    description: Controller directory of the backups (C(DIR/HOST/THUMBPRINT.pfx)).
+    type: path
+  backup_password:
+    description: PFX password. Never logged.
+    type: str
 extends_documentation_fragment:
   - hkpost.ecert.exchange_session
 attributes:
@@ -138,11 +158,13 @@ EXAMPLES = r'''
     organization: Example Co., Ltd.
     csr_path: "{{ playbook_dir }}/csr/mail.example.com.hk.req"
 
-- name: Complete it and enable it for IIS and SMTP, then remove the old certificate
+- name: Complete it and enable it for IIS and SMTP, then retire the old certificate (backed up first)
   hkpost.ecert.exchange_cert:
     src: files/mail.example.com.hk.cer
     services: [IIS, SMTP]
     remove_superseded: true
+    backup_dir: "{{ playbook_dir }}/backup"
+    backup_password: "{{ vault_pfx_password }}"
 '''
 
 RETURN = r'''
@@ -217,7 +239,8 @@ steps:
   type: list
   elements: str
 superseded:
-  description: Thumbprints of older certificates for the same names that serve nothing else.
+  description: Thumbprints of older certificates the new one replaces and that nothing else uses (retired, or that
+    would be).
   returned: state is present
   type: list
   elements: str
@@ -227,8 +250,19 @@ removed:
   type: list
   elements: str
 kept:
-  description: Older certificates for the same names kept, with the reason (services still on them).
+  description: Older certificates for the same names kept, with the reason (services still on them, grace period,
+    hybrid configuration).
   returned: state is present
+  type: list
+  elements: dict
+retired:
+  description: With O(remove_superseded=true), the certificates retired, as M(hkpost.ecert.hkpost_retire) returns them.
+  returned: remove_superseded and not check mode
+  type: list
+  elements: dict
+backups:
+  description: With O(remove_superseded=true) and O(backup=true), per retired certificate - thumbprint, path and reason.
+  returned: remove_superseded and not check mode
   type: list
   elements: dict
 chain:

@@ -89,9 +89,9 @@ EXAMPLES = r'''
   check_mode: true
   register: would_retire
 
-- name: Retire what the certificates just installed replaced, after backing each up
+- name: Retire what the certificates just installed (hkpost_install, registered as installed) replaced, backed up first
   hkpost.ecert.hkpost_retire:
-    replaced_by: "{{ hkpost_iis_completed.results | map(attribute='thumbprint') | list }}"
+    replaced_by: "{{ installed.certificates | map(attribute='thumbprint') | list }}"
     backup: true
     backup_dir: "{{ hkpost_output_dir }}/backup"
     backup_password: "{{ vault_pfx_password }}"

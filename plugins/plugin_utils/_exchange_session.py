@@ -4,7 +4,8 @@
 """The parameters of a payload that opens the exchange_session prelude, refused before any payload runs when the
 session could not authenticate from the managed host (``module_utils/install/_exchange_hop.py`` decides).
 
-Every action plugin that opens the session builds its parameters here: ``exchange_cert``, and ``hkpost_retire``
+Every action plugin that opens the session builds its parameters here: ``exchange_cert``, ``hkpost_install`` with
+``platform: exchange``, and ``hkpost_retire``
 with ``exchange: true``.
 """
 

@@ -104,7 +104,7 @@ def _mutated(name, old, new):
     ('exchange_enable', '-Force |', '-Forc |', r'-Forc abbreviates -Force'),
     ('csr_pending_read', "-Filter '*.csr'", "-Fil '*.csr'", r'Get-ChildItem has no parameter -Fil '),
     # An Exchange cmdlet the session does not import does not exist on the managed host.
-    ('exchange_enable', '-CommandName Enable-ExchangeCertificate', '-CommandName Get-ExchangeCertificate',
+    ('exchange_enable', "'Enable-ExchangeCertificate')", "'Get-ExchangeCertificate')",
      r'Enable-ExchangeCertificate is an Exchange cmdlet the script does not import'),
     # A native tool no one declared, run through the payload's Invoke-NativeCommand.
     ('csr_create', "-FilePath 'certreq.exe'", "-FilePath 'openssl.exe'", r"passes -filepath 'openssl.exe', not a "

@@ -11,6 +11,7 @@ when, once the new certificate is enabled, it serves nothing the new certificate
 
 from __future__ import annotations
 
+import base64
 import re
 from urllib.parse import urlparse
 
@@ -224,3 +225,15 @@ def plan_enabled(thumbprint, certificates, services):
     refuse_wildcard_for_pop_imap(target, services)
     missing = sorted(set(services) - set(target.get('services') or ()))
     return {'steps': [{'step': 'enable', 'services': sorted(set(services))}] if missing else [], 'target': target}
+
+
+def enable_parameters(thumbprint, der, steps):
+    """exchange_enable's parameters for ``steps`` (plan_present's import / enable): both in one trip, or None
+    when there is nothing to send. The certificate travels only when it is to be imported."""
+    wanted = {s['step']: s for s in steps}
+    if 'import' not in wanted and 'enable' not in wanted:
+        return None
+    params = {'Thumbprint': thumbprint, 'Services': (wanted.get('enable') or {}).get('services') or []}
+    if 'import' in wanted:
+        params['CertificateBase64'] = base64.b64encode(der).decode('ascii')
+    return params

@@ -10,9 +10,18 @@ still valid, with its private key on the host) serves every name it serves. A re
 * no IIS https binding is served with it (the http.sys mapping behind the binding names it);
 * no http.sys mapping names it at all (``netsh http sslcert`` entries outside IIS: a stray ipport mapping,
   another web server on http.sys);
-* no Exchange service is enabled on it - and when the host is an Exchange server, Exchange must have
-  answered: with its status unknown nothing is retired, since "no service" could not be told from "no answer";
+* no Exchange service is enabled on it that its replacement does not also serve (SMTP may sit on several
+  certificates and Exchange picks the best one for each name, so the old certificate keeping SMTP beside a
+  replacement that serves SMTP for all its names is not a use; POP kept only by the old one is) - and when
+  the host is an Exchange server, Exchange must have answered: with its status unknown nothing is retired,
+  since "no service" could not be told from "no answer";
+* on an Exchange hybrid deployment, it is not the certificate the hybrid configuration names
+  (Get-HybridConfiguration's TlsCertificateName, "<I>issuer<S>subject"): Exchange Online keeps sending mail
+  to the certificate it names until the Hybrid Configuration Wizard is run again;
+* it is not in ``keep`` (hkpost_install's keep_thumbprints: whatever else must stay);
 * the replacement has been issued for at least ``grace_days``.
+
+The same policy for IIS and Exchange, for hkpost_install, hkpost_retire and exchange_cert remove_superseded.
 
 Certificates of other CAs, CA certificates, and Hongkong Post certificates not replaced are never
 touched. The decisions here are pure: the read payload supplies the state, the apply payload removes
@@ -59,13 +68,38 @@ def usage(state):
     if exchange.get('present'):
         known = bool(exchange.get('known'))
         for cert in exchange.get('certificates') or []:
-            services = reported_services(cert)
-            if services is None:
+            if reported_services(cert) is None:
                 # Exchange sent no status (RawData only): unknown is never "serves nothing".
                 use(cert.get('thumbprint'), 'Exchange services unknown (Exchange returned no status for it)')
-            elif services:
-                use(cert.get('thumbprint'), 'Exchange services %s' % ', '.join(services))
     return users, known
+
+
+def exchange_services(state):
+    """{thumbprint: set of Exchange services} of the certificates Exchange reported services for."""
+    found = {}
+    for cert in (state.get('exchange') or {}).get('certificates') or []:
+        services = reported_services(cert)
+        if services is not None and cert.get('thumbprint'):
+            found[cert['thumbprint'].upper()] = set(services)
+    return found
+
+
+def hybrid_kept(state):
+    """{thumbprint: reason} for the Exchange certificates a hybrid configuration names (TlsCertificateName is
+    "<I>issuer<S>subject", so a renewal with the same issuer and subject matches too: both stay until the
+    Hybrid Configuration Wizard has been run and the old one is retired by thumbprint)."""
+    hybrid = (state.get('exchange') or {}).get('hybrid') or {}
+    name = (hybrid.get('tls_certificate_name') or '').strip().lower()
+    if not name:
+        return {}
+    kept = {}
+    for cert in (state.get('exchange') or {}).get('certificates') or []:
+        if ('<i>%s<s>%s' % (cert.get('issuer') or '', cert.get('subject') or '')).lower() == name:
+            kept[cert['thumbprint'].upper()] = (
+                'Exchange hybrid: Get-HybridConfiguration TlsCertificateName names it (%s); run the Hybrid '
+                'Configuration Wizard for the new certificate, then retire this one by thumbprint'
+                % hybrid['tls_certificate_name'])
+    return kept
 
 
 def _replacement(old, candidates, now):
@@ -78,13 +112,14 @@ def _replacement(old, candidates, now):
     return sorted(found, key=lambda c: c['not_before'])[-1] if found else None
 
 
-def plan_retire(stores, state, replaced_by=None, thumbprints=None, grace_days=0, now=None):
+def plan_retire(stores, state, replaced_by=None, thumbprints=None, grace_days=0, now=None, keep=None):
     """Decide what to retire.
 
     ``stores``: {store name: [raw entries with der, has_private_key, friendly_name]} (My, WebHosting);
     ``state``: retire_read's answer (iis, exchange); ``replaced_by``: when given, only certificates these
     thumbprints replace are considered; ``thumbprints``: when given, exactly these certificates are to be
-    retired and a refusal is an error. Returns ``{'retire': [...], 'kept': [...], 'exchange_known': bool}``.
+    retired and a refusal is an error; ``keep``: thumbprints never retired here (keep_thumbprints).
+    Returns ``{'retire': [...], 'kept': [...], 'exchange_known': bool}``.
     """
     now = now or utcnow()
     described = []
@@ -92,6 +127,9 @@ def plan_retire(stores, state, replaced_by=None, thumbprints=None, grace_days=0,
         for raw in stores.get(store) or []:
             described.append(describe_entry(raw, store))
     users, exchange_known = usage(state)
+    services = exchange_services(state)
+    held = dict(hybrid_kept(state) if not thumbprints else {})
+    held.update({t.upper(): 'listed in keep_thumbprints' for t in keep or []})
     wanted = {t.upper() for t in thumbprints or []}
     only_by = {t.upper() for t in replaced_by or []}
     retire, kept = [], []
@@ -109,6 +147,11 @@ def plan_retire(stores, state, replaced_by=None, thumbprints=None, grace_days=0,
                 ', '.join(names(cert)))
         elif users.get(cert['sha1']):
             reason = 'still used by %s' % '; '.join(users[cert['sha1']])
+        elif services.get(cert['sha1'], set()) - services.get(newer['sha1'], set()):
+            reason = 'still used by Exchange services %s (its replacement %s does not serve them)' % (
+                ', '.join(sorted(services[cert['sha1']] - services.get(newer['sha1'], set()))), newer['sha1'])
+        elif held.get(cert['sha1']):
+            reason = held[cert['sha1']]
         elif not exchange_known:
             reason = ('Exchange did not answer, so whether a service uses it is unknown; nothing is retired until '
                       'Exchange can be read')

@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """One summary of an install rollout (install.yml): a row per host, counts, and a printable table.
 
-Reads what the chain, iis and exchange roles registered on each host. A registered result may be a
-single module result or a loop result (``results`` list), so the summary keeps working when a role
-installs several certificates per host.
+Reads one result per host: ``hkpost_install_result``, what hkpost_install returned there (the iis and exchange
+roles register it, and so does renew.yml) - its documented RETURN, the same for IIS and Exchange - beside the
+chain role's ``hkpost_chain_result`` and the play's ``hkpost_install_error``. No role's task names are read.
 """
 
 from __future__ import annotations
@@ -15,49 +15,29 @@ STATUSES = ('installed', 'already installed', 'failed', 'unreachable', 'not run'
 DRY_RUN = {'installed': 'would install'}
 
 
-def _results(registered):
-    """The module results in a registered variable: itself, or its loop ``results``."""
-    if not isinstance(registered, dict) or registered.get('skipped') and 'results' not in registered:
-        return []
-    if isinstance(registered.get('results'), list):
-        return [r for r in registered['results'] if isinstance(r, dict) and not r.get('skipped')]
-    return [registered]
-
-
-def _per_certificate(facts, listed, registered):
-    """The results of a role that registers inside an include_tasks loop (exchange): the list it keeps
-    (``listed``, one entry per certificate), else the single registered result of older runs."""
-    if isinstance(facts.get(listed), list):
-        return _results({'results': facts[listed]})
-    return _results(facts.get(registered))
+def _targets(result):
+    """The bindings (IIS) or services (Exchange) the host now serves its certificates with."""
+    targets = []
+    for binding in result.get('bindings') or []:
+        targets.append('%s %s:%s' % (binding.get('site', '?'), binding.get('host') or '', binding.get('port', 443)))
+    for entry in result.get('services') or []:
+        targets.extend(entry.get('after') or [])
+    return targets
 
 
 def host_row(host, facts):
     """``facts``: the host's variables (hostvars[host]) as a plain mapping."""
     chain = facts.get('hkpost_chain_result')
     error = facts.get('hkpost_install_error') or ''
-    platform = facts.get('hkpost_platform') or 'iis'
+    installed = facts.get('hkpost_install_result')
+    if not isinstance(installed, dict) or installed.get('skipped'):
+        installed = {}  # nothing issued for this host yet (the role skipped the module), or not reached
+    platform = installed.get('platform') or facts.get('hkpost_platform') or 'iis'
     if chain is None and not error:
         return {'host': host, 'platform': platform, 'status': 'not run', 'chain': '', 'thumbprints': [],
-                'targets': [], 'backups': [], 'changed': False,
+                'targets': [], 'backups': [], 'retired': [], 'kept': [], 'changed': False,
                 'error': 'not reached: the rollout stopped before this host (or --limit left it out)'}
-    installed = _per_certificate(facts, 'hkpost_exchange_installed', 'hkpost_exchange_result') \
-        if platform == 'exchange' else _results(facts.get('hkpost_iis_completed'))
-    targets = []
-    if platform == 'exchange':
-        for r in installed:
-            targets.extend('%s' % s for s in r.get('services') or [])
-    else:
-        for r in _results(facts.get('hkpost_iis_bound')):
-            item = r.get('item') or {}
-            if isinstance(item, list):  # a loop over subelements: (completed certificate, binding)
-                item = item[-1] if item and isinstance(item[-1], dict) else {}
-            targets.append('%s %s:%s' % (item.get('site', '?'), item.get('host_header', ''), item.get('port', 443)))
-    backup_results = _per_certificate(facts, 'hkpost_exchange_backups', 'hkpost_exchange_backup_result') \
-        if platform == 'exchange' else _results(facts.get('hkpost_iis_backup_result'))
-    backups = [r['path'] for r in backup_results if r.get('path')]
-    steps = [chain] + installed + _results(facts.get('hkpost_iis_bound')) if isinstance(chain, dict) else installed
-    changed = any(isinstance(r, dict) and r.get('changed') for r in steps)
+    changed = bool(installed.get('changed')) or (isinstance(chain, dict) and bool(chain.get('changed')))
     if isinstance(chain, dict) and chain.get('unreachable'):
         status = 'unreachable'
     elif error:
@@ -69,8 +49,12 @@ def host_row(host, facts):
         chain_status = 'failed' if chain.get('failed') or chain.get('unreachable') else \
             ('changed' if chain.get('changed') else 'already right')
     return {'host': host, 'platform': platform, 'status': status, 'chain': chain_status,
-            'thumbprints': sorted({r['thumbprint'] for r in installed if r.get('thumbprint')}),
-            'targets': targets, 'backups': backups, 'changed': changed, 'error': error}
+            'thumbprints': sorted({c['thumbprint'] for c in installed.get('certificates') or [] if c.get('thumbprint')}),
+            'targets': _targets(installed),
+            'backups': [b['path'] for b in installed.get('backups') or [] if b.get('path')],
+            'retired': [r['thumbprint'] for r in installed.get('retired') or []],
+            'kept': ['%s: %s' % (k['thumbprint'], k['reason']) for k in installed.get('kept') or []],
+            'changed': changed, 'error': error}
 
 
 def summarize(facts_by_host, check_mode=False):
@@ -82,7 +66,7 @@ def summarize(facts_by_host, check_mode=False):
             r['status'] = DRY_RUN.get(r['status'], r['status'])
     table = ['%-24s %-9s %-17s %-14s %-42s %s' % ('HOST', 'PLATFORM', 'STATUS', 'CHAIN', 'THUMBPRINT', 'BINDINGS / SERVICES / NOTE')]
     for r in rows:
-        note = r['error'] or ', '.join(r['targets'])
+        note = r['error'] or ', '.join(r['targets']) + ('; retired %s' % ', '.join(r['retired']) if r['retired'] else '')
         table.append('%-24s %-9s %-17s %-14s %-42s %s' % (r['host'][:24], r['platform'], r['status'], r['chain'],
                                                           ' '.join(r['thumbprints']) or '-', note[:120]))
     first = 'dry run, nothing was changed - hosts that would install' if check_mode else 'hosts installed'
@@ -92,6 +76,8 @@ def summarize(facts_by_host, check_mode=False):
 
 
 def to_csv_rows(summary):
-    header = ['host', 'platform', 'status', 'chain', 'thumbprints', 'bindings_or_services', 'backups', 'error']
+    header = ['host', 'platform', 'status', 'chain', 'thumbprints', 'bindings_or_services', 'backups', 'error',
+              'retired', 'kept']
     return [header] + [[r['host'], r['platform'], r['status'], r['chain'], ' | '.join(r['thumbprints']),
-                        ' | '.join(r['targets']), ' | '.join(r['backups']), r['error']] for r in summary['rows']]
+                        ' | '.join(r['targets']), ' | '.join(r['backups']), r['error'], ' | '.join(r['retired']),
+                        ' | '.join(r['kept'])] for r in summary['rows']]

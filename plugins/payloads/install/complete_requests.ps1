@@ -2,9 +2,15 @@
 # complete_request for several certificates in one trip: certreq -accept -machine for each issued
 # certificate, in the order the controller gives, each paired with its pending request's key in
 # LocalMachine\REQUEST and installed in LocalMachine\My. The controller matched every request first;
-# the first failure stops the loop and is thrown with what was already completed.
+# the first failure stops the loop and is thrown with what was already completed. With Items, the PFX
+# backups hkpost_install planned (the new certificates, what they will retire) are exported afterwards in the
+# same trip (the pfx_export prelude, as pfx_export_many).
 param(
-    [Parameter(Mandatory = $true)][object[]]$Certificates
+    [Parameter(Mandatory = $true)][object[]]$Certificates,
+    [object[]]$Items = @(),
+    [SecureString]$Password,
+    [ValidateSet('AES256_SHA256', 'TripleDES_SHA1')][string]$Encryption = 'TripleDES_SHA1',
+    [bool]$IncludeChain = $true
 )
 
 $ErrorActionPreference = 'Stop'
@@ -37,4 +43,11 @@ foreach ($certificate in $Certificates) {
     }
 }
 
-@{ completed = $completed } | ConvertTo-Json -Compress -Depth 4
+# A certificate certreq installed without its key cannot be exported: no export then, and the controller reports
+# the missing key (certutil -repairstore) instead of an export error.
+$exports = @()
+if (@($completed | Where-Object { -not $_.has_private_key }).Count -eq 0) {
+    # hkpost.ecert prelude: pfx_export
+}
+
+@{ completed = $completed; exports = $exports } | ConvertTo-Json -Compress -Depth 4

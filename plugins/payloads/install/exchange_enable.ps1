@@ -1,24 +1,47 @@
 # hkpost.ecert payload: exchange_enable
 # Enable-ExchangeCertificate for the services given, with -Force so SMTP does not stop at the
-# "overwrite the default SMTP certificate?" prompt an unattended run cannot answer.
+# "overwrite the default SMTP certificate?" prompt an unattended run cannot answer. With
+# CertificateBase64 the pending request is completed first (Import-ExchangeCertificate -FileData; -FileName
+# is gone from Exchange 2016 CU23 / 2019 CU12 on) in the same session, and with Items the PFX backups
+# hkpost_install planned (the new certificate, what it will retire) are exported after the session closes
+# (the pfx_export prelude, as pfx_export_many), so an Exchange install is one trip. The controller already
+# matched the certificate to its request. Without Services nothing is enabled.
 param(
     [Parameter(Mandatory = $true)][string]$ConnectionUri,
     [ValidateSet('Kerberos', 'Negotiate', 'Basic', 'Default')][string]$Authentication = 'Kerberos',
     [Parameter(Mandatory = $true)][string]$Server,
     [PSCredential]$Credential,
     [Parameter(Mandatory = $true)][string]$Thumbprint,
-    [Parameter(Mandatory = $true)][string[]]$Services
+    [string[]]$Services = @(),
+    [string]$CertificateBase64,
+    [object[]]$Items = @(),
+    [SecureString]$Password,
+    [ValidateSet('AES256_SHA256', 'TripleDES_SHA1')][string]$Encryption = 'TripleDES_SHA1',
+    [bool]$IncludeChain = $true
 )
 
 $ErrorActionPreference = 'Stop'
 
+$imported = $null
 # hkpost.ecert prelude: exchange_session
 try {
-    Import-PSSession -Session $session -CommandName Enable-ExchangeCertificate -DisableNameChecking -AllowClobber | Out-Null
-    Enable-ExchangeCertificate -Server $Server -Thumbprint $Thumbprint -Services ($Services -join ',') -Force | Out-Null
+    Import-PSSession -Session $session -CommandName @('Import-ExchangeCertificate', 'Enable-ExchangeCertificate') -DisableNameChecking -AllowClobber | Out-Null
+    if ($CertificateBase64) {
+        $imported = Import-ExchangeCertificate -Server $Server -FileData ([byte[]][Convert]::FromBase64String($CertificateBase64))
+    }
+    if ($Services.Count -gt 0) {
+        Enable-ExchangeCertificate -Server $Server -Thumbprint $Thumbprint -Services ($Services -join ',') -Force | Out-Null
+    }
 }
 finally {
     Remove-PSSession -Session $session
 }
 
-@{ thumbprint = $Thumbprint; services = $Services } | ConvertTo-Json -Compress -Depth 3
+# hkpost.ecert prelude: pfx_export
+
+@{
+    thumbprint = $Thumbprint
+    imported   = $(if ($imported) { [string]$imported.Thumbprint } else { $null })
+    services   = $Services
+    exports    = $exports
+} | ConvertTo-Json -Compress -Depth 4

@@ -14,25 +14,6 @@ param(
 $ErrorActionPreference = 'Stop'
 $Ansible.Changed = $false
 
-$exports = @()
-foreach ($item in $Items) {
-    $file = Join-Path -Path ([IO.Path]::GetTempPath()) -ChildPath ("hkpost-{0}.pfx" -f [Guid]::NewGuid())
-    try {
-        $exportArgs = @{
-            Cert        = "Cert:\LocalMachine\$($item.store)\$($item.thumbprint)"
-            FilePath    = $file
-            Password    = $Password
-            ChainOption = $(if ($IncludeChain) { 'BuildChain' } else { 'EndEntityCertOnly' })
-        }
-        # TripleDES_SHA1 is the default everywhere; the option itself does not exist before build 17763.
-        if ($Encryption -eq 'AES256_SHA256') { $exportArgs.CryptoAlgorithmOption = 'AES256_SHA256' }
-        Export-PfxCertificate @exportArgs | Out-Null
-        $bytes = [IO.File]::ReadAllBytes($file)
-    }
-    finally {
-        Remove-Item -LiteralPath $file -Force -ErrorAction SilentlyContinue
-    }
-    $exports += @{ thumbprint = $item.thumbprint; store = $item.store; pfx = [Convert]::ToBase64String($bytes) }
-}
+# hkpost.ecert prelude: pfx_export
 
 @{ encryption = $Encryption; exports = $exports } | ConvertTo-Json -Compress -Depth 4

@@ -4,7 +4,10 @@
 # with sslFlags, every http.sys certificate mapping (ipport and hostnameport, read from the registry by
 # the iis_bindings prelude, as in iis_bindings_read), and - on an Exchange server - each Exchange
 # certificate's services through implicit remoting. An Exchange that does not answer is reported as
-# unknown, never as "no services". Changes nothing; runs in check mode.
+# unknown, never as "no services". With Exchange, each certificate also comes with what hkpost_install
+# plans an Exchange install from (DER, key, pending request status, issuer and subject) and the hybrid
+# configuration's TlsCertificateName ("<I>issuer<S>subject"; Get-HybridConfiguration), so the
+# certificate a hybrid deployment sends to Exchange Online is kept. Changes nothing; runs in check mode.
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [string[]]$StoreNames = @('My', 'WebHosting'),
@@ -42,22 +45,36 @@ if ($iisPresent) {
     $sites = @(Read-IisSite -Protocol 'https')
 }
 
-$exchangeState = @{ present = $Exchange; known = $false; error = $null; certificates = @() }
+$exchangeState = @{ present = $Exchange; known = $false; error = $null; certificates = @(); hybrid = $null }
 if ($Exchange) {
     try {
         # hkpost.ecert prelude: exchange_session
         try {
-            Import-PSSession -Session $session -CommandName @('Get-ExchangeCertificate') -DisableNameChecking -AllowClobber | Out-Null
+            Import-PSSession -Session $session -CommandName @('Get-ExchangeCertificate', 'Get-HybridConfiguration') -DisableNameChecking -AllowClobber | Out-Null
             $exchangeState.certificates = @(Get-ExchangeCertificate -Server $Server | ForEach-Object {
                     # As exchange_read: with serialized data signing and an expired Auth certificate only RawData
                     # comes back, and unknown must not read as "no services" on the controller.
                     @{
-                        thumbprint = $_.Thumbprint
-                        services   = $(if ($null -ne $_.Services) { [string]$_.Services } else { $null })
-                        status     = $(if ($null -ne $_.Status) { [string]$_.Status } else { $null })
+                        thumbprint          = $_.Thumbprint
+                        der                 = $(if ($_.RawData) { [Convert]::ToBase64String([byte[]]$_.RawData) } else { $null })
+                        services            = $(if ($null -ne $_.Services) { [string]$_.Services } else { $null })
+                        status              = $(if ($null -ne $_.Status) { [string]$_.Status } else { $null })
+                        has_private_key     = [bool]$_.HasPrivateKey
+                        friendly_name       = $_.FriendlyName
+                        issuer              = [string]$_.Issuer
+                        subject             = [string]$_.Subject
                     }
                 })
             $exchangeState.known = $true
+            # Hybrid: the certificate named here must stay until the Hybrid Configuration Wizard names another.
+            # Not every role or version has the cmdlet; unknown is reported, never read as "not hybrid".
+            try {
+                $hybrid = Get-HybridConfiguration
+                $exchangeState.hybrid = @{ known = $true; tls_certificate_name = $(if ($hybrid) { [string]$hybrid.TlsCertificateName } else { $null }) }
+            }
+            catch {
+                $exchangeState.hybrid = @{ known = $false; tls_certificate_name = $null; error = $_.Exception.Message }
+            }
         }
         finally {
             Remove-PSSession -Session $session -WhatIf:$false

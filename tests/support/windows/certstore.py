@@ -9,7 +9,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from tests.support.windows import script_facts
-from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.host import _HANDLERS, HostFailure, handles
 from tests.support.windows.certreq import certreq_run, context, request_store
 from tests.support.windows.native import check_native
 from tests.support.windows.x509store import provider_location, stores_at
@@ -89,4 +89,7 @@ def complete_requests(host, params):
         completed.append(complete_request(host, {'CertificateBase64': item['certificate_base64'],
                                                  'Thumbprint': item['thumbprint'],
                                                  'FriendlyName': item.get('friendly_name')}))
-    return {'completed': completed}
+    # Then the PFX exports of Items, by the same pfx_export prelude (and checks) as pfx_export_many.
+    keyless = [c for c in completed if not c.get('has_private_key')]
+    exports = _HANDLERS['pfx_export_many'](host, params)['exports'] if params.get('Items') and not keyless else []
+    return {'completed': completed, 'exports': exports}

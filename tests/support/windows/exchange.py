@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.support.windows.certstore import entry_for, pending_entry
 from tests.support.windows import script_facts
-from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.host import _HANDLERS, HostFailure, handles
 from tests.support.windows.powershell import remote_string
 from tests.support.windows.prompts import prompt_refused
 
@@ -190,9 +190,8 @@ def exchange_request(host, params):
     return {'csr': csr_text, 'thumbprint': None, 'pending': pending}
 
 
-@handles('exchange_import')
-def exchange_import(host, params):
-    _session(host, params)
+def _import(host, params):
+    """Import-ExchangeCertificate -FileData: the pending request with the same key becomes the certificate."""
     require_imported(host, 'Import-ExchangeCertificate')
     cert = x509.load_der_x509_certificate(base64.b64decode(params['CertificateBase64']))
     spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -215,7 +214,21 @@ def exchange_import(host, params):
 
 @handles('exchange_enable')
 def exchange_enable(host, params):
+    answer = _enable(host, params)
+    # After the session: the PFX exports of Items, by the same pfx_export prelude (and checks) as pfx_export_many.
+    answer['exports'] = _HANDLERS['pfx_export_many'](host, params)['exports'] if params.get('Items') else []
+    return answer
+
+
+def _enable(host, params):
     _session(host, params)
+    imported = None
+    if params.get('CertificateBase64'):
+        assert script_facts.calls(host.script, 'Import-ExchangeCertificate'), 'the payload imports the certificate'
+        imported = _import(host, params)['thumbprint']
+    services = params.get('Services') or []
+    if not services:
+        return {'thumbprint': params['Thumbprint'], 'imported': imported, 'services': []}
     require_imported(host, 'Enable-ExchangeCertificate')
     state = exchange_state(host)
     target = next((c for c in state['certificates'] if c['thumbprint'] == params['Thumbprint']), None)
@@ -231,18 +244,4 @@ def exchange_enable(host, params):
         if cert is not target and cert['services'] is not None:
             cert['services'] = [s for s in cert['services'] if s not in SINGLE or s not in params['Services']]
     target['services'] = sorted(set(target['services']) | set(params['Services']))
-    return {'thumbprint': params['Thumbprint'], 'services': params['Services']}
-
-
-@handles('exchange_remove')
-def exchange_remove(host, params):
-    _session(host, params)
-    require_imported(host, 'Remove-ExchangeCertificate')
-    if not script_facts.is_false(_call(host, 'Remove-ExchangeCertificate').value('Confirm')):
-        # ConfirmImpact High: without -Confirm:$false the cmdlet asks first (prompts.py).
-        raise prompt_refused('Remove-ExchangeCertificate', 'Are you sure you want to perform this action? Remove '
-                             'certificate with thumbprint %s?' % params['Thumbprint'])
-    state = exchange_state(host)
-    state['certificates'] = [c for c in state['certificates'] if c['thumbprint'] != params['Thumbprint']]
-    host.stores['My'] = [e for e in host.stores['My'] if e['thumbprint'] != params['Thumbprint']]
-    return {'thumbprint': params['Thumbprint'], 'removed': True}
+    return {'thumbprint': params['Thumbprint'], 'imported': imported, 'services': params['Services']}

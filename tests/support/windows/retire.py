@@ -34,8 +34,10 @@ def retire_read(host, params):
         try:
             # The same New-PSSession / Get-ExchangeCertificate / Remove-PSSession as exchange_read, same parameters.
             answer = _HANDLERS['exchange_read'](host, params)
-            exchange.update(known=True, certificates=[{'thumbprint': c['thumbprint'], 'services': c['services'],
-                                                       'status': c['status']} for c in answer['certificates']])
+            exchange.update(known=True, certificates=[
+                dict({k: c[k] for k in ('thumbprint', 'der', 'services', 'status', 'has_private_key', 'friendly_name')},
+                     **_issuer_subject(c['der'])) for c in answer['certificates']])
+            exchange['hybrid'] = _hybrid(host)
         except HostFailure as e:  # the payload catches the session failure and reports it
             exchange['error'] = str(e)
     # The answer reads the http.sys mappings whether IIS is installed or not.
@@ -43,6 +45,35 @@ def retire_read(host, params):
     return {'os_build': host.os_build, 'stores': stores['stores'],
             'iis': {'present': 'iis' in host.state, 'sites': iis['sites'], 'sslcert': iis['sslcert']},
             'exchange': exchange}
+
+
+def _windows_dn(name):
+    # X500DistinguishedName.Name as Windows prints it: most specific first, ", " between the parts.
+    return ', '.join(part for part in name.rfc4514_string().split(','))
+
+
+def _issuer_subject(der):
+    if not der:
+        return {'issuer': '', 'subject': ''}
+    cert = x509.load_der_x509_certificate(base64.b64decode(der))
+    return {'issuer': _windows_dn(cert.issuer), 'subject': _windows_dn(cert.subject)}
+
+
+def _hybrid(host):
+    """Get-HybridConfiguration: None on a server never configured for hybrid; the TlsCertificateName
+    ("<I>issuer<S>subject") when it is. The cmdlet exists only when the script imported it from the session."""
+    if 'get-hybridconfiguration' not in script_facts.imported_commands(host.script):
+        return None  # the payload of an older version: not read
+    if host.state['exchange'].get('hybrid_unavailable'):
+        return {'known': False, 'tls_certificate_name': None,
+                'error': "The term 'Get-HybridConfiguration' is not recognized"}
+    return {'known': True, 'tls_certificate_name': host.state['exchange'].get('hybrid_tls_certificate_name')}
+
+
+def hybrid_name_for(der_b64):
+    """The TlsCertificateName the Hybrid Configuration Wizard writes for this certificate."""
+    found = _issuer_subject(der_b64)
+    return '<I>%s<S>%s' % (found['issuer'], found['subject'])
 
 
 def _find_valid_only(script):

@@ -294,13 +294,6 @@ def test_enable_exchange_certificate_without_force_stops_at_the_smtp_question(pk
     assert 'Overwrite the existing default SMTP certificate?' in install_on_exchange(pki)
 
 
-def test_remove_exchange_certificate_without_confirm_false_stops_at_the_confirmation(pki, edit):
-    everything = {'services': ['IIS', 'SMTP', 'POP', 'IMAP'], 'remove_superseded': True}
-    assert install_on_exchange(pki, **everything) is None
-    edit('exchange_remove', ' -Confirm:$false')
-    assert 'does not support user interaction' in install_on_exchange(pki, **everything)
-
-
 def request_on_exchange(tmp_path):
     host = exchange_host()
     return failure(lambda: _exchange(host, dict(REQUEST, csr_path=str(tmp_path / ('%s.csr' % uuid.uuid4().hex)))))
@@ -321,17 +314,13 @@ def test_an_exchange_cmdlet_not_imported_from_the_session_does_not_exist(tmp_pat
     assert 'is not recognized as the name of a cmdlet' in request_on_exchange(tmp_path)
 
 
-@pytest.mark.parametrize('payload,cmdlet', [('exchange_import', 'Import-ExchangeCertificate'),
-                                            ('exchange_enable', 'Enable-ExchangeCertificate')])
-def test_an_exchange_write_cmdlet_not_imported_does_not_exist(pki, edit, payload, cmdlet):
-    edit(payload, '-CommandName %s ' % cmdlet, '-CommandName Get-ExchangeCertificate ')
+@pytest.mark.parametrize('payload,cmdlet,listed', [
+    ('exchange_enable', 'Import-ExchangeCertificate', "@('Import-ExchangeCertificate',"),
+    ('exchange_enable', 'Enable-ExchangeCertificate', "'Enable-ExchangeCertificate')")])
+def test_an_exchange_write_cmdlet_not_imported_does_not_exist(pki, edit, payload, cmdlet, listed):
+    # exchange_enable imports and enables in one session: each cmdlet is needed in its -CommandName list.
+    edit(payload, listed, listed.replace(cmdlet, 'Get-ExchangeCertificate'))
     assert "'%s' is not recognized" % cmdlet in install_on_exchange(pki)
-
-
-def test_an_exchange_remove_cmdlet_not_imported_does_not_exist(pki, edit):
-    edit('exchange_remove', '-CommandName Remove-ExchangeCertificate ', '-CommandName Get-ExchangeCertificate ')
-    assert "'Remove-ExchangeCertificate' is not recognized" in install_on_exchange(
-        pki, services=['IIS', 'SMTP', 'POP', 'IMAP'], remove_superseded=True)
 
 
 def test_new_exchange_certificate_without_generate_request_makes_no_request(tmp_path, edit):

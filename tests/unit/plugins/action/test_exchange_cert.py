@@ -11,9 +11,12 @@ from ansible.errors import AnsibleActionFail
 from ansible_collections.hkpost.ecert.plugins.action.exchange_cert import ActionModule
 from tests.support.action_harness import run_action
 from tests.support.windows.exchange import add_account, add_certificate, add_pending, exchange_state
+from tests.support.windows import pfx as fake_pfx  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows import retire as fake_retire  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows.certstore import entry_for
 from tests.support.windows.host import FakeWindowsHost
 
-WRITES = {'exchange_request', 'exchange_import', 'exchange_enable', 'exchange_remove'}
+WRITES = {'exchange_request', 'exchange_enable', 'retire_apply', 'pfx_export_many'}
 REQUEST = {'state': 'requested', 'common_name': 'mail.example.hk', 'organization': 'Example Co., Ltd.'}
 
 
@@ -69,6 +72,7 @@ def mail(pki, host):
     old = pki.issue_leaf('mail.example.hk', sans=['mail.example.hk'],
                          not_before=pki.now - datetime.timedelta(days=150))
     add_certificate(host, old.cert, old.key, services=['IIS', 'SMTP', 'POP', 'IMAP'])
+    host.stores['My'].append(entry_for(old.cert, old.key))  # an Exchange certificate is a LocalMachine\My one
     add_pending(host, leaf.key, 'mail.example.hk')
     return leaf, old
 
@@ -89,20 +93,20 @@ def test_present_imports_enables_and_is_idempotent(host, mail):
 
 def test_remove_superseded_only_when_unused(host, mail):
     leaf, old = mail
-    result = run(host, {'content': leaf.pem, 'services': ['IIS', 'SMTP'], 'remove_superseded': True})
+    result = run(host, {'content': leaf.pem, 'services': ['IIS', 'SMTP'], 'remove_superseded': True, 'backup': False})
     assert result['removed'] == [] and result['kept'][0]['thumbprint'] == old.thumbprint
     assert 'IMAP, POP' in result['kept'][0]['reason']
-    result = run(host, {'content': leaf.pem, 'services': ['IIS', 'SMTP', 'POP', 'IMAP'], 'remove_superseded': True})
+    result = run(host, {'content': leaf.pem, 'services': ['IIS', 'SMTP', 'POP', 'IMAP'], 'remove_superseded': True, 'backup': False})
     assert result['removed'] == [old.thumbprint]
     assert old.thumbprint not in {c['thumbprint'] for c in exchange_state(host)['certificates']}
     host.calls.clear()
-    again = run(host, {'content': leaf.pem, 'services': ['IIS', 'SMTP', 'POP', 'IMAP'], 'remove_superseded': True})
+    again = run(host, {'content': leaf.pem, 'services': ['IIS', 'SMTP', 'POP', 'IMAP'], 'remove_superseded': True, 'backup': False})
     assert again['changed'] is False and writes(host) == []
 
 
 def test_present_check_mode_predicts_without_writes(host, mail):
     leaf, old = mail
-    result = run(host, {'content': leaf.pem, 'services': ['IIS', 'SMTP', 'POP', 'IMAP'], 'remove_superseded': True},
+    result = run(host, {'content': leaf.pem, 'services': ['IIS', 'SMTP', 'POP', 'IMAP'], 'remove_superseded': True, 'backup': False},
                  check_mode=True, diff=True)
     assert result['changed'] and result['steps'] == ['import', 'enable', 'remove']
     assert result['removed'] == [old.thumbprint]
@@ -192,3 +196,18 @@ def test_wildcard_checks_with_the_server_name_it_covers(host, pki):
     add_pending(host, only.key, '*.example.hk')
     result = run(host, {'content': only.pem, 'services': ['IIS'], 'server': 'ex1.example.hk'}, check_mode=True)
     assert result['server_name'] == 'ex1.example.hk'
+
+
+def test_remove_superseded_is_the_one_retire_policy_backup_first_and_grace(host, mail, tmp_path):
+    leaf, old = mail
+    everything = {'content': leaf.pem, 'services': ['IIS', 'SMTP', 'POP', 'IMAP'], 'remove_superseded': True}
+    with pytest.raises(AnsibleActionFail, match='remove_superseded backs up what it removes'):
+        run(host, everything)
+    assert host.call_names() == []
+    backed = dict(everything, backup_dir=str(tmp_path), backup_password='Superseded-Backup-1c')
+    waiting = run(host, dict(backed, retire_grace_days=40))  # the new certificate was issued 30 days ago
+    assert waiting['removed'] == [] and 'grace period' in waiting['kept'][0]['reason']
+    result = run(host, backed)
+    assert result['removed'] == [old.thumbprint] and result['retired'][0]['replaced_by'] == leaf.thumbprint
+    assert (tmp_path / 'ex1.example.hk' / ('%s.pfx' % old.thumbprint)).is_file()
+    assert host.call_names()[-2:] == ['pfx_export_many', 'retire_apply']

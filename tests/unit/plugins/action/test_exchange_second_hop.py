@@ -17,7 +17,8 @@ import re
 import pytest
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.hkpost.ecert.plugins.action import exchange_cert, hkpost_certificate_inventory, hkpost_retire
+from ansible_collections.hkpost.ecert.plugins.action import (
+    exchange_cert, hkpost_certificate_inventory, hkpost_install, hkpost_retire)
 from tests.support.action_harness import run_action
 from tests.support.connections import inventory_connection
 from tests.support.unchanged import host_state
@@ -34,6 +35,8 @@ PLUGINS = {
     'exchange_cert': (exchange_cert.ActionModule,
                       {'state': 'requested', 'common_name': 'mail.example.hk', 'organization': 'Example Co., Ltd.'}),
     'hkpost_retire': (hkpost_retire.ActionModule, {'exchange': True}),
+    'hkpost_install': (hkpost_install.ActionModule, {'platform': 'exchange', 'certificates': [], 'backup': False,
+                                                     'verify': False}),
     'hkpost_certificate_inventory': (hkpost_certificate_inventory.ActionModule, {'exchange': True}),
 }
 WINRM = {'ansible_connection': 'winrm', 'ansible_port': 5986, 'ansible_winrm_scheme': 'https',

@@ -15,6 +15,7 @@ import pytest
 from ansible_collections.hkpost.ecert.plugins.action.exchange_cert import ActionModule
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import reported_services
 from tests.support.action_harness import run_action
+from tests.support.windows import retire as fake_retire  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.exchange import add_certificate, add_pending, exchange_state
 from tests.support.windows.host import FakeWindowsHost
 
@@ -48,14 +49,14 @@ def test_unknown_status_and_services_are_never_removed(pki, host):
     # Serialized data signing + expired Auth certificate: only RawData comes back for the old one.
     add_certificate(host, old.cert, old.key, services=None, status=None)
     add_pending(host, leaf.key, 'mail.example.hk')
-    args = {'content': leaf.pem, 'services': ['IIS', 'SMTP'], 'remove_superseded': True}
+    args = {'content': leaf.pem, 'services': ['IIS', 'SMTP'], 'remove_superseded': True, 'backup': False}
     predicted = run(host, args, check_mode=True)
     assert predicted['removed'] == [] and predicted['superseded'] == []
     assert 'unknown is never removed' in predicted['kept'][0]['reason']
     result = run(host, args)
     assert result['removed'] == []
     assert old.thumbprint in {c['thumbprint'] for c in exchange_state(host)['certificates']}
-    assert 'exchange_remove' not in [n for n, _p in host.calls]
+    assert 'retire_apply' not in [n for n, _p in host.calls]
 
 
 @pytest.mark.parametrize('raw, expected', [

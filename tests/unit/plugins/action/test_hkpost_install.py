@@ -53,9 +53,10 @@ def test_three_certificates_from_one_read_then_a_rerun_is_that_one_read(fleet_ho
     assert result['changed'] is True
     names = host.call_names()
     assert names[0] == 'retire_read' and names.count('retire_read') == 1
-    # one read, one trip for the completions, one write per binding, one for the backups, one to retire
-    assert names[:2] == ['retire_read', 'complete_requests'] and names[-2:] == ['pfx_export_many', 'retire_apply']
-    assert len(names) == 7 and set(names[2:5]) <= {'iis_binding_set', 'iis_binding_certificate'}
+    # one read, one trip for the completions and every backup, one write per binding, one to retire
+    assert names[:2] == ['retire_read', 'complete_requests'] and names[-1] == 'retire_apply'
+    assert len(names) == 6 and set(names[2:5]) <= {'iis_binding_set', 'iis_binding_certificate'}
+    assert [i['thumbprint'] for i in host.calls[1][1]['Items']][-1] == old.thumbprint  # the retired one backed up too
     mappings = {e.split(':')[0]: m['thumbprint'] for e, m in host.state['iis']['sslcert']['hostnameport'].items()}
     assert mappings == {cn: leaf.thumbprint for cn, leaf in new.items()}
     site_a = host.state['iis']['sites'][0]
@@ -90,3 +91,67 @@ def test_a_refused_binding_stops_everything_before_a_write(fleet_host, tmp_path,
     with pytest.raises(AnsibleActionFail, match='matches no pending request'):
         run(host, dict(args(new, tmp_path), certificates=[{'content': stray.pem}]))
     assert not WRITES & set(host.call_names())
+
+
+@pytest.mark.parametrize('bad,message', [
+    ({'backup_password': ''}, 'backup_password is empty'),
+    ({'backup_password': 777123}, 'backup_password'),
+    ({'verify': True, 'verify_timeout': 0}, 'verify_timeout is 0'),
+    ({'verify': True, 'verify_trust': '/nonexistent/trust.pem'}, 'verify_trust'),
+    ({'retire_grace_days': -2}, 'retire_grace_days is -2'),
+    ({'keep_thumbprints': ['zz']}, 'keep_thumbprints entry'),
+    ({'platform': 'apache'}, 'platform'),
+])
+def test_bad_options_are_refused_before_the_host_is_read(fleet_host, tmp_path, bad, message):
+    host, _old, _other, new = fleet_host
+    with pytest.raises(AnsibleActionFail, match=message):
+        run(host, dict(args(new, tmp_path), **bad))
+    assert host.call_names() == []
+
+
+def test_a_port_that_is_a_scheme_name_and_a_backup_dir_that_is_a_file_are_refused_first(fleet_host, tmp_path):
+    host, _old, _other, new = fleet_host
+    arguments = args(new, tmp_path)
+    arguments['certificates'][0]['iis_bindings'] = [{'site': 'a.example.hk', 'host_header': 'a.example.hk',
+                                                     'port': 'https'}]
+    with pytest.raises(AnsibleActionFail, match="port 'https' is not a port number"):
+        run(host, arguments)
+    afile = tmp_path / 'not-a-dir'
+    afile.write_text('x')
+    with pytest.raises(AnsibleActionFail, match='backup_dir'):
+        run(host, args(new, tmp_path, backup_dir=str(afile)))
+    assert host.call_names() == []
+
+
+def test_a_bound_certificate_the_server_does_not_send_is_rolled_back_and_nothing_retired(fleet_host, tmp_path, pki):
+    from tests.support.peers.served_site import ServedSite
+    host, old, _other, new = fleet_host
+    trust = tmp_path / 'trust.pem'
+    trust.write_text(pki.root.pem)
+    site = ServedSite(tmp_path, old.pem + pki.ssl_new.pem, old.key_pem)  # a right chain, for the old certificate
+    try:
+        arguments = args({'a.example.hk': new['a.example.hk']}, tmp_path, verify=True, verify_address='127.0.0.1',
+                         verify_trust=str(trust), verify_timeout=5)
+        arguments['certificates'][0]['iis_bindings'][0]['port'] = site.port
+        with pytest.raises(AnsibleActionFail, match='the server sends %s, not %s.*previous binding was put back'
+                           % (old.thumbprint, new['a.example.hk'].thumbprint)):
+            run(host, arguments)
+    finally:
+        site.stop()
+    assert not {'retire_apply', 'pfx_export_many'} & set(host.call_names())
+    assert old.thumbprint in [e['thumbprint'] for e in host.stores['My']]
+    assert ':%d:a.example.hk' % site.port not in str(host.state['iis']['sites'][0]['bindings'])
+
+
+def test_a_completion_without_its_key_is_reported_as_such_and_nothing_is_exported(fleet_host, tmp_path, monkeypatch):
+    from tests.support.windows import certstore
+    host, _old, _other, new = fleet_host
+    real = certstore.complete_request
+
+    def keyless(fake, params):
+        answer = real(fake, params)
+        return dict(answer, has_private_key=False)
+    monkeypatch.setattr(certstore, 'complete_request', keyless)
+    with pytest.raises(AnsibleActionFail, match='without the private key; run certutil -repairstore'):
+        run(host, args(new, tmp_path))
+    assert not (tmp_path / 'web3').exists() and 'retire_apply' not in host.call_names()

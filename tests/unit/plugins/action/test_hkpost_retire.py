@@ -85,12 +85,16 @@ def test_refused_while_a_stray_http_sys_mapping_names_it(certs):
 def test_exchange_services_and_unknown_exchange_status_keep_it(pki, certs):
     host = FakeWindowsHost(os_build=7601)
     exchange_state(host)
-    add_certificate(host, certs['old'].cert, certs['old'].key, services=['SMTP'])
+    add_certificate(host, certs['old'].cert, certs['old'].key, services=['POP', 'SMTP'])
     add_certificate(host, certs['new'].cert, certs['new'].key, services=['IIS', 'SMTP'])
     for name in ('old', 'new'):
         host.stores['My'].append(entry_for(certs[name].cert, certs[name].key))
     (kept,) = run(host, EXCHANGE)['kept']
-    assert kept['reason'] == 'still used by Exchange services SMTP'
+    # POP only the old one serves is a use; SMTP, which the replacement serves for all its names, is not
+    # (Exchange never takes SMTP off the old certificate: one policy with exchange_cert's superseded rule).
+    assert kept['reason'].startswith('still used by Exchange services POP (its replacement')
+    host.state['exchange']['certificates'][0]['services'] = ['SMTP']
+    assert [r['thumbprint'] for r in run(host, EXCHANGE, check_mode=True)['retired']] == [certs['old'].thumbprint]
     host.state['exchange']['certificates'][0]['services'] = []
     host.state['exchange_unreachable'] = True
     result = run(host, EXCHANGE)

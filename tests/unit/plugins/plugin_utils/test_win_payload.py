@@ -27,12 +27,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.d
 PRELUDES = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(ROOT, 'plugins/payloads/_preludes/*.ps1')))
 DECLARATION = re.compile(r'^[ \t]*# hkpost\.ecert prelude: (\w+)[ \t]*$', re.M)
 _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
-# Which payloads share which block: the Exchange session (five exchange_* payloads, retire_read and
+# Which payloads share which block: the Exchange session (three exchange_* payloads, retire_read and
 # certificate_inventory_read) and the IIS binding read (iis_bindings_read, retire_read, certificate_inventory_read).
-USERS = {'exchange_session': ['certificate_inventory_read', 'exchange_enable', 'exchange_import', 'exchange_read',
-                              'exchange_remove', 'exchange_request', 'retire_read'],
+USERS = {'exchange_session': ['certificate_inventory_read', 'exchange_enable', 'exchange_read',
+                              'exchange_request', 'retire_read'],
          'iis_bindings': ['certificate_inventory_read', 'iis_bindings_read', 'retire_read'],
-         'native_command': ['chain_apply', 'complete_request', 'complete_requests', 'csr_create']}
+         'native_command': ['chain_apply', 'complete_request', 'complete_requests', 'csr_create'],
+         'pfx_export': ['complete_requests', 'exchange_enable', 'pfx_export_many']}
 PASSWORD = 'c0rrect-Horse-battery'
 
 
@@ -92,6 +93,11 @@ def _variables(root):
         if node.type == 'left_assignment_expression':
             assigned |= {n.text.decode().lower() for n in _walk(node)
                          if n.type == 'variable' and n.parent.type != 'member_access'}
+        elif node.type == 'foreach_statement':
+            # foreach ($item in $Items) assigns its loop variable, the first variable of the statement.
+            loop = next((n for n in node.children if n.type == 'variable'), None)
+            if loop is not None:
+                assigned.add(loop.text.decode().lower())
     # A splat (@sessionArgs) reads the variable $sessionArgs.
     read = {'$' + n.text.decode().lower()[1:] for n in _walk(root) if n.type == 'variable'}
     return read - assigned, assigned
@@ -241,5 +247,6 @@ def test_retire_read_without_its_preludes_reports_exchange_unknown_and_fails_on_
     result = _raw(host, 'retire_read', dict(EXCHANGE, Exchange=True), CREDENTIAL)
     assert result['failed'] and "The term 'Read-SslMapping' is not recognized" in result['error'][0]['output']
     answer = run_payload(_Action(host), {}, 'retire_read', dict(EXCHANGE, Exchange=True), CREDENTIAL)
-    assert answer['exchange'] == {'present': True, 'known': True, 'error': None, 'certificates': []}
+    assert answer['exchange'] == {'present': True, 'known': True, 'error': None, 'certificates': [],
+                                  'hybrid': {'known': True, 'tls_certificate_name': None}}
     assert [s['user'] for s in exchange_state(host)['sessions']] == ['EX\\svc-ecert']
