@@ -122,6 +122,7 @@ class Walker:
         self.module_calls = []
         self.hosts_patterns = []
         self.task_files = set()  # every tasks file reached (for the variable-read check)
+        self.playbook_files = set()  # every playbook reached, imported ones included
         self._seen = set()
 
     def walk_playbook(self, path, seen=None):
@@ -129,6 +130,7 @@ class Walker:
         if path in seen:
             return
         seen.add(path)
+        self.playbook_files.add(path)
         for index, play in enumerate(load_yaml(path) or []):
             name = play.get('name', '#%d' % (index + 1))
             where = "%s: play '%s'" % (rel(path), name)

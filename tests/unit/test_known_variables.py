@@ -21,7 +21,7 @@ PLAYBOOKS = [p for p in handoffs.playbook_files() if not os.path.basename(p).sta
 def _reads_from_user(path):
     walker = handoffs.Walker()
     walker.walk_playbook(path)
-    files = [path] + sorted(walker.task_files)
+    files = sorted(walker.playbook_files | walker.task_files)
     defined, read = set(), set()
     for name in files:
         tree = handoffs.load_yaml(name)

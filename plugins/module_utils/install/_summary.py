@@ -10,7 +10,7 @@ chain role's ``hkpost_chain_result`` and the play's ``hkpost_install_error``. No
 
 from __future__ import annotations
 
-STATUSES = ('installed', 'already installed', 'failed', 'unreachable', 'not run')
+STATUSES = ('installed', 'already installed', 'nothing issued', 'failed', 'unreachable', 'not run')
 # A dry run predicts: its rows and table say what would happen, never that it happened.
 DRY_RUN = {'installed': 'would install'}
 
@@ -42,6 +42,9 @@ def host_row(host, facts):
         status = 'unreachable'
     elif error:
         status = 'failed'
+    elif not installed.get('certificates') and not installed.get('changed'):
+        # the role had no certificate to give hkpost_install: not "already installed", which would claim one is
+        status = 'installed' if changed else 'nothing issued'
     else:
         status = 'installed' if changed else 'already installed'
     chain_status = ''
@@ -70,7 +73,8 @@ def summarize(facts_by_host, check_mode=False):
         table.append('%-24s %-9s %-17s %-14s %-42s %s' % (r['host'][:24], r['platform'], r['status'], r['chain'],
                                                           ' '.join(r['thumbprints']) or '-', note[:120]))
     first = 'dry run, nothing was changed - hosts that would install' if check_mode else 'hosts installed'
-    table.append(('%s: %%(installed)d, already installed: %%(already installed)d, failed: %%(failed)d, '
+    table.append(('%s: %%(installed)d, already installed: %%(already installed)d, nothing issued: %%(nothing issued)d, '
+                  'failed: %%(failed)d, '
                   'unreachable: %%(unreachable)d, not run: %%(not run)d' % first) % counts)
     return {'rows': rows, 'counts': counts, 'table': table}
 

@@ -51,7 +51,7 @@ def test_a_host_with_nothing_issued_yet_is_unchanged_with_no_certificate():
     facts = {'web1': {'hkpost_chain_result': {'changed': False}, 'hkpost_install_result': {'skipped': True,
                                                                                             'changed': False}}}
     row = summarize(facts)['rows'][0]
-    assert row['status'] == 'unchanged' and row['thumbprints'] == [] and row['targets'] == []
+    assert row['status'] == 'nothing issued' and row['thumbprints'] == [] and row['targets'] == []
 
 
 def test_the_platform_comes_from_the_result_before_the_inventory():
