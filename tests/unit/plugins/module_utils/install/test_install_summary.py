@@ -49,7 +49,7 @@ def test_a_rerun_with_nothing_to_do_is_already_installed():
 
 def test_a_host_with_nothing_issued_yet_is_unchanged_with_no_certificate():
     facts = {'web1': {'hkpost_chain_result': {'changed': False}, 'hkpost_install_result': {'skipped': True,
-                                                                                            'changed': False}}}
+                                                                                           'changed': False}}}
     row = summarize(facts)['rows'][0]
     assert row['status'] == 'nothing issued' and row['thumbprints'] == [] and row['targets'] == []
 
