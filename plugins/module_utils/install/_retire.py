@@ -71,7 +71,32 @@ def usage(state):
             if reported_services(cert) is None:
                 # Exchange sent no status (RawData only): unknown is never "serves nothing".
                 use(cert.get('thumbprint'), 'Exchange services unknown (Exchange returned no status for it)')
+    _other_consumers(state, use)
     return users, known
+
+
+def _other_consumers(state, use):
+    """The host's other consumers (the host_consumers prelude): a certificate any of them uses stays, and one that
+    could not be read makes every candidate stay - unknown is never "nobody uses it" (issue 24, blast radius)."""
+    rdp, winrm = state.get('rdp') or {}, state.get('winrm') or {}
+    gateway, sql = state.get('rd_gateway') or {}, state.get('sql') or {}
+    for listener in rdp.get('listeners') or []:
+        use(listener.get('thumbprint'), 'the RDP listener %s' % listener.get('terminal_name'))
+    for listener in winrm.get('listeners') or []:
+        if (listener.get('transport') or '').upper() == 'HTTPS':
+            use(listener.get('thumbprint'), 'the WinRM HTTPS listener %s:%s' % (listener.get('address'),
+                                                                                  listener.get('port')))
+    use(gateway.get('thumbprint'), 'RD Gateway')
+    for instance in sql.get('instances') or []:
+        use(instance.get('thumbprint'), 'SQL Server instance %s' % instance.get('name'))
+
+
+def unreadable_consumers(state):
+    """'source: error' for each consumer source the host could not read."""
+    return ['%s (%s)' % (label, (state.get(key) or {}).get('error'))
+            for key, label in (('rdp', 'the RDP listener'), ('winrm', 'the WinRM listeners'),
+                               ('rd_gateway', 'RD Gateway'), ('sql', 'SQL Server'))
+            if (state.get(key) or {}).get('error')]
 
 
 def exchange_services(state):
@@ -127,6 +152,7 @@ def plan_retire(stores, state, replaced_by=None, thumbprints=None, grace_days=0,
         for raw in stores.get(store) or []:
             described.append(describe_entry(raw, store))
     users, exchange_known = usage(state)
+    unreadable = unreadable_consumers(state)
     services = exchange_services(state)
     held = dict(hybrid_kept(state) if not thumbprints else {})
     held.update({t.upper(): 'listed in keep_thumbprints' for t in keep or []})
@@ -155,6 +181,9 @@ def plan_retire(stores, state, replaced_by=None, thumbprints=None, grace_days=0,
         elif not exchange_known:
             reason = ('Exchange did not answer, so whether a service uses it is unknown; nothing is retired until '
                       'Exchange can be read')
+        elif unreadable:
+            reason = ('%s could not be read, so whether it uses this certificate is unknown; nothing is retired '
+                      'until it can be' % '; '.join(unreadable))
         elif grace_days and _parse_time(newer['not_before']) + datetime.timedelta(days=grace_days) > now:
             reason = 'grace period: its replacement %s was issued on %s, less than %d days ago' % (
                 newer['sha1'], newer['not_before'], grace_days)

@@ -45,6 +45,9 @@ if ($iisPresent) {
     $sites = @(Read-IisSite -Protocol 'https')
 }
 
+# The RDP listener, WinRM HTTPS listeners, RD Gateway and SQL Server: a certificate any of them uses is kept.
+# hkpost.ecert prelude: host_consumers
+
 $exchangeState = @{ present = $Exchange; known = $false; error = $null; certificates = @(); hybrid = $null }
 if ($Exchange) {
     try {
@@ -93,5 +96,9 @@ if ($Exchange) {
         sites   = $sites
         sslcert = @{ ipport = @(Read-SslMapping 'SslBindingInfo'); hostnameport = @(Read-SslMapping 'SslSniBindingInfo') }
     }
-    exchange = $exchangeState
+    exchange   = $exchangeState
+    rdp        = $rdp
+    winrm      = $winrm
+    rd_gateway = $gateway
+    sql        = $sql
 } | ConvertTo-Json -Compress -Depth 8

@@ -162,6 +162,26 @@ def _rdp(host):
     return {'listeners': listeners, 'error': None}
 
 
+def host_consumers_answer(host):
+    """What the host_consumers prelude answers: the RDP listener, WinRM listeners, RD Gateway, SQL Server."""
+    state = consumers(host)
+    gateway = {'installed': state.rd_gateway is not None, 'thumbprint': None, 'error': None}
+    if state.rd_gateway is not None:
+        problem = _cim(host, 'Win32_TSGatewayServerSettings')
+        if problem and problem != 'not read':
+            gateway['error'] = problem
+        elif state.rd_gateway and not problem:
+            gateway['thumbprint'] = state.rd_gateway.hex().upper()
+    return {
+        'rdp': _rdp(host),
+        'winrm': {'listeners': [{k: listener[k] for k in ('name', 'transport', 'address', 'port', 'hostname',
+                                                          'thumbprint')} for listener in state.winrm], 'error': None},
+        'rd_gateway': gateway,
+        'sql': {'instances': [{'name': i['name'], 'id': i['id'], 'thumbprint': i['certificate'],
+                               'force_encryption': i['force_encryption']} for i in state.sql], 'error': None},
+    }
+
+
 @handles('certificate_inventory_read')
 def certificate_inventory_read(host, params):
     if _script_reads(host.script)['missing']:
@@ -183,21 +203,9 @@ def certificate_inventory_read(host, params):
                                                        'status': c['status']} for c in answer['certificates']])
         except HostFailure as e:  # the payload catches the session's failure and reports it
             exchange['error'] = str(e)
-    gateway = {'installed': state.rd_gateway is not None, 'thumbprint': None, 'error': None}
-    if state.rd_gateway is not None:
-        problem = _cim(host, 'Win32_TSGatewayServerSettings')
-        if problem and problem != 'not read':
-            gateway['error'] = problem
-        elif state.rd_gateway and not problem:
-            gateway['thumbprint'] = state.rd_gateway.hex().upper()
     return {
         'os_build': host.os_build, 'stores': stores,
         'iis': iis,
-        'rdp': _rdp(host),
-        'winrm': {'listeners': [{k: listener[k] for k in ('name', 'transport', 'address', 'port', 'hostname',
-                                                          'thumbprint')} for listener in state.winrm], 'error': None},
-        'rd_gateway': gateway,
-        'sql': {'instances': [{'name': i['name'], 'id': i['id'], 'thumbprint': i['certificate'],
-                               'force_encryption': i['force_encryption']} for i in state.sql], 'error': None},
         'exchange': exchange,
+        **host_consumers_answer(host),
     }

@@ -20,6 +20,7 @@ import tests.support.windows.certstore  # noqa: F401  # pylint: disable=unused-i
 import tests.support.windows.exchange  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.host import _HANDLERS, HostFailure, handles
 from tests.support.windows.iis import require_functions
+from tests.support.windows.inventory import host_consumers_answer
 from tests.support.windows import script_facts
 from tests.support.windows.x509store import store_access, stores_at, write_refusal
 
@@ -44,7 +45,9 @@ def retire_read(host, params):
     require_functions(host, 'Read-SslMapping')
     return {'os_build': host.os_build, 'stores': stores['stores'],
             'iis': {'present': 'iis' in host.state, 'sites': iis['sites'], 'sslcert': iis['sslcert']},
-            'exchange': exchange}
+            'exchange': exchange,
+            # the host_consumers prelude, composed into retire_read as into certificate_inventory_read
+            **host_consumers_answer(host)}
 
 
 def _windows_dn(name):

@@ -43,15 +43,17 @@ def test_a_partial_run_keeps_the_other_hosts_rows_and_replaces_its_own():
 
 
 def test_check_mode_summaries_say_would():
-    facts = {'web1': {'hkpost_chain_result': {'changed': True}, 'hkpost_iis_completed': {'changed': True, 'thumbprint': 'AB'}},
-             'web2': {'hkpost_chain_result': {'changed': False}, 'hkpost_iis_completed': {'changed': False, 'thumbprint': 'CD'}}}
+    facts = {'web1': {'hkpost_chain_result': {'changed': True},
+                      'hkpost_install_result': {'changed': True, 'certificates': [{'thumbprint': 'AB'}]}},
+             'web2': {'hkpost_chain_result': {'changed': False},
+                      'hkpost_install_result': {'changed': False, 'certificates': [{'thumbprint': 'CD'}]}}}
     dry = install.summarize(facts, check_mode=True)
     assert [r['status'] for r in dry['rows']] == ['would install', 'already installed']
-    assert dry['table'][-1].startswith('dry run, nothing was changed - hosts that would install: 1, already installed: 1')
+    assert dry['table'][-1].startswith('dry run, nothing was changed - hosts that would install: 1, already installed: 1, nothing issued: 0')
     assert dry['counts']['installed'] == 1   # AWX's set_stats keys stay the same
     real = install.summarize(facts)
     assert [r['status'] for r in real['rows']] == ['installed', 'already installed']
-    assert real['table'][-1].startswith('hosts installed: 1, already installed: 1')
+    assert real['table'][-1].startswith('hosts installed: 1, already installed: 1, nothing issued: 0')
 
     results = {'web1': ({'changed': True}, None), 'web2': ({'changed': False}, None)}
     dry = chain.summarize(results, check_mode=True)

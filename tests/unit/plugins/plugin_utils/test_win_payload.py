@@ -33,7 +33,8 @@ USERS = {'exchange_session': ['certificate_inventory_read', 'exchange_enable', '
                               'exchange_request', 'retire_read'],
          'iis_bindings': ['certificate_inventory_read', 'iis_bindings_read', 'retire_read'],
          'native_command': ['chain_apply', 'complete_request', 'complete_requests', 'csr_create'],
-         'pfx_export': ['complete_requests', 'exchange_enable', 'pfx_export_many']}
+         'pfx_export': ['complete_requests', 'exchange_enable', 'pfx_export_many'],
+         'host_consumers': ['certificate_inventory_read', 'retire_read']}
 PASSWORD = 'c0rrect-Horse-battery'
 
 
