@@ -46,6 +46,8 @@ SECRETS = {
     'install_backup_password': 'Install-vvvv-e27f6d15-Backup-Secret',
     'exchange_password': 'Exchange-vvvv-93aa0c7e-Logon-Secret',
     'inventory_exchange_password': 'Inventory-vvvv-2c6b81d4-Logon-Secret',
+    'install_exchange_password': 'InstallEx-vvvv-6a0d93b2-Logon-Secret',
+    'exchange_backup_password': 'ExchangeBk-vvvv-1f7c5e08-Backup-Secret',
     'dcv_code_file': 'HKP-vvvv-file-4f8b2c91d07e',
     'dcv_code_windows_dns': 'HKP-vvvv-wdns-a1c3e5f70b92',
     'dcv_code_rfc2136': 'HKP-vvvv-rfc-6d2e8a40c1f3',
@@ -63,6 +65,8 @@ OPTIONS = {
     'install_backup_password': ('hkpost_install', 'backup_password'),
     'exchange_password': ('exchange_cert', 'password'),
     'inventory_exchange_password': ('hkpost_certificate_inventory', 'password'),
+    'install_exchange_password': ('hkpost_install', 'password'),
+    'exchange_backup_password': ('exchange_cert', 'backup_password'),
     'dcv_code_file': ('hkpost_dcv_token', 'verification_code'),
     'dcv_code_windows_dns': ('hkpost_dcv_token', 'verification_code'),
     'dcv_code_rfc2136': ('hkpost_dcv_token', 'verification_code'),
@@ -109,6 +113,11 @@ def _hosts(pki, tsig_server, project):
     add_account(exchange, EXCHANGE_USER, SECRETS['exchange_password'])
     add_certificate(exchange, old.cert, old.key, services=['IIS', 'SMTP'])
 
+    # hkpost_install on Exchange: its one read opens the session with the credential, which the host quotes back.
+    exchange2 = _host_echoing({'retire_read': _error('New-PSSession', 'install_exchange_password')})
+    exchange_state(exchange2)
+    add_account(exchange2, EXCHANGE_USER, SECRETS['install_exchange_password'])
+
     dcv = _host_echoing({'dcv_iis_write': _error('Set-Content', 'dcv_code_file'),
                          'dcv_windows_dns_write': _error('Add-DnsServerResourceRecord', 'dcv_code_windows_dns')})
     new_iis(dcv, [{'name': 'shop', 'id': 2, 'physical_path': 'E:\\web\\site',
@@ -118,7 +127,7 @@ def _hosts(pki, tsig_server, project):
     playbook = PLAYBOOK.format(leaf=leaf.thumbprint, new=new.thumbprint, project=project, dns_port=tsig_server.port,
                                tsig_key=tsig_server.key_name)
     return {'pfxhost': pfx, 'retirehost': retire, 'installhost': install, 'exchangehost': exchange,
-            'dcvhost': dcv}, playbook
+            'exchange2host': exchange2, 'dcvhost': dcv}, playbook
 
 
 PLAYBOOK = '''
@@ -179,6 +188,31 @@ PLAYBOOK = '''
         exchange: true
         username: "{{{{ exchange_user }}}}"
         password: "{{{{ inventory_exchange_password }}}}"
+        authentication: Negotiate
+      ignore_errors: true
+
+- hosts: exchange2host
+  gather_facts: false
+  tasks:
+    - name: hkpost_install on Exchange with a credential the host quotes back
+      hkpost.ecert.hkpost_install:
+        platform: exchange
+        certificates: [{{src: {project}/in/new.pem}}]
+        username: "{{{{ exchange_user }}}}"
+        password: "{{{{ install_exchange_password }}}}"
+        authentication: Negotiate
+        backup: false
+        verify: false
+      ignore_errors: true
+    - name: exchange_cert remove_superseded with a backup password, the logon refused
+      hkpost.ecert.exchange_cert:
+        state: enabled
+        thumbprint: '{new}'
+        remove_superseded: true
+        backup_dir: {project}/out/backup
+        backup_password: "{{{{ exchange_backup_password }}}}"
+        username: "{{{{ exchange_user }}}}"
+        password: "{{{{ exchange_password }}}}"
         authentication: Negotiate
       ignore_errors: true
 
@@ -252,7 +286,7 @@ PLAYBOOK = '''
       ignore_errors: true
 '''
 # How many tasks of each host must have failed (ignored): a host that stopped failing tests nothing.
-EXPECTED_IGNORED = {'pfxhost': 2, 'retirehost': 1, 'installhost': 1, 'exchangehost': 3, 'dcvhost': 3,
+EXPECTED_IGNORED = {'pfxhost': 2, 'retirehost': 1, 'installhost': 1, 'exchangehost': 3, 'exchange2host': 2, 'dcvhost': 3,
                     'localhost': 2}
 # What each failure must say, with the echoed secret masked: the failure is the one this test means.
 EXPECTED_MESSAGES = [
