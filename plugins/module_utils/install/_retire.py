@@ -85,7 +85,7 @@ def _other_consumers(state, use):
     for listener in winrm.get('listeners') or []:
         if (listener.get('transport') or '').upper() == 'HTTPS':
             use(listener.get('thumbprint'), 'the WinRM HTTPS listener %s:%s' % (listener.get('address'),
-                                                                                  listener.get('port')))
+                                                                                listener.get('port')))
     use(gateway.get('thumbprint'), 'RD Gateway')
     for instance in sql.get('instances') or []:
         use(instance.get('thumbprint'), 'SQL Server instance %s' % instance.get('name'))

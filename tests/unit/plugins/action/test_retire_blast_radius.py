@@ -41,9 +41,9 @@ def retire(host):
 
 
 @pytest.mark.parametrize('consumer, used_by', [
-    (lambda h, t: set_rdp_certificate(h, t), 'the RDP listener RDP-Tcp'),
-    (lambda h, t: add_winrm_https_listener(h, t), 'the WinRM HTTPS listener *:5986'),
-    (lambda h, t: install_rd_gateway(h, t), 'RD Gateway'),
+    (set_rdp_certificate, 'the RDP listener RDP-Tcp'),
+    (add_winrm_https_listener, 'the WinRM HTTPS listener *:5986'),
+    (install_rd_gateway, 'RD Gateway'),
     (lambda h, t: add_sql_instance(h, 'MSSQLSERVER', 'MSSQL16.MSSQLSERVER', t), 'SQL Server instance MSSQLSERVER'),
 ])
 def test_a_replaced_certificate_another_service_uses_is_kept(lineage, consumer, used_by):
