@@ -64,6 +64,42 @@ def _ip_address(name):
         return None
 
 
+def _labels(name, what, original):
+    """The labels of a stripped name: its root dot dropped, full-width dots (Chinese input methods) as separators;
+    refuses spaces and empty labels."""
+    if name.endswith('.') and not name.endswith('..'):
+        name = name[:-1]  # a fully qualified name's root dot is not a label
+    if any(c.isspace() for c in name):
+        raise HkpostError('%s "%s" contains a space; host names have none.' % (what, original))
+    labels = re.split(r'[.\u3002\uff0e\uff61]', name)
+    if any(label == '' for label in labels):
+        raise HkpostError('%s "%s" has an empty label (two dots in a row, or a leading dot).' % (what, original))
+    return labels
+
+
+def _checked_alabel(label, what, original, name_underscore=True):
+    """One label in A-label form, within the host-name rules (RFC 1123 letters/digits/hyphens, 63 octets).
+    ``name_underscore``: name an underscore as such (certificate names, where it is the usual mistake)."""
+    alabel = _to_alabel(label, what, original)
+    if len(alabel) > 63:
+        raise HkpostError('%s "%s": the label "%s" is %d characters long; the limit is 63.'
+                          % (what, original, label, len(alabel)))
+    if name_underscore and '_' in alabel:
+        raise HkpostError('%s "%s": the label "%s" contains an underscore, which host names may not.'
+                          % (what, original, label))
+    if not _LABEL.match(alabel):
+        raise HkpostError('%s "%s": the label "%s" may hold only letters, digits and inner hyphens.'
+                          % (what, original, label))
+    return alabel
+
+
+def _joined(ascii_labels, what, original):
+    ascii_name = '.'.join(ascii_labels)
+    if len(ascii_name) > 253:
+        raise HkpostError('%s "%s" is %d characters long in ASCII form; the limit is 253.' % (what, original, len(ascii_name)))
+    return ascii_name
+
+
 def a_label_host(name, what='host name', wildcard=False):
     """A host name (one label is enough; ``*.`` leftmost only when ``wildcard``) in A-label form, or HkpostError.
 
@@ -74,14 +110,7 @@ def a_label_host(name, what='host name', wildcard=False):
     if not isinstance(name, str) or not name.strip():
         raise HkpostError('%s is empty; give a host name such as www.example.com.hk.' % what)
     original = name
-    name = name.strip()
-    if name.endswith('.') and not name.endswith('..'):
-        name = name[:-1]
-    if any(c.isspace() for c in name):
-        raise HkpostError('%s "%s" contains a space; host names have none.' % (what, original))
-    labels = re.split(r'[.\u3002\uff0e\uff61]', name)
-    if any(label == '' for label in labels):
-        raise HkpostError('%s "%s" has an empty label (two dots in a row, or a leading dot).' % (what, original))
+    labels = _labels(name.strip(), what, original)
     ascii_labels = []
     for index, label in enumerate(labels):
         if label == '*' and index == 0 and wildcard and len(labels) > 2:
@@ -90,18 +119,8 @@ def a_label_host(name, what='host name', wildcard=False):
         if '*' in label:
             raise HkpostError('%s "%s": "*" is allowed only as the whole leftmost label of a name with at least two '
                               'more labels ("*.example.com.hk").' % (what, original))
-        alabel = _to_alabel(label, what, original)
-        if len(alabel) > 63:
-            raise HkpostError('%s "%s": the label "%s" is %d characters long; the limit is 63.'
-                              % (what, original, label, len(alabel)))
-        if not _LABEL.match(alabel):
-            raise HkpostError('%s "%s": the label "%s" may hold only letters, digits and inner hyphens.'
-                              % (what, original, label))
-        ascii_labels.append(alabel)
-    ascii_name = '.'.join(ascii_labels)
-    if len(ascii_name) > 253:
-        raise HkpostError('%s "%s" is %d characters long in ASCII form; the limit is 253.' % (what, original, len(ascii_name)))
-    return ascii_name
+        ascii_labels.append(_checked_alabel(label, what, original, name_underscore=False))
+    return _joined(ascii_labels, what, original)
 
 
 def normalize_name(name, certificate_type='standard', what='common_name'):
@@ -121,14 +140,8 @@ def normalize_name(name, certificate_type='standard', what='common_name'):
     if _ip_address(name) is not None:
         raise HkpostError('%s "%s" is an IP address; a Hongkong Post e-Cert (Server) is issued for a registered domain '
                           'name only. Give the server name (e.g. www.example.com.hk) that clients use.' % (what, original))
-    if name.endswith('.') and not name.endswith('..'):
-        name = name[:-1]  # a fully qualified name's root dot is not a label
-    if any(c.isspace() for c in name):
-        raise HkpostError('%s "%s" contains a space; server names have none.' % (what, original))
-    # Full-width dots (U+3002 and friends) are label separators in Chinese input methods.
-    labels = re.split(r'[.\u3002\uff0e\uff61]', name)
-    if any(label == '' for label in labels):
-        raise HkpostError('%s "%s" has an empty label (two dots in a row, or a leading dot).' % (what, original))
+    labels = _labels(name, what, original)
+    name = '.'.join(labels)
     wildcard = labels[0] == '*'
     if '*' in name and not wildcard:
         raise HkpostError('%s "%s": "*" must be the whole leftmost label ("*.example.com"), nothing else.' % (what, original))
@@ -145,21 +158,8 @@ def normalize_name(name, certificate_type='standard', what='common_name'):
                           % (what, original, ' after the "*" label' if wildcard else ''))
     ascii_labels = ['*'] if wildcard else []
     for label in labels[1:] if wildcard else labels:
-        alabel = _to_alabel(label, what, original)
-        if len(alabel) > 63:
-            raise HkpostError('%s "%s": the label "%s" is %d characters long; the limit is 63.'
-                              % (what, original, label, len(alabel)))
-        if '_' in alabel:
-            raise HkpostError('%s "%s": the label "%s" contains an underscore, which host names may not.'
-                              % (what, original, label))
-        if not _LABEL.match(alabel):
-            raise HkpostError('%s "%s": the label "%s" may hold only letters, digits and inner hyphens.'
-                              % (what, original, label))
-        ascii_labels.append(alabel)
-    ascii_name = '.'.join(ascii_labels)
-    if len(ascii_name) > 253:
-        raise HkpostError('%s "%s" is %d characters long in ASCII form; the limit is 253.' % (what, original, len(ascii_name)))
-    return ascii_name
+        ascii_labels.append(_checked_alabel(label, what, original))
+    return _joined(ascii_labels, what, original)
 
 
 def to_unicode(ascii_name):

@@ -13,13 +13,8 @@ from __future__ import annotations
 import glob
 import os
 import subprocess
-import time
 
-import dns.message
-import dns.query
-import dns.rdatatype
-
-from tests.support.peers.bind_server import NAMED, free_port
+from tests.support.peers.bind_server import free_port, named_options, start_named
 from tests.support.peers.processes import stop_process
 
 PARENT = 'test'
@@ -101,39 +96,11 @@ class SignedTree:
     def start(self, timeout=20):
         files = self._build()
         zones = ''.join('zone "%s" { type primary; file "%s"; };\n' % (zone, path) for zone, path in files.items())
-        conf = '''
-options {
-    directory "%(dir)s";
-    pid-file "%(dir)s/named.pid";
-    session-keyfile "%(dir)s/session.key";
-    managed-keys-directory "%(dir)s";
-    listen-on port %(port)d { 127.0.0.1; };
-    listen-on-v6 { none; };
-    recursion no;
-    dnssec-validation no;
-    notify no;
-};
-controls { };
-logging { channel default_stderr { stderr; severity info; }; category default { default_stderr; }; };
-%(zones)s''' % {'dir': self.directory, 'port': self.port, 'zones': zones}
         self.conf = os.path.join(self.directory, 'named.conf')
         with open(self.conf, 'w') as handle:
-            handle.write(conf)
-        self.log = open(os.path.join(self.directory, 'named.log'), 'w')
-        self.process = subprocess.Popen([NAMED, '-g', '-4', '-n', '1', '-c', self.conf],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError('named exited: %s' % open(self.log.name).read()[-2000:])
-            try:
-                dns.query.udp(dns.message.make_query(PARENT, dns.rdatatype.SOA), '127.0.0.1', port=self.port,
-                              timeout=0.5)
-                return self
-            except Exception:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError('named did not answer on port %d' % self.port)
+            handle.write(named_options(self.directory, self.port) + zones)
+        self.process, self.log = start_named(self.directory, self.conf, PARENT, self.port, timeout)
+        return self
 
     def stop(self):
         stop_process(self.process, getattr(self, 'log', None))

@@ -38,6 +38,42 @@ def free_port(kind=socket.SOCK_STREAM):
     raise RuntimeError('no free port')
 
 
+def named_options(directory, port):
+    """The options every test named runs with: loopback only, on ``port``, no recursion, no validation."""
+    return '''
+options {
+    directory "%(dir)s";
+    pid-file "%(dir)s/named.pid";
+    session-keyfile "%(dir)s/session.key";
+    managed-keys-directory "%(dir)s";
+    listen-on port %(port)d { 127.0.0.1; };
+    listen-on-v6 { none; };
+    recursion no;
+    dnssec-validation no;
+    notify no;
+};
+controls { };
+logging { channel default_stderr { stderr; severity info; }; category default { default_stderr; }; };
+''' % {'dir': directory, 'port': port}
+
+
+def start_named(directory, conf, probe_zone, port, timeout=20):
+    """Start named on ``conf`` and wait until it answers ``probe_zone``'s SOA; returns (process, log file)."""
+    log = open(os.path.join(directory, 'named.log'), 'w')
+    process = subprocess.Popen([NAMED, '-g', '-4', '-n', '1', '-c', conf], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError('named exited: %s' % open(log.name).read()[-2000:])
+        try:
+            dns.query.udp(dns.message.make_query(probe_zone, dns.rdatatype.SOA), '127.0.0.1', port=port, timeout=0.5)
+            return process, log
+        except Exception:
+            time.sleep(0.1)
+    stop_process(process, log)
+    raise RuntimeError('named did not answer on port %d' % port)
+
+
 class BindServer:
     def __init__(self, directory, zone='example.test', records=(), name_servers=('ns1',), forward_to=None):
         """``name_servers``: the zone's NS names (each gets an A record 127.0.0.1 unless its name is listed
@@ -69,23 +105,8 @@ class BindServer:
             f.write('\n'.join(lines) + '\n')
         values = {'dir': self.directory, 'port': self.port, 'key': self.key_name, 'secret': self.secret,
                   'zone_or_forward': self._zone_statement()}
-        conf = '''
-options {
-    directory "%(dir)s";
-    pid-file "%(dir)s/named.pid";
-    session-keyfile "%(dir)s/session.key";
-    managed-keys-directory "%(dir)s";
-    listen-on port %(port)d { 127.0.0.1; };
-    listen-on-v6 { none; };
-    recursion no;
-    dnssec-validation no;
-    notify no;
-};
-controls { };
-logging { channel default_stderr { stderr; severity info; }; category default { default_stderr; }; };
-key "%(key)s" { algorithm hmac-sha256; secret "%(secret)s"; };
-%(zone_or_forward)s
-''' % values
+        conf = named_options(self.directory, self.port) + (
+            'key "%(key)s" { algorithm hmac-sha256; secret "%(secret)s"; };\n%(zone_or_forward)s\n' % values)
         if self.forward_to:
             conf = conf.replace('recursion no;', 'recursion yes;\n    allow-recursion { 127.0.0.1; };\n'
                                 '    forwarders { %s port %d; };\n    forward only;' % tuple(self.forward_to))
@@ -101,21 +122,8 @@ key "%(key)s" { algorithm hmac-sha256; secret "%(secret)s"; };
 
     def start(self, timeout=20):
         self._write()
-        self.log = open(os.path.join(self.directory, 'named.log'), 'w')
-        self.process = subprocess.Popen([NAMED, '-g', '-4', '-n', '1', '-c', self.conf],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError('named exited: %s' % open(self.log.name).read()[-2000:])
-            try:
-                dns.query.udp(dns.message.make_query(self.zone, dns.rdatatype.SOA), '127.0.0.1', port=self.port,
-                              timeout=0.5)
-                return self
-            except Exception:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError('named did not answer on port %d' % self.port)
+        self.process, self.log = start_named(self.directory, self.conf, self.zone, self.port, timeout)
+        return self
 
     def stop(self):
         stop_process(self.process, getattr(self, 'log', None))
