@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.inventory._host import STORES, host_inventory
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
-from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import EXCHANGE_HOST_OPTION, SESSION_OPTIONS, exchange_session
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import masked
 
 
 class ActionModule(HkpostAction):
     ARGUMENT_SPEC = {
         'stores': {'type': 'list', 'elements': 'str', 'default': list(STORES), 'choices': list(STORES)},
-        'exchange': {'type': 'bool', 'default': False},
+        **EXCHANGE_HOST_OPTION,
         # with exchange: true - the implicit-remoting session, as exchange_cert opens it
         **SESSION_OPTIONS,
     }

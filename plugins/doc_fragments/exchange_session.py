@@ -64,3 +64,12 @@ options:
     type: str
     choices: [auto, credentials, kerberos_delegation, credssp]
 '''
+
+    # The read-only modules' switch: read the host's Exchange certificates through the same session.
+    EXCHANGE_HOST = r'''
+options:
+  exchange:
+    description: The host is an Exchange server - read the services of each Exchange certificate (implicit remoting).
+    type: bool
+    default: false
+'''

@@ -31,12 +31,9 @@ options:
     elements: str
     choices: [My, WebHosting, Remote Desktop, CA, Root, Disallowed, REQUEST]
     default: [My, WebHosting, Remote Desktop, CA, Root, Disallowed, REQUEST]
-  exchange:
-    description: The host is an Exchange server - read the services of each Exchange certificate (implicit remoting).
-    type: bool
-    default: false
 extends_documentation_fragment:
   - hkpost.ecert.exchange_session
+  - hkpost.ecert.exchange_session.exchange_host
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.

@@ -52,12 +52,9 @@ options:
   backup_password:
     description: PFX password. Never logged.
     type: str
-  exchange:
-    description: The host is an Exchange server - read the services of each Exchange certificate (implicit remoting).
-    type: bool
-    default: false
 extends_documentation_fragment:
   - hkpost.ecert.exchange_session
+  - hkpost.ecert.exchange_session.exchange_host
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.

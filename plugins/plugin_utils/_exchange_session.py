@@ -29,6 +29,10 @@ SESSION_OPTIONS = {
 }
 
 
+# The read-only modules' switch (doc fragment hkpost.ecert.exchange_session.exchange_host).
+EXCHANGE_HOST_OPTION = {'exchange': {'type': 'bool', 'default': False}}
+
+
 def declared_second_hop(action, args, task_vars):
     """The task's second_hop, else the host variable hkpost_exchange_second_hop, else auto."""
     if args.get('second_hop'):

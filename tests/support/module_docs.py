@@ -24,8 +24,12 @@ def _documentation(path):
 def _fragment_options(name):
     if not name.startswith('hkpost.ecert.'):
         raise AssertionError('doc fragment %s is not one of this collection; extend it here first' % name)
-    module = importlib.import_module('ansible_collections.hkpost.ecert.plugins.doc_fragments.' + name.split('.')[-1])
-    return (yaml.safe_load(module.ModuleDocFragment.DOCUMENTATION) or {}).get('options') or {}
+    # hkpost.ecert.FILE is FILE's DOCUMENTATION; hkpost.ecert.FILE.PART its attribute PART.upper(), as
+    # ansible-core's add_fragments reads it (ansible/utils/plugin_docs.py add_fragments: fragment_var = splitname[1].upper()).
+    parts = name.split('.')[2:]
+    module = importlib.import_module('ansible_collections.hkpost.ecert.plugins.doc_fragments.' + parts[0])
+    text = getattr(module.ModuleDocFragment, parts[1].upper() if len(parts) > 1 else 'DOCUMENTATION')
+    return (yaml.safe_load(text) or {}).get('options') or {}
 
 
 def documented_options(module, modules_dir=None):

@@ -19,6 +19,8 @@ import sys
 import pytest
 import yaml
 
+from tests.support import module_docs
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
 PREFIX = 'hkpost.ecert.'
@@ -54,9 +56,10 @@ def _plugin_docs():
 
 
 PLUGINS = _plugin_docs()
+# With the doc fragments each module extends, as ansible-doc renders them (one reader: tests/support/module_docs).
 MODULE_OPTIONS = {
-    os.path.splitext(os.path.basename(rel))[0]: (doc or {}).get('options') or {}
-    for rel, _examples, doc in PLUGINS if rel.startswith('plugins/modules/')
+    name: module_docs.documented_options(name)
+    for name in (os.path.splitext(os.path.basename(rel))[0] for rel, _examples, _doc in PLUGINS if rel.startswith('plugins/modules/'))
 }
 
 
