@@ -31,10 +31,10 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject impo
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_src_or_content
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import check_destination
-from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_apply import backup_and_retire
-from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import check_backup_options
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import (
+    BACKUP_FILE_OPTIONS, check_backup_options)
 
 
 class ActionModule(HkpostAction):
@@ -64,8 +64,7 @@ class ActionModule(HkpostAction):
         # with remove_superseded: the one retire policy's options (hkpost_install's, hkpost_retire's)
         'retire_grace_days': {'type': 'int', 'default': 0},
         'backup': {'type': 'bool', 'default': True},
-        'backup_dir': {'type': 'path'},
-        'backup_password': {'type': quoted_text, 'no_log': True},
+        **BACKUP_FILE_OPTIONS,
     }
     MUTUALLY_EXCLUSIVE = [['src', 'content']]
     REQUIRED_IF = [['state', 'requested', ['common_name', 'organization']],

@@ -28,12 +28,11 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire impor
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import a_label_host
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
-from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_apply import (
     export_items, exported_pfx, keep_backups, listed, plan_backups, retire, write_backups)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import (
-    check_backup_options, check_verify_options)
+    BACKUP_FILE_OPTIONS, VERIFY_CHECK_OPTIONS, check_backup_options, check_verify_options)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_controller_file
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._served_check import (
     restore_binding, send_binding_step, served_check)
@@ -68,11 +67,9 @@ class ActionModule(HkpostAction):
         'verify_port': {'type': 'int', 'default': 443},
         # platform: exchange - the name asked for (SNI) in the check; by default the certificate's own
         'verify_server_name': {'type': 'str'},
-        'verify_trust': {'type': 'str', 'default': 'bundled'},
-        'verify_timeout': {'type': 'float', 'default': 10.0},
+        **VERIFY_CHECK_OPTIONS,
         'backup': {'type': 'bool', 'default': True},
-        'backup_dir': {'type': 'path'},
-        'backup_password': {'type': quoted_text, 'no_log': True},
+        **BACKUP_FILE_OPTIONS,
         'retire': {'type': 'bool', 'default': True},
         'retire_grace_days': {'type': 'int', 'default': 0},
         'keep_thumbprints': {'type': 'list', 'elements': 'str', 'default': []},

@@ -9,10 +9,10 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._errors import Hkpost
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import RETIRE_STORES, plan_retire
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
-from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import EXCHANGE_HOST_OPTION, SESSION_OPTIONS, exchange_session
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_apply import backup_and_retire
-from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import check_backup_options
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import (
+    BACKUP_FILE_OPTIONS, check_backup_options)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import masked
 
 
@@ -22,8 +22,7 @@ class ActionModule(HkpostAction):
         'thumbprints': {'type': 'list', 'elements': 'str', 'default': []},
         'grace_days': {'type': 'int', 'default': 0},
         'backup': {'type': 'bool', 'default': False},
-        'backup_dir': {'type': 'path'},
-        'backup_password': {'type': quoted_text, 'no_log': True},
+        **BACKUP_FILE_OPTIONS,
         **EXCHANGE_HOST_OPTION,
         # with exchange: true - the implicit-remoting session, as exchange_cert opens it
         **SESSION_OPTIONS,

@@ -13,7 +13,8 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding 
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import a_label_host
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry, normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
-from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import check_verify_options
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import (
+    VERIFY_CHECK_OPTIONS, check_verify_options)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._served_check import (
     audit_endpoints, restore_binding, send_binding_step, served_check)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
@@ -33,8 +34,7 @@ class ActionModule(HkpostAction):
         'shared_ok': {'type': 'bool', 'default': False},
         'verify': {'type': 'bool', 'default': False},
         'verify_address': {'type': 'str'},
-        'verify_trust': {'type': 'str', 'default': 'bundled'},
-        'verify_timeout': {'type': 'float', 'default': 10.0},
+        **VERIFY_CHECK_OPTIONS,
     }
     MUTUALLY_EXCLUSIVE = [['certificate_thumbprint', 'certificate_common_name']]
     REQUIRED_IF = [['state', 'present', ['certificate_thumbprint', 'certificate_common_name'], True]]

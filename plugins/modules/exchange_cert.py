@@ -118,13 +118,8 @@ options:
       controller) to O(backup_dir) before it is removed; then O(backup_dir) and O(backup_password) are required.
     type: bool
     default: true
-  backup_dir:
-    description: Controller directory of the backups (C(DIR/HOST/THUMBPRINT.pfx)).
-    type: path
-  backup_password:
-    description: PFX password. Never logged.
-    type: str
 extends_documentation_fragment:
+  - hkpost.ecert.install_options.backup_files
   - hkpost.ecert.exchange_session
 attributes:
   check_mode:

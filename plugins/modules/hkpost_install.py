@@ -102,25 +102,11 @@ options:
   verify_address:
     description: Address to connect to for the check; default C(ansible_host) or the inventory name.
     type: str
-  verify_trust:
-    description: Trust anchors for the check - V(bundled), V(system) or a PEM path.
-    type: str
-    default: bundled
-  verify_timeout:
-    description: Seconds for each check.
-    type: float
-    default: 10.0
   backup:
     description: Back each certificate up with its key as PFX to O(backup_dir) (C(DIR/HOST/THUMBPRINT.pfx)), and
       each certificate retired before it is removed; a valid backup already there is kept without asking the host.
     type: bool
     default: true
-  backup_dir:
-    description: Controller directory of the backups.
-    type: path
-  backup_password:
-    description: PFX password. Never logged.
-    type: str
   retire:
     description: Remove the Hongkong Post certificates the new ones replace, once nothing uses them.
     type: bool
@@ -136,6 +122,8 @@ options:
     elements: str
     default: []
 extends_documentation_fragment:
+  - hkpost.ecert.install_options.backup_files
+  - hkpost.ecert.install_options.verify_check
   - hkpost.ecert.exchange_session
 attributes:
   check_mode:

@@ -46,13 +46,8 @@ options:
     description: Export each certificate with its key as PFX to O(backup_dir) before removing it.
     type: bool
     default: false
-  backup_dir:
-    description: Controller directory of the backups (C(DIR/HOST/THUMBPRINT.pfx)).
-    type: path
-  backup_password:
-    description: PFX password. Never logged.
-    type: str
 extends_documentation_fragment:
+  - hkpost.ecert.install_options.backup_files
   - hkpost.ecert.exchange_session
   - hkpost.ecert.exchange_session.exchange_host
 attributes:

@@ -89,14 +89,8 @@ options:
   verify_address:
     description: Address the controller connects to for O(verify). Defaults to C(ansible_host), then the inventory name.
     type: str
-  verify_trust:
-    description: Trust anchors for O(verify) - V(bundled) (Hongkong Post Root CA 3 and GlobalSign R3), V(system), or a PEM path.
-    type: str
-    default: bundled
-  verify_timeout:
-    description: Seconds to wait for the TLS handshake in O(verify); more than 0.
-    type: float
-    default: 10.0
+extends_documentation_fragment:
+  - hkpost.ecert.install_options.verify_check
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.

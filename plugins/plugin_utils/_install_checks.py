@@ -17,6 +17,18 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._errors import Hkpost
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain import load_trust
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import a_label_host
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import ipaddress_or_none
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
+
+# The shared options' ARGUMENT_SPEC entries, one definition each (documented once: doc fragments
+# hkpost.ecert.install_options.backup_files and .verify_check).
+BACKUP_FILE_OPTIONS = {
+    'backup_dir': {'type': 'path'},
+    'backup_password': {'type': quoted_text, 'no_log': True},
+}
+VERIFY_CHECK_OPTIONS = {
+    'verify_trust': {'type': 'str', 'default': 'bundled'},
+    'verify_timeout': {'type': 'float', 'default': 10.0},
+}
 
 
 def check_backup_options(backup_dir, password, dir_option='backup_dir', password_option='backup_password'):
