@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import rollback_steps
-from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError, masked
 
 try:
     from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain_audit import audit_endpoints
@@ -66,7 +66,8 @@ def apply_steps(action, task_vars, steps, exports=None, password=None, continue_
     if not isinstance(answers, list) or len(answers) != len(steps):
         raise ApplyFailed('the host answered %s step(s) for the %d sent' % (
             len(answers) if isinstance(answers, list) else 'no', len(steps)), answers or [])
-    failed = ['%s (%s)' % (a.get('error') or 'failed without a message', _describe(s))
+    # A step's error is the host's exception text, which may quote what it was given: masked as a PayloadError is.
+    failed = ['%s (%s)' % (masked(a.get('error') or 'failed without a message', {'Password': password}), _describe(s))
               for s, a in zip(steps, answers) if a.get('status') != 'done' and a.get('status') != 'skipped']
     if failed:
         raise ApplyFailed('; '.join(failed), answers)

@@ -184,3 +184,20 @@ def test_a_failed_binding_step_stops_the_plan_and_what_was_written_is_put_back(f
     assert [b['ssl_flags'] for b in host.state['iis']['sites'][0]['bindings'] if b['protocol'] == 'https'] == [9]
     assert not [b for site in host.state['iis']['sites'][1:] for b in site['bindings'] if b['protocol'] == 'https']
     assert old.thumbprint in [e['thumbprint'] for e in host.stores['My']]
+
+
+def test_a_failed_export_step_is_masked_and_stops_before_any_binding(fleet_host, tmp_path, monkeypatch):
+    """The host's error text comes back in iis_apply's JSON answer, not as a module failure: masked all the same."""
+    from tests.support.windows.host import _HANDLERS
+    host, old, _other, _new = fleet_host
+    new = dict(list(_new.items())[:1])
+
+    def echo(fake, params):
+        raise HostFailure('Export-PfxCertificate: the value "%s" was refused by the host' % PASSWORD)
+    monkeypatch.setitem(_HANDLERS, 'pfx_export_many', echo)
+    with pytest.raises(AnsibleActionFail) as e:
+        run(host, args(new, tmp_path))
+    assert PASSWORD not in str(e.value) and 'the value "********" was refused' in str(e.value)
+    assert 'No binding was changed; nothing was retired' in str(e.value)
+    assert host.call_names() == ['retire_read', 'iis_apply']
+    assert host.state['iis']['sslcert']['hostnameport']['a.example.hk:443']['thumbprint'] == old.thumbprint
