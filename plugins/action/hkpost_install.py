@@ -228,6 +228,8 @@ class ActionModule(HkpostAction):
         for index, binding in enumerate(changing):
             steps += [binding_step(binding['site'], step) for step in binding['decision']['steps']]
             owners += [index] * len(binding['decision']['steps'])
+        if not steps:  # only retiring to do: no apply trip
+            return
         export = {'Encryption': choose_encryption(state.get('os_build')), 'IncludeChain': True}
         try:
             answers = apply_steps(self, task_vars, steps, export if items else None,

@@ -201,3 +201,18 @@ def test_a_failed_export_step_is_masked_and_stops_before_any_binding(fleet_host,
     assert 'No binding was changed; nothing was retired' in str(e.value)
     assert host.call_names() == ['retire_read', 'iis_apply']
     assert host.state['iis']['sslcert']['hostnameport']['a.example.hk:443']['thumbprint'] == old.thumbprint
+
+
+def test_only_retiring_left_is_the_read_and_the_retire(pki):
+    """Installed and bound on an earlier run, the replaced certificate still there: no apply trip at all."""
+    old = pki.issue_leaf('a.example.hk', not_before=pki.now - 190 * DAY, not_after=pki.now + 9 * DAY)
+    new = pki.issue_leaf('a.example.hk', not_before=pki.now - DAY)
+    host = FakeWindowsHost()
+    host.stores['My'] += [entry_for(old.cert, old.key), entry_for(new.cert, new.key)]
+    add_site(host, 'a.example.hk', [('https', '*:443:a.example.hk', 1)])
+    map_sslcert(host, 'hostnameport', 'a.example.hk:443', new.thumbprint)
+    result = run(host, {'certificates': [{'content': new.pem, 'iis_bindings': [{'site': 'a.example.hk',
+                                                                                'host_header': 'a.example.hk'}]}],
+                        'verify': False, 'backup': False})
+    assert result['changed'] is True and [r['thumbprint'] for r in result['retired']] == [old.thumbprint]
+    assert host.call_names() == ['retire_read', 'retire_apply']
