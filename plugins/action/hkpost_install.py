@@ -231,6 +231,7 @@ class ActionModule(HkpostAction):
         if not steps:  # only retiring to do: no apply trip
             return
         export = {'Encryption': choose_encryption(state.get('os_build')), 'IncludeChain': True}
+        answers = []
         try:
             answers = apply_steps(self, task_vars, steps, export if items else None,
                                   args['backup_password'] if items else None)
@@ -267,6 +268,8 @@ class ActionModule(HkpostAction):
 
     def _roll_back(self, task_vars, changing, cause, result):
         """Every binding this run wrote put back in one trip, then the failure."""
+        if not changing:
+            raise AnsibleActionFail('%s. No binding was changed; nothing was retired.' % cause, result=result)
         restore = []
         for binding in changing:
             after = binding['decision']['after']
