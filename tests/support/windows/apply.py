@@ -10,8 +10,6 @@ script with the OTHER step functions cut out, so one function's flags are not ta
 
 from __future__ import annotations
 
-import re
-
 from tests.support.windows import certstore, iis, pfx, script_facts  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.host import _HANDLERS, HostFailure, handles
 
