@@ -37,7 +37,9 @@ USERS = {'exchange_session': ['certificate_inventory_read', 'exchange_enable', '
          # certreq -accept -machine and the IIS binding writes: functions iis_apply's step loop calls
          'certreq_accept': ['complete_request', 'iis_apply'],
          'iis_binding_write': ['iis_apply'],
-         'host_consumers': ['certificate_inventory_read', 'retire_read']}
+         'host_consumers': ['certificate_inventory_read', 'retire_read'],
+         # Read-ExchangeCertificate: the Exchange certificates with their services and status, read once
+         'exchange_certificates': ['certificate_inventory_read', 'retire_read']}
 PASSWORD = 'c0rrect-Horse-battery'
 
 
