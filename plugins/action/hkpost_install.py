@@ -35,7 +35,7 @@ from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks impor
     BACKUP_FILE_OPTIONS, VERIFY_CHECK_OPTIONS, check_backup_options, check_verify_options)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_controller_file
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._served_check import (
-    restore_binding, send_binding_step, served_check)
+    ApplyFailed, apply_steps, binding_step, restore_bindings, served_check)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError, masked
 
 try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
@@ -179,15 +179,12 @@ class ActionModule(HkpostAction):
         if self._task.check_mode or not result['changed']:
             return
         exports = backups + retired_backups
-        if decision['complete']:
-            # The backups ride in the completions' trip: the new certificates are in My once it has run.
-            answer = self._complete(task_vars, decision['complete'], result, args['backup_password'],
-                                    self._export_parameters(state, exports) if export_items(exports) else None)
-            if export_items(exports):
-                keep_backups(args['backup_password'], exports, exported_pfx(answer, exports))
-                exports = []
-        for binding in changing:
-            self._bind(args, task_vars, binding, result)
+        if not exchange:
+            # IIS: the completions, every backup and every binding write in ONE trip (iis_apply), the served
+            # certificates checked, then the retiring in one more.
+            self._apply_iis(args, task_vars, state, decision, changing, exports, result)
+            retire(self, task_vars, planned_retire['retire'])
+            return
         for index, cert in enumerate(enabling):
             # On Exchange the backups ride in the last import-and-enable trip (the pfx_export prelude).
             last = index == len(enabling) - 1 and export_items(exports)
@@ -212,17 +209,77 @@ class ActionModule(HkpostAction):
         return plan_backups(args['backup_dir'], args['backup_password'], task_vars.get('inventory_hostname'),
                             [(stores.get(t, 'My'), t, has_key) for t, has_key in items])
 
-    def _complete(self, task_vars, complete, result, password, exports=None):
-        # Every completion in one trip (complete_requests: certreq -accept -machine for each), the exports after.
-        done = self.payload(task_vars, 'complete_requests', dict({'Certificates': [
-            {'certificate_base64': base64.b64encode(item['der']).decode('ascii'), 'thumbprint': item['thumbprint'],
-             'friendly_name': item['friendly_name']} for item in complete]}, **(exports or {})),
-            sensitive_parameters={'Password': password} if exports else None)
-        keyless = [c['thumbprint'] for c in done.get('completed') or [] if not c.get('has_private_key')]
+    def _apply_iis(self, args, task_vars, state, decision, changing, exports, result):
+        """One iis_apply trip: completions, then the PFX backups (the new certificates are in My by then), then the
+        binding writes. Then each changed binding's served certificate is checked from the controller. When a step,
+        a backup's read-back or a check fails, every binding this run wrote is put back (one more trip) and the
+        install fails: nothing is left half-changed, and nothing is retired."""
+        steps = [{'kind': 'complete', 'certificate_base64': base64.b64encode(item['der']).decode('ascii'),
+                  'thumbprint': item['thumbprint'], 'friendly_name': item['friendly_name']}
+                 for item in decision['complete']]
+        items = export_items(exports)
+        if items:
+            steps.append({'kind': 'export', 'items': items})
+        # owners[i]: the binding (index in changing) whose write steps[i] is; None for a completion or the export.
+        owners = [None] * len(steps)
+        for index, binding in enumerate(changing):
+            steps += [binding_step(binding['site'], step) for step in binding['decision']['steps']]
+            owners += [index] * len(binding['decision']['steps'])
+        if not steps:  # only retiring to do: no apply trip
+            return
+        export = {'Encryption': choose_encryption(state.get('os_build')), 'IncludeChain': True}
+        answers = []
+        try:
+            answers = apply_steps(self, task_vars, steps, export if items else None,
+                                  args['backup_password'] if items else None)
+        except ApplyFailed as e:
+            self._apply_failed(task_vars, steps, owners, changing, e, result)
+        problems = []
+        if items:
+            exported = next(a for s, a in zip(steps, answers) if s['kind'] == 'export')['answer'] or {}
+            try:
+                keep_backups(args['backup_password'], exports, exported_pfx(exported, exports))
+            except HkpostError as e:
+                problems.append(str(e))
+        if args['verify'] and not problems:
+            for binding in changing:
+                problems += self._verify(args, task_vars, binding['port'], binding['host'],
+                                         binding['decision']['after']['thumbprint'], result)
+        if problems:
+            self._roll_back(task_vars, changing, '; '.join(problems), result)
+
+    def _apply_failed(self, task_vars, steps, owners, changing, error, result):
+        answers = error.answers or []
+        keyless = [s['thumbprint'] for s, a in zip(steps, answers) if s['kind'] == 'complete'
+                   and a.get('status') == 'failed' and 'without the private key' in (a.get('error') or '')]
         if keyless:
             raise AnsibleActionFail('certreq -accept installed %s without the private key; run certutil -repairstore '
-                                    'my THUMBPRINT on the host.' % ', '.join(keyless), result=result)
-        return done
+                                    'my THUMBPRINT on the host. Nothing was bound or retired.' % ', '.join(keyless),
+                                    result=result)
+        # The bindings a step was sent for (done, or failed part-way); every one of them when the answer is unreadable.
+        touched = sorted({owner for owner, a in zip(owners, answers) if owner is not None
+                          and a.get('status') in ('done', 'failed')}) if answers else range(len(changing))
+        if not touched:
+            raise AnsibleActionFail('%s. No binding was changed; nothing was retired.' % error, result=result)
+        self._roll_back(task_vars, [changing[i] for i in touched], 'a step failed: %s' % error, result)
+
+    def _roll_back(self, task_vars, changing, cause, result):
+        """Every binding this run wrote put back in one trip, then the failure."""
+        if not changing:
+            raise AnsibleActionFail('%s. No binding was changed; nothing was retired.' % cause, result=result)
+        restore = []
+        for binding in changing:
+            after = binding['decision']['after']
+            restore.append((binding['site'], binding['decision']['previous'],
+                            binding_information(after['ip'], after['port'], after['host'])))
+        undo = restore_bindings(self, task_vars, restore)
+        outcome = ('rolling back ALSO failed (%s), restore by hand: %s'
+                   % ('; '.join(undo), [b['decision']['before'] for b in changing]) if undo else
+                   'the previous binding was put back' if len(changing) == 1 else
+                   'the previous bindings were put back (all %d this run wrote)' % len(changing))
+        raise AnsibleActionFail('binding %s: %s; %s. Nothing was retired.'
+                                % (', '.join('%s on site "%s"' % (r[2], r[0]) for r in restore), cause, outcome),
+                                result=result)
 
     def _exchange(self, task_vars, name, params, secrets=None):
         session, sensitive = self._session
@@ -253,25 +310,6 @@ class ActionModule(HkpostAction):
                        ', '.join(r['thumbprint'] for r in cert['rollback']) or 'nothing (none moved)'))
         raise AnsibleActionFail('the check after enabling %s failed: %s; %s. Nothing was retired.'
                                 % (cert['thumbprint'], '; '.join(problems), outcome), result=result)
-
-    def _bind(self, args, task_vars, binding, result):
-        decision = binding['decision']
-        try:
-            for step in decision['steps']:
-                send_binding_step(self, task_vars, binding['site'], step)
-            problems = self._verify(args, task_vars, binding['port'], binding['host'],
-                                    decision['after']['thumbprint'], result) if args['verify'] else []
-        except PayloadError as e:
-            problems = ['a binding step failed: %s' % e]
-        if not problems:
-            return
-        after = decision['after']
-        info = binding_information(after['ip'], after['port'], after['host'])
-        undo = restore_binding(self, task_vars, binding['site'], decision['previous'], info)
-        outcome = ('rolling back ALSO failed (%s), restore by hand: %s' % ('; '.join(undo), decision['before'])
-                   if undo else 'the previous binding was put back')
-        raise AnsibleActionFail('binding %s on site "%s": %s; %s. Nothing was retired.'
-                                % (info, binding['site'], '; '.join(problems), outcome), result=result)
 
     def _verify(self, args, task_vars, port, server_name, thumbprint, result):
         """What the host now serves on ``port`` for ``server_name`` (SNI), from the controller; records the

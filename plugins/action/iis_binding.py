@@ -16,7 +16,7 @@ from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import Hkpost
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_checks import (
     VERIFY_CHECK_OPTIONS, check_verify_options)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._served_check import (
-    audit_endpoints, restore_binding, send_binding_step, served_check)
+    apply_steps, audit_endpoints, binding_step, restore_bindings, served_check)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
 
 
@@ -89,18 +89,17 @@ class ActionModule(HkpostAction):
         check_verify_options(args['verify_timeout'], args['verify_address'], args['verify_trust'])
 
     def _apply(self, task_vars, site, decision, result):
-        for step in decision['steps']:
-            try:
-                send_binding_step(self, task_vars, site, step)
-            except PayloadError as e:
-                self._roll_back(task_vars, site, decision, result, 'step %s (%s) failed: %s'
-                                % (step['payload'], step.get('operation', 'replace binding'), e))
+        # The same apply code as hkpost_install: the plan's steps in one iis_apply trip.
+        try:
+            apply_steps(self, task_vars, [binding_step(site, step) for step in decision['steps']])
+        except PayloadError as e:
+            self._roll_back(task_vars, site, decision, result, 'a binding step failed: %s' % e)
 
     def _roll_back(self, task_vars, site, decision, result, cause):
         """Put the recorded previous binding back, then fail with what happened."""
         after = decision['after'] or decision['before']
-        problems = restore_binding(self, task_vars, site, decision['previous'],
-                                   binding_information(after['ip'], after['port'], after['host']))
+        problems = restore_bindings(self, task_vars, [(site, decision['previous'],
+                                                       binding_information(after['ip'], after['port'], after['host']))])
         result['rolled_back'] = not problems
         if problems:
             raise AnsibleActionFail('%s; rolling back ALSO failed (%s). Restore the previous binding by hand: %s'

@@ -28,12 +28,14 @@ description:
     never while an IIS binding, an http.sys mapping or an Exchange service the replacement does not serve still uses
     it, never the certificate an Exchange hybrid configuration names (C(Get-HybridConfiguration) C(TlsCertificateName))
     and never one in O(keep_thumbprints).
-  - Every refusal is found before anything is sent. A binding whose step or served-chain check (O(verify)) fails is
-    rolled back to the recorded previous binding; an Exchange certificate whose check fails has the previous holders
-    of its services put back. The task then fails with nothing retired.
+  - Every refusal is found before anything is sent. On IIS, when a binding step, a backup's read-back or a served-chain
+    check (O(verify)) fails, every binding the task wrote is put back to its recorded previous state (one more trip);
+    an Exchange certificate whose check fails has the previous holders of its services put back. The task then fails
+    with nothing retired.
   - 'Executions per host: a rerun is the read alone. A first install on Exchange is the read, one trip per certificate
     to import and enable (the backups ride in the last) and one to retire - 3 for one certificate; on IIS the read,
-    one for the completions (the backups ride in it), one per binding that changes and one to retire.'
+    one trip that completes, backs up and binds everything (the plan sent as a list of steps), and one to retire - 3
+    whatever the number of certificates and bindings.'
 options:
   platform:
     description: What serves the certificates on this host - V(iis) (bindings) or V(exchange) (Exchange services, through

@@ -98,8 +98,8 @@ def test_a_type_outside_net_framework_is_caught():
 
 
 def test_an_iis_type_needs_its_assembly_loaded():
-    script = _planted('iis_binding_set', "Add-Type -Path (Join-Path $env:windir 'System32\\inetsrv\\Microsoft.Web."
-                                         "Administration.dll')", '')
+    script = _planted('iis_apply', "Add-Type -Path (Join-Path $env:windir 'System32\\inetsrv\\Microsoft.Web."
+                                   "Administration.dll')", '')
     found = _messages(script)
     assert len(found) == 1 and 'never loads' in found[0], found
 

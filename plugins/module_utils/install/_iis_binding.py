@@ -136,7 +136,8 @@ def public(binding):
 def plan(sites, sslcert, desired, shared_ok=False):
     """Plan one binding. ``desired``: site, ip, port, host, sni, thumbprint, store, state.
 
-    Returns before/after (public form), ``steps`` (the write payloads to send, in order),
+    Returns before/after (public form), ``steps`` (the iis_apply steps to send, in order: ``kind``
+    binding_add, binding_remove or binding_replace, and their data),
     ``shared_with``, ``sni_overrides`` and ``changed``. Raises HkpostError on a refused change.
     """
     if not any(s['name'] == desired['site'] for s in sites or []):
@@ -150,8 +151,7 @@ def plan(sites, sslcert, desired, shared_ok=False):
               'changed': False, 'previous': target}
     if desired['state'] == 'absent':
         if target:
-            result['steps'].append({'payload': 'iis_binding_set', 'operation': 'remove',
-                                    'binding_information': target['binding_information']})
+            result['steps'].append({'kind': 'binding_remove', 'binding_information': target['binding_information']})
             result['changed'] = True
         return result
 
@@ -184,13 +184,11 @@ def plan(sites, sslcert, desired, shared_ok=False):
     # One write, one CommitChanges: a new binding is created with its certificate and sslFlags; a
     # changed one is replaced whole (win-acme IISClient.AddBinding / UpdateBinding, issue #371).
     if target is None:
-        result['steps'].append({'payload': 'iis_binding_set', 'operation': 'add',
-                                'binding_information': after['binding_information'], 'ssl_flags': flags,
+        result['steps'].append({'kind': 'binding_add', 'binding_information': after['binding_information'], 'ssl_flags': flags,
                                 'thumbprint': desired['thumbprint'], 'store': desired['store']})
     elif (target['ssl_flags'] != flags or target['thumbprint'] != desired['thumbprint'] or store_differs
           or target['sni'] != sni):
-        result['steps'].append({'payload': 'iis_binding_certificate',
-                                'binding_information': target['binding_information'], 'ssl_flags': flags,
+        result['steps'].append({'kind': 'binding_replace', 'binding_information': target['binding_information'], 'ssl_flags': flags,
                                 'thumbprint': desired['thumbprint'], 'store': desired['store']})
     result['changed'] = bool(result['steps'])
     return result
@@ -199,8 +197,8 @@ def plan(sites, sslcert, desired, shared_ok=False):
 def rollback_steps(previous, after_binding_information):
     """The write that puts ``previous`` back after a failed step (``None``: the binding was new)."""
     if previous is None:
-        return [{'payload': 'iis_binding_set', 'operation': 'remove', 'binding_information': after_binding_information}]
-    return [{'payload': 'iis_binding_certificate', 'binding_information': previous['binding_information'],
+        return [{'kind': 'binding_remove', 'binding_information': after_binding_information}]
+    return [{'kind': 'binding_replace', 'binding_information': previous['binding_information'],
              'ssl_flags': previous['ssl_flags'], 'thumbprint': previous['thumbprint'] or '',
              'store': previous['store'] or 'My'}]
 

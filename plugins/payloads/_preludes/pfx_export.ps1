@@ -1,7 +1,8 @@
 # hkpost.ecert prelude file: pfx_export
 # The PFX exports of $Items ({store, thumbprint}) with their keys (and the chain when $IncludeChain), encrypted as
 # $Encryption with the SecureString $Password, into $exports ({thumbprint, store, pfx}); every temporary file is
-# deleted. Composed into pfx_export_many, and into exchange_enable so an Exchange install backs up in its own trip.
+# deleted. Composed into pfx_export_many, into exchange_enable so an Exchange install backs up in its own trip, and
+# into iis_apply (inside its Export-PfxItem function, whose $Items is the export step's) for an IIS install.
 $exports = @()
 foreach ($item in $Items) {
     $file = Join-Path -Path ([IO.Path]::GetTempPath()) -ChildPath ("hkpost-{0}.pfx" -f [Guid]::NewGuid())

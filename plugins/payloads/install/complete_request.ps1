@@ -1,7 +1,7 @@
 # hkpost.ecert payload: complete_request
-# "Complete Certificate Request": certreq -accept -machine pairs the issued certificate with the
-# pending request's key in LocalMachine\REQUEST and installs it in LocalMachine\My, the key staying
-# in the machine key store. The controller already matched the request; this only runs certreq.
+# "Complete Certificate Request" of one issued certificate (the certreq_accept prelude, which iis_apply shares):
+# certreq -accept -machine pairs it with the pending request's key in LocalMachine\REQUEST and installs it in
+# LocalMachine\My, the key staying in the machine key store. The controller already matched the request.
 param(
     [Parameter(Mandatory = $true)][string]$CertificateBase64,
     [Parameter(Mandatory = $true)][string]$Thumbprint,
@@ -11,27 +11,7 @@ param(
 $ErrorActionPreference = 'Stop'
 
 # hkpost.ecert prelude: native_command
+# hkpost.ecert prelude: certreq_accept
 
-$file = Join-Path -Path ([IO.Path]::GetTempPath()) -ChildPath ("hkpost-{0}.cer" -f [Guid]::NewGuid())
-try {
-    [IO.File]::WriteAllBytes($file, [Convert]::FromBase64String($CertificateBase64))
-    $run = Invoke-NativeCommand -FilePath 'certreq.exe' -ArgumentList @('-accept', '-machine', '-q', $file)
-    $output = $run.Output
-    if ($run.ExitCode -ne 0) {
-        throw "certreq -accept -machine failed (exit $($run.ExitCode)): $output"
-    }
-}
-finally {
-    Remove-Item -LiteralPath $file -Force -ErrorAction SilentlyContinue
-}
-
-$installed = Get-Item -LiteralPath "Cert:\LocalMachine\My\$Thumbprint"
-if ($FriendlyName) {
-    $installed.FriendlyName = $FriendlyName
-}
-@{
-    thumbprint      = $installed.Thumbprint
-    has_private_key = $installed.HasPrivateKey
-    friendly_name   = $installed.FriendlyName
-    certreq_output  = $output.Trim()
-} | ConvertTo-Json -Compress -Depth 3
+Complete-CertificateRequest -EncodedCertificate $CertificateBase64 -Thumbprint $Thumbprint -FriendlyName $FriendlyName |
+    ConvertTo-Json -Compress -Depth 3

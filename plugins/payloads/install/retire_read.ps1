@@ -22,6 +22,7 @@ $ErrorActionPreference = 'Stop'
 $Ansible.Changed = $false
 
 # hkpost.ecert prelude: iis_bindings
+# hkpost.ecert prelude: exchange_certificates
 
 $stores = @{}
 foreach ($storeName in $StoreNames) {
@@ -54,20 +55,7 @@ if ($Exchange) {
         # hkpost.ecert prelude: exchange_session
         try {
             Import-PSSession -Session $session -CommandName @('Get-ExchangeCertificate', 'Get-HybridConfiguration') -DisableNameChecking -AllowClobber | Out-Null
-            $exchangeState.certificates = @(Get-ExchangeCertificate -Server $Server | ForEach-Object {
-                    # As exchange_read: with serialized data signing and an expired Auth certificate only RawData
-                    # comes back, and unknown must not read as "no services" on the controller.
-                    @{
-                        thumbprint          = $_.Thumbprint
-                        der                 = $(if ($_.RawData) { [Convert]::ToBase64String([byte[]]$_.RawData) } else { $null })
-                        services            = $(if ($null -ne $_.Services) { [string]$_.Services } else { $null })
-                        status              = $(if ($null -ne $_.Status) { [string]$_.Status } else { $null })
-                        has_private_key     = [bool]$_.HasPrivateKey
-                        friendly_name       = $_.FriendlyName
-                        issuer              = [string]$_.Issuer
-                        subject             = [string]$_.Subject
-                    }
-                })
+            $exchangeState.certificates = @(Read-ExchangeCertificate -Server $Server)
             $exchangeState.known = $true
             # Hybrid: the certificate named here must stay until the Hybrid Configuration Wizard names another.
             # Not every role or version has the cmdlet; unknown is reported, never read as "not hybrid".

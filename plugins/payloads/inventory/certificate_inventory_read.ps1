@@ -96,6 +96,7 @@ if ($iisPresent) {
 $sslcert = @{ ipport = @(Read-SslMapping 'SslBindingInfo'); hostnameport = @(Read-SslMapping 'SslSniBindingInfo') }
 
 # hkpost.ecert prelude: host_consumers
+# hkpost.ecert prelude: exchange_certificates
 
 $exchangeState = @{ present = $Exchange; known = $false; error = $null; certificates = @() }
 if ($Exchange) {
@@ -103,14 +104,7 @@ if ($Exchange) {
         # hkpost.ecert prelude: exchange_session
         try {
             Import-PSSession -Session $session -CommandName @('Get-ExchangeCertificate') -DisableNameChecking -AllowClobber | Out-Null
-            # https://learn.microsoft.com/powershell/module/exchange/get-exchangecertificate
-            $exchangeState.certificates = @(Get-ExchangeCertificate -Server $Server | ForEach-Object {
-                    @{
-                        thumbprint = $_.Thumbprint
-                        services   = $(if ($null -ne $_.Services) { [string]$_.Services } else { $null })
-                        status     = $(if ($null -ne $_.Status) { [string]$_.Status } else { $null })
-                    }
-                })
+            $exchangeState.certificates = @(Read-ExchangeCertificate -Server $Server)
             $exchangeState.known = $true
         }
         finally {

@@ -155,9 +155,8 @@ def test_check_mode_changes_no_host(lab):
         assert after.state.get('iis') == host.state.get('iis')
         assert [c['thumbprint'] for c in after.state.get('exchange', {}).get('certificates', [])] == \
             [c['thumbprint'] for c in host.state.get('exchange', {}).get('certificates', [])]
-        writes = [n for n, _p in after.calls if n in ('complete_request', 'iis_binding_set', 'iis_binding_certificate',
-                                                      'complete_requests', 'exchange_enable', 'retire_apply', 'pfx_export_many',
-                                                      'chain_apply')]
+        writes = [n for n, _p in after.calls if n in ('complete_request', 'iis_apply', 'exchange_enable', 'retire_apply',
+                                                      'pfx_export_many', 'chain_apply')]
         assert writes == []
     assert not lab['backups'].exists()
 

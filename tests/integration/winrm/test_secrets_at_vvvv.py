@@ -103,7 +103,8 @@ def _hosts(pki, tsig_server, project):
     add_site(retire, 'Default Web Site', [('https', '*:443:www.example.hk', 1)])
     map_sslcert(retire, 'hostnameport', 'www.example.hk:443', new.thumbprint)
 
-    install = _host_echoing({'pfx_export_many': _error('Export-PfxCertificate', 'install_backup_password')})
+    # An IIS install backs up inside its one iis_apply trip (the export step).
+    install = _host_echoing({'iis_apply': _error('Export-PfxCertificate', 'install_backup_password')})
     install.stores['My'].append(entry_for(new.cert, new.key, exportable=True))
 
     exchange = _host_echoing({'exchange_read': _error('New-PSSession', 'exchange_password'),
@@ -291,6 +292,7 @@ EXPECTED_IGNORED = {'pfxhost': 2, 'retirehost': 1, 'installhost': 1, 'exchangeho
 # What each failure must say, with the echoed secret masked: the failure is the one this test means.
 EXPECTED_MESSAGES = [
     'pfx_export_many: Export-PfxCertificate: the value "********" was refused by the host',
+    'iis_apply: Export-PfxCertificate: the value "********" was refused by the host',
     'exchange_read: New-PSSession: the value "********" was refused by the host',
     'retire_read: New-PSSession: the value "********" was refused by the host',
     'certificate_inventory_read: New-PSSession: the value "********" was refused by the host',

@@ -9,7 +9,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from tests.support.windows import script_facts
-from tests.support.windows.host import _HANDLERS, HostFailure, handles
+from tests.support.windows.host import HostFailure, handles
 from tests.support.windows.certreq import certreq_run, context, request_store
 from tests.support.windows.native import check_native
 from tests.support.windows.x509store import provider_location, stores_at
@@ -79,17 +79,3 @@ def pending_entry(key, cn, friendly_name=''):
             .serial_number(x509.random_serial_number()).not_valid_before(now)
             .not_valid_after(now + datetime.timedelta(days=365)).sign(key, hashes.SHA256()))
     return entry_for(cert, key, friendly_name)
-
-
-@handles('complete_requests')
-def complete_requests(host, params):
-    """The loop of complete_request, item by item; the first failure stops it (terminating error)."""
-    completed = []
-    for item in params['Certificates']:
-        completed.append(complete_request(host, {'CertificateBase64': item['certificate_base64'],
-                                                 'Thumbprint': item['thumbprint'],
-                                                 'FriendlyName': item.get('friendly_name')}))
-    # Then the PFX exports of Items, by the same pfx_export prelude (and checks) as pfx_export_many.
-    keyless = [c for c in completed if not c.get('has_private_key')]
-    exports = _HANDLERS['pfx_export_many'](host, params)['exports'] if params.get('Items') and not keyless else []
-    return {'completed': completed, 'exports': exports}

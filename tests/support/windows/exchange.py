@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from tests.support.windows.certstore import entry_for, pending_entry
 from tests.support.windows import script_facts
 from tests.support.windows.host import _HANDLERS, HostFailure, handles
+from tests.support.windows.iis import require_functions
 from tests.support.windows.powershell import remote_string
 from tests.support.windows.prompts import prompt_refused
 
@@ -245,3 +246,23 @@ def _enable(host, params):
             cert['services'] = [s for s in cert['services'] if s not in SINGLE or s not in params['Services']]
     target['services'] = sorted(set(target['services']) | set(params['Services']))
     return {'thumbprint': params['Thumbprint'], 'imported': imported, 'services': params['Services']}
+
+
+def _windows_dn(name):
+    # X500DistinguishedName.Name as Windows prints it: most specific first, ", " between the parts.
+    return ', '.join(part for part in name.rfc4514_string().split(','))
+
+
+def issuer_subject(der):
+    if not der:
+        return {'issuer': '', 'subject': ''}
+    cert = x509.load_der_x509_certificate(base64.b64decode(der))
+    return {'issuer': _windows_dn(cert.issuer), 'subject': _windows_dn(cert.subject)}
+
+
+def read_exchange_certificates(host, answer):
+    """Read-ExchangeCertificate of the exchange_certificates prelude (retire_read, certificate_inventory_read) over
+    exchange_read's answer: each certificate as the function maps it. The function must be in the script."""
+    require_functions(host, 'Read-ExchangeCertificate')
+    return [dict({k: c[k] for k in ('thumbprint', 'der', 'services', 'status', 'has_private_key', 'friendly_name')},
+                 **issuer_subject(c['der'])) for c in answer['certificates']]

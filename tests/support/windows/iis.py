@@ -150,37 +150,41 @@ def _new_element_has_certificate(host):
     return bool(script_facts.member_assignments(host.script, 'CertificateHash'))
 
 
-@handles('iis_binding_set')
+# The step functions of iis_apply's iis_binding_write prelude (tests/support/windows/apply.py runs them for its loop).
+
 @committed
-def iis_binding_set(host, params):
+def iis_binding_add(host, params):
+    """Add-IisBinding: a new https binding, created with what the script puts on the new element."""
+    site = _site(host, params['Site'])
+    if _binding(site, params['BindingInformation']) is not None:
+        raise HostFailure("site '%s' already has an https binding %s" % (params['Site'], params['BindingInformation']))
+    _certificate_present(host, params)
+    flags = params.get('SslFlags', 0)
+    # What the script put on the new element before the commit: sslFlags, and the certificate only when the
+    # script sets CertificateHash there.
+    site['bindings'].append({'protocol': 'https', 'binding_information': params['BindingInformation'],
+                             'ssl_flags': _new_element_ssl_flags(host, flags),
+                             'thumbprint': (_new_element_has_certificate(host) and params.get('Thumbprint')) or None,
+                             'store': params.get('Store', 'My')})
+    _commit(host, site)
+    return {'site': params['Site'], 'binding_information': params['BindingInformation'], 'ssl_flags': flags,
+            'thumbprint': params.get('Thumbprint')}
+
+
+@committed
+def iis_binding_remove(host, params):
+    """Remove-IisBinding: the https binding removed when it is there."""
     site = _site(host, params['Site'])
     binding = _binding(site, params['BindingInformation'])
-    flags = params.get('SslFlags', 0)
-    if params['Operation'] == 'add':
-        _certificate_present(host, params)
-        if binding is None:
-            # What the script put on the new element before the commit: sslFlags always; the
-            # certificate only when this payload version sets it there (older ones sent no Thumbprint).
-            site['bindings'].append({'protocol': 'https', 'binding_information': params['BindingInformation'],
-                                     'ssl_flags': _new_element_ssl_flags(host, flags),
-                                     'thumbprint': (_new_element_has_certificate(host) and params.get('Thumbprint'))
-                                     or None, 'store': params.get('Store', 'My')})
-        else:
-            binding['ssl_flags'] = flags
-    elif params['Operation'] == 'update':
-        if binding is None:
-            raise HostFailure("site '%s' has no https binding %s" % (params['Site'], params['BindingInformation']))
-        binding['ssl_flags'] = flags
-    elif binding is not None:
+    if binding is not None:
         site['bindings'].remove(binding)
     _commit(host, site)
-    return {'site': params['Site'], 'operation': params['Operation'],
-            'binding_information': params['BindingInformation'], 'ssl_flags': flags}
+    return {'site': params['Site'], 'binding_information': params['BindingInformation'], 'removed': binding is not None}
 
 
-@handles('iis_binding_certificate')
 @committed
-def iis_binding_certificate(host, params):
+def iis_binding_replace(host, params):
+    """Set-IisBindingCertificate: the binding element replaced by a new one holding what the script sets on it."""
     _certificate_present(host, params)
     site = _site(host, params['Site'])
     binding = _binding(site, params['BindingInformation'])
@@ -196,4 +200,9 @@ def iis_binding_certificate(host, params):
                    store=params.get('Store', 'My'))
     binding['ssl_flags'] = _new_element_ssl_flags(host, params.get('SslFlags', binding['ssl_flags']))
     _commit(host, site)
-    return dict(params)
+    return {'site': params['Site'], 'binding_information': params['BindingInformation'],
+            'ssl_flags': params.get('SslFlags'), 'thumbprint': params.get('Thumbprint')}
+
+
+# iis_apply's loop runs the step functions above: registered with them, wherever a test imports this module.
+import tests.support.windows.apply  # noqa: E402,F401  # pylint: disable=unused-import,wrong-import-position,cyclic-import

@@ -34,7 +34,7 @@ from __future__ import annotations
 import functools
 
 import tests.support.windows.certstore  # noqa: F401  # pylint: disable=unused-import
-import tests.support.windows.exchange  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows.exchange import read_exchange_certificates
 import tests.support.windows.iis  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows import script_facts
 from tests.support.windows.certstore import ecert_store_read
@@ -199,8 +199,8 @@ def certificate_inventory_read(host, params):
     if params.get('Exchange'):
         try:
             answer = _HANDLERS['exchange_read'](host, params)
-            exchange.update(known=True, certificates=[{'thumbprint': c['thumbprint'], 'services': c['services'],
-                                                       'status': c['status']} for c in answer['certificates']])
+            # the exchange_certificates prelude, composed into certificate_inventory_read as into retire_read
+            exchange.update(known=True, certificates=read_exchange_certificates(host, answer))
         except HostFailure as e:  # the payload catches the session's failure and reports it
             exchange['error'] = str(e)
     return {

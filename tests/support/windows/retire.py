@@ -17,7 +17,7 @@ import datetime
 from cryptography import x509
 
 import tests.support.windows.certstore  # noqa: F401  # pylint: disable=unused-import
-import tests.support.windows.exchange  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows.exchange import issuer_subject, read_exchange_certificates
 from tests.support.windows.host import _HANDLERS, HostFailure, handles
 from tests.support.windows.iis import require_functions
 from tests.support.windows.inventory import host_consumers_answer
@@ -35,9 +35,7 @@ def retire_read(host, params):
         try:
             # The same New-PSSession / Get-ExchangeCertificate / Remove-PSSession as exchange_read, same parameters.
             answer = _HANDLERS['exchange_read'](host, params)
-            exchange.update(known=True, certificates=[
-                dict({k: c[k] for k in ('thumbprint', 'der', 'services', 'status', 'has_private_key', 'friendly_name')},
-                     **_issuer_subject(c['der'])) for c in answer['certificates']])
+            exchange.update(known=True, certificates=read_exchange_certificates(host, answer))
             exchange['hybrid'] = _hybrid(host)
         except HostFailure as e:  # the payload catches the session failure and reports it
             exchange['error'] = str(e)
@@ -48,18 +46,6 @@ def retire_read(host, params):
             'exchange': exchange,
             # the host_consumers prelude, composed into retire_read as into certificate_inventory_read
             **host_consumers_answer(host)}
-
-
-def _windows_dn(name):
-    # X500DistinguishedName.Name as Windows prints it: most specific first, ", " between the parts.
-    return ', '.join(part for part in name.rfc4514_string().split(','))
-
-
-def _issuer_subject(der):
-    if not der:
-        return {'issuer': '', 'subject': ''}
-    cert = x509.load_der_x509_certificate(base64.b64decode(der))
-    return {'issuer': _windows_dn(cert.issuer), 'subject': _windows_dn(cert.subject)}
 
 
 def _hybrid(host):
@@ -75,7 +61,7 @@ def _hybrid(host):
 
 def hybrid_name_for(der_b64):
     """The TlsCertificateName the Hybrid Configuration Wizard writes for this certificate."""
-    found = _issuer_subject(der_b64)
+    found = issuer_subject(der_b64)
     return '<I>%s<S>%s' % (found['issuer'], found['subject'])
 
 

@@ -420,3 +420,40 @@ def imported_commands(script):
         literals = string_literals(node) or [node.text.decode()]
         names.update(_unquote(n).lower() for n in literals)
     return names
+
+
+def without_functions(script, names):
+    """``script`` with the definitions of the functions ``names`` (any case) cut out: what a handler reads when it
+    models one function of a payload that defines several doing the same kind of thing (iis_apply's step
+    functions), so that one function's flags are not taken for another's."""
+    wanted = {n.lower() for n in names}
+    cuts = []
+    for node in _walk(_tree(script).root_node):
+        if node.type == 'function_statement':
+            name = next((c for c in node.children if c.type == 'function_name'), None)
+            if name is not None and name.text.decode().lower() in wanted:
+                cuts.append((node.start_byte, node.end_byte))
+    data = script.encode('utf-8')
+    for start, end in sorted(cuts, reverse=True):
+        data = data[:start] + data[end:]
+    return data.decode('utf-8')
+
+
+def switch_dispatch(script, variable):
+    """``{label: command}`` of every ``switch (<variable>...) { 'label' { Command ... } }`` clause: which command
+    the script runs for each value (iis_apply's step kinds)."""
+    found = {}
+    for node in _walk(_tree(script).root_node):
+        if node.type != 'switch_statement' or variable.lower() not in node.text.decode().lower().split('{', 1)[0]:
+            continue
+        for clause in _walk(node):
+            if clause.type != 'switch_clause':
+                continue
+            condition = next((c for c in clause.children if c.type == 'switch_clause_condition'), None)
+            if condition is None:
+                continue
+            label = _unquote(condition.text.decode())
+            command = next((c for c in _walk(clause) if c.type == 'command'), None)
+            if command is not None:
+                found[label] = Call(command).name
+    return found

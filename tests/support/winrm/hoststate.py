@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 # Registering the payload handlers: every area answers its payloads from its own module.
-from tests.support.windows import certstore, chain, dcv, exchange, iis, inventory, pfx, request, retire  # noqa: F401  pylint: disable=unused-import
+from tests.support.windows import apply, certstore, chain, dcv, exchange, iis, inventory, pfx, request, retire  # noqa: F401  pylint: disable=unused-import
 
 
 def _load_key(pem):

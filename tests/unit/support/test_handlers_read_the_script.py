@@ -239,7 +239,7 @@ def test_certreq_accept_without_machine_does_not_find_the_machine_request(pki, e
 
 
 def install_one(pki, tmp_path):
-    """hkpost_install completing one pending request (complete_requests) and binding it."""
+    """hkpost_install completing one pending request and binding it (iis_apply: the complete step, then the binding)."""
     leaf = pki.issue_leaf('a.example.hk', not_before=pki.now - DAY)
     host = FakeWindowsHost()
     host.stores['REQUEST'].append(pending_entry(leaf.key, 'a.example.hk'))
@@ -253,7 +253,7 @@ def install_one(pki, tmp_path):
 
 def test_certreq_accept_without_machine_fails_the_install_too(pki, tmp_path, edit):
     assert install_one(pki, tmp_path) is None
-    edit('complete_requests', "@('-accept', '-machine', '-q', $file)", "@('-accept', '-q', $file)")
+    edit('iis_apply', "@('-accept', '-machine', '-q', $file)", "@('-accept', '-q', $file)")
     assert 'CRYPT_E_NOT_FOUND' in install_one(pki, tmp_path)
 
 
@@ -509,23 +509,26 @@ SNI_BOUND = ([('*:443:www.example.hk', 1)], {'ipport': [], 'hostnameport': ['www
 
 def test_iis_binding_without_commit_changes_changes_nothing(pki, edit):
     assert iis_bind(pki) == SNI_BOUND
-    edit('iis_binding_set', '$manager.CommitChanges()\n', '\n')
+    # Only Add-IisBinding's commit: the other step functions of iis_apply keep theirs.
+    edit('iis_apply', '    $iisSite.Bindings.Add($element) | Out-Null\n    $open.manager.CommitChanges()\n',
+         '    $iisSite.Bindings.Add($element) | Out-Null\n')
     assert iis_bind(pki) == ([], {'ipport': [], 'hostnameport': []})
 
 
 def test_iis_binding_without_ssl_flags_on_the_new_element_is_not_sni(pki, edit):
-    edit('iis_binding_set', "        $element.SetAttributeValue('sslFlags', $SslFlags)\n")
+    edit('iis_apply', "    $element.SetAttributeValue('sslFlags', $SslFlags)\n")
     # sslFlags 0: IIS writes an IP:port mapping, which takes 0.0.0.0:443 from every other site.
     assert iis_bind(pki) == ([('*:443:www.example.hk', 0)], {'ipport': ['0.0.0.0:443'], 'hostnameport': []})
 
 
 def test_iis_binding_without_certificate_hash_on_the_new_element_has_no_certificate(pki, edit):
-    edit('iis_binding_set', '        $element.CertificateHash = $hash\n')
+    # Set-IisBindingCertificate still sets $replacement.CertificateHash: not the new element of Add-IisBinding.
+    edit('iis_apply', '    $element.CertificateHash = $hash\n')
     assert iis_bind(pki) == ([('*:443:www.example.hk', 1)], {'ipport': [], 'hostnameport': []})
 
 
 def iis_rebind(pki):
-    """The certificate of an existing SNI binding replaced (iis_binding_certificate swaps in a new element)."""
+    """The certificate of an existing SNI binding replaced (iis_apply's Set-IisBindingCertificate swaps in a new element)."""
     host = FakeWindowsHost()
     old, leaf = pki.leaves['expiring'], pki.leaves['standard']
     host.stores['My'] += [entry_for(old.cert, old.key), entry_for(leaf.cert, leaf.key)]
@@ -541,15 +544,23 @@ def iis_rebind(pki):
 
 
 @pytest.mark.parametrize('old,new,holds', [
-    ('$manager.CommitChanges()\n', '\n', ([1], {'www.example.hk:443': False})),
+    ('    $iisSite.Bindings.Add($replacement) | Out-Null\n    $open.manager.CommitChanges()\n',
+     '    $iisSite.Bindings.Add($replacement) | Out-Null\n', ([1], {'www.example.hk:443': False})),
     ("$replacement.SetAttributeValue('sslFlags', $SslFlags)\n", '\n',
      ([0], {'www.example.hk:443': False, '0.0.0.0:443': True})),
     ('    $replacement.CertificateHash = $hash\n', '', ([1], {'www.example.hk:443': False})),
 ])
 def test_iis_certificate_change_holds_only_what_the_script_sets_and_commits(pki, edit, old, new, holds):
     assert iis_rebind(pki) == ([1], {'www.example.hk:443': True})
-    edit('iis_binding_certificate', old, new)
+    edit('iis_apply', old, new)
     assert iis_rebind(pki) == holds
+
+
+def test_iis_apply_runs_each_step_kind_with_the_function_its_switch_names(pki, edit):
+    """The loop's switch is read: a step kind sent to the wrong function fails as Windows would."""
+    assert iis_rebind(pki) == ([1], {'www.example.hk:443': True})
+    edit('iis_apply', "'binding_replace' { Set-IisBindingCertificate", "'binding_replace' { Add-IisBinding")
+    assert 'already has an https binding *:443:www.example.hk' in iis_rebind(pki)
 
 
 def test_friendly_names_are_the_ones_the_scripts_set(pki, tmp_path, edit):

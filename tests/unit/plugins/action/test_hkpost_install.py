@@ -13,12 +13,12 @@ from tests.support.action_harness import run_action
 from tests.support.windows import pfx as fake_pfx  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows import retire as fake_retire  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.certstore import entry_for, pending_entry
-from tests.support.windows.host import FakeWindowsHost
+from tests.support.windows.host import FakeWindowsHost, HostFailure
 from tests.support.windows.iis import add_site, map_sslcert
 
 DAY = datetime.timedelta(days=1)
 PASSWORD = 'Install-Backup-51c2'
-WRITES = {'complete_request', 'iis_binding_set', 'iis_binding_certificate', 'pfx_export_many', 'retire_apply'}
+WRITES = {'complete_request', 'iis_apply', 'pfx_export_many', 'retire_apply'}
 
 
 @pytest.fixture
@@ -53,10 +53,11 @@ def test_three_certificates_from_one_read_then_a_rerun_is_that_one_read(fleet_ho
     assert result['changed'] is True
     names = host.call_names()
     assert names[0] == 'retire_read' and names.count('retire_read') == 1
-    # one read, one trip for the completions and every backup, one write per binding, one to retire
-    assert names[:2] == ['retire_read', 'complete_requests'] and names[-1] == 'retire_apply'
-    assert len(names) == 6 and set(names[2:5]) <= {'iis_binding_set', 'iis_binding_certificate'}
-    assert [i['thumbprint'] for i in host.calls[1][1]['Items']][-1] == old.thumbprint  # the retired one backed up too
+    # one read, one trip for the completions, every backup and every binding (issue 21), one to retire
+    assert names == ['retire_read', 'iis_apply', 'retire_apply']
+    steps = host.calls[1][1]['Steps']
+    assert [s['kind'] for s in steps] == ['complete'] * 3 + ['export', 'binding_replace'] + ['binding_add'] * 2
+    assert [i['thumbprint'] for i in steps[3]['items']][-1] == old.thumbprint  # the retired one backed up too
     mappings = {e.split(':')[0]: m['thumbprint'] for e, m in host.state['iis']['sslcert']['hostnameport'].items()}
     assert mappings == {cn: leaf.thumbprint for cn, leaf in new.items()}
     site_a = host.state['iis']['sites'][0]
@@ -138,7 +139,9 @@ def test_a_bound_certificate_the_server_does_not_send_is_rolled_back_and_nothing
             run(host, arguments)
     finally:
         site.stop()
-    assert not {'retire_apply', 'pfx_export_many'} & set(host.call_names())
+    # the apply, then the one binding it wrote put back in one more trip; nothing retired
+    assert host.call_names() == ['retire_read', 'iis_apply', 'iis_apply']
+    assert [s['kind'] for s in host.calls[2][1]['Steps']] == ['binding_remove'] and host.calls[2][1]['ContinueOnError']
     assert old.thumbprint in [e['thumbprint'] for e in host.stores['My']]
     assert ':%d:a.example.hk' % site.port not in str(host.state['iis']['sites'][0]['bindings'])
 
@@ -155,3 +158,61 @@ def test_a_completion_without_its_key_is_reported_as_such_and_nothing_is_exporte
     with pytest.raises(AnsibleActionFail, match='without the private key; run certutil -repairstore'):
         run(host, args(new, tmp_path))
     assert not (tmp_path / 'web3').exists() and 'retire_apply' not in host.call_names()
+
+
+def test_a_failed_binding_step_stops_the_plan_and_what_was_written_is_put_back(fleet_host, tmp_path, monkeypatch):
+    """The second binding's write fails on the host: the first is put back, the third was never written."""
+    from tests.support.windows import iis
+    host, old, _other, new = fleet_host
+    real = iis.iis_binding_add
+
+    def refuse_b(fake, params):
+        if params['Site'] == 'b.example.hk':
+            raise HostFailure('Exception calling "CommitChanges" with "0" argument(s): "refused for b"')
+        return real(fake, params)
+    monkeypatch.setattr(iis, 'iis_binding_add', refuse_b)
+    with pytest.raises(AnsibleActionFail, match='refused for b.*previous bindings were put back.*Nothing was retired'):
+        run(host, args(new, tmp_path))
+    assert host.call_names() == ['retire_read', 'iis_apply', 'iis_apply']
+    answered = [(s['kind'], s.get('site')) for s in host.calls[1][1]['Steps']]
+    assert answered[-3:] == [('binding_replace', 'a.example.hk'), ('binding_add', 'b.example.hk'),
+                             ('binding_add', 'c.example.hk')]
+    # the rollback: a's previous binding back, b's removed (it failed part-way); c's was skipped, so not touched
+    assert [(s['kind'], s['site']) for s in host.calls[2][1]['Steps']] == [
+        ('binding_replace', 'a.example.hk'), ('binding_remove', 'b.example.hk')]
+    assert host.state['iis']['sslcert']['hostnameport']['a.example.hk:443']['thumbprint'] == old.thumbprint
+    assert [b['ssl_flags'] for b in host.state['iis']['sites'][0]['bindings'] if b['protocol'] == 'https'] == [9]
+    assert not [b for site in host.state['iis']['sites'][1:] for b in site['bindings'] if b['protocol'] == 'https']
+    assert old.thumbprint in [e['thumbprint'] for e in host.stores['My']]
+
+
+def test_a_failed_export_step_is_masked_and_stops_before_any_binding(fleet_host, tmp_path, monkeypatch):
+    """The host's error text comes back in iis_apply's JSON answer, not as a module failure: masked all the same."""
+    from tests.support.windows.host import _HANDLERS
+    host, old, _other, _new = fleet_host
+    new = dict(list(_new.items())[:1])
+
+    def echo(fake, params):
+        raise HostFailure('Export-PfxCertificate: the value "%s" was refused by the host' % PASSWORD)
+    monkeypatch.setitem(_HANDLERS, 'pfx_export_many', echo)
+    with pytest.raises(AnsibleActionFail) as e:
+        run(host, args(new, tmp_path))
+    assert PASSWORD not in str(e.value) and 'the value "********" was refused' in str(e.value)
+    assert 'No binding was changed; nothing was retired' in str(e.value)
+    assert host.call_names() == ['retire_read', 'iis_apply']
+    assert host.state['iis']['sslcert']['hostnameport']['a.example.hk:443']['thumbprint'] == old.thumbprint
+
+
+def test_only_retiring_left_is_the_read_and_the_retire(pki):
+    """Installed and bound on an earlier run, the replaced certificate still there: no apply trip at all."""
+    old = pki.issue_leaf('a.example.hk', not_before=pki.now - 190 * DAY, not_after=pki.now + 9 * DAY)
+    new = pki.issue_leaf('a.example.hk', not_before=pki.now - DAY)
+    host = FakeWindowsHost()
+    host.stores['My'] += [entry_for(old.cert, old.key), entry_for(new.cert, new.key)]
+    add_site(host, 'a.example.hk', [('https', '*:443:a.example.hk', 1)])
+    map_sslcert(host, 'hostnameport', 'a.example.hk:443', new.thumbprint)
+    result = run(host, {'certificates': [{'content': new.pem, 'iis_bindings': [{'site': 'a.example.hk',
+                                                                                'host_header': 'a.example.hk'}]}],
+                        'verify': False, 'backup': False})
+    assert result['changed'] is True and [r['thumbprint'] for r in result['retired']] == [old.thumbprint]
+    assert host.call_names() == ['retire_read', 'retire_apply']

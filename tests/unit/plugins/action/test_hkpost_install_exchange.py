@@ -21,7 +21,7 @@ from tests.support.windows.host import FakeWindowsHost
 
 DAY = datetime.timedelta(days=1)
 PASSWORD = 'Exchange-Backup-93d0'
-WRITES = {'exchange_enable', 'pfx_export_many', 'retire_apply', 'complete_requests'}
+WRITES = {'exchange_enable', 'pfx_export_many', 'retire_apply', 'iis_apply'}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.support.windows.certstore import entry_for
 from tests.support.windows.iis import add_site, iis_state, map_sslcert
 from tests.support.windows.host import FakeWindowsHost
 
-WRITES = {'iis_binding_set', 'iis_binding_certificate'}
+WRITES = {'iis_apply'}
 
 
 @pytest.fixture
@@ -40,7 +40,8 @@ def bind(host, **kwargs):
 
 
 def writes(host):
-    return [name for name in host.call_names() if name in WRITES]
+    """The write steps sent (iis_apply's step kinds), in order."""
+    return [step['kind'] for name, params in host.calls if name in WRITES for step in params['Steps']]
 
 
 def test_new_sni_binding_by_common_name_then_idempotent(pki, host):
@@ -50,7 +51,7 @@ def test_new_sni_binding_by_common_name_then_idempotent(pki, host):
     assert result['after'] == {'site': 'www', 'ip': '*', 'port': 443, 'host': 'www.example.hk', 'sni': True,
                                'ssl_flags': 1, 'thumbprint': result['certificate']['sha1'], 'store': 'My'}
     assert result['certificate']['sha1'] in (pki.leaves['standard'].thumbprint, pki.leaves['multi_domain'].thumbprint)
-    assert writes(host) == ['iis_binding_set']  # created with its certificate, one commit
+    assert writes(host) == ['binding_add']  # created with its certificate, one commit
     assert iis_state(host)['sslcert']['hostnameport']['www.example.hk:443']['thumbprint'] == result['certificate']['sha1']
     host.calls.clear()
     again = bind(host, site='www', host_header='www.example.hk', certificate_common_name='www.example.hk')
@@ -80,7 +81,7 @@ def test_check_mode_and_diff_send_no_write(pki, host):
 def test_other_ssl_flags_are_kept(pki, host):
     result = bind(host, site='shop', host_header='shop.example.hk', certificate_thumbprint=pki.leaves['multi_domain'].thumbprint)
     assert result['before']['ssl_flags'] == 13 and result['after']['ssl_flags'] == 13
-    assert writes(host) == ['iis_binding_certificate']  # flags untouched: no binding write at all
+    assert writes(host) == ['binding_replace']  # one element swapped in, one commit
     assert iis_state(host)['sites'][3]['bindings'][0]['ssl_flags'] == 13
 
 
@@ -118,31 +119,31 @@ def test_ipport_mapping_overriding_sni_is_reported(pki, host):
 
 
 def test_rollback_removes_new_binding_when_its_commit_fails(pki, host):
-    real = __import__('tests.support.windows.iis', fromlist=['x']).iis_binding_set
+    from tests.support.windows import iis
     from tests.support.windows import host as fake_windows
+    real = iis.iis_binding_add
 
     def fail_add(fake, params):
-        if params['Operation'] == 'add':
-            real(fake, params)   # the configuration was written, then http.sys refused the mapping
-            raise fake_windows.HostFailure('SSL certificate add failed, Error: 1312')
-        return real(fake, params)
+        real(fake, params)   # the configuration was written, then http.sys refused the mapping
+        raise fake_windows.HostFailure('SSL certificate add failed, Error: 1312')
 
-    fake_windows._HANDLERS['iis_binding_set'] = fail_add
+    iis.iis_binding_add = fail_add
     try:
         with pytest.raises(AnsibleActionFail) as e:
             bind(host, site='www', host_header='www.example.hk', certificate_common_name='www.example.hk')
     finally:
-        fake_windows._HANDLERS['iis_binding_set'] = real
-    assert 'previous binding was put back' in str(e.value)
-    assert [p['Operation'] for n, p in host.calls if n == 'iis_binding_set'] == ['add', 'remove']
+        iis.iis_binding_add = real
+    assert 'previous binding was put back' in str(e.value) and 'Error: 1312' in str(e.value)
+    assert writes(host) == ['binding_add', 'binding_remove']
     assert [b for b in iis_state(host)['sites'][2]['bindings'] if b['protocol'] == 'https'] == []
 
 
 def test_rollback_restores_flags_and_certificate(pki, host):
     before = iis_state(host)['sites'][3]['bindings'][0]['ssl_flags']
     iis_state(host)['sites'][3]['bindings'][0]['ssl_flags'] = before | 2
-    real = __import__('tests.support.windows.iis', fromlist=['x']).iis_binding_certificate
+    from tests.support.windows import iis
     from tests.support.windows import host as fake_windows
+    real = iis.iis_binding_replace
     calls = {'n': 0}
 
     def fail_first(fake, params):
@@ -152,12 +153,12 @@ def test_rollback_restores_flags_and_certificate(pki, host):
             raise fake_windows.HostFailure('commit failed midway')
         return real(fake, params)
 
-    fake_windows._HANDLERS['iis_binding_certificate'] = fail_first
+    iis.iis_binding_replace = fail_first
     try:
         with pytest.raises(AnsibleActionFail) as e:
             bind(host, site='shop', host_header='shop.example.hk', certificate_thumbprint=pki.leaves['multi_domain'].thumbprint)
     finally:
-        fake_windows._HANDLERS['iis_binding_certificate'] = real
+        iis.iis_binding_replace = real
     assert 'commit failed midway' in str(e.value)
     assert iis_state(host)['sites'][3]['bindings'][0]['ssl_flags'] == before | 2
     assert iis_state(host)['sslcert']['hostnameport']['shop.example.hk:443']['thumbprint'] == pki.leaves['expiring'].thumbprint

@@ -26,7 +26,7 @@ def test_a_binding_differing_in_ip_port_host_or_site_is_a_new_binding(other):
     sslcert = {'hostnameport': [{'endpoint': 'www.example.hk:443', 'thumbprint': A, 'store': 'My'}]}
     assert plan(sites, sslcert, want())['changed'] is False
     result = plan(sites, sslcert, want(**other))
-    assert result['before'] is None and [s['operation'] for s in result['steps']] == ['add']
+    assert result['before'] is None and [s['kind'] for s in result['steps']] == ['binding_add']
 
 
 def test_the_host_header_is_matched_case_insensitively():
@@ -41,7 +41,7 @@ def test_the_store_is_compared_case_insensitively_but_a_real_store_change_is_a_w
     sslcert = {'hostnameport': [{'endpoint': 'www.example.hk:443', 'thumbprint': A, 'store': 'MY'}]}
     assert plan(sites, sslcert, want(store='my'))['changed'] is False
     steps = plan(sites, sslcert, want(store='WebHosting'))['steps']
-    assert [(s['payload'], s['store']) for s in steps] == [('iis_binding_certificate', 'WebHosting')]
+    assert [(s['kind'], s['store']) for s in steps] == [('binding_replace', 'WebHosting')]
 
 
 def test_turning_sni_off_is_a_write_with_the_operator_bits_kept():
@@ -49,14 +49,14 @@ def test_turning_sni_off_is_a_write_with_the_operator_bits_kept():
     sslcert = {'hostnameport': [{'endpoint': 'www.example.hk:443', 'thumbprint': A, 'store': 'My'}],
                'ipport': [{'endpoint': '0.0.0.0:443', 'thumbprint': A, 'store': 'My'}]}
     result = plan(sites, sslcert, want(sni=False))
-    assert [(s['payload'], s['ssl_flags']) for s in result['steps']] == [('iis_binding_certificate', 8)]
+    assert [(s['kind'], s['ssl_flags']) for s in result['steps']] == [('binding_replace', 8)]
     assert result['after']['sni'] is False and result['before']['sni'] is True
 
 
 def test_absent_removes_only_the_matching_binding():
     sites = [site('web', ('*:443:www.example.hk', 1), ('*:443:shop.example.hk', 1))]
     result = plan(sites, {}, want(state='absent', host='shop.example.hk'))
-    assert result['steps'] == [{'payload': 'iis_binding_set', 'operation': 'remove',
+    assert result['steps'] == [{'kind': 'binding_remove',
                                 'binding_information': '*:443:shop.example.hk'}]
     assert result['after'] is None and result['changed'] is True
 
@@ -66,7 +66,7 @@ def test_absent_removes_only_the_matching_binding():
 def test_sites_sharing_an_endpoint_without_a_mapping_yet_are_not_a_conflict():
     sites = [site('a', ('*:443:', 0)), site('b', ('*:443:', 0))]
     result = plan(sites, {}, want(site='a', host='', sni=False))
-    assert result['shared_with'] == ['b'] and [s['payload'] for s in result['steps']] == ['iis_binding_certificate']
+    assert result['shared_with'] == ['b'] and [s['kind'] for s in result['steps']] == ['binding_replace']
 
 
 def test_an_sni_binding_on_the_same_port_does_not_share_the_ipport_mapping():
@@ -127,7 +127,7 @@ def test_current_bindings_read_the_certificate_of_each_kind_of_mapping():
 def test_rollback_puts_the_previous_certificate_flags_and_store_back():
     previous = {'binding_information': '*:443:www.example.hk', 'ssl_flags': 9, 'thumbprint': B, 'store': 'WebHosting'}
     assert rollback_steps(previous, '*:443:www.example.hk') == [
-        {'payload': 'iis_binding_certificate', 'binding_information': '*:443:www.example.hk', 'ssl_flags': 9,
+        {'kind': 'binding_replace', 'binding_information': '*:443:www.example.hk', 'ssl_flags': 9,
          'thumbprint': B, 'store': 'WebHosting'}]
     bare = dict(previous, thumbprint=None, store=None)
     step = rollback_steps(bare, '*:443:www.example.hk')[0]

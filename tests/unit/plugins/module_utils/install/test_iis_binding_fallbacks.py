@@ -48,7 +48,7 @@ def test_a_mapping_with_a_blank_store_reads_as_unknown():
 
 def test_no_sslcert_description_at_all_means_no_overrides():
     result = plan([site('web', ('*:443:www.example.hk', 1))], None, want())
-    assert result['sni_overrides'] == [] and [s['payload'] for s in result['steps']] == ['iis_binding_certificate']
+    assert result['sni_overrides'] == [] and [s['kind'] for s in result['steps']] == ['binding_replace']
 
 
 def test_a_mapping_without_a_thumbprint_is_reported_not_a_traceback():

@@ -40,36 +40,36 @@ def test_ipport_mapping_on_443_for_a_specific_ip_overrides_sni():
 def test_new_binding_is_one_write_with_certificate_and_flags_and_rolls_back_by_removal():
     sites = [{'name': 'web', 'bindings': []}]
     result = plan(sites, {}, want())
-    assert result['steps'] == [{'payload': 'iis_binding_set', 'operation': 'add',
+    assert result['steps'] == [{'kind': 'binding_add',
                                 'binding_information': '*:443:www.example.hk', 'ssl_flags': 1, 'thumbprint': A,
                                 'store': 'My'}]
     assert result['before'] is None and result['changed'] is True
     assert rollback_steps(None, '*:443:www.example.hk') == [
-        {'payload': 'iis_binding_set', 'operation': 'remove', 'binding_information': '*:443:www.example.hk'}]
+        {'kind': 'binding_remove', 'binding_information': '*:443:www.example.hk'}]
 
 
 def test_certificate_store_flag_or_sni_change_is_one_write():
     sslcert = {'hostnameport': [{'endpoint': 'www.example.hk:443', 'thumbprint': B, 'store': 'My'}]}
     result = plan(SNI_SITE, sslcert, want())
-    assert result['steps'] == [{'payload': 'iis_binding_certificate', 'binding_information': '*:443:www.example.hk',
+    assert result['steps'] == [{'kind': 'binding_replace', 'binding_information': '*:443:www.example.hk',
                                 'ssl_flags': 1, 'thumbprint': A, 'store': 'My'}]
     store = plan(SNI_SITE, {'hostnameport': [{'endpoint': 'www.example.hk:443', 'thumbprint': A, 'store': 'my'}]},
                  want(store='WebHosting'))
-    assert [s['payload'] for s in store['steps']] == ['iis_binding_certificate']
+    assert [s['kind'] for s in store['steps']] == ['binding_replace']
     same = plan(SNI_SITE, {'hostnameport': [{'endpoint': 'www.example.hk:443', 'thumbprint': A, 'store': 'MY'}]},
                 want())
     assert same['steps'] == [] and same['changed'] is False
     to_plain = plan(SNI_SITE, {'hostnameport': [{'endpoint': 'www.example.hk:443', 'thumbprint': A, 'store': 'My'}],
                                'ipport': [{'endpoint': '0.0.0.0:443', 'thumbprint': A, 'store': 'My'}]},
                     want(sni=False))
-    assert [(s['payload'], s['ssl_flags']) for s in to_plain['steps']] == [('iis_binding_certificate', 0)]
+    assert [(s['kind'], s['ssl_flags']) for s in to_plain['steps']] == [('binding_replace', 0)]
     flags_only = plan([{'name': 'web', 'bindings': [{'protocol': 'https', 'binding_information': '*:443:www.example.hk',
                                                      'ssl_flags': 3}]}],
                       {'hostnameport': [{'endpoint': 'www.example.hk:443', 'thumbprint': A, 'store': 'My'}]}, want())
     assert [s['ssl_flags'] for s in flags_only['steps']] == [1]
     previous = result['previous']
     assert rollback_steps(previous, 'x') == [
-        {'payload': 'iis_binding_certificate', 'binding_information': '*:443:www.example.hk', 'ssl_flags': 1,
+        {'kind': 'binding_replace', 'binding_information': '*:443:www.example.hk', 'ssl_flags': 1,
          'thumbprint': B, 'store': 'My'}]
     assert rollback_steps(dict(previous, thumbprint=None, store=None), 'x')[0]['thumbprint'] == ''
     assert rollback_steps(dict(previous, thumbprint=None, store=None), 'x')[0]['store'] == 'My'
@@ -77,7 +77,7 @@ def test_certificate_store_flag_or_sni_change_is_one_write():
 
 def test_absent_and_missing_site():
     result = plan(SNI_SITE, {}, want(state='absent'))
-    assert result['steps'] == [{'payload': 'iis_binding_set', 'operation': 'remove',
+    assert result['steps'] == [{'kind': 'binding_remove',
                                 'binding_information': '*:443:www.example.hk'}]
     assert plan(SNI_SITE, {}, want(state='absent', host='other.example.hk'))['changed'] is False
     with pytest.raises(HkpostError, match='IIS site "nope" does not exist on this host; sites: web'):
@@ -92,7 +92,7 @@ def test_shared_non_sni_mapping_with_another_certificate_is_refused_unless_share
     with pytest.raises(HkpostError, match='shared by site\\(s\\) b'):
         plan(sites, sslcert, desired)
     result = plan(sites, sslcert, desired, shared_ok=True)
-    assert result['shared_with'] == ['b'] and [s['payload'] for s in result['steps']] == ['iis_binding_certificate']
+    assert result['shared_with'] == ['b'] and [s['kind'] for s in result['steps']] == ['binding_replace']
     assert result['steps'][0]['thumbprint'] == A
     # alone on the mapping: no refusal
     assert plan(sites[:1], sslcert, desired)['shared_with'] == []
