@@ -26,7 +26,7 @@ description:
     the M(hkpost.ecert.hkpost_intake) result in O(intake); RV(endpoints) are what the audit after the install checks.
   - V(rollout) - C(<output_dir>/reports/install.csv) and C(install.json) of C(install.yml), from each host's record
     (C(platform), C(chain) - the P(hkpost.ecert.chain#role) role's result -, C(install), C(error)).
-  - A host whose result is null recorded nothing - it failed before, was unreachable, or its batch never ran - and
+  - A host whose result is null (or false) recorded nothing - it failed before, was unreachable, or its batch never ran - and
     is reported so (V(failed), or V(not run) in a rollout); its earlier rows in the sheet are kept.
   - In check mode every file is written beside the real one with C(.check) before its extension
     (C(submission.check.csv), C(renewal.check.json), C(install.check.csv)) and the real file is left as it was;
@@ -44,9 +44,9 @@ options:
     default: []
   results:
     description:
-      - One result per host of O(hosts), in the same order; null for a host that recorded none.
-      - For example C(ansible_play_hosts_all | map('extract', hostvars) | map(attribute='hkpost_renew_install',
-        default=none) | list).
+      - One result per host of O(hosts), in the same order; null or false for a host that recorded none.
+      - For example the hosts mapped through C(hostvars), then C(map) with C(attribute=hkpost_renew_install) and
+        C(default=false) - Jinja's C(map) reads C(default=none) as no default.
     type: list
     elements: raw
     default: []
@@ -109,7 +109,7 @@ EXAMPLES = r'''
     report: rollout
     output_dir: "{{ hkpost_output_dir | default('hkpost-output') | ansible.builtin.realpath }}"
     hosts: "{{ ansible_play_hosts_all }}"
-    results: "{{ ansible_play_hosts_all | map('extract', hostvars) | map(attribute='hkpost_install_record', default=none) | list }}"
+    results: "{{ ansible_play_hosts_all | map('extract', hostvars) | map(attribute='hkpost_install_record', default=false) | list }}"
   run_once: true
   delegate_to: localhost
   register: install_report

@@ -5,7 +5,7 @@
 
 Each host's role entry point records one result (a plain dict) and the play hands the results of every host of
 the run to hkpost.ecert.hkpost_renewal_report, in the order of its ``hosts``; a host that recorded nothing (it
-failed before, was unreachable, or its batch never ran) is ``None``. Nothing here reads an inventory, a
+failed before, was unreachable, or its batch never ran) is ``None`` (or false, as the play's map() gives it). Nothing here reads an inventory, a
 register name or hostvars (issue 21): what a row says comes from the result alone.
 
 Controller files keep two rules (issue 22, module_utils._dry_run): a dry run writes ``*.check.*`` beside the real
@@ -36,7 +36,10 @@ def by_host(hosts, results):
     if len(results) != len(hosts):
         raise HkpostError('results has %d entries for %d hosts: pass one result per host, in the order of hosts '
                           '(e.g. ansible_play_hosts_all | map("extract", hostvars) | map(attribute=NAME, '
-                          'default=none)).' % (len(results), len(hosts)))
+                          'default=false)).' % (len(results), len(hosts)))
+    # false: what map(attribute=NAME, default=false) gives for a host that recorded nothing (Jinja's map takes
+    # default=none for "no default", so none cannot be the marker).
+    results = [None if result is False else result for result in results]
     for host, result in zip(hosts, results):
         if result is not None and not isinstance(result, (dict, list)):
             raise HkpostError('the result of host %s is %s, not what its role entry point records (a dictionary).'
