@@ -40,7 +40,21 @@ FILTERS = _filters()
 
 
 def test_every_filter_is_found():
-    assert len(FILTERS) >= 19
+    # issue 21 leaves at most 8 filters users call; this only checks that the discovery finds them
+    assert {'ascii_name', 'file_name'} <= {name for name, _f in FILTERS}
+
+
+# Issue 21: no filter takes hostvars - a summary reads typed results handed to a module (hkpost_renewal_report).
+# PENDING: filters still called by playbooks another helper is porting; the lead empties this set at merge.
+HOSTVARS_PENDING = {'renewal_summary', 'chain_summary', 'served_endpoints'}
+
+
+@pytest.mark.parametrize('name, function', FILTERS, ids=[name for name, _f in FILTERS])
+def test_no_filter_takes_hostvars(name, function):
+    if name in HOSTVARS_PENDING:
+        pytest.skip('PENDING: %s still takes host variables until its playbook is ported' % name)
+    first = next(iter(inspect.signature(inspect.unwrap(function)).parameters))
+    assert first not in ('hostvars', 'hosts_vars'), '%s takes %s: hand its module the hosts\' results instead' % (name, first)
 
 
 @pytest.mark.parametrize('name, function', FILTERS, ids=[name for name, _f in FILTERS])
