@@ -111,8 +111,8 @@ def test_install_phase_reports_keeps_other_hosts_and_gives_the_endpoints(tmp_pat
     result = _run({'report': 'install', 'output_dir': str(tmp_path), 'hosts': ['web1', 'web2', 'web3'], 'intake': intake,
                    'results': [{'issued': [{'common_name': 'www.example.hk', 'thumbprint': 'N1'}], 'install': INSTALLED,
                                 'serves': SERVES},
-                               {'issued': [], 'install': {}, 'serves': dict(SERVES, inventory_hostname='web2',
-                                                                             hkpost_certificates=[])},
+                               {'issued': [], 'install': {},
+                                'serves': dict(SERVES, inventory_hostname='web2', hkpost_certificates=[])},
                                {'error': 'The Hongkong Post chain: access denied'}]})
     rows = {r['host']: r for r in result['summary']['rows']}
     assert rows['web1']['detail'] == 'installed www.example.hk; retired OLD1'
