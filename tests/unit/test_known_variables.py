@@ -16,6 +16,7 @@ their ports are merged.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -146,6 +147,7 @@ def test_the_walk_reaches_the_entry_points_of_renew():
             ('notify', 'main')} <= entries
 
 
+@functools.lru_cache(maxsize=None)
 def _ansible_doc_role(role):
     # the checkout's collections path (collections/ansible_collections/hkpost/ecert links to the checkout)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(handoffs.ROOT, 'collections'), ANSIBLE_NOCOLOR='1',
@@ -170,3 +172,15 @@ def test_ansible_doc_renders_the_role_and_lists_what_the_playbook_reads(role, en
     assert entry_doc['short_description']
     assert variable in entry_doc['options'], sorted(entry_doc['options'])
     assert entry_doc['options'][variable]['description']
+
+
+@pytest.mark.parametrize('path', [p for p in PLAYBOOKS if handoffs.rel(p) not in PENDING],
+                         ids=[handoffs.rel(p) for p in PLAYBOOKS if handoffs.rel(p) not in PENDING])
+def test_ansible_doc_shows_every_variable_the_playbook_reads(path):
+    """What a user reads in ``ansible-doc -t role`` for the entry points a playbook calls covers all it reads."""
+    files, entries = reach(path)
+    shown = set()
+    for role, entry in entries:
+        shown.update((_ansible_doc_role(role).get('entry_points', {}).get(entry) or {}).get('options') or {})
+    missing = sorted(reads_from_user(files) - shown)
+    assert not missing, '%s reads %s, which ansible-doc -t role does not show' % (handoffs.rel(path), missing)
