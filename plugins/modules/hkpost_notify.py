@@ -28,9 +28,9 @@ description:
 options:
   kind:
     description:
-      - What O(report) is. V(rollout) the summary an install, chain or renewal run makes (filters
-        P(hkpost.ecert.install_summary#filter), P(hkpost.ecert.chain_summary#filter),
-        P(hkpost.ecert.renewal_summary#filter)); failure when a host failed or was unreachable.
+      - What O(report) is. V(rollout) the summary an install, chain or renewal run makes (the
+        RV(hkpost.ecert.hkpost_renewal_report#module:summary) of M(hkpost.ecert.hkpost_renewal_report), or the filter
+        P(hkpost.ecert.chain_summary#filter)); failure when a host failed or was unreachable.
       - V(audit) the registered result of M(hkpost.ecert.hkpost_served_chain), or the parsed
         C(fleet-to-renew.json); failure when an endpoint is critical or could not be audited.
       - V(inventory) the parsed C(certificate-inventory.json); failure when a certificate has expired or a host
@@ -187,10 +187,10 @@ EXAMPLES = r'''
       format: teams
     errors: warn
 
-- name: Report every renewal run to Slack, failed or not
+- name: Report every install run to Slack, failed or not (install_report registered by hkpost_renewal_report)
   hkpost.ecert.hkpost_notify:
     kind: rollout
-    report: "{{ hostvars | hkpost.ecert.renewal_summary(groups['ecert_servers'], 'hkpost_renew_install') }}"
+    report: "{{ install_report.summary }}"
     notify_on: [failure, success]
     webhook:
       url: "{{ vault_slack_webhook_url }}"

@@ -19,8 +19,9 @@ description:
     warning with V(optional); a role's own list such as C(hkpost_iis_certificates) or C(hkpost_iis_certificate_file)
     counts as given) and warns about every C(hkpost_*) variable that nothing in the collection reads (a typo
     such as C(hkpost_certificate)), with the closest known name.
-  - The known variables are read from the roles' C(meta/argument_specs.yml) and defaults, and from the two tables of
-    the guide C(using_the_collection.rst) (the collection-wide variables and those of one playbook).
+  - The known variables are the options of every role entry point (C(meta/argument_specs.yml), the variables
+    C(ansible-doc -t role) shows for each playbook) and the roles' defaults, and - for the playbooks not yet made of
+    role entry points - the table "Variables of one playbook" of the guide C(using_the_collection.rst).
   - Changes nothing.
 options:
   pattern:

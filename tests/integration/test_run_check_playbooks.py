@@ -16,7 +16,7 @@ import yaml
 
 from tests.support.playbook import ROOT, run_playbook, task_results
 
-CHECK = 'The host pattern selects hosts, each has what the playbook needs, no hkpost_ variable is misspelt'
+CHECK = 'hkpost.ecert.run_check : The host pattern selects hosts, each has what the playbook needs, no hkpost_ variable is misspelt'
 # Unreachable on purpose: nothing may be attempted on a host before the check has passed.
 NOWHERE = {'ansible_host': '192.0.2.1', 'ansible_connection': 'winrm', 'ansible_port': 9,
            'ansible_winrm_connection_timeout': 1, 'ansible_password': 'x', 'ansible_user': 'x'}

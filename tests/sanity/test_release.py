@@ -32,7 +32,7 @@ REQUIRED = ('MANIFEST.json', 'FILES.json', 'meta/runtime.yml', 'meta/execution-e
             'plugins/modules/hkpost_csr.py', 'roles/csr/meta/argument_specs.yml', 'README.md',
             'playbooks/request.yml', 'playbooks/dcv.yml', 'playbooks/migrate_intermediate.yml', 'playbooks/install.yml',
             'playbooks/backup.yml', 'playbooks/restore.yml', 'playbooks/audit.yml', 'playbooks/audit_tasks.yml',
-            'playbooks/templates/submission_table.j2', 'playbooks/renew_acme.yml', 'playbooks/acme_account_tasks.yml',
+            'roles/renew/meta/argument_specs.yml', 'roles/install/tasks/main.yml', 'playbooks/renew_acme.yml', 'playbooks/acme_account_tasks.yml',
             'playbooks/acme_order_tasks.yml', 'plugins/payloads/acme/acme_iis_write.ps1')
 
 

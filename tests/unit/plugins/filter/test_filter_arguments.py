@@ -40,7 +40,21 @@ FILTERS = _filters()
 
 
 def test_every_filter_is_found():
-    assert len(FILTERS) >= 19
+    # issue 21 leaves at most 8 filters users call; this only checks that the discovery finds them
+    assert {'ascii_name', 'file_name'} <= {name for name, _f in FILTERS}
+
+
+# Issue 21: no filter takes hostvars - a summary reads typed results handed to a module (hkpost_renewal_report).
+# PENDING: filters still called by playbooks another helper is porting; the lead empties this set at merge.
+HOSTVARS_PENDING = {'renewal_summary', 'chain_summary', 'served_endpoints'}
+
+
+@pytest.mark.parametrize('name, function', FILTERS, ids=[name for name, _f in FILTERS])
+def test_no_filter_takes_hostvars(name, function):
+    if name in HOSTVARS_PENDING:
+        pytest.skip('PENDING: %s still takes host variables until its playbook is ported' % name)
+    first = next(iter(inspect.signature(inspect.unwrap(function)).parameters))
+    assert first not in ('hostvars', 'hosts_vars'), '%s takes %s: hand its module the hosts\' results instead' % (name, first)
 
 
 @pytest.mark.parametrize('name, function', FILTERS, ids=[name for name, _f in FILTERS])
@@ -60,12 +74,7 @@ def test_odd_arguments_are_refused_in_words(name, function):
     ('certificates_to_install', (5,), r"certificates_to_install: its input must be a list of dictionaries, got a "
                                       r"number \(5\)\. It is: The host's certificate list"),
     ('served_endpoints', ('https',), r'served_endpoints: expects a list of host variables, not a text'),
-    ('renewal_endpoints', (5,), r'renewal_endpoints: its input must be a list of dictionaries, got a number \(5\)'),
-    ('install_summary_csv', ([],), r'install_summary_csv: its input is not what install_summary returns'),
     ('chain_summary', ({}, 'web1'), r'chain_summary: use it as .* got dictionary and text'),
-    ('install_summary', ({}, ['web9']), r'install_summary: host web9 is not in the inventory'),
-    ('renewal_endpoints', ([{'inventory_hostname': 'web1', 'hkpost_certificates': 5}],),
-     r'host web1: hkpost_certificates must be a list of certificate entries'),
 ])
 def test_the_message_names_the_filter_the_option_and_what_it_takes(name, arguments, message):
     function = dict(FILTERS)[name]
