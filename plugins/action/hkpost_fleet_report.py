@@ -62,7 +62,7 @@ class ActionModule(HkpostAction):
             if write_if_changed(path, text):
                 changed.append(path)
             written.append(path)
-        result.update(info, files=written, changed_files=changed, dest=dest, changed=bool(changed))
+        result.update(info, files=written, changed_files=changed, dest=dest, title=title, changed=bool(changed))
 
 
 def _audit_data(audit):

@@ -154,6 +154,10 @@ dest:
   description: The folder, absolute.
   returned: always
   type: str
+title:
+  description: The title the report was written with (O(title) or the default of O(kind)).
+  returned: always
+  type: str
 lines:
   description: A summary to print, one line each (with a table of hosts for O(kind=chain_migration)).
   returned: always
