@@ -32,7 +32,7 @@ class ActionModule(HkpostAction):
         'batch': {'type': 'int', 'default': 0},
     }
     REQUIRED_IF = [('kind', 'audit', ('audit',)), ('kind', 'inventory', ('results',)),
-                   ('kind', 'chain_migration', ('results',))]
+                   ('kind', 'chain', ('results',))]
     WINDOWS_ONLY = False
     _requires_connection = False
 

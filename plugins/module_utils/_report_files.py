@@ -24,14 +24,14 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.chain._summary import
 from ansible_collections.hkpost.ecert.plugins.module_utils.inventory import _report as inventory_report
 from ansible_collections.hkpost.ecert.plugins.module_utils.inventory._fleet import build
 
-KINDS = ('audit', 'inventory', 'chain_migration')
-DEFAULT_NAMES = {'audit': 'fleet', 'inventory': 'certificate-inventory', 'chain_migration': 'chain_migration'}
-DEFAULT_TITLES = {'audit': 'TLS chain audit', 'inventory': 'Certificate inventory', 'chain_migration': 'Chain migration'}
+KINDS = ('audit', 'inventory', 'chain')
+DEFAULT_NAMES = {'audit': 'fleet', 'inventory': 'certificate-inventory', 'chain': 'chain_migration'}
+DEFAULT_TITLES = {'audit': 'TLS chain audit', 'inventory': 'Certificate inventory', 'chain': 'Chain migration'}
 # Worst first: "at or above critical" counts error and critical (hkpost_audit_fail_on).
 VERDICTS = ('error', 'critical', 'warning')
 # A report of what a run changes is written beside the real one in check mode (check_path); a report of what a
 # run read is the same in check mode, so a dry run writes it under its own name.
-DRY_RUN_NAMES = {'audit': False, 'inventory': False, 'chain_migration': True}
+DRY_RUN_NAMES = {'audit': False, 'inventory': False, 'chain': True}
 
 
 def _count(value, what):
@@ -129,7 +129,7 @@ def chain_files(results, hosts=None, check_mode=False, previous=None, name='chai
     csv.writer(out, lineterminator='\n').writerows(to_csv_rows(report))
     files = {name + '.csv': out.getvalue(), name + '.json': json.dumps(report['rows'], indent=4, sort_keys=True)}
     info = {'summary': {'counts': summary['counts'], 'rows': summary['rows']}, 'counts': summary['counts'],
-            'lines': summary['table'] + ['files: %s and .json' % file_path(dest, name + '.csv', 'chain_migration', check_mode)]}
+            'lines': summary['table'] + ['files: %s and .json' % file_path(dest, name + '.csv', 'chain', check_mode)]}
     return files, info
 
 

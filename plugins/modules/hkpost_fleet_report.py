@@ -22,7 +22,7 @@ description:
   - O(kind=inventory) - from the results of M(hkpost.ecert.hkpost_certificate_inventory) by host in O(results),
     and optionally an audit in O(audit) to compare held with served - writes C(NAME.html), C(NAME.csv),
     C(NAME.json) and C(renewal-forecast.json). NAME defaults to C(certificate-inventory).
-  - O(kind=chain_migration) - from each host's M(hkpost.ecert.hkpost_chain) result and error in O(results) -
+  - O(kind=chain) - from each host's M(hkpost.ecert.hkpost_chain) result and error in O(results) -
     writes C(NAME.csv) and C(NAME.json), one row per host. Rows of hosts not in O(hosts) (a C(--limit) run) are
     kept from the C(NAME.json) written before. NAME defaults to C(chain_migration).
   - Replaces the filters C(fleet_report_html), C(fleet_report_csv), C(fleet_report_json),
@@ -32,7 +32,7 @@ options:
     description: Which report to write.
     type: str
     required: true
-    choices: [audit, inventory, chain_migration]
+    choices: [audit, inventory, chain]
   dest:
     description: The folder on the controller the files go in; created if missing.
     type: path
@@ -53,11 +53,11 @@ options:
     description:
       - With O(kind=inventory), a dictionary host name -> that host's registered result of
         M(hkpost.ecert.hkpost_certificate_inventory); a failed or unreachable host's result lists it as not read.
-      - With O(kind=chain_migration), a dictionary host name -> C({result, error}) - the host's registered result of
+      - With O(kind=chain), a dictionary host name -> C({result, error}) - the host's registered result of
         M(hkpost.ecert.hkpost_chain) (null for a host that was not run) and the error that stopped it (null if none).
     type: dict
   hosts:
-    description: With O(kind=chain_migration), the hosts of this run; default the keys of O(results).
+    description: With O(kind=chain), the hosts of this run; default the keys of O(results).
     type: list
     elements: str
   warn_days:
@@ -89,7 +89,7 @@ attributes:
     support: full
     details:
       - The report of a dry run is the point of a dry run, so the files are written in check mode too.
-      - A report of what a run changes (O(kind=chain_migration)) is written as C(NAME.check.EXT) in check mode,
+      - A report of what a run changes (O(kind=chain)) is written as C(NAME.check.EXT) in check mode,
         beside the real one and never over it; a report of what was read (O(kind=audit), O(kind=inventory)) is the
         same in check mode and is written under its own name.
   diff_mode:
@@ -159,7 +159,7 @@ title:
   returned: always
   type: str
 lines:
-  description: A summary to print, one line each (with a table of hosts for O(kind=chain_migration)).
+  description: A summary to print, one line each (with a table of hosts for O(kind=chain)).
   returned: always
   type: list
   elements: str
@@ -168,7 +168,7 @@ summary:
     - O(kind=audit) - C(total), C(by_verdict), C(by_code) and C(to_renew) (how many certificates are listed to renew).
     - O(kind=inventory) - the C(summary) of C(certificate-inventory.json) (C(hosts), C(hosts_read),
       C(leaf_certificates), C(in_use), C(expiring), C(expired), C(old_generation), C(stale_by_reason)...).
-    - O(kind=chain_migration) - C(counts) by status and C(rows), one per host of this run.
+    - O(kind=chain) - C(counts) by status and C(rows), one per host of this run.
   returned: always
   type: dict
 at_or_above:
@@ -190,8 +190,8 @@ report:
   returned: kind is inventory
   type: dict
 counts:
-  description: With O(kind=chain_migration), hosts per status, and C(leaves to re-issue).
-  returned: kind is chain_migration
+  description: With O(kind=chain), hosts per status, and C(leaves to re-issue).
+  returned: kind is chain
   type: dict
   sample: {changed: 3, already right: 10, failed: 1, unreachable: 0, not run: 4, leaves to re-issue: 2}
 '''
