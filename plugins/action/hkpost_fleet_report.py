@@ -55,14 +55,17 @@ class ActionModule(HkpostAction):
             previous = read_text(os.path.join(dest, name + '.json'))
             files, info = reports.chain_files(args['results'], hosts=args['hosts'], check_mode=check_mode,
                                               previous=previous, name=name, dest=dest)
-        written, changed = [], []
+        written, changed, named = [], [], {}
         for file_name, text in files.items():
             path = reports.file_path(dest, file_name, kind, check_mode)
             # The report of a dry run is the point of a dry run: it is written in check mode too.
             if write_if_changed(path, text):
                 changed.append(path)
             written.append(path)
-        result.update(info, files=written, changed_files=changed, dest=dest, title=title, changed=bool(changed))
+            if file_name in (name + '.json', name + '.html'):
+                named[file_name[len(name) + 1:] + '_file'] = path
+        result.update(info)
+        result.update(named, files=written, changed_files=changed, dest=dest, title=title, changed=bool(changed))
 
 
 def _audit_data(audit):

@@ -34,6 +34,10 @@ VERDICTS = ('error', 'critical', 'warning')
 DRY_RUN_NAMES = {'audit': False, 'inventory': False, 'chain': True}
 
 
+def _plain(value):
+    return json.loads(json.dumps(value, default=str))
+
+
 def _count(value, what):
     text = str(value).strip()
     if isinstance(value, bool) or not text.isdigit():
@@ -94,10 +98,10 @@ def inventory_files(results, audit=None, today=None, subscriptions=None, title='
                  'renewal-forecast.json': forecast_json}
     except (ValueError, KeyError, TypeError) as exc:
         raise HkpostError('inventory: %s' % exc)
-    report = json.loads(inventory_json)
-    summary = report['summary']
-    totals = json.loads(forecast_json)['totals']
-    info = {'summary': summary, 'forecast': totals, 'report': report}
+    # From the model, not the JSON read back: a fleet's JSON parsed again would double the memory of the report.
+    summary = _plain(model['summary'])
+    totals = _plain(model['forecast']['totals'])
+    info = {'summary': summary, 'forecast': totals}
     info['lines'] = [
         '%s/%s hosts read; %s leaf certificates (%s in use), %s expiring, %s expired, %s under the old intermediate'
         % (summary['hosts_read'], summary['hosts'], summary['leaf_certificates'], summary['in_use'],

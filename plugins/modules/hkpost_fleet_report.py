@@ -145,6 +145,16 @@ files:
   type: list
   elements: str
   sample: [/srv/project/hkpost-output/reports/fleet.html, /srv/project/hkpost-output/reports/fleet.csv]
+json_file:
+  description: The path of C(NAME.json) (C(NAME.check.json) in a dry run of O(kind=chain)), the whole report as data.
+  returned: always
+  type: str
+  sample: /srv/project/hkpost-output/reports/fleet.json
+html_file:
+  description: The path of C(NAME.html), the page to link to.
+  returned: kind is audit or inventory
+  type: str
+  sample: /srv/project/hkpost-output/reports/fleet.html
 changed_files:
   description: Those of RV(files) whose content changed.
   returned: always
@@ -183,10 +193,6 @@ to_renew:
   type: int
 forecast:
   description: With O(kind=inventory), the totals of C(renewal-forecast.json) (C(renewals), C(portal_sessions), C(busiest_week)...).
-  returned: kind is inventory
-  type: dict
-report:
-  description: With O(kind=inventory), the whole of C(certificate-inventory.json), for M(hkpost.ecert.hkpost_notify).
   returned: kind is inventory
   type: dict
 counts:

@@ -175,7 +175,7 @@ EXAMPLES = r'''
     kind: audit
     report: "{{ hkpost_audit_result }}"
     notify_on: [failure]
-    link: "{{ hkpost_audit_report.files[0] }}"  # the fleet.html hkpost.ecert.hkpost_fleet_report wrote
+    link: "{{ hkpost_audit_report.html_file }}"  # the fleet.html hkpost.ecert.hkpost_fleet_report wrote
     email:
       host: smtp.example.hk
       username: hkpost-notify

@@ -62,7 +62,6 @@ def test_odd_arguments_are_refused_in_words(name, function):
     ('served_endpoints', ('https',), r'served_endpoints: expects a list of host variables, not a text'),
     ('renewal_endpoints', (5,), r'renewal_endpoints: its input must be a list of dictionaries, got a number \(5\)'),
     ('install_summary_csv', ([],), r'install_summary_csv: its input is not what install_summary returns'),
-    ('chain_summary', ({}, 'web1'), r'chain_summary: use it as .* got dictionary and text'),
     ('install_summary', ({}, ['web9']), r'install_summary: host web9 is not in the inventory'),
     ('renewal_endpoints', ([{'inventory_hostname': 'web1', 'hkpost_certificates': 5}],),
      r'host web1: hkpost_certificates must be a list of certificate entries'),
