@@ -29,8 +29,8 @@ options:
   kind:
     description:
       - What O(report) is. V(rollout) the summary an install, chain or renewal run makes (filters
-        P(hkpost.ecert.install_summary#filter), P(hkpost.ecert.chain_summary#filter),
-        P(hkpost.ecert.renewal_summary#filter)); failure when a host failed or was unreachable.
+        P(hkpost.ecert.install_summary#filter), P(hkpost.ecert.renewal_summary#filter), the RV(hkpost.ecert.hkpost_fleet_report#module:summary)
+        of M(hkpost.ecert.hkpost_fleet_report) for a chain migration); failure when a host failed or was unreachable.
       - V(audit) the registered result of M(hkpost.ecert.hkpost_served_chain), or the parsed
         C(fleet-to-renew.json); failure when an endpoint is critical or could not be audited.
       - V(inventory) the parsed C(certificate-inventory.json); failure when a certificate has expired or a host
