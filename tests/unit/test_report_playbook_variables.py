@@ -166,7 +166,7 @@ def _ansible_doc(role):
                           timeout=120, check=False)
 
 
-@pytest.mark.parametrize('role', sorted({role for role, _ in DOCUMENTED_BY.values()}))
+@pytest.mark.parametrize('role', sorted({role for role, _variable in DOCUMENTED_BY.values()}))
 def test_ansible_doc_renders_the_role_and_lists_what_its_playbooks_read(role):
     proc = _ansible_doc(role)
     assert proc.returncode == 0, proc.stdout + proc.stderr
