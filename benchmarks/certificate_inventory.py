@@ -9,7 +9,7 @@
    RDP self-signed certificate, a pending request, shared intermediates and roots - and consumers (IIS SNI and
    IP bindings, RDP, WinRM HTTPS, SQL Server on some). Runs the real action plugin against each through the
    win_powershell boundary and counts the payload executions per host.
-2. Renders the fleet report from those results in a fresh process, as the playbook's filter does (the results
+2. Renders the fleet report from those results in a fresh process, as the playbook's hkpost_fleet_report does (the results
    as Ansible hands them, the model built once, HTML, CSV, JSON and the forecast JSON): wall time and peak RSS
    of that process, and the report sizes.
 
@@ -146,12 +146,12 @@ def _peak_mib():
 def render(path):
     """In a fresh process: load the results as Ansible would hand them, build once, write the four files."""
     start_rss = _peak_mib()
-    from ansible_collections.hkpost.ecert.plugins.filter.certificate_inventory import certificate_inventory_reports
+    from ansible_collections.hkpost.ecert.plugins.module_utils._report_files import inventory_files
     with open(path, encoding='utf-8') as f:
         results = json.load(f)
     loaded_rss = _peak_mib()
     begin = time.perf_counter()
-    files = certificate_inventory_reports(results, today=TODAY.isoformat())
+    files, _info = inventory_files(results, today=TODAY.isoformat())
     seconds = time.perf_counter() - begin
     print(json.dumps({'seconds': seconds, 'peak_rss_mib': _peak_mib(),
                       'rss_before_load_mib': start_rss, 'rss_after_load_mib': loaded_rss,
@@ -182,9 +182,9 @@ def main(count):
         built, len(results), seconds_read, 1000.0 * seconds_read / count))
     print('  payload executions per host: %s   (target: 1)' % ', '.join(str(c) for c in calls))
     print('  results as registered: %.1f MiB of JSON' % (size / 1048576.0))
-    print('report (fresh process; certificate_inventory_reports filter: join + HTML + CSV + JSON + forecast):')
+    print('report (fresh process; hkpost_fleet_report, kind inventory: join + HTML + CSV + JSON + forecast):')
     print('  render time: %.2f s   (target: < 10 s)' % figures['seconds'])
-    print('  peak RSS: %.0f MiB   (target: < 200 MiB; %.0f MiB at start, %.0f MiB with the filter imported and the '
+    print('  peak RSS: %.0f MiB   (target: < 200 MiB; %.0f MiB at start, %.0f MiB with the report code imported and the '
           'results loaded)' % (
               figures['peak_rss_mib'], figures['rss_before_load_mib'], figures['rss_after_load_mib']))
     print('  files: %s' % ', '.join('%s %.1f MiB' % (k, v / 1048576.0) for k, v in sorted(figures['sizes'].items())))

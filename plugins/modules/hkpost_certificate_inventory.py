@@ -22,8 +22,9 @@ description:
   - Each consumer is attached to the certificates it uses; a consumer naming a certificate the host does not hold is
     returned in RV(dangling). A consumer source that cannot be read (Exchange not answering, the TerminalServices
     namespace missing) is reported in RV(sources) with its error and as a warning; the rest of the read stands.
-  - Changes nothing. Feed the registered results of a fleet to the M(hkpost.ecert.certificate_inventory_reports)
-    filter (playbook C(hkpost.ecert.certificate_inventory)) for the fleet report and renewal forecast.
+  - Changes nothing. Hand the registered results of a fleet, by host, to M(hkpost.ecert.hkpost_fleet_report)
+    (O(hkpost.ecert.hkpost_fleet_report#module:kind=inventory)) for the fleet report and renewal forecast; the role
+    C(hkpost.ecert.inventory) and the playbook C(hkpost.ecert.certificate_inventory) do both.
 options:
   stores:
     description: The LocalMachine stores to list.
@@ -67,12 +68,11 @@ EXAMPLES = r'''
     exchange: true
   register: hkpost_certificate_inventory
 
-- name: The fleet report, on the controller
-  ansible.builtin.copy:
-    content: "{{ (ansible_play_hosts_all | map('extract', hostvars, 'hkpost_certificate_inventory') | list
-                  | hkpost.ecert.certificate_inventory_reports)['certificate-inventory.html'] }}"
-    dest: reports/certificate-inventory.html
-    mode: '0644'
+- name: The fleet report, on the controller (each host's result, by host)
+  hkpost.ecert.hkpost_fleet_report:
+    kind: inventory
+    results: "{{ dict(ansible_play_hosts_all | zip(ansible_play_hosts_all | map('extract', hostvars, 'hkpost_certificate_inventory'))) }}"
+    dest: reports
   delegate_to: localhost
   run_once: true
 '''

@@ -29,8 +29,9 @@ options:
   kind:
     description:
       - What O(report) is. V(rollout) the summary an install, chain or renewal run makes (the
-        RV(hkpost.ecert.hkpost_renewal_report#module:summary) of M(hkpost.ecert.hkpost_renewal_report), or the filter
-        P(hkpost.ecert.chain_summary#filter)); failure when a host failed or was unreachable.
+        RV(hkpost.ecert.hkpost_renewal_report#module:summary) of M(hkpost.ecert.hkpost_renewal_report), or the
+        RV(hkpost.ecert.hkpost_fleet_report#module:summary) of M(hkpost.ecert.hkpost_fleet_report) for a chain
+        migration); failure when a host failed or was unreachable.
       - V(audit) the registered result of M(hkpost.ecert.hkpost_served_chain), or the parsed
         C(fleet-to-renew.json); failure when an endpoint is critical or could not be audited.
       - V(inventory) the parsed C(certificate-inventory.json); failure when a certificate has expired or a host
@@ -175,7 +176,7 @@ EXAMPLES = r'''
     kind: audit
     report: "{{ hkpost_audit_result }}"
     notify_on: [failure]
-    link: "{{ hkpost_audit_effective.report_dir }}/fleet.html"
+    link: "{{ hkpost_audit_report.html_file }}"  # the fleet.html hkpost.ecert.hkpost_fleet_report wrote
     email:
       host: smtp.example.hk
       username: hkpost-notify

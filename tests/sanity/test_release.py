@@ -25,7 +25,7 @@ FORBIDDEN_TOP = ('tests', 'collections', 'reports', 'demo-output', 'build', 'ben
 FORBIDDEN_PARTS = ('__pycache__', '.pytest_cache')
 # Files that only work from the checkout (the demo imports tests.support; ansible.cfg and the demo inventory
 # point into the repository) or are local caches: an installed user must not get them.
-FORBIDDEN_FILES = ('ansible.cfg', 'playbooks/demo.yml', 'playbooks/demo_audit.yml', 'playbooks/inventory',
+FORBIDDEN_FILES = ('ansible.cfg', 'playbooks/demo.yml', 'playbooks/demo_audit.yml', 'roles/demo', 'playbooks/inventory',
                    'changelogs/.plugin-cache.yaml', 'hkpost-output')
 REQUIRED = ('MANIFEST.json', 'FILES.json', 'meta/runtime.yml', 'meta/execution-environment.yml', 'bindep.txt',
             'requirements.txt', 'requirements-ee.txt', 'changelogs/changelog.yaml', 'docs/docsite/extra-docs.yml',
@@ -33,7 +33,10 @@ REQUIRED = ('MANIFEST.json', 'FILES.json', 'meta/runtime.yml', 'meta/execution-e
             'playbooks/request.yml', 'playbooks/dcv.yml', 'playbooks/migrate_intermediate.yml', 'playbooks/install.yml',
             'playbooks/backup.yml', 'playbooks/restore.yml', 'playbooks/audit.yml', 'playbooks/audit_tasks.yml',
             'roles/renew/meta/argument_specs.yml', 'roles/install/tasks/main.yml', 'playbooks/renew_acme.yml', 'playbooks/acme_account_tasks.yml',
-            'playbooks/acme_order_tasks.yml', 'plugins/payloads/acme/acme_iis_write.ps1')
+            'playbooks/acme_order_tasks.yml', 'plugins/payloads/acme/acme_iis_write.ps1',
+            'plugins/modules/hkpost_fleet_report.py', 'roles/audit/meta/argument_specs.yml',
+            'roles/inventory/meta/argument_specs.yml', 'roles/backup/meta/argument_specs.yml',
+            'roles/restore/meta/argument_specs.yml')
 
 
 def tarball_problems(members):

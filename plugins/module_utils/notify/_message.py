@@ -7,7 +7,7 @@ Three kinds of report, each already free of secrets by construction (they are wh
 to-renew files hold); even so only named fields are read from them (an allow-list, never a dump), so that a key
 someone adds to a summary later - or a host variable that leaks into a row - cannot reach a message:
 
-- ``rollout``: an install, chain or renewal summary (hkpost_renewal_report's summary, the chain_summary filter):
+- ``rollout``: an install, chain or renewal summary (hkpost_renewal_report's summary; hkpost_fleet_report's summary of a chain migration):
   ``rows`` (``host``, ``status``, ``error``/``detail``), ``counts`` per status;
 - ``audit``: the result of hkpost_served_chain (``summary``; the to-renew list is derived as fleet-to-renew.json
   derives it) or the to-renew JSON itself;

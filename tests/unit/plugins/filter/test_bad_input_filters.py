@@ -30,19 +30,16 @@ TABLE = [
     ('endpoint_list port out of range', "{{ 'ok.example.hk\nwww.example.hk:70000' | hkpost.ecert.endpoint_list }}",
      r"endpoint list line 2: port '70000' is not 1-65535"),
     ('endpoint_list no host', "{{ ':443' | hkpost.ecert.endpoint_list }}", r'endpoint list line 1: no host before the port'),
-    ('fleet_report_html warn_days not a number', "{{ audit | hkpost.ecert.fleet_report_html(warn_days='abc') }}",
-     r"fleet_report_html: warn_days 'abc' is not a whole number of days; give e\.g\. warn_days=30"),
-    ('fleet_report_html warn_days below zero', "{{ audit | hkpost.ecert.fleet_report_html(warn_days=-1) }}",
-     r'fleet_report_html: warn_days is -1; give 0 or more days'),
-    ('fleet_report_html warn_days a boolean', "{{ audit | hkpost.ecert.fleet_report_html(warn_days=true) }}",
+    ('fleet_to_renew_json warn_days not a number', "{{ audit | hkpost.ecert.fleet_to_renew_json(warn_days='abc') }}",
+     r"fleet_to_renew_json: warn_days 'abc' is not a whole number of days; give e\.g\. warn_days=30"),
+    ('fleet_to_renew_json warn_days below zero', "{{ audit | hkpost.ecert.fleet_to_renew_json(warn_days=-1) }}",
+     r'fleet_to_renew_json: warn_days is -1; give 0 or more days'),
+    ('fleet_to_renew_json warn_days a boolean', "{{ audit | hkpost.ecert.fleet_to_renew_json(warn_days=true) }}",
      r'warn_days True is not a whole number of days'),
-    ('fleet_report_html title not text', "{{ audit | hkpost.ecert.fleet_report_html(title={'a': 1}) }}",
-     r'fleet_report_html: title .* is not text'),
-    ('fleet_report_html of a string', "{{ 'report' | hkpost.ecert.fleet_report_html }}",
-     r'fleet_report_html: expected the registered result of hkpost\.ecert\.hkpost_served_chain \(a dict with "endpoints"\), got text'),
-    ('fleet_report_csv of a list', "{{ [1, 2] | hkpost.ecert.fleet_report_csv }}", r'fleet_report_csv: expected the registered result'),
-    ('fleet_report_json of a dict without endpoints', "{{ {'changed': false} | hkpost.ecert.fleet_report_json }}",
-     r'fleet_report_json: expected the registered result'),
+    ('fleet_to_renew_json revoked a text', "{{ audit | hkpost.ecert.fleet_to_renew_json(revoked='AB') }}",
+     r'fleet_to_renew_json: revoked must be a list'),
+    ('fleet_to_renew_json of a string', "{{ 'report' | hkpost.ecert.fleet_to_renew_json }}",
+     r'fleet_to_renew_json: expected the registered result of hkpost\.ecert\.hkpost_served_chain'),
     ('served_endpoints port not a number',
      "{{ [{'inventory_hostname': 'web1', 'hkpost_served_port': 'abc'}] | hkpost.ecert.served_endpoints }}",
      r"served_endpoints: host web1: hkpost_served_port 'abc' is not a port number; give 1-65535"),
@@ -56,12 +53,6 @@ TABLE = [
     ('served_endpoints names a dict', "{{ [{'inventory_hostname': 'web1', 'hkpost_served_names': {'a': 1}}] "
                                       "| hkpost.ecert.served_endpoints }}",
      r'served_endpoints: host web1: hkpost_served_names must be a name or a list of names, not a dictionary'),
-    ('chain_summary hosts a string', "{{ hostvars | hkpost.ecert.chain_summary('web1') }}",
-     r'chain_summary: use it as hostvars \| hkpost\.ecert\.chain_summary\(HOSTS\), with HOSTS a list of host names'),
-    ('chain_summary unknown host', "{{ hostvars | hkpost.ecert.chain_summary(['web1', 'web9']) }}",
-     r"chain_summary: 'web9' is not a host of this inventory"),
-    ('chain_summary_csv of a list', "{{ [1] | hkpost.ecert.chain_summary_csv }}",
-     r'chain_summary_csv: expects the result of hkpost\.ecert\.chain_summary'),
     ('cert_info of a number', "{{ 42 | hkpost.ecert.cert_info }}", r'cert_info input: expected text or bytes, got number'),
     ('cert_info of a CSR', "{{ '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----' "
                            "| hkpost.ecert.cert_info }}",
@@ -94,7 +85,7 @@ def test_the_same_filters_work_on_right_input():
     """Control rows: the expressions above, with the input corrected, render."""
     assert render("{{ 'www.example.hk:8443' | hkpost.ecert.endpoint_list }}") == [
         {'host': 'www.example.hk', 'port': 8443, 'server_name': 'www.example.hk'}]
-    assert '<svg' in render("{{ audit | hkpost.ecert.fleet_report_html(warn_days='45') }}")
+    assert '"warn_days": 45' in render("{{ audit | hkpost.ecert.fleet_to_renew_json(warn_days='45') }}")
     assert render("{{ [{'inventory_hostname': 'web1', 'hkpost_served_port': '8443'}] | hkpost.ecert.served_endpoints }}") \
         == [{'host': 'web1', 'port': 8443, 'server_name': 'web1', 'inventory_name': 'web1'}]
     assert render("{{ '香港郵政.hk' | hkpost.ecert.ascii_name }}") == 'xn--5bvv2rbn4a0hh.hk'

@@ -123,15 +123,17 @@ def test_files_escape_host_values_and_agree(pki, fleet):
     assert json.loads(render_forecast_json(model))['today'] == pki.now.date().isoformat()
 
 
-def test_the_filter_refuses_odd_options_in_words(pki, fleet):
-    from ansible.errors import AnsibleFilterError
-    from ansible_collections.hkpost.ecert.plugins.filter.certificate_inventory import certificate_inventory_reports
+def test_the_report_refuses_odd_options_in_words(pki, fleet):
+    """hkpost_fleet_report's inventory files (these were the certificate_inventory_reports filter's)."""
+    from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+    from ansible_collections.hkpost.ecert.plugins.module_utils._report_files import inventory_files
     results, _certs = fleet
-    with pytest.raises(AnsibleFilterError, match=r"certificate_inventory_reports: warn_days must be a whole number"):
-        certificate_inventory_reports(results, warn_days='soon')
-    with pytest.raises(AnsibleFilterError, match=r'the subscription end of www.example.hk must be a date'):
-        certificate_inventory_reports(results, subscriptions={'www.example.hk': 'March'})
-    files = certificate_inventory_reports({r['host']: r for r in results}, today=pki.now.date().isoformat(), batch='2')
+    with pytest.raises(HkpostError, match=r"warn_days must be a whole number"):
+        inventory_files(results, warn_days='soon')
+    with pytest.raises(HkpostError, match=r'the subscription end of www.example.hk must be a date'):
+        inventory_files(results, subscriptions={'www.example.hk': 'March'})
+    files, info = inventory_files({r['host']: r for r in results}, today=pki.now.date().isoformat(), batch='2')
     assert sorted(files) == ['certificate-inventory.csv', 'certificate-inventory.html', 'certificate-inventory.json',
                              'renewal-forecast.json']
     assert json.loads(files['renewal-forecast.json'])['batch'] == 2
+    assert info['summary'] == json.loads(files['certificate-inventory.json'])['summary']
