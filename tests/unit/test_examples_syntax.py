@@ -54,8 +54,24 @@ def _plugin_docs():
 
 
 PLUGINS = _plugin_docs()
+
+
+def _with_fragments(doc):
+    """The module's options with those of the collection's doc fragments it extends (hkpost.ecert.NAME)."""
+    options = dict((doc or {}).get('options') or {})
+    for fragment in (doc or {}).get('extends_documentation_fragment') or []:
+        if not fragment.startswith(PREFIX):
+            continue
+        with open(os.path.join(ROOT, 'plugins', 'doc_fragments', fragment[len(PREFIX):] + '.py'), encoding='utf-8') as f:
+            tree = ast.parse(f.read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', None) == 'DOCUMENTATION':
+                options.update(yaml.safe_load(node.value.value).get('options') or {})
+    return options
+
+
 MODULE_OPTIONS = {
-    os.path.splitext(os.path.basename(rel))[0]: (doc or {}).get('options') or {}
+    os.path.splitext(os.path.basename(rel))[0]: _with_fragments(doc)
     for rel, _examples, doc in PLUGINS if rel.startswith('plugins/modules/')
 }
 
