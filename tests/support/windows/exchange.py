@@ -207,6 +207,8 @@ def _new_request(host, subject_name, domain_name, key_size, server):
     # -PrivateKeyExportable: without it "the private key ... isn't exportable" (same page), and neither a
     # PFX backup nor a move to another server can take the certificate.
     exchange_state(host)['certificates'][-1]['exportable'] = _switch_on(bound.get('privatekeyexportable'))
+    # The same key waits in LocalMachine\REQUEST, where a pending-key backup exports it from: exportable alike.
+    host.stores['REQUEST'][-1]['exportable'] = _switch_on(bound.get('privatekeyexportable'))
     # Exchange 2010 and 2016+ return the request text: through implicit remoting it comes back as a
     # string carrying the remoting NoteProperties, and stays so in the variable it is assigned to
     # unless the payload converts it ([string]), which hands over the plain System.String.
