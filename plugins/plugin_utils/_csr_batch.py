@@ -202,5 +202,11 @@ def _make(action, args, task_vars, platform, plans, results, planned, listing):
         for (_plan, item), b in zip(creating, new):
             item['backup'] = b['path']
         every = [b for b in planned if b['write']] + [dict(b, write=True) for b in new]
+        exported = {e.get('thumbprint') for e in answer.get('exports') or [] if isinstance(e, dict)}
+        missing = [b['thumbprint'] for b in every if b['thumbprint'] not in exported]
+        if missing:
+            raise AnsibleActionFail('the host made the requests but exported no PFX for the pending key(s) %s; no CSR '
+                                    'was written. Rerun the task: it reuses the requests made and backs up what is '
+                                    'missing.' % ', '.join(missing))
         # Each PFX read back with the password - the pending request asked for, with its key - before it is written.
         keep_backups(args['backup_password'], every, exported_pfx(answer, every))
