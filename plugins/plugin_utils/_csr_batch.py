@@ -164,6 +164,12 @@ def run_batch(action, args, task_vars, result):
                                                       'before_header': item['csr_path'],
                                                       'after_header': item['csr_path']})
     result['changed'] = any(item['changed'] for item in results)
+    for item in results:
+        # As a single hkpost_csr's result: what is not known yet (check mode, before the key exists) is left out, so a
+        # template's default('(check mode)') applies.
+        for key in ('csr', 'public_key_sha256', 'thumbprint'):
+            if item[key] is None:
+                del item[key]
     result['backups'] = [item['backup'] for item in results if item['backup']]
 
 
