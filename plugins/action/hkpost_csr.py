@@ -17,8 +17,6 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import (
     csr_matches, describe_csr, load_csr, pending_thumbprint, plan_windows_request)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr_options import (
     CONTROLLER_ONLY, CSR_ARGUMENT_SPEC, CSR_REQUIRED_IF, WINDOWS_ONLY)
-
-_REQUIRED = CSR_REQUIRED_IF[0][2]
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._pending_listing import (
     make_listing, read_exchange_listing, read_listing)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._batch import check_every_request
@@ -27,6 +25,9 @@ from ansible_collections.hkpost.ecert.plugins.plugin_utils._csr_batch import run
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import csr_request, windows_subject
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+
+# common_name and organization: required unless list_pending or state: present (CSR_REQUIRED_IF is the module's)
+_REQUIRED = CSR_REQUIRED_IF[0][2]
 
 
 def _failure_text(module_result):

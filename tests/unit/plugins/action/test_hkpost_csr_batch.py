@@ -151,8 +151,8 @@ def test_exchange_first_run_is_two_executions_and_a_rerun_one(exchange_host, tmp
     first = batch(host, tmp_path, host_name='ex1.example.hk', platform='exchange', friendly_name='Hongkong Post e-Cert')
     assert host.call_names() == ['exchange_read', 'exchange_request_many']
     sent = [p for n, p in host.calls if n == 'exchange_request_many'][0]
-    assert [r['domain_name'] for r in sent['Requests']] == [['a.example.hk'], ['b.example.hk', 'www.b.example.hk'],
-                                                           ['*.example.hk']]
+    assert [r['domain_name'] for r in sent['Requests']] == [
+        ['a.example.hk'], ['b.example.hk', 'www.b.example.hk'], ['*.example.hk']]
     assert sent['Encryption'] == 'TripleDES_SHA1'   # build 7601 cannot open an AES-256 PFX
     pending = [c for c in exchange_state(host)['certificates'] if c['status'] == 'PendingRequest']
     assert len(pending) == 3 and {r['thumbprint'] for r in first['requests']} == {c['thumbprint'] for c in pending}
