@@ -23,7 +23,6 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files imp
     check_destination, read_text, write_if_changed)
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import choose_encryption
-from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import describe_entry
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._batch import plan_exchange_batch, plan_iis_batch
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import (
