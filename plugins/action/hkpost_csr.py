@@ -17,10 +17,17 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import (
     csr_matches, describe_csr, load_csr, pending_thumbprint, plan_windows_request)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr_options import (
     CONTROLLER_ONLY, CSR_ARGUMENT_SPEC, CSR_REQUIRED_IF, WINDOWS_ONLY)
-from ansible_collections.hkpost.ecert.plugins.module_utils.request._pending_listing import make_listing, read_listing
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._pending_listing import (
+    make_listing, read_exchange_listing, read_listing)
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._batch import check_every_request
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._csr_batch import run_batch
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import csr_request, windows_subject
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+
+# common_name and organization: required unless list_pending or state: present (CSR_REQUIRED_IF is the module's)
+_REQUIRED = CSR_REQUIRED_IF[0][2]
 
 
 def _failure_text(module_result):
@@ -35,8 +42,11 @@ def _failure_text(module_result):
 
 
 class ActionModule(HkpostAction):
-    ARGUMENT_SPEC = CSR_ARGUMENT_SPEC
-    REQUIRED_IF = CSR_REQUIRED_IF
+    # The Exchange session options and the backup password as the other action plugins take them (one definition,
+    # quoted_text refusing a secret YAML made a number); the module's own spec names them as plain strings.
+    ARGUMENT_SPEC = dict(CSR_ARGUMENT_SPEC, **SESSION_OPTIONS, backup_password={'type': quoted_text, 'no_log': True})
+    # CSR_REQUIRED_IF (the module's) unless state: present, whose certificates carry their own: checked in run_hkpost
+    REQUIRED_IF = []
     WINDOWS_ONLY = False
 
     def run_hkpost(self, args, task_vars, result):
@@ -44,10 +54,25 @@ class ActionModule(HkpostAction):
         # inventory written as the docs show it names only ansible_connection (issue 20). Every result says
         # which one it was, so that a role decides its later steps from this answer.
         result['platform'] = 'windows' if self.is_windows() else 'posix'
+        if args['state'] == 'present':
+            if args['certificates'] is None or args['list_pending']:
+                raise AnsibleActionFail('state: present makes every missing request of the host in one execution: give '
+                                        'certificates (and no list_pending; pass its listing as pending_requests).')
+            if not self.is_windows():
+                raise AnsibleActionFail('state: present (every certificate in one execution) is for Windows hosts; on '
+                                        'a POSIX host run one hkpost_csr task per certificate with privatekey_path '
+                                        '(the csr role does).')
+            run_batch(self, args, task_vars, result)
+            return
+        missing = [name for name in _REQUIRED if not args['list_pending'] and args[name] is None]
+        if missing:
+            raise AnsibleActionFail('%s: list_pending is False but all of the following are missing: %s (or give '
+                                    'certificates with state: present)' % (self._task.action, ', '.join(missing)))
         if args['certificates'] is not None:
             if not args['list_pending']:
-                raise AnsibleActionFail('certificates is checked with list_pending: true (the role\'s first task); '
-                                        'a single request takes common_name and the other options.')
+                raise AnsibleActionFail('certificates is checked with list_pending: true (the role\'s first task), or '
+                                        'made with state: present; a single request takes common_name and the other '
+                                        'options.')
             check_every_request(args['certificates'], args)
         if args['list_pending']:
             self._list_pending(args, task_vars, result)
@@ -76,8 +101,38 @@ class ActionModule(HkpostAction):
             result.update(changed=False, pending_requests=make_listing({}, host, args['request_dir']))
             return
         refuse_control_characters('request_dir', args['request_dir'])
+        result.update(changed=False, pending_requests=self.read_pending(args, task_vars))
+
+    def read_pending(self, args, task_vars):
+        """The one read of a Windows host's pending requests: LocalMachine\\REQUEST and the saved CSRs (certreq), or
+        on an Exchange server (platform exchange) its certificates through Exchange, as exchange_cert reads them."""
+        host = task_vars.get('inventory_hostname')
+        if args['platform'] == 'exchange':
+            params, sensitive = self.exchange_connection(args, task_vars)
+            state = self.payload(task_vars, 'exchange_read', params, sensitive_parameters=sensitive or None)
+            return make_listing(state, host, args['request_dir'], 'exchange')
         state = self.payload(task_vars, 'csr_pending_read', {'RequestDir': args['request_dir']})
-        result.update(changed=False, pending_requests=make_listing(state, host, args['request_dir']))
+        return make_listing(state, host, args['request_dir'])
+
+    def exchange_connection(self, args, task_vars):
+        """The exchange_session prelude's parameters, the second hop refused before anything is sent (cached)."""
+        if getattr(self, '_exchange', None) is None:
+            params, sensitive, _way = exchange_session(self, args, task_vars)
+            self._exchange = (params, sensitive)
+        return self._exchange
+
+    def listing(self, args, task_vars):
+        """The task's pending_requests checked (read on this host, from this request_dir, for this platform), or a
+        fresh read."""
+        host = task_vars.get('inventory_hostname')
+        listing = args['pending_requests']
+        if listing is None:
+            listing = self.read_pending(args, task_vars)
+        if args['platform'] == 'exchange':
+            read = read_exchange_listing(listing, host, args['request_dir'])
+            self.exchange_connection(args, task_vars)   # the second hop refused before any write
+            return listing, read
+        return listing, read_listing(listing, host, args['request_dir'])
 
     def _run_posix(self, args, task_vars, result):
         module_args = {k: v for k, v in args.items() if k not in CONTROLLER_ONLY + WINDOWS_ONLY}

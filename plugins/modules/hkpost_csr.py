@@ -115,7 +115,8 @@ options:
     default: false
   list_pending:
     description:
-      - Only read the host's pending requests (C(LocalMachine\REQUEST)) and the CSR copies in O(request_dir), and
+      - Only read the host's pending requests (C(LocalMachine\REQUEST)) and the CSR copies in O(request_dir) - with
+        O(platform=exchange) the server's requests through Exchange - and
         return them as RV(pending_requests), with the host's RV(platform); nothing is made or changed, and the
         certificate options (O(common_name), O(organization), ...) are not needed and are ignored.
       - One read for all of a host's certificates - each certificate's task then takes the result as
@@ -136,8 +137,54 @@ options:
         not checked here.
       - Each entry is a dictionary (C(common_name), C(certificate_type), C(subject_alt_names)...); anything else is
         refused, naming the entry.
+      - With O(state=present), the certificates to make - every one checked first, and a common name given twice
+        refused - each entry's keys over this task's O(organization), O(organizational_unit), O(friendly_name),
+        O(key_size)...
     type: list
     elements: raw
+  state:
+    description:
+      - V(present) with O(certificates) - Windows hosts only - makes every missing key and CSR of the host in one
+        execution (issue 21), decided from one read of its pending requests (O(pending_requests), or a read by this
+        task), and writes each CSR to O(csr_dir) on the controller. A request that exists is reused; a rerun where
+        every request exists costs the one read. With O(backup_dir) each pending key is also backed up (PFX) in that
+        same execution - a key whose backup is already on the controller and opens with O(backup_password) is not
+        exported again.
+      - The answer is RV(requests), one result per certificate in the same shape whatever the O(platform).
+      - Not set - one certificate (O(common_name)), or the listing (O(list_pending=true)).
+    type: str
+    choices: [present]
+  platform:
+    description:
+      - Windows hosts - how requests are read and made. V(iis) - C(certreq -new -machine) and C(LocalMachine\REQUEST).
+      - V(exchange) - through the Exchange management endpoint (the session options below), by the planner
+        M(hkpost.ecert.exchange_cert) uses with O(hkpost.ecert.exchange_cert#module:state=requested) - a pending request
+        for the common name is reused, else C(New-ExchangeCertificate -GenerateRequest) makes one (exportable key).
+        With O(list_pending=true) the listing is Exchange's own requests (C(Get-ExchangeCertificate)); it is used with
+        O(state=present) and the same O(platform) only.
+      - Ignored on POSIX hosts.
+    type: str
+    choices: [iis, exchange]
+    default: iis
+  csr_dir:
+    description:
+      - With O(state=present), the controller directory each CSR is written to, as C(<file name>.csr) - the common
+        name in A-label form with a wildcard's C(*) written C(_wildcard_) (P(hkpost.ecert.file_name#filter)). Required
+        with O(state=present); refused before the host is contacted when it cannot be a directory.
+    type: path
+  backup_dir:
+    description:
+      - With O(state=present), back up every pending key of O(certificates) to
+        C(<backup_dir>/<inventory_hostname>/<thumbprint>.pfx) on the controller, in the execution that makes the
+        requests (the guide's section F - before the CSR is submitted). Each PFX is opened with O(backup_password)
+        and checked to hold the pending request's key before it is written (mode 0600).
+      - Encrypted AES-256 on Windows Server 2019 (build 17763) and later, TripleDES-SHA1 before.
+    type: path
+  backup_password:
+    description:
+      - Password of the PFX backups; required with O(backup_dir). Never logged; it reaches the host as a SecureString.
+      - Must be text; an unquoted number or a dictionary in YAML is refused. Quote it.
+    type: str
   pending_requests:
     description:
       - Windows only (ignored on POSIX hosts). The RV(pending_requests) an earlier O(list_pending=true) task returned
@@ -149,6 +196,8 @@ options:
       - Refused, before the host is contacted, when it was read on another host or from another O(request_dir), or is
         not such a listing.
     type: dict
+extends_documentation_fragment:
+  - hkpost.ecert.exchange_session
 attributes:
   check_mode:
     support: full
@@ -215,6 +264,31 @@ EXAMPLES = r'''
     csr_path: "csr/{{ inventory_hostname }}/{{ item }}.csr"
   loop: [www.example.com.hk, shop.example.com.hk]
 
+- name: Every missing key and CSR of the host in one execution, each pending key backed up (PFX)
+  hkpost.ecert.hkpost_csr:
+    state: present
+    certificates:
+      - common_name: www.example.com.hk
+      - common_name: "*.example.com.hk"
+        certificate_type: wildcard
+    organization: Example Company Limited
+    pending_requests: "{{ listing.pending_requests }}"
+    csr_dir: "csr/{{ inventory_hostname }}"
+    backup_dir: backup
+    backup_password: "{{ vault_backup_password }}"
+  register: batch
+
+- name: The same on an Exchange server, through its remoting endpoint
+  hkpost.ecert.hkpost_csr:
+    state: present
+    platform: exchange
+    certificates: [{common_name: mail.example.com.hk, subject_alt_names: [autodiscover.example.com.hk]}]
+    organization: Example Company Limited
+    csr_dir: "csr/{{ inventory_hostname }}"
+    server: ex1.corp.example.com.hk
+    username: CORP\svc-exchange
+    password: "{{ vault_exchange_password }}"
+
 - name: Show what to match the issued certificate against
   ansible.builtin.debug:
     msg: "{{ request.common_name_ascii }}: {{ request.public_key_sha256 }}"
@@ -277,6 +351,33 @@ thumbprint:
       without copying a thumbprint from certlm.msc.
   returned: Windows hosts, except in check mode when a key would first have to be created
   type: str
+requests:
+  description:
+    - With O(state=present), one result per entry of O(certificates), in their order and in the same shape for both
+      platforms - what the C(csr) role sets as C(hkpost_csr_results) for the submission sheet.
+    - C(common_name), C(common_name_ascii), C(certificate_type), C(key_size), C(request_action) (V(reuse),
+      V(rederive), V(create)), C(changed), C(csr) (PEM), C(csr_path), C(public_key_sha256), C(thumbprint) (of the pending
+      request), C(backup) (its PFX on the controller, or null), C(item) (the entry); C(subject) and
+      C(subject_alt_names) where the CSR was read; C(host_csr_file) where certreq made it.
+    - In check mode a request that would be made has no C(csr), C(public_key_sha256) or C(thumbprint) yet.
+  returned: when O(state=present)
+  type: list
+  elements: dict
+request_platform:
+  description: With O(state=present), the O(platform) the requests were made by.
+  returned: when O(state=present)
+  type: str
+  sample: iis
+backups:
+  description: With O(state=present) and O(backup_dir), the PFX files of the pending keys on the controller.
+  returned: when O(state=present)
+  type: list
+  elements: str
+encryption:
+  description: With O(state=present) and O(backup_dir), the PFX encryption for the host's build.
+  returned: when O(state=present)
+  type: str
+  sample: AES256_SHA256
 pending_requests:
   description:
     - With O(list_pending=true), the host's pending requests and saved CSR copies, for O(pending_requests) of the
@@ -301,6 +402,18 @@ pending_requests:
       description: The CSR texts found in O(request_dir).
       type: list
       elements: str
+    platform:
+      description: The O(platform) it was read for.
+      type: str
+    os_build:
+      description: The host's Windows build number (which PFX encryption its backups can use).
+      type: int
+    exchange:
+      description:
+        - With O(platform=exchange), the server's Exchange certificates - C(thumbprint), C(der), C(status),
+          C(has_private_key), C(friendly_name), C(certificate_request).
+      type: list
+      elements: dict
 '''
 
 import os  # noqa: E402

@@ -60,7 +60,7 @@ def test_the_walk_finds_the_joints():
     assert ('extensions/molecule/default/converge.yml', 'hkpost.ecert.dcv') in roles
     assert any(h.where.startswith('roles/renew/tasks/csr.yml') and h.where.count(' > task ') == 2
                for h in WALK.role_handoffs), 'include_role inside a block not found'
-    assert {'exchange_cert', 'hkpost_install', 'hkpost_dcv_token'} <= {c.module for c in WALK.module_calls}
+    assert {'hkpost_csr', 'hkpost_install', 'hkpost_dcv_token'} <= {c.module for c in WALK.module_calls}
     assert any(h.where.startswith('roles/renew/tasks/install_report.yml') and h.role == 'hkpost.ecert.audit'
                for h in WALK.role_handoffs), 'include_role inside a role not followed'
     assert handoffs.documented_globals() >= {'hkpost_hosts', 'hkpost_output_dir'}

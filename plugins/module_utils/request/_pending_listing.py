@@ -31,11 +31,22 @@ _FIX = ('pass the pending_requests value returned by hkpost_csr with list_pendin
 _ENTRY_KEYS = ('thumbprint', 'der', 'friendly_name', 'has_private_key', 'key_container')
 
 
-def make_listing(state, host, request_dir):
-    """The RV ``pending_requests``: what csr_pending_read answered, labelled with where it was read."""
+_EXCHANGE_KEYS = ('thumbprint', 'der', 'status', 'has_private_key', 'friendly_name', 'certificate_request')
+
+
+def make_listing(state, host, request_dir, platform='iis'):
+    """The RV ``pending_requests``: what csr_pending_read (``platform`` iis) or exchange_read (exchange) answered,
+    labelled with where it was read. An Exchange server's requests are Exchange's own (Get-ExchangeCertificate,
+    status PendingRequest, with their request text), which is what exchange_cert decides from: they are kept as
+    ``exchange`` entries; the host's OS build (``os_build``) chooses the PFX encryption of the pending-key backups."""
     pending = [{key: entry.get(key) for key in _ENTRY_KEYS} for entry in state.get('pending') or []]
-    return {'host': host, 'request_dir': request_dir, 'pending': pending,
-            'saved_csrs': [text for text in state.get('saved_csrs') or [] if isinstance(text, str)]}
+    listing = {'host': host, 'request_dir': request_dir, 'platform': platform, 'pending': pending,
+               'saved_csrs': [text for text in state.get('saved_csrs') or [] if isinstance(text, str)],
+               'os_build': state.get('os_build')}
+    if platform == 'exchange':
+        listing['exchange'] = [{key: entry.get(key) for key in _EXCHANGE_KEYS}
+                               for entry in state.get('certificates') or [] if isinstance(entry, dict)]
+    return listing
 
 
 def _der(value, where):
@@ -52,7 +63,7 @@ def _der(value, where):
     return der
 
 
-def read_listing(listing, host, request_dir):
+def read_listing(listing, host, request_dir, platform='iis'):
     """``(pending, saved_csrs)`` for plan_windows_request from a listing given as input.
 
     ``pending`` entries carry ``der`` as bytes. Raises HkpostError naming what is wrong when the value is
@@ -69,6 +80,10 @@ def read_listing(listing, host, request_dir):
         raise HkpostError('pending_requests was read from request_dir %s, but this task uses %s; read the listing with '
                           'the same request_dir, or leave pending_requests out.'
                           % (listing.get('request_dir'), request_dir))
+    if (listing.get('platform') or 'iis') != platform:
+        raise HkpostError('pending_requests was read for platform %s, but this task is for platform %s: an Exchange '
+                          'server\'s requests are read through Exchange; read the listing with the same platform.'
+                          % (listing.get('platform') or 'iis', platform))
     pending = []
     for index, entry in enumerate(listing['pending']):
         where = 'pending[%d]' % index
@@ -76,3 +91,21 @@ def read_listing(listing, host, request_dir):
             raise HkpostError('pending_requests: %s is not a dict; %s.' % (where, _FIX))
         pending.append(dict(entry, der=_der(entry.get('der'), where)))
     return pending, [text for text in listing['saved_csrs'] if isinstance(text, str)]
+
+
+def read_exchange_listing(listing, host, request_dir):
+    """The Exchange certificates of a listing read with ``platform: exchange``, each with ``der`` as base64 text
+    (as exchange_read answers), checked like :func:`read_listing` checks an IIS listing."""
+    read_listing(listing, host, request_dir, 'exchange')
+    entries = listing.get('exchange')
+    if not isinstance(entries, list):
+        raise HkpostError('pending_requests has no exchange list although it was read for platform exchange; %s.' % _FIX)
+    checked = []
+    for index, entry in enumerate(entries):
+        where = 'exchange[%d]' % index
+        if not isinstance(entry, dict):
+            raise HkpostError('pending_requests: %s is not a dict; %s.' % (where, _FIX))
+        if entry.get('der'):
+            _der(entry.get('der'), where)
+        checked.append(entry)
+    return checked

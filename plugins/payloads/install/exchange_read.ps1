@@ -1,7 +1,8 @@
 # hkpost.ecert payload: exchange_read
 # Through implicit remoting to the Exchange management endpoint (http(s)://SERVER/PowerShell/,
 # configuration Microsoft.Exchange), which serves 2010 to SE alike: the server's version and its
-# Exchange certificates, pending requests included. Changes nothing; runs in check mode.
+# Exchange certificates, pending requests included; and the managed host's OS build (the PFX encryption of a
+# pending-key backup made there). Changes nothing; runs in check mode.
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [Parameter(Mandatory = $true)][string]$ConnectionUri,
@@ -37,4 +38,4 @@ finally {
     Remove-PSSession -Session $session -WhatIf:$false
 }
 
-@{ version = $version; certificates = $certificates } | ConvertTo-Json -Compress -Depth 4
+@{ version = $version; certificates = $certificates; os_build = [Environment]::OSVersion.Version.Build } | ConvertTo-Json -Compress -Depth 4

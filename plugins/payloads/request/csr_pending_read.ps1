@@ -1,6 +1,7 @@
 # hkpost.ecert payload: csr_pending_read
 # Reads the machine's pending certificate requests (LocalMachine\REQUEST, "Certificate Enrollment
-# Requests") and the CSR texts hkpost_csr saved beside them. Changes nothing; runs in check mode.
+# Requests") and the CSR texts hkpost_csr saved beside them, and the OS build (which PFX encryption the
+# pending-key backups can use). Changes nothing; runs in check mode.
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [Parameter(Mandatory = $true)][string]$RequestDir
@@ -38,4 +39,4 @@ if (Test-Path -LiteralPath $dir -PathType Container) {
         })
 }
 
-@{ pending = $pending; saved_csrs = $savedCsrs } | ConvertTo-Json -Compress -Depth 4
+@{ pending = $pending; saved_csrs = $savedCsrs; os_build = [Environment]::OSVersion.Version.Build } | ConvertTo-Json -Compress -Depth 4

@@ -90,7 +90,7 @@ def test_request_yml_on_the_docs_inventory_takes_the_windows_path(tmp_path):
     for name in names:
         host = load_host(str(state), name)
         # the Windows path: one read of the REQUEST store, then certreq; the key waits in REQUEST
-        assert host.call_names() == ['csr_pending_read', 'csr_create'], (name, host.call_names(), out[-3000:])
+        assert host.call_names() == ['csr_pending_read', 'csr_create_many'], (name, host.call_names(), out[-3000:])
         assert len(host.stores['REQUEST']) == 1
         assert (tmp_path / 'hkpost-output' / 'csr' / name / 'www.example.hk.csr').is_file()
         assert set(report['stats'][name]['executions']) == {'ansible.windows.win_powershell'}

@@ -20,7 +20,9 @@ from tests.support.windows import script_facts
 from tests.support.windows.host import _HANDLERS, HostFailure, handles
 from tests.support.windows.iis import require_functions
 from tests.support.windows.powershell import remote_string
+from tests.support.windows.pfx import export_many
 from tests.support.windows.prompts import prompt_refused
+from tests.support.windows.request import os_build
 
 SINGLE = {'IIS', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation'}
 
@@ -138,7 +140,7 @@ def exchange_read(host, params):
     require_imported(host, 'Get-ExchangeServer', 'Get-ExchangeCertificate')
     _end_session(host, params)
     state = exchange_state(host)
-    return {'version': state['version'],
+    return {'version': state['version'], 'os_build': os_build(host),
             'certificates': [{'thumbprint': c['thumbprint'], 'der': c['der'],
                               # status/services None: Exchange sent RawData only (serialized data signing
                               # with an expired Auth certificate); the payload passes null through.
@@ -152,39 +154,68 @@ def exchange_read(host, params):
 def exchange_request(host, params):
     _session(host, params)
     require_imported(host, 'New-ExchangeCertificate', 'Get-ExchangeCertificate')
+    return _new_request(host, params['SubjectName'], params['DomainName'], params['KeySize'], params['Server'])
+
+
+@handles('exchange_request_many')
+def exchange_request_many(host, params):
+    """The payload's loop in one session: New-ExchangeCertificate for each of Requests; after the session, with
+    Backup, the pending requests the session added exported (with Items) by the pfx_export prelude."""
+    _session(host, params)
+    require_imported(host, 'New-ExchangeCertificate', 'Get-ExchangeCertificate')
+    before = [c['thumbprint'] for c in exchange_state(host)['certificates'] if c['status'] == 'PendingRequest']
+    created = []
+    for request in params['Requests'] or []:
+        answer = _new_request(host, request['subject_name'], request['domain_name'], request['key_size'],
+                              params['Server'])
+        created.append({'csr': answer['csr'], 'thumbprint': answer['thumbprint']})
+    pending = [{'thumbprint': c['thumbprint'], 'der': c['der']} for c in exchange_state(host)['certificates']
+               if c['status'] == 'PendingRequest']
+    _end_session(host, params)
+    items = list(params['Items'] or [])
+    if params['Backup']:
+        items.extend({'store': 'REQUEST', 'thumbprint': p['thumbprint']} for p in pending
+                     if p['thumbprint'] not in before)
+    return {'created': created, 'pending': pending, 'exports': export_many(host, params, items)}
+
+
+def _new_request(host, subject_name, domain_name, key_size, server):
+    """New-ExchangeCertificate as the script splats it: ``{csr, thumbprint, pending}`` as exchange_request answers."""
     bound = script_facts.effective_parameters(host.script, _call(host, 'New-ExchangeCertificate'))
     # -KeySize: 2048 when not given (https://learn.microsoft.com/powershell/module/exchange/new-exchangecertificate).
-    key_size = params['KeySize'] if 'keysize' in bound else 2048
+    key_size = key_size if 'keysize' in bound else 2048
     key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
     if not _switch_on(bound.get('generaterequest')):
         # Without -GenerateRequest New-ExchangeCertificate makes a self-signed certificate, not a request
         # (https://learn.microsoft.com/powershell/module/exchange/new-exchangecertificate): there is no
         # request text, and the object's CertificateRequest is empty.
-        cn = [p.split('=', 1)[1] for p in params['SubjectName'].split(', ') if p.startswith('CN=')][0]
+        cn = [p.split('=', 1)[1] for p in subject_name.split(', ') if p.startswith('CN=')][0]
         self_signed = pending_entry(key, cn)
         add_certificate(host, x509.load_der_x509_certificate(base64.b64decode(self_signed['der'])), key,
                         services=['IMAP', 'POP', 'SMTP'])
         pending = [{'thumbprint': c['thumbprint'], 'der': c['der']} for c in exchange_state(host)['certificates']
                    if c['status'] == 'PendingRequest']
         return {'csr': None, 'thumbprint': self_signed['thumbprint'], 'pending': pending}
-    cn = [p.split('=', 1)[1] for p in params['SubjectName'].split(', ') if p.startswith('CN=')][0]
+    cn = [p.split('=', 1)[1] for p in subject_name.split(', ') if p.startswith('CN=')][0]
     csr = (x509.CertificateSigningRequestBuilder()
            .subject_name(x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, cn)]))
-           .add_extension(x509.SubjectAlternativeName([x509.DNSName(d) for d in params['DomainName']]), critical=False)
+           .add_extension(x509.SubjectAlternativeName([x509.DNSName(d) for d in domain_name]), critical=False)
            .sign(key, hashes.SHA256()))
     body = base64.b64encode(csr.public_bytes(serialization.Encoding.DER)).decode()
     add_pending(host, key, cn)
     exchange_state(host)['certificates'][-1]['certificate_request'] = body
-    exchange_state(host)['certificates'][-1]['subject_name'] = params['SubjectName']
+    exchange_state(host)['certificates'][-1]['subject_name'] = subject_name
     # -PrivateKeyExportable: without it "the private key ... isn't exportable" (same page), and neither a
     # PFX backup nor a move to another server can take the certificate.
     exchange_state(host)['certificates'][-1]['exportable'] = _switch_on(bound.get('privatekeyexportable'))
+    # The same key waits in LocalMachine\REQUEST, where a pending-key backup exports it from: exportable alike.
+    host.stores['REQUEST'][-1]['exportable'] = _switch_on(bound.get('privatekeyexportable'))
     # Exchange 2010 and 2016+ return the request text: through implicit remoting it comes back as a
     # string carrying the remoting NoteProperties, and stays so in the variable it is assigned to
     # unless the payload converts it ([string]), which hands over the plain System.String.
     returned = re.search(r'(\$\w+)\s*=\s*New-ExchangeCertificate\b', host.script, re.I)
     plain = returned and re.search(r'\$csr\s*=\s*\[string\]\s*%s\b' % re.escape(returned.group(1)), host.script, re.I)
-    csr_text = body if plain else remote_string(body, params['Server'])
+    csr_text = body if plain else remote_string(body, server)
     # With only the request text returned, the payload then lists the pending requests.
     pending = [{'thumbprint': c['thumbprint'], 'der': c['der']} for c in exchange_state(host)['certificates']
                if c['status'] == 'PendingRequest']

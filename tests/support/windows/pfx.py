@@ -174,9 +174,17 @@ def export_options(script, encryption, include_chain):
 @handles('pfx_export_many')
 def pfx_export_many(host, params):
     """The payload's loop: each item exported with the one SecureString password; the first failure stops it."""
+    return {'encryption': params['Encryption'], 'exports': export_many(host, params, params['Items'])}
+
+
+def export_many(host, params, items):
+    """The pfx_export prelude's loop over ``items`` (the payload's $Items, with what the payload added to it): each
+    exported with the one SecureString $Password as $Encryption and $IncludeChain say, bound as the script binds them."""
     exports = []
+    if not items:
+        return exports
     encryption, include_chain = export_options(host.script, params['Encryption'], params['IncludeChain'])
-    for item in params['Items']:
+    for item in items:
         pfx = _export_one(host, item['store'], item['thumbprint'], params['Password'], encryption, include_chain)
         exports.append({'thumbprint': item['thumbprint'], 'store': item['store'], 'pfx': pfx})
-    return {'encryption': params['Encryption'], 'exports': exports}
+    return exports

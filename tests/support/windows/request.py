@@ -17,6 +17,7 @@ from tests.support.windows import script_facts
 from tests.support.windows.certreq import certreq_run, context, request_store
 from tests.support.windows.host import HostFailure, handles
 from tests.support.windows.native import check_native
+from tests.support.windows.pfx import export_many
 from tests.support.windows.x509store import provider_location, stores_at
 from tests.support.windows.powershell import get_content_string
 
@@ -68,12 +69,17 @@ def csr_pending_read(host, params):
         if not all(script_facts.guarded_by_test_path(c) for c in reads):
             raise HostFailure("Cannot find path 'Cert:\\LocalMachine\\REQUEST' because it does not exist.")
         return {'pending': [], 'saved_csrs': [read_text(host, text, path) for path, text in
-                                              host.state.get('request_dir', {}).items()]}
+                                              host.state.get('request_dir', {}).items()], 'os_build': os_build(host)}
     pending = [{'thumbprint': e['thumbprint'], 'der': e['der'],
                 'friendly_name': e.get('friendly_name', ''), 'has_private_key': e.get('key') is not None,
                 'key_container': e.get('key_container')} for e in stores['REQUEST']]
     saved = [read_text(host, text, path) for path, text in host.state.get('request_dir', {}).items()]
-    return {'pending': pending, 'saved_csrs': saved}
+    return {'pending': pending, 'saved_csrs': saved, 'os_build': os_build(host)}
+
+
+def os_build(host):
+    """[Environment]::OSVersion.Version.Build where the script reads it; a script that does not has no such key."""
+    return host.os_build if 'OSVersion.Version.Build' in host.script else None
 
 
 def _inf_value(text, strings):
@@ -128,7 +134,35 @@ def parse_inf(text):
 @handles('csr_create')
 def csr_create(host, params):
     check_native(host, 'certreq', 'certreq -new')
-    inf = parse_inf(params['Inf'])
+    csr_text, path, _thumbprint = certreq_new(host, params['Inf'], params['RequestDir'])
+    # The payload reads certreq's output file back before it saves its copy, then lists LocalMachine\REQUEST
+    # as Get-ChildItem does (thumbprint, RawData).
+    work = 'C:\\Windows\\TEMP\\hkpost-csr-' + uuid.uuid4().hex + '\\request.csr'
+    pending = [{'thumbprint': e['thumbprint'], 'der': e['der']} for e in host.stores['REQUEST']]
+    return {'csr': read_text(host, csr_text.replace('\n', '\r\n'), work), 'csr_file': path, 'pending': pending}
+
+
+@handles('csr_create_many')
+def csr_create_many(host, params):
+    """The payload's loop: certreq -new for each INF, the REQUEST entry each run added noted (Backup: exported),
+    then the pfx_export prelude over Items; the first failure stops it (terminating error)."""
+    check_native(host, 'certreq', 'certreq -new')
+    created, items = [], list(params['Items'] or [])
+    for request in params['Requests'] or []:
+        csr_text, path, thumbprint = certreq_new(host, request['inf'], params['RequestDir'])
+        work = 'C:\\Windows\\TEMP\\hkpost-csr-' + uuid.uuid4().hex + '\\request.csr'
+        # "made": the thumbprints Get-ChildItem lists after the run and not before - in the machine store only.
+        made = [thumbprint] if any(e['thumbprint'] == thumbprint for e in host.stores['REQUEST']) else []
+        if params['Backup']:
+            items.extend({'store': 'REQUEST', 'thumbprint': t} for t in made)
+        created.append({'csr': read_text(host, csr_text.replace('\n', '\r\n'), work), 'csr_file': path, 'made': made})
+    pending = [{'thumbprint': e['thumbprint'], 'der': e['der']} for e in host.stores['REQUEST']]
+    return {'created': created, 'pending': pending, 'exports': export_many(host, params, items)}
+
+
+def certreq_new(host, inf_text, request_dir):
+    """certreq -new with the policy file ``inf_text``, as the script runs it: ``(CSR PEM, saved copy, thumbprint)``."""
+    inf = parse_inf(inf_text)
     request = {}
     for key, value in inf.get('newrequest', []):
         request[key.lower()] = value     # a key given twice: the last line wins
@@ -157,10 +191,6 @@ def csr_create(host, params):
         'has_private_key': True,
         'friendly_name': request.get('friendlyname', ''), 'key_container': 'te-' + uuid.uuid4().hex,
         'exportable': request.get('exportable', '').upper() == 'TRUE'})
-    path = params['RequestDir'] + '\\' + uuid.uuid4().hex + '.csr'
+    path = request_dir + '\\' + uuid.uuid4().hex + '.csr'
     host.state.setdefault('request_dir', {})[path] = csr_text.replace('\n', '\r\n')
-    # The payload reads certreq's output file back before it saves its copy, then lists LocalMachine\REQUEST
-    # as Get-ChildItem does (thumbprint, RawData).
-    work = 'C:\\Windows\\TEMP\\hkpost-csr-' + uuid.uuid4().hex + '\\request.csr'
-    pending = [{'thumbprint': e['thumbprint'], 'der': e['der']} for e in host.stores['REQUEST']]
-    return {'csr': read_text(host, csr_text.replace('\n', '\r\n'), work), 'csr_file': path, 'pending': pending}
+    return csr_text, path, requests[-1]['thumbprint']

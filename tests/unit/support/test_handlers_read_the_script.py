@@ -225,6 +225,31 @@ def test_certreq_new_without_machine_is_still_a_machine_request_while_the_inf_sa
     assert 'Nothing was changed' in request_then_complete(pki, tmp_path)
 
 
+def batch_request(tmp_path, host, **extra):
+    """hkpost_csr state: present (every missing request in one execution, pending keys backed up): None, or why not."""
+    args = dict({'state': 'present', 'certificates': [{'common_name': 'www.example.com.hk'}], 'organization': 'Example Co',
+                 'csr_dir': str(tmp_path / uuid.uuid4().hex), 'backup_dir': str(tmp_path / uuid.uuid4().hex),
+                 'backup_password': PASSWORD}, **extra)
+    return failure(lambda: run_action(hkpost_csr.ActionModule, args, host=host, action_name='hkpost.ecert.hkpost_csr',
+                                      task_vars={'inventory_hostname': 'ex1.example.hk'}))
+
+
+def test_certreq_new_many_in_the_user_context_leaves_no_pending_request_on_the_machine(tmp_path, edit):
+    assert batch_request(tmp_path, FakeWindowsHost()) is None
+    edit('csr_create_many', "'-machine', ", "'-user', ")
+    assert 'is not listed on the host' in batch_request(tmp_path, FakeWindowsHost())
+
+
+def test_new_exchange_certificate_many_without_private_key_exportable_cannot_be_backed_up(tmp_path, edit):
+    def run():
+        host = FakeWindowsHost(os_build=7601)
+        exchange_state(host)
+        return batch_request(tmp_path, host, platform='exchange')
+    assert run() is None
+    edit('exchange_request_many', '            PrivateKeyExportable = $true\n')
+    assert 'non-exportable' in run()
+
+
 def complete_pending(pki):
     host = FakeWindowsHost()
     leaf = pki.leaves['standard']

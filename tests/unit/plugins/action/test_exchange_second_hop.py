@@ -18,7 +18,7 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.action import (
-    exchange_cert, hkpost_certificate_inventory, hkpost_install, hkpost_retire)
+    exchange_cert, hkpost_certificate_inventory, hkpost_csr, hkpost_install, hkpost_retire)
 from tests.support.action_harness import run_action
 from tests.support.connections import inventory_connection
 from tests.support.unchanged import host_state
@@ -38,6 +38,8 @@ PLUGINS = {
     'hkpost_install': (hkpost_install.ActionModule, {'platform': 'exchange', 'certificates': [], 'backup': False,
                                                      'verify': False}),
     'hkpost_certificate_inventory': (hkpost_certificate_inventory.ActionModule, {'exchange': True}),
+    # the csr role's read of an Exchange server (state: present reads through the same method when not given one)
+    'hkpost_csr': (hkpost_csr.ActionModule, {'list_pending': True, 'platform': 'exchange'}),
 }
 WINRM = {'ansible_connection': 'winrm', 'ansible_port': 5986, 'ansible_winrm_scheme': 'https',
          'ansible_user': 'svc-ecert@CORP.EXAMPLE.HK', 'ansible_password': 'Conn-Pass-1'}

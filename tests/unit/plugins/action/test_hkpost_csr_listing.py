@@ -118,7 +118,7 @@ def test_list_pending_on_a_posix_host_is_an_empty_listing_without_contacting_it(
     assert host.calls == []
     assert result['platform'] == 'posix' and result['changed'] is False
     assert result['pending_requests'] == {'host': 'lnx1', 'request_dir': '%ProgramData%\\hkpost.ecert\\requests',
-                                          'pending': [], 'saved_csrs': []}
+                                          'pending': [], 'saved_csrs': [], 'platform': 'iis', 'os_build': None}
 
 
 def test_a_certificate_result_says_the_platform_too():

@@ -30,10 +30,10 @@ _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.languag
 # Which payloads share which block: the Exchange session (three exchange_* payloads, retire_read and
 # certificate_inventory_read) and the IIS binding read (iis_bindings_read, retire_read, certificate_inventory_read).
 USERS = {'exchange_session': ['certificate_inventory_read', 'exchange_enable', 'exchange_read',
-                              'exchange_request', 'retire_read'],
+                              'exchange_request', 'exchange_request_many', 'retire_read'],
          'iis_bindings': ['certificate_inventory_read', 'iis_bindings_read', 'retire_read'],
-         'native_command': ['chain_apply', 'complete_request', 'csr_create', 'iis_apply'],
-         'pfx_export': ['exchange_enable', 'iis_apply', 'pfx_export_many'],
+         'native_command': ['chain_apply', 'complete_request', 'csr_create', 'csr_create_many', 'iis_apply'],
+         'pfx_export': ['csr_create_many', 'exchange_enable', 'exchange_request_many', 'iis_apply', 'pfx_export_many'],
          # certreq -accept -machine and the IIS binding writes: functions iis_apply's step loop calls
          'certreq_accept': ['complete_request', 'iis_apply'],
          'iis_binding_write': ['iis_apply'],
@@ -229,7 +229,7 @@ def test_run_payload_sends_the_composed_script_and_the_host_opens_the_session_it
     # What the host did: one logon with the credential, the session opened and closed.
     assert exchange_state(host)['sessions'] == [{'uri': 'https://ex1/PowerShell/', 'auth': 'Negotiate',
                                                  'user': 'EX\\svc-ecert'}]
-    assert answer == {'version': 'Version 14.3 (Build 123.4)', 'certificates': []}
+    assert answer == {'version': 'Version 14.3 (Build 123.4)', 'certificates': [], 'os_build': host.os_build}
 
 
 def _raw(host, name, parameters, sensitive=None):
