@@ -4,8 +4,8 @@ missing key and CSR of a host, with every pending key backed up, in at most 2 ex
 of certificates - the read, then one execution that makes and backs up - and a rerun 1 (the read).
 
 Real ansible-playbook over the loopback WinRM endpoint (tests.support.winrm), started outside the checkout; every
-payload a host runs is one win_powershell execution, recorded by the simulated host. The playbook
-(playbooks/request_phase_csr_role.yml here) is the request phase the lead ports into playbooks/renew.yml.
+payload a host runs is one win_powershell execution, recorded by the simulated host. The playbook is the real
+playbooks/renew.yml, run with --tags request.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from tests.support.windows.host import FakeWindowsHost
 from tests.support.winrm.fleet import run_over_winrm
 from tests.support.winrm.hoststate import load_host, save_host
 
-PLAYBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'playbooks', 'request_phase_csr_role.yml')
+# The real renew.yml, its request phase (--tags request): the role entry point renew:request calls the csr role.
+PLAYBOOK = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))),
+                        'playbooks', 'renew.yml')
 PASSWORD = 'Csr-Role-Batch-3e81-secret'
 EXCHANGE_USER, EXCHANGE_PASSWORD = 'CORP\\svc-exchange', 'Exch-Session-5a7d'
 WEB = ['a.example.hk', 'b.example.hk', 'c.example.hk']
@@ -54,7 +56,7 @@ def fleet(tmp_path):
 def run(state, inventory, *args):
     """{host: payloads it ran} during one ansible-playbook run, and the run's output."""
     before = {name: len(load_host(str(state), name).calls) for name in ('web3', 'ex1')}
-    proc, _report = run_over_winrm(state, state.parent / ('winrm-%d' % next(RUNS)), inventory, PLAYBOOK, *args,
+    proc, _report = run_over_winrm(state, state.parent / ('winrm-%d' % next(RUNS)), inventory, PLAYBOOK, '--tags', 'request', *args,
                                    scheme='http', transport='ntlm', cwd=str(state.parent), timeout=600)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
