@@ -312,7 +312,8 @@ def test_ca_restarted_mid_run_rerun_resumes_with_the_same_requests(lab):
     lab.web.answer = restart_on_first_fetch
     rc, out = lab.renew(inventory)
     assert restarted.is_set() and rc != 0, out[-3000:]
-    assert not (lab.out / 'intake').exists() or lab.intake() == []
+    # no chain; the records of the orders placed stay (the rerun's orders replace them)
+    assert not (lab.out / 'intake').exists() or [n for n in lab.intake() if not n.endswith('.acme.json')] == []
     first = load_host(str(lab.state), 'web1')
     pending = sorted(e['der'] for e in first.stores['REQUEST'])
     pending_keys = sorted(spki_sha256(e['key'].public_key()) for e in first.stores['REQUEST'])
