@@ -79,7 +79,7 @@ options:
     description:
       - The hosts in ACME mode (C(hkpost_issuance=acme)), each with its allow-list of issuers - the PEM file(s) of the
         ACME CA's issuing CA or root (C(hkpost_acme_trusted_issuers)); a relative path is taken from the directory
-        C(ansible-playbook) runs in. Hosts not listed are in the portal mode: only Hongkong Post certificates.
+        C(ansible-playbook) runs in. Hosts not listed are in the portal mode (only Hongkong Post certificates).
       - For a listed host a certificate not issued by Hongkong Post is accepted only when the ACME phase recorded its
         file (the C(<file>.acme.json) C(renew_acme.yml) writes, naming the ACME directory, the host and the key), its
         signature chains to one of the host's allowed issuers through the file's own chain, and it is a TLS server
@@ -136,7 +136,7 @@ assignments:
       file used), files (every file holding it), chain (subjects of the chain certificates kept) and pem (the leaf
       followed by that chain), issuer (C(hkpost), or C(acme) when accepted by the ACME issuer rule) and for C(acme)
       acme_directory (the directory the ACME phase recorded) and acme_intermediates (PEM of the CA certificates
-      between the leaf and the allowed issuer, for LocalMachine\\CA: the chain role's O(hkpost.ecert.hkpost_chain#module:acme_intermediates)).
+      between the leaf and the allowed issuer, for LocalMachine\\CA - the chain role's O(hkpost.ecert.hkpost_chain#module:acme_intermediates)).
   returned: always
   type: dict
   sample: {"web1": [{"common_name": "www.example.com.hk", "file": "cert (2).cer", "thumbprint": "A1B2...", "pem": "-----BEGIN CERTIFICATE-----..."}]}
