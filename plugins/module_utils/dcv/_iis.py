@@ -21,6 +21,8 @@ WEB_CONFIG_MARKER = 'hkpost.ecert dcv web.config'
 # authorization (<clear/> drops inherited deny rules, which IIS evaluates before allow rules) and in
 # ASP.NET authorization. Only sections IIS delegates to web.config by default are used
 # (anonymousAuthentication is locked at server level, so it is not touched).
+
+
 def web_config(comment, file_extension, asp_net=True):
     """The web.config beside a validation file: ``file_extension`` (``.txt``; ``.`` for extensionless ACME tokens)
     served as text/plain, no redirect, allowed to all users (IIS URL authorization, and with ``asp_net`` ASP.NET's)."""

@@ -70,8 +70,8 @@ def test_acme_trusted_issuers_read_from_where_ansible_playbook_runs(pki, tmp_pat
     name = 'acme-web1-www.example.com-0123456789abcdef.pem'
     (folder / name).write_text(foreign.pem)
     spki = spki_sha256(foreign.key.public_key())
-    (folder / (name + '.acme.json')).write_text(json.dumps({'acme_directory': 'https://acme.example/dir',
-                                                             'host': 'web1', 'public_key_sha256': spki}))
+    record = {'acme_directory': 'https://acme.example/dir', 'host': 'web1', 'public_key_sha256': spki}
+    (folder / (name + '.acme.json')).write_text(json.dumps(record))
     sheet = tmp_path / 'submission.csv'
     sheet.write_text('host,common_name,certificate_type,public_key_sha256,csr_file\nweb1,www.example.com,standard,%s,\n'
                      % spki)
