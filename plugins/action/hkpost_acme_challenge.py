@@ -14,7 +14,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._errors import Hkpost
 from ansible_collections.hkpost.ecert.plugins.module_utils.acme import _challenges
 from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _dns as _dcv_dns
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
-from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._dns_options import DNS_UPDATE_OPTIONS
 
 
 class ActionModule(HkpostAction):
@@ -23,14 +23,7 @@ class ActionModule(HkpostAction):
         challenge=dict(type='str', required=True, choices=list(_challenges.CHALLENGES)),
         challenge_data=dict(type='list', elements='dict', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-        dns_provider=dict(type='str', default='rfc2136', choices=['rfc2136', 'windows']),
-        dns_server=dict(type='str'),
-        dns_port=dict(type='int', default=53),
-        zone=dict(type='str'),
-        tsig_key_name=dict(type='str'),
-        tsig_key_secret=dict(type=quoted_text, no_log=True),
-        tsig_algorithm=dict(type='str', default='hmac-sha256',
-                            choices=['hmac-sha256', 'hmac-sha384', 'hmac-sha512', 'hmac-sha224', 'hmac-sha1', 'hmac-md5']),
+        **DNS_UPDATE_OPTIONS,
         published=dict(type='list', elements='dict'),
         ttl=dict(type='int', default=60),
         timeout=dict(type='int', default=10),

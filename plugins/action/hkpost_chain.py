@@ -13,7 +13,7 @@ from ansible.module_utils.urls import open_url
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.chain._inputs import (
-    OFFICIAL_URLS, check_arl, check_cross, check_new_intermediate, check_root, utcnow)
+    OFFICIAL_URLS, check_acme_intermediate, check_arl, check_cross, check_new_intermediate, check_root, utcnow)
 from ansible_collections.hkpost.ecert.plugins.module_utils.chain._plan import plan_chain
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import shipped
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._pem import load_certificate, load_crl
@@ -34,6 +34,8 @@ ARGUMENT_SPEC = dict(
     warn_days=dict(type='int', default=30),
     # Opening an X509Store by a name Windows does not have creates that store: a typo would change the host.
     key_stores=dict(type='list', elements='str', default=['My', 'WebHosting'], choices=['My', 'WebHosting']),
+    # PEM of an accepted ACME issuer's intermediates (hkpost_intake's acme_intermediates), added to CA
+    acme_intermediates=dict(type='list', elements='str', default=[]),
 )
 
 
@@ -92,7 +94,10 @@ class ActionModule(HkpostAction):
         where, data = self._source(args, 'arl_file', 'arl')
         if data is not None:
             arl = check_arl(load_crl(data, where), root, where, now)
-        return {'root': root, 'intermediates': intermediates, 'cross': cross, 'arl': arl}
+        acme = [check_acme_intermediate(load_certificate(pem.encode('utf-8'), 'acme_intermediates[%d]' % index),
+                                        'acme_intermediates[%d]' % index, now)
+                for index, pem in enumerate(args['acme_intermediates'])]
+        return {'root': root, 'intermediates': intermediates, 'cross': cross, 'arl': arl, 'acme_intermediates': acme}
 
     def run_hkpost(self, args, task_vars, result):
         now = utcnow()

@@ -23,6 +23,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _iis as _d
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._dns_options import DNS_UPDATE_OPTIONS
 
 # dnspython is a controller requirement, but a file/email-only controller may lack it: _dcv_dns
 # loads without it and records why in DNS_IMPORT_ERROR.
@@ -44,14 +45,7 @@ class ActionModule(HkpostAction):
         verify=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=300),
         webroot=dict(type='raw'),
-        dns_provider=dict(type='str', default='rfc2136', choices=['rfc2136', 'windows']),
-        dns_server=dict(type='str'),
-        dns_port=dict(type='int', default=53),
-        zone=dict(type='str'),
-        tsig_key_name=dict(type='str'),
-        tsig_key_secret=dict(type=quoted_text, no_log=True),
-        tsig_algorithm=dict(type='str', default='hmac-sha256',
-                            choices=['hmac-sha256', 'hmac-sha384', 'hmac-sha512', 'hmac-sha224', 'hmac-sha1', 'hmac-md5']),
+        **DNS_UPDATE_OPTIONS,
         ttl=dict(type='int', default=3600),
         nameservers=dict(type='list', elements='str', default=[]),
         resolve=dict(type='dict', default={}),

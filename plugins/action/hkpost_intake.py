@@ -9,9 +9,12 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import read_text
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._acme_issuer import load_issuers, read_records
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._intake import (
     list_intake, match_intake, merge_requests, normalize_requests, read_sheet)
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import utcnow
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
+from ansible_collections.hkpost.ecert.plugins.plugin_utils._controller_input import read_controller_file
 
 
 class ActionModule(HkpostAction):
@@ -21,6 +24,8 @@ class ActionModule(HkpostAction):
         'requests': {'type': 'list', 'elements': 'dict', 'default': []},
         'hosts': {'type': 'list', 'elements': 'str'},
         'strict': {'type': 'bool', 'default': False},
+        # host in ACME mode -> PEM file(s) of the issuers accepted for it (install/_acme_issuer.py)
+        'acme_trusted_issuers': {'type': 'dict', 'default': {}},
     }
     WINDOWS_ONLY = False
     _requires_connection = False
@@ -41,8 +46,11 @@ class ActionModule(HkpostAction):
                               '(renew.yml --tags request).' % (args['sheet'] or 'not given', len(args['requests']),
                                                                ', limited to hosts %s' % ', '.join(args['hosts'])
                                                                if args['hosts'] is not None else ''))
+        now = utcnow()
+        acme = {'issuers': self._acme_issuers(args['acme_trusted_issuers'], now),
+                'records': read_records(args['path'])} if args['acme_trusted_issuers'] else None
         # every request, so that a file for a host outside this run is named as such, not as matching nothing
-        matched = match_intake(list_intake(args['path']), every, hosts=args['hosts'])
+        matched = match_intake(list_intake(args['path']), every, now=now, hosts=args['hosts'], acme=acme)
         errors = [f for f in matched['findings'] if f['severity'] == 'error']
         for finding in matched['findings']:
             self._display.warning('intake: %s' % finding['message'])
@@ -52,3 +60,22 @@ class ActionModule(HkpostAction):
             raise AnsibleActionFail('intake: %d finding(s) and strict is set, so nothing is installed: %s'
                                     % (len(matched['findings']), '; '.join(f['message'] for f in matched['findings'])),
                                     result=result)
+
+    def _acme_issuers(self, option, now):
+        """{host: [CA certificates]}; each file read once, relative paths from where ansible-playbook runs."""
+        loaded, issuers = {}, {}
+        for host, files in option.items():
+            if files in (None, ''):
+                files = []
+            if isinstance(files, str):
+                files = [files]
+            if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
+                raise HkpostError('acme_trusted_issuers.%s: give a list of PEM file paths (hkpost_acme_trusted_issuers),'
+                                  ' got %r.' % (host, files))
+            issuers[host] = []
+            for path in files:
+                if path not in loaded:
+                    what = 'hkpost_acme_trusted_issuers (%s) %s' % (host, path)
+                    loaded[path] = load_issuers([(what, read_controller_file(self, what, path))], now)
+                issuers[host].extend(loaded[path])
+        return issuers

@@ -102,6 +102,16 @@ options:
     elements: str
     choices: [My, WebHosting]
     default: [My, WebHosting]
+  acme_intermediates:
+    description:
+      - ACME mode only. PEM of the intermediates of an accepted ACME issuer, as M(hkpost.ecert.hkpost_intake) returns
+        them (C(acme_intermediates) of each assignment), added to C(CA) when absent so that Windows sends the chain.
+      - They are only added, never removed, and left in C(Disallowed) with a warning when the host disallows them.
+        Each must be a CA certificate, not self-signed, not a Hongkong Post one, not expired. The Hongkong Post
+        rules above do not depend on them.
+    type: list
+    elements: str
+    default: []
 attributes:
   check_mode:
     support: full

@@ -75,6 +75,18 @@ options:
     description: Fail, installing nothing anywhere, when there is any finding at all (errors or warnings).
     type: bool
     default: false
+  acme_trusted_issuers:
+    description:
+      - The hosts in ACME mode (C(hkpost_issuance=acme)), each with its allow-list of issuers - the PEM file(s) of the
+        ACME CA's issuing CA or root (C(hkpost_acme_trusted_issuers)); a relative path is taken from the directory
+        C(ansible-playbook) runs in. Hosts not listed are in the portal mode (only Hongkong Post certificates).
+      - For a listed host a certificate not issued by Hongkong Post is accepted only when the ACME phase recorded its
+        file (the C(<file>.acme.json) C(renew_acme.yml) writes, naming the ACME directory, the host and the key), its
+        signature chains to one of the host's allowed issuers through the file's own chain, and it is a TLS server
+        certificate; otherwise it is refused (C(not_hkpost)) with the reason. A host listed with no file accepts none.
+      - See R(automated issuance,ansible_collections.hkpost.ecert.docsite.automated_issuance).
+    type: dict
+    default: {}
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -122,7 +134,9 @@ assignments:
     - Per host, the certificates to install - host, common_name, certificate_type, public_key_sha256,
       pending_thumbprint, thumbprint (SHA-1 of the issued certificate), sha256, subject, names, not_after, file (the
       file used), files (every file holding it), chain (subjects of the chain certificates kept) and pem (the leaf
-      followed by that chain).
+      followed by that chain), issuer (C(hkpost), or C(acme) when accepted by the ACME issuer rule) and for C(acme)
+      acme_directory (the directory the ACME phase recorded) and acme_intermediates (PEM of the CA certificates
+      between the leaf and the allowed issuer, for LocalMachine\\CA - the chain role's O(hkpost.ecert.hkpost_chain#module:acme_intermediates)).
   returned: always
   type: dict
   sample: {"web1": [{"common_name": "www.example.com.hk", "file": "cert (2).cer", "thumbprint": "A1B2...", "pem": "-----BEGIN CERTIFICATE-----..."}]}

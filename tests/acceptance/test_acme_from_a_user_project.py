@@ -14,6 +14,8 @@ import os
 import stat
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 
 from tests.support.installed import Project, build_installed_tarball, build_tarballs, install
 from tests.support.peers.bind_server import BindServer
@@ -62,7 +64,9 @@ def test_acme_renewal_in_one_run_from_a_user_project(collections, tmp_path):
                          'hkpost_dcv_dns_server': '127.0.0.1', 'hkpost_dcv_dns_port': bind.port,
                          'hkpost_dcv_tsig_key_name': bind.key_name, 'hkpost_dcv_tsig_key_secret': bind.secret,
                          'hkpost_backup_password': PFX_PASSWORD, 'hkpost_csr_organization': 'Example Ltd',
-                         'hkpost_platform': 'iis', 'hkpost_iis_verify': False, 'hkpost_renew_audit': False},
+                         'hkpost_platform': 'iis', 'hkpost_iis_verify': False, 'hkpost_renew_audit': False,
+                         # relative: from the directory ansible-playbook runs in, the user's project
+                         'hkpost_acme_trusted_issuers': ['acme-root.pem']},
                 'hosts': {
                     'web1': {'hkpost_acme_challenge': 'http-01', 'hkpost_certificates': [
                         {'common_name': 'www.example.test',
@@ -70,6 +74,7 @@ def test_acme_renewal_in_one_run_from_a_user_project(collections, tmp_path):
                     'web2': {'hkpost_certificates': [
                         {'common_name': '*.example.test', 'certificate_type': 'wildcard',
                          'iis_bindings': [{'site': 'Default Web Site', 'host_header': 'shop.example.test'}]}]}}}}}})
+            (project_dir / 'acme-root.pem').write_text(pebble.issuer_pem())
             rc, out = project.run('hkpost.ecert.renew', '--tags', 'request,install', '-vvvv')
         left_in_dns = bind.txt('_acme-challenge.example.test')
     finally:
@@ -79,8 +84,14 @@ def test_acme_renewal_in_one_run_from_a_user_project(collections, tmp_path):
     assert rc == 0, out[-5000:]
     assert 'task path: ' + collections in out and 'ESTABLISH WINRM CONNECTION' in out
     hkpost_out = project_dir / 'hkpost-output'
-    intake = sorted(p.name.split('-')[1] for p in (hkpost_out / 'intake').iterdir())
+    intake = sorted(p.name.split('-')[1] for p in (hkpost_out / 'intake').glob('*.pem'))
     assert intake == ['web1', 'web2'], intake
+    # installed from the tarball: each host's binding serves the certificate Pebble issued for its key
+    for name, header in (('web1', 'www.example.test'), ('web2', 'shop.example.test')):
+        (chain_file,) = (hkpost_out / 'intake').glob('acme-%s-*.pem' % name)
+        leaf = x509.load_pem_x509_certificates(chain_file.read_bytes())[0]
+        mappings = load_host(str(state), name).state['iis']['sslcert']['hostnameport']
+        assert mappings['%s:443' % header]['thumbprint'] == leaf.fingerprint(hashes.SHA1()).hex().upper(), name
     assert ('www.example.test', 200) in {(h, s) for h, _p, s in web.fetches}
     assert stat.S_IMODE((hkpost_out / 'acme' / 'account.key').stat().st_mode) == 0o600
     assert not load_host(str(state), 'web1').state['acme_files'], 'the token and its web.config were removed'

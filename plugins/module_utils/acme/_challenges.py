@@ -22,24 +22,9 @@ _TOKEN = re.compile(r'^[A-Za-z0-9_-]{1,256}$')
 WEB_CONFIG_MARKER = 'hkpost.ecert acme-challenge web.config'
 # IIS serves no file without an extension unless a MIME type maps it; RFC 8555 8.3 tokens have none.
 # As win-acme's web_config.xml: extensionless files as text/plain from this directory only, no redirect,
-# readable by anonymous users.
-WEB_CONFIG = ('<?xml version="1.0" encoding="UTF-8"?>\r\n'
-              '<!-- %s: written by hkpost.ecert.hkpost_acme_challenge; removed with the tokens -->\r\n'
-              '<configuration>\r\n'
-              '  <system.webServer>\r\n'
-              '    <staticContent>\r\n'
-              '      <remove fileExtension="." />\r\n'
-              '      <mimeMap fileExtension="." mimeType="text/plain" />\r\n'
-              '    </staticContent>\r\n'
-              '    <httpRedirect enabled="false" />\r\n'
-              '    <security>\r\n'
-              '      <authorization>\r\n'
-              '        <clear />\r\n'
-              '        <add accessType="Allow" users="*" />\r\n'
-              '      </authorization>\r\n'
-              '    </security>\r\n'
-              '  </system.webServer>\r\n'
-              '</configuration>\r\n') % WEB_CONFIG_MARKER
+# readable by anonymous users (dcv._iis.web_config, without the ASP.NET section).
+WEB_CONFIG = _iis.web_config('%s: written by hkpost.ecert.hkpost_acme_challenge; removed with the tokens'
+                             % WEB_CONFIG_MARKER, '.', asp_net=False)
 
 
 def _entries(challenge_data, challenge):
@@ -84,15 +69,11 @@ def iis_tokens(read, challenge_data, challenge='http-01'):
         token = data['resource'].rsplit('/', 1)[-1]
         if not _TOKEN.match(token):
             raise HkpostError('%s: the CA sent token %r, which is not base64url (RFC 8555 8.1); refused' % (name, token))
-        matched, reason = _iis.sites_for(name, sites)
-        per_name[name] = []
-        for site in matched:
-            directory = _iis.directory_of(site, _iis.ACME_CHALLENGE)
-            path = directory + '\\' + token
-            per_name[name].append({'site': site.get('name'), 'reason': reason, 'directory': directory, 'path': path})
-            if path.lower() not in seen:
-                seen.add(path.lower())
-                files.append({'directory': directory, 'path': path, 'token': token,
+        per_name[name] = [place for _site, place in _iis.placements(name, sites, _iis.ACME_CHALLENGE, token)]
+        for place in per_name[name]:
+            if place['path'].lower() not in seen:
+                seen.add(place['path'].lower())
+                files.append({'directory': place['directory'], 'path': place['path'], 'token': token,
                               'content': data['resource_value']})
     return files, per_name
 

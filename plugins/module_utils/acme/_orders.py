@@ -17,6 +17,7 @@ import io
 import posixpath
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._acme_issuer import record_name
 
 
 def intake_name(host, file_name, public_key_sha256):
@@ -24,7 +25,9 @@ def intake_name(host, file_name, public_key_sha256):
 
 
 def pending_orders(sheet_text, host, intake_dir, intake_files, file_name):
-    """[{common_name, csr_file, names, public_key_sha256, dest}] for ``host``; ``file_name`` makes a name file-safe."""
+    """[{common_name, csr_file, names, public_key_sha256, dest, record}] for ``host``; ``file_name`` makes a name
+    file-safe. ``record`` is where the ACME phase notes which directory the order went to (the intake accepts a
+    CA other than Hongkong Post only for a chain so recorded: install/_acme_issuer.py)."""
     reader = csv.DictReader(io.StringIO((sheet_text or '').lstrip('\ufeff')))
     missing = [f for f in ('host', 'common_name', 'public_key_sha256', 'csr_file') if f not in (reader.fieldnames or [])]
     if sheet_text and missing:
@@ -41,7 +44,8 @@ def pending_orders(sheet_text, host, intake_dir, intake_files, file_name):
             continue
         orders.append({'common_name': row['common_name'].strip(), 'csr_file': row['csr_file'].strip(),
                        'names': (row.get('names') or '').split(), 'public_key_sha256': spki,
-                       'dest': posixpath.join(intake_dir, name)})
+                       'dest': posixpath.join(intake_dir, name),
+                       'record': posixpath.join(intake_dir, record_name(name))})
     return orders
 
 

@@ -21,7 +21,7 @@ except ImportError as exc:
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import (
-    classify, common_name, issued_by, is_globalsign_r3, not_after, sha256_hex)
+    classify, common_name, is_ca, issued_by, is_globalsign_r3, not_after, sha256_hex)
 
 # Where Hongkong Post publishes what the collection does not ship (from the CA's guides).
 OFFICIAL_URLS = {
@@ -119,3 +119,15 @@ def check_arl(crl, root, option, now):
 
 def utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
+
+
+def check_acme_intermediate(cert, option, now):
+    """An intermediate of an accepted ACME issuer, as the intake returned it (acme_intermediates): a CA certificate,
+    not self-signed (a root belongs in Root, by the user's choice), not of Hongkong Post (the rules above place
+    those), not expired."""
+    if not is_ca(cert) or cert.subject == cert.issuer or classify(cert)['is_hkpost']:
+        raise HkpostError('%s: expected the intermediate of the ACME CA (a CA certificate that is not self-signed and '
+                          'not Hongkong Post\'s, as hkpost_intake returns in acme_intermediates); this is %s.'
+                          % (option, _describe(cert)))
+    _not_expired(cert, option, now)
+    return cert

@@ -20,6 +20,9 @@ Rules, in the order they protect the fleet:
    one is not imported.
 5. Steps are ordered adds first, removals last, so a write that stops half-way never leaves a
    host with less than it had.
+6. ACME mode: the intermediates of an accepted ACME issuer (install/_acme_issuer.py) are added to ``CA``, where
+   Windows looks for them to send the chain; they are only ever added - never removed, never taken out of
+   ``Disallowed`` (an operator's decision, said in a warning) - and the rules above do not look at them.
 """
 
 from __future__ import annotations
@@ -115,7 +118,8 @@ def plan_chain(snapshot, wanted, old_intermediate='remove', install_root=True, w
 
     ``snapshot``: {'CA': [der], 'Root': [der], 'Disallowed': [der], 'crls': [der],
     'keyed': [{'store': 'My', 'der': der}]}. ``wanted``: {'root': cert, 'intermediates': [cert],
-    'cross': cert or None, 'arl': crl or None} - already checked by _chain_inputs.
+    'cross': cert or None, 'arl': crl or None, 'acme_intermediates': [cert] (optional)} - already checked by
+    _chain_inputs.
     Returns a dict with ``steps`` (ordered; adds carry the DER), ``removed``, ``added``,
     ``disallowed``, ``leaves``, ``warnings``, ``before`` and ``after``.
     """
@@ -145,6 +149,13 @@ def plan_chain(snapshot, wanted, old_intermediate='remove', install_root=True, w
     if wanted.get('cross') is not None:
         add('CA', wanted['cross'], 'cross certificate to GlobalSign Root CA - R3, for clients without Root CA 3')
     needed = [wanted['root']] + list(wanted['intermediates']) + ([wanted['cross']] if wanted.get('cross') else [])
+    # 6. an accepted ACME issuer's intermediates
+    for inter in wanted.get('acme_intermediates') or []:
+        if any(thumbprint(inter) == thumbprint(c) for c in stores['Disallowed']):
+            warnings.append('the ACME intermediate %s (%s) is in Disallowed on this host: Windows will not send it; '
+                            'it was left there.' % (inter.subject.rfc4514_string(), thumbprint(inter)))
+            continue
+        add('CA', inter, 'intermediate of the accepted ACME issuer (hkpost_acme_trusted_issuers)')
     for cert in stores['Disallowed']:
         if any(thumbprint(cert) == thumbprint(n) for n in needed):
             remove('Disallowed', cert, 'needed for the chain; in Disallowed it makes Windows reject every leaf under it')

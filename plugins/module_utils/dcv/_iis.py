@@ -21,29 +21,37 @@ WEB_CONFIG_MARKER = 'hkpost.ecert dcv web.config'
 # authorization (<clear/> drops inherited deny rules, which IIS evaluates before allow rules) and in
 # ASP.NET authorization. Only sections IIS delegates to web.config by default are used
 # (anonymousAuthentication is locked at server level, so it is not touched).
-WEB_CONFIG = ('<?xml version="1.0" encoding="UTF-8"?>\r\n'
-              '<!-- %s: written by hkpost.ecert.hkpost_dcv_token so IIS serves fileauth.txt as text/plain; '
-              'removed by state=absent -->\r\n'
-              '<configuration>\r\n'
-              '  <system.webServer>\r\n'
-              '    <staticContent>\r\n'
-              '      <remove fileExtension=".txt" />\r\n'
-              '      <mimeMap fileExtension=".txt" mimeType="text/plain" />\r\n'
-              '    </staticContent>\r\n'
-              '    <httpRedirect enabled="false" />\r\n'
-              '    <security>\r\n'
-              '      <authorization>\r\n'
-              '        <clear />\r\n'
-              '        <add accessType="Allow" users="*" />\r\n'
-              '      </authorization>\r\n'
-              '    </security>\r\n'
-              '  </system.webServer>\r\n'
-              '  <system.web>\r\n'
-              '    <authorization>\r\n'
-              '      <allow users="*" />\r\n'
-              '    </authorization>\r\n'
-              '  </system.web>\r\n'
-              '</configuration>\r\n') % WEB_CONFIG_MARKER
+
+
+def web_config(comment, file_extension, asp_net=True):
+    """The web.config beside a validation file: ``file_extension`` (``.txt``; ``.`` for extensionless ACME tokens)
+    served as text/plain, no redirect, allowed to all users (IIS URL authorization, and with ``asp_net`` ASP.NET's)."""
+    return ('<?xml version="1.0" encoding="UTF-8"?>\r\n'
+            '<!-- %s -->\r\n'
+            '<configuration>\r\n'
+            '  <system.webServer>\r\n'
+            '    <staticContent>\r\n'
+            '      <remove fileExtension="%s" />\r\n'
+            '      <mimeMap fileExtension="%s" mimeType="text/plain" />\r\n'
+            '    </staticContent>\r\n'
+            '    <httpRedirect enabled="false" />\r\n'
+            '    <security>\r\n'
+            '      <authorization>\r\n'
+            '        <clear />\r\n'
+            '        <add accessType="Allow" users="*" />\r\n'
+            '      </authorization>\r\n'
+            '    </security>\r\n'
+            '  </system.webServer>\r\n'
+            + ('  <system.web>\r\n'
+               '    <authorization>\r\n'
+               '      <allow users="*" />\r\n'
+               '    </authorization>\r\n'
+               '  </system.web>\r\n' if asp_net else '')
+            + '</configuration>\r\n') % (comment, file_extension, file_extension)
+
+
+WEB_CONFIG = web_config('%s: written by hkpost.ecert.hkpost_dcv_token so IIS serves fileauth.txt as text/plain; '
+                        'removed by state=absent' % WEB_CONFIG_MARKER, '.txt')
 WEB_PROTOCOLS = ('http', 'https')
 DEFAULT_SITE = 'Default Web Site'
 
@@ -102,6 +110,18 @@ def directory_of(site, well_known=PKI_VALIDATION):
     return path.rstrip('\\') + '\\.well-known\\' + well_known
 
 
+def placements(ascii_name, sites, well_known=PKI_VALIDATION, file_name='fileauth.txt'):
+    """Where ``ascii_name``'s validation file goes: ``[(site, {site, reason, directory, path})]``, one per site
+    answering the name (sites_for), in the site's ``.well-known\\<well_known>`` directory (directory_of)."""
+    matched, reason = sites_for(ascii_name, sites)
+    found = []
+    for site in matched:
+        directory = directory_of(site, well_known)
+        found.append((site, {'site': site.get('name'), 'reason': reason, 'directory': directory,
+                             'path': directory + '\\' + file_name}))
+    return found
+
+
 def _decoded(b64):
     return base64.b64decode(b64) if b64 else None
 
@@ -116,13 +136,10 @@ def plan_iis(read, names, code, present):
     sites = read.get('sites') or []
     per_name, directories, warnings = {}, {}, []
     for entry in names:
-        matched, reason = sites_for(entry['ascii_name'], sites)
-        per_name[entry['ascii_name']] = []
-        for site in matched:
-            directory = directory_of(site)
-            directories.setdefault(directory.lower(), (directory, site))
-            per_name[entry['ascii_name']].append({'site': site.get('name'), 'reason': reason, 'directory': directory,
-                                                  'path': directory + '\\fileauth.txt'})
+        found = placements(entry['ascii_name'], sites)
+        per_name[entry['ascii_name']] = [place for _site, place in found]
+        for site, place in found:
+            directories.setdefault(place['directory'].lower(), (place['directory'], site))
     work = []
     for directory, site in directories.values():
         files = site.get('files') or {}

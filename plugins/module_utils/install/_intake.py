@@ -13,7 +13,9 @@ Everything is decided before anything is installed. Each finding has a ``kind``:
 errors (the file is refused, the request waits):
   ``unreadable``     not a certificate file (a key, a CSR, garbage), or only CA certificates, or two leaves;
   ``expired``        the certificate has expired;
-  ``not_hkpost``     not issued by a Hongkong Post intermediate (or issued by the trial hierarchy);
+  ``not_hkpost``     not issued by a Hongkong Post intermediate (or issued by the trial hierarchy) - unless the
+                     request's host is in ACME mode and the chain passes the accepted ACME issuer rule
+                     (install/_acme_issuer.py), whose reason is then given;
   ``old_intermediate`` issued before 2025-05-01, i.e. under the old (no-EKU) intermediate being revoked;
   ``names``          names other than requested (an extra name, or the requested name missing);
   ``conflict``       two different certificates for one request: which one to install is a person's call;
@@ -44,9 +46,10 @@ try:  # a controller requirement; the plugin must still load without it (see _op
 except ImportError as exc:
     serialization = MissingLibrary('cryptography', exc)
 
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._acme_issuer import acme_decision
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import (
-    is_expired, is_not_yet_valid, names, split_leaf)
+    is_expired, is_not_yet_valid, names, split_leaf, utcnow)
 
 MULTI_DOMAIN_TYPES = ('multi_domain', 'ev_multi_domain')
 ERRORS = ('unreadable', 'expired', 'not_hkpost', 'old_intermediate', 'names', 'conflict')
@@ -194,15 +197,21 @@ def read_file(name, data):
     return leaf, chain, None
 
 
-def _refusal(info, request, now):
-    """The first reason ``info`` must not be installed for ``request``, as (kind, message), or None."""
+def _refusal(info, request, now, acme=None):
+    """The first reason ``info`` must not be installed for ``request``, as (kind, message), or None.
+
+    ``acme``: for a host in ACME mode, acme_decision's answer about this file (None: the portal mode, where only
+    Hongkong Post's production hierarchy is accepted)."""
     who = 'for %s' % _label(request)
     if is_expired(info, now):
         return 'expired', 'the certificate %s expired on %s; apply again.' % (who, info['not_after'])
-    if not info['is_hkpost'] or info['role'] != 'leaf' or info['hierarchy'] != 'production':
+    hkpost = info['is_hkpost'] and info['role'] == 'leaf' and info['hierarchy'] == 'production'
+    if not hkpost and (acme is None or acme['refusal']):
         return 'not_hkpost', ('the certificate %s was issued by "%s", not by a Hongkong Post e-Cert (Server) '
-                              'intermediate of the production hierarchy.' % (who, info['issuer']))
-    if info['generation'] == 'old':
+                              'intermediate of the production hierarchy%s' % (
+                                  who, info['issuer'], '; as an ACME certificate it is refused: %s' % acme['refusal']
+                                  if acme else '.'))
+    if hkpost and info['generation'] == 'old':
         return 'old_intermediate', ('the certificate %s was issued on %s, under the old (no-EKU) "e-Cert SSL CA 3 - '
                                     '17" that Hongkong Post revokes before 2026-06-15; ask for a re-issue.'
                                     % (who, info['not_before']))
@@ -212,15 +221,23 @@ def _refusal(info, request, now):
     return None
 
 
-def match_intake(files, requests, now=None, hosts=None):
+def match_intake(files, requests, now=None, hosts=None, acme=None):
     """Match intake ``files`` ([{'name', 'data'}]) to pending ``requests`` (read_sheet's shape) of ``hosts``
     (default every host): a file for a request of another host is reported as ``other_host``, not matched.
+
+    ``acme``: ``{'issuers': {host: [CA certificates]}, 'records': {file name: record}}`` - the hosts in ACME mode
+    with their allow-lists, and the records the ACME phase wrote (_acme_issuer.read_records); default none: every
+    host is in the portal mode. A certificate accepted by the ACME rule also carries ``issuer: acme``,
+    ``acme_directory`` and ``acme_intermediates`` (PEM of the CA certificates Windows needs in LocalMachine\\CA).
 
     Returns ``{'assignments': {host: [certificate, ...]}, 'findings': [...], 'waiting': [...],
     'files': N}``. A certificate carries host, common_name, certificate_type, public_key_sha256,
     pending_thumbprint, thumbprint, sha256, subject, names, not_after, file, files, chain (subjects) and
     ``pem`` (the leaf followed by the file's chain, for hkpost_complete_request / exchange_cert content).
     """
+    now = now or utcnow()
+    acme = acme or {}
+    acme_issuers = acme.get('issuers') or {}
     by_spki, elsewhere = {}, {}
     for request in requests:
         mine = hosts is None or request['host'] in hosts
@@ -259,12 +276,16 @@ def match_intake(files, requests, now=None, hosts=None):
         for request in spki_requests:
             accepted = []
             for name, leaf, chain, info in found:
-                refusal = _refusal(info, request, now)
+                decision = None
+                if request['host'] in acme_issuers and not info['is_hkpost']:
+                    decision = acme_decision(leaf, chain, info, request, name, acme_issuers[request['host']],
+                                             (acme.get('records') or {}).get(name), now)
+                refusal = _refusal(info, request, now, decision if request['host'] in acme_issuers else None)
                 if refusal:
                     findings.append(_finding(refusal[0], '%s: %s' % (name, refusal[1]), file=name, info=info,
                                              request=request))
                 else:
-                    accepted.append((name, leaf, chain, info))
+                    accepted.append((name, leaf, chain, info, decision))
             distinct = sorted({a[3]['sha256'] for a in accepted})
             if len(distinct) > 1:
                 findings.append(_finding(
@@ -277,7 +298,7 @@ def match_intake(files, requests, now=None, hosts=None):
                 continue
             # The same certificate in several files: use the copy carrying the most chain, then the first name.
             accepted.sort(key=lambda a: (-len(a[2]), a[0]))
-            name, leaf, chain, info = accepted[0]
+            name, leaf, chain, info, decision = accepted[0]
             if len(accepted) > 1:
                 findings.append(_finding('duplicate', 'files %s hold the same certificate for %s; %s is used.'
                                          % (', '.join(sorted(a[0] for a in accepted)), _label(request), name),
@@ -292,14 +313,19 @@ def match_intake(files, requests, now=None, hosts=None):
                                          'carries the old (no-EKU) intermediate; it is not installed (the chain role '
                                          'installs the new one).' % (name, _label(request)), file=name, info=info,
                                          request=request))
-            assignments.setdefault(request['host'], []).append({
+            assignment = {
                 'host': request['host'], 'common_name': request['common_name'] or info['subject_cn'],
                 'certificate_type': request['certificate_type'], 'public_key_sha256': spki,
                 'pending_thumbprint': request.get('pending_thumbprint'), 'thumbprint': info['sha1'],
                 'sha256': info['sha256'], 'subject': info['subject'], 'names': names(info),
                 'not_after': info['not_after'], 'file': name, 'files': sorted(a[0] for a in accepted),
                 'chain': [cert_info(c)['subject_cn'] for c in chain if cert_info(c)['generation'] != 'old'],
-                'pem': _pem(leaf) + ''.join(_pem(c) for c in chain if cert_info(c)['generation'] != 'old')})
+                'pem': _pem(leaf) + ''.join(_pem(c) for c in chain if cert_info(c)['generation'] != 'old'),
+                'issuer': 'acme' if decision else 'hkpost'}
+            if decision:
+                assignment.update(acme_directory=decision['directory'],
+                                  acme_intermediates=[_pem(c) for c in decision['intermediates']])
+            assignments.setdefault(request['host'], []).append(assignment)
     for host_certs in assignments.values():
         host_certs.sort(key=lambda c: c['common_name'])
     findings.sort(key=lambda f: (f['severity'] != 'error', f['kind'], f.get('file') or '', f.get('host') or ''))

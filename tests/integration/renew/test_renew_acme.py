@@ -6,6 +6,11 @@ the test's real BIND (``-dnsserver``): the dns-01 TXT values the controller adds
 records (127.0.0.1) it connects to for http-01 on its httpPort, where tests.support.peers.iis_web serves each
 simulated host's IIS web roots as IIS would. The hosts are simulated Windows hosts behind the loopback WinRM
 endpoint; their keys never leave them (certreq), the controller submits each CSR with community.crypto.
+
+The install phase then installs Pebble's chains: the hosts are in ACME mode and Pebble's root (fetched from its
+management port at each run - Pebble makes a new hierarchy on every start) is their hkpost_acme_trusted_issuers,
+given as a path relative to where ansible-playbook runs. Binding checks need a real TLS server with the host's key,
+so hkpost_iis_verify is off here (tests/integration/install exercises them).
 """
 
 from __future__ import annotations
@@ -21,12 +26,14 @@ import threading
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
 from tests.support.peers.bind_server import BindServer
 from tests.support.peers.iis_web import IisWeb
 from tests.support.peers.pebble_server import PebbleServer
 from tests.support.windows.acme import files as acme_files, serve_webroots
+from tests.support.windows.chain import _thumbprints as chain_thumbprints
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.windows.iis import add_site
 from tests.support.winrm.fleet import ROOT, run_over_winrm
@@ -37,6 +44,7 @@ pytestmark = pytest.mark.skipif(not os.path.exists('/usr/bin/pebble'), reason='p
 
 PASSWORD = 'Renew-ACME-7c1d-secret'
 SPF = 'v=spf1 -all'
+TRUST_FILE = 'acme-trusted-root.pem'
 WEBROOTS = {'Default Web Site': '%SystemDrive%\\inetpub\\wwwroot', 'Shop': 'D:\\sites\\shop'}
 
 
@@ -83,6 +91,7 @@ class Lab:
             'hkpost_acme_eab_kid': self.pebble.eab['kid'], 'hkpost_acme_eab_hmac': self.pebble.eab['hmac'],
             'hkpost_dcv_dns_server': '127.0.0.1', 'hkpost_dcv_dns_port': self.bind.port,
             'hkpost_dcv_tsig_key_name': self.bind.key_name, 'hkpost_dcv_tsig_key_secret': self.bind.secret,
+            'hkpost_acme_trusted_issuers': [TRUST_FILE],
             'hkpost_iis_verify': False, 'hkpost_renew_audit': False, 'hkpost_platform': 'iis'}
         variables.update(group_vars)
         return {'all': {
@@ -90,10 +99,12 @@ class Lab:
                      'hkpost_backup_password': PASSWORD},
             'children': {'ecert_servers': {'vars': variables, 'hosts': copy.deepcopy(hosts)}}}}
 
-    def renew(self, inventory, *args):
+    def renew(self, inventory, *args, tags='request,install'):
+        # the allow-list: Pebble's root of this start, relative to the directory ansible-playbook runs in
+        (self.tmp / TRUST_FILE).write_text(self.pebble.issuer_pem())
         work = self.tmp / ('winrm-%d' % next(self.runs))
         proc, _report = run_over_winrm(self.state, work, inventory, os.path.join(ROOT, 'playbooks', 'renew.yml'),
-                                       '--tags', 'request,install', *args, cwd=self.tmp, timeout=900)
+                                       '--tags', tags, *args, cwd=self.tmp, timeout=900)
         return proc.returncode, proc.stdout + proc.stderr
 
     def intake(self):
@@ -123,7 +134,7 @@ def _sheet(lab):
 def _issued(lab):
     """{(host, public key SHA-256): certificate} for every chain ACME wrote into the intake."""
     found = {}
-    for path in sorted((lab.out / 'intake').iterdir()):
+    for path in sorted((lab.out / 'intake').glob('*.pem')):
         leaf = x509.load_pem_x509_certificates(path.read_bytes())[0]
         found[(path.name.split('-')[1], spki_sha256(leaf.public_key()))] = leaf
     return found
@@ -133,14 +144,29 @@ def _issuer_cn(cert):
     return cert.issuer.get_attributes_for_oid(x509.oid.NameOID.COMMON_NAME)[0].value
 
 
-# Pebble's hierarchy is not Hongkong Post's, and the install phase installs only Hongkong Post certificates:
-# it matches each chain to its request by key and then refuses it, naming the request - which shows the ACME
-# chain reached the install phase exactly as a portal download does.
+# The portal mode refuses a chain Hongkong Post did not issue, naming the request (the intake matched it by key).
 NOT_HKPOST = re.compile(r'intake: \S+: the certificate for (\S+) on (\S+) was issued by "[^"]*Pebble Intermediate CA')
 
 
-def _refused_by_install(out):
+def _refused_by_intake(out):
     return sorted(set(NOT_HKPOST.findall(out)))
+
+
+def served(host):
+    """{host header: thumbprint} of the host's SNI bindings (http.sys hostnameport mappings)."""
+    return {endpoint.split(':')[0]: m['thumbprint']
+            for endpoint, m in host.state['iis']['sslcert']['hostnameport'].items()}
+
+
+def _thumbprint(cert):
+    return cert.fingerprint(hashes.SHA1()).hex().upper()
+
+
+def _installed(lab, host_name):
+    """What the install phase left on a host: {header: thumbprint}, My, CA and REQUEST thumbprints."""
+    host = load_host(str(lab.state), host_name)
+    return (served(host), sorted(e['thumbprint'] for e in host.stores['My']),
+            chain_thumbprints(host.stores['CA']), len(host.stores['REQUEST']))
 
 
 def test_one_run_dns01_and_http01_issues_into_the_intake_and_cleans_up(lab):
@@ -166,12 +192,26 @@ def test_one_run_dns01_and_http01_issues_into_the_intake_and_cleans_up(lab):
         names = sorted(leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
                        .get_values_for_type(x509.DNSName))
         assert names == sorted(sheet[(host, _spki)]['names'].split()), names
-    # The key never left the host: still its pending request there, which the install phase matched by key.
-    for host_name in ('web1', 'web2'):
-        assert len(load_host(str(lab.state), host_name).stores['REQUEST']) == 2
-    assert _refused_by_install(out) == sorted([
-        ('*.example.test', 'web1'), ('www.example.test', 'web1'), ('api.example.test', 'web2'),
-        ('shop.example.test', 'web2')]), out[-3000:]
+    # Installed: each key completed where it was made (REQUEST emptied), each binding serving the Pebble-issued
+    # certificate for its name, Pebble's intermediate in LocalMachine\CA (Windows sends it), nothing refused.
+    assert _refused_by_intake(out) == [] and 'not_hkpost' not in out, out[-3000:]
+    by_name = {}
+    for path in sorted((lab.out / 'intake').glob('*.pem')):
+        chain = x509.load_pem_x509_certificates(path.read_bytes())
+        by_name[(path.name.split('-')[1], chain[0].subject.rfc4514_string().split('CN=')[1].split(',')[0])] = chain
+        assert (lab.out / 'intake' / (path.name + '.acme.json')).exists(), 'the ACME phase recorded each chain'
+    new = {key: _thumbprint(chain[0]) for key, chain in by_name.items()}
+    intermediate = _thumbprint(next(iter(by_name.values()))[1])
+    installed = {name: _installed(lab, name) for name in ('web1', 'web2')}
+    # both of web1's certificates list the one binding: one of them serves it (the pairing's rule, not ours)
+    assert list(installed['web1'][0]) == ['www.example.test']
+    assert installed['web1'][0]['www.example.test'] in (new[('web1', 'www.example.test')], new[('web1', '*.example.test')])
+    assert installed['web2'][0] == {'api.example.test': new[('web2', 'api.example.test')],
+                                    'shop.example.test': new[('web2', 'shop.example.test')]}
+    for name, (_served, mine, ca, pending) in installed.items():
+        assert mine == sorted(t for (h, _cn), t in new.items() if h == name), name
+        assert intermediate in ca and pending == 0, name
+    assert 'installed' in out
 
     # The CA fetched http-01 from the IIS sites, and every challenge is gone afterwards.
     fetched = {(h, s) for h, _p, s in lab.web.fetches}
@@ -189,12 +229,21 @@ def test_one_run_dns01_and_http01_issues_into_the_intake_and_cleans_up(lab):
     assert lab.pebble.eab['hmac'] not in out, 'the EAB HMAC is never printed'
     assert 'Successful newAccount Binding with CA using kid "%s"' % lab.pebble.eab['kid'] in lab.pebble.log_text()
 
-    # A rerun with nothing new to order asks the CA for nothing (the intake remembers what was issued).
+    # A rerun with nothing new to order asks the CA for nothing (the intake remembers what was issued) and installs
+    # nothing twice: "already installed", every host as it was. (--tags request would renew again: new keys.)
     before = lab.pebble.log_text().count('POST /order-plz')
-    rc, out = lab.renew(lab.inventory(hosts), '--tags', 'acme')
+    rc, out = lab.renew(lab.inventory(hosts), tags='acme,install')
     assert rc == 0, out[-3000:]
     assert lab.pebble.log_text().count('POST /order-plz') == before
-    assert 'nothing to order' in out
+    assert 'nothing to order' in out and 'already installed' in out, out[-3000:]
+    assert {name: _installed(lab, name) for name in ('web1', 'web2')} == installed
+
+    # The portal mode still refuses Pebble's chains: the same intake, the hosts switched back to the portal.
+    rc, out = lab.renew(lab.inventory(hosts, hkpost_issuance='portal'), tags='install')
+    assert _refused_by_intake(out) == sorted([
+        ('*.example.test', 'web1'), ('www.example.test', 'web1'), ('api.example.test', 'web2'),
+        ('shop.example.test', 'web2')]), out[-3000:]
+    assert {name: _installed(lab, name) for name in ('web1', 'web2')} == installed
 
 
 def test_what_the_ca_cannot_see_and_what_it_refuses_fail_that_host_only(lab):
@@ -263,9 +312,11 @@ def test_ca_restarted_mid_run_rerun_resumes_with_the_same_requests(lab):
     lab.web.answer = restart_on_first_fetch
     rc, out = lab.renew(inventory)
     assert restarted.is_set() and rc != 0, out[-3000:]
-    assert not (lab.out / 'intake').exists() or lab.intake() == []
+    # no chain; the records of the orders placed stay (the rerun's orders replace them)
+    assert not (lab.out / 'intake').exists() or [n for n in lab.intake() if not n.endswith('.acme.json')] == []
     first = load_host(str(lab.state), 'web1')
     pending = sorted(e['der'] for e in first.stores['REQUEST'])
+    pending_keys = sorted(spki_sha256(e['key'].public_key()) for e in first.stores['REQUEST'])
     assert len(pending) == 2
     assert not acme_files(first), 'the tokens were removed after the failure'
 
@@ -273,8 +324,18 @@ def test_ca_restarted_mid_run_rerun_resumes_with_the_same_requests(lab):
     rc, out = lab.renew(inventory)
     assert rc == 0, out[-4000:]
     host = load_host(str(lab.state), 'web1')
-    assert sorted(e['der'] for e in host.stores['REQUEST']) == pending, 'the rerun reused both pending requests'
+    # the rerun reused both pending requests: their keys are the installed certificates' keys
+    assert host.stores['REQUEST'] == []
+    assert sorted(spki_sha256(e['key'].public_key()) for e in host.stores['My']) == pending_keys
     spkis = sorted(row['public_key_sha256'] for row in _sheet(lab))
     assert sorted(spki for _host, spki in _issued(lab)) == spkis, 'one chain per request, none twice'
-    assert _refused_by_install(out) == [('api.example.test', 'web1'), ('shop.example.test', 'web1')]
+    assert _refused_by_intake(out) == [], out[-3000:]
+    served_now, mine, _ca, pending = _installed(lab, 'web1')
+    assert sorted(served_now) == ['api.example.test', 'shop.example.test'] and len(mine) == 2 and pending == 0
+    assert sorted(served_now.values()) == sorted(_thumbprint(leaf) for leaf in _issued(lab).values())
     assert not acme_files(host)
+
+    # Run again: nothing ordered, nothing installed twice.
+    rc, out = lab.renew(inventory, tags='acme,install')
+    assert rc == 0 and 'already installed' in out, out[-3000:]
+    assert _installed(lab, 'web1') == (served_now, mine, _ca, pending)

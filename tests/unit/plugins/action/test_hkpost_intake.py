@@ -58,3 +58,34 @@ def test_missing_sheet_and_no_requests_are_named(tmp_path, intake):
         run_action(ActionModule, {'path': str(folder), 'sheet': str(tmp_path / 'nope.csv')}, shell_family='sh')
     with pytest.raises(AnsibleActionFail, match='no pending requests to match'):
         run_action(ActionModule, {'path': str(folder)}, shell_family='sh')
+
+
+def test_acme_trusted_issuers_read_from_where_ansible_playbook_runs(pki, tmp_path, monkeypatch):
+    """The foreign CA's chain of an ACME host, recorded by the ACME phase: accepted with the root given by a relative
+    path; a leaf given as an issuer, or a missing file, is refused before anything is matched."""
+    import json
+    foreign = pki.leaves['foreign']
+    folder = tmp_path / 'intake'
+    folder.mkdir()
+    name = 'acme-web1-www.example.com-0123456789abcdef.pem'
+    (folder / name).write_text(foreign.pem)
+    spki = spki_sha256(foreign.key.public_key())
+    record = {'acme_directory': 'https://acme.example/dir', 'host': 'web1', 'public_key_sha256': spki}
+    (folder / (name + '.acme.json')).write_text(json.dumps(record))
+    sheet = tmp_path / 'submission.csv'
+    sheet.write_text('host,common_name,certificate_type,public_key_sha256,csr_file\nweb1,www.example.com,standard,%s,\n'
+                     % spki)
+    (tmp_path / 'roots').mkdir()
+    (tmp_path / 'roots' / 'acme-root.pem').write_text(pki.foreign_root.pem)
+    (tmp_path / 'roots' / 'leaf.pem').write_text(foreign.pem)
+    monkeypatch.chdir(tmp_path)
+    args = {'path': str(folder), 'sheet': str(sheet)}
+    refused = run_action(ActionModule, args, shell_family='sh')
+    assert [f['kind'] for f in refused['findings']] == ['not_hkpost'] and refused['assignments'] == {}
+    accepted = run_action(ActionModule, dict(args, acme_trusted_issuers={'web1': ['roots/acme-root.pem']}),
+                          shell_family='sh')
+    assert accepted['findings'] == [] and accepted['assignments']['web1'][0]['issuer'] == 'acme'
+    with pytest.raises(AnsibleActionFail, match='not a CA certificate'):
+        run_action(ActionModule, dict(args, acme_trusted_issuers={'web1': 'roots/leaf.pem'}), shell_family='sh')
+    with pytest.raises(AnsibleActionFail, match='was not found on the controller'):
+        run_action(ActionModule, dict(args, acme_trusted_issuers={'web1': ['roots/missing.pem']}), shell_family='sh')

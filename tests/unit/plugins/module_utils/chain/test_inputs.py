@@ -112,3 +112,14 @@ def test_cross_with_root_key_but_another_subject_is_refused(pki):
 def test_crl_signed_by_root_key_under_another_name_is_not_root_ca_3_arl(pki):
     renamed = pki.make_arl(20, pki.now - DAY, pki.now + DAY, issuer_name=pki.foreign_root.cert.subject)
     assert not is_arl_of(renamed, pki.root.cert)
+
+
+def test_acme_intermediate_must_be_a_ca_not_self_signed_not_hongkong_post(pki):
+    from ansible_collections.hkpost.ecert.plugins.module_utils.chain._inputs import check_acme_intermediate
+    acme = pki.inspection_intermediate().cert  # a CA certificate issued by another root
+    assert check_acme_intermediate(acme, 'acme_intermediates[0]', pki.now) is acme
+    for cert in (pki.foreign_root.cert, pki.ssl_new.cert, pki.leaves['foreign'].cert):
+        with pytest.raises(HkpostError, match='expected the intermediate of the ACME CA'):
+            check_acme_intermediate(cert, 'acme_intermediates[0]', pki.now)
+    with pytest.raises(HkpostError, match='expired'):
+        check_acme_intermediate(acme, 'acme_intermediates[0]', pki.now + 4000 * DAY)

@@ -286,3 +286,22 @@ def test_a_new_named_leaf_in_ca_is_not_the_new_intermediate(pki):
     plan = plan_chain(snap(CA=[pki.ssl_old, Issued(fake, pki.ssl_new.key)], Root=[pki.root]),
                       wanted(pki, intermediates=[]), now=pki.now)
     assert ('remove_cert', 'CA', pki.ssl_old.thumbprint) not in ops(plan)
+
+
+def test_acme_intermediates_are_added_to_ca_once_and_never_touch_the_migration(pki):
+    acme = pki.inspection_intermediate()  # any CA certificate outside Hongkong Post's hierarchy
+    foreign = pki.foreign_root
+    base = plan_chain(snap(CA=[pki.ssl_old], Root=[pki.root]), wanted(pki), now=pki.now)
+    plan = plan_chain(snap(CA=[pki.ssl_old], Root=[pki.root]),
+                      dict(wanted(pki), acme_intermediates=[foreign.cert]), now=pki.now)
+    # the Hongkong Post steps are the same, the ACME intermediate is one more add, before any removal
+    assert [s for s in ops(plan) if s[2] != foreign.thumbprint] == ops(base)
+    assert ops(plan).index(('add_cert', 'CA', foreign.thumbprint)) < ops(plan).index(
+        ('remove_cert', 'CA', pki.ssl_old.thumbprint))
+    # already there: nothing; disallowed by the operator: left there, said
+    again = plan_chain(snap(CA=[pki.ssl_new, foreign], Root=[pki.root]),
+                       dict(wanted(pki), acme_intermediates=[foreign.cert]), now=pki.now)
+    assert ops(again) == []
+    barred = plan_chain(snap(CA=[pki.ssl_new], Root=[pki.root], Disallowed=[acme]),
+                        dict(wanted(pki), acme_intermediates=[acme.cert]), now=pki.now)
+    assert ops(barred) == [] and any('is in Disallowed' in w for w in barred['warnings'])
