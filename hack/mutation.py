@@ -1,6 +1,10 @@
 #!/usr/bin/env python
 # -*- coding: utf-8 -*-
-"""Mutation testing of the decision modules in plugins/module_utils/ (``make mutation``, issue 14 section 3).
+"""Mutation testing of the decision modules and the action plugins' decision points (``make mutation``, issues 14, 21).
+
+A module is named relative to plugins/module_utils/ (``install/_retire``), or as ``action/NAME`` /
+``plugin_utils/NAME`` for plugins/action/NAME.py and plugins/plugin_utils/NAME.py (the action plugins
+and their shared controller helpers: their decisions are what the action returns or refuses).
 
 Prints, per module, how many small behaviour-changing edits the module's fast tests catch. It is a
 figure, not a gate: the exit status is 0 whatever the kill rate (non-zero only if the unmutated tests
@@ -49,6 +53,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MU = 'plugins/module_utils/'
 U = 'tests/unit/plugins/'
 
+A = U + 'action/'
+MI = U + 'module_utils/install/'
+
+
+def _path(module):
+    """The file of a MODULES key, relative to the checkout."""
+    if module.startswith(('action/', 'plugin_utils/')):
+        return 'plugins/' + module + '.py'
+    return MU + module + '.py'
+
+
 # Decision module -> the fast tests that exercise it (unit tests and in-process action-plugin tests;
 # never playbook runs). Only these are run for that module's mutants.
 MODULES = {
@@ -76,6 +91,53 @@ MODULES = {
                             U + 'module_utils/audit/test_fleet_report.py',
                             U + 'action/test_hkpost_served_chain.py',
                             U + 'action/test_bad_input_hkpost_served_chain.py'],
+    # issue 21: every decision module after the move, each with its own fast tests
+    'install/_retire': [MI + 'test_retire_policy.py', MI + 'test_exchange_host_plan.py', A + 'test_hkpost_retire.py',
+                        A + 'test_retire_blast_radius.py'],
+    'install/_exchange': [MI + 'test_install_core.py', MI + 'test_exchange_host_plan.py', MI + 'test_exchange_hop.py',
+                          A + 'test_exchange_cert.py', A + 'test_exchange_unknown_and_check_mode.py'],
+    'install/_exchange_host_plan': [MI + 'test_exchange_host_plan.py', A + 'test_hkpost_install_exchange.py'],
+    'install/_host_plan': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py'],
+    'install/_pairing': [MI + 'test_pairing.py'],
+    'install/_intake': [MI + 'test_intake.py', A + 'test_hkpost_intake.py'],
+    'install/_summary': [MI + 'test_install_summary.py', U + 'module_utils/test_dry_run.py'],
+    'install/_record': [MI + 'test_record.py'],
+    'install/_backup_selection': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py'],
+    'audit/_starttls': [U + 'module_utils/audit/test_starttls.py'],
+    'audit/_tls_fetch': [U + 'module_utils/audit/test_tls_fetch.py'],
+    'audit/_tls12_memory': [U + 'module_utils/audit/test_tls12_memory.py', U + 'module_utils/audit/test_tls_fetch.py'],
+    'audit/_actions': [U + 'module_utils/audit/test_actions_match_playbooks.py',
+                       U + 'module_utils/audit/test_fleet_report.py'],
+    'audit/_renew_due': [U + 'module_utils/audit/test_renew_due.py'],
+    'dcv/_caa': [U + 'module_utils/dcv/test_caa.py'],
+    'dcv/_dnssec': [U + 'module_utils/dcv/test_dnssec.py'],
+    'dcv/_schedule': [U + 'module_utils/dcv/test_schedule.py'],
+    'dcv/_preflight': [A + 'test_hkpost_preflight.py'],
+    'request/_renewal_selection': [U + 'module_utils/request/test_renewal_selection.py'],
+    'request/_batch': [A + 'test_hkpost_csr.py', A + 'test_hkpost_csr_every_entry.py'],
+    'acme/_orders': [U + 'module_utils/test_acme_placement.py'],
+    'acme/_challenges': [U + 'module_utils/test_acme_placement.py'],
+    'inventory/_stale': [U + 'module_utils/inventory/test_inventory_fleet.py'],
+    'inventory/_forecast': [U + 'module_utils/inventory/test_inventory_forecast.py'],
+    'notify/_redact': [U + 'module_utils/notify/test_message.py', A + 'test_hkpost_notify.py'],
+    # the action plugins' decision points (what they refuse, skip, compare and return)
+    'action/hkpost_install': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py',
+                              A + 'test_shared_install_options.py'],
+    'action/hkpost_complete_request': [A + 'test_hkpost_complete_request.py',
+                                       A + 'test_bad_input_hkpost_complete_request.py'],
+    'action/iis_binding': [A + 'test_iis_binding.py', A + 'test_iis_binding_verify.py',
+                           A + 'test_iis_binding_one_commit.py', A + 'test_bad_input_iis_binding.py'],
+    'action/exchange_cert': [A + 'test_exchange_cert.py', A + 'test_exchange_unknown_and_check_mode.py',
+                             A + 'test_exchange_second_hop.py', A + 'test_bad_input_exchange_cert.py'],
+    'action/hkpost_retire': [A + 'test_hkpost_retire.py', A + 'test_retire_blast_radius.py'],
+    'action/hkpost_pfx': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py',
+                          A + 'test_bad_input_hkpost_pfx.py'],
+    'plugin_utils/_install_apply': [A + 'test_iis_binding.py', A + 'test_hkpost_install.py',
+                                    A + 'test_shared_install_options.py'],
+    'plugin_utils/_served_check': [A + 'test_iis_binding_verify.py', A + 'test_hkpost_install.py',
+                                   A + 'test_exchange_cert.py'],
+    'plugin_utils/_install_checks': [A + 'test_shared_install_options.py', A + 'test_hkpost_install.py',
+                                     A + 'test_hkpost_pfx.py'],
 }
 
 # Mutants judged equivalent: (module, mutant id as printed by --list) -> why no test can tell them apart.
@@ -372,7 +434,7 @@ def _prewarm(workdir):
 
 def _run_child(workdir, module, mutated, tests, timeout):
     """Fork; the child writes the mutant and runs the tests. Returns 'killed', 'survived' or 'timeout'."""
-    path = os.path.join(workdir, MU + module + '.py')
+    path = os.path.join(workdir, _path(module))
     pid = os.fork()
     if pid == 0:
         try:
@@ -406,7 +468,7 @@ def _worker(workdir, tasks, results):
         if task is None:
             return
         module, mid, mutated, tests, timeout = task
-        path = os.path.join(workdir, MU + module + '.py')
+        path = os.path.join(workdir, _path(module))
         if module not in originals:
             with open(path, encoding='utf-8') as handle:
                 originals[module] = handle.read()
@@ -433,7 +495,7 @@ def main():
 
     plan = {}
     for module in chosen:
-        with open(os.path.join(ROOT, MU + module + '.py'), encoding='utf-8') as handle:
+        with open(os.path.join(ROOT, _path(module)), encoding='utf-8') as handle:
             source = handle.read()
         plan[module] = (source, mutants(source))
     if args.list:
@@ -499,7 +561,7 @@ def main():
     return 0
 
 
-HEADER = '%-22s %7s %7s %7s %6s %6s' % ('module', 'mutants', 'killed', 'surviv', 'equiv', 'rate')
+HEADER = '%-30s %7s %7s %7s %6s %6s' % ('module', 'mutants', 'killed', 'surviv', 'equiv', 'rate')
 
 
 def _report(module, items, outcomes, survivors):
@@ -509,7 +571,7 @@ def _report(module, items, outcomes, survivors):
     survived = [m for m in items if outcomes.get((module, m[0])) == 'survived']
     counted = len(ids) - equiv
     rate = 100.0 * killed / counted if counted else 100.0
-    print('%-22s %7d %7d %7d %6d %5.1f%%' % (module, len(ids), killed, len(survived), equiv, rate))
+    print('%-30s %7d %7d %7d %6d %5.1f%%' % (module, len(ids), killed, len(survived), equiv, rate))
     if survivors:
         for mid, _n, _key, _line, desc in survived:
             print('    survived %s %s: %s' % (module, mid, desc))
