@@ -123,7 +123,7 @@ MODULES = {
     # the action plugins' decision points (what they refuse, skip, compare and return)
     'action/hkpost_install': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py',
                               A + 'test_shared_install_options.py'],
-    'action/hkpost_complete_request': [A + 'test_hkpost_complete_request.py',
+    'action/hkpost_complete_request': [A + 'test_hkpost_complete_request_rules.py', A + 'test_hkpost_complete_request.py',
                                        A + 'test_bad_input_hkpost_complete_request.py'],
     'action/iis_binding': [A + 'test_iis_binding.py', A + 'test_iis_binding_verify.py',
                            A + 'test_iis_binding_one_commit.py', A + 'test_bad_input_iis_binding.py'],
@@ -134,7 +134,7 @@ MODULES = {
                           A + 'test_bad_input_hkpost_pfx.py'],
     'plugin_utils/_install_apply': [A + 'test_iis_binding.py', A + 'test_hkpost_install.py',
                                     A + 'test_shared_install_options.py'],
-    'plugin_utils/_served_check': [A + 'test_iis_binding_verify.py', A + 'test_hkpost_install.py',
+    'plugin_utils/_served_check': [U + 'plugin_utils/test_served_check.py', A + 'test_iis_binding_verify.py', A + 'test_hkpost_install.py',
                                    A + 'test_exchange_cert.py'],
     'plugin_utils/_install_checks': [A + 'test_shared_install_options.py', A + 'test_hkpost_install.py',
                                      A + 'test_hkpost_pfx.py'],
