@@ -103,7 +103,7 @@ MODULES = {
     'install/_summary': [MI + 'test_install_summary.py', U + 'module_utils/test_dry_run.py'],
     'install/_record': [MI + 'test_record.py'],
     'install/_backup_selection': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py'],
-    'audit/_starttls': [U + 'module_utils/audit/test_starttls.py'],
+    'audit/_starttls': [U + 'module_utils/audit/test_starttls_rules.py', U + 'module_utils/audit/test_starttls.py'],
     'audit/_tls_fetch': [U + 'module_utils/audit/test_tls_fetch.py'],
     'audit/_tls12_memory': [U + 'module_utils/audit/test_tls12_memory_rules.py', U + 'module_utils/audit/test_tls12_memory.py', U + 'module_utils/audit/test_tls_fetch.py'],
     'audit/_actions': [U + 'module_utils/audit/test_actions_rules.py', U + 'module_utils/audit/test_actions_match_playbooks.py',
