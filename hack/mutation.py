@@ -100,7 +100,7 @@ MODULES = {
     'install/_host_plan': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py'],
     'install/_pairing': [MI + 'test_pairing.py'],
     'install/_intake': [MI + 'test_intake.py', A + 'test_hkpost_intake.py'],
-    'install/_summary': [MI + 'test_install_summary.py', U + 'module_utils/test_dry_run.py'],
+    'install/_summary': [MI + 'test_install_summary_rules.py', MI + 'test_install_summary.py', U + 'module_utils/test_dry_run.py'],
     'install/_record': [MI + 'test_record.py'],
     'install/_backup_selection': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py'],
     'audit/_starttls': [U + 'module_utils/audit/test_starttls_rules.py', U + 'module_utils/audit/test_starttls.py'],
