@@ -94,7 +94,7 @@ MODULES = {
     # issue 21: every decision module after the move, each with its own fast tests
     'install/_retire': [MI + 'test_retire_rules.py', MI + 'test_retire_policy.py', MI + 'test_exchange_host_plan.py',
                         A + 'test_hkpost_retire.py', A + 'test_retire_blast_radius.py'],
-    'install/_exchange': [MI + 'test_install_core.py', MI + 'test_exchange_host_plan.py', MI + 'test_exchange_hop.py',
+    'install/_exchange': [MI + 'test_exchange_rules.py', MI + 'test_install_core.py', MI + 'test_exchange_host_plan.py', MI + 'test_exchange_hop.py',
                           A + 'test_exchange_cert.py', A + 'test_exchange_unknown_and_check_mode.py'],
     'install/_exchange_host_plan': [MI + 'test_exchange_host_plan.py', A + 'test_hkpost_install_exchange.py'],
     'install/_host_plan': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py'],
@@ -102,6 +102,7 @@ MODULES = {
     'install/_intake': [MI + 'test_intake.py', A + 'test_hkpost_intake.py'],
     'install/_summary': [MI + 'test_install_summary_rules.py', MI + 'test_install_summary.py', U + 'module_utils/test_dry_run.py'],
     'install/_record': [MI + 'test_record.py'],
+    'chain/_summary': [U + 'module_utils/chain/test_chain_summary.py', U + 'module_utils/test_dry_run.py'],
     'install/_backup_selection': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py'],
     'audit/_starttls': [U + 'module_utils/audit/test_starttls_rules.py', U + 'module_utils/audit/test_starttls.py'],
     'audit/_tls_fetch': [U + 'module_utils/audit/test_tls_fetch.py'],
