@@ -281,6 +281,17 @@ EQUIVALENT = {
     ('install/_retire', 'L165:1047.drop.0'): 'role "leaf" is only ever set together with is_hkpost (pki/_hierarchy)',
     ('install/_retire', 'L191:1298.drop.0'): 'grace_days 0 adds no time, and a replacement is never issued after now '
                                              '(_replacement refuses one not yet valid)',
+    # install/_exchange (issue 21)
+    ('install/_exchange', 'L109:548.swap.body.1'): 'order of two refusals (expired / wildcard for POP/IMAP): both '
+                                                   'refuse; only which message a doubly-wrong certificate gets first',
+    ('install/_exchange', 'L109:548.swap.body.2'): 'the wildcard refusal and "steps = []" are independent',
+    ('install/_exchange', 'L120:622.swap.body.1'): 'the import step appended before the refusal is discarded with it',
+    ('install/_exchange', 'L150:988.drop.0'): 'the new certificate is not older than itself: the not_before test '
+                                              'skips it',
+    ('install/_exchange', 'L209:1437.drop.0'): 'covers(leaf, None) is False: "server and" is a shortcut',
+    ('install/_exchange', 'L214:1456.swap.body.3'): 'order of two refusals (no key / wildcard for POP/IMAP), as above',
+    ('install/_exchange', 'L214:1456.swap.body.4'): 'the wildcard refusal and computing the missing services are '
+                                                    'independent',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

@@ -11,8 +11,9 @@ import pytest
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
-    enable_parameters, exchange_subject, find_pending_request, parse_services, plan_enabled, plan_present, product,
-    refuse_wildcard_for_pop_imap, reported_services, rollback_assignment, superseded_by, verify_server_name)
+    check_connection_uri, enable_parameters, exchange_subject, find_pending_request, parse_services, plan_enabled,
+    plan_present, product, refuse_wildcard_for_pop_imap, reported_services, rollback_assignment, superseded_by,
+    verify_server_name)
 
 NEW, OLD, OTHER, PENDING = 'N' * 40, 'O' * 40, 'X' * 40, 'P' * 40
 NAMES = ['mail.example.hk', 'autodiscover.example.hk']
@@ -209,3 +210,49 @@ def test_the_certificate_travels_only_with_an_import_and_nothing_is_sent_for_no_
         'Thumbprint': NEW, 'Services': ['IIS']}
     assert enable_parameters(NEW, b'\x30\x01', [{'step': 'import'}]) == {
         'Thumbprint': NEW, 'Services': [], 'CertificateBase64': 'MAE='}
+
+
+# ---- what Exchange may leave out (second mutation round) --------------------------------------------------------
+
+@pytest.mark.parametrize('uri', [None, 443, 'ftp://mail.example.hk/PowerShell/', 'http:///PowerShell/',
+                                 'mail.example.hk/PowerShell/', '//mail.example.hk/PowerShell/'])
+def test_a_connection_uri_must_be_an_http_url_with_a_host(uri):
+    with pytest.raises(HkpostError, match='is not an http\\(s\\) URL'):
+        check_connection_uri(uri)
+
+
+def test_a_connection_uri_is_accepted_in_any_scheme_case_and_trimmed_but_not_with_a_bad_port():
+    assert check_connection_uri(' HTTPS://mail1.example.hk/PowerShell/ ') == 'HTTPS://mail1.example.hk/PowerShell/'
+    with pytest.raises(HkpostError, match='has a port that is not 1-65535'):
+        check_connection_uri('http://mail1.example.hk:99999/PowerShell/')
+
+
+def test_no_version_is_an_unrecognised_product_not_a_crash():
+    assert product(None)['product'] == 'Exchange (version not recognised)'
+
+
+def test_a_certificate_without_a_common_name_is_no_wildcard():
+    refuse_wildcard_for_pop_imap(dict(cert(NEW), subject_cn=None), {'IMAP'})
+
+
+def test_services_exchange_did_not_report_are_enabled_in_full():
+    installed = cert(NEW, not_before=LEAF['not_before'], services=None)
+    assert present([installed], {'IIS'})['steps'] == [{'step': 'enable', 'services': ['IIS']}]
+    assert plan_enabled(NEW, [cert(NEW, services=None)], {'SMTP'})['steps'] == [{'step': 'enable',
+                                                                                  'services': ['SMTP']}]
+
+
+def test_a_certificate_whose_reported_services_are_unknown_is_kept_whatever_the_plan_says():
+    superseded, kept = superseded_by(LEAF, [cert(OLD, services=None)], {NEW: {'SMTP'}, OLD: set()})
+    assert superseded == [] and kept[0]['reason'].startswith('Exchange did not report')
+
+
+def test_a_pending_request_for_another_name_or_without_one_is_not_reused():
+    others = [cert(PENDING, status='PendingRequest', cn='intranet.example.hk'),
+              dict(cert(OTHER, status='PendingRequest'), subject_cn=None)]
+    assert find_pending_request(others, 'mail.example.hk') is None
+
+
+def test_the_new_certificate_is_not_its_own_previous_holder():
+    holders = [dict(LEAF, services={'IIS'}), cert(OLD, services={'IIS'})]
+    assert rollback_assignment(LEAF, holders, {'IIS'}) == [{'thumbprint': OLD, 'services': ['IIS']}]
