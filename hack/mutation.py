@@ -292,6 +292,14 @@ EQUIVALENT = {
     ('install/_exchange', 'L214:1456.swap.body.3'): 'order of two refusals (no key / wildcard for POP/IMAP), as above',
     ('install/_exchange', 'L214:1456.swap.body.4'): 'the wildcard refusal and computing the missing services are '
                                                     'independent',
+    # action/hkpost_complete_request (issue 21)
+    ('action/hkpost_complete_request', 'L38:48.swap.body.9'): 'choosing the friendly name and filling the result are '
+                                                              'independent',
+    ('action/hkpost_complete_request', 'L38:48.swap.body.10'): 'result.update() and adding result["request"] are '
+                                                               'independent',
+    ('action/hkpost_complete_request', 'L38:48.swap.body.16'): 'the failure is the same (message and exception); only '
+                                                               'the result it carries gains the friendly name and '
+                                                               'certreq output of a completed accept',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

@@ -64,3 +64,12 @@ def test_check_mode_returns_the_friendly_name_it_would_set(pki, host):
     result = complete(host, leaf.pem, check_mode=True)
     assert result['changed'] is True and result['friendly_name'].startswith('Hongkong Post e-Cert www.example.hk')
     assert 'diff' not in result and host.call_names() == ['ecert_store_read']
+
+
+def test_stores_the_host_reports_as_null_are_empty_not_a_crash(pki, host, monkeypatch):
+    # ConvertTo-Json writes an empty PowerShell array as null; no stores at all is the same "nothing here".
+    for answer in ({'stores': {'REQUEST': None, 'My': None}}, {'stores': None}, {}):
+        monkeypatch.setitem(fake_host._HANDLERS, 'ecert_store_read', lambda _fake, _params, a=answer: a)
+        with pytest.raises(AnsibleActionFail, match='matches no pending request on this host.*Pending requests in '
+                                                    'LocalMachine\\\\REQUEST: none'):
+            complete(host, pki.leaves['standard'].pem)
