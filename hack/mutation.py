@@ -300,6 +300,11 @@ EQUIVALENT = {
     ('action/hkpost_complete_request', 'L38:48.swap.body.16'): 'the failure is the same (message and exception); only '
                                                                'the result it carries gains the friendly name and '
                                                                'certreq output of a completed accept',
+    ('plugin_utils/_served_check', 'L28:9.false'): 'audit_endpoints is None only when the audit module shipped beside '
+                                                   'it is missing (pragma: no cover): the guard never fires',
+    ('audit/_tls12_memory', 'L52:36.true'): '"while True" -> "while True"',
+    ('audit/_tls12_memory', 'L66:138.swap.body.2'): 'Event.set() only schedules the waiters and learned() is '
+                                                    'synchronous: the verdict is stored before any waiter runs',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
