@@ -28,8 +28,9 @@ def test_a_leaf_is_renewed_an_intermediate_replaced_and_days_are_counted_in_word
     assert action_for(code, role=role, days=days) == sentence
 
 
-def test_an_expired_intermediate_is_replaced_not_renewed():
-    text = action_for('expired', role='intermediate', days=4)
+@pytest.mark.parametrize('days', [4, None])
+def test_an_expired_intermediate_is_replaced_not_renewed(days):
+    text = action_for('expired', role='intermediate', days=days)
     assert text.startswith('Install the current intermediate from Hongkong Post in place of the expired one')
 
 
