@@ -9,7 +9,7 @@ import asyncio
 
 import pytest
 
-from ansible_collections.hkpost.ecert.plugins.module_utils.audit._starttls import imap, pop3, smtp
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._starttls import DEFAULT_PORTS, imap, pop3, smtp
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls_errors import FetchError
 
 
@@ -129,3 +129,76 @@ def test_pop3_refusals_and_strange_answers_are_told_apart():
     assert error.code == 'tls_error' and error.cause.startswith('the POP3 server answered STLS with')
     error, sent = _run(pop3, [b'+OK ready', b'+OK Begin TLS'])
     assert error is None and sent == b'STLS\r\n'
+
+
+# ---- second mutation round: the order of the dialogue, against a server that answers only what it was asked ----
+
+class _Server:
+    """A mail server that sends its greeting, then one scripted answer per command it receives - nothing before."""
+
+    def __init__(self, reader, greeting, answers):
+        self.reader, self.answers, self.sent = reader, list(answers), b''
+        reader.feed_data(b''.join(line + b'\r\n' for line in greeting))
+
+    def write(self, data):
+        self.sent += data
+        if self.answers:
+            self.reader.feed_data(b''.join(line + b'\r\n' for line in self.answers.pop(0)))
+
+
+def _dialogue(dialogue, greeting, answers):
+    async def go():
+        reader = asyncio.StreamReader()
+        server = _Server(reader, greeting, answers)
+        await asyncio.wait_for(dialogue(reader, server, 'audit.example.hk'), 2)
+        return server.sent
+    return asyncio.run(go())
+
+
+def test_each_command_is_sent_before_its_answer_is_awaited():
+    assert _dialogue(smtp, [b'220 ready'], [[b'250-mail', b'250 STARTTLS'], [b'220 go']]) == \
+        b'EHLO audit.example.hk\r\nSTARTTLS\r\n'
+    assert _dialogue(imap, [b'* OK ready'], [[b'* CAPABILITY IMAP4rev1 STARTTLS', b'a1 OK'], [b'a2 OK go']]) == \
+        b'a1 CAPABILITY\r\na2 STARTTLS\r\n'
+    assert _dialogue(pop3, [b'+OK ready'], [[b'+OK go']]) == b'STLS\r\n'
+
+
+@pytest.mark.parametrize('dialogue, lines, sent', [
+    (smtp, [b'554 no service'], b''),
+    (smtp, [b'220 ready', b'250-mail', b'250 SIZE 1000'], b'EHLO audit.example.hk\r\n'),
+    (pop3, [b'-ERR busy'], b''),
+    (imap, [b'* OK ready', b'* CAPABILITY IMAP4rev1', b'a1 OK'], b'a1 CAPABILITY\r\n'),
+])
+def test_nothing_more_is_sent_to_a_server_that_refused_or_offers_no_tls(dialogue, lines, sent):
+    error, written = _run(dialogue, lines)
+    assert error is not None and written == sent
+
+
+@pytest.mark.parametrize('dialogue, lines, code, cause', [
+    (smtp, EHLO + [b'454 TLS not available', b'421 closing'], 'no_starttls', 'offered STARTTLS but refused it'),
+    (imap, [b'* OK [CAPABILITY STARTTLS] ready', b'a2 NO not now', b'* BYE'], 'no_starttls', 'refused it'),
+    (pop3, [b'+OK ready', b'* what', b'more'], 'tls_error', 'answered STLS with'),
+])
+def test_a_refusal_is_reported_as_such_even_with_more_bytes_waiting(dialogue, lines, code, cause):
+    error, _sent = _run(dialogue, lines)
+    assert error.code == code and cause in error.cause
+
+
+def test_a_bare_code_ended_by_a_bare_line_feed_is_an_smtp_reply():
+    error, _sent = _run(smtp, [], raw=b'220\n250-mail\n250 STARTTLS\n220\n')
+    assert error is None
+
+
+def test_the_first_capability_of_a_capability_line_counts():
+    error, _sent = _run(imap, [b'* OK ready', b'* CAPABILITY STARTTLS IMAP4rev1', b'a1 OK', b'a2 OK go'])
+    assert error is None
+
+
+def test_a_capability_answer_without_capabilities_means_no_starttls():
+    error, sent = _run(imap, [b'* OK ready', b'a1 OK nothing to say'])
+    assert error.code == 'no_starttls' and sent == b'a1 CAPABILITY\r\n'
+
+
+def test_the_ports_that_speak_a_mail_protocol_before_tls_are_25_587_143_and_110():
+    # RFC 3207 (SMTP 25, submission 587, RFC 6409), RFC 2595 (IMAP 143, POP3 110); 465/993/995 are implicit TLS.
+    assert DEFAULT_PORTS == {25: 'smtp', 587: 'smtp', 143: 'imap', 110: 'pop3'}
