@@ -15,7 +15,12 @@ def row(facts):
 
 def test_an_error_without_a_chain_result_is_a_failure_not_a_host_not_reached():
     assert row({'hkpost_install_error': 'boom'})['status'] == 'failed'
-    assert row({'hkpost_install_error': ''})['status'] == 'not run'
+    not_reached = row({'hkpost_install_error': ''})
+    assert not_reached['status'] == 'not run' and not_reached['changed'] is False
+
+
+def test_an_error_variable_set_to_null_is_no_error():
+    assert row({'hkpost_chain_result': CHAIN, 'hkpost_install_error': None})['error'] == ''
 
 
 def test_a_failed_chain_is_reported_as_failed_and_a_changed_chain_changes_the_host():
@@ -43,7 +48,7 @@ def test_a_row_lists_each_thumbprint_once_sorted_and_only_backups_with_a_path():
     result = {'changed': False, 'certificates': [{'thumbprint': 'BB'}, {'thumbprint': 'AA'}, {'thumbprint': 'BB'},
                                                  {'thumbprint': ''}],
               'backups': [{'path': '/b/AA.pfx'}, {'path': ''}, {}],
-              'bindings': [{'host': '', 'port': 8443}, {'site': 'Web', 'host': 'www.example.hk'}],
+              'bindings': [{'host': None, 'port': 8443}, {'site': 'Web', 'host': 'www.example.hk'}],
               'services': [{'after': None}, {'after': ['SMTP']}]}
     found = row({'hkpost_chain_result': CHAIN, 'hkpost_install_result': result})
     assert found['thumbprints'] == ['AA', 'BB'] and found['backups'] == ['/b/AA.pfx']
@@ -62,6 +67,7 @@ def test_counts_and_table_say_what_happened_and_a_dry_run_says_would():
                                  'unreachable': 0, 'not run': 1}
     header, first, second, third, last = summary['table']
     assert header.startswith('HOST ') and first.startswith('web-with-a-very-long-hos iis       installed ')
+    assert first.split()[-1] == 'AA' and '; retired' not in first   # its thumbprint; nothing retired, not said
     assert second.endswith(' -' + ' ' * 42 + 'x' * 120) and 'x' * 121 not in second and third.startswith('web3 ')
     assert last == ('hosts installed: 1, already installed: 0, nothing issued: 0, failed: 1, unreachable: 0, '
                     'not run: 1')
