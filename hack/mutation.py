@@ -126,7 +126,7 @@ MODULES = {
                               A + 'test_shared_install_options.py'],
     'action/hkpost_complete_request': [A + 'test_hkpost_complete_request_rules.py', A + 'test_hkpost_complete_request.py',
                                        A + 'test_bad_input_hkpost_complete_request.py'],
-    'action/iis_binding': [A + 'test_iis_binding.py', A + 'test_iis_binding_verify.py',
+    'action/iis_binding': [A + 'test_iis_binding_verify_rules.py', A + 'test_iis_binding.py', A + 'test_iis_binding_verify.py',
                            A + 'test_iis_binding_one_commit.py', A + 'test_bad_input_iis_binding.py'],
     'action/exchange_cert': [A + 'test_exchange_cert.py', A + 'test_exchange_unknown_and_check_mode.py',
                              A + 'test_exchange_second_hop.py', A + 'test_bad_input_exchange_cert.py'],
