@@ -35,7 +35,8 @@ Runtime (2 workers on the shared 2-core machine, load 6-19): ~0.9-4 s per mutant
 so a run of every decision module takes 40-60 minutes; one module (``hack/mutation.py chain/_plan``) a few.
 The figure printed last is the runtime of that run.
 
-Usage: hack/mutation.py [--jobs 2] [--list] [--survivors] [--tests T ...] [module ...]   (e.g. chain/_plan)
+Usage: hack/mutation.py [--jobs 2] [--list] [--survivors] [--tests T ...] [--only MODULE:ID ...] [module ...]
+(e.g. chain/_plan, action/iis_binding; --only install/_retire:L59:88.true re-runs one mutant)
 """
 
 import argparse
@@ -558,7 +559,13 @@ def main():
     parser.add_argument('--list', action='store_true', help='list the mutants, run nothing')
     parser.add_argument('--survivors', action='store_true', help='print every surviving mutant')
     parser.add_argument('--tests', nargs='+', help='run these tests instead of the mapped ones (while writing tests)')
+    parser.add_argument('--only', nargs='+', metavar='MODULE:ID',
+                        help='run only these mutants, e.g. the survivors of an earlier run after adding tests (the '
+                             'figures printed are then for these mutants only)')
     args = parser.parse_args()
+    only = {tuple(item.split(':', 1)) for item in args.only or []}
+    if only and not args.modules:
+        args.modules = sorted({module for module, _mid in only})
     if args.tests:
         for module in args.modules:
             MODULES[module] = args.tests
@@ -569,7 +576,10 @@ def main():
     for module in chosen:
         with open(os.path.join(ROOT, _path(module)), encoding='utf-8') as handle:
             source = handle.read()
-        plan[module] = (source, mutants(source))
+        items = mutants(source)
+        if only:
+            items = [item for item in items if (module, item[0]) in only]
+        plan[module] = (source, items)
     if args.list:
         for module, (_source, items) in plan.items():
             for mid, _n, _key, _line, desc in items:
