@@ -139,7 +139,7 @@ MODULES = {
                                     A + 'test_shared_install_options.py'],
     'plugin_utils/_served_check': [U + 'plugin_utils/test_served_check.py', A + 'test_iis_binding_verify.py', A + 'test_hkpost_install.py',
                                    A + 'test_exchange_cert.py'],
-    'plugin_utils/_install_checks': [A + 'test_shared_install_options.py', A + 'test_hkpost_install.py',
+    'plugin_utils/_install_checks': [U + 'plugin_utils/test_install_checks.py', A + 'test_shared_install_options.py', A + 'test_hkpost_install.py',
                                      A + 'test_hkpost_pfx.py'],
 }
 
