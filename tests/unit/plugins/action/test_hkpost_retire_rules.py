@@ -14,6 +14,7 @@ from tests.support.action_harness import run_action
 from tests.support.windows import retire as _fake_retire  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.certstore import entry_for
 from tests.support.windows.exchange import add_certificate, exchange_state
+from tests.support.windows import host as fake_host
 from tests.support.windows.host import FakeWindowsHost
 
 DAY = datetime.timedelta(days=1)
@@ -78,3 +79,36 @@ def test_without_backup_nothing_is_exported_and_no_backups_are_returned(certs):
     result = run(host)
     assert 'backups' not in result and host.call_names() == ['retire_read', 'retire_apply']
     assert run(host)['changed'] is False and host.call_names()[-1] == 'retire_read'
+
+
+def test_by_default_a_replacement_issued_an_hour_ago_retires_at_once(pki, certs):
+    old, _new = certs
+    fresh = pki.issue_leaf('www.example.hk', not_before=pki.now - datetime.timedelta(hours=1))
+    assert [r['thumbprint'] for r in run(host_with(old, fresh))['retired']] == [old.thumbprint]
+
+
+def test_with_exchange_the_read_opens_the_exchange_session_and_without_it_does_not(certs):
+    old, new = certs
+    host = host_with(old, new)
+    exchange_state(host)
+    run(host, EXCHANGE, check_mode=True)
+    params = host.calls[0][1]
+    assert params['Exchange'] is True and params['ConnectionUri'] == 'http://web1.corp.example.hk/PowerShell/'
+    host.calls.clear()
+    result = run(host, check_mode=True)
+    params = host.calls[0][1]   # the payload's parameter defaults: no session to open
+    assert params['Exchange'] is False and params['ConnectionUri'] == '' and 'diff' not in result
+
+
+def test_stores_the_host_reports_as_null_are_empty(certs, monkeypatch):
+    # ConvertTo-Json writes an empty PowerShell array as null.
+    real = fake_host._HANDLERS['retire_read']
+
+    def nulls(host, params):
+        return dict(real(host, params), stores={'My': real(host, params)['stores']['My'], 'WebHosting': None})
+    monkeypatch.setitem(fake_host._HANDLERS, 'retire_read', nulls)
+    old, new = certs
+    result = run(host_with(old, new), check_mode=True, diff=True)
+    assert [r['thumbprint'] for r in result['retired']] == [old.thumbprint]
+    assert result['diff']['before']['WebHosting'] == [] and result['diff']['after'] == {'My': [new.thumbprint],
+                                                                                        'WebHosting': []}
