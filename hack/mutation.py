@@ -342,6 +342,16 @@ EQUIVALENT = {
     ('action/hkpost_retire', 'L56:320.drop.1'): 'exchange is read only when Exchange did not answer, and then '
                                                 'retire_read\'s answer has an exchange object',
     ('action/hkpost_retire', 'L59:362.swap.body.0'): 'setting exchange_error and showing the warning are independent',
+    # action/iis_binding (issue 21)
+    ('action/iis_binding', 'L42:117.swap.body.16'): 'showing the override warnings and filling the result are '
+                                                    'independent',
+    ('action/iis_binding', 'L42:117.swap.body.17'): 'result.update() and adding result["diff"] are independent',
+    ('action/iis_binding', 'L59:288.drop.0'): 'without a host header host is "" and "" == "".lower(): never converted',
+    ('action/iis_binding', 'L81:611.true'): '_apply() with no steps sends nothing',
+    ('action/iis_binding', 'L86:666.swap.body.0'): 'the audit module ships with the plugin (pragma: no cover): its '
+                                                   'guard never fires, so the order of the two checks is unseen',
+    ('action/iis_binding', 'L87:670.false'): 'audit_endpoints is None only when the shipped audit module is missing '
+                                             '(pragma: no cover)',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

@@ -112,3 +112,62 @@ def test_verify_is_not_run_in_check_mode_nor_for_a_removal(host, checked):
     checked.calls.clear()
     bind(host, state='absent', certificate_common_name=None)
     assert checked.calls == []
+
+
+# ---- the options and returns around the binding (second mutation round) -----------------------------------------
+
+@pytest.mark.parametrize('port, refused', [(0, True), (1, False), (65535, False), (65536, True)])
+def test_the_port_is_1_to_65535(host, checked, port, refused):
+    if refused:
+        with pytest.raises(AnsibleActionFail, match='port %d is out of range; give 1-65535' % port):
+            bind(host, port=port, verify=False)
+        assert host.calls == []
+    else:
+        assert bind(host, port=port, verify=False, check_mode=True)['after']['port'] == port
+
+
+def test_a_wildcard_host_header_and_common_name_are_accepted(pki, host, checked):
+    host.stores['My'].append(entry_for(pki.leaves['wildcard'].cert, pki.leaves['wildcard'].key))
+    result = bind(host, host_header='*.example.hk', certificate_common_name='*.example.hk', verify=False,
+                  check_mode=True)
+    assert result['after']['host'] == '*.example.hk' and result['certificate']['sha1'] == pki.leaves['wildcard'].thumbprint
+
+
+def test_verify_options_are_checked_only_when_verify_runs(host, checked):
+    with pytest.raises(AnsibleActionFail, match='verify_timeout is 0'):
+        bind(host, verify_timeout=0, check_mode=True)
+    assert bind(host, verify=False, verify_timeout=0, check_mode=True)['changed'] is True
+    assert bind(host, state='absent', certificate_common_name=None, verify_timeout=0)['changed'] is False
+
+
+def test_only_a_converted_host_header_is_reported_as_converted(host, checked):
+    assert 'host_header_converted' not in bind(host, host_header='WWW.example.hk.', verify=False, check_mode=True)
+
+
+def test_the_diff_is_returned_only_when_asked_and_a_new_binding_has_an_empty_before(host, checked):
+    assert 'diff' not in bind(host, verify=False, check_mode=True)
+    result = run_action(ActionModule, {'site': 'www', 'host_header': 'www.example.hk',
+                                       'certificate_common_name': 'www.example.hk'}, host=host, check_mode=True,
+                        diff=True)
+    assert result['diff']['before'] == {} and result['diff']['after']['host'] == 'www.example.hk'
+
+
+def test_a_failed_check_after_a_certificate_change_puts_the_previous_binding_back_and_says_which(pki, host, checked):
+    bind(host, verify=False)
+    previous = iis_state(host)['sites'][0]['bindings'][-1]
+    host.stores['My'].append(entry_for(pki.leaves['multi_domain'].cert, pki.leaves['multi_domain'].key))
+    checked.problems = ['wrong certificate']
+    with pytest.raises(AnsibleActionFail, match="previous binding was put back: {'site': 'www'") as caught:
+        bind(host, certificate_common_name=None, certificate_thumbprint=pki.leaves['multi_domain'].thumbprint)
+    assert caught.value.result['rolled_back'] is True
+    assert iis_state(host)['sites'][0]['bindings'][-1] == previous
+    assert iis_state(host)['sslcert']['hostnameport']['www.example.hk:443']['thumbprint'] == \
+        pki.leaves['standard'].thumbprint
+
+
+def test_a_removal_that_fails_puts_the_binding_back(host, checked):
+    bind(host, verify=False)
+    host.fail_on['iis_binding_set'] = 'Access is denied'
+    with pytest.raises(AnsibleActionFail, match='previous binding was put back'):
+        bind(host, state='absent', certificate_common_name=None, verify=False)
+    assert any(b['protocol'] == 'https' for b in iis_state(host)['sites'][0]['bindings'])
