@@ -352,6 +352,14 @@ EQUIVALENT = {
                                                    'guard never fires, so the order of the two checks is unseen',
     ('action/iis_binding', 'L87:670.false'): 'audit_endpoints is None only when the shipped audit module is missing '
                                              '(pragma: no cover)',
+    ('action/hkpost_retire', 'L39:144.drop.1'): 'sensitive_parameters {} and None are the same: no entry '
+                                                '(_win_payload._sensitive_entries)',
+    **{('action/hkpost_retire', mid): 'masked() returns a non-text error unchanged, and retire_read always answers an '
+                                      'exchange object: masking is a no-op unless there is an error text'
+       for mid in ('L41:158.true', 'L41:159.swapop', 'L41:159.drop.0', 'L41:159.drop.1')},
+    ('action/hkpost_retire', 'L59:363.drop.0'): 'exchange_known is False only when Exchange was asked (exchange: true)',
+    ('action/hkpost_retire', 'L71:553.drop.1'): 'with nothing to retire backup_and_retire() backs up and sends '
+                                                'nothing (plugin_utils/_install_apply.retire)',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

@@ -112,3 +112,18 @@ def test_stores_the_host_reports_as_null_are_empty(certs, monkeypatch):
     assert [r['thumbprint'] for r in result['retired']] == [old.thumbprint]
     assert result['diff']['before']['WebHosting'] == [] and result['diff']['after'] == {'My': [new.thumbprint],
                                                                                         'WebHosting': []}
+
+
+def test_a_backup_with_an_empty_password_is_refused_before_the_host_is_read(tmp_path, certs):
+    host = host_with(*certs)
+    with pytest.raises(AnsibleActionFail, match='backup_password is empty'):
+        run(host, {'backup': True, 'backup_dir': str(tmp_path), 'backup_password': ''})
+    assert host.calls == []
+
+
+def test_an_answer_without_stores_retires_nothing(certs, monkeypatch):
+    real = fake_host._HANDLERS['retire_read']
+    monkeypatch.setitem(fake_host._HANDLERS, 'retire_read', lambda host, params: dict(real(host, params), stores=None))
+    result = run(host_with(*certs), diff=True)
+    assert result['retired'] == [] and result['changed'] is False
+    assert result['diff']['before'] == {'My': [], 'WebHosting': []}

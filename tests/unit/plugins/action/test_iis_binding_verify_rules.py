@@ -60,8 +60,8 @@ def writes(host):
     ({}, {'inventory_hostname': 'web1', 'ansible_host': '192.0.2.1'}, '192.0.2.1'),
     ({}, {'inventory_hostname': 'web1'}, 'web1'),
 ])
-def test_verify_connects_to_verify_address_then_ansible_host_then_the_inventory_name(host, checked, options,
-                                                                                    task_vars, address):
+def test_verify_connects_to_verify_address_then_ansible_host_then_the_inventory_name(
+        host, checked, options, task_vars, address):
     result = bind(host, task_vars=task_vars, port=8443, verify_timeout=3.5, **options)
     (call,) = checked.calls
     assert call == {'address': address, 'port': 8443, 'server_name': 'www.example.hk',

@@ -19,7 +19,7 @@ NEW, OLD, OTHER, PENDING = 'N' * 40, 'O' * 40, 'X' * 40, 'P' * 40
 NAMES = ['mail.example.hk', 'autodiscover.example.hk']
 
 
-def cert(sha1, not_before='2026-06-01T00:00:00Z', names=NAMES, services=(), status='Valid', key=True, hkpost=True,
+def cert(sha1, not_before='2026-06-01T00:00:00Z', names=tuple(NAMES), services=(), status='Valid', key=True, hkpost=True,
          role='leaf', spki='spki-' + 'n', cn=None):
     return {'sha1': sha1, 'subject': 'CN=%s' % (cn or names[0]), 'subject_cn': cn or names[0], 'dns_names': list(names),
             'not_before': not_before, 'not_after': '2099-01-01T00:00:00Z', 'status': status,
@@ -102,8 +102,8 @@ def test_an_entry_without_its_key_or_still_pending_is_not_installed_and_needs_it
 
 def test_a_pending_request_for_the_key_imports_then_enables():
     pending = cert(PENDING, status='PendingRequest', spki=LEAF['spki_sha256'], services=())
-    assert present([pending], {'SMTP', 'IIS'})['steps'] == [{'step': 'import'},
-                                                           {'step': 'enable', 'services': ['IIS', 'SMTP']}]
+    assert present([pending], {'SMTP', 'IIS'})['steps'] == [
+        {'step': 'import'}, {'step': 'enable', 'services': ['IIS', 'SMTP']}]
 
 
 def test_a_pending_request_for_another_key_is_listed_in_the_refusal():
@@ -177,8 +177,8 @@ def test_a_pending_request_is_found_by_its_common_name_in_any_case():
 def test_the_rollback_gives_single_certificate_services_back_to_their_previous_holders_not_smtp():
     holders = [LEAF, cert(OLD, services={'IIS', 'POP', 'SMTP'}), cert(OTHER, services={'SMTP'}),
                cert(PENDING, status='PendingRequest', services={'IIS'}), cert('U' * 40, services=None)]
-    assert rollback_assignment(LEAF, holders, {'IIS', 'POP', 'SMTP'}) == [{'thumbprint': OLD,
-                                                                            'services': ['IIS', 'POP']}]
+    assert rollback_assignment(LEAF, holders, {'IIS', 'POP', 'SMTP'}) == [
+        {'thumbprint': OLD, 'services': ['IIS', 'POP']}]
 
 
 def test_the_name_to_verify_is_the_first_plain_name_or_the_server_a_wildcard_covers():
@@ -238,8 +238,8 @@ def test_a_certificate_without_a_common_name_is_no_wildcard():
 def test_services_exchange_did_not_report_are_enabled_in_full():
     installed = cert(NEW, not_before=LEAF['not_before'], services=None)
     assert present([installed], {'IIS'})['steps'] == [{'step': 'enable', 'services': ['IIS']}]
-    assert plan_enabled(NEW, [cert(NEW, services=None)], {'SMTP'})['steps'] == [{'step': 'enable',
-                                                                                  'services': ['SMTP']}]
+    assert plan_enabled(NEW, [cert(NEW, services=None)], {'SMTP'})['steps'] == [
+        {'step': 'enable', 'services': ['SMTP']}]
 
 
 def test_a_certificate_whose_reported_services_are_unknown_is_kept_whatever_the_plan_says():
