@@ -171,3 +171,12 @@ def test_a_removal_that_fails_puts_the_binding_back(host, checked):
     with pytest.raises(AnsibleActionFail, match='previous binding was put back'):
         bind(host, state='absent', certificate_common_name=None, verify=False)
     assert any(b['protocol'] == 'https' for b in iis_state(host)['sites'][0]['bindings'])
+
+
+@pytest.mark.parametrize('sans, asked', [(['shop.example.hk', 'www.example.hk'], 'shop.example.hk'),
+                                         ([], 'www.example.hk')])
+def test_without_a_host_header_the_first_san_is_asked_for_else_the_common_name(pki, host, checked, sans, asked):
+    leaf = pki.issue_leaf('www.example.hk', sans=sans)
+    host.stores['My'] = [entry_for(leaf.cert, leaf.key)]
+    bind(host, host_header='', port=8443, certificate_common_name=None, certificate_thumbprint=leaf.thumbprint)
+    assert checked.calls[0]['server_name'] == asked
