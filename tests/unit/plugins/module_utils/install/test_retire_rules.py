@@ -130,3 +130,8 @@ def test_a_certificate_named_in_thumbprints_that_is_no_hongkong_post_server_cert
     # Not named, it is simply never a candidate: neither retired nor reported as kept.
     decision = plan_retire(stores, {}, now=pki.now)
     assert [r['thumbprint'] for r in decision['retire']] == [old.thumbprint] and decision['kept'] == []
+
+
+def test_a_certificate_named_in_thumbprints_that_is_not_on_the_host_is_refused(pki, old, new):
+    with pytest.raises(HkpostError, match='certificate\\(s\\) %s are not in LocalMachine' % ('F' * 40)):
+        plan_retire({'My': [raw(old), raw(new)]}, {}, thumbprints=['f' * 40], now=pki.now)
