@@ -180,3 +180,23 @@ def test_without_a_host_header_the_first_san_is_asked_for_else_the_common_name(p
     host.stores['My'] = [entry_for(leaf.cert, leaf.key)]
     bind(host, host_header='', port=8443, certificate_common_name=None, certificate_thumbprint=leaf.thumbprint)
     assert checked.calls[0]['server_name'] == asked
+
+
+def test_the_diff_of_a_change_shows_the_binding_before_and_of_a_removal_nothing_after(pki, host, checked):
+    bind(host, verify=False)
+    host.stores['My'].append(entry_for(pki.leaves['multi_domain'].cert, pki.leaves['multi_domain'].key))
+    changed = run_action(ActionModule, {'site': 'www', 'host_header': 'www.example.hk',
+                                        'certificate_thumbprint': pki.leaves['multi_domain'].thumbprint},
+                         host=host, check_mode=True, diff=True)
+    assert changed['diff']['before']['thumbprint'] == pki.leaves['standard'].thumbprint
+    removed = run_action(ActionModule, {'site': 'www', 'host_header': 'www.example.hk', 'state': 'absent'},
+                         host=host, check_mode=True, diff=True)
+    assert removed['diff']['after'] == {} and removed['diff']['before']['host'] == 'www.example.hk'
+
+
+def test_a_store_the_host_reports_as_null_is_empty(host, checked, monkeypatch):
+    from tests.support.windows import host as fake_host
+    monkeypatch.setitem(fake_host._HANDLERS, 'ecert_store_read', lambda _host, _params: {'stores': {'My': None}})
+    with pytest.raises(AnsibleActionFail, match='www.example.hk'):
+        bind(host, verify=False)
+    assert writes(host) == []
