@@ -1,6 +1,10 @@
 #!/usr/bin/env python
 # -*- coding: utf-8 -*-
-"""Mutation testing of the decision modules in plugins/module_utils/ (``make mutation``, issue 14 section 3).
+"""Mutation testing of the decision modules and the action plugins' decision points (``make mutation``, issues 14, 21).
+
+A module is named relative to plugins/module_utils/ (``install/_retire``), or as ``action/NAME`` /
+``plugin_utils/NAME`` for plugins/action/NAME.py and plugins/plugin_utils/NAME.py (the action plugins
+and their shared controller helpers: their decisions are what the action returns or refuses).
 
 Prints, per module, how many small behaviour-changing edits the module's fast tests catch. It is a
 figure, not a gate: the exit status is 0 whatever the kill rate (non-zero only if the unmutated tests
@@ -31,7 +35,8 @@ Runtime (2 workers on the shared 2-core machine, load 6-19): ~0.9-4 s per mutant
 so a run of every decision module takes 40-60 minutes; one module (``hack/mutation.py chain/_plan``) a few.
 The figure printed last is the runtime of that run.
 
-Usage: hack/mutation.py [--jobs 2] [--list] [--survivors] [--tests T ...] [module ...]   (e.g. chain/_plan)
+Usage: hack/mutation.py [--jobs 2] [--list] [--survivors] [--tests T ...] [--only MODULE:ID ...] [module ...]
+(e.g. chain/_plan, action/iis_binding; --only install/_retire:L59:88.true re-runs one mutant)
 """
 
 import argparse
@@ -48,6 +53,17 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MU = 'plugins/module_utils/'
 U = 'tests/unit/plugins/'
+
+A = U + 'action/'
+MI = U + 'module_utils/install/'
+
+
+def _path(module):
+    """The file of a MODULES key, relative to the checkout."""
+    if module.startswith(('action/', 'plugin_utils/')):
+        return 'plugins/' + module + '.py'
+    return MU + module + '.py'
+
 
 # Decision module -> the fast tests that exercise it (unit tests and in-process action-plugin tests;
 # never playbook runs). Only these are run for that module's mutants.
@@ -76,6 +92,64 @@ MODULES = {
                             U + 'module_utils/audit/test_fleet_report.py',
                             U + 'action/test_hkpost_served_chain.py',
                             U + 'action/test_bad_input_hkpost_served_chain.py'],
+    # issue 21: every decision module after the move, each with its own fast tests
+    'install/_retire': [MI + 'test_retire_rules.py', MI + 'test_retire_policy.py', MI + 'test_exchange_host_plan.py',
+                        A + 'test_hkpost_retire.py', A + 'test_retire_blast_radius.py'],
+    'install/_exchange': [MI + 'test_exchange_rules.py', MI + 'test_install_core.py', MI + 'test_exchange_host_plan.py',
+                          MI + 'test_exchange_hop.py', A + 'test_exchange_cert.py',
+                          A + 'test_exchange_unknown_and_check_mode.py'],
+    'install/_exchange_host_plan': [MI + 'test_exchange_host_plan.py', A + 'test_hkpost_install_exchange.py'],
+    'install/_host_plan': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py'],
+    'install/_pairing': [MI + 'test_pairing.py'],
+    'install/_intake': [MI + 'test_intake.py', A + 'test_hkpost_intake.py'],
+    'install/_summary': [MI + 'test_install_summary_rules.py', MI + 'test_install_summary.py',
+                         U + 'module_utils/test_dry_run.py'],
+    'install/_record': [MI + 'test_record.py'],
+    'chain/_summary': [U + 'module_utils/chain/test_chain_summary.py', U + 'module_utils/test_dry_run.py'],
+    'install/_backup_selection': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py'],
+    'audit/_starttls': [U + 'module_utils/audit/test_starttls_rules.py', U + 'module_utils/audit/test_starttls.py'],
+    'audit/_tls_fetch': [U + 'module_utils/audit/test_tls_fetch.py'],
+    'audit/_tls12_memory': [U + 'module_utils/audit/test_tls12_memory_rules.py',
+                            U + 'module_utils/audit/test_tls12_memory.py', U + 'module_utils/audit/test_tls_fetch.py'],
+    'audit/_actions': [U + 'module_utils/audit/test_actions_rules.py',
+                       U + 'module_utils/audit/test_actions_match_playbooks.py',
+                       U + 'module_utils/audit/test_fleet_report.py'],
+    'audit/_renew_due': [U + 'module_utils/audit/test_renew_due.py'],
+    'dcv/_caa': [U + 'module_utils/dcv/test_caa.py'],
+    'dcv/_dnssec': [U + 'module_utils/dcv/test_dnssec.py'],
+    'dcv/_schedule': [U + 'module_utils/dcv/test_schedule.py'],
+    'dcv/_preflight': [A + 'test_hkpost_preflight.py'],
+    'request/_renewal_selection': [U + 'module_utils/request/test_renewal_selection.py'],
+    'request/_batch': [A + 'test_hkpost_csr.py', A + 'test_hkpost_csr_every_entry.py'],
+    'acme/_orders': [U + 'module_utils/test_acme_placement.py'],
+    'acme/_challenges': [U + 'module_utils/test_acme_placement.py'],
+    'inventory/_stale': [U + 'module_utils/inventory/test_inventory_fleet.py'],
+    'inventory/_forecast': [U + 'module_utils/inventory/test_inventory_forecast.py'],
+    'notify/_redact': [U + 'module_utils/notify/test_message.py', A + 'test_hkpost_notify.py'],
+    # the action plugins' decision points (what they refuse, skip, compare and return)
+    'action/hkpost_install': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py',
+                              A + 'test_shared_install_options.py'],
+    'action/hkpost_complete_request': [A + 'test_hkpost_complete_request_rules.py',
+                                       A + 'test_hkpost_complete_request.py',
+                                       A + 'test_bad_input_hkpost_complete_request.py'],
+    'action/iis_binding': [A + 'test_iis_binding_verify_rules.py', A + 'test_iis_binding.py',
+                           A + 'test_iis_binding_verify.py',
+                           A + 'test_iis_binding_one_commit.py', A + 'test_bad_input_iis_binding.py'],
+    'action/exchange_cert': [A + 'test_exchange_cert.py', A + 'test_exchange_unknown_and_check_mode.py',
+                             A + 'test_exchange_second_hop.py', A + 'test_bad_input_exchange_cert.py'],
+    'action/hkpost_retire': [A + 'test_hkpost_retire_rules.py', A + 'test_hkpost_retire.py',
+                             A + 'test_retire_blast_radius.py', U + 'plugin_utils/test_win_payload_masking.py',
+                             'tests/unit/test_secrets_spec.py'],
+    'action/hkpost_pfx': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py',
+                          A + 'test_bad_input_hkpost_pfx.py'],
+    'plugin_utils/_install_apply': [A + 'test_iis_binding.py', A + 'test_hkpost_install.py',
+                                    A + 'test_shared_install_options.py'],
+    'plugin_utils/_served_check': [U + 'plugin_utils/test_served_check.py', A + 'test_iis_binding_verify.py',
+                                   A + 'test_hkpost_install.py',
+                                   A + 'test_exchange_cert.py'],
+    'plugin_utils/_install_checks': [U + 'plugin_utils/test_install_checks.py', A + 'test_shared_install_options.py',
+                                     A + 'test_hkpost_install.py',
+                                     A + 'test_hkpost_pfx.py'],
 }
 
 # Mutants judged equivalent: (module, mutant id as printed by --list) -> why no test can tell them apart.
@@ -191,6 +265,102 @@ EQUIVALENT = {
     ('dcv/_dns', 'L252:1727.drop.0'): 'with NS in the answer _referral() is None: `not ns_sets` is implied',
     ('dcv/_dns', 'L267:1906.true'): 'BIND sends no additional records with a non-referral A/AAAA answer '
                                     '(minimal-responses): the glue list is empty either way',
+    # install/_retire (issue 21)
+    **{('install/_retire', mid): 'reorders the reasons of one "still used by" list (the uses are the same; no '
+                                 'order is documented)'
+       for mid in ('L44:8.swap.body.10', 'L78:271.swap.body.4', 'L78:271.swap.body.5')},
+    ('install/_retire', 'L58:76.drop.1'): 'current_bindings() iterates "sites or []" itself',
+    ('install/_retire', 'L59:88.true'): 'current_bindings() takes a binding\'s thumbprint from the http.sys mapping '
+                                        'of its kind on its endpoint: without one there is no mapping to skip',
+    ('install/_retire', 'L59:88.swap.body.0'): 'bound.add() and use() are independent',
+    ('install/_retire', 'L96:473.drop.1'): 'the message part is built only for a key the filter found non-empty',
+    ('install/_retire', 'L118:635.false'): 'the "<i>issuer<s>subject" text is never empty, so no certificate '
+                                           'matches an empty name anyway',
+    ('install/_retire', 'L121:653.drop.1'): 'reached only with a hybrid name, which only an Exchange answer carries',
+    ('install/_retire', 'L122:674.drop.1'): 'a missing issuer gives "<i>None<s>...": no TlsCertificateName names the '
+                                            'issuer "None"',
+    ('install/_retire', 'L122:683.drop.1'): 'a missing subject gives "...<s>None": no TlsCertificateName names the '
+                                            'subject "None"',
+    ('install/_retire', 'L134:745.drop.0'): 'a certificate is not issued after itself (not_before > its own fails)',
+    ('install/_retire', 'L134:745.drop.1'): 'role "leaf" is only ever set together with is_hkpost (pki/_hierarchy)',
+    ('install/_retire', 'L134:745.drop.2'): 'a Hongkong Post certificate that is not a leaf is a CA: its only name is '
+                                            'its CN ("Hongkong Post ... CA ..."), which covers no host name',
+    ('install/_retire', 'L134:745.drop.7'): 'names() falls back to the CN, so a certificate describe_entry() calls a '
+                                            'Hongkong Post leaf always has a name',
+    ('install/_retire', 'L140:849.swap.body.8'): 'a certificate both hybrid-named and in keep stays either way: only '
+                                                 'which of the two reasons is shown changes',
+    ('install/_retire', 'L165:1047.drop.0'): 'role "leaf" is only ever set together with is_hkpost (pki/_hierarchy)',
+    ('install/_retire', 'L191:1298.drop.0'): 'grace_days 0 adds no time, and a replacement is never issued after now '
+                                             '(_replacement refuses one not yet valid)',
+    # install/_exchange (issue 21)
+    ('install/_exchange', 'L109:548.swap.body.1'): 'order of two refusals (expired / wildcard for POP/IMAP): both '
+                                                   'refuse; only which message a doubly-wrong certificate gets first',
+    ('install/_exchange', 'L109:548.swap.body.2'): 'the wildcard refusal and "steps = []" are independent',
+    ('install/_exchange', 'L120:622.swap.body.1'): 'the import step appended before the refusal is discarded with it',
+    ('install/_exchange', 'L150:988.drop.0'): 'the new certificate is not older than itself: the not_before test '
+                                              'skips it',
+    ('install/_exchange', 'L209:1437.drop.0'): 'covers(leaf, None) is False: "server and" is a shortcut',
+    ('install/_exchange', 'L214:1456.swap.body.3'): 'order of two refusals (no key / wildcard for POP/IMAP), as above',
+    ('install/_exchange', 'L214:1456.swap.body.4'): 'the wildcard refusal and computing the missing services are '
+                                                    'independent',
+    # action/hkpost_complete_request (issue 21)
+    ('action/hkpost_complete_request', 'L38:48.swap.body.9'): 'choosing the friendly name and filling the result are '
+                                                              'independent',
+    ('action/hkpost_complete_request', 'L38:48.swap.body.10'): 'result.update() and adding result["request"] are '
+                                                               'independent',
+    ('action/hkpost_complete_request', 'L38:48.swap.body.16'): 'the failure is the same (message and exception); only '
+                                                               'the result it carries gains the friendly name and '
+                                                               'certreq output of a completed accept',
+    ('plugin_utils/_served_check', 'L28:9.false'): 'audit_endpoints is None only when the audit module shipped beside '
+                                                   'it is missing (pragma: no cover): the guard never fires',
+    ('audit/_tls12_memory', 'L52:36.true'): '"while True" -> "while True"',
+    ('audit/_tls12_memory', 'L66:138.swap.body.2'): 'Event.set() only schedules the waiters and learned() is '
+                                                    'synchronous: the verdict is stored before any waiter runs',
+    # audit/_starttls (issue 21)
+    ('audit/_starttls', 'L46:99.inc'): 'the getattr() default only names a limit in a message; an asyncio '
+                                       'StreamReader always has _limit',
+    ('audit/_starttls', 'L46:101.inc'): 'the getattr() default only names a limit in a message, as above',
+    ('audit/_starttls', 'L64:186.swap.body.1'): 'a line appended before the refusal is discarded with it',
+    ('audit/_starttls', 'L66:207.drop.0'): '_line() returns lines ending in a line feed: one shorter than 4 bytes has '
+                                           'a non-digit among its first 3, which the next test refuses',
+    ('audit/_starttls', 'L70:284.inc'): 'int() ignores the space/CR/LF that follows a final reply\'s code: '
+                                        'int(b"220 ") == 220',
+    ('audit/_starttls', 'L82:416.inc'): 'split(b" ", 2)[0] == split(b" ", 1)[0]',
+    ('audit/_starttls', 'L99:548.edge.0'): '"[CAPABILITY" never starts an untagged line ("* ..."): index 0 is '
+                                           'impossible',
+    ('audit/_starttls', 'L99:552.inc'): '"[CAPABILITY" never starts an untagged line: start is -1 or >= 2',
+    ('audit/_starttls', 'L101:582.edge.0'): 'find("]", start) is -1 or >= start >= 2: "> 0" == ">= 0"',
+    ('audit/_starttls', 'L101:586.inc'): 'find("]", start) is -1 or >= start >= 2: "> 0" == "> 1"',
+    ('audit/_starttls', 'L111:655.inc'): 'split(b" ", 2)[0] == split(b" ", 1)[0]',
+    ('install/_summary', 'L33:140.drop.1'): 'a skipped result holds only skipped and changed: false, which read as '
+                                            'it is gives the same row (no certificates, unchanged, no platform)',
+    ('install/_summary', 'L45:282.drop.1'): 'a changed result is "installed" in both branches: the "and not changed" '
+                                            'only chooses which branch says it',
+    # action/hkpost_retire (issue 21)
+    ('action/hkpost_retire', 'L46:193.swap.body.6'): '"exchange = ..." and result.update() are independent',
+    ('action/hkpost_retire', 'L46:193.swap.body.7'): 'result.update() does not set exchange_error: setting it before '
+                                                     'or after gives the same result',
+    ('action/hkpost_retire', 'L56:320.drop.1'): 'exchange is read only when Exchange did not answer, and then '
+                                                'retire_read\'s answer has an exchange object',
+    ('action/hkpost_retire', 'L59:362.swap.body.0'): 'setting exchange_error and showing the warning are independent',
+    # action/iis_binding (issue 21)
+    ('action/iis_binding', 'L42:117.swap.body.16'): 'showing the override warnings and filling the result are '
+                                                    'independent',
+    ('action/iis_binding', 'L42:117.swap.body.17'): 'result.update() and adding result["diff"] are independent',
+    ('action/iis_binding', 'L59:288.drop.0'): 'without a host header host is "" and "" == "".lower(): never converted',
+    ('action/iis_binding', 'L81:611.true'): '_apply() with no steps sends nothing',
+    ('action/iis_binding', 'L86:666.swap.body.0'): 'the audit module ships with the plugin (pragma: no cover): its '
+                                                   'guard never fires, so the order of the two checks is unseen',
+    ('action/iis_binding', 'L87:670.false'): 'audit_endpoints is None only when the shipped audit module is missing '
+                                             '(pragma: no cover)',
+    ('action/hkpost_retire', 'L39:144.drop.1'): 'sensitive_parameters {} and None are the same: no entry '
+                                                '(_win_payload._sensitive_entries)',
+    **{('action/hkpost_retire', mid): 'masked() returns a non-text error unchanged, and retire_read always answers an '
+                                      'exchange object: masking is a no-op unless there is an error text'
+       for mid in ('L41:158.true', 'L41:159.swapop', 'L41:159.drop.0', 'L41:159.drop.1')},
+    ('action/hkpost_retire', 'L59:363.drop.0'): 'exchange_known is False only when Exchange was asked (exchange: true)',
+    ('action/hkpost_retire', 'L71:553.drop.1'): 'with nothing to retire backup_and_retire() backs up and sends '
+                                                'nothing (plugin_utils/_install_apply.retire)',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
@@ -372,7 +542,7 @@ def _prewarm(workdir):
 
 def _run_child(workdir, module, mutated, tests, timeout):
     """Fork; the child writes the mutant and runs the tests. Returns 'killed', 'survived' or 'timeout'."""
-    path = os.path.join(workdir, MU + module + '.py')
+    path = os.path.join(workdir, _path(module))
     pid = os.fork()
     if pid == 0:
         try:
@@ -406,7 +576,7 @@ def _worker(workdir, tasks, results):
         if task is None:
             return
         module, mid, mutated, tests, timeout = task
-        path = os.path.join(workdir, MU + module + '.py')
+        path = os.path.join(workdir, _path(module))
         if module not in originals:
             with open(path, encoding='utf-8') as handle:
                 originals[module] = handle.read()
@@ -424,7 +594,13 @@ def main():
     parser.add_argument('--list', action='store_true', help='list the mutants, run nothing')
     parser.add_argument('--survivors', action='store_true', help='print every surviving mutant')
     parser.add_argument('--tests', nargs='+', help='run these tests instead of the mapped ones (while writing tests)')
+    parser.add_argument('--only', nargs='+', metavar='MODULE:ID',
+                        help='run only these mutants, e.g. the survivors of an earlier run after adding tests (the '
+                             'figures printed are then for these mutants only)')
     args = parser.parse_args()
+    only = {tuple(item.split(':', 1)) for item in args.only or []}
+    if only and not args.modules:
+        args.modules = sorted({module for module, _mid in only})
     if args.tests:
         for module in args.modules:
             MODULES[module] = args.tests
@@ -433,9 +609,12 @@ def main():
 
     plan = {}
     for module in chosen:
-        with open(os.path.join(ROOT, MU + module + '.py'), encoding='utf-8') as handle:
+        with open(os.path.join(ROOT, _path(module)), encoding='utf-8') as handle:
             source = handle.read()
-        plan[module] = (source, mutants(source))
+        items = mutants(source)
+        if only:
+            items = [item for item in items if (module, item[0]) in only]
+        plan[module] = (source, items)
     if args.list:
         for module, (_source, items) in plan.items():
             for mid, _n, _key, _line, desc in items:
@@ -483,6 +662,8 @@ def main():
             module, mid, outcome = results.get()
             outcomes[(module, mid)] = outcome
             done[module] += 1
+            if len(outcomes) % 25 == 0:  # progress on stderr: a whole run takes long
+                print('  %d/%d mutants run' % (len(outcomes), total), file=sys.stderr, flush=True)
             if done[module] == expected[module]:  # a figure as soon as a module is finished
                 _report(module, plan[module][1], outcomes, args.survivors)
                 sys.stdout.flush()
@@ -499,7 +680,7 @@ def main():
     return 0
 
 
-HEADER = '%-22s %7s %7s %7s %6s %6s' % ('module', 'mutants', 'killed', 'surviv', 'equiv', 'rate')
+HEADER = '%-30s %7s %7s %7s %6s %6s' % ('module', 'mutants', 'killed', 'surviv', 'equiv', 'rate')
 
 
 def _report(module, items, outcomes, survivors):
@@ -509,7 +690,7 @@ def _report(module, items, outcomes, survivors):
     survived = [m for m in items if outcomes.get((module, m[0])) == 'survived']
     counted = len(ids) - equiv
     rate = 100.0 * killed / counted if counted else 100.0
-    print('%-22s %7d %7d %7d %6d %5.1f%%' % (module, len(ids), killed, len(survived), equiv, rate))
+    print('%-30s %7d %7d %7d %6d %5.1f%%' % (module, len(ids), killed, len(survived), equiv, rate))
     if survivors:
         for mid, _n, _key, _line, desc in survived:
             print('    survived %s %s: %s' % (module, mid, desc))

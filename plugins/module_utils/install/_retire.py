@@ -36,7 +36,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._errors import Hkpost
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import reported_services
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import current_bindings
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import (
-    _parse_time, covers, describe_entry, is_expired, names, utcnow)
+    _parse_time, covers, describe_entry, is_expired, is_not_yet_valid, names, utcnow)
 
 RETIRE_STORES = ('My', 'WebHosting')
 
@@ -132,7 +132,7 @@ def _replacement(old, candidates, now):
     wanted = names(old)
     found = [c for c in candidates
              if c['sha1'] != old['sha1'] and c['is_hkpost'] and c['role'] == 'leaf' and c['has_private_key']
-             and not is_expired(c, now) and c['not_before'] > old['not_before']
+             and not is_expired(c, now) and not is_not_yet_valid(c, now) and c['not_before'] > old['not_before']
              and wanted and all(covers(c, n) for n in wanted)]
     return sorted(found, key=lambda c: c['not_before'])[-1] if found else None
 
@@ -160,10 +160,14 @@ def plan_retire(stores, state, replaced_by=None, thumbprints=None, grace_days=0,
     only_by = {t.upper() for t in replaced_by or []}
     retire, kept = [], []
     for cert in described:
-        if not cert['is_hkpost'] or cert['role'] != 'leaf':
-            continue  # other CAs' certificates, and CA certificates, are never touched
         if wanted and cert['sha1'] not in wanted:
             continue
+        if not cert['is_hkpost'] or cert['role'] != 'leaf':
+            if wanted:  # named in thumbprints: refused (hkpost_retire's documented contract), never skipped silently
+                kept.append({'thumbprint': cert['sha1'], 'store': cert['store'],
+                             'reason': 'not a Hongkong Post server certificate (another CA\'s, or a CA certificate); '
+                                       'those are never retired'})
+            continue  # other CAs' certificates, and CA certificates, are never touched
         newer = _replacement(cert, described, now)
         reason = None
         if newer is None or (only_by and newer['sha1'] not in only_by):
