@@ -100,7 +100,8 @@ def test_a_failed_check_with_nothing_changed_fails_without_touching_the_binding(
 
 def test_a_rollback_that_fails_too_says_to_restore_by_hand(host, checked):
     checked.problems = ['wrong certificate']
-    checked.before_answer = lambda: host.fail_on.update(iis_binding_set='Access is denied')
+    # the binding was written; then every write to the host fails, so the rollback's one trip (iis_apply) fails too
+    checked.before_answer = lambda: host.fail_on.update(iis_apply='Access is denied')
     with pytest.raises(AnsibleActionFail, match='(?s)verify: wrong certificate; rolling back ALSO failed .*Access is '
                                                 'denied.*Restore the previous binding by hand'):
         bind(host)
@@ -165,9 +166,15 @@ def test_a_failed_check_after_a_certificate_change_puts_the_previous_binding_bac
         pki.leaves['standard'].thumbprint
 
 
-def test_a_removal_that_fails_puts_the_binding_back(host, checked):
+def test_a_removal_that_fails_puts_the_binding_back(host, checked, monkeypatch):
+    from tests.support.windows import iis
+    from tests.support.windows.host import HostFailure
+
     bind(host, verify=False)
-    host.fail_on['iis_binding_set'] = 'Access is denied'
+
+    def denied(_fake, _params):
+        raise HostFailure('Access is denied')
+    monkeypatch.setattr(iis, 'iis_binding_remove', denied)   # the binding_remove step of iis_apply fails
     with pytest.raises(AnsibleActionFail, match='previous binding was put back'):
         bind(host, state='absent', certificate_common_name=None, verify=False)
     assert any(b['protocol'] == 'https' for b in iis_state(host)['sites'][0]['bindings'])

@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.hkpost.ecert.plugins.plugin_utils import _served_check
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._served_check import (
-    restore_binding, send_binding_step, served_check)
+    binding_step, restore_bindings, served_check)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import PayloadError
 
 BOUND = 'A' * 40
@@ -52,41 +52,45 @@ def test_no_certificate_served_is_a_problem_and_errors_follow_the_thumbprint_one
 
 
 class Recorder:
-    def __init__(self, fail=()):
-        self.sent, self.fail = [], set(fail)
+    """The action's payload(): records what iis_apply is sent; answers every step done, or raises for a failure."""
 
-    def payload(self, task_vars, name, params):
+    def __init__(self, fail=False):
+        self.sent, self.fail = [], fail
+
+    def payload(self, task_vars, name, params, sensitive_parameters=None):
         self.sent.append((name, params))
-        if name in self.fail:
+        if self.fail:
             raise PayloadError(name, 'access denied')
-        return {'ok': name}
+        return {'steps': [{'status': 'done'} for _step in params['Steps']]}
 
 
-def test_a_binding_step_sends_the_operation_only_to_iis_binding_set_and_the_certificate_only_with_flags():
-    action = Recorder()
-    assert send_binding_step(action, {}, 'Web', {'payload': 'iis_binding_set', 'operation': 'remove',
-                                                 'binding_information': '*:443:'}) == {'ok': 'iis_binding_set'}
-    send_binding_step(action, {}, 'Web', {'payload': 'iis_binding_certificate', 'operation': 'ignored',
-                                          'binding_information': '*:443:www', 'ssl_flags': 1, 'thumbprint': None,
-                                          'store': 'WebHosting'})
-    assert action.sent == [
-        ('iis_binding_set', {'Site': 'Web', 'BindingInformation': '*:443:', 'Operation': 'remove'}),
-        ('iis_binding_certificate', {'Site': 'Web', 'BindingInformation': '*:443:www', 'SslFlags': 1, 'Thumbprint': '',
-                                     'Store': 'WebHosting'})]
+def test_a_binding_step_sends_the_certificate_only_with_what_binds_one():
+    assert binding_step('Web', {'kind': 'binding_remove', 'binding_information': '*:443:', 'thumbprint': 'X'}) == {
+        'kind': 'binding_remove', 'site': 'Web', 'binding_information': '*:443:'}
+    assert binding_step('Web', {'kind': 'binding_replace', 'binding_information': '*:443:www', 'ssl_flags': 1,
+                                'thumbprint': None, 'store': 'WebHosting'}) == {
+        'kind': 'binding_replace', 'site': 'Web', 'binding_information': '*:443:www', 'ssl_flags': 1, 'thumbprint': '',
+        'store': 'WebHosting'}
 
 
-@pytest.mark.parametrize('previous, sent', [
-    (None, ('iis_binding_set', {'Site': 'Web', 'BindingInformation': '*:443:www', 'Operation': 'remove'})),
+@pytest.mark.parametrize('previous, step', [
+    (None, {'kind': 'binding_remove', 'site': 'Web', 'binding_information': '*:443:www'}),
     ({'binding_information': '*:443:www', 'ssl_flags': 1, 'thumbprint': OTHER, 'store': 'My'},
-     ('iis_binding_certificate', {'Site': 'Web', 'BindingInformation': '*:443:www', 'SslFlags': 1,
-                                  'Thumbprint': OTHER, 'Store': 'My'})),
+     {'kind': 'binding_replace', 'site': 'Web', 'binding_information': '*:443:www', 'ssl_flags': 1,
+      'thumbprint': OTHER, 'store': 'My'}),
 ])
-def test_restoring_puts_the_previous_binding_back_or_removes_a_new_one(previous, sent):
+def test_restoring_puts_the_previous_binding_back_or_removes_a_new_one_every_step_tried(previous, step):
     action = Recorder()
-    assert restore_binding(action, {}, 'Web', previous, '*:443:www') == []
-    assert action.sent == [sent]
+    assert restore_bindings(action, {}, [('Web', previous, '*:443:www')]) == []
+    assert action.sent == [('iis_apply', {'Steps': [step], 'ContinueOnError': True})]
+
+
+def test_nothing_to_restore_sends_nothing():
+    action = Recorder()
+    assert restore_bindings(action, {}, []) == []
+    assert action.sent == []
 
 
 def test_a_failed_restore_is_reported_not_raised():
-    action = Recorder(fail=['iis_binding_set'])
-    assert restore_binding(action, {}, 'Web', None, '*:443:www') == ['iis_binding_set: access denied']
+    action = Recorder(fail=True)
+    assert restore_bindings(action, {}, [('Web', None, '*:443:www')]) == ['iis_apply: access denied']
