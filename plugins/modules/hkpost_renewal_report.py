@@ -151,8 +151,8 @@ orders:
   elements: dict
 problems:
   description:
-    - For V(order_problems), what the CA said, for example
-      C(www.example.com.hk (dns-01): urn:ietf:params:acme:error:unauthorized - <the CA's detail>).
+    - For V(order_problems), what the CA said - per name that did not validate, the name, the challenge type in
+      parentheses, the ACME error type and the CA's detail; or the order's own error, or that it expired.
   returned: report is order_problems
   type: list
   elements: str
