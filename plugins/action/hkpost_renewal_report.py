@@ -9,6 +9,8 @@ import os
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import read_text, write_if_changed
 from ansible_collections.hkpost.ecert.plugins.module_utils._dry_run import check_path
+from ansible_collections.hkpost.ecert.plugins.module_utils.acme._orders import order_problems, pending_orders
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import file_name
 from ansible_collections.hkpost.ecert.plugins.module_utils.report import _renewal_report as core
 from ansible_collections.hkpost.ecert.plugins.module_utils.request._renewal_selection import select_for_renewal
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
@@ -16,7 +18,8 @@ from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import Hkpost
 
 class ActionModule(HkpostAction):
     ARGUMENT_SPEC = {
-        'report': {'type': 'str', 'required': True, 'choices': ['select', 'sheet', 'request', 'install', 'rollout']},
+        'report': {'type': 'str', 'required': True, 'choices': ['select', 'sheet', 'request', 'install', 'rollout',
+                                                                'pending_orders', 'order_problems', 'acme']},
         'hosts': {'type': 'list', 'elements': 'str', 'default': []},
         'results': {'type': 'list', 'elements': 'raw', 'default': []},
         'active_hosts': {'type': 'list', 'elements': 'str'},
@@ -29,7 +32,7 @@ class ActionModule(HkpostAction):
     }
     REQUIRED_IF = [('report', 'select', ('host',)), ('report', 'request', ('output_dir',)),
                    ('report', 'install', ('output_dir',)), ('report', 'rollout', ('output_dir',)),
-                   ('report', 'sheet', ('sheet',))]
+                   ('report', 'sheet', ('sheet',)), ('report', 'pending_orders', ('host', 'output_dir'))]
     WINDOWS_ONLY = False
     _requires_connection = False
 
@@ -38,6 +41,13 @@ class ActionModule(HkpostAction):
         result['changed'] = False  # files on the controller, not a change to any host
         if args['report'] == 'select':
             result['certificates'] = select_for_renewal(args['certificates'], args['renew_list'], args['host'])
+            return
+        if args['report'] == 'pending_orders':
+            result['orders'] = self._pending_orders(os.path.abspath(args['output_dir']), args['host'])
+            return
+        if args['report'] == 'order_problems':
+            # the results of community.crypto.acme_certificate_order_info for the orders that did not become valid
+            result['problems'] = order_problems([r for r in args['results'] if isinstance(r, dict)])
             return
         records = core.by_host(args['hosts'], args['results'])
         out = os.path.abspath(args['output_dir']) if args['output_dir'] else None
@@ -73,6 +83,11 @@ class ActionModule(HkpostAction):
                 'intake: %s' % f.get('message') for f in args['intake'].get('findings') or []] + [
                 'Report: %s' % written, 'Backups: %s/backup' % out] + (
                 ['Dry run: nothing was installed; run again without --check.'] if check_mode else [])
+        elif args['report'] == 'acme':
+            summary = core.acme_phase(records, check_mode)
+            result['summary'] = summary
+            result['lines'] = summary['table'] + (
+                ['Dry run: nothing was ordered; run again without --check.'] if check_mode else [])
         else:
             reports = os.path.join(out, 'reports')
             summary, csv_text, json_text = core.rollout(records, read_text(os.path.join(reports, 'install.json')), check_mode)
@@ -81,3 +96,11 @@ class ActionModule(HkpostAction):
             result['summary'] = summary
             result['lines'] = summary['table'] + ['files: %s and .json' % files[0]]
         result['files'] = files
+
+    @staticmethod
+    def _pending_orders(out, host):
+        """The requests of <out>/csr/submission.csv for ``host`` with no certificate in <out>/intake yet (the intake
+        file is named after the request's key: a rerun orders only what is not issued)."""
+        intake = os.path.join(out, 'intake')
+        files = sorted(os.listdir(intake)) if os.path.isdir(intake) else []
+        return pending_orders(read_text(os.path.join(out, 'csr', 'submission.csv')), host, intake, files, file_name)

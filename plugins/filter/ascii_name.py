@@ -10,6 +10,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import normalize_name
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import file_name as _file_name
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._filter_args import checked_filters
 
 
@@ -22,14 +23,11 @@ def ascii_name(name, certificate_type=None):
         raise AnsibleFilterError(str(e))
 
 
-# "*" is a glob on every shell and forbidden in Windows file names; the leftmost label of a wildcard
-# name is the only place normalize_name lets it through, so that is the only replacement needed.
-WILDCARD_FILE_LABEL = '_wildcard_'
-
-
 def file_name(name, certificate_type=None):
-    ascii_form = ascii_name(name, certificate_type)
-    return WILDCARD_FILE_LABEL + ascii_form[1:] if ascii_form.startswith('*') else ascii_form
+    try:
+        return _file_name(name, certificate_type)
+    except HkpostError as e:
+        raise AnsibleFilterError(str(e))
 
 
 class FilterModule:

@@ -26,6 +26,16 @@ description:
     the M(hkpost.ecert.hkpost_intake) result in O(intake); RV(endpoints) are what the audit after the install checks.
   - V(rollout) - C(<output_dir>/reports/install.csv) and C(install.json) of C(install.yml), from each host's record
     (C(platform), C(chain) - the P(hkpost.ecert.chain#role) role's result -, C(install), C(error)).
+  - V(pending_orders) - the requests of C(<output_dir>/csr/submission.csv) for O(host) that have no certificate in
+    C(<output_dir>/intake/) yet, in RV(orders) - what the P(hkpost.ecert.acme#role) role's C(order) entry point
+    orders from the CA. The intake file is named after the request's key, so a rerun orders only what is not issued.
+    Writes nothing.
+  - V(order_problems) - what the CA said about each order that did not become valid, in words (per name and
+    challenge), in RV(problems), from the C(community.crypto.acme_certificate_order_info) results in O(results).
+    Writes nothing.
+  - V(acme) - the fleet summary of the ACME issuance, from each host's record (C(ordered), the common names, or
+    C(error)) - the C(hkpost_acme_issue) the P(hkpost.ecert.acme#role) role's C(order) entry point records.
+    Writes nothing.
   - A host whose result is null (or false) recorded nothing - it failed before, was unreachable, or its batch never ran - and
     is reported so (V(failed), or V(not run) in a rollout); its earlier rows in the sheet are kept.
   - In check mode every file is written beside the real one with C(.check) before its extension
@@ -36,7 +46,7 @@ options:
     description: What to make, as described above.
     type: str
     required: true
-    choices: [select, sheet, request, install, rollout]
+    choices: [select, sheet, request, install, rollout, pending_orders, order_problems, acme]
   hosts:
     description: The hosts of the run, usually C(ansible_play_hosts_all).
     type: list
@@ -47,6 +57,7 @@ options:
       - One result per host of O(hosts), in the same order; null or false for a host that recorded none.
       - For example the hosts mapped through C(hostvars), then C(map) with C(attribute=hkpost_renew_install) and
         C(default=false) - Jinja's C(map) reads C(default=none) as no default.
+      - For V(order_problems), the C(community.crypto.acme_certificate_order_info) results (no O(hosts)).
     type: list
     elements: raw
     default: []
@@ -57,7 +68,9 @@ options:
     type: list
     elements: str
   output_dir:
-    description: The output folder on the controller (C(hkpost_output_dir)); required for V(request), V(install), V(rollout).
+    description:
+      - The output folder on the controller (C(hkpost_output_dir)); required for V(request), V(install), V(rollout) and
+        V(pending_orders).
     type: path
   sheet:
     description: The submission sheet to write; required for V(sheet), default C(<output_dir>/csr/submission.csv).
@@ -67,7 +80,7 @@ options:
     type: dict
     default: {}
   host:
-    description: For V(select), the host whose certificates are selected.
+    description: For V(select), the host whose certificates are selected; for V(pending_orders), the host whose requests are ordered.
     type: str
   certificates:
     description: For V(select), the host's certificates list (C(hkpost_certificates)).
@@ -96,6 +109,7 @@ notes:
     V(request), V(install) and V(rollout). C(changed) is always false - the files are the controller's, not a
     change to any host.
 seealso:
+  - module: hkpost.ecert.hkpost_acme_challenge
   - module: hkpost.ecert.hkpost_intake
   - module: hkpost.ecert.hkpost_install
   - module: hkpost.ecert.hkpost_notify
@@ -128,6 +142,20 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+orders:
+  description:
+    - For V(pending_orders), a request per entry - C(common_name), C(csr_file), C(names), C(public_key_sha256), C(dest)
+      (the chain's file in the intake) and C(record) (the C(<dest>.acme.json) naming the directory, host and key).
+  returned: report is pending_orders
+  type: list
+  elements: dict
+problems:
+  description:
+    - For V(order_problems), what the CA said - per name that did not validate, the name, the challenge type in
+      parentheses, the ACME error type and the CA's detail; or the order's own error, or that it expired.
+  returned: report is order_problems
+  type: list
+  elements: str
 certificates:
   description: For V(select), the entries of O(certificates) to renew.
   returned: report is select
@@ -138,16 +166,16 @@ summary:
     - The fleet summary - C(rows) (a row per host, sorted by host), C(counts) (per status) and C(table) (printable
       lines); for V(request) and V(install) also C(failed), the hosts that failed. What
       M(hkpost.ecert.hkpost_notify) takes as a V(rollout) report.
-  returned: report is request, install or rollout
+  returned: report is request, install, rollout or acme
   type: dict
 lines:
   description: What to print - the table, where the files are, and what to do next.
-  returned: report is not select
+  returned: report is not select, pending_orders or order_problems
   type: list
   elements: str
 files:
   description: The files written (their C(.check) names in check mode).
-  returned: report is not select
+  returned: report is not select, pending_orders or order_problems
   type: list
   elements: str
 endpoints:

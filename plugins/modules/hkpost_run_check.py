@@ -20,8 +20,8 @@ description:
     counts as given) and warns about every C(hkpost_*) variable that nothing in the collection reads (a typo
     such as C(hkpost_certificate)), with the closest known name.
   - The known variables are the options of every role entry point (C(meta/argument_specs.yml), the variables
-    C(ansible-doc -t role) shows for each playbook) and the roles' defaults, and - for the playbooks not yet made of
-    role entry points - the table "Variables of one playbook" of the guide C(using_the_collection.rst).
+    C(ansible-doc -t role) shows for each playbook), the roles' defaults, and the collection-wide variables - the
+    table "Variables of the whole collection" of the guide C(using_the_collection.rst).
   - Changes nothing.
 options:
   pattern:

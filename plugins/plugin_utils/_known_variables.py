@@ -5,10 +5,9 @@
 
 No list of names is kept here. Each playbook is a sequence of role entry points, and every variable it reads
 from the user is an option of one of them in that role's meta/argument_specs.yml (tests/unit/test_known_variables.py
-keeps it so): those options, and the roles' defaults, are the known names. Until the playbooks not yet ported
-to entry points are (the PENDING set of that test), the guide using_the_collection.rst lists their variables in
-the table "Variables of one playbook", which is read too. So a new variable is declared once, where
-``ansible-doc -t role`` shows it.
+keeps it so): those options, and the roles' defaults, are the known names, with the collection-wide variables of
+the table "Variables of the whole collection" of the guide using_the_collection.rst. So a new variable is declared
+once, where ``ansible-doc -t role`` shows it.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ import yaml
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GUIDE = os.path.join('docs', 'docsite', 'rst', 'using_the_collection.rst')
 GLOBALS_LABEL = '.. _ansible_collections.hkpost.ecert.docsite.global_variables:'
-PLAYBOOK_LABEL = '.. _ansible_collections.hkpost.ecert.docsite.playbook_variables:'
 
 
 def _yaml(path):
@@ -57,9 +55,9 @@ def table_names(text, label):
 def guide_variables(root=COLLECTION_ROOT):
     with open(os.path.join(root, GUIDE), encoding='utf-8') as handle:
         text = handle.read()
-    return table_names(text, GLOBALS_LABEL) | table_names(text, PLAYBOOK_LABEL)
+    return table_names(text, GLOBALS_LABEL)
 
 
 def known_variables(root=COLLECTION_ROOT):
-    """Every option of every role entry point, and the variables of the playbooks not yet ported (the tables)."""
+    """Every option of every role entry point and every role default, and the collection-wide variables."""
     return role_variables(root) | guide_variables(root)

@@ -32,8 +32,8 @@ REQUIRED = ('MANIFEST.json', 'FILES.json', 'meta/runtime.yml', 'meta/execution-e
             'plugins/modules/hkpost_csr.py', 'roles/csr/meta/argument_specs.yml', 'README.md',
             'playbooks/request.yml', 'playbooks/dcv.yml', 'playbooks/migrate_intermediate.yml', 'playbooks/install.yml',
             'playbooks/backup.yml', 'playbooks/restore.yml', 'playbooks/audit.yml', 'playbooks/audit_tasks.yml',
-            'roles/renew/meta/argument_specs.yml', 'roles/install/tasks/main.yml', 'playbooks/renew_acme.yml', 'playbooks/acme_account_tasks.yml',
-            'playbooks/acme_order_tasks.yml', 'plugins/payloads/acme/acme_iis_write.ps1',
+            'roles/renew/meta/argument_specs.yml', 'roles/install/tasks/main.yml', 'playbooks/renew_acme.yml',
+            'roles/acme/meta/argument_specs.yml', 'roles/acme/tasks/order.yml', 'plugins/payloads/acme/acme_iis_write.ps1',
             'plugins/modules/hkpost_fleet_report.py', 'roles/audit/meta/argument_specs.yml',
             'roles/inventory/meta/argument_specs.yml', 'roles/backup/meta/argument_specs.yml',
             'roles/restore/meta/argument_specs.yml')

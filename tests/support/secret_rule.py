@@ -36,6 +36,7 @@ NOT_SECRET = {
     'tsig_algorithm': 'an algorithm name such as hmac-sha256',
     'hkpost_dcv_tsig_algorithm': 'the role variable for tsig_algorithm',
     'privatekey_path': 'a path on the host; the key itself never passes through an option',
+    'hkpost_acme_eab_alg': 'the MAC algorithm name of the external account binding (HS256...), not the key',
 }
 
 

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""The portal mode of renew.yml loads without community.crypto: only the ACME mode's include_tasks files use it.
+"""The portal mode of renew.yml loads without community.crypto: only the acme role's entry points use it, included (never imported) for a host in ACME mode.
 
 ansible-playbook resolves every static task's module when it loads a playbook, so one community.crypto task
 written straight into renew_acme.yml would stop every portal user's renew.yml who has not installed it.
@@ -39,6 +39,6 @@ def test_the_acme_tasks_do_need_it(tmp_path):
     # The control: loaded statically, the ACME tasks fail exactly as renew.yml would if they were not included.
     play = tmp_path / 'static.yml'
     play.write_text('- hosts: localhost\n  gather_facts: false\n  tasks:\n'
-                    '    - ansible.builtin.import_tasks: %s\n' % os.path.join(ROOT, 'playbooks', 'acme_order_tasks.yml'))
+                    '    - ansible.builtin.import_tasks: %s\n' % os.path.join(ROOT, 'roles', 'acme', 'tasks', 'order.yml'))
     proc = _syntax_check(tmp_path, str(play))
     assert proc.returncode != 0 and 'community.crypto' in proc.stdout + proc.stderr, proc.stdout + proc.stderr

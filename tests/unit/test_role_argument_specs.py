@@ -163,8 +163,8 @@ def test_no_undocumented_variable_is_read(role):
     documented = set(_options(role)) | set(_load(role, 'defaults', 'main.yml') or {})
     created = _defined_in_role(role) | _created_by_any_role()
     # not after a dot: hkpost.ecert.iis_binding is a module, not a variable
-    # and not a mapping key: csr_path: is a module option
-    pattern = re.compile(r'(?<![.\w])((?:hkpost_)?%s_\w+)(?!\w|\s*:(?!:))' % re.escape(role))
+    # and not a mapping key: csr_path: is a module option, {'acme_directory': ...} a key of a Jinja dictionary
+    pattern = re.compile(r'(?<![.\w])((?:hkpost_)?%s_\w+)(?!\w|[\'"]?\s*:(?!:))' % re.escape(role))
     read = set()
     for text in _role_texts(role):
         read.update(pattern.findall(text))

@@ -31,7 +31,7 @@ def pending_orders(sheet_text, host, intake_dir, intake_files, file_name):
     reader = csv.DictReader(io.StringIO((sheet_text or '').lstrip('\ufeff')))
     missing = [f for f in ('host', 'common_name', 'public_key_sha256', 'csr_file') if f not in (reader.fieldnames or [])]
     if sheet_text and missing:
-        raise HkpostError('acme_orders: the submission sheet lacks %s; it must be the submission.csv renew.yml '
+        raise HkpostError('ACME orders: the submission sheet lacks %s; it must be the submission.csv renew.yml '
                           '--tags request wrote' % ', '.join(missing))
     have = {posixpath.basename(str(f)) for f in intake_files or []}
     orders = []

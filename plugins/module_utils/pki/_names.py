@@ -174,3 +174,16 @@ def ascii_name(name):
     """The A-label form of a certificate's name, a wildcard (``*.``) kept: how names are compared everywhere."""
     name = (name or '').strip() if isinstance(name, str) else name
     return normalize_name(name, 'wildcard' if isinstance(name, str) and name.startswith('*') else 'standard')
+
+
+# "*" is a glob on every shell and forbidden in Windows file names; the leftmost label of a wildcard
+# name is the only place normalize_name lets it through, so that is the only replacement needed.
+WILDCARD_FILE_LABEL = '_wildcard_'
+
+
+def file_name(name, certificate_type=None):
+    """A server name as a file name every shell and Windows accept (the file_name filter; the ACME intake names)."""
+    if certificate_type is None:
+        certificate_type = 'wildcard' if str(name).startswith('*') else 'standard'
+    ascii_form = normalize_name(name, certificate_type)
+    return WILDCARD_FILE_LABEL + ascii_form[1:] if ascii_form.startswith('*') else ascii_form

@@ -151,6 +151,27 @@ def install_phase(records, intake=None, previous_report=None, check_mode=False):
     return summary, report, binding_endpoints(serves)
 
 
+# --- renew.yml, ACME issuance (renew_acme.yml) ---------------------------------------------------------
+
+def acme_row(record, check_mode=False):
+    """A host's row of the ACME issuance, from what the acme role's order entry point records
+    (``hkpost_acme_issue``: ``ordered``, the common names, or ``error``)."""
+    if record is None:
+        return None
+    if record.get('error'):
+        return {'status': 'failed', 'detail': record['error']}
+    ordered = [str(name) for name in record.get('ordered') or []]
+    if not ordered:
+        return {'status': 'skipped', 'detail': 'nothing to order', 'ordered': []}
+    return {'status': 'ok', 'detail': '%s %s' % ('would order' if check_mode else 'issued', ', '.join(ordered)),
+            'ordered': ordered}
+
+
+def acme_phase(records, check_mode=False):
+    """The fleet summary of the ACME issuance; a host that recorded nothing failed before or was unreachable."""
+    return phase_summary_of({host: acme_row(record, check_mode) for host, record in records.items()})
+
+
 # --- install.yml --------------------------------------------------------------------------------------
 
 def rollout(records, previous_report=None, check_mode=False):

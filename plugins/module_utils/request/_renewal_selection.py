@@ -101,12 +101,6 @@ def binding_endpoints(hosts):
     return unique
 
 
-def phase_summary(hostvars, hosts, fact):
-    """The fleet summary of one phase from ``hostvars[host][fact]`` - the renewal_summary filter's reading, kept
-    for renew_acme.yml until it hands its results over as data (phase_summary_of)."""
-    return phase_summary_of({host: (hostvars.get(host) or {}).get(fact) for host in hosts})
-
-
 def phase_summary_of(rows_by_host):
     """The fleet summary of one phase: every host of the play, with the row it recorded (status, detail, and
     lists) or - when it recorded none (None: unreachable, or stopped before) - status ``failed``. Returns rows,

@@ -165,3 +165,61 @@ def test_an_unreadable_serves_is_named(tmp_path):
     with pytest.raises(AnsibleActionFail, match='host web1: hkpost_certificates must be a list of certificate entries'):
         _run({'report': 'install', 'output_dir': str(tmp_path), 'hosts': ['web1'],
               'results': [{'issued': [], 'serves': dict(SERVES, hkpost_certificates=5)}]})
+
+
+# --- renew.yml in ACME mode (the acme role): what to order, why the CA refused, the fleet summary ------------
+
+ACME_SHEET = ('host,common_name,certificate_type,public_key_sha256,csr_file,names,pending_thumbprint\n'
+              'web1,*.example.hk,wildcard,%s,/out/csr/web1/_wildcard_.example.hk.csr,*.example.hk,AA\n'
+              'web1,www.example.hk,standard,%s,/out/csr/web1/www.example.hk.csr,www.example.hk,BB\n'
+              'web2,a.example.hk,standard,%s,/out/csr/web2/a.example.hk.csr,a.example.hk,CC\n') % ('a' * 64, 'b' * 64, 'c' * 64)
+
+
+def test_pending_orders_are_the_hosts_requests_without_a_chain_in_the_intake(tmp_path):
+    (tmp_path / 'csr').mkdir()
+    (tmp_path / 'csr' / 'submission.csv').write_text(ACME_SHEET)
+    first = _run({'report': 'pending_orders', 'output_dir': str(tmp_path), 'host': 'web1'})
+    intake = tmp_path / 'intake'
+    assert [(o['common_name'], o['dest']) for o in first['orders']] == [
+        ('*.example.hk', str(intake / ('acme-web1-_wildcard_.example.hk-%s.pem' % ('a' * 16)))),
+        ('www.example.hk', str(intake / ('acme-web1-www.example.hk-%s.pem' % ('b' * 16))))]
+    assert first['changed'] is False and not intake.exists()   # reads, writes nothing
+    # the intake folder is the run's memory: a rerun orders only what is not issued yet
+    intake.mkdir()
+    (intake / ('acme-web1-_wildcard_.example.hk-%s.pem' % ('a' * 16))).write_text('chain')
+    again = _run({'report': 'pending_orders', 'output_dir': str(tmp_path), 'host': 'web1'})
+    assert [o['common_name'] for o in again['orders']] == ['www.example.hk']
+    # no sheet yet (the request phase never ran): nothing to order
+    assert _run({'report': 'pending_orders', 'output_dir': str(tmp_path / 'none'), 'host': 'web1'})['orders'] == []
+
+
+def test_a_sheet_that_is_not_the_request_phases_is_refused_in_words(tmp_path):
+    (tmp_path / 'csr').mkdir()
+    (tmp_path / 'csr' / 'submission.csv').write_text('host,common_name\nweb1,www.example.hk\n')
+    with pytest.raises(AnsibleActionFail, match='the submission sheet lacks public_key_sha256, csr_file'):
+        _run({'report': 'pending_orders', 'output_dir': str(tmp_path), 'host': 'web1'})
+    with pytest.raises(AnsibleActionFail, match='report is pending_orders but all of the following are missing: host'):
+        _run({'report': 'pending_orders', 'output_dir': str(tmp_path)})
+
+
+def test_order_problems_say_what_the_ca_said_per_name_and_challenge():
+    invalid = {'order': {'status': 'invalid'}, 'authorizations_by_identifier': {
+        'dns:www.example.hk': {'status': 'invalid', 'challenges': [
+            {'type': 'dns-01', 'status': 'invalid',
+             'error': {'type': 'urn:ietf:params:acme:error:unauthorized', 'detail': 'no TXT record'}}]}}}
+    result = _run({'report': 'order_problems', 'results': [invalid, {'failed': True, 'msg': 'gone'}]})
+    assert result['problems'] == ['www.example.hk (dns-01): urn:ietf:params:acme:error:unauthorized - no TXT record']
+
+
+def test_the_acme_summary_from_each_hosts_record():
+    hosts = ['web1', 'web2', 'web3', 'web4']
+    results = [{'ordered': ['www.example.hk']}, {'ordered': []}, {'error': 'Finalize: the CA did not issue'}, False]
+    result = _run({'report': 'acme', 'hosts': hosts, 'results': results})
+    rows = {row['host']: (row['status'], row['detail']) for row in result['summary']['rows']}
+    assert rows == {'web1': ('ok', 'issued www.example.hk'), 'web2': ('skipped', 'nothing to order'),
+                    'web3': ('failed', 'Finalize: the CA did not issue'),
+                    'web4': ('failed', 'no result recorded (unreachable?)')}
+    assert result['summary']['failed'] == ['web3', 'web4'] and result['lines'][0].startswith('HOST')
+    dry = _run({'report': 'acme', 'hosts': ['web1'], 'results': [{'ordered': ['www.example.hk']}]}, check_mode=True)
+    assert dry['summary']['rows'][0]['detail'] == 'would order www.example.hk'
+    assert dry['lines'][-1] == 'Dry run: nothing was ordered; run again without --check.' and dry['files'] == []

@@ -90,8 +90,9 @@ def test_an_unknown_variable_is_reported_once_with_its_hosts_even_where_certific
     assert found['warnings'][1] == 'hkpost_my_own set for b has no effect: no role or playbook of hkpost.ecert reads it.'
 
 
-def test_the_known_variables_come_from_the_roles_and_both_tables_of_the_guide():
+def test_the_known_variables_come_from_the_roles_and_the_table_of_the_guide():
     assert {'hkpost_csr_organization', 'hkpost_iis_backup', 'hkpost_dcv_certificates'} <= KNOWN   # argument_specs
     assert {'hkpost_hosts', 'hkpost_certificates', 'hkpost_backup_password'} <= KNOWN            # collection-wide
-    assert {'hkpost_renew_list_file', 'hkpost_install_serial', 'hkpost_audit_group'} <= KNOWN    # one playbook
-    assert 'hkpost_certificate' not in KNOWN   # the prose around the tables is not read as a row
+    assert {'hkpost_renew_list_file', 'hkpost_install_serial', 'hkpost_audit_group'} <= KNOWN    # entry points
+    assert {'hkpost_acme_directory', 'hkpost_acme_eab_hmac'} <= KNOWN   # the acme role (formerly a playbook's table)
+    assert 'hkpost_certificate' not in KNOWN   # the prose around the table is not read as a row
