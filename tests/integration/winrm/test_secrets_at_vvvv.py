@@ -48,6 +48,8 @@ SECRETS = {
     'inventory_exchange_password': 'Inventory-vvvv-2c6b81d4-Logon-Secret',
     'install_exchange_password': 'InstallEx-vvvv-6a0d93b2-Logon-Secret',
     'exchange_backup_password': 'ExchangeBk-vvvv-1f7c5e08-Backup-Secret',
+    'csr_backup_password': 'CsrBk-vvvv-3d9e0a61-Backup-Secret',
+    'csr_exchange_password': 'CsrEx-vvvv-c47b2e90-Logon-Secret',
     'dcv_code_file': 'HKP-vvvv-file-4f8b2c91d07e',
     'dcv_code_windows_dns': 'HKP-vvvv-wdns-a1c3e5f70b92',
     'dcv_code_rfc2136': 'HKP-vvvv-rfc-6d2e8a40c1f3',
@@ -67,6 +69,8 @@ OPTIONS = {
     'inventory_exchange_password': ('hkpost_certificate_inventory', 'password'),
     'install_exchange_password': ('hkpost_install', 'password'),
     'exchange_backup_password': ('exchange_cert', 'backup_password'),
+    'csr_backup_password': ('hkpost_csr', 'backup_password'),
+    'csr_exchange_password': ('hkpost_csr', 'password'),
     'dcv_code_file': ('hkpost_dcv_token', 'verification_code'),
     'dcv_code_windows_dns': ('hkpost_dcv_token', 'verification_code'),
     'dcv_code_rfc2136': ('hkpost_dcv_token', 'verification_code'),
@@ -119,6 +123,13 @@ def _hosts(pki, tsig_server, project):
     exchange_state(exchange2)
     add_account(exchange2, EXCHANGE_USER, SECRETS['install_exchange_password'])
 
+    # hkpost_csr's batch: every CSR made and every pending key exported in one trip, which the host fails quoting
+    # the PFX password; on Exchange the listing read opens the session with the credential the host quotes back.
+    csr = _host_echoing({'csr_create_many': _error('Export-PfxCertificate', 'csr_backup_password')})
+    csr_exchange = _host_echoing({'exchange_read': _error('New-PSSession', 'csr_exchange_password')})
+    exchange_state(csr_exchange)
+    add_account(csr_exchange, EXCHANGE_USER, SECRETS['csr_exchange_password'])
+
     dcv = _host_echoing({'dcv_iis_write': _error('Set-Content', 'dcv_code_file'),
                          'dcv_windows_dns_write': _error('Add-DnsServerResourceRecord', 'dcv_code_windows_dns')})
     new_iis(dcv, [{'name': 'shop', 'id': 2, 'physical_path': 'E:\\web\\site',
@@ -128,7 +139,7 @@ def _hosts(pki, tsig_server, project):
     playbook = PLAYBOOK.format(leaf=leaf.thumbprint, new=new.thumbprint, project=project, dns_port=tsig_server.port,
                                tsig_key=tsig_server.key_name)
     return {'pfxhost': pfx, 'retirehost': retire, 'installhost': install, 'exchangehost': exchange,
-            'exchange2host': exchange2, 'dcvhost': dcv}, playbook
+            'exchange2host': exchange2, 'dcvhost': dcv, 'csrhost': csr, 'csrexchangehost': csr_exchange}, playbook
 
 
 PLAYBOOK = '''
@@ -217,6 +228,34 @@ PLAYBOOK = '''
         authentication: Negotiate
       ignore_errors: true
 
+- hosts: csrhost
+  gather_facts: false
+  tasks:
+    - name: hkpost_csr making every CSR and backing up every pending key, the export failing
+      hkpost.ecert.hkpost_csr:
+        state: present
+        certificates: [{{common_name: www.example.hk}}]
+        organization: Example Ltd
+        csr_dir: {project}/out/csr
+        backup_dir: {project}/out/backup
+        backup_password: "{{{{ csr_backup_password }}}}"
+      ignore_errors: true
+
+- hosts: csrexchangehost
+  gather_facts: false
+  tasks:
+    - name: hkpost_csr on Exchange with a credential the host quotes back
+      hkpost.ecert.hkpost_csr:
+        state: present
+        platform: exchange
+        certificates: [{{common_name: mail.example.hk}}]
+        organization: Example Ltd
+        csr_dir: {project}/out/csr
+        username: "{{{{ exchange_user }}}}"
+        password: "{{{{ csr_exchange_password }}}}"
+        authentication: Negotiate
+      ignore_errors: true
+
 - hosts: dcvhost
   gather_facts: false
   tasks:
@@ -288,7 +327,7 @@ PLAYBOOK = '''
 '''
 # How many tasks of each host must have failed (ignored): a host that stopped failing tests nothing.
 EXPECTED_IGNORED = {'pfxhost': 2, 'retirehost': 1, 'installhost': 1, 'exchangehost': 3, 'exchange2host': 2, 'dcvhost': 3,
-                    'localhost': 2}
+                    'csrhost': 1, 'csrexchangehost': 1, 'localhost': 2}
 # What each failure must say, with the echoed secret masked: the failure is the one this test means.
 EXPECTED_MESSAGES = [
     'pfx_export_many: Export-PfxCertificate: the value "********" was refused by the host',
@@ -296,6 +335,7 @@ EXPECTED_MESSAGES = [
     'exchange_read: New-PSSession: the value "********" was refused by the host',
     'retire_read: New-PSSession: the value "********" was refused by the host',
     'certificate_inventory_read: New-PSSession: the value "********" was refused by the host',
+    'csr_create_many: Export-PfxCertificate: the value "********" was refused by the host',
     'dcv_iis_write: Set-Content: the value "********" was refused by the host',
     'dcv_windows_dns_write: Add-DnsServerResourceRecord: the value "********" was refused by the host',
 ]
