@@ -24,7 +24,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import c
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import split_leaf
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._host_plan import desired_binding, plan_install
-from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import RETIRE_STORES, plan_retire
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import RETIRE_STORES, load_issuers, plan_retire
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import a_label_host
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
@@ -73,6 +73,7 @@ class ActionModule(HkpostAction):
         'retire': {'type': 'bool', 'default': True},
         'retire_grace_days': {'type': 'int', 'default': 0},
         'keep_thumbprints': {'type': 'list', 'elements': 'str', 'default': []},
+        'retire_issuers': {'type': 'list', 'elements': 'str', 'default': []},
     }
     REQUIRED_IF = [['backup', True, ['backup_dir', 'backup_password']]]
 
@@ -108,6 +109,7 @@ class ActionModule(HkpostAction):
             raise HkpostError('retire_grace_days is %d; give 0 (retire at once) or a number of days.'
                               % args['retire_grace_days'])
         parse_services(args['services'])
+        self._retire_issuers = load_issuers(args['retire_issuers'])
         return [normalize_thumbprint(t, 'keep_thumbprints entry') for t in args['keep_thumbprints']]
 
     def _read(self, args, task_vars):
@@ -148,7 +150,8 @@ class ActionModule(HkpostAction):
         if args['retire']:
             planned_retire = plan_retire(decision['stores_after'], decision['state_after'],
                                          replaced_by=[c['leaf']['sha1'] for c in certificates],
-                                         grace_days=args['retire_grace_days'], keep=keep)
+                                         grace_days=args['retire_grace_days'], keep=keep,
+                                         issuers=self._retire_issuers)
         changing = [b for b in decision['bindings'] if b['decision']['steps']]
         enabling = [c for c in decision['certificates'] if c['parameters']]
         retired_backups = self._plan_backups(args, task_vars, [(r['thumbprint'], r['has_private_key'])

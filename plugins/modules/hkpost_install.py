@@ -123,6 +123,19 @@ options:
     type: list
     elements: str
     default: []
+  retire_issuers:
+    description:
+      - ACME mode (C(hkpost_issuance=acme)) - PEM text of the chains M(hkpost.ecert.hkpost_intake) accepted from an
+        ACME issuer (the C(pem) of its assignments with C(issuer=acme)); only their CA certificates are used.
+      - A certificate on the host issued by one of them is retired by the same rules as a Hongkong Post one (backed up
+        first, O(retire_grace_days), every consumer, O(keep_thumbprints)), but only when a newer certificate signed by
+        the same issuing key serves all of its names - compared by signature, never by name. Certificates of any other
+        issuer are never touched.
+      - C(renew.yml) passes the ACME certificates' chains here through the C(iis) and C(exchange) roles. Empty (the
+        default, and portal mode) retires Hongkong Post certificates only.
+    type: list
+    elements: str
+    default: []
 extends_documentation_fragment:
   - hkpost.ecert.install_options.backup_files
   - hkpost.ecert.install_options.verify_check

@@ -23,6 +23,11 @@ still valid, with its private key on the host) serves every name it serves. A re
 
 The same policy for IIS and Exchange, for hkpost_install, hkpost_retire and exchange_cert remove_superseded.
 
+ACME mode (issue 23): the certificates of an accepted ACME issuer (``issuers``: hkpost_install's retire_issuers,
+the CA certificates of the chains the intake accepted) are replaced and retired by exactly these rules too, but
+only by a newer certificate of the SAME issuing CA - the same key signed both, checked by signature, never by
+name (as _acme_issuer accepts them) - so a Hongkong Post certificate never replaces an ACME one or the reverse.
+
 Certificates of other CAs, CA certificates, and Hongkong Post certificates not replaced are never
 touched. The decisions here are pure: the read payload supplies the state, the apply payload removes
 exactly the (store, thumbprint) pairs decided here.
@@ -33,10 +38,18 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import reported_services
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._iis_binding import current_bindings
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import is_ca, issued_by, spki_sha256
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import (
-    _parse_time, covers, describe_entry, is_expired, is_not_yet_valid, names, utcnow)
+    _parse_time, covers, describe_entry, entry_der, is_expired, is_not_yet_valid, names, utcnow)
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._pem import load_certificates
+
+try:  # a controller requirement; the plugins must still load without it (see _optional_deps)
+    from cryptography import x509
+except ImportError as exc:
+    x509 = MissingLibrary('cryptography', exc)
 
 RETIRE_STORES = ('My', 'WebHosting')
 
@@ -127,30 +140,63 @@ def hybrid_kept(state):
     return kept
 
 
+def load_issuers(pems):
+    """The CA certificates of ``pems`` (PEM texts: retire_issuers, whole accepted chains); a leaf among them is
+    skipped, it issues nothing."""
+    found = []
+    for index, pem in enumerate(pems or []):
+        text = pem.encode('utf-8') if isinstance(pem, str) else pem
+        found += [c for c in load_certificates(text, 'retire_issuers[%d]' % index) if is_ca(c)]
+    return found
+
+
+def _issuer_group(raw, info, issuers):
+    """Which certificates may replace this one: 'hkpost' for a Hongkong Post leaf; for another CA's leaf, the key
+    (SPKI SHA-256) of the ``issuers`` certificate whose signature on it verifies - a same-named CA with another key
+    is another issuer; None (never touched) for anything else."""
+    if info['is_hkpost']:
+        return 'hkpost' if info['role'] == 'leaf' else None
+    if not issuers:
+        return None
+    cert = x509.load_der_x509_certificate(entry_der(raw))
+    if is_ca(cert):  # another CA's certificates are 'other' to the Hongkong Post classification, leaves included
+        return None
+    for issuer in issuers:
+        if issued_by(cert, issuer):
+            return 'acme:' + spki_sha256(issuer.public_key())
+    return None
+
+
 def _replacement(old, candidates, now):
-    """The newest valid Hongkong Post leaf with its key that serves every name ``old`` serves, or None."""
+    """The newest valid leaf of the same issuer (Hongkong Post, or the same accepted ACME issuing key) with its key
+    that serves every name ``old`` serves, or None."""
     wanted = names(old)
     found = [c for c in candidates
-             if c['sha1'] != old['sha1'] and c['is_hkpost'] and c['role'] == 'leaf' and c['has_private_key']
+             if c['sha1'] != old['sha1'] and c['group'] == old['group'] and c['has_private_key']
              and not is_expired(c, now) and not is_not_yet_valid(c, now) and c['not_before'] > old['not_before']
              and wanted and all(covers(c, n) for n in wanted)]
     return sorted(found, key=lambda c: c['not_before'])[-1] if found else None
 
 
-def plan_retire(stores, state, replaced_by=None, thumbprints=None, grace_days=0, now=None, keep=None):
+def plan_retire(stores, state, replaced_by=None, thumbprints=None, grace_days=0, now=None, keep=None,
+                issuers=None):
     """Decide what to retire.
 
     ``stores``: {store name: [raw entries with der, has_private_key, friendly_name]} (My, WebHosting);
     ``state``: retire_read's answer (iis, exchange); ``replaced_by``: when given, only certificates these
     thumbprints replace are considered; ``thumbprints``: when given, exactly these certificates are to be
-    retired and a refusal is an error; ``keep``: thumbprints never retired here (keep_thumbprints).
+    retired and a refusal is an error; ``keep``: thumbprints never retired here (keep_thumbprints);
+    ``issuers``: accepted ACME CA certificates (cryptography objects, load_issuers) whose leaves are retired by the
+    same rules, each replaced only by a leaf of the same issuing key.
     Returns ``{'retire': [...], 'kept': [...], 'exchange_known': bool}``.
     """
     now = now or utcnow()
     described = []
     for store in RETIRE_STORES:
         for raw in stores.get(store) or []:
-            described.append(describe_entry(raw, store))
+            info = describe_entry(raw, store)
+            info['group'] = _issuer_group(raw, info, issuers)
+            described.append(info)
     users, exchange_known = usage(state)
     unreadable = unreadable_consumers(state)
     services = exchange_services(state)
@@ -162,19 +208,19 @@ def plan_retire(stores, state, replaced_by=None, thumbprints=None, grace_days=0,
     for cert in described:
         if wanted and cert['sha1'] not in wanted:
             continue
-        if not cert['is_hkpost'] or cert['role'] != 'leaf':
+        if cert['group'] is None:
             if wanted:  # named in thumbprints: refused (hkpost_retire's documented contract), never skipped silently
                 kept.append({'thumbprint': cert['sha1'], 'store': cert['store'],
                              'reason': 'not a Hongkong Post server certificate (another CA\'s, or a CA certificate); '
                                        'those are never retired'})
-            continue  # other CAs' certificates, and CA certificates, are never touched
+            continue  # other CAs' certificates (but an accepted ACME issuer's), and CA certificates, are never touched
         newer = _replacement(cert, described, now)
         reason = None
         if newer is None or (only_by and newer['sha1'] not in only_by):
             if not wanted:
                 continue  # not replaced: not a candidate at all
-            reason = 'no newer valid Hongkong Post certificate with its key serves all of its names (%s)' % (
-                ', '.join(names(cert)))
+            reason = 'no newer valid %s certificate with its key serves all of its names (%s)' % (
+                'Hongkong Post' if cert['group'] == 'hkpost' else 'same-issuer', ', '.join(names(cert)))
         elif users.get(cert['sha1']):
             reason = 'still used by %s' % '; '.join(users[cert['sha1']])
         elif services.get(cert['sha1'], set()) - services.get(newer['sha1'], set()):

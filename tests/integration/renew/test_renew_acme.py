@@ -33,6 +33,7 @@ from tests.support.peers.bind_server import BindServer
 from tests.support.peers.iis_web import IisWeb
 from tests.support.peers.pebble_server import PebbleServer
 from tests.support.windows.acme import files as acme_files, serve_webroots
+from tests.support.windows.certstore import entry_for
 from tests.support.windows.chain import _thumbprints as chain_thumbprints
 from tests.support.windows.host import FakeWindowsHost
 from tests.support.windows.iis import add_site
@@ -339,3 +340,32 @@ def test_ca_restarted_mid_run_rerun_resumes_with_the_same_requests(lab):
     rc, out = lab.renew(inventory, tags='acme,install')
     assert rc == 0 and 'already installed' in out, out[-3000:]
     assert _installed(lab, 'web1') == (served_now, mine, _ca, pending)
+
+
+def test_a_second_acme_cycle_retires_the_previous_pebble_certificate_backed_up_first(lab, pki):
+    """Issue 23: the install retires the ACME certificate the new one replaces (same issuing CA, by signature), by the
+    one retire policy - backed up first; a certificate of any other issuer for the same name stays."""
+    host = lab.iis_host('web1', {'Shop': 'shop.example.test'})
+    others = [pki.issue_leaf('shop.example.test', sans=['shop.example.test'], issuer=pki.foreign_root),
+              pki.issue_leaf('shop.example.test', sans=['shop.example.test'])]  # another CA's, and a Hongkong Post one
+    host.stores['My'] += [entry_for(c.cert, c.key) for c in others]
+    save_host(str(lab.state), 'web1', host)
+    inventory = lab.inventory({'web1': {'hkpost_acme_challenge': 'http-01', 'hkpost_certificates': [
+        _cert('shop.example.test', [('Shop', 'shop.example.test')])]}})
+    kept = sorted(c.thumbprint for c in others)
+
+    rc, out = lab.renew(inventory)
+    assert rc == 0, out[-4000:]
+    first, mine, _ca, _pending = _installed(lab, 'web1')
+    previous = first['shop.example.test']
+    assert sorted(mine) == sorted(kept + [previous])
+
+    # The second cycle: a new key, a new order, the new certificate bound, the previous one retired after its backup.
+    rc, out = lab.renew(inventory)
+    assert rc == 0, out[-4000:]
+    second, mine, _ca, pending = _installed(lab, 'web1')
+    current = second['shop.example.test']
+    assert current != previous and pending == 0
+    assert _issuer_cn(next(c for c in _issued(lab).values() if _thumbprint(c) == current)).startswith('Pebble')
+    assert sorted(mine) == sorted(kept + [current]), 'the previous Pebble certificate retired, the others kept'
+    assert (lab.out / 'backup' / 'web1' / ('%s.pfx' % previous)).is_file(), 'backed up before it was removed'

@@ -216,3 +216,44 @@ def test_only_retiring_left_is_the_read_and_the_retire(pki):
                         'verify': False, 'backup': False})
     assert result['changed'] is True and [r['thumbprint'] for r in result['retired']] == [old.thumbprint]
     assert host.call_names() == ['retire_read', 'retire_apply']
+
+
+def _acme_hierarchy(pki):
+    from cryptography import x509  # pylint: disable=import-outside-toplevel
+    from cryptography.x509.oid import NameOID  # pylint: disable=import-outside-toplevel
+    from tests.support.pki import Issued, make_cert, rsa_key  # pylint: disable=import-outside-toplevel
+    key = rsa_key(slot='acme-inter')
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'Pebble Intermediate CA 4d5e6f')])
+    return Issued(make_cert(name, key, name, key, pki.now - 400 * DAY, pki.now + 1800 * DAY, ca=True), key)
+
+
+def test_acme_retire_issuers_retire_the_previous_acme_certificate_after_its_backup(pki, tmp_path):
+    """Issue 23: with retire_issuers (the accepted ACME chain), the ACME certificate the new one replaces is backed up
+    in the apply trip and only then retired; without it (portal mode) it stays."""
+    inter = _acme_hierarchy(pki)
+    old = pki.issue_leaf('a.example.hk', issuer=inter, not_before=pki.now - 60 * DAY, not_after=pki.now + 40 * DAY)
+    new = pki.issue_leaf('a.example.hk', issuer=inter, not_before=pki.now - DAY)
+
+    def fresh():
+        host = FakeWindowsHost()
+        host.stores['My'].append(entry_for(old.cert, old.key))
+        host.stores['REQUEST'].append(pending_entry(new.key, 'a.example.hk'))
+        add_site(host, 'a.example.hk', [('https', '*:443:a.example.hk', 1)])
+        map_sslcert(host, 'hostnameport', 'a.example.hk:443', old.thumbprint)
+        return host
+
+    arguments = {'certificates': [{'content': new.pem + inter.pem, 'iis_bindings': [
+        {'site': 'a.example.hk', 'host_header': 'a.example.hk'}]}], 'verify': False,
+        'backup_dir': str(tmp_path), 'backup_password': PASSWORD}
+    host = fresh()
+    result = run(host, dict(arguments, retire_issuers=[new.pem + inter.pem]))
+    assert [r['thumbprint'] for r in result['retired']] == [old.thumbprint]
+    assert host.call_names() == ['retire_read', 'iis_apply', 'retire_apply']
+    export = next(s for s in host.calls[1][1]['Steps'] if s['kind'] == 'export')
+    assert old.thumbprint in [i['thumbprint'] for i in export['items']]  # backed up in the trip before the retire
+    assert (tmp_path / 'web3' / ('%s.pfx' % old.thumbprint)).is_file()
+    assert [e['thumbprint'] for e in host.stores['My']] == [new.thumbprint]
+
+    host = fresh()
+    result = run(host, arguments)
+    assert result['retired'] == [] and old.thumbprint in [e['thumbprint'] for e in host.stores['My']]
