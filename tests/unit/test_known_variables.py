@@ -7,11 +7,6 @@ the hkpost_* names read by the playbook, the task files it includes and the role
 ones it calls, and the ones those call) - less what they define and what the roles set for the play - must be
 options of those entry points. hkpost_run_check learns the same names (plugin_utils/_known_variables.py), so a
 variable that works is never reported as misspelt.
-
-PENDING: playbooks owned by the other helpers of issue 21 that are not role entry points yet. They are checked
-by the former rule (known to hkpost_run_check: some role's argument_specs or the table "Variables of one playbook"
-of using_the_collection.rst) and not followed from a playbook that imports them. The lead empties this set when
-their ports are merged.
 """
 
 from __future__ import annotations
@@ -28,30 +23,14 @@ import pytest
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._known_variables import known_variables
 from tests.support import handoffs
 
-PENDING = set()
-
 PLAYBOOKS = [p for p in handoffs.playbook_files()
              if not os.path.basename(p).startswith('demo') and handoffs.rel(p).startswith('playbooks/')]
 BIN = os.path.dirname(sys.executable)
 
 
-class _Walker(handoffs.Walker):
-    """The handoffs walk, not following import_playbook into a PENDING playbook."""
-
-    def __init__(self, root=handoffs.ROOT, pending=frozenset()):
-        super().__init__()
-        self.root = root
-        self.pending = pending
-
-    def walk_playbook(self, path, seen=None):
-        if os.path.relpath(path, self.root) in self.pending and seen:
-            return
-        super().walk_playbook(path, seen)
-
-
-def reach(path, root=handoffs.ROOT, pending=frozenset(PENDING)):
+def reach(path, root=handoffs.ROOT):
     """(files read, {(role, entry point)}) of a playbook: its own files, and every entry point it reaches."""
-    walker = _Walker(root, pending)
+    walker = handoffs.Walker()
     walker.walk_playbook(path)
     entries, done = set(), 0
     while done < len(walker.role_handoffs):
@@ -108,28 +87,18 @@ def reads_from_user(files, root=handoffs.ROOT):
     return {n for n in read - defined - created if n.startswith('hkpost_')}
 
 
-def unoptioned(path, root=handoffs.ROOT, pending=frozenset(PENDING)):
-    files, entries = reach(path, root, pending)
+def unoptioned(path, root=handoffs.ROOT):
+    files, entries = reach(path, root)
     return sorted(reads_from_user(files, root) - entry_options(entries, root)), entries
 
 
 @pytest.mark.parametrize('path', PLAYBOOKS, ids=[handoffs.rel(p) for p in PLAYBOOKS])
 def test_every_variable_a_playbook_reads_is_an_option_of_an_entry_point_it_calls(path):
-    if handoffs.rel(path) in PENDING:
-        pytest.skip('PENDING: checked by the former rule below until its helper\'s port is merged')
     missing, entries = unoptioned(path)
     assert not missing, (
         '%s reads %s, which no role entry point it calls (%s) has as an option: add each to the '
         'meta/argument_specs.yml of the entry point that reads it (ansible-doc -t role shows it, Ansible validates it)'
         % (handoffs.rel(path), missing, ', '.join('%s:%s' % e for e in sorted(entries)) or 'none'))
-
-
-@pytest.mark.parametrize('path', sorted(PENDING))
-def test_a_pending_playbook_reads_only_known_variables(path):
-    """The former rule: hkpost_run_check knows every name (the lead removes this with PENDING)."""
-    files, _entries = reach(os.path.join(handoffs.ROOT, path), pending=frozenset())
-    unknown = sorted(reads_from_user(files) - known_variables())
-    assert not unknown, ('%s reads %s, which hkpost_run_check would report as unknown' % (path, unknown))
 
 
 def test_every_entry_point_option_is_known_to_run_check():
@@ -195,8 +164,7 @@ def test_ansible_doc_renders_the_role_and_lists_what_the_playbook_reads(role, en
     assert entry_doc['options'][variable]['description']
 
 
-@pytest.mark.parametrize('path', [p for p in PLAYBOOKS if handoffs.rel(p) not in PENDING],
-                         ids=[handoffs.rel(p) for p in PLAYBOOKS if handoffs.rel(p) not in PENDING])
+@pytest.mark.parametrize('path', PLAYBOOKS, ids=[handoffs.rel(p) for p in PLAYBOOKS])
 def test_ansible_doc_shows_every_variable_the_playbook_reads(path):
     """What a user reads in ``ansible-doc -t role`` for the entry points a playbook calls covers all it reads."""
     files, entries = reach(path)

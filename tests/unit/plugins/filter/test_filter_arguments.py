@@ -53,8 +53,6 @@ def test_the_public_filters_are_at_most_eight_and_each_documented():
 
 
 # Issue 21: no filter takes hostvars - a summary reads typed results handed to a module (hkpost_renewal_report).
-# PENDING: filters still called by playbooks another helper is porting; the lead empties this set at merge.
-HOSTVARS_PENDING = set()
 # A public filter whose documented input IS the users' inventory: it reads each host's served names and ports
 # (the audit's endpoints) - no task result, so nothing a module could hand it instead.
 INVENTORY_READERS = {'served_endpoints': 'served_endpoints turns inventory hosts (their hkpost_served_* variables) '
@@ -63,8 +61,6 @@ INVENTORY_READERS = {'served_endpoints': 'served_endpoints turns inventory hosts
 
 @pytest.mark.parametrize('name, function', FILTERS, ids=[name for name, _f in FILTERS])
 def test_no_filter_takes_hostvars(name, function):
-    if name in HOSTVARS_PENDING:
-        pytest.skip('PENDING: %s still takes host variables until its playbook is ported' % name)
     first = next(iter(inspect.signature(inspect.unwrap(function)).parameters))
     if name in INVENTORY_READERS:
         pytest.skip(INVENTORY_READERS[name])
