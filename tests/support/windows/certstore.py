@@ -29,6 +29,14 @@ def entry_for(cert, key=None, friendly_name='', **extra):
     return entry
 
 
+def read_entry(issued, key=True):
+    """One store entry as a store read answers it (thumbprint, base64 DER, has_private_key, friendly_name), for a
+    tests.support.pki.Issued certificate: what the retire planner is given."""
+    return {'thumbprint': issued.thumbprint,
+            'der': base64.b64encode(issued.cert.public_bytes(serialization.Encoding.DER)).decode('ascii'),
+            'has_private_key': key, 'friendly_name': ''}
+
+
 @handles('ecert_store_read')
 def ecert_store_read(host, params):
     # The Cert:\ drive's stores of the location the script's paths name (x509store.provider_location).

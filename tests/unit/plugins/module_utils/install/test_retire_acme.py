@@ -6,16 +6,15 @@ exactly the Hongkong Post rules - consumers, grace days, keep; any other issuer'
 
 from __future__ import annotations
 
-import base64
 import datetime
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import load_issuers, plan_retire
 from tests.support.pki import Issued, make_cert, rsa_key
+from tests.support.windows.certstore import read_entry
 
 DAY = datetime.timedelta(days=1)
 NAMES = ['www.example.com']
@@ -46,9 +45,7 @@ def acme(pki):
     return root, inter, impostor, old, new
 
 
-def raw(leaf, key=True):
-    return {'thumbprint': leaf.thumbprint, 'der': base64.b64encode(leaf.cert.public_bytes(serialization.Encoding.DER))
-            .decode('ascii'), 'has_private_key': key, 'friendly_name': ''}
+raw = read_entry  # a store read's entry, as the planner is given it
 
 
 def chain(*certs):

@@ -8,23 +8,20 @@ future one), when the grace period ends, and that a certificate named in ``thumb
 
 from __future__ import annotations
 
-import base64
 import datetime
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import (
     exchange_services, hybrid_kept, plan_retire, usage)
+from tests.support.windows.certstore import read_entry
 
 DAY = datetime.timedelta(days=1)
 NAMES = ['a.example.hk', 'b.example.hk']
 
 
-def raw(leaf, key=True):
-    return {'thumbprint': leaf.thumbprint, 'der': base64.b64encode(leaf.cert.public_bytes(serialization.Encoding.DER))
-            .decode('ascii'), 'has_private_key': key, 'friendly_name': ''}
+raw = read_entry  # a store read's entry, as the planner is given it
 
 
 @pytest.fixture
