@@ -40,34 +40,6 @@ options:
     type: str
     default: present
     choices: [present, absent]
-  dns_provider:
-    description:
-      - For C(dns-01). C(rfc2136) sends signed dynamic updates from the controller to O(dns_server).
-      - C(windows) changes the zone on the target, which must be a Windows DNS server (run the task there).
-    type: str
-    default: rfc2136
-    choices: [rfc2136, windows]
-  dns_server:
-    description: The primary name server accepting RFC 2136 updates (C(dns-01)); C(address:port) accepted.
-    type: str
-  dns_port:
-    description: Port of O(dns_server) when it does not name one.
-    type: int
-    default: 53
-  zone:
-    description: The zone holding the names; found from the SOA answers of O(dns_server) when omitted.
-    type: str
-  tsig_key_name:
-    description: Name of the TSIG key allowed to update TXT records in the zone.
-    type: str
-  tsig_key_secret:
-    description: Base64 secret of O(tsig_key_name). Never logged.
-    type: str
-  tsig_algorithm:
-    description: TSIG algorithm of the key.
-    type: str
-    default: hmac-sha256
-    choices: [hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224, hmac-sha1, hmac-md5]
   published:
     description:
       - For C(http-01) with O(state=absent), the RV(published) list the O(state=present) call returned; the token
@@ -83,6 +55,8 @@ options:
     description: Seconds for each DNS query or update.
     type: int
     default: 10
+extends_documentation_fragment:
+  - hkpost.ecert._dns_update
 attributes:
   check_mode:
     support: full

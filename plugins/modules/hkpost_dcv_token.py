@@ -91,37 +91,6 @@ options:
       - One path for all names, or a dictionary name -> path (names as given or as A-labels).
       - Not used on Windows hosts, where IIS tells where each site lives.
     type: raw
-  dns_provider:
-    description:
-      - C(rfc2136) sends signed dynamic updates from the controller to O(dns_server).
-      - C(windows) changes the zone on the target, which must be a Windows DNS server.
-    type: str
-    default: rfc2136
-    choices: [rfc2136, windows]
-  dns_server:
-    description: The primary name server accepting RFC 2136 updates (address or name; C(address:port) accepted).
-    type: str
-  dns_port:
-    description: Port of O(dns_server) when it does not name one; 1-65535.
-    type: int
-    default: 53
-  zone:
-    description: The zone holding the names; found from the SOA answers of O(dns_server) (or the Windows DNS zones) when omitted.
-    type: str
-  tsig_key_name:
-    description: Name of the TSIG key allowed to update TXT records in the zone.
-    type: str
-  tsig_key_secret:
-    description:
-      - Base64 secret of O(tsig_key_name), as in the server's C(key) statement. Checked strictly before anything is
-        sent (a malformed secret is refused as such, not reported later as the server's BADSIG). Must be quoted text.
-        Never logged.
-    type: str
-  tsig_algorithm:
-    description: TSIG algorithm of the key.
-    type: str
-    default: hmac-sha256
-    choices: [hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224, hmac-sha1, hmac-md5]
   ttl:
     description: TTL of a new TXT record set. When other TXT values exist at the name their TTL is kept.
     type: int
@@ -172,6 +141,8 @@ options:
         (C(YYYY-MM-DD)) instead of today - to plan ahead or to test. Publishing and checking still happen now.
     type: str
     version_added: 0.2.0
+extends_documentation_fragment:
+  - hkpost.ecert._dns_update
 attributes:
   check_mode:
     support: full
