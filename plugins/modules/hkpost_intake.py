@@ -134,7 +134,9 @@ assignments:
     - Per host, the certificates to install - host, common_name, certificate_type, public_key_sha256,
       pending_thumbprint, thumbprint (SHA-1 of the issued certificate), sha256, subject, names, not_after, file (the
       file used), files (every file holding it), chain (subjects of the chain certificates kept) and pem (the leaf
-      followed by that chain), issuer (C(hkpost), or C(acme) when accepted by the ACME issuer rule) and for C(acme)
+      followed by that chain; for C(acme), when the file holds no certificate that signed the leaf, the allowed issuer
+      that did follows it, so that pem names the signing key for O(hkpost.ecert.hkpost_install#module:retire_issuers)),
+      issuer (C(hkpost), or C(acme) when accepted by the ACME issuer rule) and for C(acme)
       acme_directory (the directory the ACME phase recorded) and acme_intermediates (PEM of the CA certificates
       between the leaf and the allowed issuer, for LocalMachine\\CA - the chain role's O(hkpost.ecert.hkpost_chain#module:acme_intermediates)).
   returned: always

@@ -19,6 +19,11 @@ anything":
 
 The intermediates on that path (not the allowed certificates themselves, which the user trusts already) are what
 Windows needs in LocalMachine\\CA to send the chain; the chain role puts them there (acme_intermediates).
+
+The certificate that signed the leaf (``signer``) is what the retire rule groups the host's ACME certificates by
+(install/_retire.py ``_issuer_group``: an older leaf is replaced only by a newer one of the same signing key). A
+chain file holding only the leaf, signed directly by an allowed issuer, carries no CA certificate at all: the intake
+then appends that issuer to the assignment's ``pem``, from which renew.yml builds hkpost_install's retire_issuers.
 """
 
 from __future__ import annotations
@@ -99,7 +104,8 @@ def trusted_path(leaf, chain, issuers, now):
 def acme_decision(leaf, chain, info, request, file_name, issuers, record, now):
     """``{'refusal': why or None, 'intermediates': [certs], 'directory': URL}`` for a non-Hongkong Post ``leaf`` of
     ``file_name`` matched by key to ``request`` of a host in ACME mode; ``issuers`` is that host's allow-list."""
-    decision = {'refusal': None, 'intermediates': [], 'directory': (record or {}).get('acme_directory')}
+    decision = {'refusal': None, 'intermediates': [], 'signer': None,
+                'directory': (record or {}).get('acme_directory')}
     if not issuers:
         decision['refusal'] = ('%s is in ACME mode but has no hkpost_acme_trusted_issuers: give the PEM file of the '
                                'ACME CA\'s issuing CA or root to accept its certificates.' % request['host'])
@@ -125,4 +131,14 @@ def acme_decision(leaf, chain, info, request, file_name, issuers, record, now):
                                    % (request['host'], '; '.join(c.subject.rfc4514_string() for c in issuers)))
         else:
             decision['intermediates'] = path
+            decision['signer'] = leaf_signer(leaf, chain, issuers)
     return decision
+
+
+def leaf_signer(leaf, chain, issuers):
+    """The CA certificate - of the file's chain, else of the allow-list - whose signature on ``leaf`` verifies, or
+    None: the issuing key the retire rule compares (never the name)."""
+    for cert in list(chain) + list(issuers):
+        if is_ca(cert) and issued_by(leaf, cert):
+            return cert
+    return None

@@ -313,14 +313,19 @@ def match_intake(files, requests, now=None, hosts=None, acme=None):
                                          'carries the old (no-EKU) intermediate; it is not installed (the chain role '
                                          'installs the new one).' % (name, _label(request)), file=name, info=info,
                                          request=request))
+            kept_chain = [c for c in chain if cert_info(c)['generation'] != 'old']
+            # A leaf-only ACME chain file: the allowed issuer that signed the leaf follows it in pem, so that pem names
+            # the signing key - renew.yml builds retire_issuers from it (see _acme_issuer's docstring).
+            signer = decision['signer'] if decision else None
+            appended = [signer] if signer is not None and signer not in kept_chain else []
             assignment = {
                 'host': request['host'], 'common_name': request['common_name'] or info['subject_cn'],
                 'certificate_type': request['certificate_type'], 'public_key_sha256': spki,
                 'pending_thumbprint': request.get('pending_thumbprint'), 'thumbprint': info['sha1'],
                 'sha256': info['sha256'], 'subject': info['subject'], 'names': names(info),
                 'not_after': info['not_after'], 'file': name, 'files': sorted(a[0] for a in accepted),
-                'chain': [cert_info(c)['subject_cn'] for c in chain if cert_info(c)['generation'] != 'old'],
-                'pem': _pem(leaf) + ''.join(_pem(c) for c in chain if cert_info(c)['generation'] != 'old'),
+                'chain': [cert_info(c)['subject_cn'] for c in kept_chain],
+                'pem': _pem(leaf) + ''.join(_pem(c) for c in kept_chain + appended),
                 'issuer': 'acme' if decision else 'hkpost'}
             if decision:
                 assignment.update(acme_directory=decision['directory'],

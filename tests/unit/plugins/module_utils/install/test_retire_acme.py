@@ -12,7 +12,9 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._intake import match_intake
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import load_issuers, plan_retire
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
 from tests.support.pki import Issued, make_cert, rsa_key
 from tests.support.windows.certstore import read_entry
 
@@ -121,3 +123,42 @@ def test_a_newer_acme_certificate_without_its_key_replaces_nothing(acme):
     root, inter, _impostor, old, new = acme
     decision = plan_retire({'My': [raw(old), raw(new, key=False)]}, {}, issuers=chain(inter, root))
     assert decision['retire'] == [] and decision['kept'] == []
+
+
+FILE = 'acme-web1-www.example.com-0123456789abcdef.pem'
+
+
+def _accepted(pki, new, chain_certs, allowed):
+    """The intake's assignment for ``new`` saved by the ACME phase with ``chain_certs`` after it, ``allowed`` being
+    the host's hkpost_acme_trusted_issuers - what renew.yml's retire_issuers is made of (its ``pem``)."""
+    request = {'host': 'web1', 'common_name': 'www.example.com', 'certificate_type': 'standard',
+               'public_key_sha256': spki_sha256(new.key.public_key()), 'names': [], 'pending_thumbprint': None}
+    record = {'acme_directory': 'https://acme.example/dir', 'host': 'web1',
+              'public_key_sha256': spki_sha256(new.key.public_key())}
+    files = [{'name': FILE, 'data': (new.pem + ''.join(c.pem for c in chain_certs)).encode()}]
+    result = match_intake(files, [request], now=pki.now,
+                          acme={'issuers': {'web1': [c.cert for c in allowed]}, 'records': {FILE: record}})
+    assert result['findings'] == [], result['findings']
+    (assignment,) = result['assignments']['web1']
+    assert assignment['issuer'] == 'acme'
+    return assignment
+
+
+@pytest.mark.parametrize('file_chain, allowed', [
+    ('leaf only', 'intermediate'),          # the trusted issuer signed the leaf; the file carries no CA certificate
+    ('leaf and intermediate', 'intermediate'),
+    ('leaf and intermediate', 'root'),
+])
+def test_the_intake_pem_as_retire_issuers_retires_the_predecessor(pki, acme, file_chain, allowed):
+    # renew.yml builds retire_issuers from the accepted assignments' pem: it must name the key that signed the leaf,
+    # also when the ACME chain file holds only the leaf, its issuer being one the allow-list holds.
+    root, inter, _impostor, old, new = acme
+    assignment = _accepted(pki, new, [] if file_chain == 'leaf only' else [inter],
+                           [inter] if allowed == 'intermediate' else [root])
+    assert assignment['pem'].startswith(new.pem)
+    if file_chain == 'leaf only':
+        # the allowed issuer that signed it follows the leaf; it is still no intermediate for LocalMachine\CA
+        assert assignment['pem'] == new.pem + inter.pem and assignment['acme_intermediates'] == []
+    decision = plan_retire({'My': [raw(old), raw(new)]}, {}, replaced_by=[new.thumbprint],
+                           issuers=load_issuers([assignment['pem']]))
+    assert [(r['thumbprint'], r['replaced_by']) for r in decision['retire']] == [(old.thumbprint, new.thumbprint)]
