@@ -30,7 +30,7 @@ def test_the_fragment_documents_exactly_the_shared_spec():
 def test_each_module_takes_the_options_from_the_fragment(module):
     doc = importlib.import_module('ansible_collections.hkpost.ecert.plugins.modules.' + module)
     own = yaml.safe_load(doc.DOCUMENTATION)
-    assert 'hkpost.ecert._dns_update' in own.get('extends_documentation_fragment') or []
+    assert 'hkpost.ecert._dns_update' in (own.get('extends_documentation_fragment') or [])
     assert not set(own['options']) & set(DNS_UPDATE_OPTIONS), 'documented twice: %s' % (
         set(own['options']) & set(DNS_UPDATE_OPTIONS))
     spec = importlib.import_module('ansible_collections.hkpost.ecert.plugins.action.' + module).ActionModule.ARGUMENT_SPEC
