@@ -114,7 +114,7 @@ MODULES = {
     'audit/_actions': [U + 'module_utils/audit/test_actions_rules.py',
                        U + 'module_utils/audit/test_actions_match_playbooks.py',
                        U + 'module_utils/audit/test_fleet_report.py'],
-    'audit/_renew_due': [U + 'module_utils/audit/test_renew_due.py'],
+    'audit/_renew_due': [U + 'module_utils/audit/test_renew_due.py', U + 'module_utils/audit/test_renew_due_rules.py'],
     'dcv/_caa': [U + 'module_utils/dcv/test_caa.py'],
     'dcv/_dnssec': [U + 'module_utils/dcv/test_dnssec.py'],
     'dcv/_schedule': [U + 'module_utils/dcv/test_schedule.py'],
@@ -150,6 +150,17 @@ MODULES = {
     'plugin_utils/_install_checks': [U + 'plugin_utils/test_install_checks.py', A + 'test_shared_install_options.py',
                                      A + 'test_hkpost_install.py',
                                      A + 'test_hkpost_pfx.py'],
+    # issue 21: the audit, inventory, notify and report modules not mapped before
+    'audit/_fleet_report': [U + 'module_utils/audit/test_fleet_report.py',
+                            U + 'module_utils/audit/test_to_renew_revoked.py',
+                            U + 'module_utils/inventory/test_inventory_fleet.py',
+                            A + 'test_hkpost_fleet_report.py', U + 'filter/test_filter_arguments.py'],
+    'audit/_endpoint_list': [U + 'module_utils/audit/test_fleet_report.py', U + 'filter/test_filter_arguments.py',
+                             U + 'filter/test_bad_input_filters.py'],
+    'audit/_audit_inputs': [U + 'filter/test_bad_input_filters.py', U + 'filter/test_filter_arguments.py',
+                            A + 'test_bad_input_hkpost_served_chain.py'],
+    'audit/_tls_standard': [U + 'module_utils/audit/test_tls_fetch.py', U + 'module_utils/audit/test_starttls.py',
+                            U + 'module_utils/audit/test_tls12_memory.py'],
 }
 
 # Mutants judged equivalent: (module, mutant id as printed by --list) -> why no test can tell them apart.
@@ -361,6 +372,10 @@ EQUIVALENT = {
     ('action/hkpost_retire', 'L59:363.drop.0'): 'exchange_known is False only when Exchange was asked (exchange: true)',
     ('action/hkpost_retire', 'L71:553.drop.1'): 'with nothing to retire backup_and_retire() backs up and sends '
                                                 'nothing (plugin_utils/_install_apply.retire)',
+    # issue 21: audit, inventory, notify and report
+    ('audit/_renew_due', 'L42:183.drop.0'): 'reached only when now >= due, so due == floor implies now >= floor',
+    ('audit/_renew_due', 'L51:251.false'): 'an aware datetime round-trips through str() and fromisoformat() to the '
+                                           'same instant (a naive one is refused either way)',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
