@@ -157,7 +157,8 @@ MODULES = {
                             A + 'test_hkpost_fleet_report.py', U + 'filter/test_filter_arguments.py'],
     'audit/_endpoint_list': [U + 'module_utils/audit/test_fleet_report.py', U + 'filter/test_filter_arguments.py',
                              U + 'filter/test_bad_input_filters.py'],
-    'audit/_audit_inputs': [U + 'filter/test_bad_input_filters.py', U + 'filter/test_filter_arguments.py',
+    'audit/_audit_inputs': [U + 'module_utils/audit/test_audit_inputs_rules.py',
+                            U + 'filter/test_bad_input_filters.py', U + 'filter/test_filter_arguments.py',
                             A + 'test_bad_input_hkpost_served_chain.py'],
     'audit/_tls_standard': [U + 'module_utils/audit/test_tls_standard_rules.py', U + 'module_utils/audit/test_tls_fetch.py',
                             U + 'module_utils/audit/test_starttls.py', U + 'module_utils/audit/test_tls12_memory.py'],
@@ -386,6 +387,13 @@ EQUIVALENT = {
                                                     'done False in the except clause',
     ('audit/_tls_standard', 'L71:325.inc'): 'read size 65536 -> 65537: a buffer size, not a decision',
     ('audit/_tls_standard', 'L67:301.true'): 'StreamWriter.write(b"") sends nothing: the "if pending" is a shortcut',
+    ('audit/_audit_inputs', 'L51:205.swap.body.0'): 'order of two refusals (host / server_name): both refuse; only '
+                                                    'which message a doubly-wrong entry gets first',
+    ('audit/_audit_inputs', 'L68:302.drop.0'): 'str(True) / str(False) are not digits: a boolean port is refused '
+                                               'by the next test anyway',
+    ('audit/_audit_inputs', 'L95:502.drop.1'): 'a boolean is never below 0 here and is refused by the next check',
+    ('audit/_audit_inputs', 'L97:535.drop.0'): 'str(True) / str(False) are not digits: a boolean is refused by the '
+                                               'digit test anyway',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

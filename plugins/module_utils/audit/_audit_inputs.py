@@ -17,17 +17,6 @@ from ansible_collections.hkpost.ecert.plugins.module_utils._errors import Hkpost
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import a_label_host
 
 
-def kind(value):
-    """A value's type as the operator wrote it (Ansible hands plugins its own lazy dict/list subclasses)."""
-    if hasattr(value, 'keys'):
-        return 'dictionary'
-    if isinstance(value, (list, tuple)):
-        return 'list'
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return 'number'
-    return kind_of(value)
-
-
 def _check_name(name, what):
     """An IP address (IPv6 optionally in brackets) or a host name (one label is enough, no ``*``)."""
     try:
@@ -48,17 +37,17 @@ def check_endpoints(endpoints):
     if not isinstance(endpoints, (list, tuple)):
         raise HkpostError('endpoints must be a list of dictionaries (host, port, server_name), not a %s; for a plain '
                           'list file use the hkpost.ecert.endpoint_list filter, for inventory hosts '
-                          'hkpost.ecert.served_endpoints.' % kind(endpoints))
+                          'hkpost.ecert.served_endpoints.' % kind_of(endpoints))
     for index, entry in enumerate(endpoints):
         where = 'endpoints[%d]' % index
         if not hasattr(entry, 'get'):
             raise HkpostError('%s is a %s (%r), not a dictionary; write it as {host: ..., port: ..., server_name: ...}.'
-                              % (where, kind(entry), entry))
+                              % (where, kind_of(entry), entry))
         host, server_name = entry.get('host'), entry.get('server_name')
         for option, value in (('host', host), ('server_name', server_name)):
             if value is not None and not isinstance(value, str):
                 raise HkpostError('%s: %s is a %s, not one piece of text; give one name (or address) per endpoint.'
-                                  % (where, option, kind(value)))
+                                  % (where, option, kind_of(value)))
         if host and host.strip():
             _check_name(host, '%s host' % where)
             if server_name and server_name.strip():
@@ -71,7 +60,7 @@ def check_list_text(text):
     if text is not None and not isinstance(text, str):
         raise HkpostError('endpoint_list takes the text of a list file (one endpoint per line), not a %s; read the file '
                           'first (lookup("ansible.builtin.file", "endpoints.txt") | hkpost.ecert.endpoint_list), or give '
-                          'hkpost_served_chain its endpoints as a list directly.' % kind(text))
+                          'hkpost_served_chain its endpoints as a list directly.' % kind_of(text))
 
 
 def _port(value, host):
@@ -87,16 +76,16 @@ def check_hosts_vars(hosts_vars):
         return
     if not isinstance(hosts_vars, (list, tuple)):
         raise HkpostError('expects a list of host variables, not a %s; write e.g. groups["ecert_servers"] | '
-                          'map("extract", hostvars) | list | hkpost.ecert.served_endpoints.' % kind(hosts_vars))
+                          'map("extract", hostvars) | list | hkpost.ecert.served_endpoints.' % kind_of(hosts_vars))
     for index, hv in enumerate(hosts_vars):
         if not hasattr(hv, 'get'):
             raise HkpostError('item %d is a %s, not one host\'s variables; map the host names through hostvars '
-                              '(map("extract", hostvars)) first.' % (index, kind(hv)))
+                              '(map("extract", hostvars)) first.' % (index, kind_of(hv)))
         host = hv.get('inventory_hostname')
         names = hv.get('hkpost_served_names')
         if names is not None and not isinstance(names, (str, list, tuple)):
             raise HkpostError('host %s: hkpost_served_names must be a name or a list of names, not a %s.'
-                              % (host, kind(names)))
+                              % (host, kind_of(names)))
         if hv.get('hkpost_served_port') not in (None, ''):
             _port(hv.get('hkpost_served_port'), host)
 
