@@ -155,13 +155,15 @@ MODULES = {
                             U + 'module_utils/audit/test_to_renew_revoked.py',
                             U + 'module_utils/inventory/test_inventory_fleet.py',
                             A + 'test_hkpost_fleet_report.py', U + 'filter/test_filter_arguments.py'],
-    'audit/_endpoint_list': [U + 'module_utils/audit/test_fleet_report.py', U + 'filter/test_filter_arguments.py',
+    'audit/_endpoint_list': [U + 'module_utils/audit/test_endpoint_list_rules.py',
+                             U + 'module_utils/audit/test_fleet_report.py', U + 'filter/test_filter_arguments.py',
                              U + 'filter/test_bad_input_filters.py'],
     'audit/_audit_inputs': [U + 'module_utils/audit/test_audit_inputs_rules.py',
                             U + 'filter/test_bad_input_filters.py', U + 'filter/test_filter_arguments.py',
                             A + 'test_bad_input_hkpost_served_chain.py'],
-    'audit/_tls_standard': [U + 'module_utils/audit/test_tls_standard_rules.py', U + 'module_utils/audit/test_tls_fetch.py',
-                            U + 'module_utils/audit/test_starttls.py', U + 'module_utils/audit/test_tls12_memory.py'],
+    'audit/_tls_standard': [U + 'module_utils/audit/test_tls_standard_rules.py',
+                            U + 'module_utils/audit/test_tls_fetch.py', U + 'module_utils/audit/test_starttls.py',
+                            U + 'module_utils/audit/test_tls12_memory.py'],
 }
 
 # Mutants judged equivalent: (module, mutant id as printed by --list) -> why no test can tell them apart.
@@ -394,6 +396,12 @@ EQUIVALENT = {
     ('audit/_audit_inputs', 'L95:502.drop.1'): 'a boolean is never below 0 here and is refused by the next check',
     ('audit/_audit_inputs', 'L97:535.drop.0'): 'str(True) / str(False) are not digits: a boolean is refused by the '
                                                'digit test anyway',
+    ('audit/_endpoint_list', 'L58:224.inc'): "split('#', 2)[0] == split('#', 1)[0]",
+    **{('audit/_endpoint_list', mid): 'the endpoint dict is appended, then its starttls set: the same object'
+       for mid in ('L68:322.swap.body.1', 'L145:844.swap.body.1')},
+    ('audit/_endpoint_list', 'L123:662.swap.body.1'): 'the entry appended before its port is converted in place is '
+                                                      'the same object; a refusal discards the list',
+    ('audit/_endpoint_list', 'L131:741.drop.1'): 'str(None).lower() is "none", not "exchange": the same as "iis"',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

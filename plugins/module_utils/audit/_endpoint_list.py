@@ -35,6 +35,10 @@ _SCHEMES = {'smtp': 'smtp', 'imap': 'imap', 'pop3': 'pop3', 'tls': 'none'}
 def _host_port(token, line_number):
     if token.startswith('['):
         host, _sep, rest = token[1:].partition(']')
+        if rest and not rest.startswith(':'):
+            # "[2001:db8::10]8443" was audited on 443 without a word: refused like any other unreadable port.
+            raise HkpostError('endpoint list line %d: %r after the IPv6 address is not ":port"; write [IPv6]:port.'
+                              % (line_number, rest))
         port = rest[1:] if rest.startswith(':') else None
     elif token.count(':') == 1:
         host, port = token.split(':')
