@@ -125,7 +125,8 @@ MODULES = {
     'acme/_challenges': [U + 'module_utils/test_acme_placement.py'],
     'inventory/_stale': [U + 'module_utils/inventory/test_inventory_fleet.py'],
     'inventory/_forecast': [U + 'module_utils/inventory/test_inventory_forecast.py'],
-    'notify/_redact': [U + 'module_utils/notify/test_message.py', A + 'test_hkpost_notify.py'],
+    'notify/_redact': [U + 'module_utils/notify/test_redact_rules.py', U + 'module_utils/notify/test_message.py',
+                       A + 'test_hkpost_notify.py'],
     # the action plugins' decision points (what they refuse, skip, compare and return)
     'action/hkpost_install': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py',
                               A + 'test_shared_install_options.py'],
@@ -164,6 +165,8 @@ MODULES = {
     'audit/_tls_standard': [U + 'module_utils/audit/test_tls_standard_rules.py',
                             U + 'module_utils/audit/test_tls_fetch.py', U + 'module_utils/audit/test_starttls.py',
                             U + 'module_utils/audit/test_tls12_memory.py'],
+    'notify/_notify': [U + 'module_utils/notify/test_notify_rules.py', A + 'test_hkpost_notify.py',
+                       U + 'module_utils/notify/test_message.py'],
 }
 
 # Mutants judged equivalent: (module, mutant id as printed by --list) -> why no test can tell them apart.
@@ -402,6 +405,12 @@ EQUIVALENT = {
     ('audit/_endpoint_list', 'L123:662.swap.body.1'): 'the entry appended before its port is converted in place is '
                                                       'the same object; a refusal discards the list',
     ('audit/_endpoint_list', 'L131:741.drop.1'): 'str(None).lower() is "none", not "exchange": the same as "iis"',
+    ('audit/_endpoint_list', 'L42:72.true'): 'after the refusal above, rest is "" or starts with ":": ""[1:] is "", '
+                                             'which means 443 like None',
+    ('notify/_redact', 'L38:136.drop.0'): '"p and len(p) > 3" == "len(p) > 3": an empty part has length 0',
+    ('notify/_notify', 'L33:135.inc'): 'warn_days default 30 -> 31: it only labels the audit\'s to-renew list '
+                                       '(_fleet_report.to_renew), which the message does not read',
+    ('notify/_notify', 'L66:442.false'): 'without secrets clean() scrubs nothing: the same message, copied',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

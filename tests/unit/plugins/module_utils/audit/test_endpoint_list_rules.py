@@ -73,3 +73,7 @@ def test_served_ports_that_are_not_a_list_of_ports_are_refused(given, message):
 def test_a_host_without_served_names_serves_its_inventory_name():
     got = inventory_endpoints([{'inventory_hostname': 'web1', 'ansible_host': '192.0.2.10'}])
     assert got == [{'host': '192.0.2.10', 'port': 443, 'server_name': 'web1', 'inventory_name': 'web1'}]
+
+
+def test_no_host_variables_is_no_endpoint():
+    assert inventory_endpoints(None) == []
