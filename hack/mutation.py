@@ -108,7 +108,7 @@ MODULES = {
     'chain/_summary': [U + 'module_utils/chain/test_chain_summary.py', U + 'module_utils/test_dry_run.py'],
     'install/_backup_selection': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py'],
     'audit/_starttls': [U + 'module_utils/audit/test_starttls_rules.py', U + 'module_utils/audit/test_starttls.py'],
-    'audit/_tls_fetch': [U + 'module_utils/audit/test_tls_fetch.py'],
+    'audit/_tls_fetch': [U + 'module_utils/audit/test_tls_fetch.py', U + 'module_utils/audit/test_tls_fetch_rules.py'],
     'audit/_tls12_memory': [U + 'module_utils/audit/test_tls12_memory_rules.py',
                             U + 'module_utils/audit/test_tls12_memory.py', U + 'module_utils/audit/test_tls_fetch.py'],
     'audit/_actions': [U + 'module_utils/audit/test_actions_rules.py',
@@ -414,6 +414,11 @@ EQUIVALENT = {
     ('notify/_notify', 'L33:135.inc'): 'warn_days default 30 -> 31: it only labels the audit\'s to-renew list '
                                        '(_fleet_report.to_renew), which the message does not read',
     ('notify/_notify', 'L66:442.false'): 'without secrets clean() scrubs nothing: the same message, copied',
+    ('audit/_tls_fetch', 'L217:1316.swap.body.3'): 'a certificate appended before its size is refused is discarded '
+                                                   'with the refusal',
+    **{('audit/_tls_fetch', mid): 'with fewer than 3 bytes left the size read is short, so "size == 0 or offset + size '
+                                  '> len(body)" refuses the same entry as "malformed"'
+       for mid in ('L218:1326.false', 'L218:1327.edge.0', 'L218:1328.addsub')},
     ('inventory/_stale', 'L31:60.drop.1'): 'a missing CN gives None in the list, which the "if n" filter drops like ""',
     ('inventory/_stale', 'L27:22.true'): '_day() is never given an empty date: every caller checks it first, and '
                                          'a personal certificate always has a notAfter',

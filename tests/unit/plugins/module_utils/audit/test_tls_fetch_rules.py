@@ -1,0 +1,171 @@
+# -*- coding: utf-8 -*-
+"""The hand-made TLS 1.2 reader's rules one by one (issue 21): record framing (RFC 5246 6.2: a 5-byte header,
+content types 20-23, major version 3, at most 2^14 + 2048 bytes), the ServerHello layout (7.4.1.3: version, 32
+random bytes, a session id of 0-32 bytes, the cipher suite), the Certificate message (7.4.2: a 3-byte total, then
+3-byte-length certificates), and what each refusal is called."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls_fetch import (
+    _MAX_RECORD, MAX_FLIGHT_BYTES, FetchError, ServerFlight, _not_tls, parse_certificate_message, sni_name)
+
+
+def _record(ctype, payload, major=3):
+    return bytes([ctype, major, 3]) + struct.pack('>H', len(payload)) + payload
+
+
+def _handshake(mtype, body):
+    return bytes([mtype]) + len(body).to_bytes(3, 'big') + body
+
+
+def _hello_body(session_id=b'', cipher=b'\xc0\x2f'):
+    return b'\x03\x03' + b'\x11' * 32 + bytes([len(session_id)]) + session_id + cipher + b'\x00'
+
+
+def _certificate(*ders):
+    body = b''.join(len(d).to_bytes(3, 'big') + d for d in ders)
+    return _handshake(11, len(body).to_bytes(3, 'big') + body)
+
+
+@pytest.mark.parametrize('name', [None, '', '.'])
+def test_no_name_sends_no_sni(name):
+    assert sni_name(name) is None
+
+
+def test_an_upper_case_idn_is_sent_in_lower_case_a_labels():
+    assert sni_name('BÜCHER.Example.HK.') == 'xn--bcher-kva.example.hk'
+
+
+@pytest.mark.parametrize('data, message', [
+    (b'HTTP/1.1 400 Bad Request', 'the server answered in plain HTTP, not TLS'),
+    (b'<html>', 'the server answered in plain HTTP, not TLS'),
+    (b'220 mail.example.hk ESMTP Postfix', "the server speaks another protocol (b'220 mail.exa'...), not TLS"),
+    (b'+OK Dovecot ready.', "the server speaks another protocol (b'+OK Dovecot '...), not TLS"),
+    (b'\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09', 'the server answered with bytes that are not TLS (0001020304050607...)'),
+])
+def test_what_answered_instead_of_tls_is_named(data, message):
+    assert message in str(_not_tls(data))
+
+
+def _refusal(data):
+    with pytest.raises(FetchError) as info:
+        ServerFlight().feed(data)
+    return str(info.value)
+
+
+@pytest.mark.parametrize('header', [
+    bytes([24, 3, 3, 0, 2]),                                  # content type 24 is not TLS 1.2
+    bytes([19, 3, 3, 0, 2]),
+    bytes([22, 2, 0, 0, 2]),                                  # SSL 2 framing
+    bytes([22, 3, 3]) + struct.pack('>H', _MAX_RECORD + 1),   # longer than any TLS record
+])
+def test_a_record_header_outside_tls_framing_is_not_tls(header):
+    assert 'not TLS' in _refusal(header + b'\x00\x00')
+
+
+def test_a_record_of_the_maximum_length_is_waited_for():
+    assert ServerFlight().feed(bytes([22, 3, 3]) + struct.pack('>H', _MAX_RECORD)) is None
+
+
+def test_an_empty_record_is_read_at_once():
+    assert 'unexpected TLS record (type 23)' in _refusal(bytes([23, 3, 3, 0, 0]))
+
+
+def test_exactly_the_flight_limit_is_still_read():
+    parser = ServerFlight()
+    first = _record(22, _handshake(2, _hello_body()) + b'\x0c' + (2 ** 24 - 1).to_bytes(3, 'big'))
+    parser.feed(first)
+    rest = MAX_FLIGHT_BYTES - len(first)
+    while rest > 0:
+        payload = min(16000, rest - 5)
+        if 0 < rest - payload - 5 < 6:
+            payload -= 6
+        assert parser.feed(_record(22, b'\x00' * payload)) is None
+        rest -= payload + 5
+    assert rest == 0
+    with pytest.raises(FetchError, match='more than'):
+        parser.feed(b'\x16')
+
+
+def test_records_arriving_together_are_all_read():
+    data = _record(22, _handshake(2, _hello_body())) + _record(22, _certificate(b'leaf', b'inter'))
+    assert ServerFlight().feed(data) == [b'leaf', b'inter']
+
+
+def test_a_server_hello_alone_waits_for_the_certificate():
+    parser = ServerFlight()
+    assert parser.feed(_record(22, _handshake(2, _hello_body()))) is None
+    assert parser.version == 'TLSv1.2' and parser.offers_tls13 is False
+
+
+def test_other_handshake_messages_before_the_certificate_are_skipped():
+    data = _record(22, _handshake(2, _hello_body()) + _handshake(8, b'\x00\x00') + _certificate(b'leaf'))
+    assert ServerFlight().feed(data) == [b'leaf']
+
+
+def test_a_session_id_moves_the_cipher_suite():
+    parser = ServerFlight()
+    parser.feed(_record(22, _handshake(2, _hello_body(b'\x22' * 32, b'\x00\x9c'))))
+    assert parser.cipher == 0x009C
+
+
+def test_an_unknown_version_is_shown_in_hex():
+    parser = ServerFlight()
+    parser.feed(_record(22, _handshake(2, b'\x7f\x1c' + _hello_body()[2:])))
+    assert parser.version == '0x7F1C'
+
+
+@pytest.mark.parametrize('body', [
+    _hello_body()[:37],                                      # shorter than version + random + id length + suite
+    b'\x03\x03' + b'\x11' * 32 + b'\x20' + b'\x22' * 32 + b'\xc0',   # the suite cut after a 32-byte session id
+])
+def test_a_truncated_server_hello_is_refused(body):
+    assert 'truncated ServerHello' in _refusal(_record(22, _handshake(2, body)))
+
+
+def test_a_server_hello_ending_with_its_cipher_suite_is_read():
+    parser = ServerFlight()
+    parser.feed(_record(22, _handshake(2, b'\x03\x03' + b'\x11' * 32 + b'\x01\x22\xc0\x30')))
+    assert parser.cipher == 0xC030
+
+
+def test_a_truncated_alert_is_named():
+    assert 'truncated TLS alert' in _refusal(_record(21, b'\x02'))
+
+
+def test_unrecognized_name_says_the_server_has_no_certificate_for_the_sni_name():
+    assert 'no certificate for this server name (SNI)' in _refusal(_record(21, b'\x02\x70'))
+
+
+def test_an_unnamed_alert_is_shown_by_number():
+    assert _refusal(_record(21, b'\x02\x99')).endswith('alert alert 153')
+
+
+@pytest.mark.parametrize('seen', [False, True])
+def test_a_hang_up_before_the_certificate_is_retried_with_a_full_handshake(seen):
+    parser = ServerFlight()
+    if seen:
+        parser.feed(b'\x16\x03')
+    with pytest.raises(FetchError) as info:
+        parser.eof()
+    assert info.value.refused_tls12 is True
+
+
+@pytest.mark.parametrize('body, message', [
+    (b'\x00\x00', 'truncated certificate message'),
+    (b'\x00\x00\x00', 'empty certificate list'),
+    (b'\x00\x00\x05\x00\x00\x01\x41', 'length mismatch'),
+    (b'\x00\x00\x05\x00\x00\x09ab', 'malformed certificate message'),     # a certificate longer than the rest
+    (b'\x00\x00\x03\x00\x00\x00', 'malformed certificate message'),       # a certificate of no bytes
+])
+def test_certificate_message_refusals(body, message):
+    with pytest.raises(FetchError, match=message):
+        parse_certificate_message(body)
+
+
+def test_a_certificate_filling_the_message_exactly_is_read():
+    assert parse_certificate_message(b'\x00\x00\x05\x00\x00\x02ab') == [b'ab']
