@@ -169,3 +169,88 @@ def test_certificate_message_refusals(body, message):
 
 def test_a_certificate_filling_the_message_exactly_is_read():
     assert parse_certificate_message(b'\x00\x00\x05\x00\x00\x02ab') == [b'ab']
+
+
+# ---- the ClientHello against OpenSSL's server: every suite offered is one a server configured with it alone picks --
+
+def _ec_pair(tmp_path):
+    import datetime
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'www.example.hk')])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30)).sign(key, hashes.SHA256()))
+    (tmp_path / 'ec.pem').write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / 'ec.key').write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                        serialization.NoEncryption()))
+    return cert.public_bytes(serialization.Encoding.DER), str(tmp_path / 'ec.pem'), str(tmp_path / 'ec.key')
+
+
+def _server_flight(ctx, hello):
+    import ssl
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = ctx.wrap_bio(incoming, outgoing, server_side=True)
+    incoming.write(hello)
+    try:
+        tls.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return outgoing.read()
+
+
+RSA_SUITES = [('AES128-GCM-SHA256', 0x009C), ('AES256-GCM-SHA384', 0x009D), ('AES128-SHA256', 0x003C),
+              ('AES256-SHA256', 0x003D), ('AES128-SHA', 0x002F), ('AES256-SHA', 0x0035),
+              ('ECDHE-RSA-AES128-GCM-SHA256', 0xC02F), ('ECDHE-RSA-AES256-GCM-SHA384', 0xC030),
+              ('ECDHE-RSA-CHACHA20-POLY1305', 0xCCA8), ('ECDHE-RSA-AES128-SHA256', 0xC027),
+              ('ECDHE-RSA-AES256-SHA384', 0xC028), ('ECDHE-RSA-AES128-SHA', 0xC013), ('ECDHE-RSA-AES256-SHA', 0xC014)]
+EC_SUITES = [('ECDHE-ECDSA-AES128-GCM-SHA256', 0xC02B), ('ECDHE-ECDSA-AES256-GCM-SHA384', 0xC02C),
+             ('ECDHE-ECDSA-CHACHA20-POLY1305', 0xCCA9), ('ECDHE-ECDSA-AES128-SHA256', 0xC023),
+             ('ECDHE-ECDSA-AES256-SHA384', 0xC024), ('ECDHE-ECDSA-AES128-SHA', 0xC009),
+             ('ECDHE-ECDSA-AES256-SHA', 0xC00A)]
+
+
+def _server(chain, key, suite, curve=None):
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(chain, key)
+    ctx.set_ciphers(suite + ':@SECLEVEL=0')
+    if curve:
+        ctx.set_ecdh_curve(curve)
+    seen = []
+    ctx.sni_callback = lambda _obj, name, _ctx: seen.append(name)
+    return ctx, seen
+
+
+@pytest.mark.parametrize('suite, code', RSA_SUITES, ids=[s for s, _c in RSA_SUITES])
+def test_each_rsa_suite_offered_is_picked_by_a_server_that_has_only_it(tmp_path, pki, suite, code):
+    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls_fetch import client_hello
+    leaf = pki.leaves['standard']
+    (tmp_path / 'chain.pem').write_text(leaf.pem + pki.ssl_new.pem)
+    (tmp_path / 'key.pem').write_text(leaf.key_pem)
+    ctx, seen = _server(str(tmp_path / 'chain.pem'), str(tmp_path / 'key.pem'), suite)
+    parser = ServerFlight()
+    assert parser.feed(_server_flight(ctx, client_hello('www.example.hk'))) == [leaf.der, pki.ssl_new.der]
+    assert parser.cipher == code and parser.version == 'TLSv1.2' and seen == ['www.example.hk']
+
+
+@pytest.mark.parametrize('suite, code', EC_SUITES, ids=[s for s, _c in EC_SUITES])
+def test_each_ecdsa_suite_offered_is_picked_by_a_server_that_has_only_it(tmp_path, suite, code):
+    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls_fetch import client_hello
+    der, chain, key = _ec_pair(tmp_path)
+    ctx, _seen = _server(chain, key, suite)
+    parser = ServerFlight()
+    assert parser.feed(_server_flight(ctx, client_hello('www.example.hk'))) == [der] and parser.cipher == code
+
+
+@pytest.mark.parametrize('curve', ['prime256v1', 'secp384r1', 'secp521r1'])
+def test_each_nist_curve_offered_is_one_an_ecdhe_server_limited_to_it_accepts(tmp_path, curve):
+    from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls_fetch import client_hello
+    der, chain, key = _ec_pair(tmp_path)
+    ctx, _seen = _server(chain, key, 'ECDHE-ECDSA-AES128-GCM-SHA256', curve)
+    assert ServerFlight().feed(_server_flight(ctx, client_hello(None))) == [der]
