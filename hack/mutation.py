@@ -125,7 +125,8 @@ MODULES = {
     'acme/_challenges': [U + 'module_utils/test_acme_placement.py'],
     'inventory/_stale': [U + 'module_utils/inventory/test_stale_rules.py',
                          U + 'module_utils/inventory/test_inventory_fleet.py'],
-    'inventory/_forecast': [U + 'module_utils/inventory/test_inventory_forecast.py'],
+    'inventory/_forecast': [U + 'module_utils/inventory/test_forecast_rules.py',
+                            U + 'module_utils/inventory/test_inventory_forecast.py'],
     'notify/_redact': [U + 'module_utils/notify/test_redact_rules.py', U + 'module_utils/notify/test_message.py',
                        A + 'test_hkpost_notify.py'],
     # the action plugins' decision points (what they refuse, skip, compare and return)
@@ -419,6 +420,20 @@ EQUIVALENT = {
     **{('audit/_tls_fetch', mid): 'with fewer than 3 bytes left the size read is short, so "size == 0 or offset + size '
                                   '> len(body)" refuses the same entry as "malformed"'
        for mid in ('L218:1326.false', 'L218:1327.edge.0', 'L218:1328.addsub')},
+    ('inventory/_forecast', 'L64:245.swap.body.1'): 'the event is appended before the subscription end is cleared: '
+                                                    'the event does not read it',
+    ('inventory/_forecast', 'L72:324.inc'): 'life 1 or 2 days gives the same next renewal (renewal_day never comes '
+                                            'before the day after issue)',
+    ('inventory/_forecast', 'L74:375.addsub'): 'renewal_day() is never before the day after issue: the max() with '
+                                               'day - 1 changes nothing',
+    ('inventory/_forecast', 'L95:511.swap.body.1'): 'the per-certificate entry and the weekly counts are independent',
+    ('inventory/_forecast', 'L104:615.swap.body.6'): 'the due entry is appended, then its flags set: the same object',
+    ('inventory/_forecast', 'L116:750.swap.body.0'): 'counting portal sessions and sorting the week\'s list are '
+                                                     'independent',
+    ('audit/_tls_fetch', 'L85:233.false'): 'idna.encode(uts46=True) lower-cases an ASCII name, and one it refuses '
+                                           '("*", "_", long labels) falls back to name.lower(): the same text',
+    ('audit/_tls_fetch', 'L132:625.flipbool'): 'offers_tls13 is read (_fetch) only after the certificates, which '
+                                               'need a ServerHello, which sets it',
     ('inventory/_stale', 'L31:60.drop.1'): 'a missing CN gives None in the list, which the "if n" filter drops like ""',
     ('inventory/_stale', 'L27:22.true'): '_day() is never given an empty date: every caller checks it first, and '
                                          'a personal certificate always has a notAfter',
