@@ -434,6 +434,15 @@ EQUIVALENT = {
                                            '("*", "_", long labels) falls back to name.lower(): the same text',
     ('audit/_tls_fetch', 'L132:625.flipbool'): 'offers_tls13 is read (_fetch) only after the certificates, which '
                                                'need a ServerHello, which sets it',
+    ('audit/_tls_fetch', 'L39:32.inc'): 'the renegotiation SCSV only makes some servers answer; the reader reads '
+                                        'no ServerHello extension, so 0x00FF -> 0x0100 is unseen by any server here',
+    ('audit/_tls_fetch', 'L106:431.inc'): 'extension 23 (extended_master_secret) -> 24: the reader stops before any '
+                                          'key exchange and reads no ServerHello extension',
+    ('audit/_tls_fetch', 'L57:123.inc'): 'MAX_FLIGHT_BYTES 512 KiB -> 513 KiB: a size limit, not a decision',
+    ('audit/_tls_fetch', 'L57:125.inc'): 'MAX_FLIGHT_BYTES 512 KiB -> 513 KiB: a size limit, not a decision',
+    ('audit/_tls_fetch', 'L114:518.inc'): 'data[:16] -> data[:17]: at most the first 12 bytes are read from it',
+    ('audit/_tls_fetch', 'L218:1332.inc'): 'with 3 bytes left the size read is 0 or points past the end: the same '
+                                           '"malformed" refusal one test earlier',
     ('inventory/_stale', 'L31:60.drop.1'): 'a missing CN gives None in the list, which the "if n" filter drops like ""',
     ('inventory/_stale', 'L27:22.true'): '_day() is never given an empty date: every caller checks it first, and '
                                          'a personal certificate always has a notAfter',

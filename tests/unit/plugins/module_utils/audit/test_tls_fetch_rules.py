@@ -254,3 +254,57 @@ def test_each_nist_curve_offered_is_one_an_ecdhe_server_limited_to_it_accepts(tm
     der, chain, key = _ec_pair(tmp_path)
     ctx, _seen = _server(chain, key, 'ECDHE-ECDSA-AES128-GCM-SHA256', curve)
     assert ServerFlight().feed(_server_flight(ctx, client_hello(None))) == [der]
+
+
+# ---- the framing constants, as the RFCs give them ----
+
+ALERTS = {0: 'close_notify', 10: 'unexpected_message', 20: 'bad_record_mac', 42: 'bad_certificate',
+          43: 'unsupported_certificate', 47: 'illegal_parameter', 48: 'unknown_ca', 50: 'decode_error',
+          51: 'decrypt_error', 80: 'internal_error', 86: 'inappropriate_fallback', 90: 'user_canceled',
+          109: 'missing_extension', 110: 'unsupported_extension', 120: 'no_application_protocol'}
+
+
+@pytest.mark.parametrize('code, name', sorted(ALERTS.items()))
+def test_alerts_are_named_as_rfc_8446_section_6_names_them(code, name):
+    assert _refusal(_record(21, bytes([2, code]))).endswith('with alert %s' % name)
+
+
+@pytest.mark.parametrize('code, name', [(40, 'handshake_failure'), (70, 'protocol_version'),
+                                        (71, 'insufficient_security')])
+def test_tls12_refusals_are_named_as_rfc_8446_names_them(code, name):
+    assert _refusal(_record(21, bytes([2, code]))).endswith('TLS 1.2 handshake with alert %s' % name)
+
+
+@pytest.mark.parametrize('version, name', [(b'\x03\x00', 'SSLv3'), (b'\x03\x01', 'TLSv1.0'), (b'\x03\x02', 'TLSv1.1'),
+                                           (b'\x03\x03', 'TLSv1.2')])
+def test_the_server_hello_version_is_named(version, name):
+    parser = ServerFlight()
+    parser.feed(_record(22, _handshake(2, version + _hello_body()[2:])))
+    assert parser.version == name
+
+
+def test_records_up_to_2_14_plus_2048_bytes_are_tls_rfc_5246_6_2_3():
+    assert ServerFlight().feed(bytes([22, 3, 3]) + struct.pack('>H', 2 ** 14 + 2048)) is None
+    assert 'not TLS' in _refusal(bytes([22, 3, 3]) + struct.pack('>H', 2 ** 14 + 2049))
+
+
+def test_a_record_of_tls_1_0_framing_is_read():
+    data = (bytes([22, 3, 1]) + struct.pack('>H', len(_handshake(2, _hello_body())))
+            + _handshake(2, _hello_body()) + _record(22, _certificate(b'leaf')))
+    assert ServerFlight().feed(data) == [b'leaf']
+
+
+def test_a_change_cipher_spec_before_the_certificate_is_unexpected_not_foreign():
+    assert 'unexpected TLS record (type 20)' in _refusal(_record(20, b'\x01'))
+
+
+def test_messages_packed_in_one_record_are_each_read_to_their_length():
+    data = _record(22, _handshake(2, _hello_body()) + _certificate(b'leaf', b'inter') + _handshake(14, b''))
+    assert ServerFlight().feed(data) == [b'leaf', b'inter']
+
+
+def test_a_certificate_message_over_64_kib_is_read():
+    big = b'\x30' * 70000
+    message = _handshake(2, _hello_body()) + _certificate(big, b'inter')
+    data = b''.join(_record(22, message[i:i + 2 ** 14]) for i in range(0, len(message), 2 ** 14))
+    assert ServerFlight().feed(data) == [big, b'inter']
