@@ -169,7 +169,8 @@ MODULES = {
                             U + 'module_utils/audit/test_tls12_memory.py'],
     'notify/_notify': [U + 'module_utils/notify/test_notify_rules.py', A + 'test_hkpost_notify.py',
                        U + 'module_utils/notify/test_message.py'],
-    'inventory/_served': [U + 'module_utils/inventory/test_inventory_fleet.py',
+    'inventory/_served': [U + 'module_utils/inventory/test_served_rules.py',
+                          U + 'module_utils/inventory/test_inventory_fleet.py',
                           A + 'test_hkpost_certificate_inventory.py'],
 }
 
