@@ -28,8 +28,8 @@ def cert(n, store='My', nb=-100, na=100, **kw):
 
 
 def stale(*certs, pending_days=30):
-    return [(s['sha256'], s['reason']) for s in stale_for_host({'host': 'web1', 'certificates': list(certs)},
-                                                                TODAY, pending_days)]
+    found = stale_for_host({'host': 'web1', 'certificates': list(certs)}, TODAY, pending_days)
+    return [(s['sha256'], s['reason']) for s in found]
 
 
 def test_a_host_without_certificates_has_nothing_stale():
