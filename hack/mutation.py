@@ -445,6 +445,10 @@ EQUIVALENT = {
     ('audit/_tls_fetch', 'L218:1332.inc'): 'with 3 bytes left the size read is 0 or points past the end: the same '
                                            '"malformed" refusal one test earlier',
     ('audit/_tls_fetch', 'L50:82.inc'): 'alert 112 gets its own message (unrecognized_name) before the table is read',
+    ('inventory/_served', 'L20:7.true'): 'an empty audit ({}, [], None) survives the JSON round trip empty and is '
+                                         'no index one line later',
+    ('inventory/_served', 'L62:368.drop.0'): 'an SNI claim always has a name, so (port, None) is never in claims: a '
+                                             'consumer without a name is relevant on a nameless endpoint either way',
     ('inventory/_stale', 'L31:60.drop.1'): 'a missing CN gives None in the list, which the "if n" filter drops like ""',
     ('inventory/_stale', 'L27:22.true'): '_day() is never given an empty date: every caller checks it first, and '
                                          'a personal certificate always has a notAfter',

@@ -125,3 +125,8 @@ def test_status_not_served_wins_then_served_then_not_audited(judged, status):
     entry.update(judged)
     assert served_status(entry, {}) == status
     assert served_status(entry, None) == 'no audit given'
+
+
+def test_an_endpoint_without_a_served_list_serves_nothing():
+    index = audit_index({'endpoints': [{'host': 'web1', 'port': 443, 'server_name': None, 'served': None}]})
+    assert index['web1'][0]['sha256'] is None and index['web1'][0]['endpoint'] == 'web1:443'
