@@ -32,7 +32,12 @@ _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.languag
 USERS = {'exchange_session': ['certificate_inventory_read', 'exchange_enable', 'exchange_read',
                               'exchange_request', 'exchange_request_many', 'retire_read'],
          'iis_bindings': ['certificate_inventory_read', 'iis_bindings_read', 'retire_read'],
-         'native_command': ['chain_apply', 'complete_request', 'csr_create', 'csr_create_many', 'iis_apply'],
+         'native_command': ['chain_apply', 'complete_request', 'csr_create', 'csr_create_many', 'exchange_enable',
+                            'iis_apply'],
+         # the chain: read once (chain_read, and retire_read when hkpost_install is given a chain), its plan's steps
+         # run once (chain_apply, and in the install's first write: iis_apply's chain steps, exchange_enable)
+         'chain_stores': ['chain_read', 'retire_read'],
+         'chain_steps': ['chain_apply', 'exchange_enable', 'iis_apply'],
          'pfx_export': ['csr_create_many', 'exchange_enable', 'exchange_request_many', 'iis_apply', 'pfx_export_many'],
          # certreq -accept -machine and the IIS binding writes: functions iis_apply's step loop calls
          'certreq_accept': ['complete_request', 'iis_apply'],
