@@ -80,6 +80,12 @@ def chain_stores(host, names, crl_store):
     hkpost_install asks for it (ChainStores). Both functions must be in the script that calls them."""
     require_functions(host, 'Get-StoreCertificate', 'Read-CrlStore')
     assert crl_store == 'CA', 'the fake host keeps the CRLs of CA only'
+    # What the script does not call, it does not read: a payload that drops a read answers nothing for it.
+    called = {c.name.lower() for c in script_facts.calls(host.script)}
+    if 'get-storecertificate' not in called:
+        names = []
+    if 'read-crlstore' not in called:
+        return {'stores': {name: _store_ders(host, name) for name in names}, 'crls': []}
     error = host.state.get('crl_store_error')
     if error:
         # CertOpenStore returned NULL. The payload's C# reader either throws Win32Exception (an error
