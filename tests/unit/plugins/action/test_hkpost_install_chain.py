@@ -168,3 +168,16 @@ def test_exchange_chain_alone_is_one_chain_apply(server, tmp_path, pki, chain_fi
     result = exchange_run(host, exchange_args(new, tmp_path, chain=chain_files))
     assert result['changed'] is True and host.call_names() == ['retire_read', 'chain_apply']
     assert thumbprints(host, 'CA') == [pki.ssl_new.thumbprint]
+
+
+def test_the_chain_options_are_one_spec_documented_once_for_both_modules():
+    from ansible_collections.hkpost.ecert.plugins.action.hkpost_chain import ActionModule as Chain  # pylint: disable=import-outside-toplevel
+    from ansible_collections.hkpost.ecert.plugins.action.hkpost_install import ActionModule as Install  # pylint: disable=import-outside-toplevel
+    from ansible_collections.hkpost.ecert.plugins.plugin_utils._chain_inputs import ARGUMENT_SPEC  # pylint: disable=import-outside-toplevel
+    from tests.support.module_docs import documented_options  # pylint: disable=import-outside-toplevel
+    assert Chain.ARGUMENT_SPEC is ARGUMENT_SPEC and Install.ARGUMENT_SPEC['chain']['options'] is ARGUMENT_SPEC
+    chain_docs = documented_options('hkpost_chain')
+    assert documented_options('hkpost_install')['chain']['suboptions'] == chain_docs
+    assert sorted(chain_docs) == sorted(ARGUMENT_SPEC)
+    for name, spec in ARGUMENT_SPEC.items():
+        assert chain_docs[name]['type'] == spec['type'] and chain_docs[name].get('default') == spec.get('default'), name
