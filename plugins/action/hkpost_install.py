@@ -178,7 +178,9 @@ class ActionModule(HkpostAction):
             self._display.warning(warning)
         backups = self._plan_backups(args, task_vars, [(c['leaf']['sha1'], True) for c in certificates])
         planned_retire = {'retire': [], 'kept': []}
-        if args['retire']:
+        # Only what the given certificates replace: with none (a host given only its chain) nothing is retired -
+        # plan_retire without replaced_by would take any replaced certificate.
+        if args['retire'] and certificates:
             planned_retire = plan_retire(decision['stores_after'], decision['state_after'],
                                          replaced_by=[c['leaf']['sha1'] for c in certificates],
                                          grace_days=args['retire_grace_days'], keep=keep,

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from ansible.errors import AnsibleActionFail
 
@@ -13,6 +15,8 @@ from tests.unit.plugins.action.test_hkpost_install import args, fleet_host, run 
 from tests.unit.plugins.action.test_hkpost_install_exchange import args as exchange_args
 from tests.unit.plugins.action.test_hkpost_install_exchange import run as exchange_run
 from tests.unit.plugins.action.test_hkpost_install_exchange import server  # noqa: F401  # pylint: disable=unused-import
+
+DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
@@ -74,12 +78,17 @@ def test_a_host_whose_install_is_done_still_gets_its_chain_in_one_trip(fleet_hos
 
 def test_a_host_with_nothing_to_install_is_the_chain_alone(pki, tmp_path, chain_files):
     from tests.support.windows.host import FakeWindowsHost  # pylint: disable=import-outside-toplevel
+    from tests.support.windows.certstore import entry_for  # pylint: disable=import-outside-toplevel
     host = FakeWindowsHost()
     _old_chain(host, pki)
+    # a replaced certificate beside its replacement: not this task's to retire, as it installs nothing
+    older = pki.issue_leaf('a.example.hk', not_before=pki.now - 190 * DAY, not_after=pki.now + 9 * DAY)
+    newer = pki.issue_leaf('a.example.hk', not_before=pki.now - DAY)
+    host.stores['My'] += [entry_for(older.cert, older.key), entry_for(newer.cert, newer.key)]
     arguments = {'certificates': [], 'verify': False, 'backup': False, 'chain': chain_files}
     result = run(host, arguments)
     assert result['changed'] is True and host.call_names() == ['retire_read', 'iis_apply']
-    assert result['retired'] == [] and result['completed'] == []
+    assert result['retired'] == [] and result['completed'] == [] and len(host.stores['My']) == 2
     assert thumbprints(host, 'CA') == [pki.ssl_new.thumbprint]
     host.calls.clear()
     assert run(host, arguments)['changed'] is False and host.call_names() == ['retire_read']
