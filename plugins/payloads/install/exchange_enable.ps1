@@ -30,35 +30,35 @@ $ErrorActionPreference = 'Stop'
 # hkpost.ecert prelude: chain_steps
 
 $chain = $null
+$imported = $null
+$exports = @()
 if ($ChainSteps.Count -gt 0) {
     $chain = Invoke-ChainSteps -Steps $ChainSteps
-    if ($chain.failed) {
-        @{ thumbprint = $Thumbprint; imported = $null; services = @(); exports = @(); chain = $chain } | ConvertTo-Json -Compress -Depth 4
-        return
-    }
 }
+# A failed chain step ends the work here: nothing imported, enabled or exported (the answer says which applied).
+$chainFailed = $null -ne $chain -and $null -ne $chain.failed
+if (-not $chainFailed) {
+    # hkpost.ecert prelude: exchange_session
+    try {
+        Import-PSSession -Session $session -CommandName @('Import-ExchangeCertificate', 'Enable-ExchangeCertificate') -DisableNameChecking -AllowClobber | Out-Null
+        if ($CertificateBase64) {
+            $imported = Import-ExchangeCertificate -Server $Server -FileData ([byte[]][Convert]::FromBase64String($CertificateBase64))
+        }
+        if ($Services.Count -gt 0) {
+            Enable-ExchangeCertificate -Server $Server -Thumbprint $Thumbprint -Services ($Services -join ',') -Force | Out-Null
+        }
+    }
+    finally {
+        Remove-PSSession -Session $session
+    }
 
-$imported = $null
-# hkpost.ecert prelude: exchange_session
-try {
-    Import-PSSession -Session $session -CommandName @('Import-ExchangeCertificate', 'Enable-ExchangeCertificate') -DisableNameChecking -AllowClobber | Out-Null
-    if ($CertificateBase64) {
-        $imported = Import-ExchangeCertificate -Server $Server -FileData ([byte[]][Convert]::FromBase64String($CertificateBase64))
-    }
-    if ($Services.Count -gt 0) {
-        Enable-ExchangeCertificate -Server $Server -Thumbprint $Thumbprint -Services ($Services -join ',') -Force | Out-Null
-    }
+    # hkpost.ecert prelude: pfx_export
 }
-finally {
-    Remove-PSSession -Session $session
-}
-
-# hkpost.ecert prelude: pfx_export
 
 @{
     thumbprint = $Thumbprint
     imported   = $(if ($imported) { [string]$imported.Thumbprint } else { $null })
-    services   = $Services
+    services   = $(if ($chainFailed) { @() } else { $Services })
     exports    = $exports
     chain      = $chain
 } | ConvertTo-Json -Compress -Depth 4

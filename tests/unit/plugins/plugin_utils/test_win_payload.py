@@ -275,3 +275,15 @@ def test_retire_read_without_its_preludes_reports_exchange_unknown_and_fails_on_
     assert answer['exchange'] == {'present': True, 'known': True, 'error': None, 'certificates': [],
                                   'hybrid': {'known': True, 'tls_certificate_name': None}}
     assert [s['user'] for s in exchange_state(host)['sessions']] == ['EX\\svc-ecert']
+
+
+def test_a_prelude_with_a_here_string_is_declared_at_the_start_of_a_line(monkeypatch):
+    """chain_stores holds Add-Type's C# source as a here-string, whose closing '@ must start its line: composing
+    refuses to indent it, and every payload that uses it declares it unindented."""
+    assert "'@" in _prelude('chain_stores')
+    for name in USERS['chain_stores']:
+        assert re.search(r'^# hkpost\.ecert prelude: chain_stores$', _file(name), re.M), name
+        assert "\n'@\n" in load_payload(name)
+    indented = _file('chain_read').replace('# hkpost.ecert prelude: chain_stores', '    # hkpost.ecert prelude: chain_stores')
+    with pytest.raises(PayloadError, match='here-string'):
+        compose('chain_read', indented)
