@@ -272,8 +272,8 @@ class ActionModule(HkpostAction):
         intermediates are in the store before a new binding is served; a failed one stops everything after it."""
         steps = [{'kind': 'chain', 'step': step} for step in chain_steps]
         steps += [{'kind': 'complete', 'certificate_base64': base64.b64encode(item['der']).decode('ascii'),
-                  'thumbprint': item['thumbprint'], 'friendly_name': item['friendly_name']}
-                 for item in decision['complete']]
+                   'thumbprint': item['thumbprint'], 'friendly_name': item['friendly_name']}
+                  for item in decision['complete']]
         items = export_items(exports)
         if items:
             steps.append({'kind': 'export', 'items': items})

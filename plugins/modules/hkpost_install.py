@@ -246,7 +246,7 @@ verify:
 chain:
   description:
     - With O(chain), what M(hkpost.ecert.hkpost_chain) returns for the chain, planned from this task's read - the same
-      keys; C(changed) is whether the chain had steps (the task's RV(changed) includes it).
+      keys; C(changed) is whether the chain had steps (the task's C(changed) includes it).
   returned: when O(chain) is given
   type: dict
   contains:
