@@ -190,3 +190,26 @@ def test_the_chain_options_are_one_spec_documented_once_for_both_modules():
     assert sorted(chain_docs) == sorted(ARGUMENT_SPEC)
     for name, spec in ARGUMENT_SPEC.items():
         assert chain_docs[name]['type'] == spec['type'] and chain_docs[name].get('default') == spec.get('default'), name
+
+
+def test_the_fake_host_runs_a_chain_step_only_as_the_sent_script_dispatches_it(fleet_host, tmp_path, pki, chain_files,
+                                                                                 monkeypatch):
+    """iis_apply's handler reads each step kind's function from the script's switch: an iis_apply without the
+    chain clause fails its first (chain) step, and the install stops before any completion or binding."""
+    from ansible_collections.hkpost.ecert.plugins.plugin_utils import _win_payload  # pylint: disable=import-outside-toplevel
+    original = _win_payload.load_payload
+    clause = "'chain' { Invoke-ChainStep -ChainStep $step.step }"
+
+    def without_chain_clause(name):
+        text = original(name)
+        if name == 'iis_apply':
+            assert clause in text
+            text = text.replace(clause, '')
+        return text
+    monkeypatch.setattr(_win_payload, 'load_payload', without_chain_clause)
+    host, old, _other, new = fleet_host
+    _old_chain(host, pki)
+    with pytest.raises(AnsibleActionFail, match="stopped at step 1.*unknown step kind 'chain'"):
+        run(host, args(new, tmp_path, chain=chain_files))
+    assert len(host.stores['REQUEST']) == 3 and thumbprints(host, 'CA') == [pki.ssl_old.thumbprint]
+    assert host.state['iis']['sslcert']['hostnameport']['a.example.hk:443']['thumbprint'] == old.thumbprint
