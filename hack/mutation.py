@@ -128,7 +128,7 @@ MODULES = {
     'notify/_redact': [U + 'module_utils/notify/test_message.py', A + 'test_hkpost_notify.py'],
     # the action plugins' decision points (what they refuse, skip, compare and return)
     'action/hkpost_install': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py',
-                              A + 'test_shared_install_options.py'],
+                              A + 'test_hkpost_install_chain.py', A + 'test_shared_install_options.py'],
     'action/hkpost_complete_request': [A + 'test_hkpost_complete_request_rules.py',
                                        A + 'test_hkpost_complete_request.py',
                                        A + 'test_bad_input_hkpost_complete_request.py'],
@@ -144,6 +144,8 @@ MODULES = {
                           A + 'test_bad_input_hkpost_pfx.py'],
     'plugin_utils/_install_apply': [A + 'test_iis_binding.py', A + 'test_hkpost_install.py',
                                     A + 'test_shared_install_options.py'],
+    'plugin_utils/_chain_inputs': [A + 'test_hkpost_chain.py', A + 'test_bad_input_hkpost_chain.py',
+                                   A + 'test_hkpost_install_chain.py'],
     'plugin_utils/_served_check': [U + 'plugin_utils/test_served_check.py', A + 'test_iis_binding_verify.py',
                                    A + 'test_hkpost_install.py',
                                    A + 'test_exchange_cert.py'],
