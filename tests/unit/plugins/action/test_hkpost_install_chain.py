@@ -192,8 +192,7 @@ def test_the_chain_options_are_one_spec_documented_once_for_both_modules():
         assert chain_docs[name]['type'] == spec['type'] and chain_docs[name].get('default') == spec.get('default'), name
 
 
-def test_the_fake_host_runs_a_chain_step_only_as_the_sent_script_dispatches_it(fleet_host, tmp_path, pki, chain_files,
-                                                                                 monkeypatch):
+def test_a_chain_step_runs_only_as_the_sent_script_dispatches_it(fleet_host, tmp_path, pki, chain_files, monkeypatch):
     """iis_apply's handler reads each step kind's function from the script's switch: an iis_apply without the
     chain clause fails its first (chain) step, and the install stops before any completion or binding."""
     from ansible_collections.hkpost.ecert.plugins.plugin_utils import _win_payload  # pylint: disable=import-outside-toplevel
