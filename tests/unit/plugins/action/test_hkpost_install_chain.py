@@ -212,3 +212,17 @@ def test_a_chain_step_runs_only_as_the_sent_script_dispatches_it(fleet_host, tmp
         run(host, args(new, tmp_path, chain=chain_files))
     assert len(host.stores['REQUEST']) == 3 and thumbprints(host, 'CA') == [pki.ssl_old.thumbprint]
     assert host.state['iis']['sslcert']['hostnameport']['a.example.hk:443']['thumbprint'] == old.thumbprint
+
+
+def test_an_exchange_server_with_nothing_issued_gets_its_chain_and_loses_nothing(server, tmp_path, pki, chain_files):
+    """install.yml gives every host its chain: on an Exchange server with nothing issued, the read and chain_apply;
+    its certificates and services as they were."""
+    host, old, _new = server
+    _old_chain(host, pki)
+    before = {c['thumbprint']: c['services'] for c in exchange_state(host)['certificates']}
+    result = exchange_run(host, {'platform': 'exchange', 'certificates': [], 'verify': False, 'backup': False,
+                                 'chain': chain_files})
+    assert result['changed'] is True and host.call_names() == ['retire_read', 'chain_apply']
+    assert result['retired'] == [] and thumbprints(host, 'CA') == [pki.ssl_new.thumbprint]
+    assert {c['thumbprint']: c['services'] for c in exchange_state(host)['certificates']} == before
+    assert old.thumbprint in [e['thumbprint'] for e in host.stores['My']]
