@@ -226,3 +226,39 @@ def test_an_exchange_server_with_nothing_issued_gets_its_chain_and_loses_nothing
     assert result['retired'] == [] and thumbprints(host, 'CA') == [pki.ssl_new.thumbprint]
     assert {c['thumbprint']: c['services'] for c in exchange_state(host)['certificates']} == before
     assert old.thumbprint in [e['thumbprint'] for e in host.stores['My']]
+
+
+def test_without_chain_the_read_asks_for_no_chain_store_and_the_result_has_no_chain(fleet_host, tmp_path):
+    host, _old, _other, new = fleet_host
+    result = run(host, args(new, tmp_path), check_mode=True, diff=True)
+    assert not host.calls[0][1].get('ChainStores') and 'chain' not in result  # the payload's default: none
+    assert 'chain' not in result['diff']['before'] and 'chain' not in result['diff']['after']
+
+
+def test_the_chain_leaves_are_the_keyed_certificates_of_key_stores(fleet_host, tmp_path, pki, chain_files):
+    from tests.support.windows.certstore import entry_for  # pylint: disable=import-outside-toplevel
+    host, old, _other, new = fleet_host
+    keyless = pki.issue_leaf('k.example.hk', not_before=pki.now - 10 * DAY)
+    host.stores['My'].append(entry_for(keyless.cert))   # a Hongkong Post certificate without its key: not a leaf in use
+    found = run(host, args(new, tmp_path, chain=chain_files), check_mode=True)
+    assert [leaf['thumbprint'] for leaf in found['chain']['leaves']] == [old.thumbprint]
+    only_webhosting = run(host, args(new, tmp_path, chain=dict(chain_files, key_stores=['WebHosting'])), check_mode=True)
+    assert only_webhosting['chain']['leaves'] == []
+
+
+def test_an_exchange_answer_without_the_chain_outcome_fails_the_install(server, tmp_path, pki, chain_files, monkeypatch):
+    """A host that does not say which chain steps it applied (an exchange_enable without ChainSteps) is a failure,
+    never read as "all applied"."""
+    from tests.support.windows.host import _HANDLERS  # pylint: disable=import-outside-toplevel
+    real = _HANDLERS['exchange_enable']
+
+    def silent(host, params):
+        answer = real(host, params)
+        answer.pop('chain', None)
+        return answer
+    monkeypatch.setitem(_HANDLERS, 'exchange_enable', silent)
+    host, _old, new = server
+    _old_chain(host, pki)
+    with pytest.raises(AnsibleActionFail, match='the host did not answer for the chain steps'):
+        exchange_run(host, exchange_args(new, tmp_path, chain=chain_files))
+    assert 'retire_apply' not in host.call_names()
