@@ -103,6 +103,7 @@ MODULES = {
     'install/_pairing': [MI + 'test_pairing.py'],
     'install/_intake': [MI + 'test_intake.py', A + 'test_hkpost_intake.py'],
     'install/_summary': [MI + 'test_install_summary_rules.py', MI + 'test_install_summary.py',
+                         MI + 'test_install_summary_chain.py',
                          U + 'module_utils/test_dry_run.py'],
     'install/_record': [MI + 'test_record.py'],
     'chain/_summary': [U + 'module_utils/chain/test_chain_summary.py', U + 'module_utils/test_dry_run.py'],
@@ -131,7 +132,7 @@ MODULES = {
                        A + 'test_hkpost_notify.py'],
     # the action plugins' decision points (what they refuse, skip, compare and return)
     'action/hkpost_install': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py',
-                              A + 'test_shared_install_options.py'],
+                              A + 'test_hkpost_install_chain.py', A + 'test_shared_install_options.py'],
     'action/hkpost_complete_request': [A + 'test_hkpost_complete_request_rules.py',
                                        A + 'test_hkpost_complete_request.py',
                                        A + 'test_bad_input_hkpost_complete_request.py'],
@@ -147,6 +148,8 @@ MODULES = {
                           A + 'test_bad_input_hkpost_pfx.py'],
     'plugin_utils/_install_apply': [A + 'test_iis_binding.py', A + 'test_hkpost_install.py',
                                     A + 'test_shared_install_options.py'],
+    'plugin_utils/_chain_inputs': [A + 'test_hkpost_chain.py', A + 'test_bad_input_hkpost_chain.py',
+                                   A + 'test_hkpost_install_chain.py'],
     'plugin_utils/_served_check': [U + 'plugin_utils/test_served_check.py', A + 'test_iis_binding_verify.py',
                                    A + 'test_hkpost_install.py',
                                    A + 'test_exchange_cert.py'],
@@ -354,9 +357,9 @@ EQUIVALENT = {
     ('audit/_starttls', 'L101:582.edge.0'): 'find("]", start) is -1 or >= start >= 2: "> 0" == ">= 0"',
     ('audit/_starttls', 'L101:586.inc'): 'find("]", start) is -1 or >= start >= 2: "> 0" == "> 1"',
     ('audit/_starttls', 'L111:655.inc'): 'split(b" ", 2)[0] == split(b" ", 1)[0]',
-    ('install/_summary', 'L33:140.drop.1'): 'a skipped result holds only skipped and changed: false, which read as '
+    ('install/_summary', 'L46:217.drop.1'): 'a skipped result holds only skipped and changed: false, which read as '
                                             'it is gives the same row (no certificates, unchanged, no platform)',
-    ('install/_summary', 'L45:282.drop.1'): 'a changed result is "installed" in both branches: the "and not changed" '
+    ('install/_summary', 'L58:359.drop.1'): 'a changed result is "installed" in both branches: the "and not changed" '
                                             'only chooses which branch says it',
     # action/hkpost_retire (issue 21)
     ('action/hkpost_retire', 'L46:193.swap.body.6'): '"exchange = ..." and result.update() are independent',

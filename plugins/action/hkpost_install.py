@@ -5,7 +5,10 @@
 checked, backed up and their predecessors retired, planned from one read of the host.
 
 The one install path of install.yml and renew.yml: planning is module_utils/install's (_host_plan for IIS,
-_exchange_host_plan for Exchange, _retire for both), backups and retiring plugin_utils/_install_apply's.
+_exchange_host_plan for Exchange, _retire for both), backups and retiring plugin_utils/_install_apply's. With
+``chain``, the Hongkong Post chain migration too (hkpost_chain's options, inputs and plan - plugin_utils/
+_chain_inputs, module_utils/chain/_plan): planned from the same read, its steps run first in the install's first
+write, so a host costs one read and at most one write more than its install alone (issue 21).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
+from ansible_collections.hkpost.ecert.plugins.module_utils.chain._inputs import utcnow
+from ansible_collections.hkpost.ecert.plugins.module_utils.chain._plan import plan_chain
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import (
     parse_services, verify_server_name)
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange_host_plan import plan_exchange_install
@@ -27,6 +32,7 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.install._host_plan im
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import RETIRE_STORES, load_issuers, plan_retire
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import normalize_thumbprint
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import a_label_host
+from ansible_collections.hkpost.ecert.plugins.plugin_utils import _chain_inputs
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._exchange_session import SESSION_OPTIONS, exchange_session
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_apply import (
@@ -74,6 +80,8 @@ class ActionModule(HkpostAction):
         'retire_grace_days': {'type': 'int', 'default': 0},
         'keep_thumbprints': {'type': 'list', 'elements': 'str', 'default': []},
         'retire_issuers': {'type': 'list', 'elements': 'str', 'default': []},
+        # hkpost_chain's options (one spec, _chain_inputs); not given: no chain work
+        'chain': {'type': 'dict', 'options': _chain_inputs.ARGUMENT_SPEC},
     }
     REQUIRED_IF = [['backup', True, ['backup_dir', 'backup_password']]]
 
@@ -97,6 +105,8 @@ class ActionModule(HkpostAction):
 
     def _check_options(self, args):
         """Every option checked before the host is read, so a refusal never leaves it half-changed."""
+        if args['chain'] is not None:
+            _chain_inputs.check_options(args['chain'], 'chain.')
         if args['backup']:
             check_backup_options(args['backup_dir'], args['backup_password'])
         if args['verify']:
@@ -116,6 +126,9 @@ class ActionModule(HkpostAction):
         """The one read: stores (pending requests too), IIS, http.sys and - on Exchange - every Exchange
         certificate with its services and the hybrid configuration."""
         params = {'StoreNames': list(RETIRE_STORES) + ['REQUEST'], 'Exchange': args['platform'] == 'exchange'}
+        if args['chain'] is not None:
+            # What chain_read would answer, in the same trip; kept apart from StoreNames (the retire planner's).
+            params.update(ChainStores=list(_chain_inputs.CHAIN_STORES), CrlStore=_chain_inputs.CRL_STORE)
         self._session = ({}, {})
         if args['platform'] == 'exchange':
             session, sensitive, _way = exchange_session(self, args, task_vars)
@@ -132,10 +145,28 @@ class ActionModule(HkpostAction):
                                   % masked(hybrid.get('error') or '', self._session[1]))
         return state
 
+    def _plan_chain(self, chain, wanted, state, now):
+        """hkpost_chain's plan from retire_read's answer: its chain stores, and the keyed certificates of
+        chain.key_stores from the stores it read for the install (those hkpost_chain's chain_read lists)."""
+        answer = state.get('chain')
+        if not isinstance(answer, dict):
+            raise HkpostError('the host did not answer the chain stores (retire_read without ChainStores?); '
+                              'nothing was changed.')
+        keyed = [{'store': name, 'der': entry['der']} for name in chain['key_stores']
+                 for entry in (state.get('stores') or {}).get(name) or [] if entry.get('has_private_key')]
+        return plan_chain(_chain_inputs.snapshot(answer.get('stores'), answer.get('crls'), keyed), wanted,
+                          old_intermediate=chain['old_intermediate'], install_root=chain['install_root'],
+                          warn_days=chain['warn_days'], now=now)
+
     def run_hkpost(self, args, task_vars, result):
+        now = utcnow()
         keep = self._check_options(args)
         certificates = self._issued(args)
+        wanted = _chain_inputs.wanted(self, args['chain'], now) if args['chain'] is not None else None
         state = self._read(args, task_vars)
+        chain_plan = self._plan_chain(args['chain'], wanted, state, now) if wanted is not None else None
+        if chain_plan is not None:
+            result['chain'] = _chain_inputs.outcome(chain_plan)
         exchange = args['platform'] == 'exchange'
         if exchange:
             decision = plan_exchange_install(state, certificates)
@@ -147,7 +178,9 @@ class ActionModule(HkpostAction):
             self._display.warning(warning)
         backups = self._plan_backups(args, task_vars, [(c['leaf']['sha1'], True) for c in certificates])
         planned_retire = {'retire': [], 'kept': []}
-        if args['retire']:
+        # Only what the given certificates replace: with none (a host given only its chain) nothing is retired -
+        # plan_retire without replaced_by would take any replaced certificate.
+        if args['retire'] and certificates:
             planned_retire = plan_retire(decision['stores_after'], decision['state_after'],
                                          replaced_by=[c['leaf']['sha1'] for c in certificates],
                                          grace_days=args['retire_grace_days'], keep=keep,
@@ -170,7 +203,7 @@ class ActionModule(HkpostAction):
             backups=listed(backups + retired_backups),
             retired=planned_retire['retire'], kept=planned_retire['kept'], verify=[],
             changed=bool(decision['complete'] or changing or enabling or any(b['write'] for b in backups)
-                         or planned_retire['retire']))
+                         or planned_retire['retire'] or (chain_plan or {}).get('steps')))
         if self._task.diff:
             result['diff'] = {'before': {'completed': [], 'bindings': [b['decision']['before'] for b in changing],
                                          'services': {c['thumbprint']: c['services_before'] for c in enabling},
@@ -179,20 +212,30 @@ class ActionModule(HkpostAction):
                                         'bindings': [b['decision']['after'] for b in changing],
                                         'services': {c['thumbprint']: c['services_after'] for c in enabling},
                                         'retired': [r['thumbprint'] for r in planned_retire['retire']]}}
+            if chain_plan is not None:
+                result['diff']['before']['chain'] = chain_plan['before']
+                result['diff']['after']['chain'] = chain_plan['after']
         if self._task.check_mode or not result['changed']:
             return
         exports = backups + retired_backups
+        chain_steps = _chain_inputs.sent_steps(chain_plan) if chain_plan is not None else []
         if not exchange:
-            # IIS: the completions, every backup and every binding write in ONE trip (iis_apply), the served
-            # certificates checked, then the retiring in one more.
-            self._apply_iis(args, task_vars, state, decision, changing, exports, result)
+            # IIS: the chain steps, the completions, every backup and every binding write in ONE trip (iis_apply), the
+            # served certificates checked, then the retiring in one more.
+            self._apply_iis(args, task_vars, state, decision, changing, exports, result, chain_steps)
             retire(self, task_vars, planned_retire['retire'])
             return
+        if chain_steps and not enabling:
+            # Nothing to import or enable: the chain alone, in one trip (chain_apply, as hkpost_chain sends it).
+            self._chain_applied(self.payload(task_vars, 'chain_apply', {'Steps': chain_steps}), result)
+            chain_steps = []
         for index, cert in enumerate(enabling):
-            # On Exchange the backups ride in the last import-and-enable trip (the pfx_export prelude).
+            # On Exchange the backups ride in the last import-and-enable trip (the pfx_export prelude), the chain
+            # steps in the first, before its import (the intermediates are in the store before the certificate is served).
             last = index == len(enabling) - 1 and export_items(exports)
-            answer = self._enable(args, task_vars, cert, certificates, result,
-                                  self._export_parameters(state, exports) if last else None)
+            extra = dict(self._export_parameters(state, exports) if last else {},
+                         **({'ChainSteps': chain_steps} if index == 0 and chain_steps else {}))
+            answer = self._enable(args, task_vars, cert, certificates, result, extra or None)
             if last:
                 keep_backups(args['backup_password'], exports, exported_pfx(answer, exports))
                 exports = []
@@ -200,6 +243,15 @@ class ActionModule(HkpostAction):
         # nothing is removed without its backup, and only once the new certificates are served.
         write_backups(self, task_vars, state.get('os_build'), args['backup_password'], exports)
         retire(self, task_vars, planned_retire['retire'])
+
+    def _chain_applied(self, answer, result):
+        """Record which chain steps a write applied (``answer``: the chain_steps prelude's {applied, failed});
+        a failed step fails the install as it fails hkpost_chain - nothing after it ran."""
+        if not isinstance(answer, dict):
+            answer = {'applied': [], 'failed': {'index': 0, 'error': 'the host did not answer for the chain steps'}}
+        failure = _chain_inputs.applied(result['chain'], answer.get('applied'), answer.get('failed'))
+        if failure:
+            raise AnsibleActionFail('%s Nothing was installed, bound or retired.' % failure, result=result)
 
     def _export_parameters(self, state, backups):
         return {'Items': export_items(backups), 'Encryption': choose_encryption(state.get('os_build')),
@@ -212,14 +264,16 @@ class ActionModule(HkpostAction):
         return plan_backups(args['backup_dir'], args['backup_password'], task_vars.get('inventory_hostname'),
                             [(stores.get(t, 'My'), t, has_key) for t, has_key in items])
 
-    def _apply_iis(self, args, task_vars, state, decision, changing, exports, result):
+    def _apply_iis(self, args, task_vars, state, decision, changing, exports, result, chain_steps=()):
         """One iis_apply trip: completions, then the PFX backups (the new certificates are in My by then), then the
         binding writes. Then each changed binding's served certificate is checked from the controller. When a step,
         a backup's read-back or a check fails, every binding this run wrote is put back (one more trip) and the
-        install fails: nothing is left half-changed, and nothing is retired."""
-        steps = [{'kind': 'complete', 'certificate_base64': base64.b64encode(item['der']).decode('ascii'),
-                  'thumbprint': item['thumbprint'], 'friendly_name': item['friendly_name']}
-                 for item in decision['complete']]
+        install fails: nothing is left half-changed, and nothing is retired. The chain steps go first, so the
+        intermediates are in the store before a new binding is served; a failed one stops everything after it."""
+        steps = [{'kind': 'chain', 'step': step} for step in chain_steps]
+        steps += [{'kind': 'complete', 'certificate_base64': base64.b64encode(item['der']).decode('ascii'),
+                   'thumbprint': item['thumbprint'], 'friendly_name': item['friendly_name']}
+                  for item in decision['complete']]
         items = export_items(exports)
         if items:
             steps.append({'kind': 'export', 'items': items})
@@ -236,7 +290,9 @@ class ActionModule(HkpostAction):
             answers = apply_steps(self, task_vars, steps, export if items else None,
                                   args['backup_password'] if items else None)
         except ApplyFailed as e:
+            self._chain_outcome(steps, e.answers, result)
             self._apply_failed(task_vars, steps, owners, changing, e, result)
+        self._chain_outcome(steps, answers, result)
         problems = []
         if items:
             exported = next(a for s, a in zip(steps, answers) if s['kind'] == 'export')['answer'] or {}
@@ -250,6 +306,17 @@ class ActionModule(HkpostAction):
                                          binding['decision']['after']['thumbprint'], result)
         if problems:
             self._roll_back(task_vars, changing, '; '.join(problems), result)
+
+    def _chain_outcome(self, steps, answers, result):
+        """The chain steps' answers (the first steps sent) read as the chain_steps prelude's {applied, failed}."""
+        count = sum(1 for s in steps if s['kind'] == 'chain')
+        if not count:
+            return
+        answers = list(answers or [])[:count]
+        failed = next(({'index': i, 'error': a.get('error')} for i, a in enumerate(answers) if a.get('status') != 'done'),
+                      None if len(answers) == count else {'index': len(answers), 'error': 'the host did not answer'})
+        self._chain_applied({'applied': [i for i, a in enumerate(answers) if a.get('status') == 'done'],
+                             'failed': failed}, result)
 
     def _apply_failed(self, task_vars, steps, owners, changing, error, result):
         answers = error.answers or []
@@ -293,7 +360,9 @@ class ActionModule(HkpostAction):
         """Import and enable (and export ``exports``) in one trip; then the check of what is served, and on failure
         the previous holders of the services the new certificate took put back (exchange_enable again)."""
         answer = self._exchange(task_vars, 'exchange_enable', dict(cert['parameters'], **(exports or {})),
-                                {'Password': args['backup_password']} if exports else None)
+                                {'Password': args['backup_password']} if (exports or {}).get('Items') else None)
+        if (exports or {}).get('ChainSteps'):
+            self._chain_applied(answer.get('chain'), result)
         if not args['verify'] or 'IIS' not in cert['services_after']:
             return answer
         leaf = next(c['leaf'] for c in certificates if c['leaf']['sha1'] == cert['thumbprint'])

@@ -35,7 +35,9 @@ description:
   - 'Executions per host: a rerun is the read alone. A first install on Exchange is the read, one trip per certificate
     to import and enable (the backups ride in the last) and one to retire - 3 for one certificate; on IIS the read,
     one trip that completes, backs up and binds everything (the plan sent as a list of steps), and one to retire - 3
-    whatever the number of certificates and bindings.'
+    whatever the number of certificates and bindings. With O(chain) the chain costs no execution of its own - its
+    stores are read in the same read and its steps run in the first write (a host with nothing else to do, the read
+    and one write) - and a rerun is still the read alone.'
 options:
   platform:
     description: What serves the certificates on this host - V(iis) (bindings) or V(exchange) (Exchange services, through
@@ -140,15 +142,18 @@ extends_documentation_fragment:
   - hkpost.ecert.install_options.backup_files
   - hkpost.ecert.install_options.verify_check
   - hkpost.ecert.exchange_session
+  - hkpost.ecert.chain_options.install
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
-    details: One read; reports completions, bindings before and after, backups and retirements; sends no write.
+    details: One read; reports completions, bindings before and after, backups, retirements and the chain plan; sends no
+      write.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
-    details: Completed thumbprints, bindings or Exchange services before and after, retired thumbprints.
+    details: Completed thumbprints, bindings or Exchange services before and after, retired thumbprints, and with
+      O(chain) the Hongkong Post entries per store before and after (thumbprint and subject).
   platform:
     description: Target OS/families that can be operated against.
     support: full
@@ -159,6 +164,8 @@ seealso:
   - module: hkpost.ecert.iis_binding
   - module: hkpost.ecert.hkpost_retire
   - module: hkpost.ecert.exchange_cert
+  - module: hkpost.ecert.hkpost_chain
+    description: The chain migration alone; O(chain) takes its options.
 author:
   - hkpost.ecert contributors (@hkpost-ecert)
 '''
@@ -236,4 +243,48 @@ verify:
   returned: always
   type: list
   elements: dict
+chain:
+  description:
+    - With O(chain), what M(hkpost.ecert.hkpost_chain) returns for the chain, planned from this task's read - the same
+      keys; C(changed) is whether the chain had steps (the task's C(changed) includes it).
+  returned: when O(chain) is given
+  type: dict
+  contains:
+    changed:
+      description: Whether the chain plan had steps.
+      type: bool
+    removed:
+      description: Certificates and CRLs removed (or to be removed, in check mode) - thumbprint, subject, role, generation,
+        product, store, reason.
+      type: list
+      elements: dict
+    added:
+      description: Certificates and CRLs added, same shape as RV(chain.removed).
+      type: list
+      elements: dict
+    disallowed:
+      description: Old intermediates added to C(Disallowed), same shape as RV(chain.removed).
+      type: list
+      elements: dict
+    leaves:
+      description: Hongkong Post certificates with a private key in O(chain.key_stores) as the read found them, as they
+        will chain after the plan - thumbprint, subject, store, dns_names, not_after, issued_under, chains.
+      type: list
+      elements: dict
+    warnings:
+      description: Things a person must act on, such as leaves to re-issue or about to expire.
+      type: list
+      elements: str
+    plan:
+      description: The ordered chain steps (op, store, thumbprint, subject, reason); empty when the chain is right.
+      type: list
+      elements: dict
+    applied:
+      description: The chain steps the write applied; present when a write was sent.
+      type: list
+      elements: dict
+    not_applied:
+      description: The chain steps not applied because an earlier one failed; present when a chain step failed.
+      type: list
+      elements: dict
 '''

@@ -25,7 +25,8 @@ The contract every payload in ``plugins/payloads/`` keeps:
   of its own, ``# hkpost.ecert prelude: NAME``, at the place the prelude's statements are to run, and
   ``load_payload`` puts the prelude's text after that line. The line must come after ``param()``
   (PowerShell requires ``[CmdletBinding()] param()`` to be the script's first statement), so a prelude
-  only reads the parameters the payload declared. What is composed is exactly what the host runs.
+  only reads the parameters the payload declared. A prelude holding a here-string (whose end must start its
+  line) is declared at the start of a line. What is composed is exactly what the host runs.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ WIN_POWERSHELL = 'ansible.windows.win_powershell'
 _PRELUDE_LINE = re.compile(r'^([ \t]*)# hkpost\.ecert prelude: (\w+)[ \t]*$', re.M)
 # Every payload writes its parameter block as `param(` at the start of a line, closed by `)` on the same
 # line when it is empty, else by a `)` alone at the start of a line.
+# A here-string's opening: @' or @" ending its line.
+_HERE_STRING = re.compile(r'@[\'"][ \t]*$', re.M)
 _PARAM_BLOCK = re.compile(r'^param\([ \t]*\)|^param\(.*?^\)', re.M | re.S)
 
 
@@ -113,6 +116,9 @@ def compose(name, text):
         if prelude in seen:
             raise PayloadError(name, 'prelude %s is declared twice' % prelude)
         seen.add(prelude)
+        if indent and _HERE_STRING.search(_prelude_text(name, prelude)):
+            raise PayloadError(name, 'prelude %s holds a here-string, whose end must start its line; declare it at the '
+                                     'start of a line' % prelude)
         body = ''.join(indent + row if row.strip() else row
                        for row in _prelude_text(name, prelude).rstrip('\n').splitlines(True))
         parts += [text[done:line.end()], '\n', body, '\n%s# hkpost.ecert prelude %s ends' % (indent, prelude)]

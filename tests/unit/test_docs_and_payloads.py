@@ -13,6 +13,7 @@ import tree_sitter
 import tree_sitter_powershell
 import yaml
 
+from ansible_collections.hkpost.ecert.plugins.plugin_utils import _win_payload
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._win_payload import load_payload, payload_names
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -101,8 +102,13 @@ def test_prelude_parses_on_its_own(path):
     tree = _PARSER.parse(text.encode('utf-8'))
     assert _error_nodes(tree.root_node, []) == [] and not tree.root_node.has_error
     assert not _children_of_type(tree.root_node, 'param_block'), 'parameters belong to the payload'
-    # Lines are indented to the declaration when composed: a here-string's end would no longer be at column 0.
-    assert not re.search(r"^\s*['\"]@", text, re.M) and '@"' not in text and "@'" not in text
+    # Lines are indented to the declaration when composed: a here-string's end would no longer be at column 0. A
+    # prelude that holds one (chain_stores' C# source) ends it at column 0 here, and composing refuses to indent it
+    # (_win_payload.compose; tests/unit/plugins/plugin_utils/test_win_payload.py).
+    assert not re.search(r"^[ \t]+['\"]@", text, re.M)
+    if '@"' in text or "@'" in text:
+        assert re.search(r"^['\"]@", text, re.M), 'a here-string ends at the start of a line'
+        assert _win_payload._HERE_STRING.search(text), 'composing recognises this here-string'  # pylint: disable=protected-access
 
 
 def _children_of_type(node, kind):

@@ -119,7 +119,8 @@ def test_read_payloads_survive_a_missing_request_store(name):
 
 
 def test_crl_store_open_failure_is_an_error():
-    text = _file(os.path.join(ROOT, 'plugins/payloads/chain/chain_read.ps1'))
+    # the CRL reader of chain_read and retire_read: the chain_stores prelude
+    text = _file(os.path.join(ROOT, 'plugins/payloads/_preludes/chain_stores.ps1'))
     block = text[text.index('CertOpenStore(new IntPtr'):]
     block = block[:block.index('CertEnumCRLsInStore')]
     assert 'throw new System.ComponentModel.Win32Exception' in block

@@ -4,8 +4,10 @@
 """One summary of an install rollout (install.yml): a row per host, counts, and a printable table.
 
 Reads one result per host: ``hkpost_install_result``, what hkpost_install returned there (the iis and exchange
-roles register it, and so does renew.yml) - its documented RETURN, the same for IIS and Exchange - beside the
-chain role's ``hkpost_chain_result`` and the play's ``hkpost_install_error``. No role's task names are read.
+roles register it, and so does renew.yml) - its documented RETURN, the same for IIS and Exchange, the chain's outcome
+included (RETURN ``chain``: install.yml migrates the chain in the install) - and the play's ``hkpost_install_error``.
+``hkpost_chain_result`` (the record's ``chain``) is read only when the install result has no chain (a record of an
+earlier version, when the chain role ran first). No role's task names are read.
 """
 
 from __future__ import annotations
@@ -25,9 +27,20 @@ def _targets(result):
     return targets
 
 
+def _chain(installed, recorded):
+    """The chain's outcome: hkpost_install's RV chain - failed when a chain step failed (it lists not_applied) -, the
+    unreachable result itself when the host could not be reached, else the recorded one."""
+    if isinstance(installed, dict) and installed.get('unreachable'):
+        return installed
+    chain = installed.get('chain') if isinstance(installed, dict) else None
+    if isinstance(chain, dict):
+        return dict(chain, failed=True) if 'not_applied' in chain else chain
+    return recorded
+
+
 def host_row(host, facts):
     """``facts``: the host's variables (hostvars[host]) as a plain mapping."""
-    chain = facts.get('hkpost_chain_result')
+    chain = _chain(facts.get('hkpost_install_result'), facts.get('hkpost_chain_result'))
     error = facts.get('hkpost_install_error') or ''
     installed = facts.get('hkpost_install_result')
     if not isinstance(installed, dict) or installed.get('skipped'):

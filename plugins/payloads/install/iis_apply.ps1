@@ -1,7 +1,8 @@
 # hkpost.ecert payload: iis_apply
 # A host's whole IIS change in one trip: the steps the controller planned (module_utils/install/_host_plan.py and
 # _iis_binding.py), run in the order given, each answered in JSON. The step kinds and the prelude function each
-# runs: complete (certreq_accept), export (pfx_export: the PFX backups, with $Password as a SecureString),
+# runs: chain (chain_steps: one step of the chain migration plan, sent before the completions and binding writes so
+# the intermediates are in the store when a new binding is served), complete (certreq_accept), export (pfx_export: the PFX backups, with $Password as a SecureString),
 # binding_add, binding_remove and binding_replace (iis_binding_write). A failed step stops the loop - the steps
 # after it are answered "skipped" - unless ContinueOnError (the controller's rollback, which puts back every binding
 # it can); the controller reads which steps were done and undoes them. Nothing is decided here.
@@ -16,6 +17,7 @@ param(
 $ErrorActionPreference = 'Stop'
 
 # hkpost.ecert prelude: native_command
+# hkpost.ecert prelude: chain_steps
 # hkpost.ecert prelude: certreq_accept
 # hkpost.ecert prelude: iis_binding_write
 
@@ -33,6 +35,7 @@ foreach ($step in $Steps) {
     }
     try {
         $answer = switch ($step.kind) {
+            'chain' { Invoke-ChainStep -ChainStep $step.step }
             'complete' { Complete-CertificateRequest -EncodedCertificate $step.certificate_base64 -Thumbprint $step.thumbprint -FriendlyName $step.friendly_name }
             'export' { Export-PfxItem -Items $step.items }
             'binding_add' { Add-IisBinding -Site $step.site -BindingInformation $step.binding_information -SslFlags $step.ssl_flags -Thumbprint $step.thumbprint -Store $step.store }

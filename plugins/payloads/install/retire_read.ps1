@@ -7,7 +7,10 @@
 # unknown, never as "no services". With Exchange, each certificate also comes with what hkpost_install
 # plans an Exchange install from (DER, key, pending request status, issuer and subject) and the hybrid
 # configuration's TlsCertificateName ("<I>issuer<S>subject"; Get-HybridConfiguration), so the
-# certificate a hybrid deployment sends to Exchange Online is kept. Changes nothing; runs in check mode.
+# certificate a hybrid deployment sends to Exchange Online is kept. With ChainStores (hkpost_install given a chain),
+# also what chain_read answers for the chain (the chain_stores prelude): the certificates of those stores and the CRLs
+# of CrlStore, so the chain is planned from this same read; the keyed certificates are already in stores.
+# Changes nothing; runs in check mode.
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [string[]]$StoreNames = @('My', 'WebHosting'),
@@ -15,7 +18,9 @@ param(
     [string]$ConnectionUri,
     [ValidateSet('Kerberos', 'Negotiate', 'Basic', 'Default')][string]$Authentication = 'Kerberos',
     [string]$Server,
-    [PSCredential]$Credential
+    [PSCredential]$Credential,
+    [string[]]$ChainStores = @(),
+    [string]$CrlStore = 'CA'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -23,6 +28,17 @@ $Ansible.Changed = $false
 
 # hkpost.ecert prelude: iis_bindings
 # hkpost.ecert prelude: exchange_certificates
+# hkpost.ecert prelude: chain_stores
+
+# Only when asked: the retire planner never sees these (its stores are StoreNames).
+$chain = $null
+if ($ChainStores.Count -gt 0) {
+    $chainCertificates = @{}
+    foreach ($name in $ChainStores) {
+        $chainCertificates[$name] = @(Get-StoreCertificate -Name $name)
+    }
+    $chain = @{ stores = $chainCertificates; crls = @(Read-CrlStore $CrlStore) }
+}
 
 $stores = @{}
 foreach ($storeName in $StoreNames) {
@@ -89,4 +105,5 @@ if ($Exchange) {
     winrm      = $winrm
     rd_gateway = $gateway
     sql        = $sql
+    chain      = $chain
 } | ConvertTo-Json -Compress -Depth 8

@@ -10,11 +10,12 @@ script with the OTHER step functions cut out, so one function's flags are not ta
 
 from __future__ import annotations
 
-from tests.support.windows import certstore, iis, pfx, script_facts  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows import certstore, chain, iis, pfx, script_facts  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.host import _HANDLERS, HostFailure, handles
 
 # The function each step kind is meant to run, and how a step's data becomes that handler's parameters.
 _FUNCTIONS = {
+    'invoke-chainstep': lambda host, step, params: _chain_step(host, step),
     'complete-certificaterequest': lambda host, step, params: certstore.complete_request(host, {
         'CertificateBase64': step['certificate_base64'], 'Thumbprint': step['thumbprint'],
         'FriendlyName': step.get('friendly_name')}),
@@ -26,6 +27,14 @@ _FUNCTIONS = {
     'remove-iisbinding': lambda host, step, params: iis.iis_binding_remove(host, _binding(step)),
     'set-iisbindingcertificate': lambda host, step, params: iis.iis_binding_replace(host, _binding(step)),
 }
+
+
+def _chain_step(host, step):
+    """One step of the chain plan, by the chain_steps prelude's Invoke-ChainStep (modelled as chain_apply runs it)."""
+    answer = chain.chain_steps(host, [step['step']])
+    if answer['failed']:
+        raise HostFailure(answer['failed']['error'])
+    return {'op': step['step']['op'], 'thumbprint': step['step']['thumbprint']}
 
 
 def _binding(step):

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 
 from tests.support.windows import script_facts
 from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.iis import require_functions
 from tests.support.windows.x509store import store_access, stores_at, write_refusal
 
 
@@ -68,6 +69,23 @@ def crl_thumbprints(host):
 
 @handles('chain_read')
 def chain_read(host, params):
+    keyed = [{'store': name, 'der': der} for name in params['KeyStores']
+             for der in _store_ders(host, name, with_key_only=True)]
+    return dict(chain_stores(host, params['CertificateStores'], 'CA'), keyed=keyed, os_build=host.os_build)
+
+
+def chain_stores(host, names, crl_store):
+    """The chain_stores prelude's reads (plugins/payloads/_preludes/chain_stores.ps1): Get-StoreCertificate of each
+    store in ``names`` and Read-CrlStore of ``crl_store`` - chain_read's answer, and retire_read's ``chain`` when
+    hkpost_install asks for it (ChainStores). Both functions must be in the script that calls them."""
+    require_functions(host, 'Get-StoreCertificate', 'Read-CrlStore')
+    assert crl_store == 'CA', 'the fake host keeps the CRLs of CA only'
+    # What the script does not call, it does not read: a payload that drops a read answers nothing for it.
+    called = {c.name.lower() for c in script_facts.calls(host.script)}
+    if 'get-storecertificate' not in called:
+        names = []
+    if 'read-crlstore' not in called:
+        return {'stores': {name: _store_ders(host, name) for name in names}, 'crls': []}
     error = host.state.get('crl_store_error')
     if error:
         # CertOpenStore returned NULL. The payload's C# reader either throws Win32Exception (an error
@@ -77,10 +95,7 @@ def chain_read(host, params):
         crls = []
     else:
         crls = list(host.crls['CA'])
-    stores = {name: _store_ders(host, name) for name in params['CertificateStores']}
-    keyed = [{'store': name, 'der': der} for name in params['KeyStores']
-             for der in _store_ders(host, name, with_key_only=True)]
-    return {'stores': stores, 'crls': crls, 'keyed': keyed, 'os_build': host.os_build}
+    return {'stores': {name: _store_ders(host, name) for name in names}, 'crls': crls}
 
 
 _CERTUTIL_VERBS = {'add_crl': '-addstore', 'remove_crl': '-delstore'}
@@ -103,13 +118,21 @@ def _certutil_store(host, op):
 
 @handles('chain_apply')
 def chain_apply(host, params):
+    """The chain_steps prelude's Invoke-ChainSteps: the steps in order, the first failure stops the rest."""
+    require_functions(host, 'Invoke-ChainSteps', 'Invoke-ChainStep')
+    return chain_steps(host, params['Steps'])
+
+
+def chain_steps(host, steps):
+    """Invoke-ChainStep on each of ``steps``, as chain_apply, iis_apply (step kind chain) and exchange_enable
+    (ChainSteps) run them: ``{applied: [index], failed: {index, error} or None}``."""
     applied = []
     fail_at = host.state.get('chain_fail_at')  # (op, store) that the host refuses, e.g. a locked store
     # Certificates go through Open-MachineStore's X509Store (x509store.py): LocalMachine only when the
     # constructor says so, and writable only when opened ReadWrite.
     location, opened = store_access(host.script)
     stores = stores_at(host, location)
-    for i, step in enumerate(params['Steps']):
+    for i, step in enumerate(steps):
         if fail_at and (step['op'], step['store']) == fail_at:
             return {'applied': applied, 'failed': {'index': i, 'error': 'Access is denied.'}}
         if step['op'] in ('add_cert', 'remove_cert') and not opened:

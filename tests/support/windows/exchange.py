@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.support.windows.certstore import entry_for, pending_entry
+from tests.support.windows.chain import chain_steps
 from tests.support.windows import script_facts
 from tests.support.windows.host import _HANDLERS, HostFailure, handles
 from tests.support.windows.iis import require_functions
@@ -246,7 +247,17 @@ def _import(host, params):
 
 @handles('exchange_enable')
 def exchange_enable(host, params):
+    chain_answer = None
+    if params.get('ChainSteps'):
+        # Before the session: the chain plan's steps by the chain_steps prelude's Invoke-ChainSteps, as chain_apply
+        # runs them; the first failure ends the payload (nothing imported, enabled or exported).
+        require_functions(host, 'Invoke-ChainSteps', 'Invoke-ChainStep')
+        chain_answer = chain_steps(host, params['ChainSteps'])
+        if chain_answer['failed']:
+            return {'thumbprint': params['Thumbprint'], 'imported': None, 'services': [], 'exports': [],
+                    'chain': chain_answer}
     answer = _enable(host, params)
+    answer['chain'] = chain_answer
     # After the session: the PFX exports of Items, by the same pfx_export prelude (and checks) as pfx_export_many.
     answer['exports'] = _HANDLERS['pfx_export_many'](host, params)['exports'] if params.get('Items') else []
     return answer

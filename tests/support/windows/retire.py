@@ -17,6 +17,7 @@ import datetime
 from cryptography import x509
 
 import tests.support.windows.certstore  # noqa: F401  # pylint: disable=unused-import
+from tests.support.windows.chain import chain_stores
 from tests.support.windows.exchange import issuer_subject, read_exchange_certificates
 from tests.support.windows.host import _HANDLERS, HostFailure, handles
 from tests.support.windows.iis import require_functions
@@ -39,11 +40,14 @@ def retire_read(host, params):
             exchange['hybrid'] = _hybrid(host)
         except HostFailure as e:  # the payload catches the session failure and reports it
             exchange['error'] = str(e)
+    # ChainStores (hkpost_install given a chain): the chain_stores prelude's reads, as chain_read's; else not read.
+    chain_part = chain_stores(host, params['ChainStores'], params.get('CrlStore') or 'CA') \
+        if params.get('ChainStores') else None
     # The answer reads the http.sys mappings whether IIS is installed or not.
     require_functions(host, 'Read-SslMapping')
     return {'os_build': host.os_build, 'stores': stores['stores'],
             'iis': {'present': 'iis' in host.state, 'sites': iis['sites'], 'sslcert': iis['sslcert']},
-            'exchange': exchange,
+            'exchange': exchange, 'chain': chain_part,
             # the host_consumers prelude, composed into retire_read as into certificate_inventory_read
             **host_consumers_answer(host)}
 

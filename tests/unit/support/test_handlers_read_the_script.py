@@ -472,13 +472,14 @@ def crl_swap(pki, tmp_path):
 def test_certutil_without_its_verb_fails_the_crl_step(pki, tmp_path, edit):
     current = fake_chain.crl_thumbprints(_with_crl(pki.arl))
     assert crl_swap(pki, tmp_path) == current
-    edit('chain_apply', "@('-addstore', $Step.store, $file)", '@($Step.store, $file)')
+    edit('chain_apply', "@('-addstore', $ChainStep.store, $file)", '@($ChainStep.store, $file)')
     assert 'Unknown arg' in crl_swap(pki, tmp_path)
 
 
 def test_certutil_in_the_user_context_leaves_the_machine_crls_as_they_were(pki, tmp_path, edit):
-    edit('chain_apply', "@('-addstore', $Step.store, $file)", "@('-user', '-addstore', $Step.store, $file)")
-    edit('chain_apply', "@('-delstore', $Step.store, $Step.thumbprint)", "@('-user', '-delstore', $Step.store, $Step.thumbprint)")
+    edit('chain_apply', "@('-addstore', $ChainStep.store, $file)", "@('-user', '-addstore', $ChainStep.store, $file)")
+    edit('chain_apply', "@('-delstore', $ChainStep.store, $ChainStep.thumbprint)",
+         "@('-user', '-delstore', $ChainStep.store, $ChainStep.thumbprint)")
     assert crl_swap(pki, tmp_path) == fake_chain.crl_thumbprints(_with_crl(pki.arl_older))
 
 

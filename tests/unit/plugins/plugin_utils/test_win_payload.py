@@ -32,7 +32,12 @@ _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.languag
 USERS = {'exchange_session': ['certificate_inventory_read', 'exchange_enable', 'exchange_read',
                               'exchange_request', 'exchange_request_many', 'retire_read'],
          'iis_bindings': ['certificate_inventory_read', 'iis_bindings_read', 'retire_read'],
-         'native_command': ['chain_apply', 'complete_request', 'csr_create', 'csr_create_many', 'iis_apply'],
+         'native_command': ['chain_apply', 'complete_request', 'csr_create', 'csr_create_many', 'exchange_enable',
+                            'iis_apply'],
+         # the chain: read once (chain_read, and retire_read when hkpost_install is given a chain), its plan's steps
+         # run once (chain_apply, and in the install's first write: iis_apply's chain steps, exchange_enable)
+         'chain_stores': ['chain_read', 'retire_read'],
+         'chain_steps': ['chain_apply', 'exchange_enable', 'iis_apply'],
          'pfx_export': ['csr_create_many', 'exchange_enable', 'exchange_request_many', 'iis_apply', 'pfx_export_many'],
          # certreq -accept -machine and the IIS binding writes: functions iis_apply's step loop calls
          'certreq_accept': ['complete_request', 'iis_apply'],
@@ -270,3 +275,15 @@ def test_retire_read_without_its_preludes_reports_exchange_unknown_and_fails_on_
     assert answer['exchange'] == {'present': True, 'known': True, 'error': None, 'certificates': [],
                                   'hybrid': {'known': True, 'tls_certificate_name': None}}
     assert [s['user'] for s in exchange_state(host)['sessions']] == ['EX\\svc-ecert']
+
+
+def test_a_prelude_with_a_here_string_is_declared_at_the_start_of_a_line(monkeypatch):
+    """chain_stores holds Add-Type's C# source as a here-string, whose closing '@ must start its line: composing
+    refuses to indent it, and every payload that uses it declares it unindented."""
+    assert "'@" in _prelude('chain_stores')
+    for name in USERS['chain_stores']:
+        assert re.search(r'^# hkpost\.ecert prelude: chain_stores$', _file(name), re.M), name
+        assert "\n'@\n" in load_payload(name)
+    indented = _file('chain_read').replace('# hkpost.ecert prelude: chain_stores', '    # hkpost.ecert prelude: chain_stores')
+    with pytest.raises(PayloadError, match='here-string'):
+        compose('chain_read', indented)
