@@ -56,6 +56,7 @@ U = 'tests/unit/plugins/'
 
 A = U + 'action/'
 MI = U + 'module_utils/install/'
+MR = U + 'module_utils/request/'
 
 
 def _path(module):
@@ -72,8 +73,9 @@ MODULES = {
     'pki/_issued': [U + 'module_utils/pki/test_issued.py', U + 'module_utils/install/test_install_core.py'],
     'chain/_plan': [U + 'module_utils/chain/test_plan.py'],
     'chain/_inputs': [U + 'module_utils/chain/test_inputs.py', U + 'action/test_hkpost_chain.py'],
-    'request/_subject': [U + 'module_utils/request/test_subject.py'],
-    'request/_csr': [U + 'module_utils/request/test_csr.py', U + 'action/test_hkpost_csr.py'],
+    'request/_subject': [U + 'module_utils/request/test_subject.py', MR + 'test_subject_limits.py',
+                         MR + 'test_subject_rules.py'],
+    'request/_csr': [U + 'module_utils/request/test_csr.py', U + 'action/test_hkpost_csr.py', MR + 'test_csr_rules.py'],
     'dcv/_rules': [U + 'module_utils/dcv/test_rules.py'],
     'dcv/_dns': [U + 'module_utils/dcv/test_dns.py', U + 'module_utils/dcv/test_dns_edges.py',
                  U + 'module_utils/dcv/test_dns_answers.py',
@@ -119,12 +121,23 @@ MODULES = {
     'dcv/_dnssec': [U + 'module_utils/dcv/test_dnssec.py'],
     'dcv/_schedule': [U + 'module_utils/dcv/test_schedule.py'],
     'dcv/_preflight': [A + 'test_hkpost_preflight.py'],
-    'request/_renewal_selection': [U + 'module_utils/request/test_renewal_selection.py'],
-    'request/_batch': [A + 'test_hkpost_csr.py', A + 'test_hkpost_csr_every_entry.py'],
+    'request/_renewal_selection': [U + 'module_utils/request/test_renewal_selection.py',
+                                   MR + 'test_renewal_selection_rules.py'],
+    'request/_batch': [A + 'test_hkpost_csr.py', A + 'test_hkpost_csr_every_entry.py',
+                       A + 'test_hkpost_csr_batch.py', MR + 'test_batch_rules.py'],
     'acme/_orders': [U + 'module_utils/test_acme_placement.py'],
     'acme/_challenges': [U + 'module_utils/test_acme_placement.py'],
     'inventory/_stale': [U + 'module_utils/inventory/test_inventory_fleet.py'],
     'inventory/_forecast': [U + 'module_utils/inventory/test_inventory_forecast.py'],
+    # issue 21, request / DCV / ACME / chain side: the modules below had no entry
+    'plugin_utils/_csr_batch': [A + 'test_hkpost_csr_batch.py', A + 'test_hkpost_csr.py',
+                                A + 'test_hkpost_csr_every_entry.py', A + 'test_hkpost_csr_listing.py',
+                                A + 'test_hkpost_csr_rules.py'],
+    'action/hkpost_csr': [A + 'test_hkpost_csr.py', A + 'test_bad_input_hkpost_csr.py', A + 'test_hkpost_csr_batch.py',
+                          A + 'test_hkpost_csr_listing.py', A + 'test_hkpost_csr_every_entry.py',
+                          A + 'test_csr_inf_text.py', A + 'test_hkpost_csr_rules.py'],
+    'request/_pending_listing': [A + 'test_hkpost_csr_listing.py', MR + 'test_pending_listing_rules.py'],
+    'request/_certreq_inf': [MR + 'test_certreq_inf.py', A + 'test_csr_inf_text.py', MR + 'test_certreq_inf_rules.py'],
     'notify/_redact': [U + 'module_utils/notify/test_message.py', A + 'test_hkpost_notify.py'],
     # the action plugins' decision points (what they refuse, skip, compare and return)
     'action/hkpost_install': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py',
@@ -188,8 +201,8 @@ EQUIVALENT = {
     ('dcv/_http', 'L175:1093.inc'): 'status 300 never reaches this test: the 3xx branch before it returns',
     ('dcv/_http', 'L190:1188.swap.body.4'): 'the dict is appended, then its last key set: the same object',
     ('dcv/_http', 'L200:1333.inc'): "url.split(':', 2)[0] == url.split(':', 1)[0]",
-    ('request/_csr', 'L91:429.drop.0'): 'only RSA keys have the RSA sizes 2048/3072/4096 (an EC key_size is 256-521)',
-    ('request/_csr', 'L94:451.swap.body.7'): 'sorting an empty candidate list before returning "create" changes nothing',
+    ('request/_csr', 'L93:429.drop.0'): 'only RSA keys have the RSA sizes 2048/3072/4096 (an EC key_size is 256-521)',
+    ('request/_csr', 'L96:451.swap.body.7'): 'sorting an empty candidate list before returning "create" changes nothing',
     ('chain/_inputs', 'L52:159.swap.body.0'): 'order of two refusals (not a root / expired), as above',
     ('chain/_inputs', 'L77:361.swap.body.4'): 'order of two refusals (not GlobalSign / expired), as above',
     ('install/_iis_binding', 'L25:8.inc'): 'SSL_FLAG_CENTRAL_STORE 2 -> 3: MANAGED_FLAGS = 1 | 3 is still 3, '
@@ -361,6 +374,23 @@ EQUIVALENT = {
     ('action/hkpost_retire', 'L59:363.drop.0'): 'exchange_known is False only when Exchange was asked (exchange: true)',
     ('action/hkpost_retire', 'L71:553.drop.1'): 'with nothing to retire backup_and_retire() backs up and sends '
                                                 'nothing (plugin_utils/_install_apply.retire)',
+    # issue 21, request / DCV / ACME / chain side (one block)
+    ('request/_certreq_inf', 'L28:13.false'): 'str(None) is "None", which holds no control character: None is '
+                                              'returned unchanged either way',
+    ('request/_subject', 'L41:94.swap.body.22'): 'appending the CN and building the option-name map are independent',
+    ('request/_subject', 'L97:505.swap.body.0'): 'order of two refusals (control character / over 64 characters): '
+                                                 'both refuse; only which message a doubly-wrong value gets first',
+    ('request/_subject', 'L118:649.false'): 'csr_request calls it only for non-multi-domain types, and every other '
+                                            'type normalize_name accepts is a single-name type',
+    ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
+                                                      'take the same branch',
+    ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '
+                                                           'set: the same object',
+    ('request/_renewal_selection', 'L104:692.swap.body.3'): 'sorting the rows and "counts = {}" are independent',
+    ('request/_renewal_selection', 'L109:700.swap.body.1'): 'the row is appended, then its host key set: the same '
+                                                            'object',
+    ('request/_renewal_selection', 'L116:775.swap.body.0'): 'counting a status and adding its table line are '
+                                                            'independent',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
