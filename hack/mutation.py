@@ -57,6 +57,8 @@ U = 'tests/unit/plugins/'
 A = U + 'action/'
 MI = U + 'module_utils/install/'
 MR = U + 'module_utils/request/'
+MP = U + 'module_utils/pki/'
+MD = U + 'module_utils/dcv/'
 
 
 def _path(module):
@@ -69,14 +71,17 @@ def _path(module):
 # Decision module -> the fast tests that exercise it (unit tests and in-process action-plugin tests;
 # never playbook runs). Only these are run for that module's mutants.
 MODULES = {
-    'pki/_hierarchy': [U + 'module_utils/pki/test_hierarchy.py', U + 'module_utils/chain/test_inputs.py'],
-    'pki/_issued': [U + 'module_utils/pki/test_issued.py', U + 'module_utils/install/test_install_core.py'],
-    'chain/_plan': [U + 'module_utils/chain/test_plan.py'],
-    'chain/_inputs': [U + 'module_utils/chain/test_inputs.py', U + 'action/test_hkpost_chain.py'],
+    'pki/_hierarchy': [U + 'module_utils/pki/test_hierarchy.py', U + 'module_utils/chain/test_inputs.py',
+                       MP + 'test_hierarchy_rules.py'],
+    'pki/_issued': [U + 'module_utils/pki/test_issued.py', U + 'module_utils/install/test_install_core.py',
+                    MP + 'test_issued_rules.py'],
+    'chain/_plan': [U + 'module_utils/chain/test_plan.py', U + 'module_utils/chain/test_plan_rules.py'],
+    'chain/_inputs': [U + 'module_utils/chain/test_inputs.py', U + 'action/test_hkpost_chain.py',
+                      U + 'module_utils/chain/test_inputs_rules.py'],
     'request/_subject': [U + 'module_utils/request/test_subject.py', MR + 'test_subject_limits.py',
                          MR + 'test_subject_rules.py'],
     'request/_csr': [U + 'module_utils/request/test_csr.py', U + 'action/test_hkpost_csr.py', MR + 'test_csr_rules.py'],
-    'dcv/_rules': [U + 'module_utils/dcv/test_rules.py'],
+    'dcv/_rules': [U + 'module_utils/dcv/test_rules.py', MD + 'test_dcv_rules_pinned.py'],
     'dcv/_dns': [U + 'module_utils/dcv/test_dns.py', U + 'module_utils/dcv/test_dns_edges.py',
                  U + 'module_utils/dcv/test_dns_answers.py',
                  'tests/integration/dcv/test_dcv_dns_bind.py'],
@@ -107,7 +112,8 @@ MODULES = {
     'install/_summary': [MI + 'test_install_summary_rules.py', MI + 'test_install_summary.py',
                          U + 'module_utils/test_dry_run.py'],
     'install/_record': [MI + 'test_record.py'],
-    'chain/_summary': [U + 'module_utils/chain/test_chain_summary.py', U + 'module_utils/test_dry_run.py'],
+    'chain/_summary': [U + 'module_utils/chain/test_chain_summary.py', U + 'module_utils/test_dry_run.py',
+                       U + 'module_utils/chain/test_chain_summary_rules.py'],
     'install/_backup_selection': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py'],
     'audit/_starttls': [U + 'module_utils/audit/test_starttls_rules.py', U + 'module_utils/audit/test_starttls.py'],
     'audit/_tls_fetch': [U + 'module_utils/audit/test_tls_fetch.py'],
@@ -125,8 +131,8 @@ MODULES = {
                                    MR + 'test_renewal_selection_rules.py'],
     'request/_batch': [A + 'test_hkpost_csr.py', A + 'test_hkpost_csr_every_entry.py',
                        A + 'test_hkpost_csr_batch.py', MR + 'test_batch_rules.py'],
-    'acme/_orders': [U + 'module_utils/test_acme_placement.py'],
-    'acme/_challenges': [U + 'module_utils/test_acme_placement.py'],
+    'acme/_orders': [U + 'module_utils/test_acme_placement.py', U + 'module_utils/test_acme_rules.py'],
+    'acme/_challenges': [U + 'module_utils/test_acme_placement.py', U + 'module_utils/test_acme_rules.py'],
     'inventory/_stale': [U + 'module_utils/inventory/test_inventory_fleet.py'],
     'inventory/_forecast': [U + 'module_utils/inventory/test_inventory_forecast.py'],
     # issue 21, request / DCV / ACME / chain side: the modules below had no entry
@@ -138,6 +144,15 @@ MODULES = {
                           A + 'test_csr_inf_text.py', A + 'test_hkpost_csr_rules.py'],
     'request/_pending_listing': [A + 'test_hkpost_csr_listing.py', MR + 'test_pending_listing_rules.py'],
     'request/_certreq_inf': [MR + 'test_certreq_inf.py', A + 'test_csr_inf_text.py', MR + 'test_certreq_inf_rules.py'],
+    'pki/_names': [MP + 'test_idn_spoof.py', MR + 'test_subject.py', MR + 'test_subject_limits.py',
+                   MP + 'test_names_rules.py'],
+    'pki/_pem': [MP + 'test_pem.py', MP + 'test_pem_rules.py'],
+    'dcv/_iis': [MD + 'test_iis.py', A + 'test_dcv_iis_read_effective.py', A + 'test_hkpost_dcv_token.py',
+                 MD + 'test_iis_rules.py'],
+    'action/hkpost_dcv_token': [A + 'test_hkpost_dcv_token.py', A + 'test_hkpost_dcv_token_contract.py',
+                                A + 'test_hkpost_dcv_token_dates.py', A + 'test_dcv_iis_read_effective.py',
+                                A + 'test_windows_dns_node.py', A + 'test_hkpost_dcv_token_rules.py'],
+    'action/hkpost_acme_challenge': [A + 'test_hkpost_acme_challenge.py'],
     'notify/_redact': [U + 'module_utils/notify/test_message.py', A + 'test_hkpost_notify.py'],
     # the action plugins' decision points (what they refuse, skip, compare and return)
     'action/hkpost_install': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py',
@@ -382,6 +397,10 @@ EQUIVALENT = {
                                                  'both refuse; only which message a doubly-wrong value gets first',
     ('request/_subject', 'L118:649.false'): 'csr_request calls it only for non-multi-domain types, and every other '
                                             'type normalize_name accepts is a single-name type',
+    ('request/_batch', 'L49:154.swap.body.1'): 'check_every_request() and "seen, out = {}, []" are independent',
+    ('request/_batch', 'L54:178.swap.body.5'): 'an entry appended before its friendly-name refusal is discarded with '
+                                               'it',
+    ('request/_batch', 'L77:323.swap.body.3'): 'the plan is appended, then its create key set: the same object',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '
