@@ -401,6 +401,30 @@ EQUIVALENT = {
     ('request/_batch', 'L54:178.swap.body.5'): 'an entry appended before its friendly-name refusal is discarded with '
                                                'it',
     ('request/_batch', 'L77:323.swap.body.3'): 'the plan is appended, then its create key set: the same object',
+    ('plugin_utils/_csr_batch', 'L40:13.drop.1'): '_pem() is only called with text a caller found non-empty',
+    ('plugin_utils/_csr_batch', 'L46:47.swap.body.2'): 'the description is appended, then updated: the same object',
+    ('plugin_utils/_csr_batch', 'L60:128.swap.body.1'): 'order of two refusals (csr_dir / backup options): both refuse '
+                                                        'before the host is asked anything',
+    ('plugin_utils/_csr_batch', 'L100:419.swap.body.8'): 'the item updated before the no-thumbprint refusal is '
+                                                         'discarded with it (an HkpostError carries no result)',
+    ('plugin_utils/_csr_batch', 'L103:437.drop.1'): 'a missing and an empty request text are refused alike just after',
+    ('plugin_utils/_csr_batch', 'L107:469.true'): 'certreq -new writes its request armoured (BEGIN NEW CERTIFICATE '
+                                                  'REQUEST): _pem() returns it unchanged but for LF line ends, '
+                                                  'which load_csr reads the same',
+    ('plugin_utils/_csr_batch', 'L120:601.swap.body.0'): 'reading args["platform"] and checking the options are '
+                                                         'independent',
+    ('plugin_utils/_csr_batch', 'L120:601.swap.body.1'): 'checking the options and reading inventory_hostname are '
+                                                         'independent',
+    ('plugin_utils/_csr_batch', 'L120:601.swap.body.13'): 'the backup loop fills the items result["requests"] holds: '
+                                                          'the same objects',
+    ('plugin_utils/_csr_batch', 'L139:824.swap.body.0'): 'the item is described, then listed: the same object',
+    ('plugin_utils/_csr_batch', 'L151:949.drop.0'): 'the planned backups are of reused requests only, whose changed '
+                                                    'starts False',
+    ('plugin_utils/_csr_batch', 'L194:1454.drop.1'): 'sensitive_parameters {} and None are the same: no entry '
+                                                     '(_win_payload._sensitive_entries)',
+    ('plugin_utils/_csr_batch', 'L197:1507.drop.1'): 'sensitive_parameters {} and None are the same, as above',
+    ('plugin_utils/_csr_batch', 'L206:1637.flipbool'): 'force for keys just made: no backup of a new thumbprint exists, '
+                                                       'and each is exported (write=True) whatever plan_backups says',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '

@@ -1,0 +1,267 @@
+# -*- coding: utf-8 -*-
+"""hkpost_csr state: present (plugin_utils._csr_batch) and the action's own decision points: rules the mutation run
+(issue 21) found unpinned, one test per rule. The host's answers that the fake host cannot be made to give (a short
+answer, no exports) are given by a stand-in action object."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+
+import pytest
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._csr import build_csr, csr_pem
+from ansible_collections.hkpost.ecert.plugins.module_utils.request._subject import csr_request
+from ansible_collections.hkpost.ecert.plugins.plugin_utils import _csr_batch
+from tests.support.pki import rsa_key
+from tests.support.windows.exchange import add_pending, exchange_state
+from tests.support.windows.host import FakeWindowsHost
+from ansible_collections.hkpost.ecert.plugins.action.hkpost_csr import ActionModule
+from tests.support.action_harness import run_action
+from tests.unit.plugins.action.test_hkpost_csr_batch import CERTS, PASSWORD
+from tests.unit.plugins.action.test_hkpost_csr_batch import batch as _batch
+from tests.unit.plugins.module_utils.request.test_csr import pending_entry
+
+
+def batch(host, tmp_path, diff=False, **extra):
+    """test_hkpost_csr_batch's batch(), in diff mode when asked (the listing read first, as the role does)."""
+    if not diff:
+        return _batch(host, tmp_path, **extra)
+    args = dict({'state': 'present', 'certificates': CERTS, 'organization': 'Example Ltd', 'csr_dir': str(tmp_path / 'csr'),
+                 'backup_dir': str(tmp_path / 'backup'), 'backup_password': PASSWORD}, **extra)
+    return run_action(ActionModule, args, host=host, diff=True, shell_family='powershell',
+                      task_vars={'inventory_hostname': 'win1'}, action_name='hkpost.ecert.hkpost_csr')
+
+REQUEST = csr_request({'common_name': 'www.example.com.hk', 'organization': 'Example Company Limited'})
+
+
+def _csr_text(key, request=REQUEST):
+    return csr_pem(build_csr(key, request))
+
+
+# ---- Exchange's request text ------------------------------------------------------------------------------
+
+
+def test_exchange_request_text_without_armour_becomes_pem_and_armoured_text_is_kept():
+    body = 'MIIBfake\r\nMore'
+    assert _csr_batch._pem(body + '\r\n') == '-----BEGIN NEW CERTIFICATE REQUEST-----\nMIIBfake\nMore\n' \
+                                              '-----END NEW CERTIFICATE REQUEST-----\n'
+    armoured = '-----BEGIN NEW CERTIFICATE REQUEST-----\r\nMIIB\r\n-----END NEW CERTIFICATE REQUEST-----\r\n'
+    assert _csr_batch._pem(armoured) == armoured.replace('\r\n', '\n')
+
+
+def test_exchange_entries_without_a_certificate_are_not_described():
+    assert _csr_batch._exchange_certificates([{'thumbprint': 'AB', 'der': None, 'status': 'PendingRequest'}, {}]) == []
+
+
+def _exchange_pending(tmp_path, request_text):
+    host = FakeWindowsHost(os_build=7601)
+    exchange_state(host)
+    key = rsa_key(slot='csr-exchange-a')
+    add_pending(host, key, 'a.example.hk')
+    exchange_state(host)['certificates'][-1]['certificate_request'] = request_text
+    return host, key
+
+
+def test_a_reused_exchange_request_without_its_text_writes_no_csr(tmp_path):
+    host, key = _exchange_pending(tmp_path, None)
+    result = batch(host, tmp_path, host_name='ex1.example.hk', platform='exchange', certificates=CERTS[:1],
+                   backup_dir=None, backup_password=None)
+    [item] = result['requests']
+    assert item['request_action'] == 'reuse' and 'csr' not in item and result['changed'] is False
+    assert item['public_key_sha256'] == spki_sha256(key.public_key())
+    assert not (tmp_path / 'csr' / 'a.example.hk.csr').exists()
+
+
+def test_a_reused_exchange_request_is_written_as_its_own_csr_describes_it(tmp_path):
+    key = rsa_key(slot='csr-exchange-a')
+    request = csr_request({'common_name': 'a.example.hk', 'organization': 'Example Ltd'})
+    text = _csr_text(key, request)
+    body = ''.join(text.splitlines()[1:-1])
+    host, _key = _exchange_pending(tmp_path, body)
+    result = batch(host, tmp_path, host_name='ex1.example.hk', platform='exchange', certificates=CERTS[:1],
+                   backup_dir=None, backup_password=None)
+    [item] = result['requests']
+    assert item['csr'] == text and item['subject_alt_names'] == ['a.example.hk'] and item['key_size'] == 2048
+    assert (tmp_path / 'csr' / 'a.example.hk.csr').read_text() == text
+
+
+def test_a_reused_exchange_request_whose_text_holds_another_key_keeps_exchanges_facts(tmp_path):
+    other = rsa_key(slot='csr-exchange-b')
+    body = ''.join(_csr_text(other).splitlines()[1:-1])
+    host, key = _exchange_pending(tmp_path, body)
+    result = batch(host, tmp_path, host_name='ex1.example.hk', platform='exchange', certificates=CERTS[:1],
+                   backup_dir=None, backup_password=None)
+    [item] = result['requests']
+    assert item['public_key_sha256'] == spki_sha256(key.public_key())
+    assert 'subject_alt_names' not in item
+
+
+# ---- options -------------------------------------------------------------------------------------------------
+
+
+def test_a_backup_password_without_backup_dir_is_refused(tmp_path):
+    host = FakeWindowsHost()
+    with pytest.raises(AnsibleActionFail, match='backup_password is given without backup_dir'):
+        batch(host, tmp_path, listing=False, backup_dir=None)
+    assert host.calls == []
+
+
+# ---- what a run returns --------------------------------------------------------------------------------------
+
+
+def test_pfx_encryption_is_reported_only_with_backups(tmp_path):
+    assert batch(FakeWindowsHost(os_build=7601), tmp_path)['encryption'] == 'TripleDES_SHA1'
+    assert batch(FakeWindowsHost(), tmp_path / 'other', backup_dir=None, backup_password=None)['encryption'] is None
+
+
+def test_a_rerun_without_backups_asks_nothing_more(tmp_path):
+    host = FakeWindowsHost()
+    batch(host, tmp_path, backup_dir=None, backup_password=None)
+    del host.calls[:]
+    again = batch(host, tmp_path, backup_dir=None, backup_password=None)
+    assert host.call_names() == ['csr_pending_read'] and again['changed'] is False and again['backups'] == []
+
+
+def test_a_csr_file_lost_on_the_controller_is_written_again_and_is_a_change(tmp_path):
+    host = FakeWindowsHost()
+    first = batch(host, tmp_path)
+    (tmp_path / 'csr' / 'a.example.hk.csr').unlink()
+    del host.calls[:]
+    again = batch(host, tmp_path, diff=True)
+    assert host.call_names() == ['csr_pending_read'] and again['changed'] is True
+    assert [r['changed'] for r in again['requests']] == [True, False, False]
+    assert (tmp_path / 'csr' / 'a.example.hk.csr').read_text() == first['requests'][0]['csr']
+
+
+def test_diff_shows_each_csr_file_written_with_what_was_there(tmp_path):
+    host = FakeWindowsHost()
+    result = batch(host, tmp_path, certificates=CERTS[:1], diff=True)
+    path = str(tmp_path / 'csr' / 'a.example.hk.csr')
+    assert result['diff'] == [{'before': '', 'after': result['requests'][0]['csr'], 'before_header': path,
+                               'after_header': path}]
+    (tmp_path / 'csr' / 'a.example.hk.csr').write_text('old text')
+    again = batch(host, tmp_path, certificates=CERTS[:1], diff=True)
+    assert again['diff'][0]['before'] == 'old text'
+    assert 'diff' not in batch(host, tmp_path, certificates=CERTS[:1], diff=True)
+    (tmp_path / 'csr' / 'a.example.hk.csr').write_text('old text')
+    assert 'diff' not in batch(host, tmp_path, certificates=CERTS[:1])
+
+
+def test_pending_key_backups_are_exported_without_a_chain(tmp_path):
+    host = FakeWindowsHost()
+    batch(host, tmp_path, certificates=CERTS[:1])
+    sent = [p for n, p in host.calls if n == 'csr_create_many'][0]
+    assert sent['IncludeChain'] is False
+
+
+def test_an_exchange_backup_only_run_exports_without_a_chain(tmp_path):
+    host, _key = _exchange_pending(tmp_path, None)
+    batch(host, tmp_path, host_name='ex1.example.hk', platform='exchange', certificates=CERTS[:1])
+    sent = [p for n, p in host.calls if n == 'pfx_export_many'][0]
+    assert sent['IncludeChain'] is False
+
+
+def test_a_host_failing_the_write_still_reports_what_was_planned(tmp_path):
+    host = FakeWindowsHost()
+    host.fail_on['csr_create_many'] = 'Access is denied.'
+    with pytest.raises(AnsibleActionFail) as err:
+        batch(host, tmp_path, certificates=CERTS[:1])
+    assert err.value.result['request_platform'] == 'iis'
+    assert [r['request_action'] for r in err.value.result['requests']] == ['create']
+
+
+# ---- one request the host made (_created) --------------------------------------------------------------------
+
+
+def _plan():
+    return {'request': REQUEST}
+
+
+def test_a_made_request_without_text_is_refused():
+    with pytest.raises(HkpostError, match='the host returned no certificate request text for www.example.com.hk'):
+        _csr_batch._created(_plan(), {'csr': ''}, [], {}, 'iis')
+
+
+def test_certreq_making_another_request_than_asked_is_refused():
+    other = csr_request({'common_name': 'other.example.com.hk', 'organization': 'Example Company Limited'})
+    with pytest.raises(HkpostError, match='certreq produced a CSR for .* that is not what was asked for'):
+        _csr_batch._created(_plan(), {'csr': _csr_text(rsa_key(slot='csr-a'), other), 'thumbprint': 'ab'}, [], {}, 'iis')
+
+
+def test_the_thumbprint_the_host_names_wins_and_is_upper_case():
+    result = {}
+    _csr_batch._created(_plan(), {'csr': _csr_text(rsa_key(slot='csr-a')), 'thumbprint': 'ab12', 'csr_file': 'C:\\r.csr'},
+                        None, result, 'iis')
+    assert result['thumbprint'] == 'AB12' and result['host_csr_file'] == 'C:\\r.csr'
+
+
+def test_without_a_thumbprint_the_pending_request_holding_the_key_is_found():
+    key = rsa_key(slot='csr-a')
+    entry = pending_entry(key, datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
+    listed = [{'thumbprint': 'cd34', 'der': base64.b64encode(entry['der']).decode()}]
+    result = {}
+    _csr_batch._created(_plan(), {'csr': _csr_text(key)}, listed, result, 'iis')
+    assert result['thumbprint'] == 'CD34'
+    with pytest.raises(HkpostError, match='the pending request holding the key of the CSR made for www.example.com.hk '
+                                          'is not listed'):
+        _csr_batch._created(_plan(), {'csr': _csr_text(key), 'thumbprint': ''}, [], {}, 'iis')
+
+
+def test_exchange_request_text_is_read_without_armour():
+    key = rsa_key(slot='csr-a')
+    body = ''.join(_csr_text(key).splitlines()[1:-1])
+    result = {}
+    _csr_batch._created(_plan(), {'csr': body, 'thumbprint': 'EF'}, [], result, 'exchange')
+    assert result['public_key_sha256'] == spki_sha256(key.public_key())
+
+
+# ---- the write execution (_make), answered by a stand-in ---------------------------------------------------------
+
+
+class Stub:
+    """The action methods _make calls; ``answer`` is what the host returns."""
+
+    def __init__(self, answer):
+        self.answer, self.sent = answer, []
+
+    def payload(self, task_vars, name, params, sensitive_parameters=None):
+        self.sent.append((name, params))
+        return self.answer
+
+
+def _make(tmp_path, answer, backup=True):
+    key = rsa_key(slot='csr-a')
+    args = {'backup_dir': str(tmp_path / 'backup') if backup else None, 'backup_password': PASSWORD if backup else None,
+            'request_dir': 'C:\\requests', 'platform': 'iis'}
+    plans = [{'action': 'create', 'request': REQUEST, 'create': {'inf': 'x'}}]
+    results = [{'thumbprint': None, 'backup': None}]
+    stub = Stub(answer)
+    _csr_batch._make(stub, args, {'inventory_hostname': 'win1'}, 'iis', plans, results, [], {'os_build': 20348})
+    return stub, results, key
+
+
+def test_a_host_answering_for_fewer_requests_than_asked_is_refused(tmp_path):
+    for answer in ({}, {'created': None}, {'created': []}):
+        with pytest.raises(AnsibleActionFail, match='the host answered for 0 of the 1 requests'):
+            _make(tmp_path, answer, backup=False)
+
+
+def test_a_host_that_exported_no_pfx_for_a_new_key_is_refused_before_any_backup_is_written(tmp_path):
+    key = rsa_key(slot='csr-a')
+    made = {'csr': _csr_text(key), 'thumbprint': 'AB12'}
+    for exports in (None, [], ['junk'], [{'thumbprint': 'OTHER', 'pfx': ''}]):
+        with pytest.raises(AnsibleActionFail, match='exported no PFX for the pending key\\(s\\) AB12; no CSR was written'):
+            _make(tmp_path, {'created': [made], 'exports': exports})
+    assert not (tmp_path / 'backup').exists() or not any((tmp_path / 'backup').rglob('*.pfx'))
+
+
+def test_without_backups_nothing_is_exported(tmp_path):
+    key = rsa_key(slot='csr-a')
+    stub, results, _key = _make(tmp_path, {'created': [{'csr': _csr_text(key), 'thumbprint': 'AB12'}]}, backup=False)
+    assert stub.sent[0][1]['Backup'] is False and stub.sent[0][1]['Items'] == [] and results[0]['backup'] is None
+    assert results[0]['thumbprint'] == 'AB12'
+
