@@ -425,6 +425,17 @@ EQUIVALENT = {
     ('plugin_utils/_csr_batch', 'L197:1507.drop.1'): 'sensitive_parameters {} and None are the same, as above',
     ('plugin_utils/_csr_batch', 'L206:1637.flipbool'): 'force for keys just made: no backup of a new thumbprint exists, '
                                                        'and each is exported (write=True) whatever plan_backups says',
+    ('action/hkpost_csr', 'L71:286.swap.body.0'): 'order of two refusals (certificates without list_pending / an '
+                                                  'entry breaking a rule): both refuse before the host is asked',
+    ('action/hkpost_csr', 'L112:561.drop.1'): 'sensitive_parameters {} and None are the same: no entry '
+                                              '(_win_payload._sensitive_entries)',
+    ('action/hkpost_csr', 'L137:759.swap.body.3'): 'showing the module\'s warnings and dropping its invocation are '
+                                                   'independent',
+    ('action/hkpost_csr', 'L148:871.swap.body.0'): 'order of two refusals (friendly_name / request_dir control '
+                                                   'characters)',
+    ('action/hkpost_csr', 'L148:871.swap.body.1'): 'a key-size warning shown before the request_dir refusal: the task '
+                                                   'fails with the same message and sends nothing either way',
+    ('action/hkpost_csr', 'L175:1183.drop.1'): 'certreq_inf() writes no FriendlyName for None or "" alike',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '

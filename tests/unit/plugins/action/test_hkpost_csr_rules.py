@@ -265,3 +265,182 @@ def test_without_backups_nothing_is_exported(tmp_path):
     assert stub.sent[0][1]['Backup'] is False and stub.sent[0][1]['Items'] == [] and results[0]['backup'] is None
     assert results[0]['thumbprint'] == 'AB12'
 
+
+
+# ---- the action's own decision points (plugins/action/hkpost_csr.py) ---------------------------------------------
+
+from ansible_collections.hkpost.ecert.plugins.action import hkpost_csr  # noqa: E402
+from tests.support.action_harness import make_action  # noqa: E402
+
+SINGLE = {'common_name': 'www.example.com.hk', 'organization': 'Example Company Limited'}
+
+
+def _single(host=None, shell_family='powershell', check_mode=False, diff=False, module=None, answers=None, **extra):
+    """One hkpost_csr task; ``module`` answers a POSIX host's module run, ``answers`` the Windows payloads by name."""
+    plugin = make_action(ActionModule, dict(SINGLE, **extra), host=host or FakeWindowsHost(), check_mode=check_mode,
+                         diff=diff, shell_family=shell_family, action_name='hkpost.ecert.hkpost_csr')
+    sent = []
+    if module is not None:
+        plugin._execute_module = lambda module_name=None, module_args=None, task_vars=None, **_k: (
+            sent.append((module_name, module_args)) or dict(module))
+    if answers is not None:
+        def payload(task_vars, name, params, sensitive_parameters=None):
+            sent.append((name, params))
+            return answers[name]
+        plugin.payload = payload
+    return plugin.run(task_vars={'inventory_hostname': 'win1'}), sent
+
+
+@pytest.mark.parametrize('module_result, message', [
+    ({'msg': 'MODULE FAILURE', 'exception': 'Traceback\n  line\nValueError: bad key\n\n'}, 'MODULE FAILURE: ValueError: bad key'),
+    ({'msg': 'MODULE FAILURE.', 'module_stderr': 'boom on stderr\n'}, 'MODULE FAILURE: boom on stderr'),
+    ({'msg': 'MODULE FAILURE', 'module_stdout': 'first\nlast words'}, 'MODULE FAILURE: last words'),
+    ({'msg': 'key exists: bad key', 'exception': 'bad key'}, 'key exists: bad key'),
+    ({'msg': 'plain', 'exception': '   \n '}, 'plain'),
+    ({}, 'hkpost_csr failed on the host'),
+])
+def test_a_posix_module_failure_gives_its_message_and_the_last_line_of_the_cause(module_result, message):
+    assert hkpost_csr._failure_text(module_result) == message
+
+
+def test_a_failure_message_on_several_lines_is_one_line_with_its_cause():
+    assert hkpost_csr._failure_text({'msg': 'a\nb.', 'exception': 'Error: c'}) == 'a b: Error: c'
+
+
+def test_a_posix_module_failure_fails_the_task_with_its_result():
+    with pytest.raises(AnsibleActionFail, match='MODULE FAILURE: OSError: denied') as err:
+        _single(shell_family='sh', privatekey_path='/k.pem',
+                module={'failed': True, 'msg': 'MODULE FAILURE', 'exception': 'OSError: denied'})
+    assert err.value.result.get('exception') == 'OSError: denied'
+
+
+def test_a_posix_result_passes_on_without_the_modules_invocation_and_shows_its_warnings():
+    result, sent = _single(shell_family='sh', privatekey_path='/k.pem',
+                           module={'changed': True, 'csr': 'x', 'warnings': None, 'invocation': {'module_args': {}}})
+    assert sent[0][0] == 'hkpost.ecert.hkpost_csr' and 'invocation' not in result and result['changed'] is True
+    result, _sent = _single(shell_family='sh', privatekey_path='/k.pem',
+                            module={'changed': False, 'warnings': ['careful'], 'invocation': {'module_args': {}}})
+    assert 'invocation' not in result and 'warnings' not in result
+
+
+def test_the_csr_file_written_from_a_posix_result_is_a_change_even_when_the_key_was_not(tmp_path):
+    path = tmp_path / 'www.csr'
+    result, _sent = _single(shell_family='sh', privatekey_path='/k.pem', csr_path=str(path),
+                            module={'changed': False, 'csr': 'CSR TEXT\n'})
+    assert result['changed'] is True and path.read_text() == 'CSR TEXT\n' and result['csr_path'] == str(path)
+    result, _sent = _single(shell_family='sh', privatekey_path='/k.pem', csr_path=str(path),
+                            module={'changed': False, 'csr': 'CSR TEXT\n'})
+    assert result['changed'] is False
+    result, _sent = _single(shell_family='sh', privatekey_path='/k.pem', csr_path=str(path),
+                            module={'changed': True, 'csr': 'CSR TEXT\n'})
+    assert result['changed'] is True
+
+
+def test_diff_of_the_csr_file_only_when_it_changes(tmp_path):
+    path = tmp_path / 'www.csr'
+    result, _sent = _single(shell_family='sh', privatekey_path='/k.pem', csr_path=str(path), diff=True,
+                            module={'changed': True, 'csr': 'NEW\n'})
+    assert result['diff'] == {'before': '', 'after': 'NEW\n', 'before_header': str(path), 'after_header': str(path)}
+    path.write_text('OLD\n')
+    result, _sent = _single(shell_family='sh', privatekey_path='/k.pem', csr_path=str(path), diff=True,
+                            module={'changed': True, 'csr': 'NEW\n'})
+    assert result['diff']['before'] == 'OLD\n'
+    result, _sent = _single(shell_family='sh', privatekey_path='/k.pem', csr_path=str(path), diff=True,
+                            module={'changed': False, 'csr': 'NEW\n'})
+    assert 'diff' not in result
+    path.write_text('OLD\n')
+    result, _sent = _single(shell_family='sh', privatekey_path='/k.pem', csr_path=str(path),
+                            module={'changed': False, 'csr': 'NEW\n'})
+    assert 'diff' not in result and result['changed'] is True
+
+
+@pytest.mark.parametrize('extra, message', [
+    ({'state': 'present', 'list_pending': True, 'certificates': CERTS}, 'state: present makes every missing request'),
+    ({'state': 'present'}, 'state: present makes every missing request'),
+    ({'common_name': None}, 'list_pending is False but all of the following are missing: common_name'),
+    ({'organization': None}, 'missing: organization'),
+    ({'certificates': CERTS}, 'certificates is checked with list_pending: true'),
+])
+def test_task_shapes_that_are_refused_before_the_host_is_asked(extra, message):
+    host = FakeWindowsHost()
+    with pytest.raises(AnsibleActionFail, match=message):
+        _single(host, **extra)
+    assert host.calls == []
+
+
+def test_list_pending_checks_every_certificate_before_reading():
+    host = FakeWindowsHost()
+    with pytest.raises(AnsibleActionFail, match=r'certificates\[1\]'):
+        _single(host, list_pending=True, certificates=[CERTS[0], {'common_name': 'bad_name.example.hk'}])
+    assert host.calls == []
+
+
+def test_list_pending_refuses_a_request_dir_with_a_line_break_before_reading():
+    host = FakeWindowsHost()
+    with pytest.raises(AnsibleActionFail, match='request_dir holds the control character'):
+        _single(host, list_pending=True, request_dir='C:\\req\nExportable = FALSE')
+    assert host.calls == []
+
+
+def test_a_posix_listing_is_empty_and_asks_the_host_nothing():
+    result, sent = _single(shell_family='sh', list_pending=True, request_dir='C:\\req\nx', module={})
+    assert sent == [] and result['pending_requests']['pending'] == [] and result['platform'] == 'posix'
+
+
+def test_a_windows_request_from_a_host_answering_no_lists_is_made():
+    key = rsa_key(slot='csr-a')
+    result, sent = _single(answers={'csr_pending_read': {'pending': None, 'saved_csrs': None},
+                                    'csr_create': {'csr': _csr_text(key), 'thumbprint': None, 'pending': None}})
+    assert [n for n, _p in sent] == ['csr_pending_read', 'csr_create'] and result['request_action'] == 'create'
+    assert result['thumbprint'] is None and result['public_key_sha256'] == spki_sha256(key.public_key())
+
+
+def test_certreq_answering_no_csr_or_another_csr_is_refused():
+    with pytest.raises(AnsibleActionFail, match='the CSR certreq produced is not a valid PKCS#10'):
+        _single(answers={'csr_pending_read': {}, 'csr_create': {}})
+    other = csr_request({'common_name': 'other.example.com.hk', 'organization': 'Example Company Limited'})
+    with pytest.raises(AnsibleActionFail, match='certreq produced a CSR for .* that is not what was asked for'):
+        _single(answers={'csr_pending_read': {}, 'csr_create': {'csr': _csr_text(rsa_key(slot='csr-a'), other)}})
+
+
+def test_a_pending_request_without_its_csr_or_key_container_is_refused_unless_forced():
+    key = rsa_key(slot='csr-a')
+    entry = pending_entry(key, datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc), name=None, container=None)
+    pending = {'pending': [dict(entry, der=base64.b64encode(entry['der']).decode())], 'saved_csrs': []}
+    request = csr_request(dict(SINGLE, organizational_unit='IT'))
+    with pytest.raises(AnsibleActionFail, match='exists .* but its CSR text is gone and its key cannot be reused'):
+        _single(organizational_unit='IT', answers={'csr_pending_read': pending})
+    result, sent = _single(organizational_unit='IT', force=True, answers={
+        'csr_pending_read': pending, 'csr_create': {'csr': _csr_text(rsa_key(slot='csr-b'), request)}})
+    assert result['request_action'] == 'create' and 'KeyContainer' not in sent[-1][1]['Inf']
+
+
+def test_the_exchange_session_is_worked_out_once_per_task(monkeypatch):
+    calls = []
+
+    def session(action, args, task_vars):
+        calls.append(args['server'])
+        return {'Server': args['server']}, {}, None
+    monkeypatch.setattr(hkpost_csr, 'exchange_session', session)
+    plugin = make_action(ActionModule, dict(SINGLE), host=FakeWindowsHost(), action_name='hkpost.ecert.hkpost_csr')
+    args = {'server': 'ex1'}
+    assert plugin.exchange_connection(args, {}) == ({'Server': 'ex1'}, {})
+    assert plugin.exchange_connection({'server': 'other'}, {}) == ({'Server': 'ex1'}, {})
+    assert calls == ['ex1']
+
+
+def test_the_backup_password_is_never_logged():
+    assert ActionModule.ARGUMENT_SPEC['backup_password']['no_log'] is True
+
+
+def test_an_exchange_listing_sends_the_session_credentials_as_sensitive_parameters(monkeypatch):
+    monkeypatch.setattr(hkpost_csr, 'exchange_session',
+                        lambda action, args, task_vars: ({'Server': 'ex1'}, {'Password': 'S3cret'}, None))
+    plugin = make_action(ActionModule, {'list_pending': True, 'platform': 'exchange'}, host=FakeWindowsHost(),
+                         action_name='hkpost.ecert.hkpost_csr')
+    sent = []
+    plugin.payload = lambda task_vars, name, params, sensitive_parameters=None: (
+        sent.append((name, params, sensitive_parameters)) or {'certificates': []})
+    result = plugin.run(task_vars={'inventory_hostname': 'ex1'})
+    assert sent == [('exchange_read', {'Server': 'ex1'}, {'Password': 'S3cret'})]
+    assert result['pending_requests']['platform'] == 'exchange'
