@@ -436,6 +436,10 @@ EQUIVALENT = {
     ('action/hkpost_csr', 'L148:871.swap.body.1'): 'a key-size warning shown before the request_dir refusal: the task '
                                                    'fails with the same message and sends nothing either way',
     ('action/hkpost_csr', 'L175:1183.drop.1'): 'certreq_inf() writes no FriendlyName for None or "" alike',
+    ('pki/_names', 'L34:62.drop.1'): '_to_alabel\'s only caller passes the whole name as original: never None',
+    ('pki/_names', 'L42:132.drop.1'): 'as above: original is never None',
+    ('pki/_names', 'L70:229.drop.1'): 'a name ending in two dots keeps an empty label after one is dropped: refused '
+                                      'with the same message',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '
