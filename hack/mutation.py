@@ -440,6 +440,11 @@ EQUIVALENT = {
     ('pki/_names', 'L42:132.drop.1'): 'as above: original is never None',
     ('pki/_names', 'L70:229.drop.1'): 'a name ending in two dots keeps an empty label after one is dropped: refused '
                                       'with the same message',
+    ('pki/_pem', 'L88:300.true'): 'the fullmatch is a shortcut: b64decode(validate=True) refuses the same bytes (DER '
+                                  'always holds bytes outside the base64 alphabet)',
+    ('pki/_pem', 'L102:360.false'): 'cryptography raises ValueError for a PKCS#7 bundle without certificates ("has no '
+                                    'certificate data"), which is read as "not PKCS#7": it never returns an empty list',
+    ('pki/_pem', 'L125:465.swap.body.0'): 'the binary-beside-PEM refusal and "certs = []" are independent',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '

@@ -141,3 +141,11 @@ def test_a_der_certificate_given_as_a_crl_is_named_a_certificate(pki):
         load_crl(pki.leaves['standard'].der)
     with pytest.raises(CertificateInputError, match='not a CRL: neither PEM'):
         load_crl(b'\x01\x02garbage')
+
+
+def test_base64_der_with_more_after_its_padding_is_not_read_as_that_der(pki):
+    # b64decode without validate would stop at the first padding and drop the rest unseen
+    der = next(c.der for c in (pki.leaves['standard'], pki.leaves['ev'], pki.ssl_new, pki.leaves['wildcard'])
+               if len(c.der) % 3)
+    with pytest.raises(CertificateInputError, match='not a certificate'):
+        load_certificates(base64.b64encode(der) + b'YQ==')
