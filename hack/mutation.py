@@ -445,6 +445,9 @@ EQUIVALENT = {
     ('pki/_pem', 'L102:360.false'): 'cryptography raises ValueError for a PKCS#7 bundle without certificates ("has no '
                                     'certificate data"), which is read as "not PKCS#7": it never returns an empty list',
     ('pki/_pem', 'L125:465.swap.body.0'): 'the binary-beside-PEM refusal and "certs = []" are independent',
+    ('pki/_hierarchy', 'L168:642.swap.body.0'): 'marking a root Hongkong Post and choosing its role are independent',
+    ('pki/_hierarchy', 'L170:668.drop.0'): 'issued_by(cert, cert) is False unless the issuer name is the subject '
+                                           '(L122): self_issued is implied',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '
