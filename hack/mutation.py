@@ -203,9 +203,10 @@ EQUIVALENT = {
                    'L185:1210.swap.body.0', 'L185:1210.swap.body.1', 'L188:1247.swap.body.0',
                    'L198:1360.swap.body.5', 'L226:1726.swap.body.1')},
     ('install/_complete', 'L22:24.swap.body.1'): 'refuse_expired() and "warnings = []" are independent',
-    ('dcv/_rules', 'L95:389.swap.body.1'): 'check_code() and "names, seen = [], set()" are independent',
-    ('dcv/_rules', 'L95:389.swap.body.2'): 'the names loop and check_code() both only refuse; order of refusals',
-    ('dcv/_rules', 'L106:431.swap.body.2'): 'seen.add() and names.append() are independent',
+    ('dcv/_rules', 'L103:448.swap.body.2'): 'check_code() and "names, seen = [], set()" are independent',
+    ('dcv/_rules', 'L103:448.swap.body.1'): 'the empty-domains refusal and check_code() both only refuse; order of '
+                                           'refusals',
+    ('dcv/_rules', 'L114:490.swap.body.2'): 'seen.add() and names.append() are independent',
     ('dcv/_http', 'L80:302.swap.body.0'): 'super().__init__() and setting _server_name are independent',
     ('dcv/_http', 'L100:428.drop.1'): 'urlsplit() gives "" (never None) for a missing scheme: "or \'\'" is a no-op',
     ('dcv/_http', 'L135:701.inc'): 'reading MAX_BODY+2 instead of +1 bytes still detects a body over MAX_BODY',
@@ -448,6 +449,9 @@ EQUIVALENT = {
     ('pki/_hierarchy', 'L168:642.swap.body.0'): 'marking a root Hongkong Post and choosing its role are independent',
     ('pki/_hierarchy', 'L170:668.drop.0'): 'issued_by(cert, cert) is False unless the issuer name is the subject '
                                            '(L122): self_issued is implied',
+    ('dcv/_rules', 'L45:88.false'): 'str(date) is its ISO form: fromisoformat() gives the same date back',
+    ('dcv/_rules', 'L144:734.drop.0'): 'a key equal to the name or its A-label normalises to that A-label: '
+                                       '_key_matches() says the same',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '
