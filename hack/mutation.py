@@ -452,6 +452,10 @@ EQUIVALENT = {
     ('dcv/_rules', 'L45:88.false'): 'str(date) is its ISO form: fromisoformat() gives the same date back',
     ('dcv/_rules', 'L144:734.drop.0'): 'a key equal to the name or its A-label normalises to that A-label: '
                                        '_key_matches() says the same',
+    ('dcv/_iis', 'L76:184.drop.1'): 'a site without a state: str(None) is not "stopped" either, it runs',
+    ('dcv/_iis', 'L92:439.inc'): 'a site without an id sorts before every real one either way (IIS ids start at 1, '
+                                 'and the site with id 1 is taken before sorting)',
+    ('dcv/_iis', 'L106:477.drop.1'): 'a missing expanded path (None) is refused by "not path" like an empty one',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '

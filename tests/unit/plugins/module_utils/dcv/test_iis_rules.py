@@ -146,3 +146,24 @@ def test_the_web_config_serves_the_extension_as_text_plain_with_asp_net_only_whe
     text = _iis.web_config('note', '.', asp_net=False)
     assert '<!-- note -->' in text and 'fileExtension="."' in text and '<system.web>' not in text
     assert '<system.web>' in _iis.web_config('note', '.txt') and _iis.WEB_CONFIG_MARKER in _iis.WEB_CONFIG
+
+
+def test_the_default_site_by_name_wins_over_a_lower_id():
+    blank = [('http', '*:80:')]
+    sites = [site('x', 3, blank), site('Default Web Site', 9, blank)]
+    assert [s['name'] for s in _iis.sites_for('a.example.com', sites)[0]] == ['Default Web Site']
+
+
+def test_the_site_with_id_1_wins_over_one_without_an_id():
+    blank = [('http', '*:80:')]
+    sites = [dict(site('nameless', 0, blank), id=None), site('first', 1, blank)]
+    assert [s['name'] for s in _iis.sites_for('a.example.com', sites)[0]] == ['first']
+    both = [site('first', 1, blank), site('Default Web Site', 2, blank)]
+    assert [s['name'] for s in _iis.sites_for('a.example.com', both)[0]] == ['first', 'Default Web Site']
+
+
+@pytest.mark.parametrize('mime, shown', [('', "'nothing'"), ('application/octet-stream', "'application/octet-stream'")])
+def test_a_foreign_web_config_refusal_names_what_txt_is_served_as(mime, shown):
+    sites = [site('Default Web Site', 1, [('http', '*:80:')], mime=mime, files=_files(None, True, False))]
+    with pytest.raises(HkpostError, match=r'IIS site Default Web Site serves \.txt as %s and ' % shown):
+        _iis.plan_iis({'sites': sites}, names('a.example.com'), CODE, True)
