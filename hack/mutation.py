@@ -456,6 +456,8 @@ EQUIVALENT = {
     ('dcv/_iis', 'L92:439.inc'): 'a site without an id sorts before every real one either way (IIS ids start at 1, '
                                  'and the site with id 1 is taken before sorting)',
     ('dcv/_iis', 'L106:477.drop.1'): 'a missing expanded path (None) is refused by "not path" like an empty one',
+    ('acme/_orders', 'L62:380.drop.1'): 'only challenges with an error are read here (the filter on the same list)',
+    ('acme/_orders', 'L63:394.drop.1'): 'only challenges with an error are read here, as above',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '

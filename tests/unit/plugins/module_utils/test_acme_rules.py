@@ -143,3 +143,23 @@ def test_published_paths_compare_without_case_and_are_removed_once():
     files = _challenges.published_tokens([place, lower], [_data('shop.example.hk', token='T1')])
     assert files == [{'directory': ROOT.upper(), 'path': ROOT.upper() + '\\T1', 'token': 'T1', 'content': None}]
     assert _challenges.published_tokens(None, [_data('shop.example.hk', token='T1')]) == []
+
+
+def test_no_sheet_is_no_orders():
+    assert _orders.pending_orders(None, 'web1', '/in', [], file_name) == []
+
+
+def test_a_short_row_is_read_with_its_missing_fields_empty():
+    sheet = HEAD + 'web1,www.example.hk,standard,%s,/csr/www.csr\nweb1,a.example.hk,standard\n' % A
+    [order] = _orders.pending_orders(sheet, 'web1', '/in', [], file_name)
+    assert order['common_name'] == 'www.example.hk' and order['names'] == []
+
+
+def test_a_row_without_a_host_is_not_this_hosts():
+    sheet = 'common_name,public_key_sha256,csr_file,host\nwww.example.hk,%s,/csr/www.csr\n' % A
+    assert _orders.pending_orders(sheet, 'web1', '/in', [], file_name) == []
+
+
+def test_an_identifier_keeps_everything_after_its_type():
+    result = {'authorizations_by_identifier': {'ip:2001:db8::1': {'status': 'pending'}}}
+    assert _orders.order_problems([result]) == ['2001:db8::1: authorization pending']

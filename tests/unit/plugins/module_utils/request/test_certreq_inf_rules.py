@@ -19,7 +19,7 @@ def test_refusal_names_the_one_based_position_of_the_control_character(value, po
 def test_no_friendly_name_line_without_a_friendly_name():
     # certreq would set an empty FriendlyName: the MMC then shows no name instead of the subject
     inf = parse_inf(certreq_inf('CN=www.example.hk', 2048, ['www.example.hk']))
-    assert 'friendlyname' not in dict(inf['newrequest'])
+    assert 'FriendlyName' not in dict(inf['newrequest'])
 
 
 def test_no_extensions_section_without_dns_names():
