@@ -458,6 +458,14 @@ EQUIVALENT = {
     ('dcv/_iis', 'L106:477.drop.1'): 'a missing expanded path (None) is refused by "not path" like an empty one',
     ('acme/_orders', 'L62:380.drop.1'): 'only challenges with an error are read here (the filter on the same list)',
     ('acme/_orders', 'L63:394.drop.1'): 'only challenges with an error are read here, as above',
+    **{('acme/_challenges', mid): 'text.rsplit(sep, 2)[-1] == text.rsplit(sep, 1)[-1]: the last part either way'
+       for mid in ('L69:313.inc', 'L87:464.inc', 'L92:582.inc', 'L95:609.inc')},
+    ('acme/_challenges', 'L74:382.swap.body.0'): 'seen.add() and files.append() are independent',
+    ('acme/_challenges', 'L96:614.swap.body.0'): 'seen.add() and files.append() are independent',
+    ('acme/_challenges', 'L90:517.drop.1'): 'a missing directory reads "None", which is no acme-challenge directory: '
+                                            'refused with the same message',
+    ('acme/_challenges', 'L90:529.drop.1'): 'a missing path reads "None", which is no file in the directory: refused '
+                                            'with the same message',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '

@@ -163,3 +163,8 @@ def test_a_row_without_a_host_is_not_this_hosts():
 def test_an_identifier_keeps_everything_after_its_type():
     result = {'authorizations_by_identifier': {'ip:2001:db8::1': {'status': 'pending'}}}
     assert _orders.order_problems([result]) == ['2001:db8::1: authorization pending']
+
+
+def test_no_sites_read_means_no_site_answers_a_name():
+    with pytest.raises(HkpostError, match='no IIS site answers www.example.hk'):
+        _challenges.iis_tokens({}, [_data('www.example.hk')])
