@@ -168,3 +168,13 @@ def test_an_identifier_keeps_everything_after_its_type():
 def test_no_sites_read_means_no_site_answers_a_name():
     with pytest.raises(HkpostError, match='no IIS site answers www.example.hk'):
         _challenges.iis_tokens({}, [_data('www.example.hk')])
+
+
+def test_text_that_merely_holds_the_word_identifier_is_not_challenge_data():
+    with pytest.raises(HkpostError, match='challenge_data must be the challenge_data list'):
+        _challenges.pending(['identifier: www.example.hk'], 'dns-01')
+
+
+def test_the_acme_web_config_has_no_asp_net_section():
+    # extensionless tokens are static files: the ASP.NET authorization section of the DCV web.config is left out
+    assert '<system.web>' not in _challenges.WEB_CONFIG and 'fileExtension="."' in _challenges.WEB_CONFIG
