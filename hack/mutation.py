@@ -466,6 +466,8 @@ EQUIVALENT = {
                                             'refused with the same message',
     ('acme/_challenges', 'L90:529.drop.1'): 'a missing path reads "None", which is no file in the directory: refused '
                                             'with the same message',
+    ('request/_pending_listing', 'L104:555.swap.body.2'): 'an entry appended before its der refusal is discarded '
+                                                          'with it',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '
