@@ -468,6 +468,8 @@ EQUIVALENT = {
                                             'with the same message',
     ('request/_pending_listing', 'L104:555.swap.body.2'): 'an entry appended before its der refusal is discarded '
                                                           'with it',
+    ('request/_batch', 'L100:517.swap.body.2'): 'the Exchange plan is appended, then its create key set: the same '
+                                                'object',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '
