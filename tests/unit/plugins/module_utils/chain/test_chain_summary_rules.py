@@ -71,3 +71,12 @@ def test_csv_rows_join_lists_with_bars():
     assert dict(zip(header, row)) == {'host': 'w1', 'status': 'changed', 'removed': 0, 'added': 0, 'planned_steps': 2,
                                       'applied_steps': 'add_cert AA CA', 'leaves_to_reissue':
                                       'CN=a.example.hk | CN=b.example.hk', 'warnings': 'one | two', 'error': ''}
+
+
+def test_a_host_not_run_counts_nothing_removed_added_or_planned():
+    row = host_row('web1', None)
+    assert (row['removed'], row['added'], row['planned'], row['applied']) == (0, 0, 0, [])
+
+
+def test_applied_given_as_none_is_nothing_applied():
+    assert host_row('web1', {'changed': True, 'applied': None})['applied'] == []
