@@ -204,8 +204,8 @@ EQUIVALENT = {
                    'L198:1360.swap.body.5', 'L226:1726.swap.body.1')},
     ('install/_complete', 'L22:24.swap.body.1'): 'refuse_expired() and "warnings = []" are independent',
     ('dcv/_rules', 'L103:448.swap.body.2'): 'check_code() and "names, seen = [], set()" are independent',
-    ('dcv/_rules', 'L103:448.swap.body.1'): 'the empty-domains refusal and check_code() both only refuse; order of '
-                                           'refusals',
+    ('dcv/_rules', 'L103:448.swap.body.1'): 'the empty-domains refusal and check_code() both only refuse; order '
+                                            'of refusals',
     ('dcv/_rules', 'L114:490.swap.body.2'): 'seen.add() and names.append() are independent',
     ('dcv/_http', 'L80:302.swap.body.0'): 'super().__init__() and setting _server_name are independent',
     ('dcv/_http', 'L100:428.drop.1'): 'urlsplit() gives "" (never None) for a missing scheme: "or \'\'" is a no-op',

@@ -19,8 +19,9 @@ from ansible_collections.hkpost.ecert.plugins.plugin_utils import _csr_batch
 from tests.support.pki import rsa_key
 from tests.support.windows.exchange import add_pending, exchange_state
 from tests.support.windows.host import FakeWindowsHost
+from ansible_collections.hkpost.ecert.plugins.action import hkpost_csr
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_csr import ActionModule
-from tests.support.action_harness import run_action
+from tests.support.action_harness import make_action, run_action
 from tests.unit.plugins.action.test_hkpost_csr_batch import CERTS, PASSWORD
 from tests.unit.plugins.action.test_hkpost_csr_batch import batch as _batch
 from tests.unit.plugins.module_utils.request.test_csr import pending_entry
@@ -35,6 +36,7 @@ def batch(host, tmp_path, diff=False, **extra):
     return run_action(ActionModule, args, host=host, diff=True, shell_family='powershell',
                       task_vars={'inventory_hostname': 'win1'}, action_name='hkpost.ecert.hkpost_csr')
 
+
 REQUEST = csr_request({'common_name': 'www.example.com.hk', 'organization': 'Example Company Limited'})
 
 
@@ -47,8 +49,8 @@ def _csr_text(key, request=REQUEST):
 
 def test_exchange_request_text_without_armour_becomes_pem_and_armoured_text_is_kept():
     body = 'MIIBfake\r\nMore'
-    assert _csr_batch._pem(body + '\r\n') == '-----BEGIN NEW CERTIFICATE REQUEST-----\nMIIBfake\nMore\n' \
-                                              '-----END NEW CERTIFICATE REQUEST-----\n'
+    expected = '-----BEGIN NEW CERTIFICATE REQUEST-----\nMIIBfake\nMore\n-----END NEW CERTIFICATE REQUEST-----\n'
+    assert _csr_batch._pem(body + '\r\n') == expected
     armoured = '-----BEGIN NEW CERTIFICATE REQUEST-----\r\nMIIB\r\n-----END NEW CERTIFICATE REQUEST-----\r\n'
     assert _csr_batch._pem(armoured) == armoured.replace('\r\n', '\n')
 
@@ -266,11 +268,7 @@ def test_without_backups_nothing_is_exported(tmp_path):
     assert results[0]['thumbprint'] == 'AB12'
 
 
-
 # ---- the action's own decision points (plugins/action/hkpost_csr.py) ---------------------------------------------
-
-from ansible_collections.hkpost.ecert.plugins.action import hkpost_csr  # noqa: E402
-from tests.support.action_harness import make_action  # noqa: E402
 
 SINGLE = {'common_name': 'www.example.com.hk', 'organization': 'Example Company Limited'}
 

@@ -48,8 +48,8 @@ def test_a_host_without_certificates_selects_nothing():
 
 
 def test_a_host_without_certificates_has_no_endpoints():
-    assert binding_endpoints([{'inventory_hostname': 'web1'}, {'inventory_hostname': 'web2',
-                                                                'hkpost_certificates': None}]) == []
+    hosts = [{'inventory_hostname': 'web1'}, {'inventory_hostname': 'web2', 'hkpost_certificates': None}]
+    assert binding_endpoints(hosts) == []
 
 
 @pytest.mark.parametrize('certificates', [5, ['www.example.hk'], ({'common_name': 'a.example.hk'}, 'b')])
@@ -67,8 +67,8 @@ def test_a_binding_port_is_kept_and_a_certificate_without_bindings_has_none():
 
 
 def test_the_same_endpoint_is_listed_once():
-    cert = {'common_name': 'www.example.hk', 'iis_bindings': [{'host_header': 'www.example.hk'},
-                                                             {'host_header': 'WWW.example.hk', 'port': 443}]}
+    bindings = [{'host_header': 'www.example.hk'}, {'host_header': 'WWW.example.hk', 'port': 443}]
+    cert = {'common_name': 'www.example.hk', 'iis_bindings': bindings}
     hosts = [{'inventory_hostname': 'web1', 'hkpost_certificates': [cert, cert]}]
     assert binding_endpoints(hosts) == [{'host': 'web1', 'port': 443, 'server_name': 'www.example.hk',
                                          'inventory_name': 'web1'}]
