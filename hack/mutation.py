@@ -472,6 +472,7 @@ EQUIVALENT = {
                                                 'object',
     ('chain/_summary', 'L39:199.true'): 'without "applied" the else branch gives [] and so does "get() or []"',
     ('chain/_summary', 'L60:454.true'): '"; ".join([]) is "", the else value',
+    ('pki/_names', 'L175:1043.drop.1'): 'this branch is for text only: "name or \'\'" is name',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '
