@@ -473,6 +473,9 @@ EQUIVALENT = {
     ('chain/_summary', 'L39:199.true'): 'without "applied" the else branch gives [] and so does "get() or []"',
     ('chain/_summary', 'L60:454.true'): '"; ".join([]) is "", the else value',
     ('pki/_names', 'L175:1043.drop.1'): 'this branch is for text only: "name or \'\'" is name',
+    ('plugin_utils/_csr_batch', 'L65:155.swap.body.0'): 'check_backup_options() skips a None directory, and the '
+                                                        'password it needs is there (the branch is taken for it): '
+                                                        'the backup_dir refusal comes either way',
     ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
                                                       'take the same branch',
     ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '
