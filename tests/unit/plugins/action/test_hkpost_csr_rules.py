@@ -40,8 +40,8 @@ def batch(host, tmp_path, diff=False, **extra):
 REQUEST = csr_request({'common_name': 'www.example.com.hk', 'organization': 'Example Company Limited'})
 
 
-def _csr_text(key, request=REQUEST):
-    return csr_pem(build_csr(key, request))
+def _csr_text(key, request=None):
+    return csr_pem(build_csr(key, request or REQUEST))
 
 
 # ---- Exchange's request text ------------------------------------------------------------------------------
