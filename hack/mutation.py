@@ -56,6 +56,9 @@ U = 'tests/unit/plugins/'
 
 A = U + 'action/'
 MI = U + 'module_utils/install/'
+MR = U + 'module_utils/request/'
+MP = U + 'module_utils/pki/'
+MD = U + 'module_utils/dcv/'
 
 
 def _path(module):
@@ -68,13 +71,15 @@ def _path(module):
 # Decision module -> the fast tests that exercise it (unit tests and in-process action-plugin tests;
 # never playbook runs). Only these are run for that module's mutants.
 MODULES = {
-    'pki/_hierarchy': [U + 'module_utils/pki/test_hierarchy.py', U + 'module_utils/chain/test_inputs.py'],
+    'pki/_hierarchy': [U + 'module_utils/pki/test_hierarchy.py', U + 'module_utils/chain/test_inputs.py',
+                       MP + 'test_hierarchy_rules.py'],
     'pki/_issued': [U + 'module_utils/pki/test_issued.py', U + 'module_utils/install/test_install_core.py'],
     'chain/_plan': [U + 'module_utils/chain/test_plan.py'],
     'chain/_inputs': [U + 'module_utils/chain/test_inputs.py', U + 'action/test_hkpost_chain.py'],
-    'request/_subject': [U + 'module_utils/request/test_subject.py'],
-    'request/_csr': [U + 'module_utils/request/test_csr.py', U + 'action/test_hkpost_csr.py'],
-    'dcv/_rules': [U + 'module_utils/dcv/test_rules.py'],
+    'request/_subject': [U + 'module_utils/request/test_subject.py', MR + 'test_subject_limits.py',
+                         MR + 'test_subject_rules.py'],
+    'request/_csr': [U + 'module_utils/request/test_csr.py', U + 'action/test_hkpost_csr.py', MR + 'test_csr_rules.py'],
+    'dcv/_rules': [U + 'module_utils/dcv/test_rules.py', MD + 'test_dcv_rules_pinned.py'],
     'dcv/_dns': [U + 'module_utils/dcv/test_dns.py', U + 'module_utils/dcv/test_dns_edges.py',
                  U + 'module_utils/dcv/test_dns_answers.py',
                  'tests/integration/dcv/test_dcv_dns_bind.py'],
@@ -106,7 +111,8 @@ MODULES = {
                          MI + 'test_install_summary_chain.py',
                          U + 'module_utils/test_dry_run.py'],
     'install/_record': [MI + 'test_record.py'],
-    'chain/_summary': [U + 'module_utils/chain/test_chain_summary.py', U + 'module_utils/test_dry_run.py'],
+    'chain/_summary': [U + 'module_utils/chain/test_chain_summary.py', U + 'module_utils/test_dry_run.py',
+                       U + 'module_utils/chain/test_chain_summary_rules.py'],
     'install/_backup_selection': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py'],
     'audit/_starttls': [U + 'module_utils/audit/test_starttls_rules.py', U + 'module_utils/audit/test_starttls.py'],
     'audit/_tls_fetch': [U + 'module_utils/audit/test_tls_fetch.py', U + 'module_utils/audit/test_tls_fetch_rules.py'],
@@ -120,10 +126,30 @@ MODULES = {
     'dcv/_dnssec': [U + 'module_utils/dcv/test_dnssec.py'],
     'dcv/_schedule': [U + 'module_utils/dcv/test_schedule.py'],
     'dcv/_preflight': [A + 'test_hkpost_preflight.py'],
-    'request/_renewal_selection': [U + 'module_utils/request/test_renewal_selection.py'],
-    'request/_batch': [A + 'test_hkpost_csr.py', A + 'test_hkpost_csr_every_entry.py'],
-    'acme/_orders': [U + 'module_utils/test_acme_placement.py'],
-    'acme/_challenges': [U + 'module_utils/test_acme_placement.py'],
+    'request/_renewal_selection': [U + 'module_utils/request/test_renewal_selection.py',
+                                   MR + 'test_renewal_selection_rules.py'],
+    'request/_batch': [A + 'test_hkpost_csr.py', A + 'test_hkpost_csr_every_entry.py',
+                       A + 'test_hkpost_csr_batch.py', MR + 'test_batch_rules.py'],
+    'acme/_orders': [U + 'module_utils/test_acme_placement.py', U + 'module_utils/test_acme_rules.py'],
+    'acme/_challenges': [U + 'module_utils/test_acme_placement.py', U + 'module_utils/test_acme_rules.py'],
+    # issue 21, request / DCV / ACME / chain side: the modules below had no entry
+    'plugin_utils/_csr_batch': [A + 'test_hkpost_csr_batch.py', A + 'test_hkpost_csr.py',
+                                A + 'test_hkpost_csr_every_entry.py', A + 'test_hkpost_csr_listing.py',
+                                A + 'test_hkpost_csr_rules.py'],
+    'action/hkpost_csr': [A + 'test_hkpost_csr.py', A + 'test_bad_input_hkpost_csr.py', A + 'test_hkpost_csr_batch.py',
+                          A + 'test_hkpost_csr_listing.py', A + 'test_hkpost_csr_every_entry.py',
+                          A + 'test_csr_inf_text.py', A + 'test_hkpost_csr_rules.py'],
+    'request/_pending_listing': [A + 'test_hkpost_csr_listing.py', MR + 'test_pending_listing_rules.py'],
+    'request/_certreq_inf': [MR + 'test_certreq_inf.py', A + 'test_csr_inf_text.py', MR + 'test_certreq_inf_rules.py'],
+    'pki/_names': [MP + 'test_idn_spoof.py', MR + 'test_subject.py', MR + 'test_subject_limits.py',
+                   MP + 'test_names_rules.py'],
+    'pki/_pem': [MP + 'test_pem.py', MP + 'test_pem_rules.py'],
+    'dcv/_iis': [MD + 'test_iis.py', A + 'test_dcv_iis_read_effective.py', A + 'test_hkpost_dcv_token.py',
+                 MD + 'test_iis_rules.py'],
+    'action/hkpost_dcv_token': [A + 'test_hkpost_dcv_token.py', A + 'test_hkpost_dcv_token_contract.py',
+                                A + 'test_hkpost_dcv_token_dates.py', A + 'test_dcv_iis_read_effective.py',
+                                A + 'test_windows_dns_node.py', A + 'test_hkpost_dcv_token_rules.py'],
+    'action/hkpost_acme_challenge': [A + 'test_hkpost_acme_challenge.py'],
     'inventory/_stale': [U + 'module_utils/inventory/test_stale_rules.py',
                          U + 'module_utils/inventory/test_inventory_fleet.py'],
     'inventory/_forecast': [U + 'module_utils/inventory/test_forecast_rules.py',
@@ -200,9 +226,10 @@ EQUIVALENT = {
                    'L185:1210.swap.body.0', 'L185:1210.swap.body.1', 'L188:1247.swap.body.0',
                    'L198:1360.swap.body.5', 'L226:1726.swap.body.1')},
     ('install/_complete', 'L22:24.swap.body.1'): 'refuse_expired() and "warnings = []" are independent',
-    ('dcv/_rules', 'L95:389.swap.body.1'): 'check_code() and "names, seen = [], set()" are independent',
-    ('dcv/_rules', 'L95:389.swap.body.2'): 'the names loop and check_code() both only refuse; order of refusals',
-    ('dcv/_rules', 'L106:431.swap.body.2'): 'seen.add() and names.append() are independent',
+    ('dcv/_rules', 'L103:448.swap.body.2'): 'check_code() and "names, seen = [], set()" are independent',
+    ('dcv/_rules', 'L103:448.swap.body.1'): 'the empty-domains refusal and check_code() both only refuse; order '
+                                            'of refusals',
+    ('dcv/_rules', 'L114:490.swap.body.2'): 'seen.add() and names.append() are independent',
     ('dcv/_http', 'L80:302.swap.body.0'): 'super().__init__() and setting _server_name are independent',
     ('dcv/_http', 'L100:428.drop.1'): 'urlsplit() gives "" (never None) for a missing scheme: "or \'\'" is a no-op',
     ('dcv/_http', 'L135:701.inc'): 'reading MAX_BODY+2 instead of +1 bytes still detects a body over MAX_BODY',
@@ -213,8 +240,8 @@ EQUIVALENT = {
     ('dcv/_http', 'L175:1093.inc'): 'status 300 never reaches this test: the 3xx branch before it returns',
     ('dcv/_http', 'L190:1188.swap.body.4'): 'the dict is appended, then its last key set: the same object',
     ('dcv/_http', 'L200:1333.inc'): "url.split(':', 2)[0] == url.split(':', 1)[0]",
-    ('request/_csr', 'L91:429.drop.0'): 'only RSA keys have the RSA sizes 2048/3072/4096 (an EC key_size is 256-521)',
-    ('request/_csr', 'L94:451.swap.body.7'): 'sorting an empty candidate list before returning "create" changes nothing',
+    ('request/_csr', 'L93:429.drop.0'): 'only RSA keys have the RSA sizes 2048/3072/4096 (an EC key_size is 256-521)',
+    ('request/_csr', 'L96:451.swap.body.7'): 'sorting an empty candidate list before returning "create" changes nothing',
     ('chain/_inputs', 'L52:159.swap.body.0'): 'order of two refusals (not a root / expired), as above',
     ('chain/_inputs', 'L77:361.swap.body.4'): 'order of two refusals (not GlobalSign / expired), as above',
     ('install/_iis_binding', 'L25:8.inc'): 'SSL_FLAG_CENTRAL_STORE 2 -> 3: MANAGED_FLAGS = 1 | 3 is still 3, '
@@ -458,6 +485,101 @@ EQUIVALENT = {
     ('inventory/_stale', 'L69:490.drop.0'): 'the newest certificate has the newest sha256: "is not newest" is implied',
     ('inventory/_stale', 'L69:490.drop.1'): 'the same certificate (same sha256) in two personal stores has the same '
                                             'notBefore: the "issued before" test already skips it',
+    # issue 21, request / DCV / ACME / chain side (one block)
+    ('request/_certreq_inf', 'L28:13.false'): 'str(None) is "None", which holds no control character: None is '
+                                              'returned unchanged either way',
+    ('request/_subject', 'L41:94.swap.body.22'): 'appending the CN and building the option-name map are independent',
+    ('request/_subject', 'L97:505.swap.body.0'): 'order of two refusals (control character / over 64 characters): '
+                                                 'both refuse; only which message a doubly-wrong value gets first',
+    ('request/_subject', 'L118:649.false'): 'csr_request calls it only for non-multi-domain types, and every other '
+                                            'type normalize_name accepts is a single-name type',
+    ('request/_batch', 'L49:154.swap.body.1'): 'check_every_request() and "seen, out = {}, []" are independent',
+    ('request/_batch', 'L54:178.swap.body.5'): 'an entry appended before its friendly-name refusal is discarded with '
+                                               'it',
+    ('request/_batch', 'L77:323.swap.body.3'): 'the plan is appended, then its create key set: the same object',
+    ('plugin_utils/_csr_batch', 'L40:13.drop.1'): '_pem() is only called with text a caller found non-empty',
+    ('plugin_utils/_csr_batch', 'L46:47.swap.body.2'): 'the description is appended, then updated: the same object',
+    ('plugin_utils/_csr_batch', 'L60:128.swap.body.1'): 'order of two refusals (csr_dir / backup options): both refuse '
+                                                        'before the host is asked anything',
+    ('plugin_utils/_csr_batch', 'L100:419.swap.body.8'): 'the item updated before the no-thumbprint refusal is '
+                                                         'discarded with it (an HkpostError carries no result)',
+    ('plugin_utils/_csr_batch', 'L103:437.drop.1'): 'a missing and an empty request text are refused alike just after',
+    ('plugin_utils/_csr_batch', 'L107:469.true'): 'certreq -new writes its request armoured (BEGIN NEW CERTIFICATE '
+                                                  'REQUEST): _pem() returns it unchanged but for LF line ends, '
+                                                  'which load_csr reads the same',
+    ('plugin_utils/_csr_batch', 'L120:601.swap.body.0'): 'reading args["platform"] and checking the options are '
+                                                         'independent',
+    ('plugin_utils/_csr_batch', 'L120:601.swap.body.1'): 'checking the options and reading inventory_hostname are '
+                                                         'independent',
+    ('plugin_utils/_csr_batch', 'L120:601.swap.body.13'): 'the backup loop fills the items result["requests"] holds: '
+                                                          'the same objects',
+    ('plugin_utils/_csr_batch', 'L139:824.swap.body.0'): 'the item is described, then listed: the same object',
+    ('plugin_utils/_csr_batch', 'L151:949.drop.0'): 'the planned backups are of reused requests only, whose changed '
+                                                    'starts False',
+    ('plugin_utils/_csr_batch', 'L194:1454.drop.1'): 'sensitive_parameters {} and None are the same: no entry '
+                                                     '(_win_payload._sensitive_entries)',
+    ('plugin_utils/_csr_batch', 'L197:1507.drop.1'): 'sensitive_parameters {} and None are the same, as above',
+    ('plugin_utils/_csr_batch', 'L206:1637.flipbool'): 'force for keys just made: no backup of a new thumbprint exists, '
+                                                       'and each is exported (write=True) whatever plan_backups says',
+    ('action/hkpost_csr', 'L71:286.swap.body.0'): 'order of two refusals (certificates without list_pending / an '
+                                                  'entry breaking a rule): both refuse before the host is asked',
+    ('action/hkpost_csr', 'L112:561.drop.1'): 'sensitive_parameters {} and None are the same: no entry '
+                                              '(_win_payload._sensitive_entries)',
+    ('action/hkpost_csr', 'L137:759.swap.body.3'): 'showing the module\'s warnings and dropping its invocation are '
+                                                   'independent',
+    ('action/hkpost_csr', 'L148:871.swap.body.0'): 'order of two refusals (friendly_name / request_dir control '
+                                                   'characters)',
+    ('action/hkpost_csr', 'L148:871.swap.body.1'): 'a key-size warning shown before the request_dir refusal: the task '
+                                                   'fails with the same message and sends nothing either way',
+    ('action/hkpost_csr', 'L175:1183.drop.1'): 'certreq_inf() writes no FriendlyName for None or "" alike',
+    ('pki/_names', 'L34:62.drop.1'): '_to_alabel\'s only caller passes the whole name as original: never None',
+    ('pki/_names', 'L42:132.drop.1'): 'as above: original is never None',
+    ('pki/_names', 'L70:229.drop.1'): 'a name ending in two dots keeps an empty label after one is dropped: refused '
+                                      'with the same message',
+    ('pki/_pem', 'L88:300.true'): 'the fullmatch is a shortcut: b64decode(validate=True) refuses the same bytes (DER '
+                                  'always holds bytes outside the base64 alphabet)',
+    ('pki/_pem', 'L102:360.false'): 'cryptography raises ValueError for a PKCS#7 bundle without certificates ("has no '
+                                    'certificate data"), which is read as "not PKCS#7": it never returns an empty list',
+    ('pki/_pem', 'L125:465.swap.body.0'): 'the binary-beside-PEM refusal and "certs = []" are independent',
+    ('pki/_hierarchy', 'L168:642.swap.body.0'): 'marking a root Hongkong Post and choosing its role are independent',
+    ('pki/_hierarchy', 'L170:668.drop.0'): 'issued_by(cert, cert) is False unless the issuer name is the subject '
+                                           '(L122): self_issued is implied',
+    ('dcv/_rules', 'L45:88.false'): 'str(date) is its ISO form: fromisoformat() gives the same date back',
+    ('dcv/_rules', 'L144:734.drop.0'): 'a key equal to the name or its A-label normalises to that A-label: '
+                                       '_key_matches() says the same',
+    ('dcv/_iis', 'L76:184.drop.1'): 'a site without a state: str(None) is not "stopped" either, it runs',
+    ('dcv/_iis', 'L92:439.inc'): 'a site without an id sorts before every real one either way (IIS ids start at 1, '
+                                 'and the site with id 1 is taken before sorting)',
+    ('dcv/_iis', 'L106:477.drop.1'): 'a missing expanded path (None) is refused by "not path" like an empty one',
+    ('acme/_orders', 'L62:380.drop.1'): 'only challenges with an error are read here (the filter on the same list)',
+    ('acme/_orders', 'L63:394.drop.1'): 'only challenges with an error are read here, as above',
+    **{('acme/_challenges', mid): 'text.rsplit(sep, 2)[-1] == text.rsplit(sep, 1)[-1]: the last part either way'
+       for mid in ('L69:313.inc', 'L87:464.inc', 'L92:582.inc', 'L95:609.inc')},
+    ('acme/_challenges', 'L74:382.swap.body.0'): 'seen.add() and files.append() are independent',
+    ('acme/_challenges', 'L96:614.swap.body.0'): 'seen.add() and files.append() are independent',
+    ('acme/_challenges', 'L90:517.drop.1'): 'a missing directory reads "None", which is no acme-challenge directory: '
+                                            'refused with the same message',
+    ('acme/_challenges', 'L90:529.drop.1'): 'a missing path reads "None", which is no file in the directory: refused '
+                                            'with the same message',
+    ('request/_pending_listing', 'L104:555.swap.body.2'): 'an entry appended before its der refusal is discarded '
+                                                          'with it',
+    ('request/_batch', 'L100:517.swap.body.2'): 'the Exchange plan is appended, then its create key set: the same '
+                                                'object',
+    ('chain/_summary', 'L39:199.true'): 'without "applied" the else branch gives [] and so does "get() or []"',
+    ('chain/_summary', 'L60:454.true'): '"; ".join([]) is "", the else value',
+    ('pki/_names', 'L175:1043.drop.1'): 'this branch is for text only: "name or \'\'" is name',
+    ('plugin_utils/_csr_batch', 'L65:155.swap.body.0'): 'check_backup_options() skips a None directory, and the '
+                                                        'password it needs is there (the branch is taken for it): '
+                                                        'the backup_dir refusal comes either way',
+    ('request/_renewal_selection', 'L71:424.drop.1'): 'platform is only compared with "exchange": None and "iis" '
+                                                      'take the same branch',
+    ('request/_renewal_selection', 'L84:558.swap.body.1'): 'the endpoint dict is appended, then its starttls key '
+                                                           'set: the same object',
+    ('request/_renewal_selection', 'L104:692.swap.body.3'): 'sorting the rows and "counts = {}" are independent',
+    ('request/_renewal_selection', 'L109:700.swap.body.1'): 'the row is appended, then its host key set: the same '
+                                                            'object',
+    ('request/_renewal_selection', 'L116:775.swap.body.0'): 'counting a status and adding its table line are '
+                                                            'independent',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

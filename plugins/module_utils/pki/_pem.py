@@ -200,8 +200,10 @@ def load_crl(data, what='CRL'):
         return x509.load_der_x509_crl(der)
     except ValueError:
         pass
+    # The refusal is raised outside the try: CertificateInputError is a ValueError, and raised inside it was
+    # caught and replaced by "not a CRL", so a DER certificate given as the ARL was never named as one.
     try:
         x509.load_der_x509_certificate(der)
-        raise CertificateInputError('%s: this is a certificate, not a CRL; give the ARL file (RootCA3ARL.crl).' % what)
     except ValueError:
         raise CertificateInputError('%s: not a CRL: neither PEM (-----BEGIN X509 CRL-----) nor DER could be read.' % what)
+    raise CertificateInputError('%s: this is a certificate, not a CRL; give the ARL file (RootCA3ARL.crl).' % what)
