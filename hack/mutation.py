@@ -135,7 +135,7 @@ MODULES = {
     'action/iis_binding': [A + 'test_iis_binding_verify_rules.py', A + 'test_iis_binding.py',
                            A + 'test_iis_binding_verify.py',
                            A + 'test_iis_binding_one_commit.py', A + 'test_bad_input_iis_binding.py'],
-    'action/exchange_cert': [A + 'test_exchange_cert.py', A + 'test_exchange_unknown_and_check_mode.py',
+    'action/exchange_cert': [A + 'test_exchange_cert_rules.py', A + 'test_exchange_cert.py', A + 'test_exchange_unknown_and_check_mode.py',
                              A + 'test_exchange_second_hop.py', A + 'test_bad_input_exchange_cert.py'],
     'action/hkpost_retire': [A + 'test_hkpost_retire_rules.py', A + 'test_hkpost_retire.py',
                              A + 'test_retire_blast_radius.py', U + 'plugin_utils/test_win_payload_masking.py',
