@@ -108,8 +108,9 @@ MODULES = {
     'chain/_summary': [U + 'module_utils/chain/test_chain_summary.py', U + 'module_utils/test_dry_run.py'],
     'install/_backup_selection': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py'],
     # issue 21, the install side's remaining decision modules and hkpost_intake's decision points
-    'install/_pfx': [MI + 'test_pfx_rules.py', MI + 'test_install_core.py', A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py',
-                     A + 'test_bad_input_hkpost_pfx.py', A + 'test_pfx_import_cleanup.py'],
+    'install/_pfx': [MI + 'test_pfx_rules.py', MI + 'test_install_core.py', A + 'test_hkpost_pfx.py',
+                     A + 'test_hkpost_pfx_fleet_defaults.py', A + 'test_bad_input_hkpost_pfx.py',
+                     A + 'test_pfx_import_cleanup.py'],
     'install/_acme_issuer': [MI + 'test_acme_issuer.py', MI + 'test_intake.py', A + 'test_hkpost_intake.py'],
     'install/_exchange_hop': [MI + 'test_exchange_hop.py', A + 'test_exchange_second_hop.py'],
     'action/hkpost_intake': [A + 'test_hkpost_intake.py'],
