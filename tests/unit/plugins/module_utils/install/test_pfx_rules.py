@@ -12,11 +12,12 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
-    AES_MIN_BUILD, backup_path, choose_encryption, plan_backup, read_pfx, refuse_expired_restore, refuse_for_build,
+    backup_path, choose_encryption, plan_backup, read_pfx, refuse_expired_restore, refuse_for_build,
     uses_aes)
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info
 
 PASSWORD = 'Pfx-Rules-7c1e'
+AES_MIN_BUILD = 17763  # Windows Server 2019, the first build that reads an AES-256 PFX (a literal: the module's own may be mutated)
 
 
 def pfx(key, cert, cas=None, password=PASSWORD, aes=True):
@@ -120,6 +121,6 @@ def test_an_expired_restore_is_refused_unless_allowed_then_warned(pki):
     expired, valid = cert_info(pki.leaves['expired'].cert), cert_info(pki.leaves['standard'].cert)
     assert refuse_expired_restore(valid, False) is None and refuse_expired_restore(valid, True) is None
     with pytest.raises(HkpostError, match='which expired on .*allow_expired: true'):
-        refuse_expired_restore(expired, False, now=now)
+        refuse_expired_restore(expired, now=now)  # refused by default
     warning = refuse_expired_restore(expired, True, 'PFX file old.pfx', now=now)
     assert warning.startswith('PFX file old.pfx holds ') and warning.endswith('restored because allow_expired is true.')
