@@ -368,6 +368,33 @@ EQUIVALENT = {
     ('action/hkpost_retire', 'L59:363.drop.0'): 'exchange_known is False only when Exchange was asked (exchange: true)',
     ('action/hkpost_retire', 'L71:553.drop.1'): 'with nothing to retire backup_and_retire() backs up and sends '
                                                 'nothing (plugin_utils/_install_apply.retire)',
+    # issue 21, the install side: action/exchange_cert, install/_pfx, action/hkpost_pfx
+    ('action/exchange_cert', 'L75:221.drop.1'): 'sensitive_parameters {} and None are the same: no entry '
+                                                '(_win_payload._sensitive_entries)',
+    **{('action/exchange_cert', mid): 'order of two refusals of the options (csr_path / subject / friendly_name; '
+                                      'certificate / services / remove_superseded): both refuse before Exchange is '
+                                      'contacted; only which message a doubly-wrong task gets first changes'
+       for mid in ('L84:246.swap.body.0', 'L84:246.swap.body.1', 'L90:288.swap.body.0', 'L90:288.swap.body.1')},
+    **{('action/exchange_cert', mid): 'swaps two independent statements (result keys set apart / a dict appended '
+                                      'before its last keys are set, the same object)'
+       for mid in ('L104:378.swap.body.5', 'L114:478.swap.body.2', 'L128:603.swap.body.3', 'L142:767.swap.body.5',
+                   'L153:887.swap.body.1', 'L182:1144.swap.body.4', 'L182:1144.swap.body.5')},
+    ('action/exchange_cert', 'L114:481.drop.1'): 'exchange_read always answers certificates as an array (@(...) in '
+                                                 'plugins/payloads/install/exchange_read.ps1)',
+    ('action/exchange_cert', 'L158:949.drop.1'): 'a None request text is refused by "not csr_text" as "" is',
+    ('action/exchange_cert', 'L170:1018.true'): 'exchange_request lists the pending requests in both branches: the '
+                                                'lookup by key finds the request 2013 named itself',
+    ('action/exchange_cert', 'L179:1124.drop.0'): 'changed is True only for a new request, whose new key makes a CSR '
+                                                  'that is never the file at csr_path: wrote is True with it',
+    ('action/exchange_cert', 'L211:1507.drop.1'): 'retire_read always answers stores as an object ($stores = @{} in '
+                                                  'plugins/payloads/install/retire_read.ps1)',
+    ('install/_pfx', 'L91:374.inc'): "read_pfx's message names `what` once, at its start: split(what, 2) == split(what, 1)",
+    **{('install/_pfx', mid): "read_pfx never answers has_private_key False: cryptography's load_pkcs12 returns as "
+                              "cert only the key's certificate, and a PFX without one is refused "
+                              '(test_pfx_rules.test_a_pfx_without_a_certificate_and_its_key_is_not_a_backup)'
+       for mid in ('L92:381.drop.1', 'L94:419.true')},
+    ('install/_pfx', 'L108:475.inc'): 'a missing build read as 1 instead of 0 is still before 17763, and the message '
+                                      'prints the build as given',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

@@ -45,8 +45,9 @@ def test_aes_is_chosen_on_request_only_from_build_17763(build, allowed):
             choose_encryption(build, 'aes256_sha256')
 
 
-def test_tripledes_on_request_even_for_a_new_host():
-    assert choose_encryption(AES_MIN_BUILD, 'tripledes_sha1') == 'TripleDES_SHA1'
+@pytest.mark.parametrize('build', [AES_MIN_BUILD, AES_MIN_BUILD - 1, None])
+def test_tripledes_on_request_for_any_host(build):
+    assert choose_encryption(build, 'tripledes_sha1') == 'TripleDES_SHA1'
 
 
 @pytest.mark.parametrize('host,folder', [(None, 'host'), ('..', 'host'), ('.web1.', 'web1'), ('web-1.example_hk', 'web-1.example_hk')])
