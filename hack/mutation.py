@@ -396,6 +396,13 @@ EQUIVALENT = {
        for mid in ('L92:381.drop.1', 'L94:419.true')},
     ('install/_pfx', 'L108:475.inc'): 'a missing build read as 1 instead of 0 is still before 17763, and the message '
                                       'prints the build as given',
+    **{('action/hkpost_pfx', mid): 'retire_read always answers stores as an object holding an array for each store '
+                                   'asked ($stores[$storeName] = @() in plugins/payloads/install/retire_read.ps1)'
+       for mid in ('L66:300.drop.1', 'L104:732.drop.1', 'L104:736.drop.1')},
+    ('action/hkpost_pfx', 'L164:1333.swap.body.12'): 'refuse_for_build() raises an HkpostError, which carries no result: '
+                                                     'setting exportable before it is unseen',
+    ('action/hkpost_pfx', 'L171:1404.false'): "read_pfx never answers has_private_key False (see install/_pfx L92): "
+                                              'the refusal is defensive',
     ('install/_exchange_hop', 'L57:97.drop.1'): 'the endpoint host is never None: check_connection_uri refuses a URL '
                                                 'without a host, and Ansible always sets the inventory name',
     ('install/_exchange_hop', 'L58:107.swap.body.0'): 'setting kind before ip_address() raises is overwritten in the '
