@@ -114,7 +114,7 @@ MODULES = {
     'install/_acme_issuer': [MI + 'test_acme_issuer.py', MI + 'test_intake.py', A + 'test_hkpost_intake.py'],
     'install/_exchange_hop': [MI + 'test_exchange_hop_rules.py', MI + 'test_exchange_hop.py',
                               A + 'test_exchange_second_hop.py'],
-    'action/hkpost_intake': [A + 'test_hkpost_intake.py'],
+    'action/hkpost_intake': [A + 'test_hkpost_intake_rules.py', A + 'test_hkpost_intake.py'],
     'audit/_starttls': [U + 'module_utils/audit/test_starttls_rules.py', U + 'module_utils/audit/test_starttls.py'],
     'audit/_tls_fetch': [U + 'module_utils/audit/test_tls_fetch.py'],
     'audit/_tls12_memory': [U + 'module_utils/audit/test_tls12_memory_rules.py',
@@ -403,6 +403,10 @@ EQUIVALENT = {
                                                      'setting exportable before it is unseen',
     ('action/hkpost_pfx', 'L171:1404.false'): "read_pfx never answers has_private_key False (see install/_pfx L92): "
                                               'the refusal is defensive',
+    ('action/hkpost_intake', 'L33:53.swap.body.10'): 'showing the findings as warnings and filling the result are '
+                                                     'independent',
+    ('action/hkpost_intake', 'L50:237.true'): 'without acme_trusted_issuers no host is in ACME mode (issuers {}): the '
+                                              'records read are never looked at (install/_intake.match_intake)',
     ('install/_exchange_hop', 'L57:97.drop.1'): 'the endpoint host is never None: check_connection_uri refuses a URL '
                                                 'without a host, and Ansible always sets the inventory name',
     ('install/_exchange_hop', 'L58:107.swap.body.0'): 'setting kind before ip_address() raises is overwritten in the '
