@@ -111,7 +111,8 @@ MODULES = {
     'install/_pfx': [MI + 'test_pfx_rules.py', MI + 'test_install_core.py', A + 'test_hkpost_pfx_rules.py', A + 'test_hkpost_pfx.py',
                      A + 'test_hkpost_pfx_fleet_defaults.py', A + 'test_bad_input_hkpost_pfx.py',
                      A + 'test_pfx_import_cleanup.py'],
-    'install/_acme_issuer': [MI + 'test_acme_issuer.py', MI + 'test_intake.py', A + 'test_hkpost_intake.py'],
+    'install/_acme_issuer': [MI + 'test_acme_issuer_rules.py', MI + 'test_acme_issuer.py', MI + 'test_intake.py',
+                             A + 'test_hkpost_intake.py'],
     'install/_exchange_hop': [MI + 'test_exchange_hop_rules.py', MI + 'test_exchange_hop.py',
                               A + 'test_exchange_second_hop.py'],
     'action/hkpost_intake': [A + 'test_hkpost_intake_rules.py', A + 'test_hkpost_intake.py'],
@@ -407,6 +408,12 @@ EQUIVALENT = {
                                                      'independent',
     ('action/hkpost_intake', 'L50:237.true'): 'without acme_trusted_issuers no host is in ACME mode (issuers {}): the '
                                               'records read are never looked at (install/_intake.match_intake)',
+    ('install/_acme_issuer', 'L48:38.swap.body.1'): 'an issuer appended before the expiry refusal is discarded with it',
+    **{('install/_acme_issuer', mid): 'never reached true: an allowed certificate that issued the current one is '
+                                      'found by the any(issued_by(current, anchor)) test that opens the same step'
+       for mid in ('L85:307.swap.body.4', 'L93:399.false')},
+    ('install/_acme_issuer', 'L88:349.drop.2'): 'the current certificate is on the path after the first step, and '
+                                                'the first (the leaf) is no CA: "c not in path" implies it',
     ('install/_exchange_hop', 'L57:97.drop.1'): 'the endpoint host is never None: check_connection_uri refuses a URL '
                                                 'without a host, and Ansible always sets the inventory name',
     ('install/_exchange_hop', 'L58:107.swap.body.0'): 'setting kind before ip_address() raises is overwritten in the '
