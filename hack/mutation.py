@@ -100,11 +100,11 @@ MODULES = {
                           A + 'test_exchange_unknown_and_check_mode.py'],
     'install/_exchange_host_plan': [MI + 'test_exchange_host_plan.py', A + 'test_hkpost_install_exchange.py'],
     'install/_host_plan': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py'],
-    'install/_pairing': [MI + 'test_pairing.py'],
+    'install/_pairing': [MI + 'test_pairing_rules.py', MI + 'test_pairing.py'],
     'install/_intake': [MI + 'test_intake.py', A + 'test_hkpost_intake.py'],
     'install/_summary': [MI + 'test_install_summary_rules.py', MI + 'test_install_summary.py',
                          U + 'module_utils/test_dry_run.py'],
-    'install/_record': [MI + 'test_record.py'],
+    'install/_record': [MI + 'test_record_rules.py', MI + 'test_record.py'],
     'chain/_summary': [U + 'module_utils/chain/test_chain_summary.py', U + 'module_utils/test_dry_run.py'],
     'install/_backup_selection': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py'],
     # issue 21, the install side's remaining decision modules and hkpost_intake's decision points
@@ -414,6 +414,9 @@ EQUIVALENT = {
        for mid in ('L85:307.swap.body.4', 'L93:399.false')},
     ('install/_acme_issuer', 'L88:349.drop.2'): 'the current certificate is on the path after the first step, and '
                                                 'the first (the leaf) is no CA: "c not in path" implies it',
+    **{('install/_pairing', mid): 'looking up the entry, marking the name used and appending the item are '
+                                  'independent'
+       for mid in ('L37:94.swap.body.1', 'L37:94.swap.body.2')},
     ('install/_exchange_hop', 'L57:97.drop.1'): 'the endpoint host is never None: check_connection_uri refuses a URL '
                                                 'without a host, and Ansible always sets the inventory name',
     ('install/_exchange_hop', 'L58:107.swap.body.0'): 'setting kind before ip_address() raises is overwritten in the '
