@@ -96,8 +96,8 @@ def test_a_host_with_no_issuer_files_has_an_empty_allow_list(intake, files):
     assert run({'path': str(folder), 'sheet': str(sheet), 'acme_trusted_issuers': {'web1': files}})['certificates'] == 1
 
 
-@pytest.mark.parametrize('files', [42, [''], [42], {'a': 'b'}], ids=['a number', 'an empty path', 'a number in the list',
-                                                                    'a dictionary'])
+@pytest.mark.parametrize('files', [42, [''], [42], {'a': 'b'}],
+                         ids=['a number', 'an empty path', 'a number in the list', 'a dictionary'])
 def test_acme_trusted_issuers_of_another_shape_are_refused(intake, files):
     folder, sheet = intake
     with pytest.raises(AnsibleActionFail, match='acme_trusted_issuers.web1: give a list of PEM file paths'):
@@ -110,7 +110,10 @@ def test_an_issuer_file_named_for_two_hosts_is_read_once(pki, intake, tmp_path, 
     root.write_text(pki.foreign_root.pem)
     reads = []
     real = hkpost_intake.read_controller_file
-    monkeypatch.setattr(hkpost_intake, 'read_controller_file', lambda action, what, path: reads.append(path) or
-                        real(action, what, path))
+
+    def counting(action, what, path):
+        reads.append(path)
+        return real(action, what, path)
+    monkeypatch.setattr(hkpost_intake, 'read_controller_file', counting)
     run({'path': str(folder), 'sheet': str(sheet), 'acme_trusted_issuers': {'web1': str(root), 'web2': [str(root)]}})
     assert reads == [str(root)]
