@@ -106,7 +106,8 @@ MODULES = {
                          U + 'module_utils/test_dry_run.py'],
     'install/_record': [MI + 'test_record_rules.py', MI + 'test_record.py'],
     'chain/_summary': [U + 'module_utils/chain/test_chain_summary.py', U + 'module_utils/test_dry_run.py'],
-    'install/_backup_selection': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py'],
+    'install/_backup_selection': [MI + 'test_backup_selection_rules.py', A + 'test_hkpost_pfx.py',
+                                  A + 'test_hkpost_pfx_fleet_defaults.py'],
     # issue 21, the install side's remaining decision modules and hkpost_intake's decision points
     'install/_pfx': [MI + 'test_pfx_rules.py', MI + 'test_install_core.py', A + 'test_hkpost_pfx_rules.py', A + 'test_hkpost_pfx.py',
                      A + 'test_hkpost_pfx_fleet_defaults.py', A + 'test_bad_input_hkpost_pfx.py',
@@ -417,6 +418,8 @@ EQUIVALENT = {
     **{('install/_pairing', mid): 'looking up the entry, marking the name used and appending the item are '
                                   'independent'
        for mid in ('L37:94.swap.body.1', 'L37:94.swap.body.2')},
+    ('install/_backup_selection', 'L64:182.drop.1'): 'now None: is_expired() takes the current time itself '
+                                                     '(pki/_issued)',
     ('install/_exchange_hop', 'L57:97.drop.1'): 'the endpoint host is never None: check_connection_uri refuses a URL '
                                                 'without a host, and Ansible always sets the inventory name',
     ('install/_exchange_hop', 'L58:107.swap.body.0'): 'setting kind before ip_address() raises is overwritten in the '
