@@ -105,15 +105,25 @@ MODULES = {
                           A + 'test_exchange_unknown_and_check_mode.py'],
     'install/_exchange_host_plan': [MI + 'test_exchange_host_plan.py', A + 'test_hkpost_install_exchange.py'],
     'install/_host_plan': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py'],
-    'install/_pairing': [MI + 'test_pairing.py'],
+    'install/_pairing': [MI + 'test_pairing_rules.py', MI + 'test_pairing.py'],
     'install/_intake': [MI + 'test_intake.py', A + 'test_hkpost_intake.py'],
     'install/_summary': [MI + 'test_install_summary_rules.py', MI + 'test_install_summary.py',
                          MI + 'test_install_summary_chain.py',
                          U + 'module_utils/test_dry_run.py'],
-    'install/_record': [MI + 'test_record.py'],
+    'install/_record': [MI + 'test_record_rules.py', MI + 'test_record.py'],
     'chain/_summary': [U + 'module_utils/chain/test_chain_summary.py', U + 'module_utils/test_dry_run.py',
                        U + 'module_utils/chain/test_chain_summary_rules.py'],
-    'install/_backup_selection': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py'],
+    'install/_backup_selection': [MI + 'test_backup_selection_rules.py', A + 'test_hkpost_pfx.py',
+                                  A + 'test_hkpost_pfx_fleet_defaults.py'],
+    # issue 21, the install side's remaining decision modules and hkpost_intake's decision points
+    'install/_pfx': [MI + 'test_pfx_rules.py', MI + 'test_install_core.py', A + 'test_hkpost_pfx_rules.py', A + 'test_hkpost_pfx.py',
+                     A + 'test_hkpost_pfx_fleet_defaults.py', A + 'test_bad_input_hkpost_pfx.py',
+                     A + 'test_pfx_import_cleanup.py'],
+    'install/_acme_issuer': [MI + 'test_acme_issuer_rules.py', MI + 'test_acme_issuer.py', MI + 'test_intake.py',
+                             A + 'test_hkpost_intake.py'],
+    'install/_exchange_hop': [MI + 'test_exchange_hop_rules.py', MI + 'test_exchange_hop.py',
+                              A + 'test_exchange_second_hop.py'],
+    'action/hkpost_intake': [A + 'test_hkpost_intake_rules.py', A + 'test_hkpost_intake.py'],
     'audit/_starttls': [U + 'module_utils/audit/test_starttls_rules.py', U + 'module_utils/audit/test_starttls.py'],
     'audit/_tls_fetch': [U + 'module_utils/audit/test_tls_fetch.py', U + 'module_utils/audit/test_tls_fetch_rules.py'],
     'audit/_tls12_memory': [U + 'module_utils/audit/test_tls12_memory_rules.py',
@@ -165,13 +175,13 @@ MODULES = {
     'action/iis_binding': [A + 'test_iis_binding_verify_rules.py', A + 'test_iis_binding.py',
                            A + 'test_iis_binding_verify.py',
                            A + 'test_iis_binding_one_commit.py', A + 'test_bad_input_iis_binding.py'],
-    'action/exchange_cert': [A + 'test_exchange_cert.py', A + 'test_exchange_unknown_and_check_mode.py',
+    'action/exchange_cert': [A + 'test_exchange_cert_rules.py', A + 'test_exchange_cert.py', A + 'test_exchange_unknown_and_check_mode.py',
                              A + 'test_exchange_second_hop.py', A + 'test_bad_input_exchange_cert.py'],
     'action/hkpost_retire': [A + 'test_hkpost_retire_rules.py', A + 'test_hkpost_retire.py',
                              A + 'test_retire_blast_radius.py', U + 'plugin_utils/test_win_payload_masking.py',
                              'tests/unit/test_secrets_spec.py'],
-    'action/hkpost_pfx': [A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py',
-                          A + 'test_bad_input_hkpost_pfx.py'],
+    'action/hkpost_pfx': [A + 'test_hkpost_pfx_rules.py', A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py',
+                          A + 'test_bad_input_hkpost_pfx.py', 'tests/unit/test_secrets_spec.py'],
     'plugin_utils/_install_apply': [A + 'test_iis_binding.py', A + 'test_hkpost_install.py',
                                     A + 'test_shared_install_options.py'],
     'plugin_utils/_chain_inputs': [A + 'test_hkpost_chain.py', A + 'test_bad_input_hkpost_chain.py',
@@ -580,6 +590,62 @@ EQUIVALENT = {
                                                             'object',
     ('request/_renewal_selection', 'L116:775.swap.body.0'): 'counting a status and adding its table line are '
                                                             'independent',
+    # issue 21, the install side: action/exchange_cert, install/_pfx, action/hkpost_pfx
+    ('action/exchange_cert', 'L75:221.drop.1'): 'sensitive_parameters {} and None are the same: no entry '
+                                                '(_win_payload._sensitive_entries)',
+    **{('action/exchange_cert', mid): 'order of two refusals of the options (csr_path / subject / friendly_name; '
+                                      'certificate / services / remove_superseded): both refuse before Exchange is '
+                                      'contacted; only which message a doubly-wrong task gets first changes'
+       for mid in ('L84:246.swap.body.0', 'L84:246.swap.body.1', 'L90:288.swap.body.0', 'L90:288.swap.body.1')},
+    **{('action/exchange_cert', mid): 'swaps two independent statements (result keys set apart / a dict appended '
+                                      'before its last keys are set, the same object)'
+       for mid in ('L104:378.swap.body.5', 'L114:478.swap.body.2', 'L128:603.swap.body.3', 'L142:767.swap.body.5',
+                   'L153:887.swap.body.1', 'L182:1144.swap.body.4', 'L182:1144.swap.body.5')},
+    ('action/exchange_cert', 'L114:481.drop.1'): 'exchange_read always answers certificates as an array (@(...) in '
+                                                 'plugins/payloads/install/exchange_read.ps1)',
+    ('action/exchange_cert', 'L158:949.drop.1'): 'a None request text is refused by "not csr_text" as "" is',
+    ('action/exchange_cert', 'L170:1018.true'): 'exchange_request lists the pending requests in both branches: the '
+                                                'lookup by key finds the request 2013 named itself',
+    ('action/exchange_cert', 'L179:1124.drop.0'): 'changed is True only for a new request, whose new key makes a CSR '
+                                                  'that is never the file at csr_path: wrote is True with it',
+    ('action/exchange_cert', 'L211:1507.drop.1'): 'retire_read always answers stores as an object ($stores = @{} in '
+                                                  'plugins/payloads/install/retire_read.ps1)',
+    ('install/_pfx', 'L91:374.inc'): "read_pfx's message names `what` once, at its start: split(what, 2) == split(what, 1)",
+    **{('install/_pfx', mid): "read_pfx never answers has_private_key False: cryptography's load_pkcs12 returns as "
+                              "cert only the key's certificate, and a PFX without one is refused "
+                              '(test_pfx_rules.test_a_pfx_without_a_certificate_and_its_key_is_not_a_backup)'
+       for mid in ('L92:381.drop.1', 'L94:419.true')},
+    ('install/_pfx', 'L108:475.inc'): 'a missing build read as 1 instead of 0 is still before 17763, and the message '
+                                      'prints the build as given',
+    **{('action/hkpost_pfx', mid): 'retire_read always answers stores as an object holding an array for each store '
+                                   'asked ($stores[$storeName] = @() in plugins/payloads/install/retire_read.ps1)'
+       for mid in ('L66:300.drop.1', 'L104:732.drop.1', 'L104:736.drop.1')},
+    ('action/hkpost_pfx', 'L164:1333.swap.body.12'): 'refuse_for_build() raises an HkpostError, which carries no result: '
+                                                     'setting exportable before it is unseen',
+    ('action/hkpost_pfx', 'L171:1404.false'): "read_pfx never answers has_private_key False (see install/_pfx L92): "
+                                              'the refusal is defensive',
+    ('action/hkpost_intake', 'L33:53.swap.body.10'): 'showing the findings as warnings and filling the result are '
+                                                     'independent',
+    ('action/hkpost_intake', 'L50:237.true'): 'without acme_trusted_issuers no host is in ACME mode (issuers {}): the '
+                                              'records read are never looked at (install/_intake.match_intake)',
+    ('install/_acme_issuer', 'L48:38.swap.body.1'): 'an issuer appended before the expiry refusal is discarded with it',
+    **{('install/_acme_issuer', mid): 'never reached true: an allowed certificate that issued the current one is '
+                                      'found by the any(issued_by(current, anchor)) test that opens the same step'
+       for mid in ('L85:307.swap.body.4', 'L93:399.false')},
+    ('install/_acme_issuer', 'L88:349.drop.2'): 'the current certificate is on the path after the first step, and '
+                                                'the first (the leaf) is no CA: "c not in path" implies it',
+    **{('install/_pairing', mid): 'looking up the entry, marking the name used and appending the item are '
+                                  'independent'
+       for mid in ('L37:94.swap.body.1', 'L37:94.swap.body.2')},
+    ('install/_backup_selection', 'L64:182.drop.1'): 'now None: is_expired() takes the current time itself '
+                                                     '(pki/_issued)',
+    ('install/_exchange_hop', 'L57:97.drop.1'): 'the endpoint host is never None: check_connection_uri refuses a URL '
+                                                'without a host, and Ansible always sets the inventory name',
+    ('install/_exchange_hop', 'L58:107.swap.body.0'): 'setting kind before ip_address() raises is overwritten in the '
+                                                      'except branch: the same kind either way',
+    ('install/_exchange_hop', 'L80:173.drop.1'): 'second_hop None takes the branches "auto" takes: no test compares '
+                                                 'with "auto"',
+    ('install/_exchange_hop', 'L97:269.drop.1'): "the connection's auth is always a list (plugin_utils/_connection_auth)",
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

@@ -9,10 +9,9 @@ from ansible.errors import AnsibleActionFail
 from ansible_collections.hkpost.ecert.plugins.module_utils._optional_deps import MissingLibrary
 
 try:  # a controller requirement; the plugin must still load without it (see _optional_deps)
-    from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 except ImportError as exc:
-    x509 = serialization = MissingLibrary('cryptography', exc)
+    serialization = MissingLibrary('cryptography', exc)
 
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._controller_files import write_if_changed
@@ -86,6 +85,8 @@ class ActionModule(HkpostAction):
             if args['csr_path']:
                 check_destination('csr_path', args['csr_path'], 'file')
             csr_request(args)
+            # Its message says nothing was sent to the host: true only here, before exchange_read.
+            refuse_control_characters('friendly_name', args['friendly_name'])
         elif args['state'] == 'present':
             split_leaf(read_src_or_content(self, args), 'issued certificate')
             parse_services(args['services'])
@@ -139,7 +140,6 @@ class ActionModule(HkpostAction):
             self.exchange(task_vars, 'exchange_enable', {'Thumbprint': thumbprint, 'Services': step['services']})
 
     def _requested(self, args, task_vars, certificates, result):
-        refuse_control_characters('friendly_name', args['friendly_name'])
         request = csr_request(args)
         for warning in request['warnings']:
             self._display.warning(warning)
@@ -162,12 +162,13 @@ class ActionModule(HkpostAction):
                 raise AnsibleActionFail('Exchange returned no certificate request text for %s (New-ExchangeCertificate '
                                         'thumbprint: %s); nothing can be submitted to Hongkong Post'
                                         % (request['common_name'], answer.get('thumbprint')))
-            if not result['thumbprint'] and csr_text:
+            if 'BEGIN' not in csr_text:
+                csr_text = ('-----BEGIN NEW CERTIFICATE REQUEST-----\n%s\n-----END NEW CERTIFICATE REQUEST-----\n'
+                            % csr_text.strip())
+            # RETURN promises public_key_sha256 whenever the request text is known: 2013's answer too.
+            result['public_key_sha256'] = spki_sha256(load_csr(csr_text, 'the request Exchange made').public_key())
+            if not result['thumbprint']:
                 # 2010 and 2016+ return only the request text: find its pending request by the CSR's key.
-                if 'BEGIN' not in csr_text:
-                    csr_text = ('-----BEGIN NEW CERTIFICATE REQUEST-----\n%s\n-----END NEW CERTIFICATE REQUEST-----\n'
-                                % csr_text.strip())
-                result['public_key_sha256'] = spki_sha256(load_csr(csr_text, 'the request Exchange made').public_key())
                 result['thumbprint'] = pending_thumbprint(answer.get('pending'), result['public_key_sha256'])
         if args['csr_path'] and result.get('csr'):
             csr = result['csr']
@@ -177,8 +178,6 @@ class ActionModule(HkpostAction):
             wrote = write_if_changed(args['csr_path'], csr.replace('\r\n', '\n'), check_mode=self._task.check_mode)
             result['changed'] = result['changed'] or wrote
             result['csr_path'] = args['csr_path']
-            if not result.get('public_key_sha256'):
-                result['public_key_sha256'] = spki_sha256(x509.load_pem_x509_csr(csr.encode()).public_key())
 
     def _present(self, args, task_vars, certificates, result):
         leaf_cert, chain = split_leaf(read_src_or_content(self, args), 'issued certificate')

@@ -17,8 +17,8 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.pki._issued import no
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._backup_selection import (
     bound_thumbprints, plan_restore, select_for_backup)
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._pfx import (
-    AES256_SHA256, TRIPLEDES_SHA1, backup_path, choose_encryption, plan_backup, read_pfx, refuse_expired_restore,
-    refuse_for_build, uses_aes)
+    AES256_SHA256, TRIPLEDES_SHA1, backup_folder, backup_path, choose_encryption, plan_backup, read_pfx,
+    refuse_expired_restore, refuse_for_build, uses_aes)
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._action import HkpostAction
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._install_apply import plan_backups, write_backups
 from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
@@ -90,7 +90,7 @@ class ActionModule(HkpostAction):
         if not os.path.isdir(root):
             raise HkpostError('src: %s is not a directory on the controller; give the backup folder (backup.yml\'s '
                               'hkpost_backup_dir, default hkpost-output/backup).' % root)
-        folder = os.path.join(root, task_vars.get('inventory_hostname') or '')
+        folder = backup_folder(root, task_vars.get('inventory_hostname'))
         files = sorted(glob.glob(os.path.join(folder, '*.pfx')))
         if not files:
             raise HkpostError('there is no PFX backup for this host in %s (backup.yml writes them there); nothing '

@@ -30,7 +30,8 @@ description:
     O(store) - what the collection installs; CA certificates and other CAs' certificates are left out - from one read
     of the host and one export for all of them (the default of C(backup.yml)).
   - O(state=restored) restores from a backup folder (O(src), the O(dest) of the backups), reading
-    C(SRC/INVENTORY_HOSTNAME/*.pfx) on the controller - every backup whose certificate an IIS binding of the host uses
+    C(SRC/HOST/*.pfx) on the controller (HOST is the inventory name as the backup wrote it, each character other
+    than a letter, digit, C(.), C(_) or C(-) made C(_)) - every backup whose certificate an IIS binding of the host uses
     (http.sys mapping), and the newest backup of each other common name. Never restored, each listed in RV(not_restored)
     with its reason - an older backup of a name whose newer (or bound) certificate is restored (a retired one), a
     pending request's backup (the self-signed placeholder C(certreq) makes, not an issued certificate), another CA's
@@ -60,7 +61,8 @@ options:
     default: My
   dest:
     description:
-      - Controller directory for backups (created if missing). Required with O(state=exported).
+      - Controller directory for backups (created if missing), written as C(DEST/HOST/THUMBPRINT.pfx), HOST the
+        inventory name made safe for a file name. Required with O(state=exported).
       - Refused before the host is contacted when it, or a directory on its way, is a file.
     type: path
   src:

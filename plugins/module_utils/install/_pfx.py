@@ -48,10 +48,15 @@ def choose_encryption(os_build, requested='auto'):
     return chosen
 
 
+def backup_folder(directory, host):
+    """DIRECTORY/HOST, the host name made safe for a file name: where a host's backups are written and where a
+    restore looks for them (the one rule for both, so that an inventory name such as an IPv6 address finds them)."""
+    return os.path.join(directory, _UNSAFE.sub('_', host or 'host').strip('.') or 'host')
+
+
 def backup_path(directory, host, thumbprint):
     """One file per host and certificate: DIRECTORY/HOST/THUMBPRINT.pfx."""
-    host = _UNSAFE.sub('_', host or 'host').strip('.') or 'host'
-    return os.path.join(directory, host, '%s.pfx' % thumbprint.upper())
+    return os.path.join(backup_folder(directory, host), '%s.pfx' % thumbprint.upper())
 
 
 def read_pfx(data, password, what='PFX file'):
