@@ -222,19 +222,14 @@ EQUIVALENT = {
                                           'raises ValueError on a name mismatch, which issued_by maps to False',
     ('chain/_inputs', 'L61:212.swap.body.6'): 'order of two refusals (not signed / expired): both refuse; only '
                                               'which message a doubly-wrong file gets first changes',
-    ('chain/_plan', 'L87:270.drop.0'): 'a CA-store certificate with generation "new" that is not an intermediate is '
+    ('chain/_plan', 'L90:270.drop.0'): 'a CA-store certificate with generation "new" that is not an intermediate is '
                                        'a leaf, and no root issues a leaf: the path check after it fails anyway',
-    ('chain/_plan', 'L96:330.drop.0'): 'a CA-store certificate that issued the intermediate and is issued by a '
+    ('chain/_plan', 'L99:330.drop.0'): 'a CA-store certificate that issued the intermediate and is issued by a '
                                        'trusted root IS a path Windows builds, cross certificate or not',
-    ('chain/_plan', 'L177:1100.drop.0'): 'the same thumbprint implies the same (number, thisUpdate) order',
-    ('chain/_plan', 'L178:1137.edge.0'): 'ARLs of equal order are in "same", which already blocks import and warning',
-    ('chain/_plan', 'L192:1306.drop.1'): 'an ARL without nextUpdate cannot be built (see chain/_inputs L114)',
-    ('chain/_plan', 'L201:1395.drop.1'): 'role "leaf" is only ever set together with is_hkpost (pki/_hierarchy)',
-    **{('chain/_plan', mid): 'swaps two independent statements (appends to different lists / a dict appended '
-                             'before its last key is set, the same object)'
-       for mid in ('L132:629.swap.body.0', 'L136:673.swap.body.0', 'L154:878.swap.body.3', 'L165:989.swap.body.0',
-                   'L185:1210.swap.body.0', 'L185:1210.swap.body.1', 'L188:1247.swap.body.0',
-                   'L198:1360.swap.body.5', 'L226:1726.swap.body.1')},
+    ('chain/_plan', 'L188:1170.drop.0'): 'the same thumbprint implies the same (number, thisUpdate) order',
+    ('chain/_plan', 'L189:1207.edge.0'): 'ARLs of equal order are in "same", which already blocks import and warning',
+    ('chain/_plan', 'L203:1376.drop.1'): 'an ARL without nextUpdate cannot be built (see chain/_inputs L114)',
+    ('chain/_plan', 'L212:1465.drop.1'): 'role "leaf" is only ever set together with is_hkpost (pki/_hierarchy)',
     ('install/_complete', 'L22:24.swap.body.1'): 'refuse_expired() and "warnings = []" are independent',
     ('dcv/_rules', 'L103:448.swap.body.2'): 'check_code() and "names, seen = [], set()" are independent',
     ('dcv/_rules', 'L103:448.swap.body.1'): 'the empty-domains refusal and check_code() both only refuse; order '
@@ -256,34 +251,26 @@ EQUIVALENT = {
     ('chain/_inputs', 'L77:361.swap.body.4'): 'order of two refusals (not GlobalSign / expired), as above',
     ('install/_iis_binding', 'L25:8.inc'): 'SSL_FLAG_CENTRAL_STORE 2 -> 3: MANAGED_FLAGS = 1 | 3 is still 3, '
                                            'its only use',
-    ('install/_iis_binding', 'L152:1009.swap.body.0'): 'appending the remove step and setting changed are independent',
-    ('install/_iis_binding', 'L159:1063.inc'): 'a new binding\'s base flags 0 -> 1: bit 1 is in MANAGED_FLAGS, '
+    ('install/_iis_binding', 'L159:1061.inc'): 'a new binding\'s base flags 0 -> 1: bit 1 is in MANAGED_FLAGS, '
                                                'masked off on the same line',
-    ('install/_iis_binding', 'L160:1079.false'): 'an SNI binding\'s endpoint is only read by the non-SNI branch '
+    ('install/_iis_binding', 'L160:1077.false'): 'an SNI binding\'s endpoint is only read by the non-SNI branch '
                                                  '(after[\'endpoint\'] is not in public())',
-    ('install/_iis_binding', 'L169:1216.drop.0'): '"target and b is target" == "b is target": b is never None',
-    ('install/_iis_binding', 'L190:1387.drop.3'): 'sni differs only if the SNI bit of ssl_flags differs, tested '
+    ('install/_iis_binding', 'L169:1214.drop.0'): '"target and b is target" == "b is target": b is never None',
+    ('install/_iis_binding', 'L189:1383.drop.3'): 'sni differs only if the SNI bit of ssl_flags differs, tested '
                                                   'just before',
-    ('install/_iis_binding', 'L227:1666.drop.1'): 'role "leaf" is only ever set together with is_hkpost '
+    ('install/_iis_binding', 'L225:1660.drop.1'): 'role "leaf" is only ever set together with is_hkpost '
                                                   '(pki/_hierarchy), as for chain/_plan L201',
-    ('audit/_served_chain', 'L52:63.inc'): 'cache size 4096 -> 4097: a memory bound, not a decision',
+    ('audit/_served_chain', 'L53:63.inc'): 'cache size 4096 -> 4097: a memory bound, not a decision',
     **{('audit/_served_chain', mid): 'the judge\'s caches never hit or never fill: the certificate is parsed / the '
                                      'signature checked again, slower, same answer'
-       for mid in ('L233:1222.false', 'L237:1249.false', 'L237:1250.neg.0', 'L243:1305.false', 'L246:1333.false',
-                   'L246:1334.neg.0')},
-    **{('audit/_served_chain', mid): 'reorders one endpoint\'s findings only: no order is documented (RETURN), the '
-                                     'report sorts endpoints worst first and groups by code, nothing reads it'
-       for mid in ('L251:1359.swap.body.9', 'L251:1359.swap.body.10', 'L251:1359.swap.body.11',
-                   'L251:1359.swap.body.12', 'L251:1359.swap.body.13')},
-    ('audit/_served_chain', 'L175:871.drop.0'): 'without a dot the tail is "" and the suffix has a dot: never equal',
-    ('audit/_served_chain', 'L314:2013.true'): '"while True" -> "while True"',
-    ('audit/_served_chain', 'L314:2013.swap.body.3'): 'used.add() and path.append() are independent',
-    ('audit/_served_chain', 'L314:2013.swap.body.4'): 'used.add(nxt) and reading parsed[nxt] are independent',
-    ('audit/_served_chain', 'L315:2016.drop.0'): 'self_signed is subject == issuer, and issued_by() is False on a '
+       for mid in ('L234:1222.false', 'L238:1249.false', 'L238:1250.neg.0', 'L244:1305.false', 'L247:1333.false', 'L247:1334.neg.0')},
+    ('audit/_served_chain', 'L176:871.drop.0'): 'without a dot the tail is "" and the suffix has a dot: never equal',
+    ('audit/_served_chain', 'L315:2013.true'): '"while True" -> "while True"',
+    ('audit/_served_chain', 'L316:2016.drop.0'): 'self_signed is subject == issuer, and issued_by() is False on a '
                                                  'name mismatch (pki/_hierarchy L122)',
-    ('audit/_served_chain', 'L318:2070.drop.1'): 'the subject == issuer pre-check is a shortcut: issued_by() is False '
+    ('audit/_served_chain', 'L319:2070.drop.1'): 'the subject == issuer pre-check is a shortcut: issued_by() is False '
                                                  'on a name mismatch (pki/_hierarchy L122)',
-    ('audit/_served_chain', 'L395:2848.inc'): 'the .get() default is for a verdict outside VERDICTS, which '
+    ('audit/_served_chain', 'L403:2937.inc'): 'the .get() default is for a verdict outside VERDICTS, which '
                                               'verdict_of() never returns',
     ('chain/_inputs', 'L114:654.drop.0'): 'an ARL without nextUpdate cannot be built with cryptography (nor '
                                           'issued by a conforming CA, RFC 5280 5.1.2.5); the guard is defensive',
@@ -293,66 +280,50 @@ EQUIVALENT = {
     ('dcv/_dns', 'L132:610.false'): 'TCP requests sent over UDP first: BIND answers, and a truncated answer is retried over TCP',
     ('dcv/_dns', 'L134:652.flipbool'): 'ignore_trailing: BIND sends no trailing bytes after a message',
     ('dcv/_dns', 'L135:653.true'): 'always repeat a UDP answer over TCP: same answer, one more round trip',
-    ('dcv/_dns', 'L153:832.inc'): 'default timeout 5 -> 6 s: a server that answers answers within both',
-    ('dcv/_dns', 'L185:1025.inc'): 'default timeout 5 -> 6 s',
-    ('dcv/_dns', 'L189:1043.true'): '`while True` -> `while True`: the same loop',
-    ('dcv/_dns', 'L208:1249.inc'): 'default timeout 5 -> 6 s',
-    ('dcv/_dns', 'L208:1250.flipbool'): 'read_txt over UDP by default: a truncated answer is retried over TCP',
-    ('dcv/_dns', 'L217:1337.swap.body.0'): 'values and ttl are set from the same RRset in either order',
-    ('dcv/_dns', 'L223:1430.inc'): 'update timeout 10 -> 11 s',
-    ('dcv/_dns', 'L225:1434.true'): 'UpdateMessage(zone, keyring=None) is UpdateMessage(zone)',
-    ('dcv/_dns', 'L231:1520.flipbool'): 'the update over UDP: BIND applies it the same (the answer is small)',
-    ('dcv/_dns', 'L246:1632.inc'): 'default timeout 5 -> 6 s',
-    ('dcv/_dns', 'L270:1962.swap.body.0'): 'extend the result and set found in either order',
-    ('dcv/_dns', 'L278:2025.inc'): 'default timeout 5 -> 6 s',
-    ('dcv/_dns', 'L281:2031.swap.body.1'): 'the dict is appended then filled in place: the same object ends in the list',
+    ('dcv/_dns', 'L159:868.inc'): 'default timeout 5 -> 6 s: a server that answers answers within both',
+    ('dcv/_dns', 'L191:1061.inc'): 'default timeout 5 -> 6 s',
+    ('dcv/_dns', 'L195:1079.true'): '`while True` -> `while True`: the same loop',
+    ('dcv/_dns', 'L214:1285.inc'): 'default timeout 5 -> 6 s',
+    ('dcv/_dns', 'L214:1286.flipbool'): 'read_txt over UDP by default: a truncated answer is retried over TCP',
+    ('dcv/_dns', 'L229:1466.inc'): 'update timeout 10 -> 11 s',
+    ('dcv/_dns', 'L231:1470.true'): 'UpdateMessage(zone, keyring=None) is UpdateMessage(zone)',
+    ('dcv/_dns', 'L237:1556.flipbool'): 'the update over UDP: BIND applies it the same (the answer is small)',
+    ('dcv/_dns', 'L252:1668.inc'): 'default timeout 5 -> 6 s',
+    ('dcv/_dns', 'L284:2061.inc'): 'default timeout 5 -> 6 s',
     # _referral's guards: BIND puts NS in the authority section of a referral only (minimal-responses, its
     # default, leaves it out of answers; negative answers carry the SOA), and a referral holds only NS there.
-    ('dcv/_dns', 'L177:963.false'): 'NS in the authority section comes only with a referral (no answer, no AA)',
-    ('dcv/_dns', 'L177:964.swapop'): 'NS in the authority section comes only with a referral (no answer, no AA)',
-    ('dcv/_dns', 'L177:964.drop.0'): 'a BIND answer with records is authoritative or carries no NS authority',
-    ('dcv/_dns', 'L177:964.drop.1'): 'an AA answer without records is negative: SOA, not NS, in authority',
-    ('dcv/_dns', 'L180:991.true'): 'a referral\'s authority section holds only the delegation NS',
-    ('dcv/_dns', 'L180:992.swapop'): 'a referral\'s authority section holds only the delegation NS',
-    ('dcv/_dns', 'L180:992.drop.0'): 'a referral\'s authority section holds only the delegation NS',
-    ('dcv/_dns', 'L180:992.drop.1'): 'a referral is always to a zone enclosing the name asked',
+    ('dcv/_dns', 'L183:999.false'): 'NS in the authority section comes only with a referral (no answer, no AA)',
+    ('dcv/_dns', 'L183:1000.swapop'): 'NS in the authority section comes only with a referral (no answer, no AA)',
+    ('dcv/_dns', 'L183:1000.drop.0'): 'a BIND answer with records is authoritative or carries no NS authority',
+    ('dcv/_dns', 'L183:1000.drop.1'): 'an AA answer without records is negative: SOA, not NS, in authority',
+    ('dcv/_dns', 'L186:1027.true'): 'a referral\'s authority section holds only the delegation NS',
+    ('dcv/_dns', 'L186:1028.swapop'): 'a referral\'s authority section holds only the delegation NS',
+    ('dcv/_dns', 'L186:1028.drop.0'): 'a referral\'s authority section holds only the delegation NS',
+    ('dcv/_dns', 'L186:1028.drop.1'): 'a referral is always to a zone enclosing the name asked',
     # find_zone's SOA-in-authority shortcut: without it the search walks up and finds the same zone (one
     # query per label more); with NS accepted too, the referral path returns the same owner name.
-    ('dcv/_dns', 'L195:1108.true'): 'the first authority RRset is the SOA (negative) or the referral NS: same zone',
-    ('dcv/_dns', 'L195:1108.false'): 'the walk up finds the same zone, one query per label more',
-    ('dcv/_dns', 'L195:1109.swapop'): 'SOA or NS owner in authority: the same zone as the referral path',
-    ('dcv/_dns', 'L195:1109.drop.0'): 'NS owner in authority: the same zone as the referral path',
-    ('dcv/_dns', 'L195:1109.drop.1'): 'the SOA of a negative answer always encloses the name asked',
-    ('dcv/_dns', 'L195:1111.neg.0'): 'negative answers walk up to the same zone; referrals return the same owner',
-    ('dcv/_dns', 'L252:1727.drop.0'): 'with NS in the answer _referral() is None: `not ns_sets` is implied',
-    ('dcv/_dns', 'L267:1906.true'): 'BIND sends no additional records with a non-referral A/AAAA answer '
+    ('dcv/_dns', 'L201:1144.true'): 'the first authority RRset is the SOA (negative) or the referral NS: same zone',
+    ('dcv/_dns', 'L201:1144.false'): 'the walk up finds the same zone, one query per label more',
+    ('dcv/_dns', 'L201:1145.swapop'): 'SOA or NS owner in authority: the same zone as the referral path',
+    ('dcv/_dns', 'L201:1145.drop.0'): 'NS owner in authority: the same zone as the referral path',
+    ('dcv/_dns', 'L201:1145.drop.1'): 'the SOA of a negative answer always encloses the name asked',
+    ('dcv/_dns', 'L201:1147.neg.0'): 'negative answers walk up to the same zone; referrals return the same owner',
+    ('dcv/_dns', 'L258:1763.drop.0'): 'with NS in the answer _referral() is None: `not ns_sets` is implied',
+    ('dcv/_dns', 'L273:1942.true'): 'BIND sends no additional records with a non-referral A/AAAA answer '
                                     '(minimal-responses): the glue list is empty either way',
     # install/_retire (issue 21)
-    **{('install/_retire', mid): 'reorders the reasons of one "still used by" list (the uses are the same; no '
-                                 'order is documented)'
-       for mid in ('L44:8.swap.body.10', 'L78:271.swap.body.4', 'L78:271.swap.body.5')},
-    ('install/_retire', 'L58:76.drop.1'): 'current_bindings() iterates "sites or []" itself',
-    ('install/_retire', 'L59:88.true'): 'current_bindings() takes a binding\'s thumbprint from the http.sys mapping '
+    ('install/_retire', 'L71:76.drop.1'): 'current_bindings() iterates "sites or []" itself',
+    ('install/_retire', 'L72:88.true'): 'current_bindings() takes a binding\'s thumbprint from the http.sys mapping '
                                         'of its kind on its endpoint: without one there is no mapping to skip',
-    ('install/_retire', 'L59:88.swap.body.0'): 'bound.add() and use() are independent',
-    ('install/_retire', 'L96:473.drop.1'): 'the message part is built only for a key the filter found non-empty',
-    ('install/_retire', 'L118:635.false'): 'the "<i>issuer<s>subject" text is never empty, so no certificate '
+    ('install/_retire', 'L109:473.drop.1'): 'the message part is built only for a key the filter found non-empty',
+    ('install/_retire', 'L131:635.false'): 'the "<i>issuer<s>subject" text is never empty, so no certificate '
                                            'matches an empty name anyway',
-    ('install/_retire', 'L121:653.drop.1'): 'reached only with a hybrid name, which only an Exchange answer carries',
-    ('install/_retire', 'L122:674.drop.1'): 'a missing issuer gives "<i>None<s>...": no TlsCertificateName names the '
+    ('install/_retire', 'L134:653.drop.1'): 'reached only with a hybrid name, which only an Exchange answer carries',
+    ('install/_retire', 'L135:674.drop.1'): 'a missing issuer gives "<i>None<s>...": no TlsCertificateName names the '
                                             'issuer "None"',
-    ('install/_retire', 'L122:683.drop.1'): 'a missing subject gives "...<s>None": no TlsCertificateName names the '
+    ('install/_retire', 'L135:683.drop.1'): 'a missing subject gives "...<s>None": no TlsCertificateName names the '
                                             'subject "None"',
-    ('install/_retire', 'L134:745.drop.0'): 'a certificate is not issued after itself (not_before > its own fails)',
-    ('install/_retire', 'L134:745.drop.1'): 'role "leaf" is only ever set together with is_hkpost (pki/_hierarchy)',
-    ('install/_retire', 'L134:745.drop.2'): 'a Hongkong Post certificate that is not a leaf is a CA: its only name is '
-                                            'its CN ("Hongkong Post ... CA ..."), which covers no host name',
-    ('install/_retire', 'L134:745.drop.7'): 'names() falls back to the CN, so a certificate describe_entry() calls a '
-                                            'Hongkong Post leaf always has a name',
-    ('install/_retire', 'L140:849.swap.body.8'): 'a certificate both hybrid-named and in keep stays either way: only '
-                                                 'which of the two reasons is shown changes',
-    ('install/_retire', 'L165:1047.drop.0'): 'role "leaf" is only ever set together with is_hkpost (pki/_hierarchy)',
-    ('install/_retire', 'L191:1298.drop.0'): 'grace_days 0 adds no time, and a replacement is never issued after now '
+    ('install/_retire', 'L237:1472.drop.0'): 'grace_days 0 adds no time, and a replacement is never issued after now '
                                              '(_replacement refuses one not yet valid)',
     # install/_exchange (issue 21)
     ('install/_exchange', 'L109:548.swap.body.1'): 'order of two refusals (expired / wildcard for POP/IMAP): both '
@@ -399,29 +370,25 @@ EQUIVALENT = {
     ('install/_summary', 'L58:359.drop.1'): 'a changed result is "installed" in both branches: the "and not changed" '
                                             'only chooses which branch says it',
     # action/hkpost_retire (issue 21)
-    ('action/hkpost_retire', 'L46:193.swap.body.6'): '"exchange = ..." and result.update() are independent',
-    ('action/hkpost_retire', 'L46:193.swap.body.7'): 'result.update() does not set exchange_error: setting it before '
-                                                     'or after gives the same result',
-    ('action/hkpost_retire', 'L56:320.drop.1'): 'exchange is read only when Exchange did not answer, and then '
+    ('action/hkpost_retire', 'L55:307.drop.1'): 'exchange is read only when Exchange did not answer, and then '
                                                 'retire_read\'s answer has an exchange object',
-    ('action/hkpost_retire', 'L59:362.swap.body.0'): 'setting exchange_error and showing the warning are independent',
     # action/iis_binding (issue 21)
-    ('action/iis_binding', 'L42:117.swap.body.16'): 'showing the override warnings and filling the result are '
+    ('action/iis_binding', 'L42:107.swap.body.16'): 'showing the override warnings and filling the result are '
                                                     'independent',
-    ('action/iis_binding', 'L42:117.swap.body.17'): 'result.update() and adding result["diff"] are independent',
-    ('action/iis_binding', 'L59:288.drop.0'): 'without a host header host is "" and "" == "".lower(): never converted',
-    ('action/iis_binding', 'L81:611.true'): '_apply() with no steps sends nothing',
-    ('action/iis_binding', 'L86:666.swap.body.0'): 'the audit module ships with the plugin (pragma: no cover): its '
+    ('action/iis_binding', 'L42:107.swap.body.17'): 'result.update() and adding result["diff"] are independent',
+    ('action/iis_binding', 'L59:278.drop.0'): 'without a host header host is "" and "" == "".lower(): never converted',
+    ('action/iis_binding', 'L81:601.true'): '_apply() with no steps sends nothing',
+    ('action/iis_binding', 'L86:656.swap.body.0'): 'the audit module ships with the plugin (pragma: no cover): its '
                                                    'guard never fires, so the order of the two checks is unseen',
-    ('action/iis_binding', 'L87:670.false'): 'audit_endpoints is None only when the shipped audit module is missing '
+    ('action/iis_binding', 'L87:660.false'): 'audit_endpoints is None only when the shipped audit module is missing '
                                              '(pragma: no cover)',
-    ('action/hkpost_retire', 'L39:144.drop.1'): 'sensitive_parameters {} and None are the same: no entry '
+    ('action/hkpost_retire', 'L38:131.drop.1'): 'sensitive_parameters {} and None are the same: no entry '
                                                 '(_win_payload._sensitive_entries)',
     **{('action/hkpost_retire', mid): 'masked() returns a non-text error unchanged, and retire_read always answers an '
                                       'exchange object: masking is a no-op unless there is an error text'
-       for mid in ('L41:158.true', 'L41:159.swapop', 'L41:159.drop.0', 'L41:159.drop.1')},
-    ('action/hkpost_retire', 'L59:363.drop.0'): 'exchange_known is False only when Exchange was asked (exchange: true)',
-    ('action/hkpost_retire', 'L71:553.drop.1'): 'with nothing to retire backup_and_retire() backs up and sends '
+       for mid in ('L40:145.true', 'L40:146.swapop', 'L40:146.drop.0', 'L40:146.drop.1')},
+    ('action/hkpost_retire', 'L58:350.drop.0'): 'exchange_known is False only when Exchange was asked (exchange: true)',
+    ('action/hkpost_retire', 'L70:540.drop.1'): 'with nothing to retire backup_and_retire() backs up and sends '
                                                 'nothing (plugin_utils/_install_apply.retire)',
     # issue 21: audit, inventory, notify and report
     ('audit/_renew_due', 'L42:183.drop.0'): 'reached only when now >= due, so due == floor implies now >= floor',
@@ -628,11 +595,10 @@ EQUIVALENT = {
                                                      'independent',
     ('action/hkpost_intake', 'L50:237.true'): 'without acme_trusted_issuers no host is in ACME mode (issuers {}): the '
                                               'records read are never looked at (install/_intake.match_intake)',
-    ('install/_acme_issuer', 'L48:38.swap.body.1'): 'an issuer appended before the expiry refusal is discarded with it',
     **{('install/_acme_issuer', mid): 'never reached true: an allowed certificate that issued the current one is '
                                       'found by the any(issued_by(current, anchor)) test that opens the same step'
-       for mid in ('L85:307.swap.body.4', 'L93:399.false')},
-    ('install/_acme_issuer', 'L88:349.drop.2'): 'the current certificate is on the path after the first step, and '
+       for mid in ('L98:399.false',)},
+    ('install/_acme_issuer', 'L93:349.drop.2'): 'the current certificate is on the path after the first step, and '
                                                 'the first (the leaf) is no CA: "c not in path" implies it',
     **{('install/_pairing', mid): 'looking up the entry, marking the name used and appending the item are '
                                   'independent'
