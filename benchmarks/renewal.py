@@ -13,7 +13,7 @@ built from ansible.windows / community.windows modules, and beside the figures m
 the one install path (BEFORE, commit bd88e3b). Controller CPU per host per phase is ansible-playbook's CPU time
 (user + system, its workers included) divided by the number of hosts. Targets (issue 21): a first install <= 3
 executions per host (read; apply; retire after verify), each rerun 1; controller CPU of the install halved.
-Prints only; asserts nothing.
+Prints only; asserts nothing. The install CPU against an older checkout at the same load: benchmarks/install_cpu.py.
 """
 
 from __future__ import annotations
