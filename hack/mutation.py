@@ -103,7 +103,8 @@ MODULES = {
     'install/_exchange': [MI + 'test_exchange_rules.py', MI + 'test_install_core.py', MI + 'test_exchange_host_plan.py',
                           MI + 'test_exchange_hop.py', A + 'test_exchange_cert.py',
                           A + 'test_exchange_unknown_and_check_mode.py'],
-    'install/_exchange_host_plan': [MI + 'test_exchange_host_plan.py', A + 'test_hkpost_install_exchange.py'],
+    'install/_exchange_host_plan': [MI + 'test_exchange_host_plan_rules.py', MI + 'test_exchange_host_plan.py',
+                                    A + 'test_hkpost_install_exchange.py'],
     'install/_host_plan': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py'],
     'install/_pairing': [MI + 'test_pairing_rules.py', MI + 'test_pairing.py'],
     'install/_intake': [MI + 'test_intake.py', A + 'test_hkpost_intake.py'],
@@ -251,6 +252,7 @@ EQUIVALENT = {
     ('chain/_inputs', 'L77:361.swap.body.4'): 'order of two refusals (not GlobalSign / expired), as above',
     ('install/_iis_binding', 'L25:8.inc'): 'SSL_FLAG_CENTRAL_STORE 2 -> 3: MANAGED_FLAGS = 1 | 3 is still 3, '
                                            'its only use',
+    ('install/_iis_binding', 'L153:1009.swap.body.0'): 'appending the remove step and setting changed are independent',
     ('install/_iis_binding', 'L159:1061.inc'): 'a new binding\'s base flags 0 -> 1: bit 1 is in MANAGED_FLAGS, '
                                                'masked off on the same line',
     ('install/_iis_binding', 'L160:1077.false'): 'an SNI binding\'s endpoint is only read by the non-SNI branch '
