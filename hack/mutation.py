@@ -339,6 +339,13 @@ EQUIVALENT = {
                                             'subject "None"',
     ('install/_retire', 'L237:1472.drop.0'): 'grace_days 0 adds no time, and a replacement is never issued after now '
                                              '(_replacement refuses one not yet valid)',
+    # install/_exchange_host_plan (issue 21)
+    ('install/_exchange_host_plan', 'L29:9.swap.body.2'): 'the entry is appended, then updated: the same object',
+    ('install/_exchange_host_plan', 'L39:70.false'): '_services_text is only given sets (set(held or ()) | services, '
+                                                     'set(held) - moved): its None branch is never taken',
+    **{('install/_exchange_host_plan', mid): 'adding the Exchange entry and building the kept keys, or adding the My '
+                                             'entry and filtering REQUEST, are independent'
+       for mid in ('L75:413.swap.body.2', 'L75:413.swap.body.4')},
     # install/_exchange (issue 21)
     ('install/_exchange', 'L109:548.swap.body.1'): 'order of two refusals (expired / wildcard for POP/IMAP): both '
                                                    'refuse; only which message a doubly-wrong certificate gets first',

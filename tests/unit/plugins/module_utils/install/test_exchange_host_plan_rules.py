@@ -101,3 +101,19 @@ def test_only_the_pending_request_with_der_of_the_new_key_is_completed(pki):
     after = exchange_after(plan)
     assert same_key.thumbprint in after and 'CD' * 20 in after and new.thumbprint in after
     assert [c['status'] for c in plan['state_after']['exchange']['certificates']].count('PendingRequest') == 1
+
+
+def test_completing_one_request_leaves_the_other_pending_requests_in_the_request_store(pki):
+    new = pki.issue_leaf('mail.example.hk', not_before=pki.now - DAY)
+    later = pki.issue_leaf('imap.example.hk', not_before=pki.now - DAY)
+    _old, state = read(pki, pending=[(new, 'mail.example.hk'), (later, 'imap.example.hk')])
+    plan = plan_exchange_install(state, [issued(new, ['IIS'])])
+    assert plan['stores_after']['REQUEST'] == [state['stores']['REQUEST'][1]]
+
+
+def test_an_installed_certificate_whose_services_exchange_did_not_report_gets_the_ones_enabled(pki):
+    new = pki.issue_leaf('mail.example.hk', not_before=pki.now - DAY)
+    _old, state = read(pki)
+    state['exchange']['certificates'].append(entry(new, '', status=''))
+    plan = plan_exchange_install(state, [issued(new, ['IIS'])])
+    assert exchange_after(plan)[new.thumbprint] == 'IIS'
