@@ -99,7 +99,7 @@ MODULES = {
                             U + 'action/test_bad_input_hkpost_served_chain.py'],
     # issue 21: every decision module after the move, each with its own fast tests
     'install/_retire': [MI + 'test_retire_rules.py', MI + 'test_retire_policy.py', MI + 'test_exchange_host_plan.py',
-                        MI + 'test_retire_acme.py', MI + 'test_retire_nameless.py', A + 'test_hkpost_retire.py',
+                        MI + 'test_retire_acme.py', MI + 'test_retire_candidate_rules.py', A + 'test_hkpost_retire.py',
                         A + 'test_retire_blast_radius.py'],
     'install/_exchange': [MI + 'test_exchange_rules.py', MI + 'test_install_core.py', MI + 'test_exchange_host_plan.py',
                           MI + 'test_exchange_hop.py', A + 'test_exchange_cert.py',
