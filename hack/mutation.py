@@ -186,6 +186,8 @@ MODULES = {
                                     A + 'test_shared_install_options.py'],
     'plugin_utils/_chain_inputs': [A + 'test_hkpost_chain.py', A + 'test_bad_input_hkpost_chain.py',
                                    A + 'test_hkpost_install_chain.py'],
+    # issue 21, the chain after it moved into hkpost_install (one block)
+    'action/hkpost_chain': [A + 'test_hkpost_chain.py', A + 'test_bad_input_hkpost_chain.py'],
     'plugin_utils/_served_check': [U + 'plugin_utils/test_served_check.py', A + 'test_iis_binding_verify.py',
                                    A + 'test_hkpost_install.py',
                                    A + 'test_exchange_cert.py'],
