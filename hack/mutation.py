@@ -168,7 +168,8 @@ MODULES = {
                        A + 'test_hkpost_notify.py'],
     # the action plugins' decision points (what they refuse, skip, compare and return)
     'action/hkpost_install': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py',
-                              A + 'test_hkpost_install_chain.py', A + 'test_shared_install_options.py'],
+                              A + 'test_hkpost_install_chain.py', A + 'test_shared_install_options.py',
+                              A + 'test_hkpost_install_chain_rules.py'],
     'action/hkpost_complete_request': [A + 'test_hkpost_complete_request_rules.py',
                                        A + 'test_hkpost_complete_request.py',
                                        A + 'test_bad_input_hkpost_complete_request.py'],
@@ -184,8 +185,8 @@ MODULES = {
                           A + 'test_bad_input_hkpost_pfx.py', 'tests/unit/test_secrets_spec.py'],
     'plugin_utils/_install_apply': [A + 'test_iis_binding.py', A + 'test_hkpost_install.py',
                                     A + 'test_shared_install_options.py'],
-    'plugin_utils/_chain_inputs': [A + 'test_hkpost_chain.py', A + 'test_bad_input_hkpost_chain.py',
-                                   A + 'test_hkpost_install_chain.py'],
+    'plugin_utils/_chain_inputs': [U + 'plugin_utils/test_chain_inputs_rules.py', A + 'test_hkpost_chain.py',
+                                   A + 'test_bad_input_hkpost_chain.py', A + 'test_hkpost_install_chain.py'],
     # issue 21, the chain after it moved into hkpost_install (one block)
     'action/hkpost_chain': [A + 'test_hkpost_chain.py', A + 'test_bad_input_hkpost_chain.py'],
     'plugin_utils/_served_check': [U + 'plugin_utils/test_served_check.py', A + 'test_iis_binding_verify.py',
