@@ -74,7 +74,7 @@ MODULES = {
     'pki/_hierarchy': [U + 'module_utils/pki/test_hierarchy.py', U + 'module_utils/chain/test_inputs.py',
                        MP + 'test_hierarchy_rules.py'],
     'pki/_issued': [U + 'module_utils/pki/test_issued.py', U + 'module_utils/install/test_install_core.py'],
-    'chain/_plan': [U + 'module_utils/chain/test_plan.py'],
+    'chain/_plan': [U + 'module_utils/chain/test_plan.py', U + 'module_utils/chain/test_plan_rules.py'],
     'chain/_inputs': [U + 'module_utils/chain/test_inputs.py', U + 'action/test_hkpost_chain.py'],
     'request/_subject': [U + 'module_utils/request/test_subject.py', MR + 'test_subject_limits.py',
                          MR + 'test_subject_rules.py'],
