@@ -80,3 +80,30 @@ def test_a_chain_answer_cut_short_fails_at_the_first_unanswered_step(fleet_host,
     put(host, 'CA', pki.ssl_old.cert)
     with pytest.raises(AnsibleActionFail, match='stopped at step 2 .*the host did not answer'):
         run(host, args(new, tmp_path, chain=chain_files))
+
+
+def _answer_changed(monkeypatch, change):
+    from tests.support.windows.host import _HANDLERS  # pylint: disable=import-outside-toplevel
+    real = _HANDLERS['retire_read']
+
+    def changed(host, params):
+        answer = real(host, params)
+        change(answer)
+        return answer
+    monkeypatch.setitem(_HANDLERS, 'retire_read', changed)
+
+
+def test_a_read_without_the_chain_stores_fails_before_any_write(fleet_host, tmp_path, chain_files, monkeypatch):  # pylint: disable=redefined-outer-name
+    _answer_changed(monkeypatch, lambda answer: answer.pop('chain', None))
+    host, _old, _other, new = fleet_host
+    with pytest.raises(AnsibleActionFail, match='the host did not answer the chain stores'):
+        run(host, args(new, tmp_path, chain=chain_files))
+    assert host.call_names() == ['retire_read']
+
+
+def test_a_key_store_the_host_does_not_have_gives_no_leaves_not_an_error(fleet_host, tmp_path, chain_files, monkeypatch):  # pylint: disable=redefined-outer-name
+    """WebHosting exists from IIS 8 (Server 2012) on: a host answering without it has no leaves there."""
+    _answer_changed(monkeypatch, lambda answer: answer['stores'].pop('WebHosting', None))
+    host, old, _other, new = fleet_host
+    found = run(host, args(new, tmp_path, chain=chain_files), check_mode=True)
+    assert [leaf['thumbprint'] for leaf in found['chain']['leaves']] == [old.thumbprint]
