@@ -107,3 +107,9 @@ def test_a_key_store_the_host_does_not_have_gives_no_leaves_not_an_error(fleet_h
     host, old, _other, new = fleet_host
     found = run(host, args(new, tmp_path, chain=chain_files), check_mode=True)
     assert [leaf['thumbprint'] for leaf in found['chain']['leaves']] == [old.thumbprint]
+
+
+def test_an_iis_apply_without_chain_records_no_chain_outcome(fleet_host, tmp_path):  # pylint: disable=redefined-outer-name
+    host, _old, _other, new = fleet_host
+    result = run(host, args(new, tmp_path))
+    assert result['changed'] is True and 'iis_apply' in host.call_names() and 'chain' not in result
