@@ -631,6 +631,12 @@ EQUIVALENT = {
                                               'appending the entry before or after is the same',
     ('chain/_plan', 'L237:1796.swap.body.1'): 'the step dict is appended before its der is set: the same object, '
                                               'so the list holds the der either way',
+    ('chain/_inputs', 'L124:710.swap.body.1'): 'order of two refusals (not an ACME intermediate / expired): both '
+                                               'refuse; only which message comes first differs, as L52 and L77',
+    ('action/hkpost_install', 'L237:1888.drop.1'): 'ChainSteps [] with no chain steps is exchange_enable\'s own '
+                                                   'default (@()), and the empty list is falsy where the answer is read',
+    ('action/hkpost_install', 'L315:2631.drop.1'): 'answers is never None: it starts as [] and ApplyFailed carries '
+                                                   '"answers or []" (plugin_utils/_served_check.apply_steps)',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
