@@ -189,7 +189,7 @@ MODULES = {
     'plugin_utils/_chain_inputs': [U + 'plugin_utils/test_chain_inputs_rules.py', A + 'test_hkpost_chain.py',
                                    A + 'test_bad_input_hkpost_chain.py', A + 'test_hkpost_install_chain.py'],
     # issue 21, the chain after it moved into hkpost_install (one block)
-    'action/hkpost_chain': [A + 'test_hkpost_chain.py', A + 'test_bad_input_hkpost_chain.py'],
+    'action/hkpost_chain': [A + 'test_hkpost_chain_rules.py', A + 'test_hkpost_chain.py', A + 'test_bad_input_hkpost_chain.py'],
     'plugin_utils/_served_check': [U + 'plugin_utils/test_served_check.py', A + 'test_iis_binding_verify.py',
                                    A + 'test_hkpost_install.py',
                                    A + 'test_exchange_cert.py'],
@@ -635,6 +635,9 @@ EQUIVALENT = {
                                                'refuse; only which message comes first differs, as L52 and L77',
     ('action/hkpost_install', 'L237:1888.drop.1'): 'ChainSteps [] with no chain steps is exchange_enable\'s own '
                                                    'default (@()), and the empty list is falsy where the answer is read',
+    ('action/hkpost_chain', 'L20:11.swap.body.0'): 'reading the clock and checking the options are independent',
+    ('action/hkpost_chain', 'L20:11.swap.body.6'): 'the outcome has no "diff" key: setting the diff before or after '
+                                                   'it is the same result',
     ('action/hkpost_install', 'L315:2631.drop.1'): 'answers is never None: it starts as [] and ApplyFailed carries '
                                                    '"answers or []" (plugin_utils/_served_check.apply_steps)',
 }
