@@ -71,3 +71,32 @@ def test_applied_in_plan_order_and_a_failure_names_the_step_what_ran_and_what_di
     assert message == ('the chain write stopped at step 1 (add_cert T0 in CA): failed. Applied: nothing. '
                        'Not applied: add_cert T0, add_cert T1.')
     assert result['applied'] == []
+
+
+class _Fetched:
+    def __init__(self, data):
+        self._data = data
+
+    def read(self):
+        return self._data
+
+
+def test_download_fetches_ev_cross_and_arl_from_the_official_urls_unless_overridden_never_ssl(monkeypatch):
+    """The SSL intermediate is shipped with the collection: ``download`` never fetches it; a key without a
+    download_urls entry is fetched from Hongkong Post's published URL."""
+    fetched = []
+
+    def fake_open_url(url, timeout=None, validate_certs=None):
+        fetched.append((url, timeout, validate_certs))
+        return _Fetched(b'bytes')
+    monkeypatch.setattr(_chain_inputs, 'open_url', fake_open_url)
+    args = _args(download=True, download_timeout=7, download_urls={'arl': 'https://mirror.example/a.crl'})
+    assert _chain_inputs._source(None, args, 'ssl_intermediate_file', 'ssl_intermediate') == (None, None)
+    assert fetched == []
+    where, data = _chain_inputs._source(None, args, 'ev_intermediate_file', 'ev_intermediate')
+    assert data == b'bytes' and where == 'download of %s' % _chain_inputs.OFFICIAL_URLS['ev_intermediate']
+    where, _data = _chain_inputs._source(None, args, 'arl_file', 'arl')
+    assert where == 'download of https://mirror.example/a.crl'
+    assert fetched == [(_chain_inputs.OFFICIAL_URLS['ev_intermediate'], 7, True), ('https://mirror.example/a.crl', 7, True)]
+    assert _chain_inputs._source(None, _args(), 'arl_file', 'arl') == (None, None)  # download false: nothing fetched
+    assert len(fetched) == 2
