@@ -5,6 +5,8 @@ from the completions' and bindings'."""
 
 from __future__ import annotations
 
+# pylint: disable=redefined-outer-name
+
 import datetime
 
 import pytest
@@ -20,7 +22,7 @@ from tests.unit.plugins.action.test_hkpost_install_exchange import server  # noq
 
 
 @pytest.fixture
-def two_pending(server, pki):  # pylint: disable=redefined-outer-name
+def two_pending(server, pki):
     """The Exchange server with a second pending request, issued: two certificates to import and enable."""
     host, old, new = server
     second = pki.issue_leaf('autodiscover.example.hk', not_before=pki.now - datetime.timedelta(days=1))
@@ -37,7 +39,7 @@ def _two(new, second, tmp_path, chain):
     return arguments
 
 
-def test_exchange_chain_steps_ride_in_the_first_enable_trip_only(two_pending, tmp_path, pki, chain_files):  # pylint: disable=redefined-outer-name
+def test_exchange_chain_steps_ride_in_the_first_enable_trip_only(two_pending, tmp_path, pki, chain_files):
     host, _old, new, second = two_pending
     result = exchange_run(host, _two(new, second, tmp_path, chain_files))
     enables = [params for name, params in host.calls if name == 'exchange_enable']
@@ -54,7 +56,7 @@ def test_exchange_chain_steps_ride_in_the_first_enable_trip_only(two_pending, tm
     assert statuses[new.thumbprint] != 'PendingRequest' and statuses[second.thumbprint] != 'PendingRequest'
 
 
-def test_iis_chain_outcome_counts_only_the_chain_steps(fleet_host, tmp_path, pki, chain_files):  # pylint: disable=redefined-outer-name
+def test_iis_chain_outcome_counts_only_the_chain_steps(fleet_host, tmp_path, pki, chain_files):
     """The apply's answers after the chain steps (completions, export, bindings) are not the chain's: applied is the
     plan, nothing more, and not_applied is absent."""
     host, _old, _other, new = fleet_host
@@ -65,7 +67,7 @@ def test_iis_chain_outcome_counts_only_the_chain_steps(fleet_host, tmp_path, pki
     assert result['chain']['applied'] == result['chain']['plan'] and 'not_applied' not in result['chain']
 
 
-def test_a_chain_answer_cut_short_fails_at_the_first_unanswered_step(fleet_host, tmp_path, pki, chain_files, monkeypatch):  # pylint: disable=redefined-outer-name
+def test_a_chain_answer_cut_short_fails_at_the_first_unanswered_step(fleet_host, tmp_path, pki, chain_files, monkeypatch):
     """An iis_apply answer listing fewer steps than were sent (a host stopped mid-way) is a failure at the first
     unanswered chain step, never "all applied"."""
     from tests.support.windows.host import _HANDLERS  # pylint: disable=import-outside-toplevel
@@ -93,7 +95,7 @@ def _answer_changed(monkeypatch, change):
     monkeypatch.setitem(_HANDLERS, 'retire_read', changed)
 
 
-def test_a_read_without_the_chain_stores_fails_before_any_write(fleet_host, tmp_path, chain_files, monkeypatch):  # pylint: disable=redefined-outer-name
+def test_a_read_without_the_chain_stores_fails_before_any_write(fleet_host, tmp_path, chain_files, monkeypatch):
     _answer_changed(monkeypatch, lambda answer: answer.pop('chain', None))
     host, _old, _other, new = fleet_host
     with pytest.raises(AnsibleActionFail, match='the host did not answer the chain stores'):
@@ -101,7 +103,7 @@ def test_a_read_without_the_chain_stores_fails_before_any_write(fleet_host, tmp_
     assert host.call_names() == ['retire_read']
 
 
-def test_a_key_store_the_host_does_not_have_gives_no_leaves_not_an_error(fleet_host, tmp_path, chain_files, monkeypatch):  # pylint: disable=redefined-outer-name
+def test_a_key_store_the_host_does_not_have_gives_no_leaves_not_an_error(fleet_host, tmp_path, chain_files, monkeypatch):
     """WebHosting exists from IIS 8 (Server 2012) on: a host answering without it has no leaves there."""
     _answer_changed(monkeypatch, lambda answer: answer['stores'].pop('WebHosting', None))
     host, old, _other, new = fleet_host
@@ -109,7 +111,7 @@ def test_a_key_store_the_host_does_not_have_gives_no_leaves_not_an_error(fleet_h
     assert [leaf['thumbprint'] for leaf in found['chain']['leaves']] == [old.thumbprint]
 
 
-def test_an_iis_apply_without_chain_records_no_chain_outcome(fleet_host, tmp_path):  # pylint: disable=redefined-outer-name
+def test_an_iis_apply_without_chain_records_no_chain_outcome(fleet_host, tmp_path):
     host, _old, _other, new = fleet_host
     result = run(host, args(new, tmp_path))
     assert result['changed'] is True and 'iis_apply' in host.call_names() and 'chain' not in result
