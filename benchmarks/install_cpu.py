@@ -61,7 +61,7 @@ def main():
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 2
     print('Controller CPU per host (s), renew.yml --tags install, two IIS hosts (1 and 3 certificates)')
     print('  %-36s %8s %8s %8s %14s' % ('checkout', 'start', 'install', 'rerun', 'install-start'))
-    for _ in range(rounds):
+    for _round in range(rounds):
         for label, root in (('this (%s)' % os.path.basename(HERE), HERE), ('before (%s)' % before, before)):
             print('  %-36s %8.2f %8.2f %8.2f %14.2f' % ((label[:36],) + tuple(measure(root))))
     print('load average now: %.1f %.1f %.1f' % os.getloadavg())
