@@ -12,34 +12,17 @@ import pytest
 from ansible.errors import AnsibleActionFail
 from cryptography import x509
 
-from ansible_collections.hkpost.ecert.plugins.action.exchange_cert import ActionModule
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
-from tests.support.action_harness import run_action
 from tests.support.windows import exchange as fake_exchange
 from tests.support.windows import pfx as _fake_pfx  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows import retire as _fake_retire  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.certstore import entry_for
 from tests.support.windows.exchange import add_certificate, add_pending, exchange_state
-from tests.support.windows.host import _HANDLERS, FakeWindowsHost
+from tests.support.windows.host import _HANDLERS
+# The request, the run and the emulated Exchange 2010 host of test_exchange_cert.py: one copy.
+from tests.unit.plugins.action.test_exchange_cert import REQUEST, host, run, writes  # noqa: F401  # pylint: disable=unused-import
 
-WRITES = {'exchange_request', 'exchange_enable', 'retire_apply', 'pfx_export_many'}
-REQUEST = {'state': 'requested', 'common_name': 'mail.example.hk', 'organization': 'Example Co., Ltd.'}
 ARMOUR = '-----BEGIN NEW CERTIFICATE REQUEST-----\n%s\n-----END NEW CERTIFICATE REQUEST-----\n'
-
-
-def run(host, args, **kwargs):
-    return run_action(ActionModule, args, host=host, task_vars={'inventory_hostname': 'ex1.example.hk'}, **kwargs)
-
-
-def writes(host):
-    return [n for n in host.call_names() if n in WRITES]
-
-
-@pytest.fixture
-def host():
-    fake = FakeWindowsHost(os_build=7601)
-    exchange_state(fake)
-    return fake
 
 
 def answer_as(monkeypatch, change):
