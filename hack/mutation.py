@@ -41,6 +41,7 @@ Usage: hack/mutation.py [--jobs 2] [--list] [--survivors] [--tests T ...] [--onl
 
 import argparse
 import ast
+import json
 import multiprocessing
 import os
 import shutil
@@ -217,6 +218,184 @@ MODULES = {
     'inventory/_served': [U + 'module_utils/inventory/test_served_rules.py',
                           U + 'module_utils/inventory/test_inventory_fleet.py',
                           A + 'test_hkpost_certificate_inventory.py'],
+    # issue 21, third round: modules the map did not hold yet, each with the unit-test files that call into it
+    # (found by tracing tests/unit once); a mutant runs only the tests that execute its lines (mutation_lines.py)
+    'action/hkpost_certificate_inventory': [A + 'test_exchange_second_hop.py',
+                                            A + 'test_hkpost_certificate_inventory.py',
+                                            A + 'test_hkpost_fleet_report.py',
+                                            U + 'module_utils/inventory/test_inventory_fleet.py'],
+    'action/hkpost_fleet_report': [A + 'test_hkpost_fleet_report.py'],
+    'action/hkpost_notify': [A + 'test_hkpost_notify.py'],
+    'action/hkpost_preflight': [A + 'test_hkpost_preflight.py'],
+    'action/hkpost_renewal_report': [A + 'test_hkpost_renewal_report.py'],
+    'action/hkpost_run_check': [A + 'test_exchange_second_hop.py', 'tests/unit/test_secrets_spec.py'],
+    'action/hkpost_served_chain': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_served_chain.py'],
+    '_controller_files': [A + 'test_bad_input_exchange_cert.py', A + 'test_bad_input_hkpost_csr.py',
+                          A + 'test_bad_input_hkpost_pfx.py', A + 'test_csr_inf_text.py',
+                          A + 'test_exchange_cert.py', A + 'test_exchange_cert_rules.py', A + 'test_hkpost_csr.py',
+                          A + 'test_hkpost_csr_batch.py', A + 'test_hkpost_csr_listing.py',
+                          A + 'test_hkpost_csr_rules.py', A + 'test_hkpost_fleet_report.py',
+                          A + 'test_hkpost_install.py', A + 'test_hkpost_install_chain.py',
+                          A + 'test_hkpost_install_chain_rules.py', A + 'test_hkpost_install_exchange.py',
+                          A + 'test_hkpost_intake.py', A + 'test_hkpost_intake_rules.py', A + 'test_hkpost_pfx.py',
+                          A + 'test_hkpost_pfx_fleet_defaults.py', A + 'test_hkpost_pfx_rules.py',
+                          A + 'test_hkpost_renewal_report.py', A + 'test_hkpost_retire.py',
+                          A + 'test_payload_secrets.py', A + 'test_pfx_import_cleanup.py',
+                          A + 'test_shared_install_options.py', U + 'plugin_utils/test_install_checks.py',
+                          'tests/unit/support/test_handlers_read_the_script.py'],
+    '_dry_run': [A + 'test_hkpost_fleet_report.py', A + 'test_hkpost_renewal_report.py',
+                 U + 'module_utils/inventory/test_inventory_fleet.py', U + 'module_utils/test_dry_run.py'],
+    '_errors': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_fleet_report.py',
+                U + 'filter/test_bad_input_filters.py', U + 'filter/test_filter_arguments.py',
+                U + 'module_utils/audit/test_audit_inputs_rules.py', U + 'module_utils/audit/test_fleet_report.py',
+                U + 'module_utils/inventory/test_inventory_fleet.py',
+                U + 'module_utils/inventory/test_served_rules.py', U + 'module_utils/pki/test_pem_rules.py'],
+    '_report_files': [A + 'test_hkpost_fleet_report.py', U + 'module_utils/inventory/test_inventory_fleet.py'],
+    '_run_check': [U + 'module_utils/test_run_check.py'],
+    'audit/_fetch': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_install.py',
+                     A + 'test_hkpost_install_exchange.py', A + 'test_hkpost_served_chain.py',
+                     A + 'test_iis_binding_verify.py', U + 'module_utils/audit/test_audit_options.py',
+                     U + 'module_utils/audit/test_tls12_memory.py'],
+    'audit/_served_chain_audit': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_install.py',
+                                  A + 'test_hkpost_install_exchange.py', A + 'test_hkpost_served_chain.py',
+                                  A + 'test_iis_binding_verify.py', U + 'module_utils/audit/test_audit_options.py'],
+    'audit/_tls_errors': [U + 'module_utils/audit/test_starttls.py', U + 'module_utils/audit/test_starttls_rules.py',
+                          U + 'module_utils/audit/test_tls12_memory.py', U + 'module_utils/audit/test_tls_fetch.py',
+                          U + 'module_utils/audit/test_tls_fetch_rules.py',
+                          U + 'module_utils/audit/test_tls_standard_rules.py'],
+    'inventory/_fleet': [A + 'test_hkpost_certificate_inventory.py', A + 'test_hkpost_fleet_report.py',
+                         U + 'module_utils/inventory/test_inventory_fleet.py'],
+    'inventory/_host': [A + 'test_exchange_second_hop.py', A + 'test_hkpost_certificate_inventory.py',
+                        A + 'test_hkpost_fleet_report.py', U + 'module_utils/inventory/test_inventory_fleet.py'],
+    'inventory/_report': [A + 'test_hkpost_certificate_inventory.py', A + 'test_hkpost_fleet_report.py',
+                          U + 'module_utils/inventory/test_inventory_fleet.py'],
+    'notify/_message': [A + 'test_hkpost_notify.py', U + 'module_utils/notify/test_message.py',
+                        U + 'module_utils/notify/test_notify_rules.py'],
+    'notify/_payloads': [U + 'module_utils/notify/test_message.py'],
+    'notify/_webhook': [A + 'test_hkpost_notify.py'],
+    'pki/_idn_spoof': [A + 'test_bad_input_exchange_cert.py', A + 'test_bad_input_hkpost_csr.py',
+                       A + 'test_bad_input_hkpost_served_chain.py', A + 'test_bad_input_iis_binding.py',
+                       A + 'test_hkpost_csr.py', U + 'filter/test_bad_input_filters.py',
+                       U + 'module_utils/dcv/test_dcv_rules_pinned.py', U + 'module_utils/dcv/test_rules.py',
+                       U + 'module_utils/install/test_pairing.py', U + 'module_utils/pki/test_idn_spoof.py',
+                       U + 'module_utils/pki/test_names_rules.py',
+                       U + 'module_utils/request/test_renewal_selection.py',
+                       U + 'module_utils/request/test_subject.py', U + 'test_file_name_filter.py'],
+    'report/_renewal_report': [A + 'test_hkpost_renewal_report.py'],
+    'plugin_utils/_action': [A + 'test_argument_errors.py', A + 'test_bad_input_exchange_cert.py',
+                             A + 'test_bad_input_hkpost_chain.py', A + 'test_bad_input_hkpost_complete_request.py',
+                             A + 'test_bad_input_hkpost_csr.py', A + 'test_bad_input_hkpost_pfx.py',
+                             A + 'test_bad_input_hkpost_served_chain.py', A + 'test_bad_input_iis_binding.py',
+                             A + 'test_csr_inf_text.py', A + 'test_dcv_iis_read_effective.py',
+                             A + 'test_exchange_cert.py', A + 'test_exchange_cert_rules.py',
+                             A + 'test_exchange_second_hop.py', A + 'test_exchange_unknown_and_check_mode.py',
+                             A + 'test_hkpost_acme_challenge.py', A + 'test_hkpost_certificate_inventory.py',
+                             A + 'test_hkpost_chain.py', A + 'test_hkpost_chain_rules.py',
+                             A + 'test_hkpost_complete_request.py', A + 'test_hkpost_complete_request_rules.py',
+                             A + 'test_hkpost_csr.py', A + 'test_hkpost_csr_batch.py',
+                             A + 'test_hkpost_csr_every_entry.py', A + 'test_hkpost_csr_listing.py',
+                             A + 'test_hkpost_csr_rules.py', A + 'test_hkpost_dcv_token.py',
+                             A + 'test_hkpost_dcv_token_dates.py', A + 'test_hkpost_dcv_token_rules.py',
+                             A + 'test_hkpost_fleet_report.py', A + 'test_hkpost_install.py',
+                             A + 'test_hkpost_install_chain.py', A + 'test_hkpost_install_chain_rules.py',
+                             A + 'test_hkpost_install_exchange.py', A + 'test_hkpost_intake.py',
+                             A + 'test_hkpost_intake_rules.py', A + 'test_hkpost_notify.py',
+                             A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py',
+                             A + 'test_hkpost_pfx_rules.py', A + 'test_hkpost_preflight.py',
+                             A + 'test_hkpost_renewal_report.py', A + 'test_hkpost_retire.py',
+                             A + 'test_hkpost_retire_rules.py', A + 'test_hkpost_served_chain.py',
+                             A + 'test_iis_binding.py', A + 'test_iis_binding_one_commit.py',
+                             A + 'test_iis_binding_verify.py', A + 'test_iis_binding_verify_rules.py',
+                             A + 'test_native_tool_errors.py', A + 'test_payload_secrets.py',
+                             A + 'test_pfx_import_cleanup.py', A + 'test_retire_blast_radius.py',
+                             A + 'test_shared_install_options.py', A + 'test_unreadable_stores.py',
+                             A + 'test_windows_dns_node.py', U + 'module_utils/inventory/test_inventory_fleet.py',
+                             U + 'plugin_utils/test_win_payload_masking.py',
+                             'tests/unit/support/test_handlers_read_the_script.py'],
+    'plugin_utils/_arg_types': [A + 'test_argument_errors.py', A + 'test_bad_input_exchange_cert.py',
+                                A + 'test_bad_input_hkpost_pfx.py', A + 'test_dcv_iis_read_effective.py',
+                                A + 'test_exchange_cert.py', A + 'test_exchange_second_hop.py',
+                                A + 'test_hkpost_acme_challenge.py', A + 'test_hkpost_certificate_inventory.py',
+                                A + 'test_hkpost_csr_batch.py', A + 'test_hkpost_csr_rules.py',
+                                A + 'test_hkpost_dcv_token.py', A + 'test_hkpost_dcv_token_dates.py',
+                                A + 'test_hkpost_dcv_token_rules.py', A + 'test_hkpost_install.py',
+                                A + 'test_hkpost_install_chain.py', A + 'test_hkpost_install_chain_rules.py',
+                                A + 'test_hkpost_install_exchange.py', A + 'test_hkpost_pfx.py',
+                                A + 'test_hkpost_pfx_fleet_defaults.py', A + 'test_hkpost_pfx_rules.py',
+                                A + 'test_hkpost_retire.py', A + 'test_hkpost_retire_rules.py',
+                                A + 'test_payload_secrets.py', A + 'test_pfx_import_cleanup.py',
+                                A + 'test_shared_install_options.py', A + 'test_windows_dns_node.py',
+                                U + 'plugin_utils/test_win_payload_masking.py',
+                                'tests/unit/support/test_handlers_read_the_script.py'],
+    'plugin_utils/_connection_auth': [A + 'test_bad_input_exchange_cert.py', A + 'test_exchange_cert.py',
+                                      A + 'test_exchange_cert_rules.py', A + 'test_exchange_second_hop.py',
+                                      A + 'test_exchange_unknown_and_check_mode.py',
+                                      A + 'test_hkpost_certificate_inventory.py', A + 'test_hkpost_csr_batch.py',
+                                      A + 'test_hkpost_csr_rules.py', A + 'test_hkpost_install_chain.py',
+                                      A + 'test_hkpost_install_chain_rules.py',
+                                      A + 'test_hkpost_install_exchange.py', A + 'test_hkpost_retire.py',
+                                      A + 'test_hkpost_retire_rules.py', A + 'test_payload_secrets.py',
+                                      U + 'plugin_utils/test_win_payload_masking.py',
+                                      'tests/unit/support/test_handlers_read_the_script.py'],
+    'plugin_utils/_controller_input': [A + 'test_bad_input_exchange_cert.py', A + 'test_bad_input_hkpost_chain.py',
+                                       A + 'test_bad_input_hkpost_complete_request.py',
+                                       A + 'test_bad_input_hkpost_pfx.py', A + 'test_exchange_cert.py',
+                                       A + 'test_exchange_cert_rules.py',
+                                       A + 'test_exchange_unknown_and_check_mode.py', A + 'test_hkpost_chain.py',
+                                       A + 'test_hkpost_chain_rules.py', A + 'test_hkpost_complete_request.py',
+                                       A + 'test_hkpost_complete_request_rules.py',
+                                       A + 'test_hkpost_install_chain.py', A + 'test_hkpost_install_chain_rules.py',
+                                       A + 'test_hkpost_intake.py', A + 'test_hkpost_intake_rules.py',
+                                       A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_rules.py',
+                                       A + 'test_native_tool_errors.py', A + 'test_payload_secrets.py',
+                                       A + 'test_pfx_import_cleanup.py', A + 'test_unreadable_stores.py',
+                                       U + 'plugin_utils/test_controller_paths.py',
+                                       'tests/unit/support/test_handlers_read_the_script.py'],
+    'plugin_utils/_exchange_session': [A + 'test_bad_input_exchange_cert.py', A + 'test_exchange_cert.py',
+                                       A + 'test_exchange_cert_rules.py', A + 'test_exchange_second_hop.py',
+                                       A + 'test_exchange_unknown_and_check_mode.py',
+                                       A + 'test_hkpost_certificate_inventory.py', A + 'test_hkpost_csr_batch.py',
+                                       A + 'test_hkpost_csr_rules.py', A + 'test_hkpost_install_chain.py',
+                                       A + 'test_hkpost_install_chain_rules.py',
+                                       A + 'test_hkpost_install_exchange.py', A + 'test_hkpost_retire.py',
+                                       A + 'test_hkpost_retire_rules.py', A + 'test_payload_secrets.py',
+                                       U + 'plugin_utils/test_win_payload_masking.py',
+                                       'tests/unit/support/test_handlers_read_the_script.py'],
+    'plugin_utils/_filter_args': [U + 'filter/test_bad_input_filters.py', U + 'filter/test_filter_arguments.py'],
+    'plugin_utils/_known_variables': ['tests/unit/test_known_variables.py'],
+    'plugin_utils/_win_payload': [A + 'test_bad_input_exchange_cert.py', A + 'test_bad_input_hkpost_chain.py',
+                                  A + 'test_bad_input_hkpost_complete_request.py',
+                                  A + 'test_bad_input_hkpost_csr.py', A + 'test_bad_input_hkpost_pfx.py',
+                                  A + 'test_bad_input_iis_binding.py', A + 'test_csr_inf_text.py',
+                                  A + 'test_dcv_iis_read_effective.py', A + 'test_exchange_cert.py',
+                                  A + 'test_exchange_cert_rules.py', A + 'test_exchange_second_hop.py',
+                                  A + 'test_exchange_unknown_and_check_mode.py', A + 'test_hkpost_acme_challenge.py',
+                                  A + 'test_hkpost_certificate_inventory.py', A + 'test_hkpost_chain.py',
+                                  A + 'test_hkpost_chain_rules.py', A + 'test_hkpost_complete_request.py',
+                                  A + 'test_hkpost_complete_request_rules.py', A + 'test_hkpost_csr.py',
+                                  A + 'test_hkpost_csr_batch.py', A + 'test_hkpost_csr_every_entry.py',
+                                  A + 'test_hkpost_csr_listing.py', A + 'test_hkpost_csr_rules.py',
+                                  A + 'test_hkpost_dcv_token.py', A + 'test_hkpost_dcv_token_rules.py',
+                                  A + 'test_hkpost_fleet_report.py', A + 'test_hkpost_install.py',
+                                  A + 'test_hkpost_install_chain.py', A + 'test_hkpost_install_chain_rules.py',
+                                  A + 'test_hkpost_install_exchange.py', A + 'test_hkpost_pfx.py',
+                                  A + 'test_hkpost_pfx_fleet_defaults.py', A + 'test_hkpost_pfx_rules.py',
+                                  A + 'test_hkpost_retire.py', A + 'test_hkpost_retire_rules.py',
+                                  A + 'test_iis_binding.py', A + 'test_iis_binding_one_commit.py',
+                                  A + 'test_iis_binding_verify.py', A + 'test_iis_binding_verify_rules.py',
+                                  A + 'test_native_tool_errors.py', A + 'test_payload_secrets.py',
+                                  A + 'test_pfx_import_cleanup.py', A + 'test_retire_blast_radius.py',
+                                  A + 'test_unreadable_stores.py', A + 'test_windows_dns_node.py',
+                                  U + 'module_utils/inventory/test_inventory_fleet.py',
+                                  U + 'plugin_utils/test_served_check.py', U + 'plugin_utils/test_win_payload.py',
+                                  U + 'plugin_utils/test_win_payload_masking.py',
+                                  'tests/unit/support/test_handlers_read_the_script.py',
+                                  'tests/unit/test_docs_and_payloads.py', 'tests/unit/test_payload_patterns.py',
+                                  'tests/unit/test_payload_reference_commands.py',
+                                  'tests/unit/test_payload_reference_dotnet.py',
+                                  'tests/unit/test_payload_syntax_51.py',
+                                  'tests/unit/test_win_powershell_boundary.py'],
+    'notify/_email': [U + 'module_utils/notify/test_notify_rules.py', A + 'test_hkpost_notify.py'],
 }
 
 # Mutants judged equivalent: (module, mutant id as printed by --list) -> why no test can tell them apart.
@@ -793,6 +972,36 @@ def mutants(source):
     return out
 
 
+def probe_lines(source):
+    """Per mutant id, the lines whose execution it needs to change anything: the node's own lines (its whole span, as
+    a condition written over several lines runs from its later lines), for a swap the two statements' lines, for an
+    ``if``/``while`` its header up to the end of its test."""
+    tree = ast.parse(source)
+    spans = {}
+    for n, node in enumerate(_mutable_nodes(tree)):
+        first = getattr(node, 'lineno', 0)  # the module itself has none: only its statement swaps are mutants
+        for key, _desc in _variants(node):
+            if key[0] == 'swap':
+                stmts = getattr(node, key[1])
+                pair = stmts[key[2]:key[2] + 2]
+                lines = set().union(*(range(s.lineno, (s.end_lineno or s.lineno) + 1) for s in pair))
+            elif isinstance(node, (ast.If, ast.While)) and key[0] in ('true', 'false'):
+                lines = set(range(first, (node.test.end_lineno or first) + 1))
+            else:
+                lines = set(range(first, (getattr(node, 'end_lineno', None) or first) + 1))
+            spans['L%d:%d.%s' % (first, n, '.'.join(str(k) for k in key))] = lines
+    return spans
+
+
+def select_tests(lines, coverage, mapped):
+    """The tests to run first for a mutant touching ``lines``, quickest first; ``mapped`` if code run outside any test
+    (an import, a session fixture) is touched; [] if no test executes those lines."""
+    if lines & set(coverage['outside']):
+        return list(mapped)
+    hit = [test for test, ran in coverage['tests'].items() if lines & ran]
+    return sorted(hit, key=lambda test: coverage['seconds'].get(test, 0.0))
+
+
 def mutate(source, n, key):
     tree = ast.parse(source)
     nodes = _mutable_nodes(tree)
@@ -832,7 +1041,7 @@ def _copy_checkout(dest):
     os.symlink(os.path.join(ROOT, '.venv'), os.path.join(dest, '.venv'))
 
 
-def _prewarm(workdir):
+def _prewarm(workdir, tests):
     """Import what every test imports, and generate the test PKI's RSA keys, once per worker."""
     os.chdir(workdir)
     sys.path[:0] = [os.path.join(workdir, 'collections'), workdir]
@@ -842,7 +1051,39 @@ def _prewarm(workdir):
     import cryptography.x509  # noqa: F401
     from tests.support.pki import build_pki
     build_pki()
+    _import_third_party(tests)
     assert not [m for m in sys.modules if m.startswith('ansible_collections.hkpost')], 'collection imported too early'
+
+
+def _import_third_party(tests):
+    """Import in the worker every library the tests' collection imports (ansible's action machinery, jinja2, yaml,
+    asyncio ...), found by collecting the tests once in a throw-away child. Never the collection nor the tests: a
+    mutant child must import those fresh (ansible's plugin loader would otherwise keep the unmutated plugin)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        before = set(sys.modules)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        import pytest
+        pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider', '-p', 'no:randomly'] + list(tests))
+        with os.fdopen(write, 'w') as handle:
+            handle.write('\n'.join(sorted(set(sys.modules) - before)))
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as handle:
+        names = handle.read().split()
+    os.waitpid(pid, 0)
+    import importlib
+    for name in names:
+        if name.split('.')[0] in ('ansible_collections', 'tests', 'conftest', '__main__') or name in sys.modules:
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception:  # pylint: disable=broad-except
+            pass  # a module that only imports in its package's context: the child imports it itself
 
 
 def _run_child(workdir, module, mutated, tests, timeout):
@@ -873,20 +1114,31 @@ def _run_child(workdir, module, mutated, tests, timeout):
         time.sleep(0.02)
 
 
-def _worker(workdir, tasks, results):
-    _prewarm(workdir)
+def _existing(workdir, tests):
+    return [t for t in tests if os.path.exists(os.path.join(workdir, t.split('::', 1)[0]))]
+
+
+def _worker(workdir, tests, tasks, results):
+    _prewarm(workdir, tests)
     originals = {}
     while True:
         task = tasks.get()
         if task is None:
             return
-        module, mid, mutated, tests, timeout = task
+        module, mid, mutated, selected, mapped, timeout = task
         path = os.path.join(workdir, _path(module))
         if module not in originals:
             with open(path, encoding='utf-8') as handle:
                 originals[module] = handle.read()
-        tests = [t for t in tests if os.path.exists(os.path.join(workdir, t))]
-        outcome = _run_child(workdir, module, mutated, tests, timeout)
+        if not selected:
+            outcome = 'uncovered'  # no test executes the mutated lines: nothing a test sees can change
+        else:
+            outcome = _run_child(workdir, module, mutated, _existing(workdir, selected), timeout)
+            files = sorted({test.split('::', 1)[0] for test in selected})
+            if outcome == 'survived' and selected != files:
+                # the selection comes from one traced run, one test at a time; a survivor is run again against
+                # the whole files of those tests (a module-scoped fixture's value reaches tests that did not run it)
+                outcome = _run_child(workdir, module, mutated, _existing(workdir, files), timeout)
         with open(path, 'w', encoding='utf-8') as handle:
             handle.write(originals[module])
         results.put((module, mid, outcome))
@@ -934,29 +1186,41 @@ def main():
             workdir = os.path.join(tmp, 'w%d' % i)
             _copy_checkout(workdir)
             workdirs.append(workdir)
-        # Baseline: the unmutated tests must pass; their time sets each mutant's time limit.
-        timeouts = {}
+        # Baseline: the unmutated tests must pass; their time sets each mutant's time limit, and the traced run
+        # (hack/mutation_lines.py) tells which tests execute which lines, so a mutant runs those tests first.
+        timeouts, coverage = {}, {}
         for module in chosen:
             tests = [t for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))]
+            out = os.path.join(tmp, 'lines.json')
+            env = dict(os.environ, HKPOST_MUTATION_TARGET=os.path.join(workdirs[0], _path(module)),
+                       HKPOST_MUTATION_LINES=out)
             t0 = time.monotonic()
-            rc = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider'] + tests,
-                                cwd=workdirs[0], capture_output=True, check=False).returncode
+            rc = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', '-p',
+                                 'no:randomly', '-p', 'hack.mutation_lines'] + tests,
+                                cwd=workdirs[0], env=env, capture_output=True, check=False).returncode
             took = time.monotonic() - t0
             if rc != 0:
                 print('%s: the unmutated tests fail (%s); fix them first' % (module, ' '.join(tests)))
                 return 1
             timeouts[module] = max(20.0, 4 * took)
+            with open(out, encoding='utf-8') as handle:
+                coverage[module] = json.load(handle)
+            coverage[module]['tests'] = {k: set(v) for k, v in coverage[module]['tests'].items()}
         tasks, results = ctx.Queue(), ctx.Queue()
-        workers = [ctx.Process(target=_worker, args=(w, tasks, results)) for w in workdirs]
+        every_test = sorted({t for module in chosen for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))})
+        workers = [ctx.Process(target=_worker, args=(w, every_test, tasks, results)) for w in workdirs]
         for proc in workers:
             proc.start()
         print(HEADER)
         total = 0
         for module, (source, items) in plan.items():
+            spans = probe_lines(source)
+            mapped = [t for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))]
             for mid, n, key, _line, _desc in items:
                 if (module, mid) in EQUIVALENT:
                     continue
-                tasks.put((module, mid, mutate(source, n, key), MODULES[module], timeouts[module]))
+                selected = select_tests(spans[mid], coverage[module], mapped)
+                tasks.put((module, mid, mutate(source, n, key), selected, mapped, timeouts[module]))
                 total += 1
         for _proc in workers:
             tasks.put(None)
@@ -992,13 +1256,14 @@ def _report(module, items, outcomes, survivors):
     ids = [m[0] for m in items]
     equiv = sum(1 for mid in ids if (module, mid) in EQUIVALENT)
     killed = sum(1 for mid in ids if outcomes.get((module, mid)) in ('killed', 'timeout'))
-    survived = [m for m in items if outcomes.get((module, m[0])) == 'survived']
+    survived = [m for m in items if outcomes.get((module, m[0])) in ('survived', 'uncovered')]
     counted = len(ids) - equiv
     rate = 100.0 * killed / counted if counted else 100.0
     print('%-30s %7d %7d %7d %6d %5.1f%%' % (module, len(ids), killed, len(survived), equiv, rate))
     if survivors:
         for mid, _n, _key, _line, desc in survived:
-            print('    survived %s %s: %s' % (module, mid, desc))
+            unrun = ' (no mapped test runs this line)' if outcomes.get((module, mid)) == 'uncovered' else ''
+            print('    survived %s %s: %s%s' % (module, mid, desc, unrun))
 
 
 if __name__ == '__main__':
