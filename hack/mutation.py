@@ -1134,11 +1134,6 @@ def _worker(workdir, tests, tasks, results):
             outcome = 'uncovered'  # no test executes the mutated lines: nothing a test sees can change
         else:
             outcome = _run_child(workdir, module, mutated, _existing(workdir, selected), timeout)
-            files = sorted({test.split('::', 1)[0] for test in selected})
-            if outcome == 'survived' and selected != files:
-                # the selection comes from one traced run, one test at a time; a survivor is run again against
-                # the whole files of those tests (a module-scoped fixture's value reaches tests that did not run it)
-                outcome = _run_child(workdir, module, mutated, _existing(workdir, files), timeout)
         with open(path, 'w', encoding='utf-8') as handle:
             handle.write(originals[module])
         results.put((module, mid, outcome))

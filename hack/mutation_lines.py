@@ -9,7 +9,8 @@ while no test runs (module import at collection, session fixtures), which any te
 Why a tracer of our own and not coverage.py's per-test contexts: it is the one thing needed (lines of one file per
 test), sys.settrace does it in 40 lines, and it keeps the mutation runner free of a dependency the tests do not use.
 A mutant whose lines no test executes cannot change what any test sees; one whose lines some tests execute is run
-against those tests only, quickest first; a survivor is run again against the whole files of those tests.
+against those tests only, quickest first. A fixture wider than one test (module, session scope) runs once, inside the
+first test that asks for it: its lines are given to every test that uses it.
 """
 
 import json
@@ -26,6 +27,7 @@ _tests = {}
 _outside = set()
 _seconds = {}
 _current = [None]
+_fixture_lines = {}
 
 
 def _is_target(filename):
@@ -59,11 +61,30 @@ def pytest_configure(config):  # pylint: disable=unused-argument
 
 
 @pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):  # pylint: disable=unused-argument
+    """A fixture wider than one test runs inside the first test that asks for it; its lines belong to every test
+    that uses its value, so they are kept apart and given to each such test when it runs."""
+    if fixturedef.scope == 'function':
+        yield
+        return
+    before = set(_tests.get(_current[0], ()))
+    _tests[_current[0]] = set()
+    yield
+    ran = _tests[_current[0]]
+    _fixture_lines.setdefault(id(fixturedef), set()).update(ran)
+    _tests[_current[0]] = before | ran
+
+
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):  # pylint: disable=unused-argument
     _current[0] = item.nodeid
     started = time.monotonic()
     yield
     _seconds[item.nodeid] = time.monotonic() - started
+    for defs in getattr(getattr(item, '_fixtureinfo', None), 'name2fixturedefs', {}).values():
+        for fixturedef in defs:
+            if id(fixturedef) in _fixture_lines:
+                _tests.setdefault(item.nodeid, set()).update(_fixture_lines[id(fixturedef)])
     _current[0] = None
 
 

@@ -85,3 +85,33 @@ def test_the_tracer_writes_what_the_runner_reads(tmp_path):
     assert set(answer['seconds']) == {'test_target.py::test_uses_it', 'test_target.py::test_does_not'}
     coverage = dict(answer, tests={k: set(v) for k, v in answer['tests'].items()})
     assert MUTATION.select_tests({5}, coverage, ['x']) == ['test_target.py::test_uses_it']
+
+
+def test_a_module_fixture_s_lines_belong_to_every_test_that_uses_it(tmp_path):
+    # the second test never runs the fixture (its value is cached), yet a mutant in target.double changes what it sees
+    (tmp_path / 'target.py').write_text('def double(x):\n    return x * 2\n')
+    (tmp_path / 'test_target.py').write_text(textwrap.dedent('''
+        import pytest
+        import target
+
+        @pytest.fixture(scope='module')
+        def four():
+            return target.double(2)
+
+        def test_first(four):
+            assert four == 4
+
+        def test_second(four):
+            assert four > 3
+
+        def test_neither():
+            assert True
+    '''))
+    out = tmp_path / 'lines.json'
+    env = dict(os.environ, HKPOST_MUTATION_TARGET=str(tmp_path / 'target.py'), HKPOST_MUTATION_LINES=str(out),
+               PYTHONPATH=os.pathsep.join([ROOT, str(tmp_path)]))
+    subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', 'no:randomly', '-p',
+                    'hack.mutation_lines', '-c', os.devnull, '--rootdir', str(tmp_path), str(tmp_path)],
+                   cwd=str(tmp_path), env=env, check=True, capture_output=True)
+    tests = json.loads(out.read_text())['tests']
+    assert tests == {'test_target.py::test_first': [1, 2], 'test_target.py::test_second': [1, 2]}
