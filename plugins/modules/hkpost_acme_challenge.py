@@ -57,17 +57,17 @@ options:
     default: 10
 extends_documentation_fragment:
   - hkpost.ecert._dns_update
+  - hkpost.ecert._attributes
 attributes:
   check_mode:
     support: full
-    description: Says what would change and changes nothing.
+    details: Says what would change and changes nothing.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
     support: full
     platforms: [posix, windows]
-    description: C(dns-01) runs on the controller; C(http-01) needs a Windows host with IIS.
+    details: C(dns-01) runs on the controller; C(http-01) needs a Windows host with IIS.
 notes:
   - C(dns-01) needs C(dnspython) on the controller.
 seealso:

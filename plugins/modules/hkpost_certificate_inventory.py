@@ -35,18 +35,14 @@ options:
 extends_documentation_fragment:
   - hkpost.ecert.exchange_session
   - hkpost.ecert.exchange_session.exchange_host
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: A read; it runs the same in check mode.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [windows]
 notes:
   - The provider of RSA and ECDSA keys is read; for any other key C(key_error) says it was not.
   - The same read is what a blast-radius rule needs - a certificate is never removed while any consumer listed here

@@ -198,18 +198,16 @@ options:
     type: dict
 extends_documentation_fragment:
   - hkpost.ecert.exchange_session
+  - hkpost.ecert._attributes
 attributes:
   check_mode:
     support: full
-    description: Can run in check_mode and return changed status prediction without modifying target.
     details: Reads the host and reports what would be created; creates no key and writes no file.
   diff_mode:
     support: full
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     details: Shows the CSR file's before and after content (public data only).
   platform:
     support: full
-    description: Target OS/families that can be operated against.
     platforms: [windows, posix]
 notes:
   - The CSR is public; the key is not returned and never leaves the host.

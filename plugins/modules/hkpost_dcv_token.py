@@ -143,17 +143,18 @@ options:
     version_added: 0.2.0
 extends_documentation_fragment:
   - hkpost.ecert._dns_update
+  - hkpost.ecert._attributes
 attributes:
   check_mode:
     support: full
-    description: Computes what would change and publishes nothing; checks run only when nothing would change.
+    details: Computes what would change and publishes nothing; checks run only when nothing would change.
   diff_mode:
     support: partial
-    description: Lists the files or TXT records that are (or would be) added or removed; never the code.
+    details: Lists the files or TXT records that are (or would be) added or removed; never the code.
   platform:
     support: full
     platforms: [posix, windows]
-    description: Windows targets (IIS, Windows DNS) use PowerShell payloads; POSIX targets ansible.builtin modules.
+    details: Windows targets (IIS, Windows DNS) use PowerShell payloads; POSIX targets ansible.builtin modules.
 notes:
   - RFC 2136, the DNS check and the file check run on the controller and need C(dnspython) and network access
     to the DNS and web servers.

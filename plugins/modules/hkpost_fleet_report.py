@@ -83,9 +83,11 @@ options:
     description: With O(kind=inventory), at most this many Hongkong Post renewals in one portal session; 0 for no limit.
     type: int
     default: 0
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - The report of a dry run is the point of a dry run, so the files are written in check mode too.
@@ -93,12 +95,8 @@ attributes:
         beside the real one and never over it; a report of what was read (O(kind=audit), O(kind=inventory)) is the
         same in check mode and is written under its own name.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: posix
     details: Runs on the controller only and contacts no host.
 notes:
   - C(changed) is true when a file's content changed (each file is rewritten only when it differs).

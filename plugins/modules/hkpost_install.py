@@ -143,21 +143,17 @@ extends_documentation_fragment:
   - hkpost.ecert.install_options.verify_check
   - hkpost.ecert.exchange_session
   - hkpost.ecert.chain_options.install
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: One read; reports completions, bindings before and after, backups, retirements and the chain plan; sends no
       write.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Completed thumbprints, bindings or Exchange services before and after, retired thumbprints, and with
       O(chain) the Hongkong Post entries per store before and after (thumbprint and subject).
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [windows]
 seealso:
   - module: hkpost.ecert.hkpost_intake
   - module: hkpost.ecert.hkpost_complete_request

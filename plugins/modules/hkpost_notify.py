@@ -153,18 +153,16 @@ options:
       ca_file:
         description: PEM file of the CA(s) to verify the server with, instead of the system's trust store.
         type: path
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Builds and returns the message; sends nothing.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: posix
     details: Runs on the controller only; no host is contacted by Ansible, only the SMTP server and the webhook.
 author:
   - hkpost.ecert contributors (@hkpost-ecert)

@@ -106,18 +106,15 @@ options:
         touched (an expired backup is usually the wrong file); with V(true) it is restored with a warning.
     type: bool
     default: false
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reports whether a backup would be written or a PFX imported; exports and imports nothing.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [windows]
 notes:
   - The password travels as a C(sensitive_parameters) entry of M(ansible.windows.win_powershell) (a SecureString on
     the host, handed straight to C(Export-PfxCertificate) or the certificate loader) and is never in the task

@@ -84,17 +84,19 @@ options:
     description: Fail the task when a name would be refused. With V(false) the result still lists O(domains) refused.
     type: bool
     default: true
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
 attributes:
   check_mode:
     support: full
-    description: Read-only; runs the same in check mode.
+    details: Read-only; runs the same in check mode.
   diff_mode:
     support: none
-    description: Nothing changes, so there is no diff.
+    details: Nothing changes, so there is no diff.
   platform:
     support: full
     platforms: [posix, windows]
-    description: Runs on the controller only; the target's connection is not used.
+    details: Runs on the controller only; the target's connection is not used.
 notes:
   - Needs C(dnspython) (and C(cryptography) for DNSSEC) on the controller, and DNS access to the names' zones.
   - A missing DS is accepted as unsigned when the parent's signed NSEC/NSEC3 records say so (signatures validated;

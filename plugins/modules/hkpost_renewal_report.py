@@ -92,18 +92,15 @@ options:
       - For V(select), what needs renewing - the audit's to-renew JSON (text or data) or a list of
         C({host, common_name}); null selects every certificate.
     type: raw
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Writes C(*.check.*) files on the controller instead of the real ones; no host is contacted.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [posix]
 notes:
   - Runs on the controller only (an action plugin; no host is contacted). Run it once (C(run_once)) for V(sheet),
     V(request), V(install) and V(rollout). C(changed) is always false - the files are the controller's, not a

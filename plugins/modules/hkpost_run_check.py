@@ -37,18 +37,15 @@ options:
     type: str
     choices: [required, optional, ignored]
     default: required
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reads the inventory only; the same in check mode.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [posix]
 notes:
   - Run it once, on the controller (C(run_once) and C(delegate_to=localhost)), in a first play whose hosts survive
     C(--limit) (C(all:localhost)); a play on C(localhost) alone is skipped when C(--limit) leaves localhost out.

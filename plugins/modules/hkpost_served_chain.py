@@ -126,18 +126,16 @@ options:
         (for example C([192.0.2.5])), as RFC 5321 4.1.4 allows a client without a name it can vouch for.
       - Give the controller's fully qualified name when a mail server rejects address literals.
     type: str
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Read-only; behaves the same in check mode.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: posix
     details: Runs on the controller only; the target is never contacted by Ansible, only the endpoints over TLS.
 notes:
   - With O(handshake=auto) the chain is read before any key exchange, so the server's handshake is never completed.

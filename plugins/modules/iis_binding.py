@@ -91,19 +91,15 @@ options:
     type: str
 extends_documentation_fragment:
   - hkpost.ecert.install_options.verify_check
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reads bindings, mappings and the store and reports the change; sends no write.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Shows the binding (site, ip, port, host, sni, ssl_flags, thumbprint, store) before and after.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [windows]
 notes:
   - The http.sys mappings are read from the registry (C(HTTP\Parameters\SslBindingInfo) and C(SslSniBindingInfo)),
     where netsh keeps them, so the module does not depend on the display language.
