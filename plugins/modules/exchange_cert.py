@@ -35,6 +35,11 @@ description:
     the others are listed in RV(kept) with the reason.
   - For installing, M(hkpost.ecert.hkpost_install) with O(hkpost.ecert.hkpost_install#module:platform=exchange) does
     the same from one read and also checks what is served.
+extends_documentation_fragment:
+  - hkpost.ecert.install_options.backup_files
+  - hkpost.ecert.exchange_session
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 options:
   state:
     description:
@@ -118,11 +123,6 @@ options:
       controller) to O(backup_dir) before it is removed; then O(backup_dir) and O(backup_password) are required.
     type: bool
     default: true
-extends_documentation_fragment:
-  - hkpost.ecert.install_options.backup_files
-  - hkpost.ecert.exchange_session
-  - hkpost.ecert._attributes
-  - hkpost.ecert._attributes.windows
 attributes:
   check_mode:
     support: full

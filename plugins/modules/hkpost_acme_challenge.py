@@ -24,6 +24,9 @@ description:
   - The ACME client is community.crypto's; this module only publishes. Used by C(playbooks/renew_acme.yml).
 author:
   - hkpost.ecert contributors (@hkpost-ecert)
+extends_documentation_fragment:
+  - hkpost.ecert._dns_update
+  - hkpost.ecert._attributes
 options:
   challenge:
     description: The challenge type to publish for every pending authorization.
@@ -55,9 +58,6 @@ options:
     description: Seconds for each DNS query or update.
     type: int
     default: 10
-extends_documentation_fragment:
-  - hkpost.ecert._dns_update
-  - hkpost.ecert._attributes
 attributes:
   check_mode:
     support: full

@@ -25,6 +25,11 @@ description:
   - Changes nothing. Hand the registered results of a fleet, by host, to M(hkpost.ecert.hkpost_fleet_report)
     (O(hkpost.ecert.hkpost_fleet_report#module:kind=inventory)) for the fleet report and renewal forecast; the role
     C(hkpost.ecert.inventory) and the playbook C(hkpost.ecert.certificate_inventory) do both.
+extends_documentation_fragment:
+  - hkpost.ecert.exchange_session
+  - hkpost.ecert.exchange_session.exchange_host
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 options:
   stores:
     description: The LocalMachine stores to list.
@@ -32,11 +37,6 @@ options:
     elements: str
     choices: [My, WebHosting, Remote Desktop, CA, Root, Disallowed, REQUEST]
     default: [My, WebHosting, Remote Desktop, CA, Root, Disallowed, REQUEST]
-extends_documentation_fragment:
-  - hkpost.ecert.exchange_session
-  - hkpost.ecert.exchange_session.exchange_host
-  - hkpost.ecert._attributes
-  - hkpost.ecert._attributes.windows
 attributes:
   check_mode:
     support: full

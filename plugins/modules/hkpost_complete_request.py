@@ -21,6 +21,9 @@ description:
     (the RV(public_key_sha256) that M(hkpost.ecert.hkpost_csr) returned). A certificate that matches no pending
     request fails, naming the certificate and listing the pending requests; nothing changes.
   - An expired certificate is refused. A certificate already installed with its key gives C(changed=false).
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 options:
   src:
     description:
@@ -36,9 +39,6 @@ options:
       - Friendly name shown in certlm.msc and IIS Manager.
       - Defaults to "Hongkong Post e-Cert <common name> (expires <date>)" so renewals can be told apart.
     type: str
-extends_documentation_fragment:
-  - hkpost.ecert._attributes
-  - hkpost.ecert._attributes.windows
 attributes:
   check_mode:
     support: full

@@ -28,6 +28,9 @@ description:
     This matters because the CSR already submitted to the portal pins the key.
   - Returns the CSR and its public key's SHA-256 (RV(public_key_sha256)); later steps match the issued
     certificate back to this request by that value.
+extends_documentation_fragment:
+  - hkpost.ecert.exchange_session
+  - hkpost.ecert._attributes
 options:
   common_name:
     description:
@@ -196,9 +199,6 @@ options:
       - Refused, before the host is contacted, when it was read on another host or from another O(request_dir), or is
         not such a listing.
     type: dict
-extends_documentation_fragment:
-  - hkpost.ecert.exchange_session
-  - hkpost.ecert._attributes
 attributes:
   check_mode:
     support: full

@@ -42,6 +42,9 @@ description:
     with a warning).
 author:
   - hkpost.ecert contributors (@hkpost-ecert)
+extends_documentation_fragment:
+  - hkpost.ecert._dns_update
+  - hkpost.ecert._attributes
 options:
   method:
     description: How control is proved, as chosen on the Hongkong Post portal.
@@ -141,9 +144,6 @@ options:
         (C(YYYY-MM-DD)) instead of today - to plan ahead or to test. Publishing and checking still happen now.
     type: str
     version_added: 0.2.0
-extends_documentation_fragment:
-  - hkpost.ecert._dns_update
-  - hkpost.ecert._attributes
 attributes:
   check_mode:
     support: full

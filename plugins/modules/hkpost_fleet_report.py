@@ -27,6 +27,9 @@ description:
     kept from the C(NAME.json) written before. NAME defaults to C(chain_migration).
   - Replaces the filters C(fleet_report_html), C(fleet_report_csv), C(fleet_report_json),
     C(certificate_inventory_reports), C(chain_summary) and C(chain_summary_csv).
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 options:
   kind:
     description: Which report to write.
@@ -83,9 +86,6 @@ options:
     description: With O(kind=inventory), at most this many Hongkong Post renewals in one portal session; 0 for no limit.
     type: int
     default: 0
-extends_documentation_fragment:
-  - hkpost.ecert._attributes
-  - hkpost.ecert._attributes.controller
 attributes:
   check_mode:
     support: full

@@ -38,6 +38,13 @@ description:
     whatever the number of certificates and bindings. With O(chain) the chain costs no execution of its own - its
     stores are read in the same read and its steps run in the first write (a host with nothing else to do, the read
     and one write) - and a rerun is still the read alone.'
+extends_documentation_fragment:
+  - hkpost.ecert.install_options.backup_files
+  - hkpost.ecert.install_options.verify_check
+  - hkpost.ecert.exchange_session
+  - hkpost.ecert.chain_options.install
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 options:
   platform:
     description: What serves the certificates on this host - V(iis) (bindings) or V(exchange) (Exchange services, through
@@ -138,13 +145,6 @@ options:
     type: list
     elements: str
     default: []
-extends_documentation_fragment:
-  - hkpost.ecert.install_options.backup_files
-  - hkpost.ecert.install_options.verify_check
-  - hkpost.ecert.exchange_session
-  - hkpost.ecert.chain_options.install
-  - hkpost.ecert._attributes
-  - hkpost.ecert._attributes.windows
 attributes:
   check_mode:
     support: full

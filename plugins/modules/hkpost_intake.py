@@ -25,6 +25,9 @@ description:
     the same certificate in two files (one copy is used), a certificate not
     yet valid, an appended chain carrying the old intermediate (the file's chain is then not used).
   - Runs on the controller only and changes nothing (C(changed) is always false).
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 options:
   path:
     description: The intake folder. Hidden files and C(.csv), C(.json), C(.yml), C(.csr), C(.req), C(.pfx), C(.p12),
@@ -87,9 +90,6 @@ options:
       - See R(automated issuance,ansible_collections.hkpost.ecert.docsite.automated_issuance).
     type: dict
     default: {}
-extends_documentation_fragment:
-  - hkpost.ecert._attributes
-  - hkpost.ecert._attributes.controller
 attributes:
   check_mode:
     support: full

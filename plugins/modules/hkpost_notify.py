@@ -25,6 +25,9 @@ description:
     no answer within O(email.timeout)) fails the task with a message naming the endpoint, or with O(errors=warn)
     becomes a warning and the play goes on.
   - In check mode the message is built and returned, and nothing is sent.
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 options:
   kind:
     description:
@@ -153,9 +156,6 @@ options:
       ca_file:
         description: PEM file of the CA(s) to verify the server with, instead of the system's trust store.
         type: path
-extends_documentation_fragment:
-  - hkpost.ecert._attributes
-  - hkpost.ecert._attributes.controller
 attributes:
   check_mode:
     support: full

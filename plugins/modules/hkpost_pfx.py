@@ -37,6 +37,9 @@ description:
     pending request's backup (the self-signed placeholder C(certreq) makes, not an issued certificate), another CA's
     certificate, an expired one, a backup without its key. Every file must open with O(password) before the host
     is contacted (the default of C(restore.yml)).
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 options:
   state:
     description:
@@ -106,9 +109,6 @@ options:
         touched (an expired backup is usually the wrong file); with V(true) it is restored with a warning.
     type: bool
     default: false
-extends_documentation_fragment:
-  - hkpost.ecert._attributes
-  - hkpost.ecert._attributes.windows
 attributes:
   check_mode:
     support: full

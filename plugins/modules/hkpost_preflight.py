@@ -30,6 +30,8 @@ description:
   - A CAA lookup that fails, or a name no trust anchor covers, only warns.
 author:
   - hkpost.ecert contributors (@hkpost-ecert)
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
 options:
   domains:
     description: Every name in the certificate; IDN names may be U-labels (checked as A-labels).
@@ -84,8 +86,6 @@ options:
     description: Fail the task when a name would be refused. With V(false) the result still lists O(domains) refused.
     type: bool
     default: true
-extends_documentation_fragment:
-  - hkpost.ecert._attributes
 attributes:
   check_mode:
     support: full

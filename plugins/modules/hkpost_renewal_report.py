@@ -41,6 +41,9 @@ description:
   - In check mode every file is written beside the real one with C(.check) before its extension
     (C(submission.check.csv), C(renewal.check.json), C(install.check.csv)) and the real file is left as it was;
     the rows of hosts not in O(hosts) (a run with C(--limit)) are kept from the file written before.
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 options:
   report:
     description: What to make, as described above.
@@ -92,9 +95,6 @@ options:
       - For V(select), what needs renewing - the audit's to-renew JSON (text or data) or a list of
         C({host, common_name}); null selects every certificate.
     type: raw
-extends_documentation_fragment:
-  - hkpost.ecert._attributes
-  - hkpost.ecert._attributes.controller
 attributes:
   check_mode:
     support: full

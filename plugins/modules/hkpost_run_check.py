@@ -23,6 +23,9 @@ description:
     C(ansible-doc -t role) shows for each playbook), the roles' defaults, and the collection-wide variables - the
     table "Variables of the whole collection" of the guide C(using_the_collection.rst).
   - Changes nothing.
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 options:
   pattern:
     description: The host pattern of the playbook's plays - the value of C(hkpost_hosts), by default C(ecert_servers).
@@ -37,9 +40,6 @@ options:
     type: str
     choices: [required, optional, ignored]
     default: required
-extends_documentation_fragment:
-  - hkpost.ecert._attributes
-  - hkpost.ecert._attributes.controller
 attributes:
   check_mode:
     support: full

@@ -52,6 +52,9 @@ description:
     V(weak_key) and V(no_starttls). V(warning) for V(expiring), V(extra_certificates), V(wrong_order) and V(not_hkpost).
     V(ok) otherwise. An endpoint's verdict is its worst finding's severity.
   - Every finding also says what to do about it in one sentence (RV(endpoints[].findings[].action)).
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 options:
   endpoints:
     description:
@@ -126,9 +129,6 @@ options:
         (for example C([192.0.2.5])), as RFC 5321 4.1.4 allows a client without a name it can vouch for.
       - Give the controller's fully qualified name when a mail server rejects address literals.
     type: str
-extends_documentation_fragment:
-  - hkpost.ecert._attributes
-  - hkpost.ecert._attributes.controller
 attributes:
   check_mode:
     support: full

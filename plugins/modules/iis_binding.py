@@ -29,6 +29,10 @@ description:
   - With O(verify=true) the controller connects to the site after binding and checks the chain it actually serves
     (the check of M(hkpost.ecert.hkpost_served_chain)). The served leaf must be the bound certificate and the chain
     must have no critical finding (missing or old intermediate, expired, wrong name, untrusted).
+extends_documentation_fragment:
+  - hkpost.ecert.install_options.verify_check
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 options:
   site:
     description: IIS site name as IIS Manager shows it.
@@ -89,10 +93,6 @@ options:
   verify_address:
     description: Address the controller connects to for O(verify). Defaults to C(ansible_host), then the inventory name.
     type: str
-extends_documentation_fragment:
-  - hkpost.ecert.install_options.verify_check
-  - hkpost.ecert._attributes
-  - hkpost.ecert._attributes.windows
 attributes:
   check_mode:
     support: full
