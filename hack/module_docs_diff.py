@@ -1,10 +1,10 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 # -*- coding: utf-8 -*-
 # Copyright: hkpost.ecert contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Compare every module's ``attributes`` as ansible-doc renders them in this checkout and in a git revision.
 
-    .venv/bin/python hack/module_docs_diff.py [--base REF]     (REF defaults to main)
+    hack/module_docs_diff.py [--base REF]     (REF defaults to main)
 
 For a documentation refactoring (attributes moved into plugins/doc_fragments/_attributes.py): the revision is
 exported with ``git archive`` as ``ansible_collections/hkpost/ecert`` and both are rendered by the same ansible-doc
@@ -22,13 +22,17 @@ import argparse
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.dirname(sys.executable)
+# ansible-doc beside this Python (run as .venv/bin/python hack/...), else the checkout's virtualenv, else PATH's.
+ANSIBLE_DOC = next((path for path in (os.path.join(os.path.dirname(sys.executable), 'ansible-doc'),
+                                      os.path.join(ROOT, '.venv', 'bin', 'ansible-doc')) if os.path.exists(path)),
+                   shutil.which('ansible-doc') or 'ansible-doc')
 
 # The standard sentence of each attribute (plugins/doc_fragments/_attributes.py DOCUMENTATION; before it existed,
 # each module repeated them word for word).
@@ -74,7 +78,10 @@ def compare(before, after):
         if own_sentences(name, old) != own_sentences(name, new):
             differences.append('%s: %r -> %r' % (name, own_sentences(name, old), own_sentences(name, new)))
         elif old.get('description') != new.get('description'):
-            moved.append('%s: description moved to details' % name)
+            if new.get('description') == STANDARD.get(name):
+                moved.append('%s: description moved to details' % name)
+            else:  # the meaning of the attribute lost
+                differences.append('%s: description %r -> %r' % (name, old.get('description'), new.get('description')))
         for key in sorted((set(old) | set(new)) - {'support', 'platforms', 'description', 'details'}):
             if old.get(key) != new.get(key):
                 differences.append('%s: %s %r -> %r' % (name, key, old.get(key), new.get(key)))
@@ -87,7 +94,7 @@ def render(collection_root, modules):
     paths = os.path.dirname(os.path.dirname(os.path.dirname(collection_root)))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=paths, ANSIBLE_NOCOLOR='1')
     env.pop('ANSIBLE_CONFIG', None)
-    proc = subprocess.run([os.path.join(BIN, 'ansible-doc'), '--json', *['hkpost.ecert.' + m for m in modules]],
+    proc = subprocess.run([ANSIBLE_DOC, '--json', *['hkpost.ecert.' + m for m in modules]],
                           cwd=paths, env=env, capture_output=True, text=True, timeout=300, check=False)
     if proc.returncode:
         raise SystemExit('ansible-doc failed in %s:\n%s' % (collection_root, proc.stderr))

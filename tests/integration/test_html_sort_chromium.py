@@ -46,9 +46,11 @@ _DRIVER = """<script>
 def _table(table_id, css_class):
     head = ''.join('<th data-type="%s" tabindex="0">%s<span class="arrow"></span></th>' % (kind, label)
                    for kind, label in (('num', 'Amount'), ('rank', 'Rank'), ('text', 'Name')))
-    body = ''.join('<tr data-id="%s">%s</tr>' % (rid, ''.join('<td data-sort="%s">%s</td>' % (escape(v), escape(v))
-                                                                for v in values))
-                   for rid, *values in ROWS)
+    rows = []
+    for rid, *values in ROWS:
+        cells = ''.join('<td data-sort="%s">%s</td>' % (escape(v), escape(v)) for v in values)
+        rows.append('<tr data-id="%s">%s</tr>' % (rid, cells))
+    body = ''.join(rows)
     return '<table id="%s" class="%s"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>' % (
         table_id, css_class, head, body)
 

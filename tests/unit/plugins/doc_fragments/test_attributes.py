@@ -104,6 +104,8 @@ def test_the_comparison_reports_a_lost_support_level_and_accepts_a_moved_sentenc
     assert diff.compare(own_description, reworded)[0] == ["check_mode: ['Reads only.'] -> ['Reads.']"]
     assert diff.compare(before, {'check_mode': before['check_mode']})[0] == [
         "attributes ['check_mode', 'platform'] -> ['check_mode']"]
+    meaningless = {'check_mode': {'support': 'full', 'details': 'Reads only.'}, 'platform': before['platform']}
+    assert diff.compare(before, meaningless)[0] == ["check_mode: description %r -> None" % diff.STANDARD['check_mode']]
     windows = {'check_mode': before['check_mode'], 'platform': dict(before['platform'], platforms=['windows'])}
     assert diff.compare(before, windows)[0] == ["platform: platforms 'posix' -> ['windows']"]
 
