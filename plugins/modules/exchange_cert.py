@@ -35,6 +35,11 @@ description:
     the others are listed in RV(kept) with the reason.
   - For installing, M(hkpost.ecert.hkpost_install) with O(hkpost.ecert.hkpost_install#module:platform=exchange) does
     the same from one read and also checks what is served.
+extends_documentation_fragment:
+  - hkpost.ecert.install_options.backup_files
+  - hkpost.ecert.exchange_session
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 options:
   state:
     description:
@@ -118,22 +123,13 @@ options:
       controller) to O(backup_dir) before it is removed; then O(backup_dir) and O(backup_password) are required.
     type: bool
     default: true
-extends_documentation_fragment:
-  - hkpost.ecert.install_options.backup_files
-  - hkpost.ecert.exchange_session
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reads the server and predicts request, import, enable and removals; sends no write.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Shows each certificate's services before and after (O(state=present)).
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [windows]
 notes:
   - The Windows host running the task needs to reach the Exchange endpoint, and the session to it is a second hop;
     give O(username)/O(password), or let the connection delegate (Kerberos delegation or CredSSP); O(second_hop)

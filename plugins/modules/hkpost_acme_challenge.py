@@ -24,6 +24,9 @@ description:
   - The ACME client is community.crypto's; this module only publishes. Used by C(playbooks/renew_acme.yml).
 author:
   - hkpost.ecert contributors (@hkpost-ecert)
+extends_documentation_fragment:
+  - hkpost.ecert._dns_update
+  - hkpost.ecert._attributes
 options:
   challenge:
     description: The challenge type to publish for every pending authorization.
@@ -55,19 +58,16 @@ options:
     description: Seconds for each DNS query or update.
     type: int
     default: 10
-extends_documentation_fragment:
-  - hkpost.ecert._dns_update
 attributes:
   check_mode:
     support: full
-    description: Says what would change and changes nothing.
+    details: Says what would change and changes nothing.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
     support: full
     platforms: [posix, windows]
-    description: C(dns-01) runs on the controller; C(http-01) needs a Windows host with IIS.
+    details: C(dns-01) runs on the controller; C(http-01) needs a Windows host with IIS.
 notes:
   - C(dns-01) needs C(dnspython) on the controller.
 seealso:

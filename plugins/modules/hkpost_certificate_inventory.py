@@ -25,6 +25,11 @@ description:
   - Changes nothing. Hand the registered results of a fleet, by host, to M(hkpost.ecert.hkpost_fleet_report)
     (O(hkpost.ecert.hkpost_fleet_report#module:kind=inventory)) for the fleet report and renewal forecast; the role
     C(hkpost.ecert.inventory) and the playbook C(hkpost.ecert.certificate_inventory) do both.
+extends_documentation_fragment:
+  - hkpost.ecert.exchange_session
+  - hkpost.ecert.exchange_session.exchange_host
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 options:
   stores:
     description: The LocalMachine stores to list.
@@ -32,21 +37,12 @@ options:
     elements: str
     choices: [My, WebHosting, Remote Desktop, CA, Root, Disallowed, REQUEST]
     default: [My, WebHosting, Remote Desktop, CA, Root, Disallowed, REQUEST]
-extends_documentation_fragment:
-  - hkpost.ecert.exchange_session
-  - hkpost.ecert.exchange_session.exchange_host
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: A read; it runs the same in check mode.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [windows]
 notes:
   - The provider of RSA and ECDSA keys is read; for any other key C(key_error) says it was not.
   - The same read is what a blast-radius rule needs - a certificate is never removed while any consumer listed here

@@ -33,19 +33,15 @@ description:
   - A host that is already right costs one read and nothing else.
 extends_documentation_fragment:
   - hkpost.ecert.chain_options
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 attributes:
   check_mode:
     support: full
-    description: Can run in check_mode and return changed status prediction without modifying target.
     details: The read runs and the plan is returned; no write payload is sent.
   diff_mode:
     support: full
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     details: Before and after lists of the Hongkong Post entries per store (thumbprint and subject), never key material.
-  platform:
-    support: full
-    description: Target OS/families that can be operated against.
-    platforms: [windows]
 notes:
   - Needs local administrator rights on the host (writes to C(LocalMachine) stores, runs C(certutil)).
   - Planning happens on the controller with the Python C(cryptography) library.

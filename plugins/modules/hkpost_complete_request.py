@@ -21,6 +21,9 @@ description:
     (the RV(public_key_sha256) that M(hkpost.ecert.hkpost_csr) returned). A certificate that matches no pending
     request fails, naming the certificate and listing the pending requests; nothing changes.
   - An expired certificate is refused. A certificate already installed with its key gives C(changed=false).
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 options:
   src:
     description:
@@ -38,17 +41,11 @@ options:
     type: str
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reads the stores and reports whether the request would be completed; runs no certreq.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Shows the thumbprint before and after in C(LocalMachine\My).
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [windows]
 notes:
   - Install the chain first (role C(hkpost.ecert.chain)); C(certreq -accept) wants to build the chain to a trusted root.
   - Run it on the host that made the request; the key never leaves it. To move a key, use M(hkpost.ecert.hkpost_pfx).

@@ -28,6 +28,9 @@ description:
     This matters because the CSR already submitted to the portal pins the key.
   - Returns the CSR and its public key's SHA-256 (RV(public_key_sha256)); later steps match the issued
     certificate back to this request by that value.
+extends_documentation_fragment:
+  - hkpost.ecert.exchange_session
+  - hkpost.ecert._attributes
 options:
   common_name:
     description:
@@ -196,20 +199,15 @@ options:
       - Refused, before the host is contacted, when it was read on another host or from another O(request_dir), or is
         not such a listing.
     type: dict
-extends_documentation_fragment:
-  - hkpost.ecert.exchange_session
 attributes:
   check_mode:
     support: full
-    description: Can run in check_mode and return changed status prediction without modifying target.
     details: Reads the host and reports what would be created; creates no key and writes no file.
   diff_mode:
     support: full
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     details: Shows the CSR file's before and after content (public data only).
   platform:
     support: full
-    description: Target OS/families that can be operated against.
     platforms: [windows, posix]
 notes:
   - The CSR is public; the key is not returned and never leaves the host.

@@ -42,6 +42,9 @@ description:
     with a warning).
 author:
   - hkpost.ecert contributors (@hkpost-ecert)
+extends_documentation_fragment:
+  - hkpost.ecert._dns_update
+  - hkpost.ecert._attributes
 options:
   method:
     description: How control is proved, as chosen on the Hongkong Post portal.
@@ -141,19 +144,17 @@ options:
         (C(YYYY-MM-DD)) instead of today - to plan ahead or to test. Publishing and checking still happen now.
     type: str
     version_added: 0.2.0
-extends_documentation_fragment:
-  - hkpost.ecert._dns_update
 attributes:
   check_mode:
     support: full
-    description: Computes what would change and publishes nothing; checks run only when nothing would change.
+    details: Computes what would change and publishes nothing; checks run only when nothing would change.
   diff_mode:
     support: partial
-    description: Lists the files or TXT records that are (or would be) added or removed; never the code.
+    details: Lists the files or TXT records that are (or would be) added or removed; never the code.
   platform:
     support: full
     platforms: [posix, windows]
-    description: Windows targets (IIS, Windows DNS) use PowerShell payloads; POSIX targets ansible.builtin modules.
+    details: Windows targets (IIS, Windows DNS) use PowerShell payloads; POSIX targets ansible.builtin modules.
 notes:
   - RFC 2136, the DNS check and the file check run on the controller and need C(dnspython) and network access
     to the DNS and web servers.

@@ -27,6 +27,9 @@ description:
     kept from the C(NAME.json) written before. NAME defaults to C(chain_migration).
   - Replaces the filters C(fleet_report_html), C(fleet_report_csv), C(fleet_report_json),
     C(certificate_inventory_reports), C(chain_summary) and C(chain_summary_csv).
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 options:
   kind:
     description: Which report to write.
@@ -85,7 +88,6 @@ options:
     default: 0
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - The report of a dry run is the point of a dry run, so the files are written in check mode too.
@@ -93,12 +95,8 @@ attributes:
         beside the real one and never over it; a report of what was read (O(kind=audit), O(kind=inventory)) is the
         same in check mode and is written under its own name.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: posix
     details: Runs on the controller only and contacts no host.
 notes:
   - C(changed) is true when a file's content changed (each file is rewritten only when it differs).

@@ -38,6 +38,13 @@ description:
     whatever the number of certificates and bindings. With O(chain) the chain costs no execution of its own - its
     stores are read in the same read and its steps run in the first write (a host with nothing else to do, the read
     and one write) - and a rerun is still the read alone.'
+extends_documentation_fragment:
+  - hkpost.ecert.install_options.backup_files
+  - hkpost.ecert.install_options.verify_check
+  - hkpost.ecert.exchange_session
+  - hkpost.ecert.chain_options.install
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 options:
   platform:
     description: What serves the certificates on this host - V(iis) (bindings) or V(exchange) (Exchange services, through
@@ -138,26 +145,15 @@ options:
     type: list
     elements: str
     default: []
-extends_documentation_fragment:
-  - hkpost.ecert.install_options.backup_files
-  - hkpost.ecert.install_options.verify_check
-  - hkpost.ecert.exchange_session
-  - hkpost.ecert.chain_options.install
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: One read; reports completions, bindings before and after, backups, retirements and the chain plan; sends no
       write.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Completed thumbprints, bindings or Exchange services before and after, retired thumbprints, and with
       O(chain) the Hongkong Post entries per store before and after (thumbprint and subject).
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [windows]
 seealso:
   - module: hkpost.ecert.hkpost_intake
   - module: hkpost.ecert.hkpost_complete_request

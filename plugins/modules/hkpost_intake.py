@@ -25,6 +25,9 @@ description:
     the same certificate in two files (one copy is used), a certificate not
     yet valid, an appended chain carrying the old intermediate (the file's chain is then not used).
   - Runs on the controller only and changes nothing (C(changed) is always false).
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 options:
   path:
     description: The intake folder. Hidden files and C(.csv), C(.json), C(.yml), C(.csr), C(.req), C(.pfx), C(.p12),
@@ -89,16 +92,10 @@ options:
     default: {}
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reads files only; the same in check mode.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [posix]
 notes:
   - Run it once, on the controller (C(run_once), or a play on C(localhost)), then give each host its part of
     RV(assignments) (C(hkpost_complete_request) and C(exchange_cert) take the PEM as O(hkpost.ecert.exchange_cert#module:content)).

@@ -25,6 +25,9 @@ description:
     no answer within O(email.timeout)) fails the task with a message naming the endpoint, or with O(errors=warn)
     becomes a warning and the play goes on.
   - In check mode the message is built and returned, and nothing is sent.
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 options:
   kind:
     description:
@@ -155,16 +158,11 @@ options:
         type: path
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Builds and returns the message; sends nothing.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: posix
     details: Runs on the controller only; no host is contacted by Ansible, only the SMTP server and the webhook.
 author:
   - hkpost.ecert contributors (@hkpost-ecert)

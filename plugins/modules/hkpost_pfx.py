@@ -37,6 +37,9 @@ description:
     pending request's backup (the self-signed placeholder C(certreq) makes, not an issued certificate), another CA's
     certificate, an expired one, a backup without its key. Every file must open with O(password) before the host
     is contacted (the default of C(restore.yml)).
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 options:
   state:
     description:
@@ -108,16 +111,10 @@ options:
     default: false
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reports whether a backup would be written or a PFX imported; exports and imports nothing.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [windows]
 notes:
   - The password travels as a C(sensitive_parameters) entry of M(ansible.windows.win_powershell) (a SecureString on
     the host, handed straight to C(Export-PfxCertificate) or the certificate loader) and is never in the task

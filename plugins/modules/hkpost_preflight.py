@@ -30,6 +30,8 @@ description:
   - A CAA lookup that fails, or a name no trust anchor covers, only warns.
 author:
   - hkpost.ecert contributors (@hkpost-ecert)
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
 options:
   domains:
     description: Every name in the certificate; IDN names may be U-labels (checked as A-labels).
@@ -87,14 +89,14 @@ options:
 attributes:
   check_mode:
     support: full
-    description: Read-only; runs the same in check mode.
+    details: Read-only; runs the same in check mode.
   diff_mode:
     support: none
-    description: Nothing changes, so there is no diff.
+    details: Nothing changes, so there is no diff.
   platform:
     support: full
     platforms: [posix, windows]
-    description: Runs on the controller only; the target's connection is not used.
+    details: Runs on the controller only; the target's connection is not used.
 notes:
   - Needs C(dnspython) (and C(cryptography) for DNSSEC) on the controller, and DNS access to the names' zones.
   - A missing DS is accepted as unsigned when the parent's signed NSEC/NSEC3 records say so (signatures validated;

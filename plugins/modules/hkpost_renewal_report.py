@@ -41,6 +41,9 @@ description:
   - In check mode every file is written beside the real one with C(.check) before its extension
     (C(submission.check.csv), C(renewal.check.json), C(install.check.csv)) and the real file is left as it was;
     the rows of hosts not in O(hosts) (a run with C(--limit)) are kept from the file written before.
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 options:
   report:
     description: What to make, as described above.
@@ -94,16 +97,10 @@ options:
     type: raw
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Writes C(*.check.*) files on the controller instead of the real ones; no host is contacted.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [posix]
 notes:
   - Runs on the controller only (an action plugin; no host is contacted). Run it once (C(run_once)) for V(sheet),
     V(request), V(install) and V(rollout). C(changed) is always false - the files are the controller's, not a

@@ -24,6 +24,12 @@ description:
   - One read payload gathers the stores, the IIS bindings, the http.sys mappings and the Exchange services in one trip;
     one apply payload removes everything decided. With O(backup=true) each certificate is first exported with its key
     to O(backup_dir) as PFX (as M(hkpost.ecert.hkpost_pfx) does) and read back before anything is removed.
+extends_documentation_fragment:
+  - hkpost.ecert.install_options.backup_files
+  - hkpost.ecert.exchange_session
+  - hkpost.ecert.exchange_session.exchange_host
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 options:
   replaced_by:
     description: Only retire certificates these thumbprints replace (for example the certificates just installed).
@@ -46,23 +52,13 @@ options:
     description: Export each certificate with its key as PFX to O(backup_dir) before removing it.
     type: bool
     default: false
-extends_documentation_fragment:
-  - hkpost.ecert.install_options.backup_files
-  - hkpost.ecert.exchange_session
-  - hkpost.ecert.exchange_session.exchange_host
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reads the host and reports what would be retired; sends no write.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: The thumbprints in C(My) and C(WebHosting) before and after.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [windows]
 notes:
   - The key container stays on disk, as with certlm.msc's Delete; keep a backup (O(backup=true)) if the old
     certificate might be needed again.

@@ -23,6 +23,9 @@ description:
     C(ansible-doc -t role) shows for each playbook), the roles' defaults, and the collection-wide variables - the
     table "Variables of the whole collection" of the guide C(using_the_collection.rst).
   - Changes nothing.
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 options:
   pattern:
     description: The host pattern of the playbook's plays - the value of C(hkpost_hosts), by default C(ecert_servers).
@@ -39,16 +42,10 @@ options:
     default: required
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reads the inventory only; the same in check mode.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [posix]
 notes:
   - Run it once, on the controller (C(run_once) and C(delegate_to=localhost)), in a first play whose hosts survive
     C(--limit) (C(all:localhost)); a play on C(localhost) alone is skipped when C(--limit) leaves localhost out.

@@ -52,6 +52,9 @@ description:
     V(weak_key) and V(no_starttls). V(warning) for V(expiring), V(extra_certificates), V(wrong_order) and V(not_hkpost).
     V(ok) otherwise. An endpoint's verdict is its worst finding's severity.
   - Every finding also says what to do about it in one sentence (RV(endpoints[].findings[].action)).
+extends_documentation_fragment:
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.controller
 options:
   endpoints:
     description:
@@ -128,16 +131,11 @@ options:
     type: str
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Read-only; behaves the same in check mode.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: posix
     details: Runs on the controller only; the target is never contacted by Ansible, only the endpoints over TLS.
 notes:
   - With O(handshake=auto) the chain is read before any key exchange, so the server's handshake is never completed.

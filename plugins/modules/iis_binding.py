@@ -29,6 +29,10 @@ description:
   - With O(verify=true) the controller connects to the site after binding and checks the chain it actually serves
     (the check of M(hkpost.ecert.hkpost_served_chain)). The served leaf must be the bound certificate and the chain
     must have no critical finding (missing or old intermediate, expired, wrong name, untrusted).
+extends_documentation_fragment:
+  - hkpost.ecert.install_options.verify_check
+  - hkpost.ecert._attributes
+  - hkpost.ecert._attributes.windows
 options:
   site:
     description: IIS site name as IIS Manager shows it.
@@ -89,21 +93,13 @@ options:
   verify_address:
     description: Address the controller connects to for O(verify). Defaults to C(ansible_host), then the inventory name.
     type: str
-extends_documentation_fragment:
-  - hkpost.ecert.install_options.verify_check
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Reads bindings, mappings and the store and reports the change; sends no write.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Shows the binding (site, ip, port, host, sni, ssl_flags, thumbprint, store) before and after.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: full
-    platforms: [windows]
 notes:
   - The http.sys mappings are read from the registry (C(HTTP\Parameters\SslBindingInfo) and C(SslSniBindingInfo)),
     where netsh keeps them, so the module does not depend on the display language.

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
-"""A module's documented options as ansible-doc renders them: its own DOCUMENTATION merged with the doc fragments
-it extends (plugins/doc_fragments/, ``hkpost.ecert.NAME``). Every test that reads a module's options reads them here,
-so an option documented once in a fragment counts for each module that extends it."""
+"""A module's documented options and attributes as ansible-doc renders them: its own DOCUMENTATION merged with the doc
+fragments it extends (plugins/doc_fragments/, ``hkpost.ecert.NAME``). Every test that reads a module's options or
+attributes reads them here, so what is documented once in a fragment counts for each module that extends it.
+tests/unit/plugins/doc_fragments/test_attributes.py checks this reading against ansible-doc's for every module."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def _documentation(path):
     return yaml.safe_load(match.group(2)) if match else {}
 
 
-def _fragment_options(name):
+def _fragment(name):
     if not name.startswith('hkpost.ecert.'):
         raise AssertionError('doc fragment %s is not one of this collection; extend it here first' % name)
     # hkpost.ecert.FILE is FILE's DOCUMENTATION; hkpost.ecert.FILE.PART its attribute PART.upper(), as
@@ -29,17 +30,37 @@ def _fragment_options(name):
     parts = name.split('.')[2:]
     module = importlib.import_module('ansible_collections.hkpost.ecert.plugins.doc_fragments.' + parts[0])
     text = getattr(module.ModuleDocFragment, parts[1].upper() if len(parts) > 1 else 'DOCUMENTATION')
-    return (yaml.safe_load(text) or {}).get('options') or {}
+    return yaml.safe_load(text) or {}
+
+
+def _module_documentation(module, modules_dir):
+    path = os.path.join(modules_dir or os.path.join(ROOT, 'plugins', 'modules'), module + '.py')
+    return (_documentation(path) or {}) if os.path.exists(path) else None
 
 
 def documented_options(module, modules_dir=None):
     """{option: spec} of plugins/modules/<module>.py with its fragments; None when there is no such module."""
-    path = os.path.join(modules_dir or os.path.join(ROOT, 'plugins', 'modules'), module + '.py')
-    if not os.path.exists(path):
+    documentation = _module_documentation(module, modules_dir)
+    if documentation is None:
         return None
-    documentation = _documentation(path) or {}
     options = {}
     for fragment in documentation.get('extends_documentation_fragment') or []:
-        options.update(_fragment_options(fragment))
+        options.update(_fragment(fragment).get('options') or {})
     options.update(documentation.get('options') or {})
     return options
+
+
+def documented_attributes(module, modules_dir=None):
+    """{attribute: {description, support, details, platforms, ...}} of plugins/modules/<module>.py with its fragments;
+    None when there is no such module.
+
+    Merged one level deep, the module's keys and then the earlier fragment's winning, as ansible-core does it
+    (ansible/utils/plugin_docs.py add_fragments -> merge_fragment: ``value.update(target[key])`` per attribute)."""
+    documentation = _module_documentation(module, modules_dir)
+    if documentation is None:
+        return None
+    attributes = {name: dict(attribute) for name, attribute in (documentation.get('attributes') or {}).items()}
+    for fragment in documentation.get('extends_documentation_fragment') or []:
+        for name, attribute in (_fragment(fragment).get('attributes') or {}).items():
+            attributes[name] = dict(attribute, **attributes.get(name, {}))
+    return attributes

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import csv
 import datetime
-import html
 import io
 import json
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import kind_of
+from ansible_collections.hkpost.ecert.plugins.module_utils._html_page import SORTABLE_TABLE_CSS, sort_script
+from ansible_collections.hkpost.ecert.plugins.module_utils._html_page import escape as _e
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._actions import action_for
 
 VERDICT_ORDER = ('error', 'critical', 'warning', 'ok')
@@ -188,10 +189,6 @@ def _now_text():
     return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
 
 
-def _e(value):
-    return html.escape('' if value is None else str(value), quote=True)
-
-
 def _summary_html(endpoints):
     counts = {v: 0 for v in VERDICT_ORDER}
     for endpoint in endpoints:
@@ -344,7 +341,7 @@ def _groups_html(groups):
     return '<section id="by-finding">%s</section>' % ''.join(parts)
 
 
-_CSS = """
+_CSS = SORTABLE_TABLE_CSS + """
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1a202c;background:#fff}
 h1{font-size:22px;margin:0 0 4px}.meta{color:#4a5568;margin-bottom:16px}
 .summary{display:flex;gap:12px;flex-wrap:wrap;margin-bottom:20px}
@@ -353,43 +350,14 @@ h1{font-size:22px;margin:0 0 4px}.meta{color:#4a5568;margin-bottom:16px}
 svg{width:100%;max-width:960px;height:auto;border:1px solid #e2e8f0;border-radius:6px;margin-bottom:20px}
 .lane,.axis{font-size:11px;fill:#4a5568}.grid{stroke:#edf2f7}.tick{stroke:#e2e8f0}
 .today{stroke:#2d3748;stroke-dasharray:4 3}.warnzone{fill:#fefcbf;opacity:.6}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e2e8f0;padding:6px 8px;text-align:left;
-vertical-align:top}th{background:#f7fafc;cursor:pointer;user-select:none;white-space:nowrap}
-th[aria-sort=ascending] .arrow:after{content:" \\25B2"}th[aria-sort=descending] .arrow:after{content:" \\25BC"}
-td ul{margin:0;padding-left:16px}.badge{color:#fff;border-radius:4px;padding:1px 6px;font-weight:600}
+td ul{margin:0;padding-left:16px}
 .action{color:#2b6cb0}.action:before{content:"\\2192  "}.num{text-align:right}.mono{font-family:monospace}
 #findings,#to-renew{width:auto;margin-bottom:20px}details.group{margin-bottom:12px}
 details.group summary{cursor:pointer;padding:6px 0;font-size:15px}tr.renew-expired td:first-child{color:#c53030}
 """
 
-# Sorts the table by a header click (or Enter): numbers numerically, text naturally; stable on ties.
-_JS = """
-(function(){
-  var table=document.getElementById('endpoints');
-  var heads=table.tHead.rows[0].cells;
-  function sortBy(index,type,dir){
-    var body=table.tBodies[0];var rows=Array.prototype.slice.call(body.rows);
-    rows.forEach(function(r,i){r._i=i;});
-    rows.sort(function(a,b){
-      var x=a.cells[index].getAttribute('data-sort'),y=b.cells[index].getAttribute('data-sort');
-      var c=(type==='num'||type==='rank')?(parseFloat(x)-parseFloat(y)):x.localeCompare(y,undefined,{numeric:true});
-      return (c*dir)||(a._i-b._i);
-    });
-    rows.forEach(function(r){body.appendChild(r);});
-    for(var i=0;i<heads.length;i++){heads[i].removeAttribute('aria-sort');}
-    heads[index].setAttribute('aria-sort',dir>0?'ascending':'descending');
-  }
-  Array.prototype.forEach.call(heads,function(th,index){
-    function go(){
-      var dir=th.getAttribute('aria-sort')==='ascending'?-1:1;
-      sortBy(index,th.getAttribute('data-type'),dir);
-    }
-    th.addEventListener('click',go);
-    th.addEventListener('keydown',function(e){if(e.key==='Enter'){go();}});
-  });
-  window.hkpostSort=sortBy;
-})();
-"""
+# The endpoints table sorts by a header click; the verdict column's data-sort is its rank (worst first).
+_JS = sort_script('#endpoints', numeric=('num', 'rank'))
 
 
 def render_html(audit, title='TLS chain audit', generated=None, warn_days=30, group_above=GROUP_ABOVE):

@@ -13,10 +13,11 @@ Every value that came from a host or a server is escaped; nothing is fetched fro
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 
+from ansible_collections.hkpost.ecert.plugins.module_utils._html_page import SORTABLE_TABLE_CSS, sort_script
+from ansible_collections.hkpost.ecert.plugins.module_utils._html_page import escape as _e
 from ansible_collections.hkpost.ecert.plugins.module_utils.audit._fleet_report import _csv_cell
 
 CSV_FIELDS = ('host', 'store', 'thumbprint', 'sha256', 'common_name', 'dns_names', 'issuer', 'is_hkpost',
@@ -26,10 +27,6 @@ _STATUS_COLOURS = {'expired': '#c53030', 'expiring': '#b7791f', 'valid': '#1a7f3
 _REASON_TEXT = {'expired': 'Expired', 'superseded': 'Superseded by a newer certificate for the same names',
                 'orphaned_key': 'Orphaned keys (requests left over or without their key)',
                 'old_pending_request': 'Pending requests older than the limit'}
-
-
-def _e(value):
-    return html.escape('' if value is None else str(value), quote=True)
 
 
 def _dumps(value):
@@ -223,17 +220,14 @@ def _hosts_html(hosts):
                   rows)
 
 
-_CSS = """
+_CSS = SORTABLE_TABLE_CSS + """
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:20px;color:#1a202c;background:#fff}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:22px 0 8px}.meta{color:#4a5568;margin:4px 0 12px}
 .summary{display:flex;gap:10px;flex-wrap:wrap}.card{border:2px solid #cbd5e0;border-radius:8px;padding:8px 14px;
 min-width:84px;display:flex;flex-direction:column}.card .n{font-size:26px;font-weight:700}
 svg{width:100%;max-width:720px;height:auto;border:1px solid #e2e8f0;border-radius:6px}
 .axis{font-size:11px;fill:#4a5568}.grid{stroke:#edf2f7}.bar.hk{fill:#2b6cb0}.bar.other{fill:#a0aec0}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e2e8f0;padding:6px 8px;text-align:left;
-vertical-align:top;overflow-wrap:break-word}th{background:#f7fafc;cursor:pointer;user-select:none;white-space:nowrap}
-th[aria-sort=ascending] .arrow:after{content:" \\25B2"}th[aria-sort=descending] .arrow:after{content:" \\25BC"}
-.badge{color:#fff;border-radius:4px;padding:1px 6px;font-weight:600}.mono{font-family:monospace;font-size:12px;
+th,td{overflow-wrap:break-word}.mono{font-family:monospace;font-size:12px;
 color:#4a5568;word-break:break-all}.names{color:#4a5568}details{margin:8px 0}summary{cursor:pointer;padding:4px 0}
 tr.in-use td:last-child{color:#c05621}tr.unread td{color:#c53030}
 @media (max-width:720px){body{margin:10px}table.cards thead{display:none}table.cards,table.cards tbody,
@@ -242,31 +236,8 @@ margin:0 0 10px;padding:4px 8px}table.cards td{border:0;padding:3px 0;overflow-w
 display:block;font-size:11px;color:#718096;text-transform:uppercase}.card{min-width:70px;padding:6px 10px}}
 """
 
-# Sorts any table by a header click (or Enter): numbers numerically, text naturally; stable on ties.
-_JS = """
-(function(){
-  Array.prototype.forEach.call(document.querySelectorAll('table.cards'),function(table){
-    var heads=table.tHead.rows[0].cells;
-    function sortBy(index,type,dir){
-      var body=table.tBodies[0];var rows=Array.prototype.slice.call(body.rows);
-      rows.forEach(function(r,i){r._i=i;});
-      rows.sort(function(a,b){
-        var x=a.cells[index].getAttribute('data-sort'),y=b.cells[index].getAttribute('data-sort');
-        var c=type==='num'?(parseFloat(x)-parseFloat(y)):x.localeCompare(y,undefined,{numeric:true});
-        return (c*dir)||(a._i-b._i);
-      });
-      rows.forEach(function(r){body.appendChild(r);});
-      for(var i=0;i<heads.length;i++){heads[i].removeAttribute('aria-sort');}
-      heads[index].setAttribute('aria-sort',dir>0?'ascending':'descending');
-    }
-    Array.prototype.forEach.call(heads,function(th,index){
-      function go(){sortBy(index,th.getAttribute('data-type'),th.getAttribute('aria-sort')==='ascending'?-1:1);}
-      th.addEventListener('click',go);
-      th.addEventListener('keydown',function(e){if(e.key==='Enter'){go();}});
-    });
-  });
-})();
-"""
+# Every table of certificates sorts by a header click.
+_JS = sort_script('table.cards')
 
 
 def render_html(model, title='Certificate inventory', generated=None):

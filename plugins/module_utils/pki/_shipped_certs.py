@@ -49,6 +49,8 @@ mpv0
 """
 
 # The new "Hongkong Post e-Cert SSL CA 3 - 17" (2025, EKU serverAuth): the one to install.
+# It re-issues the 2017 one below with the same subject and key, so eight lines of their base64 are the same bytes;
+# they are two certificates, each pinned, not one written twice.
 SSL_CA_3_17_NEW_PEM = """\
 -----BEGIN CERTIFICATE-----
 MIIFtzCCA5+gAwIBAgIUPbGA72/4X3qJXRZEW5/J/D3vu8cwDQYJKoZIhvcNAQEL
