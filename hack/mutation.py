@@ -19,9 +19,12 @@ module name the code is imported under. cosmic-ray needs a session database and 
 config and runs one test-runner subprocess per mutant (an ansible import costs ~1 s each). Here:
 
 * the checkout is copied (``git ls-files``, the collection symlink kept as a symlink) once per worker;
-* each worker pre-imports the heavy third-party libraries and pre-generates the test PKI's RSA keys,
+* each module's mapped tests (``MODULES`` below) run once unmutated, traced by hack/mutation_lines.py: which
+  test executes which line; a mutant then runs only the tests that execute its lines (quickest first), and one
+  whose lines no test executes is a survivor without a run;
+* each worker pre-imports the third-party libraries the tests import and pre-generates the test PKI's RSA keys,
   then forks one child per mutant; the child writes the mutated module into its copy and runs
-  ``pytest.main`` on the tests mapped to that module (``MODULES`` below), stopping at the first failure;
+  ``pytest.main`` on the chosen tests, stopping at the first failure;
 * mutation operators (AST level): flip a comparison (``==``/``!=``, ``in``/``not in``, ``is``/
   ``is not``, ``<``/``>=`` ...) and shift its boundary (``<``/``<=``); drop one operand of an
   ``and``/``or`` and swap ``and``/``or``; force an ``if``/``while``/conditional-expression test to
@@ -31,9 +34,9 @@ config and runs one test-runner subprocess per mutant (an ansible import costs ~
 * killed = the tests fail (or time out); survived = they pass. Equivalent mutants (no observable
   change) are listed in ``EQUIVALENT`` with the reason and counted apart.
 
-Runtime (2 workers on the shared 2-core machine, load 6-19): ~0.9-4 s per mutant, ~1,900 mutants in all,
-so a run of every decision module takes 40-60 minutes; one module (``hack/mutation.py chain/_plan``) a few.
-The figure printed last is the runtime of that run.
+Runtime (2 workers on the shared 2-core machine): ~0.3-1 s per killed mutant, a survivor as long as the tests that
+run its lines; ~9,800 mutants in all, so a run of every module takes hours; one module
+(``hack/mutation.py chain/_plan``, 174 mutants) about half a minute. The figure printed last is the runtime.
 
 Usage: hack/mutation.py [--jobs 2] [--list] [--survivors] [--tests T ...] [--only MODULE:ID ...] [module ...]
 (e.g. chain/_plan, action/iis_binding; --only install/_retire:L59:88.true re-runs one mutant)
