@@ -28,7 +28,8 @@ PRELUDES = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(ROOT,
 DECLARATION = re.compile(r'^[ \t]*# hkpost\.ecert prelude: (\w+)[ \t]*$', re.M)
 _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
 # Which payloads share which block: the Exchange session (three exchange_* payloads, retire_read and
-# certificate_inventory_read), the IIS binding read (iis_bindings_read, retire_read, certificate_inventory_read), ...
+# certificate_inventory_read), the IIS binding read (iis_bindings_read, retire_read, certificate_inventory_read) and
+# the blocks named below.
 USERS = {'exchange_session': ['certificate_inventory_read', 'exchange_enable', 'exchange_read',
                               'exchange_request', 'exchange_request_many', 'retire_read'],
          'iis_bindings': ['certificate_inventory_read', 'iis_bindings_read', 'retire_read'],
