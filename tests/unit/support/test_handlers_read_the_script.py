@@ -633,7 +633,7 @@ def test_pending_read_of_the_current_user_makes_a_second_key(tmp_path, edit):
                        host=host, action_name='hkpost.ecert.hkpost_csr')
         return len(host.stores['REQUEST'])
     assert keys_after_two_runs() == 1
-    edit('csr_pending_read', "'Cert:\\LocalMachine\\REQUEST'", "'Cert:\\CurrentUser\\REQUEST'")
+    edit('csr_pending_read', '"Cert:\\LocalMachine\\$Name"', '"Cert:\\CurrentUser\\$Name"')
     assert keys_after_two_runs() == 2
 
 

@@ -49,7 +49,7 @@ USERS = {'exchange_session': ['certificate_inventory_read', 'exchange_enable', '
          # New-ExchangeCertificate -GenerateRequest and the pending requests' listing, one way for one request or many
          'exchange_requests': ['exchange_request', 'exchange_request_many'],
          # the Cert: drive's LocalMachine stores, each certificate's thumbprint, DER, key present and friendly name
-         'machine_stores': ['certificate_inventory_read', 'ecert_store_read', 'retire_read'],
+         'machine_stores': ['certificate_inventory_read', 'csr_pending_read', 'ecert_store_read', 'retire_read'],
          # Get-DnsServerResourceRecord -Node and its "nothing there yet" (WIN32 9714), for the TXT read and write
          'dns_txt': ['dcv_windows_dns_read', 'dcv_windows_dns_write'],
          # Get-Website: each site's state, physical path and bindings, for the http-01 and the DCV webroots
