@@ -5,7 +5,12 @@
 # from Microsoft.Web.Administration (the caller checks that IIS is installed when it may not be).
 # Read-SslMapping: the http.sys certificate mappings (SslBindingInfo: ipport, SslSniBindingInfo:
 # hostnameport) from the registry, where netsh keeps them, so the answer does not depend on the
-# display language.
+# display language; Read-HttpSysMapping: both kinds, {ipport, hostnameport}, as iis_bindings_read answers them.
+# Read-IisHttps: {present, sites, sslcert} - whether IIS is installed (Microsoft.Web.Administration.dll), its sites'
+# https bindings when it is, and the http.sys mappings either way (a mapping outlives IIS): the IIS part of
+# retire_read's and certificate_inventory_read's answers.
+# https://learn.microsoft.com/iis/manage/scripting/how-to-use-microsoftwebadministration ;
+# https://learn.microsoft.com/windows/win32/http/httpsetserviceconfiguration
 function Read-IisSite([string]$Protocol) {
     Add-Type -Path (Join-Path $env:windir 'System32\inetsrv\Microsoft.Web.Administration.dll')
     $manager = New-Object -TypeName Microsoft.Web.Administration.ServerManager
@@ -35,4 +40,17 @@ function Read-SslMapping([string]$KeyName) {
             if ($values.SslCertHash) { $hash = ([BitConverter]::ToString([byte[]]$values.SslCertHash)) -replace '-', '' }
             @{ endpoint = $_.PSChildName; thumbprint = $hash; store = $values.SslCertStoreName }
         })
+}
+
+function Read-HttpSysMapping {
+    @{ ipport = @(Read-SslMapping 'SslBindingInfo'); hostnameport = @(Read-SslMapping 'SslSniBindingInfo') }
+}
+
+function Read-IisHttps {
+    $sites = @()
+    $present = Test-Path -LiteralPath (Join-Path $env:windir 'System32\inetsrv\Microsoft.Web.Administration.dll')
+    if ($present) {
+        $sites = @(Read-IisSite -Protocol 'https')
+    }
+    @{ present = $present; sites = $sites; sslcert = Read-HttpSysMapping }
 }

@@ -2,7 +2,8 @@
 # Copyright: hkpost.ecert contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Reads every IIS site: bindings, physical path (raw and expanded), the site's MIME type for .txt,
-# and what already sits in its .well-known\pki-validation directory. Decisions stay in Python.
+# and what already sits in its .well-known\pki-validation directory. The sites (name, id, state, physical path,
+# bindings) are read by the web_sites prelude's Read-WebSite, as acme_iis_read reads them. Decisions stay in Python.
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [string]$Marker = 'hkpost.ecert dcv web.config'
@@ -12,13 +13,9 @@ $ErrorActionPreference = 'Stop'
 $Ansible.Changed = $false
 Import-Module WebAdministration
 
-$sites = foreach ($site in Get-Website) {
-    # A site's state is read live from IIS, and for some sites (a broken application pool, an FTP
-    # site) reading it throws: that site is reported 'Unknown' instead of failing the whole read
-    # (win-acme IISClient does the same: "Unable to determine state for Site").
-    try { $state = [string]$site.state } catch { $state = 'Unknown' }
-    $raw = [string]$site.physicalPath
-    $expanded = [Environment]::ExpandEnvironmentVariables($raw)
+# hkpost.ecert prelude: web_sites
+$sites = foreach ($site in @(Read-WebSite)) {
+    $expanded = $site.physical_path_expanded
     $directory = Join-Path -Path $expanded -ChildPath '.well-known\pki-validation'
     $fileauth = Join-Path -Path $directory -ChildPath 'fileauth.txt'
     $webConfig = Join-Path -Path $directory -ChildPath 'web.config'
@@ -38,22 +35,12 @@ $sites = foreach ($site in Get-Website) {
     $mime = @(Get-WebConfigurationProperty -PSPath "MACHINE/WEBROOT/APPHOST/$($site.name)" `
             -Filter 'system.webServer/staticContent' -Name Collection |
             Where-Object { $_.fileExtension -eq '.txt' } | ForEach-Object { [string]$_.mimeType }) | Select-Object -First 1
-    $bindings = foreach ($binding in $site.bindings.Collection) {
-        @{ protocol = [string]$binding.protocol; binding_information = [string]$binding.bindingInformation }
+    $site.txt_mime = $mime
+    $site.files = @{
+        fileauth_base64 = $content
+        web_config = @{ exists = $configExists; ours = $configOurs }
     }
-    @{
-        name = [string]$site.name
-        id = [int]$site.id
-        state = $state
-        physical_path = $raw
-        physical_path_expanded = $expanded
-        bindings = @($bindings)
-        txt_mime = $mime
-        files = @{
-            fileauth_base64 = $content
-            web_config = @{ exists = $configExists; ours = $configOurs }
-        }
-    }
+    $site
 }
 
 ConvertTo-Json -Compress -Depth 6 -InputObject @{ sites = @($sites) }

@@ -2,7 +2,8 @@
 # Copyright: hkpost.ecert contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Adds or removes ONE TXT value at one name; other TXT records there (SPF, other CAs) are untouched
-# because only the record object whose text equals the value is removed. The value (the
+# because only the record object whose text equals the value is removed (the records at the name read by
+# the dns_txt prelude's Get-TxtRecord, as dcv_windows_dns_read reads them). The value (the
 # verification code) arrives as a sensitive parameter, a SecureString; the DNS cmdlets take text,
 # so it is decoded once here and the unmanaged copy zeroed.
 param(
@@ -18,19 +19,7 @@ $bstr = [Runtime.InteropServices.Marshal]::SecureStringToBSTR($Value)
 try { $text = [Runtime.InteropServices.Marshal]::PtrToStringBSTR($bstr) }
 finally { [Runtime.InteropServices.Marshal]::ZeroFreeBSTR($bstr) }
 
-# -Node: the records AT this name only; without it the cmdlet returns the subtree below the name and
-# `absent` would delete equal-text records at child names (community.windows win_dns_record: -Node).
-function Get-TxtRecord([string]$Zone, [string]$Name) {
-    try {
-        @(Get-DnsServerResourceRecord -ZoneName $Zone -Name $Name -RRType Txt -Node)
-    }
-    catch {
-        # WIN32 9714 (DNS_ERROR_NAME_DOES_NOT_EXIST): no record there yet. Every other error
-        # (missing zone, access denied) fails here, before anything is added or removed.
-        if ($_.FullyQualifiedErrorId -like 'WIN32 9714,*') { return }
-        throw
-    }
-}
+# hkpost.ecert prelude: dns_txt
 
 $done = @()
 $existing = @(Get-TxtRecord -Zone $ZoneName -Name $HostName |

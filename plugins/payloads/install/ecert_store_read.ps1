@@ -1,6 +1,7 @@
 # hkpost.ecert payload: ecert_store_read
 # Lists the certificates of LocalMachine stores (My, WebHosting, REQUEST...) with their DER bytes,
-# whether the private key is present, and the friendly name. Changes nothing; runs in check mode.
+# whether the private key is present, and the friendly name (the machine_stores prelude, as retire_read and
+# certificate_inventory_read read them). Changes nothing; runs in check mode.
 [CmdletBinding(SupportsShouldProcess)]
 param(
     [Parameter(Mandatory = $true)][string[]]$StoreNames
@@ -9,21 +10,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $Ansible.Changed = $false
 
-$stores = @{}
-foreach ($storeName in $StoreNames) {
-    $path = "Cert:\LocalMachine\$storeName"
-    $entries = @()
-    if (Test-Path -LiteralPath $path) {
-        $entries = @(Get-ChildItem -LiteralPath $path | ForEach-Object {
-                @{
-                    thumbprint      = $_.Thumbprint
-                    der             = [Convert]::ToBase64String($_.RawData)
-                    has_private_key = $_.HasPrivateKey
-                    friendly_name   = $_.FriendlyName
-                }
-            })
-    }
-    $stores[$storeName] = $entries
-}
+# hkpost.ecert prelude: machine_stores
+$stores = Read-MachineStore $StoreNames
 
 @{ stores = $stores } | ConvertTo-Json -Compress -Depth 5

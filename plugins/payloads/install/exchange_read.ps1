@@ -15,21 +15,15 @@ $ErrorActionPreference = 'Stop'
 $Ansible.Changed = $false
 
 # hkpost.ecert prelude: exchange_session
+# hkpost.ecert prelude: exchange_certificates
 try {
     Import-PSSession -Session $session -CommandName @('Get-ExchangeServer', 'Get-ExchangeCertificate') -DisableNameChecking -AllowClobber | Out-Null
     $version = [string](Get-ExchangeServer -Identity $Server).AdminDisplayVersion
+    # Each certificate as retire_read and certificate_inventory_read read it, with its pending request's text.
     $certificates = @(Get-ExchangeCertificate -Server $Server | ForEach-Object {
-            @{
-                thumbprint          = $_.Thumbprint
-                der                 = $(if ($_.RawData) { [Convert]::ToBase64String([byte[]]$_.RawData) } else { $null })
-                # Null stays null: with serialized data signing and an expired Auth certificate only
-                # RawData comes back, and unknown must not read as "no services" on the controller.
-                services            = $(if ($null -ne $_.Services) { [string]$_.Services } else { $null })
-                status              = $(if ($null -ne $_.Status) { [string]$_.Status } else { $null })
-                has_private_key     = [bool]$_.HasPrivateKey
-                friendly_name       = $_.FriendlyName
-                certificate_request = $_.CertificateRequest
-            }
+            $entry = ConvertTo-ExchangeCertificateEntry $_
+            $entry.certificate_request = $_.CertificateRequest
+            $entry
         })
 }
 finally {

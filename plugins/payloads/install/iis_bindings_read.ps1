@@ -13,7 +13,4 @@ $Ansible.Changed = $false
 # hkpost.ecert prelude: iis_bindings
 $sites = @(Read-IisSite -Protocol $Protocol)
 
-@{
-    sites   = $sites
-    sslcert = @{ ipport = @(Read-SslMapping 'SslBindingInfo'); hostnameport = @(Read-SslMapping 'SslSniBindingInfo') }
-} | ConvertTo-Json -Compress -Depth 6
+@{ sites = $sites; sslcert = Read-HttpSysMapping } | ConvertTo-Json -Compress -Depth 6

@@ -26,6 +26,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $Ansible.Changed = $false
 
+# hkpost.ecert prelude: machine_stores
 # hkpost.ecert prelude: iis_bindings
 # hkpost.ecert prelude: exchange_certificates
 # hkpost.ecert prelude: chain_stores
@@ -40,27 +41,8 @@ if ($ChainStores.Count -gt 0) {
     $chain = @{ stores = $chainCertificates; crls = @(Read-CrlStore $CrlStore) }
 }
 
-$stores = @{}
-foreach ($storeName in $StoreNames) {
-    $path = "Cert:\LocalMachine\$storeName"
-    $stores[$storeName] = @()
-    if (Test-Path -LiteralPath $path) {
-        $stores[$storeName] = @(Get-ChildItem -LiteralPath $path | ForEach-Object {
-                @{
-                    thumbprint      = $_.Thumbprint
-                    der             = [Convert]::ToBase64String($_.RawData)
-                    has_private_key = $_.HasPrivateKey
-                    friendly_name   = $_.FriendlyName
-                }
-            })
-    }
-}
-
-$sites = @()
-$iisPresent = Test-Path -LiteralPath (Join-Path $env:windir 'System32\inetsrv\Microsoft.Web.Administration.dll')
-if ($iisPresent) {
-    $sites = @(Read-IisSite -Protocol 'https')
-}
+$stores = Read-MachineStore $StoreNames
+$iis = Read-IisHttps
 
 # The RDP listener, WinRM HTTPS listeners, RD Gateway and SQL Server: a certificate any of them uses is kept.
 # hkpost.ecert prelude: host_consumers
@@ -93,13 +75,9 @@ if ($Exchange) {
 }
 
 @{
-    os_build = [Environment]::OSVersion.Version.Build
-    stores   = $stores
-    iis      = @{
-        present = $iisPresent
-        sites   = $sites
-        sslcert = @{ ipport = @(Read-SslMapping 'SslBindingInfo'); hostnameport = @(Read-SslMapping 'SslSniBindingInfo') }
-    }
+    os_build   = [Environment]::OSVersion.Version.Build
+    stores     = $stores
+    iis        = $iis
     exchange   = $exchangeState
     rdp        = $rdp
     winrm      = $winrm

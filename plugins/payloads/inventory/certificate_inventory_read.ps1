@@ -67,33 +67,20 @@ function Read-KeyFact($Certificate) {
 # self-signed certificate; REQUEST (certlm.msc "Certificate Enrollment Requests") exists only once a
 # request was made, so every store is guarded by Test-Path.
 # https://learn.microsoft.com/powershell/module/microsoft.powershell.security/about/about_certificate_provider
+# hkpost.ecert prelude: machine_stores
 $stores = @{}
 foreach ($storeName in $StoreNames) {
-    $path = "Cert:\LocalMachine\$storeName"
-    $stores[$storeName] = @()
-    if (Test-Path -LiteralPath $path) {
-        $stores[$storeName] = @(Get-ChildItem -LiteralPath $path | ForEach-Object {
-                @{
-                    thumbprint      = $_.Thumbprint
-                    der             = [Convert]::ToBase64String($_.RawData)
-                    has_private_key = $_.HasPrivateKey
-                    friendly_name   = $_.FriendlyName
-                    archived        = $_.Archived
-                    key             = (Read-KeyFact $_)
-                }
-            })
-    }
+    $stores[$storeName] = @(Get-MachineStoreCertificate $storeName | ForEach-Object {
+            $entry = ConvertTo-StoreEntry $_
+            $entry.archived = $_.Archived
+            $entry.key = Read-KeyFact $_
+            $entry
+        })
 }
 
-# IIS sites and https bindings (Microsoft.Web.Administration) and the http.sys mappings from the registry.
-# https://learn.microsoft.com/iis/manage/scripting/how-to-use-microsoftwebadministration ;
-# https://learn.microsoft.com/windows/win32/http/httpsetserviceconfiguration
-$sites = @()
-$iisPresent = Test-Path -LiteralPath (Join-Path $env:windir 'System32\inetsrv\Microsoft.Web.Administration.dll')
-if ($iisPresent) {
-    $sites = @(Read-IisSite -Protocol 'https')
-}
-$sslcert = @{ ipport = @(Read-SslMapping 'SslBindingInfo'); hostnameport = @(Read-SslMapping 'SslSniBindingInfo') }
+# IIS sites and https bindings (Microsoft.Web.Administration) and the http.sys mappings from the registry:
+# Read-IisHttps of the iis_bindings prelude, as retire_read reads them.
+$iis = Read-IisHttps
 
 # hkpost.ecert prelude: host_consumers
 # hkpost.ecert prelude: exchange_certificates
@@ -119,7 +106,7 @@ if ($Exchange) {
 @{
     os_build    = [Environment]::OSVersion.Version.Build
     stores      = $stores
-    iis         = @{ present = $iisPresent; sites = $sites; sslcert = $sslcert }
+    iis         = $iis
     rdp         = $rdp
     winrm       = $winrm
     rd_gateway  = $gateway

@@ -11,24 +11,18 @@ $ErrorActionPreference = 'Stop'
 $Ansible.Changed = $false
 
 # LocalMachine\REQUEST exists only once a request has been made on this machine; a missing store
-# holds no pending request (guarded like ecert_store_read).
-$pending = @()
-if (Test-Path -LiteralPath 'Cert:\LocalMachine\REQUEST') {
-    $pending = @(Get-ChildItem -LiteralPath 'Cert:\LocalMachine\REQUEST' | ForEach-Object {
-            $container = $null
-            if ($_.HasPrivateKey) {
-                # SChannel (CAPI) keys expose their container; a CNG key made by hand does not, and is then not reused.
-                try { $container = $_.PrivateKey.CspKeyContainerInfo.KeyContainerName } catch { $container = $null }
-            }
-            @{
-                thumbprint      = $_.Thumbprint
-                der             = [Convert]::ToBase64String($_.RawData)
-                friendly_name   = $_.FriendlyName
-                has_private_key = $_.HasPrivateKey
-                key_container   = $container
-            }
-        })
-}
+# holds no pending request (the machine_stores prelude guards it with Test-Path, as for ecert_store_read).
+# hkpost.ecert prelude: machine_stores
+$pending = @(Get-MachineStoreCertificate 'REQUEST' | ForEach-Object {
+        $container = $null
+        if ($_.HasPrivateKey) {
+            # SChannel (CAPI) keys expose their container; a CNG key made by hand does not, and is then not reused.
+            try { $container = $_.PrivateKey.CspKeyContainerInfo.KeyContainerName } catch { $container = $null }
+        }
+        $entry = ConvertTo-StoreEntry $_
+        $entry.key_container = $container
+        $entry
+    })
 
 $savedCsrs = @()
 $dir = [Environment]::ExpandEnvironmentVariables($RequestDir)

@@ -11,7 +11,7 @@ new area). tests.support.peers.iis_web serves these files over real HTTP for the
 
 from __future__ import annotations
 
-from tests.support.windows.host import handles
+from tests.support.windows.host import handles, require_functions
 from tests.support.windows.iis import iis_state
 
 
@@ -40,6 +40,8 @@ def files(host):
 
 @handles('acme_iis_read')
 def acme_iis_read(host, params):
+    # The sites are Read-WebSite's, of the web_sites prelude (acme_iis_read, dcv_iis_read).
+    require_functions(host, 'Read-WebSite')
     sites = []
     for site in iis_state(host)['sites']:
         raw = site.get('physical_path', '%SystemDrive%\\inetpub\\wwwroot')

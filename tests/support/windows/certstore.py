@@ -9,7 +9,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from tests.support.windows import script_facts
-from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.host import HostFailure, handles, require_functions
 from tests.support.windows.certreq import certreq_run, context, request_store
 from tests.support.windows.native import check_native
 from tests.support.windows.x509store import provider_location, stores_at
@@ -39,6 +39,8 @@ def read_entry(issued, key=True):
 
 @handles('ecert_store_read')
 def ecert_store_read(host, params):
+    # The machine_stores prelude's functions (ecert_store_read, retire_read, certificate_inventory_read).
+    require_functions(host, 'Read-MachineStore', 'Get-MachineStoreCertificate', 'ConvertTo-StoreEntry')
     # The Cert:\ drive's stores of the location the script's paths name (x509store.provider_location).
     stores = stores_at(host, provider_location(host.script))
     return {'stores': {name: [{'thumbprint': e.get('thumbprint') or _cert(e).fingerprint(hashes.SHA1()).hex().upper(),

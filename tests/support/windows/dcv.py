@@ -12,7 +12,7 @@ import re
 
 from tests.support.windows import script_facts
 from tests.support.windows.boundary import secure_string_to_bstr
-from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.host import HostFailure, handles, require_functions
 from tests.support.windows.prompts import prompt_refused
 
 WEB_CONFIG = 'web.config'
@@ -65,6 +65,8 @@ def _txt_mime(host, site):
 
 @handles('dcv_iis_read')
 def dcv_iis_read(host, params):
+    # The sites are Read-WebSite's, of the web_sites prelude (dcv_iis_read, acme_iis_read).
+    require_functions(host, 'Read-WebSite')
     iis = host.state['iis']
     sites = []
     for site in iis['sites']:
@@ -146,6 +148,8 @@ def get_txt_records(host, zone_name, name):
     those errors into "no records"; a payload whose catch block tests for 'WIN32 9714' treats only
     that one as empty and lets the others stop it.
     """
+    # The read is Get-TxtRecord of the dns_txt prelude (dcv_windows_dns_read, dcv_windows_dns_write).
+    require_functions(host, 'Get-TxtRecord')
     cmdlet = 'Get-DnsServerResourceRecord'
     call = script_facts.calls(host.script, cmdlet)
     assert len(call) == 1, 'the DNS payloads call %s once' % cmdlet

@@ -26,6 +26,8 @@ from tests.support.windows.prompts import prompt_refused
 from tests.support.windows.request import os_build
 
 SINGLE = {'IIS', 'POP', 'IMAP', 'UM', 'UMCallRouter', 'Federation'}
+# The functions of the exchange_requests prelude (exchange_request, exchange_request_many).
+EXCHANGE_REQUESTS = ('Read-ExchangePendingRequest', 'New-ExchangeRequest')
 
 
 def exchange_state(host, version='Version 14.3 (Build 123.4)'):
@@ -139,6 +141,8 @@ def _end_session(host, params):
 def exchange_read(host, params):
     _session(host, params)
     require_imported(host, 'Get-ExchangeServer', 'Get-ExchangeCertificate')
+    # Each certificate mapped by the exchange_certificates prelude (exchange_read, retire_read, inventory).
+    require_functions(host, 'ConvertTo-ExchangeCertificateEntry')
     _end_session(host, params)
     state = exchange_state(host)
     return {'version': state['version'], 'os_build': os_build(host),
@@ -155,6 +159,7 @@ def exchange_read(host, params):
 def exchange_request(host, params):
     _session(host, params)
     require_imported(host, 'New-ExchangeCertificate', 'Get-ExchangeCertificate')
+    require_functions(host, *EXCHANGE_REQUESTS)
     return _new_request(host, params['SubjectName'], params['DomainName'], params['KeySize'], params['Server'])
 
 
@@ -164,6 +169,7 @@ def exchange_request_many(host, params):
     Backup, the pending requests the session added exported (with Items) by the pfx_export prelude."""
     _session(host, params)
     require_imported(host, 'New-ExchangeCertificate', 'Get-ExchangeCertificate')
+    require_functions(host, *EXCHANGE_REQUESTS)
     before = [c['thumbprint'] for c in exchange_state(host)['certificates'] if c['status'] == 'PendingRequest']
     created = []
     for request in params['Requests'] or []:

@@ -17,11 +17,28 @@ import copy
 import json
 import re
 
-from tests.support.windows import boundary
+from tests.support.windows import boundary, script_facts
 from tests.support.windows.boundary import HostFailure, WIN_POWERSHELL  # noqa: F401  (handlers import them here)
 
 _HANDLERS = {}
 _HEADER = re.compile(r'^# hkpost\.ecert payload: (\w+)', re.M)
+
+
+def require_functions(host, *names):
+    """Windows' answer to a script that calls a function it does not define: CommandNotFoundException.
+
+    A payload's functions come from its preludes (plugins/payloads/_preludes/), which _win_payload.load_payload
+    composes into the script; a script sent without them stops at the first call.
+    """
+    defined = script_facts.defined_functions(host.script)
+    called = {c.name.lower() for c in script_facts.calls(host.script)}
+    for name in names:
+        if name.lower() in called and name.lower() not in defined:
+            raise HostFailure("The term '%s' is not recognized as the name of a cmdlet, function, script file, or "
+                              "operable program. Check the spelling of the name, or if a path was included, verify "
+                              "that the path is correct and try again." % name,
+                              exception_type='System.Management.Automation.CommandNotFoundException',
+                              category='ObjectNotFound', fqid='CommandNotFoundException')
 
 
 class UnknownPayload(AssertionError):

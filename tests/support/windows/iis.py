@@ -14,7 +14,8 @@ import copy
 
 import tests.support.windows.certstore  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows import script_facts
-from tests.support.windows.host import HostFailure, handles
+# require_functions lives with the host (every area's handlers use it); imported from here by the older areas.
+from tests.support.windows.host import HostFailure, handles, require_functions
 
 
 def iis_state(host):
@@ -42,26 +43,9 @@ def _binding(site, info):
     return next((b for b in site['bindings'] if b['protocol'] == 'https' and b['binding_information'] == info), None)
 
 
-def require_functions(host, *names):
-    """Windows' answer to a script that calls a function it does not define: CommandNotFoundException.
-
-    The IIS reading functions come from the iis_bindings prelude (plugins/payloads/_preludes/), which
-    _win_payload.load_payload composes into the script; a script sent without it stops at the first call.
-    """
-    defined = script_facts.defined_functions(host.script)
-    called = {c.name.lower() for c in script_facts.calls(host.script)}
-    for name in names:
-        if name.lower() in called and name.lower() not in defined:
-            raise HostFailure("The term '%s' is not recognized as the name of a cmdlet, function, script file, or "
-                              "operable program. Check the spelling of the name, or if a path was included, verify "
-                              "that the path is correct and try again." % name,
-                              exception_type='System.Management.Automation.CommandNotFoundException',
-                              category='ObjectNotFound', fqid='CommandNotFoundException')
-
-
 @handles('iis_bindings_read')
 def iis_bindings_read(host, params):
-    require_functions(host, 'Read-IisSite', 'Read-SslMapping')
+    require_functions(host, 'Read-IisSite', 'Read-SslMapping', 'Read-HttpSysMapping')
     state = iis_state(host)
     return {'sites': [{'name': s['name'], 'id': s['id'],
                        'bindings': [{k: b[k] for k in ('protocol', 'binding_information', 'ssl_flags')}

@@ -83,6 +83,9 @@ def add_sql_instance(host, name, instance_id, thumbprint=None, force_encryption=
 
 
 TERMINAL_SERVICES = 'root\\cimv2\\terminalservices'
+# The functions of the machine_stores and iis_bindings preludes the payload calls (lower case).
+_PRELUDE_FUNCTIONS = {'get-machinestorecertificate', 'convertto-storeentry', 'read-iishttps', 'read-iissite',
+                      'read-sslmapping', 'read-httpsysmapping'}
 
 
 def _text(value):
@@ -99,7 +102,7 @@ def _script_reads(script):
     """
     calls = script_facts.calls(script)
     called = {c.name.lower() for c in calls}
-    missing = {'read-iissite', 'read-sslmapping'} & called - script_facts.defined_functions(script)
+    missing = _PRELUDE_FUNCTIONS & called - script_facts.defined_functions(script)
     cim = frozenset((_text(c.value('Namespace')), _text(c.value('ClassName')))
                     for c in calls if c.name.lower() == 'get-ciminstance')
     return {'missing': bool(missing), 'wmic': bool(called & {'wmic', 'wmic.exe'}), 'cim': cim}
@@ -185,7 +188,9 @@ def host_consumers_answer(host):
 @handles('certificate_inventory_read')
 def certificate_inventory_read(host, params):
     if _script_reads(host.script)['missing']:
-        require_functions(host, 'Read-IisSite', 'Read-SslMapping')   # raises what Windows says
+        # raises what Windows says, at the first one the script calls (the stores are read first)
+        require_functions(host, 'Get-MachineStoreCertificate', 'ConvertTo-StoreEntry', 'Read-IisHttps', 'Read-IisSite',
+                          'Read-SslMapping', 'Read-HttpSysMapping')
     state = consumers(host)
     stores = {}
     for name in params.get('StoreNames') or []:

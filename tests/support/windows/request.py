@@ -15,7 +15,7 @@ from cryptography.x509.oid import NameOID
 
 from tests.support.windows import script_facts
 from tests.support.windows.certreq import certreq_run, context, request_store
-from tests.support.windows.host import HostFailure, handles
+from tests.support.windows.host import HostFailure, handles, require_functions
 from tests.support.windows.native import check_native
 from tests.support.windows.pfx import export_many
 from tests.support.windows.x509store import provider_location, stores_at
@@ -60,12 +60,15 @@ def read_text(host, text, path):
 
 @handles('csr_pending_read')
 def csr_pending_read(host, params):
+    require_functions(host, 'Get-MachineStoreCertificate', 'ConvertTo-StoreEntry')
     stores = stores_at(host, provider_location(host.script))   # Cert:\LocalMachine\REQUEST, as the script says
     if 'REQUEST' not in stores:
         # The Certificate provider lists only stores that exist: LocalMachine\REQUEST appears with the
         # first request made on the machine. Unguarded, Get-ChildItem on it is an error under Stop.
+        # The store read: a Get-ChildItem naming REQUEST, or the machine_stores prelude's (the payload asks its
+        # Get-MachineStoreCertificate for REQUEST only).
         reads = [c for c in script_facts.calls(host.script, 'Get-ChildItem') if 'REQUEST' in ' '.join(
-            str(v) for v in c.parameters.values()) + ' '.join(c.arguments)]
+            str(v) for v in c.parameters.values()) + ' '.join(c.arguments) or c.function == 'Get-MachineStoreCertificate']
         if not all(script_facts.guarded_by_test_path(c) for c in reads):
             raise HostFailure("Cannot find path 'Cert:\\LocalMachine\\REQUEST' because it does not exist.")
         return {'pending': [], 'saved_csrs': [read_text(host, text, path) for path, text in

@@ -3,7 +3,7 @@
 
 retire_read is the union of what ecert_store_read, iis_bindings_read and exchange_read answer (the
 payload reads the same sources: Cert:\\LocalMachine, Microsoft.Web.Administration, the HTTP\\Parameters
-registry keys, Get-ExchangeCertificate - with the same iis_bindings and exchange_session preludes), and
+registry keys, Get-ExchangeCertificate - with the same machine_stores, iis_bindings and exchange_session preludes), and
 reports Exchange as unknown when the remoting session fails.
 retire_apply removes by (store, thumbprint) like X509Store.Remove: a certificate Exchange also lists
 is gone from Exchange too (Exchange certificates are LocalMachine\\My certificates).
@@ -29,6 +29,8 @@ from tests.support.windows.x509store import store_access, stores_at, write_refus
 @handles('retire_read')
 def retire_read(host, params):
     stores = _HANDLERS['ecert_store_read'](host, {'StoreNames': params.get('StoreNames') or ['My', 'WebHosting']})
+    # Then Read-IisHttps of the iis_bindings prelude: the http.sys mappings whether IIS is installed or not.
+    require_functions(host, 'Read-IisHttps', 'Read-SslMapping', 'Read-HttpSysMapping')
     iis = _HANDLERS['iis_bindings_read'](host, {}) if 'iis' in host.state else {
         'sites': [], 'sslcert': {'ipport': [], 'hostnameport': []}}
     exchange = {'present': bool(params.get('Exchange')), 'known': False, 'error': None, 'certificates': []}
@@ -43,8 +45,6 @@ def retire_read(host, params):
     # ChainStores (hkpost_install given a chain): the chain_stores prelude's reads, as chain_read's; else not read.
     chain_part = chain_stores(host, params['ChainStores'], params.get('CrlStore') or 'CA') \
         if params.get('ChainStores') else None
-    # The answer reads the http.sys mappings whether IIS is installed or not.
-    require_functions(host, 'Read-SslMapping')
     return {'os_build': host.os_build, 'stores': stores['stores'],
             'iis': {'present': 'iis' in host.state, 'sites': iis['sites'], 'sslcert': iis['sslcert']},
             'exchange': exchange, 'chain': chain_part,

@@ -246,7 +246,7 @@ def test_new_exchange_certificate_many_without_private_key_exportable_cannot_be_
         exchange_state(host)
         return batch_request(tmp_path, host, platform='exchange')
     assert run() is None
-    edit('exchange_request_many', '            PrivateKeyExportable = $true\n')
+    edit('exchange_request_many', '        PrivateKeyExportable = $true\n')
     assert 'non-exportable' in run()
 
 
@@ -619,7 +619,7 @@ def test_exchange_request_without_key_size_is_a_2048_bit_key(tmp_path, edit):
 
 def test_store_read_of_the_current_user_does_not_see_the_machine_request(pki, edit):
     assert complete_pending(pki) is None
-    edit('ecert_store_read', '"Cert:\\LocalMachine\\$storeName"', '"Cert:\\CurrentUser\\$storeName"')
+    edit('ecert_store_read', '"Cert:\\LocalMachine\\$Name"', '"Cert:\\CurrentUser\\$Name"')
     assert 'Nothing was changed' in complete_pending(pki)
 
 
@@ -633,7 +633,7 @@ def test_pending_read_of_the_current_user_makes_a_second_key(tmp_path, edit):
                        host=host, action_name='hkpost.ecert.hkpost_csr')
         return len(host.stores['REQUEST'])
     assert keys_after_two_runs() == 1
-    edit('csr_pending_read', "'Cert:\\LocalMachine\\REQUEST'", "'Cert:\\CurrentUser\\REQUEST'")
+    edit('csr_pending_read', '"Cert:\\LocalMachine\\$Name"', '"Cert:\\CurrentUser\\$Name"')
     assert keys_after_two_runs() == 2
 
 

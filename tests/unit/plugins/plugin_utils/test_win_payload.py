@@ -28,7 +28,8 @@ PRELUDES = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(ROOT,
 DECLARATION = re.compile(r'^[ \t]*# hkpost\.ecert prelude: (\w+)[ \t]*$', re.M)
 _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
 # Which payloads share which block: the Exchange session (three exchange_* payloads, retire_read and
-# certificate_inventory_read) and the IIS binding read (iis_bindings_read, retire_read, certificate_inventory_read).
+# certificate_inventory_read), the IIS binding read (iis_bindings_read, retire_read, certificate_inventory_read) and
+# the blocks named below.
 USERS = {'exchange_session': ['certificate_inventory_read', 'exchange_enable', 'exchange_read',
                               'exchange_request', 'exchange_request_many', 'retire_read'],
          'iis_bindings': ['certificate_inventory_read', 'iis_bindings_read', 'retire_read'],
@@ -43,8 +44,16 @@ USERS = {'exchange_session': ['certificate_inventory_read', 'exchange_enable', '
          'certreq_accept': ['complete_request', 'iis_apply'],
          'iis_binding_write': ['iis_apply'],
          'host_consumers': ['certificate_inventory_read', 'retire_read'],
-         # Read-ExchangeCertificate: the Exchange certificates with their services and status, read once
-         'exchange_certificates': ['certificate_inventory_read', 'retire_read']}
+         # The Exchange certificates with their services and status, read once (exchange_read adds the request text)
+         'exchange_certificates': ['certificate_inventory_read', 'exchange_read', 'retire_read'],
+         # New-ExchangeCertificate -GenerateRequest and the pending requests' listing, one way for one request or many
+         'exchange_requests': ['exchange_request', 'exchange_request_many'],
+         # the Cert: drive's LocalMachine stores, each certificate's thumbprint, DER, key present and friendly name
+         'machine_stores': ['certificate_inventory_read', 'csr_pending_read', 'ecert_store_read', 'retire_read'],
+         # Get-DnsServerResourceRecord -Node and its "nothing there yet" (WIN32 9714), for the TXT read and write
+         'dns_txt': ['dcv_windows_dns_read', 'dcv_windows_dns_write'],
+         # Get-Website: each site's state, physical path and bindings, for the http-01 and the DCV webroots
+         'web_sites': ['acme_iis_read', 'dcv_iis_read']}
 PASSWORD = 'c0rrect-Horse-battery'
 
 
@@ -152,6 +161,12 @@ def test_the_shared_blocks_stand_in_one_file_each():
         assert 'function Read-SslMapping' not in text and 'function Read-IisSite' not in text, name
         assert "GetAttributeValue('sslFlags')" not in text, name
         assert 'function Invoke-NativeCommand' not in text, name
+        # the blocks issue 21 made preludes: the store read, the Exchange certificate and request reads, the DNS
+        # TXT read, the IIS site read
+        assert 'Get-ChildItem -LiteralPath $path' not in text and 'Get-Website' not in text, name
+        assert 'New-ExchangeCertificate @' not in text and "[string]$_.Status -eq 'PendingRequest'" not in text, name
+        assert '[string]$_.Services' not in text and 'Get-DnsServerResourceRecord' not in text, name
+        assert "Read-SslMapping 'SslBindingInfo'" not in text and 'Microsoft.Web.Administration.dll' not in text, name
     assert not os.path.exists(os.path.join(ROOT, 'plugins/payloads/install/pfx_export.ps1'))
 
 
@@ -266,11 +281,13 @@ def test_the_host_fails_an_iis_read_sent_without_its_functions():
                                                   'store': 'My'}]
 
 
-def test_retire_read_without_its_preludes_reports_exchange_unknown_and_fails_on_the_mappings():
-    """retire_read catches a session that never opened (Exchange unknown), then stops at Read-SslMapping."""
+def test_retire_read_without_its_preludes_stops_at_its_first_read():
+    """retire_read reads the stores first (the machine_stores prelude's Read-MachineStore): without its preludes it
+    stops there, before any Exchange session is opened."""
     host = _exchange_host()
     result = _raw(host, 'retire_read', dict(EXCHANGE, Exchange=True), CREDENTIAL)
-    assert result['failed'] and "The term 'Read-SslMapping' is not recognized" in result['error'][0]['output']
+    assert result['failed'] and "The term 'Read-MachineStore' is not recognized" in result['error'][0]['output']
+    assert exchange_state(host)['sessions'] == []
     answer = run_payload(_Action(host), {}, 'retire_read', dict(EXCHANGE, Exchange=True), CREDENTIAL)
     assert answer['exchange'] == {'present': True, 'known': True, 'error': None, 'certificates': [],
                                   'hybrid': {'known': True, 'tls_certificate_name': None}}
