@@ -70,7 +70,9 @@ def test_requests_as_data_default_and_normalise_like_the_sheet(pki):
                       'names': [], 'pending_thumbprint': None}]
 
 
-@pytest.mark.parametrize('raw', [{'public_key_sha256': 'AB' * 32}, {'host': 'web1'}, {'host': '', 'public_key_sha256': 'AB' * 32}])
+@pytest.mark.parametrize('raw', [{'public_key_sha256': 'AB' * 32}, {'host': 'web1'}, {'host': '', 'public_key_sha256': 'AB' * 32},
+                                 # 64 characters but not hexadecimal: no certificate's key hash could ever match it
+                                 {'host': 'web1', 'public_key_sha256': 'gh' * 32}])
 def test_a_request_as_data_needs_its_host_and_key(raw):
     with pytest.raises(HkpostError, match=r'requests\[0\] needs host and public_key_sha256'):
         normalize_requests([raw])
