@@ -115,7 +115,7 @@ def normalize_requests(requests):
     found = []
     for index, raw in enumerate(requests or []):
         spki = _spki(raw.get('public_key_sha256'))
-        if not raw.get('host') or len(spki) != 64:
+        if not raw.get('host') or not _HEX64.match(spki):  # read_sheet's rule: 64 non-hex characters never match
             raise HkpostError('requests[%d] needs host and public_key_sha256 (64 hexadecimal digits, as hkpost_csr '
                               'returns it); got %r.' % (index, {k: raw.get(k) for k in ('host', 'public_key_sha256')}))
         found.append({'host': raw['host'], 'common_name': (raw.get('common_name') or '').lower(),

@@ -12,6 +12,7 @@ from cryptography import x509
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._acme_issuer import (
     acme_decision, load_issuers, read_records, trusted_path)
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._intake import match_intake
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import cert_info, not_after
 from tests.support.pki import DAY, Issued, make_cert, rsa_key
 from tests.unit.plugins.module_utils.install.test_acme_issuer import (  # noqa: F401  # pylint: disable=unused-import
@@ -129,3 +130,17 @@ def test_a_leaf_without_an_eku_is_a_server_certificate(pki, acme_ca):
     assert x509.ExtendedKeyUsage not in [e.value.__class__ for e in plain.cert.extensions]
     decision = _decide(pki, plain, [inter], [root], _record(plain))
     assert decision['refusal'] is None and decision['intermediates'] == [inter.cert]
+
+
+# ---- issue 21, third round: the signer is the CA whose signature verifies, never the first CA at hand -----------
+
+def test_the_signer_is_the_ca_whose_signature_on_the_leaf_verifies(pki, acme_ca):
+    root, inter, leaf = acme_ca
+    # the file's chain with the root first: the signer is still the intermediate
+    assert _decide(pki, leaf, [root, inter], [root], _record(leaf))['signer'] == inter.cert
+    # a leaf-only file, the allow-list naming the root before the issuing intermediate
+    assert _decide(pki, leaf, [], [root, inter], _record(leaf))['signer'] == inter.cert
+    # ... which the intake appends to the leaf, so that the pem names the signing key (retire_issuers)
+    result = match_intake([{'name': FILE, 'data': leaf.pem.encode()}], [_request(leaf)], now=pki.now,
+                          acme={'issuers': {'web1': [root.cert, inter.cert]}, 'records': {FILE: _record(leaf)}})
+    assert result['findings'] == [] and result['assignments']['web1'][0]['pem'] == leaf.pem + inter.pem

@@ -12,6 +12,7 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._intake import match_intake
 from ansible_collections.hkpost.ecert.plugins.module_utils.install._retire import load_issuers, plan_retire
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._hierarchy import spki_sha256
@@ -162,3 +163,18 @@ def test_the_intake_pem_as_retire_issuers_retires_the_predecessor(pki, acme, fil
     decision = plan_retire({'My': [raw(old), raw(new)]}, {}, replaced_by=[new.thumbprint],
                            issuers=load_issuers([assignment['pem']]))
     assert [(r['thumbprint'], r['replaced_by']) for r in decision['retire']] == [(old.thumbprint, new.thumbprint)]
+
+
+# ---- issue 21, third round: rules the mutation survivors showed unpinned ------------------------------------
+
+def test_an_acme_certificate_named_without_a_replacement_is_refused_as_same_issuer(acme):
+    root, inter, _impostor, _old, new = acme
+    with pytest.raises(HkpostError, match=r'no newer valid same-issuer certificate with its key serves all of its '
+                                          r'names \(www\.example\.com\)'):
+        plan_retire({'My': [raw(new)]}, {}, thumbprints=[new.thumbprint], issuers=chain(inter, root))
+
+
+def test_retire_issuers_are_read_from_text_or_bytes_and_none_is_no_issuer(acme):
+    root, inter, _impostor, _old, new = acme
+    assert load_issuers(None) == []
+    assert load_issuers([inter.pem.encode('ascii'), new.pem + root.pem]) == [inter.cert, root.cert]
