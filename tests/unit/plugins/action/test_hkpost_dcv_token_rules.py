@@ -15,7 +15,7 @@ from ansible_collections.hkpost.ecert.plugins.action import hkpost_dcv_token
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_dcv_token import ActionModule
 from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _dns, _http
 from tests.support.action_harness import run_action
-from tests.support.windows.dcv import new_windows_dns
+from tests.support.windows.dcv import new_iis, new_windows_dns
 from tests.support.windows.host import FakeWindowsHost
 from tests.unit.plugins.action.test_hkpost_dcv_token import CODE, args, iis_host
 
@@ -329,3 +329,143 @@ def test_a_verification_error_is_the_names_problem(monkeypatch):
     with pytest.raises(AnsibleActionFail, match='example.com: no authoritative server answered'):
         run(domains=['example.com'], verify=True, wait_timeout=0, **RFC)
     assert dns.updates
+
+
+# ---- issue 21, third round: what is published, reported and refused ------------------------------------------
+
+
+def test_a_tsig_secret_that_is_not_strict_base64_is_refused_before_any_update(monkeypatch):
+    # dnspython would decode 'c2VjcmV0*' leniently into some other key; the strict check names the typo.
+    dns = FakeDns(monkeypatch)
+    with pytest.raises(AnsibleActionFail, match='tsig_key_secret for key k. is not base64'):
+        run(tsig_key_name='k.', tsig_key_secret='c2VjcmV0c2VjcmV0*', **RFC)
+    assert dns.updates == [] and dns.zones_asked == []
+
+
+def test_ttl_and_timeout_of_one_are_accepted(monkeypatch):
+    dns = FakeDns(monkeypatch)
+    run(domains=['example.com'], ttl=1, timeout=1, **RFC)
+    assert [(u['ttl'], u['timeout']) for u in dns.updates] == [(1, 1)]
+
+
+def test_a_windows_dns_server_ignores_the_rfc2136_server_option():
+    # dns_server is the RFC 2136 primary (often a group variable); a Windows DNS target writes locally.
+    host = FakeWindowsHost()
+    new_windows_dns(host, {'example.com': {}})
+    assert run(host, method='dns', dns_provider='windows', dns_server='ns1.example.com:99999')['changed'] is True
+
+
+def test_without_validated_on_no_reuse_is_reported(monkeypatch):
+    FakeDns(monkeypatch)
+    result = run(domains=['example.com'], **RFC)
+    assert 'needs_fresh_validation' not in result and 'needs_fresh_validation' not in result['domains'][0]
+
+
+def test_rfc2136_a_wildcard_and_its_base_look_up_their_zone_and_record_once(monkeypatch):
+    dns = FakeDns(monkeypatch)
+    reads = []
+    monkeypatch.setattr(_dns, 'read_txt', lambda name, *a, **k: reads.append(name) or ([], None, 0, True))
+    run(certificate_type='wildcard', domains=['*.example.com', 'example.com'], **RFC)
+    assert len(dns.zones_asked) == 1 and reads == ['example.com'] and len(dns.updates) == 1
+
+
+def test_rfc2136_removing_the_only_value_uses_the_ttl_option(monkeypatch):
+    dns = FakeDns(monkeypatch, {'example.com': ([CODE], 300)})
+    result = run(domains=['example.com'], state='absent', ttl=90, **RFC)
+    assert [(u['present'], u['ttl']) for u in dns.updates] == [(False, 90)]
+    assert result['domains'][0]['published'][0]['ttl'] == 90
+
+
+def test_rfc2136_no_diff_unless_asked(monkeypatch):
+    FakeDns(monkeypatch)
+    assert 'diff' not in run(domains=['example.com'], **RFC)
+
+
+def test_windows_dns_second_run_writes_nothing():
+    host = FakeWindowsHost()
+    new_windows_dns(host, {'example.com': {}})
+    run(host, method='dns', dns_provider='windows', domains=['www.example.com'])
+    del host.calls[:]
+    result = run(host, method='dns', dns_provider='windows', domains=['www.example.com'])
+    assert result['changed'] is False and [n for n, _p in host.calls] == ['dcv_windows_dns_read'] * 2
+    assert 'diff' not in result
+
+
+def _windows_dns_answers(monkeypatch, zones_answer, records_answer):
+    """The plugin's payload calls answered with what PowerShell's ConvertTo-Json gives for empty results: an
+    empty array piped on is $null, so a key may come back null (or be missing)."""
+    sent = []
+
+    def payload(self, task_vars, name, parameters=None, sensitive_parameters=None):
+        sent.append((name, parameters))
+        if name == 'dcv_windows_dns_read':
+            return zones_answer if not parameters else records_answer
+        return {'changed': True}
+    monkeypatch.setattr(ActionModule, 'payload', payload)
+    return sent
+
+
+def test_windows_dns_a_null_zone_list_is_no_zone(monkeypatch):
+    _windows_dns_answers(monkeypatch, {'zones': None}, {})
+    with pytest.raises(AnsibleActionFail, match=r'\(zones: none\)'):
+        run(method='dns', dns_provider='windows', domains=['www.example.com'])
+
+
+@pytest.mark.parametrize('records_answer', [{'records': None}, {},
+                                            {'records': [{'zone': 'example.com', 'host': 'www', 'values': None}]}])
+def test_windows_dns_null_records_or_values_are_no_values(monkeypatch, records_answer):
+    sent = _windows_dns_answers(monkeypatch, {'zones': ['example.com']}, records_answer)
+    result = run(method='dns', dns_provider='windows', domains=['www.example.com'])
+    assert [n for n, _p in sent] == ['dcv_windows_dns_read', 'dcv_windows_dns_read', 'dcv_windows_dns_write']
+    assert result['domains'][0]['published'][0]['other_values'] == 0
+
+
+def test_iis_removal_sends_no_code_and_reports_the_web_config_removed():
+    host = iis_host(txt_mime=None)
+    run(host, domains=['shop.example.com'])
+    del host.calls[:]
+    result = run(host, domains=['shop.example.com'], state='absent')
+    [(_name, params)] = [c for c in host.calls if c[0] == 'dcv_iis_write']
+    assert params['RemoveFile'] is True and params['RemoveWebConfig'] is True and params.get('Content') is None
+    assert result['domains'][0]['published'][0]['web_config'] is True and 'diff' not in result
+
+
+def test_iis_diff_without_web_config_work_names_only_the_file():
+    result = run(iis_host(), domains=['shop.example.com'], diff=True)
+    assert result['diff'] == {'prepared': '+ E:\\web\\site\\.well-known\\pki-validation\\fileauth.txt'}
+
+
+def test_iis_a_name_is_changed_when_any_of_its_sites_changes():
+    host = FakeWindowsHost()
+    new_iis(host, [
+        {'name': 'shop', 'id': 2, 'physical_path': 'E:\\a', 'bindings': [('http', '*:80:shop.example.com')]},
+        {'name': 'shop-tls', 'id': 3, 'physical_path': 'E:\\b', 'bindings': [('https', '*:443:shop.example.com')]},
+    ], env={}, files={'e:\\b\\.well-known\\pki-validation\\fileauth.txt': CODE.encode()})
+    result = run(host, domains=['shop.example.com'])
+    assert [p['site'] for p in result['domains'][0]['published']] == ['shop', 'shop-tls']
+    assert result['domains'][0]['changed'] is True and result['changed'] is True
+
+
+class Clock:
+    """time.monotonic and time.sleep of hkpost_dcv_token: sleeping advances the clock."""
+
+    def __init__(self):
+        self.now, self.slept = 1000.0, []
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_verification_polls_every_two_seconds_until_the_wait_timeout(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(hkpost_dcv_token, 'time', clock)
+    seen = []
+    monkeypatch.setattr(_http, 'check_name', lambda name, *a, **k: seen.append(clock.now) or {
+        'ok': False, 'problem': 'HTTP 404', 'checks': []})
+    with pytest.raises(AnsibleActionFail, match='HTTP 404'):
+        run(iis_host(), verify=True, wait_timeout=5)
+    assert clock.slept == [2, 2, 1] and seen == [1000.0, 1002.0, 1004.0, 1005.0]
