@@ -86,9 +86,9 @@ MODULES = {
     'request/_csr': [U + 'module_utils/request/test_csr.py', U + 'action/test_hkpost_csr.py', MR + 'test_csr_rules.py'],
     'dcv/_rules': [U + 'module_utils/dcv/test_rules.py', MD + 'test_dcv_rules_pinned.py'],
     'dcv/_dns': [U + 'module_utils/dcv/test_dns.py', U + 'module_utils/dcv/test_dns_edges.py',
-                 U + 'module_utils/dcv/test_dns_answers.py',
+                 U + 'module_utils/dcv/test_dns_answers.py', MD + 'test_dns_rules.py',
                  'tests/integration/dcv/test_dcv_dns_bind.py'],
-    'dcv/_http': [U + 'module_utils/dcv/test_http.py', 'tests/integration/dcv/test_dcv_file_web.py'],
+    'dcv/_http': [U + 'module_utils/dcv/test_http.py', MD + 'test_http_rules.py', 'tests/integration/dcv/test_dcv_file_web.py'],
     'install/_iis_binding': [U + 'module_utils/install/test_install_core.py',
                              U + 'module_utils/install/test_iis_binding_plan.py',
                              U + 'module_utils/install/test_iis_binding_edges.py',
@@ -140,10 +140,10 @@ MODULES = {
                        U + 'module_utils/audit/test_actions_match_playbooks.py',
                        U + 'module_utils/audit/test_fleet_report.py'],
     'audit/_renew_due': [U + 'module_utils/audit/test_renew_due.py', U + 'module_utils/audit/test_renew_due_rules.py'],
-    'dcv/_caa': [U + 'module_utils/dcv/test_caa.py'],
-    'dcv/_dnssec': [U + 'module_utils/dcv/test_dnssec.py'],
-    'dcv/_schedule': [U + 'module_utils/dcv/test_schedule.py'],
-    'dcv/_preflight': [A + 'test_hkpost_preflight.py'],
+    'dcv/_caa': [U + 'module_utils/dcv/test_caa.py', MD + 'test_caa_rules.py'],
+    'dcv/_dnssec': [U + 'module_utils/dcv/test_dnssec.py', MD + 'test_dnssec_rules.py'],
+    'dcv/_schedule': [U + 'module_utils/dcv/test_schedule.py', MD + 'test_schedule_rules.py'],
+    'dcv/_preflight': [A + 'test_hkpost_preflight.py', MD + 'test_preflight_rules.py'],
     'request/_renewal_selection': [U + 'module_utils/request/test_renewal_selection.py',
                                    MR + 'test_renewal_selection_rules.py'],
     'request/_batch': [A + 'test_hkpost_csr.py', A + 'test_hkpost_csr_every_entry.py',
@@ -891,6 +891,85 @@ EQUIVALENT = {
     ('install/_acme_issuer', 'L142:752.drop.0'): 'every certificate leaf_signer is given is a CA: the file\'s chain '
                                                  '(split_leaf leaves one non-CA, the leaf) and the allow-list '
                                                  '(load_issuers refuses a non-CA), its only caller acme_decision L134',
+    # issue 21, third round: DCV and ACME challenge
+    ('action/hkpost_dcv_token', 'L59:178.swap.body.1'): 'reading check mode and checking the options are independent',
+    ('action/hkpost_dcv_token', 'L59:178.swap.body.2'): '_check_options and parse_date(as_of) only refuse and read '
+                                                         'nothing the other sets: the order only picks which of two '
+                                                         'bad options is named',
+    ('action/hkpost_dcv_token', 'L59:178.swap.body.5'): 'reuse_report and check_port_map only refuse and read nothing '
+                                                         'the other sets',
+    ('action/hkpost_dcv_token', 'L59:178.swap.body.6'): 'check_port_map raises HkpostError, which HkpostAction.run '
+                                                         '(plugin_utils/_action.py L70-71) fails without the result: '
+                                                         'filling the result first is not seen',
+    ('action/hkpost_dcv_token', 'L59:178.swap.body.7'): 'result.update and building the domains list are independent',
+    ('action/hkpost_dcv_token', 'L157:1169.swap.body.2'): 'the published entry uses path only, not done: appending it '
+                                                           'before or after the write is the same',
+    ('action/hkpost_dcv_token', 'L157:1169.swap.body.3'): 'appending the published entry and setting changed are '
+                                                           'independent',
+    ('action/hkpost_dcv_token', 'L164:1274.drop.0'): 'entry["changed"] starts False (L75) and _publish_posix gives each '
+                                                      'entry one path: "False or done[path]" is done[path]',
+    ('action/hkpost_dcv_token', 'L166:1287.true'): 'ActionBase._remove_tmp_path(None) with no shell tmpdir removes '
+                                                    'nothing (ansible/plugins/action/__init__.py: _should_remove_tmp_path '
+                                                    'of None is falsy)',
+    ('action/hkpost_dcv_token', 'L172:1348.drop.0'): 'ansible.builtin.stat of a missing path returns {"exists": False} '
+                                                      'without a checksum (ansible/modules/stat.py): checksum == sha1 '
+                                                      'implies exists',
+    ('action/hkpost_dcv_token', 'L176:1374.swap.body.0'): 'creating the web directory on the target and making the '
+                                                           'remote tmp directory are independent',
+    ('action/hkpost_dcv_token', 'L197:1542.swap.body.3'): 'extending the warnings and collecting changed_dirs are '
+                                                           'independent',
+    ('action/hkpost_dcv_token', 'L214:1712.swap.body.1'): 'the placement dict is appended, then web_config set on it: '
+                                                           'the same object',
+    ('action/hkpost_dcv_token', 'L214:1712.swap.body.2'): 'appending the placement and setting changed are independent',
+    ('action/hkpost_dcv_token', 'L244:2137.swap.body.2'): 'the published entry takes the zone from record, not entry: '
+                                                           'setting entry["zone"] before or after is the same',
+    ('action/hkpost_dcv_token', 'L258:2291.swap.body.2'): 'setting entry zone/_host and appending the record are '
+                                                           'independent',
+    ('action/hkpost_dcv_token', 'L266:2437.swap.body.3'): 'the published entry is a copy of done[key]: deleting '
+                                                           'entry["_host"] before or after is the same',
+    ('action/hkpost_dcv_token', 'L296:2800.true'): '`while True` -> `while True`: the same loop',
+    ('action/hkpost_dcv_token', 'L304:2879.true'): 'the servers are worked out again from the same nameservers option '
+                                                    '(or resolver configuration): the same list',
+    ('action/hkpost_dcv_token', 'L307:2914.drop.1'): 'for method dns every entry has its zone before _verify: set at '
+                                                      'L247 (rfc2136) and L261 (windows), so find_zone is never reached',
+    ('action/hkpost_acme_challenge', 'L29:79.inc'): 'default timeout 10 s -> 11 s: a time limit, not a decision',
+    ('action/hkpost_acme_challenge', 'L32:80.swap.body.0'): 'computing present and filling the result are independent',
+    ('action/hkpost_acme_challenge', 'L55:314.swap.body.2'): 'the published entry does not depend on the update loop: '
+                                                              'appending it first is the same result',
+    ('action/hkpost_acme_challenge', 'L60:401.swap.body.0'): 'changed is set with the update; when update_txt raises, '
+                                                              'HkpostAction.run fails without the result '
+                                                              '(plugin_utils/_action.py L70-71)',
+    ('action/hkpost_acme_challenge', 'L87:731.swap.body.2'): 'the published entry does not depend on the write loop: '
+                                                              'appending it first is the same result',
+    ('dcv/_http', 'L69:270.drop.1'): 'e.strerror alone: a gaierror always carries strerror (as dcv/_dns L70), so '
+                                      '`or e` never applies',
+    ('dcv/_caa', 'L55:148.true'): 'dnspython\'s CAA rdata holds tag as bytes (dns/rdtypes/ANY/CAA.py L37): the decode '
+                                  'branch is the one always taken',
+    ('dcv/_caa', 'L56:171.true'): 'dnspython\'s CAA rdata holds value as bytes (dns/rdtypes/ANY/CAA.py L40): the decode '
+                                  'branch is the one always taken',
+    ('dcv/_caa', 'L92:485.swap.body.1'): 'result.update and appending the accounturi warning are independent',
+    ('dcv/_caa', 'L125:829.inc'): 'a loop guard: 16 or 17 CNAME hops, no resolver hands over a longer chain',
+    ('dcv/_caa', 'L131:914.swapop'): 'the answer to a CAA query holds the CNAME chain and CAA only at its end (current): '
+                                     'no CAA elsewhere, no other type at current',
+    ('dcv/_caa', 'L131:914.drop.0'): 'the answer to a CAA query holds CAA only at the end of the CNAME chain (current)',
+    ('dcv/_caa', 'L131:914.drop.1'): 'at the end of the CNAME chain the answer to a CAA query holds CAA only (the query '
+                                     'asks no DNSSEC records)',
+    ('dcv/_caa', 'L135:969.inc'): 'default timeout 5 -> 6 s: a time limit, not a decision',
+    ('dcv/_caa', 'L149:1094.inc'): 'default timeout 5 -> 6 s: a time limit, not a decision',
+    ('dcv/_caa', 'L140:1005.swap.body.0'): 'when _caa_at raises, check() (the only caller, L152) drops asked: recording '
+                                           'the name before or after the lookup is the same',
+    ('dcv/_schedule', 'L42:140.inc'): 'the first row starts at date.min, so the loop always replaces the default: '
+                                      'table[0][1] or table[1][1] is never returned',
+    ('dcv/_schedule', 'L89:356.true'): 'a period whose last day falls before its start gives a day earlier than the '
+                                       'previous period\'s last (the periods shrink, DCV_REUSE_DAYS): max() drops it',
+    ('dcv/_schedule', 'L90:371.true'): 'a later period that counts always ends later than an earlier one (its last day is '
+                                       'on or after its start, after the earlier period\'s end): max() is the last',
+    ('dcv/_preflight', 'L18:19.inc'): 'default timeout 5 -> 6 s: a time limit, not a decision',
+    ('dcv/_preflight', 'L20:25.drop.0'): 'a Validator built but never used: its __init__ only stores its arguments '
+                                         '(dcv/_dnssec.py L94-99)',
+    ('dcv/_preflight', 'L22:61.swap.body.4'): 'the item is appended, then ok set on it: the same object',
+    ('dcv/_preflight', 'L25:94.swap.body.2'): 'the CAA refusal goes to problems, the CAA warnings to warnings: '
+                                              'independent lists',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
