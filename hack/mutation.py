@@ -894,55 +894,55 @@ EQUIVALENT = {
     # issue 21, third round: DCV and ACME challenge
     ('action/hkpost_dcv_token', 'L59:178.swap.body.1'): 'reading check mode and checking the options are independent',
     ('action/hkpost_dcv_token', 'L59:178.swap.body.2'): '_check_options and parse_date(as_of) only refuse and read '
-                                                         'nothing the other sets: the order only picks which of two '
-                                                         'bad options is named',
+                                                        'nothing the other sets: the order only picks which of two '
+                                                        'bad options is named',
     ('action/hkpost_dcv_token', 'L59:178.swap.body.5'): 'reuse_report and check_port_map only refuse and read nothing '
-                                                         'the other sets',
+                                                        'the other sets',
     ('action/hkpost_dcv_token', 'L59:178.swap.body.6'): 'check_port_map raises HkpostError, which HkpostAction.run '
-                                                         '(plugin_utils/_action.py L70-71) fails without the result: '
-                                                         'filling the result first is not seen',
+                                                        '(plugin_utils/_action.py L70-71) fails without the result: '
+                                                        'filling the result first is not seen',
     ('action/hkpost_dcv_token', 'L59:178.swap.body.7'): 'result.update and building the domains list are independent',
     ('action/hkpost_dcv_token', 'L157:1169.swap.body.2'): 'the published entry uses path only, not done: appending it '
-                                                           'before or after the write is the same',
+                                                          'before or after the write is the same',
     ('action/hkpost_dcv_token', 'L157:1169.swap.body.3'): 'appending the published entry and setting changed are '
-                                                           'independent',
+                                                          'independent',
     ('action/hkpost_dcv_token', 'L164:1274.drop.0'): 'entry["changed"] starts False (L75) and _publish_posix gives each '
-                                                      'entry one path: "False or done[path]" is done[path]',
+                                                     'entry one path: "False or done[path]" is done[path]',
     ('action/hkpost_dcv_token', 'L166:1287.true'): 'ActionBase._remove_tmp_path(None) with no shell tmpdir removes '
-                                                    'nothing (ansible/plugins/action/__init__.py: _should_remove_tmp_path '
-                                                    'of None is falsy)',
+                                                   'nothing (ansible/plugins/action/__init__.py: _should_remove_tmp_path '
+                                                   'of None is falsy)',
     ('action/hkpost_dcv_token', 'L172:1348.drop.0'): 'ansible.builtin.stat of a missing path returns {"exists": False} '
-                                                      'without a checksum (ansible/modules/stat.py): checksum == sha1 '
-                                                      'implies exists',
+                                                     'without a checksum (ansible/modules/stat.py): checksum == sha1 '
+                                                     'implies exists',
     ('action/hkpost_dcv_token', 'L176:1374.swap.body.0'): 'creating the web directory on the target and making the '
-                                                           'remote tmp directory are independent',
+                                                          'remote tmp directory are independent',
     ('action/hkpost_dcv_token', 'L197:1542.swap.body.3'): 'extending the warnings and collecting changed_dirs are '
-                                                           'independent',
+                                                          'independent',
     ('action/hkpost_dcv_token', 'L214:1712.swap.body.1'): 'the placement dict is appended, then web_config set on it: '
-                                                           'the same object',
+                                                          'the same object',
     ('action/hkpost_dcv_token', 'L214:1712.swap.body.2'): 'appending the placement and setting changed are independent',
     ('action/hkpost_dcv_token', 'L244:2137.swap.body.2'): 'the published entry takes the zone from record, not entry: '
-                                                           'setting entry["zone"] before or after is the same',
+                                                          'setting entry["zone"] before or after is the same',
     ('action/hkpost_dcv_token', 'L258:2291.swap.body.2'): 'setting entry zone/_host and appending the record are '
-                                                           'independent',
+                                                          'independent',
     ('action/hkpost_dcv_token', 'L266:2437.swap.body.3'): 'the published entry is a copy of done[key]: deleting '
-                                                           'entry["_host"] before or after is the same',
+                                                          'entry["_host"] before or after is the same',
     ('action/hkpost_dcv_token', 'L296:2800.true'): '`while True` -> `while True`: the same loop',
     ('action/hkpost_dcv_token', 'L304:2879.true'): 'the servers are worked out again from the same nameservers option '
-                                                    '(or resolver configuration): the same list',
+                                                   '(or resolver configuration): the same list',
     ('action/hkpost_dcv_token', 'L307:2914.drop.1'): 'for method dns every entry has its zone before _verify: set at '
-                                                      'L247 (rfc2136) and L261 (windows), so find_zone is never reached',
+                                                     'L247 (rfc2136) and L261 (windows), so find_zone is never reached',
     ('action/hkpost_acme_challenge', 'L29:79.inc'): 'default timeout 10 s -> 11 s: a time limit, not a decision',
     ('action/hkpost_acme_challenge', 'L32:80.swap.body.0'): 'computing present and filling the result are independent',
     ('action/hkpost_acme_challenge', 'L55:314.swap.body.2'): 'the published entry does not depend on the update loop: '
-                                                              'appending it first is the same result',
+                                                             'appending it first is the same result',
     ('action/hkpost_acme_challenge', 'L60:401.swap.body.0'): 'changed is set with the update; when update_txt raises, '
-                                                              'HkpostAction.run fails without the result '
-                                                              '(plugin_utils/_action.py L70-71)',
+                                                             'HkpostAction.run fails without the result '
+                                                             '(plugin_utils/_action.py L70-71)',
     ('action/hkpost_acme_challenge', 'L87:731.swap.body.2'): 'the published entry does not depend on the write loop: '
-                                                              'appending it first is the same result',
+                                                             'appending it first is the same result',
     ('dcv/_http', 'L69:270.drop.1'): 'e.strerror alone: a gaierror always carries strerror (as dcv/_dns L70), so '
-                                      '`or e` never applies',
+                                     '`or e` never applies',
     ('dcv/_caa', 'L55:148.true'): 'dnspython\'s CAA rdata holds tag as bytes (dns/rdtypes/ANY/CAA.py L37): the decode '
                                   'branch is the one always taken',
     ('dcv/_caa', 'L56:171.true'): 'dnspython\'s CAA rdata holds value as bytes (dns/rdtypes/ANY/CAA.py L40): the decode '
@@ -970,6 +970,23 @@ EQUIVALENT = {
     ('dcv/_preflight', 'L22:61.swap.body.4'): 'the item is appended, then ok set on it: the same object',
     ('dcv/_preflight', 'L25:94.swap.body.2'): 'the CAA refusal goes to problems, the CAA warnings to warnings: '
                                               'independent lists',
+    ('dcv/_dnssec', 'L58:44.inc'): "split(';', 2)[0] is split(';', 1)[0]: only the text before the first ';' is kept",
+    ('dcv/_dnssec', 'L65:88.drop.0'): 'an empty rest: rest[0] raises IndexError inside the same try, refused with '
+                                      'the same HkpostError as the rdtype lookup',
+    ('dcv/_dnssec', 'L94:274.inc'): 'default timeout 5 -> 6 s: a time limit, not a decision',
+    ('dcv/_dnssec', 'L103:332.inc'): 'EDNS buffer 1232 -> 1233 bytes: a size limit; a larger answer is retried over '
+                                     'TCP (dcv/_dns _exchange on TC)',
+    ('dcv/_dnssec', 'L118:469.drop.1'): 'the owner filter is for DNSKEY/DS answers (L157, L199), whose answer '
+                                        'section holds records only at the zone asked',
+    ('dcv/_dnssec', 'L200:1242.swap.body.1'): 'an unsigned DS and a zone with no DNSKEY both refuse: the order only '
+                                              'picks which of the two is named',
+    ('dcv/_dnssec', 'L226:1513.swap.body.0'): 'a bad NSEC signature and an NSEC listing DS both refuse: the order '
+                                              'only picks which of the two is named',
+    ('dcv/_dnssec', 'L267:1878.true'): "dnspython gives '.' for dns.name.root.to_text(omit_final_dot=True): the else "
+                                       'branch says the same',
+    ('dcv/_dnssec', 'L271:1937.inc'): 'bit 8: 0x80 >> 8 is 0, so the extra bit never matches',
+    ('dcv/_dnssec', 'L228:1541.drop.0'): 'an NSEC3 owner is a hash label, never the zone name: the name test alone '
+                                         'keeps NSEC only (RFC 5155 section 3)',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
