@@ -101,7 +101,8 @@ MODULES = {
                             U + 'module_utils/audit/test_served_chain_names.py',
                             U + 'module_utils/audit/test_fleet_report.py',
                             U + 'action/test_hkpost_served_chain.py',
-                            U + 'action/test_bad_input_hkpost_served_chain.py'],
+                            U + 'action/test_bad_input_hkpost_served_chain.py',
+                            U + 'module_utils/audit/test_served_chain_rules.py'],
     # issue 21: every decision module after the move, each with its own fast tests
     'install/_retire': [MI + 'test_retire_rules.py', MI + 'test_retire_policy.py', MI + 'test_exchange_host_plan.py',
                         MI + 'test_retire_acme.py', MI + 'test_retire_candidate_rules.py', A + 'test_hkpost_retire.py',
