@@ -894,6 +894,46 @@ EQUIVALENT = {
     ('install/_acme_issuer', 'L142:752.drop.0'): 'every certificate leaf_signer is given is a CA: the file\'s chain '
                                                  '(split_leaf leaves one non-CA, the leaf) and the allow-list '
                                                  '(load_issuers refuses a non-CA), its only caller acme_decision L134',
+    # issue 21, third round: fleet report and served chain
+    **{('audit/_served_chain', mid): 'reorders the findings of one endpoint (no order is documented, '
+                                     'served_chain_audit.rst "Findings"): verdict_of() takes the worst severity and '
+                                     'summarise() a set of codes whatever the order, the report groups by code'
+       for mid in ('L252:1359.swap.body.9', 'L252:1359.swap.body.10', 'L252:1359.swap.body.11',
+                   'L252:1359.swap.body.12', 'L252:1359.swap.body.13')},
+    ('audit/_served_chain', 'L315:2013.swap.body.3'): 'path.append(nxt) and used.add(nxt) are independent',
+    ('audit/_served_chain', 'L315:2013.swap.body.4'): 'used.add(nxt) and reading parsed[nxt] are independent',
+    **{('audit/_fleet_report', mid): 'the "no expiry" rank 10**6 days vs 11**6 / 10**7: only a leaf valid beyond '
+                                     'year 4700 (RFC 5280 4.1.2.5 99991231235959Z) could sort between them'
+       for mid in ('L61:223.inc', 'L61:225.inc')},
+    ('audit/_fleet_report', 'L61:242.inc'): 'a missing port ranks 0 or 1: both before every port check_endpoint '
+                                            'lets through (1-65535, _served_chain L149) bar port 1 itself',
+    **{('audit/_fleet_report', mid): 'None instead of "": both render empty (_csv_cell L167 and _html_page.escape '
+                                     'write None as ""); rows() has no other caller'
+       for mid in ('L88:446.drop.2', 'L89:461.drop.2', 'L92:502.drop.1', 'L93:511.drop.1')},
+    ('audit/_fleet_report', 'L126:720.drop.0'): 'a revoked CA certificate is still skipped by the renew loop\'s '
+                                                '"cert.get(\'is_ca\')" (L129)',
+    ('audit/_fleet_report', 'L128:765.swap.body.3'): 'appending the host and appending the endpoint are independent',
+    ('audit/_fleet_report', 'L148:1062.swap.body.0'): 'changes only the key order of the per-host map: '
+                                                      'render_to_renew_json sorts keys, _renewal_selection '
+                                                      'looks hosts up by name',
+    ('audit/_fleet_report', 'L195:1467.inc'): 'the count of a verdict outside VERDICT_ORDER is never shown (cards '
+                                              'for the four known verdicts, L198)',
+    ('audit/_fleet_report', 'L201:1523.inc'): 'counts holds every known verdict from L193: the .get() default is '
+                                              'never used',
+    ('audit/_fleet_report', 'L221:1715.drop.1'): '_by_finding groups an endpoint under a code only from its '
+                                                 'findings (L209): a member always has a list of findings',
+    ('audit/_fleet_report', 'L265:2104.swap.body.1'): 'a lane\'s label (x=4) and its grid line (from x=90) do not '
+                                                      'overlap: paint order shows nothing',
+    ('audit/_fleet_report', 'L278:2330.addsub'): 'the five-dot spread is symmetric: -((i % 5) - 2) * 4 gives the same '
+                                                 'offsets -8..8, in the other order',
+    # the timeline's pixel layout: one pixel more margin, padding or label offset; no rule a reader relies on
+    # (the rules - marks inside the box, one scale for dots, ticks, today and the warn zone, lanes, clamping,
+    # labels left of their mark, dots painted last - are pinned in test_fleet_report_rules.py)
+    **{('audit/_fleet_report', mid): 'timeline layout by one pixel (or the ticks painted over, not under, the '
+                                     '60%-opaque warn zone): cosmetic, no rule'
+       for mid in ('L252:1948.swap.body.8', 'L256:2022.inc', 'L256:2023.inc', 'L256:2024.inc', 'L257:2031.inc',
+                   'L257:2037.inc', 'L267:2149.inc', 'L271:2213.inc', 'L271:2221.inc', 'L271:2226.inc',
+                   'L273:2259.inc', 'L275:2285.inc', 'L275:2290.inc', 'L275:2292.inc')},
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

@@ -114,8 +114,9 @@ def test_an_endpoint_that_could_not_be_audited_has_empty_cells_not_none():
     assert rows({'endpoints': [failed]})[0]['starttls'] == ''
     page = render_html({'endpoints': [failed, dict(failed, findings=None, host='10.0.0.8')]})
     assert 'None' not in page
-    # an unknown number of days sorts after every real one when the Days left column is sorted
-    assert '<td data-sort="99999"></td><td data-sort="">' in page
+    # an unknown number of days sorts after every real one when the Days left column is sorted; empty text first
+    assert '<td data-sort="25">25</td><td data-sort=""></td><td data-sort="unreachable">' in page
+    assert '<td data-sort="99999"></td><td data-sort=""></td></tr>' in page
 
 
 def test_every_column_shows_the_endpoint_values():
@@ -246,6 +247,9 @@ def test_listed_names_fall_back_to_subject_and_issuer_and_dns_names_to_empty():
                                         findings=[finding('expired', 'critical', sha='AB' * 32)])]})
     entry = listed['certificates'][0]
     assert (entry['common_name'], entry['issuer'], entry['dns_names']) == ('O=X, CN=y', 'O=CA', [])
+    named = to_renew({'endpoints': [ep('a', 'warning', 5, served=[cert('AB' * 32, issuer='O=HK, CN=CA 3 - 22')],
+                                       findings=[finding('expired', 'critical', sha='AB' * 32)])]})
+    assert named['certificates'][0]['issuer'] == 'Hongkong Post e-Cert SSL CA 3 - 22'  # the common name first
 
 
 def test_revoked_first_then_soonest_and_unknown_days_count_as_today():
@@ -342,6 +346,18 @@ def test_the_timeline_axis_runs_from_60_days_ago_to_the_latest_expiry_within_400
     dots = _dots(svg)
     assert dots['a'][0] == dots['b'][0] == right > dots['c'][0]
     assert list(_ticks(svg))[-1] == '+720d'
+    # a tick every 90 days up to the end of the axis, the end itself included, never beyond
+    assert list(_ticks(_svg([ep('a', days=720)])))[-1] == '+720d'
+    assert list(_ticks(_svg([ep('a', days=719)])))[-1] == '+630d'
+
+
+def test_the_timeline_labels_start_left_of_their_mark_to_sit_centred_under_it():
+    svg = _svg([ep('a', days=100)])
+    texts = {t.text: float(t.get('x')) for t in svg.iter(SVG + 'text') if t.get('class') == 'axis'}
+    for label, x in _ticks(svg).items():
+        assert x - 15 < texts[label] < x
+    today = next(ln for ln in svg.iter(SVG + 'line') if ln.get('class') == 'today')
+    assert float(today.get('x1')) - 15 < texts['today'] < float(today.get('x1'))
 
 
 def test_the_timeline_places_dots_today_and_the_warn_zone_on_one_scale():
