@@ -929,8 +929,9 @@ EQUIVALENT = {
     # the timeline's pixel layout: one pixel more margin, padding or label offset; no rule a reader relies on
     # (the rules - marks inside the box, one scale for dots, ticks, today and the warn zone, lanes, clamping,
     # labels left of their mark, dots painted last - are pinned in test_fleet_report_rules.py)
-    **{('audit/_fleet_report', mid): 'timeline layout by one pixel (or the ticks painted over, not under, the '
-                                     '60%-opaque warn zone): cosmetic, no rule'
+    **{('audit/_fleet_report', mid): 'timeline layout nudged by 1-3 px (a margin, a padding, a label offset; '
+                                     'L257:2037 adds an empty lane-high strip under the lanes; the swap paints the '
+                                     'ticks over, not under, the 60%-opaque warn zone): cosmetic, no rule'
        for mid in ('L252:1948.swap.body.8', 'L256:2022.inc', 'L256:2023.inc', 'L256:2024.inc', 'L257:2031.inc',
                    'L257:2037.inc', 'L267:2149.inc', 'L271:2213.inc', 'L271:2221.inc', 'L271:2226.inc',
                    'L273:2259.inc', 'L275:2285.inc', 'L275:2290.inc', 'L275:2292.inc')},
