@@ -920,21 +920,21 @@ EQUIVALENT = {
                                               'for the four known verdicts, L198)',
     ('audit/_fleet_report', 'L201:1523.inc'): 'counts holds every known verdict from L193: the .get() default is '
                                               'never used',
-    ('audit/_fleet_report', 'L221:1715.drop.1'): '_by_finding groups an endpoint under a code only from its '
+    ('audit/_fleet_report', 'L234:1824.drop.1'): '_by_finding groups an endpoint under a code only from its '
                                                  'findings (L209): a member always has a list of findings',
-    ('audit/_fleet_report', 'L265:2104.swap.body.1'): 'a lane\'s label (x=4) and its grid line (from x=90) do not '
+    ('audit/_fleet_report', 'L278:2213.swap.body.1'): 'a lane\'s label (x=4) and its grid line (from x=90) do not '
                                                       'overlap: paint order shows nothing',
-    ('audit/_fleet_report', 'L278:2330.addsub'): 'the five-dot spread is symmetric: -((i % 5) - 2) * 4 gives the same '
+    ('audit/_fleet_report', 'L291:2439.addsub'): 'the five-dot spread is symmetric: -((i % 5) - 2) * 4 gives the same '
                                                  'offsets -8..8, in the other order',
     # the timeline's pixel layout: one pixel more margin, padding or label offset; no rule a reader relies on
     # (the rules - marks inside the box, one scale for dots, ticks, today and the warn zone, lanes, clamping,
     # labels left of their mark, dots painted last - are pinned in test_fleet_report_rules.py)
     **{('audit/_fleet_report', mid): 'timeline layout nudged by 1-3 px (a margin, a padding, a label offset; '
-                                     'L257:2037 adds an empty lane-high strip under the lanes; the swap paints the '
+                                     'L270:2146 adds an empty lane-high strip under the lanes; the swap paints the '
                                      'ticks over, not under, the 60%-opaque warn zone): cosmetic, no rule'
-       for mid in ('L252:1948.swap.body.8', 'L256:2022.inc', 'L256:2023.inc', 'L256:2024.inc', 'L257:2031.inc',
-                   'L257:2037.inc', 'L267:2149.inc', 'L271:2213.inc', 'L271:2221.inc', 'L271:2226.inc',
-                   'L273:2259.inc', 'L275:2285.inc', 'L275:2290.inc', 'L275:2292.inc')},
+       for mid in ('L265:2057.swap.body.8', 'L269:2131.inc', 'L269:2132.inc', 'L269:2133.inc', 'L270:2140.inc',
+                   'L270:2146.inc', 'L280:2258.inc', 'L284:2322.inc', 'L284:2330.inc', 'L284:2335.inc',
+                   'L286:2368.inc', 'L288:2394.inc', 'L288:2399.inc', 'L288:2401.inc')},
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

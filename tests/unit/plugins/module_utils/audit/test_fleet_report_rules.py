@@ -152,6 +152,25 @@ def test_the_findings_table_says_what_to_do_for_the_whole_fleet():
     assert todo == {'expiring': action_for('expiring'), 'missing_intermediate': 'Install it.', 'silent': ''}
 
 
+def test_an_expiring_intermediate_is_replaced_not_renewed_in_the_fleet_wide_action():
+    leaf, inter = cert('AB' * 32), cert('CC' * 32, cn='CA', is_ca=True)
+    replace = action_for('expiring', role='intermediate', days=12)
+    by_inter = ep('a', 'warning', 90, served=[leaf, inter],
+                  findings=[finding('expiring', 'warning', sha='CC' * 32, action=replace)])
+    by_leaf = ep('b', 'warning', 20, served=[cert('AD' * 32), inter],
+                 findings=[finding('expiring', 'warning', sha='AD' * 32, action=action_for('expiring', days=20))])
+
+    def todo(endpoints, **kw):
+        page = render_html({'endpoints': endpoints}, **kw)
+        return re.search(r'<tr data-code="expiring">.*?<td class="num" id="finding-expiring">\d+</td><td>(.*?)</td>',
+                         page).group(1), page
+    alone, page = todo([by_inter], group_above=0)
+    assert alone == replace and 'renew.yml' not in alone  # the to-renew list leaves intermediates out
+    assert '&middot; 1 endpoint &middot; %s</summary>' % replace in page  # the group says the same
+    both, _page = todo([by_inter, by_leaf])
+    assert both == action_for('expiring') + ' ' + replace
+
+
 def test_findings_of_one_severity_are_ordered_by_endpoint_count_then_name():
     audit = {'endpoints': [ep('a', 'critical', findings=[finding('name_mismatch', 'critical'),
                                                          finding('expired', 'critical')]),
