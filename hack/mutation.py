@@ -920,6 +920,7 @@ EQUIVALENT = {
                                               'for the four known verdicts, L198)',
     ('audit/_fleet_report', 'L201:1523.inc'): 'counts holds every known verdict from L193: the .get() default is '
                                               'never used',
+    ('audit/_fleet_report', 'L225:1744.drop.1'): 'as for L234 below: a member always has a list of findings',
     ('audit/_fleet_report', 'L234:1824.drop.1'): '_by_finding groups an endpoint under a code only from its '
                                                  'findings (L209): a member always has a list of findings',
     ('audit/_fleet_report', 'L278:2213.swap.body.1'): 'a lane\'s label (x=4) and its grid line (from x=90) do not '

@@ -156,7 +156,13 @@ def test_an_expiring_intermediate_is_replaced_not_renewed_in_the_fleet_wide_acti
     leaf, inter = cert('AB' * 32), cert('CC' * 32, cn='CA', is_ca=True)
     replace = action_for('expiring', role='intermediate', days=12)
     by_inter = ep('a', 'warning', 90, served=[leaf, inter],
-                  findings=[finding('expiring', 'warning', sha='CC' * 32, action=replace)])
+                  findings=[finding('expiring', 'warning', sha='CC' * 32, action=replace),
+                            finding('wrong_order', 'warning')])
+    later = ep('c', 'warning', 95, served=[cert('AE' * 32), inter],
+               findings=[finding('expiring', 'warning', sha='CC' * 32,
+                                 action=action_for('expiring', role='intermediate', days=40))])
+    unread = ep('d', 'warning', 30, findings=[finding('expiring', 'warning', sha='AF' * 32)])
+    del unread['served']
     by_leaf = ep('b', 'warning', 20, served=[cert('AD' * 32), inter],
                  findings=[finding('expiring', 'warning', sha='AD' * 32, action=action_for('expiring', days=20))])
 
@@ -164,11 +170,12 @@ def test_an_expiring_intermediate_is_replaced_not_renewed_in_the_fleet_wide_acti
         page = render_html({'endpoints': endpoints}, **kw)
         return re.search(r'<tr data-code="expiring">.*?<td class="num" id="finding-expiring">\d+</td><td>(.*?)</td>',
                          page).group(1), page
-    alone, page = todo([by_inter], group_above=0)
+    alone, page = todo([by_inter, later], group_above=0)
     assert alone == replace and 'renew.yml' not in alone  # the to-renew list leaves intermediates out
-    assert '&middot; 1 endpoint &middot; %s</summary>' % replace in page  # the group says the same
+    assert '&middot; 2 endpoints &middot; %s</summary>' % replace in page  # the group says the same, worst first
     both, _page = todo([by_inter, by_leaf])
     assert both == action_for('expiring') + ' ' + replace
+    assert todo([unread])[0] == action_for('expiring')  # no certificates read: not known to be an intermediate
 
 
 def test_findings_of_one_severity_are_ordered_by_endpoint_count_then_name():
