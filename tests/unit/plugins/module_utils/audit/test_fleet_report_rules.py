@@ -258,10 +258,9 @@ def test_one_certificate_is_listed_once_per_distinct_endpoint_and_once_per_host(
 def test_only_leaves_with_an_expiry_finding_about_a_served_certificate_are_listed():
     leaf, inter = cert('AB' * 32), cert('CC' * 32, cn='CA', is_ca=True)
     audit = {'endpoints': [
-        ep('a', 'warning', 5, served=[leaf, inter], findings=[finding('expiring', 'warning', sha='CC' * 32),
-                                                            finding('expiring', 'warning', sha='DD' * 32),
-                                                            finding('expiring', 'warning'),
-                                                            finding('wrong_order', 'warning', sha='AB' * 32)]),
+        ep('a', 'warning', 5, served=[leaf, inter], findings=[
+            finding('expiring', 'warning', sha='CC' * 32), finding('expiring', 'warning', sha='DD' * 32),
+            finding('expiring', 'warning'), finding('wrong_order', 'warning', sha='AB' * 32)]),
         {'host': 'b', 'port': 443, 'verdict': 'error', 'findings': None}]}
     assert to_renew(audit, generated='now') == {'generated': 'now', 'warn_days': None, 'certificates': [],
                                                 'hosts': {}}
