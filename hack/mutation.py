@@ -108,7 +108,7 @@ MODULES = {
                           A + 'test_exchange_unknown_and_check_mode.py'],
     'install/_exchange_host_plan': [MI + 'test_exchange_host_plan_rules.py', MI + 'test_exchange_host_plan.py',
                                     A + 'test_hkpost_install_exchange.py'],
-    'install/_host_plan': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py'],
+    'install/_host_plan': [MI + 'test_host_plan_rules.py', A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py'],
     'install/_pairing': [MI + 'test_pairing_rules.py', MI + 'test_pairing.py'],
     'install/_intake': [MI + 'test_intake.py', A + 'test_hkpost_intake.py'],
     'install/_summary': [MI + 'test_install_summary_rules.py', MI + 'test_install_summary.py',
@@ -187,7 +187,7 @@ MODULES = {
                              'tests/unit/test_secrets_spec.py'],
     'action/hkpost_pfx': [A + 'test_hkpost_pfx_rules.py', A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py',
                           A + 'test_bad_input_hkpost_pfx.py', 'tests/unit/test_secrets_spec.py'],
-    'plugin_utils/_install_apply': [A + 'test_iis_binding.py', A + 'test_hkpost_install.py',
+    'plugin_utils/_install_apply': [U + 'plugin_utils/test_install_apply_rules.py', A + 'test_iis_binding.py', A + 'test_hkpost_install.py',
                                     A + 'test_shared_install_options.py'],
     'plugin_utils/_chain_inputs': [U + 'plugin_utils/test_chain_inputs_rules.py', A + 'test_hkpost_chain.py',
                                    A + 'test_bad_input_hkpost_chain.py', A + 'test_hkpost_install_chain.py'],
@@ -845,6 +845,40 @@ EQUIVALENT = {
                                                    'it is the same result',
     ('action/hkpost_install', 'L315:2631.drop.1'): 'answers is never None: it starts as [] and ApplyFailed carries '
                                                    '"answers or []" (plugin_utils/_served_check.apply_steps)',
+    # issue 21, third round: install apply and host plan
+    **{('install/_host_plan', mid): 'the list is appended to, then stored (or stored, then appended to): the same '
+                                    'object ends in the state either way'
+       for mid in ('L56:252.swap.body.7', 'L61:280.swap.body.2')},
+    ('install/_host_plan', 'L69:440.drop.1'): 'plan_install makes both sslcert kinds lists before any binding is '
+                                              'applied (L84 list(v or []), L87-88 setdefault): .get(kind) is never None',
+    ('install/_host_plan', 'L74:503.swap.body.3'): 'the two setdefault() calls on different keys are independent',
+    ('install/_host_plan', 'L74:503.swap.body.4'): 'setdefault() on the state after and reading the pending requests '
+                                                   'from the state before are independent',
+    ('install/_host_plan', 'L91:680.swap.body.2'): 'the accept branch does not touch warnings: extending them before '
+                                                   'or after it gives the same list',
+    ('install/_host_plan', 'L95:725.swap.body.0'): 'the completion entry and the My entry of the state after are '
+                                                   'separate lists',
+    ('install/_host_plan', 'L95:725.swap.body.1'): 'adding to My and filtering REQUEST of the state after touch '
+                                                   'different keys',
+    ('install/_host_plan', 'L102:844.drop.1'): 'an accept needs a pending request (install/_complete plan_completion), '
+                                               'read from the REQUEST store the state after copies (L82): it is a '
+                                               'non-empty list there',
+    ('install/_host_plan', 'L104:872.swap.body.1'): 'order of two refusals (certificate unusable in its store / '
+                                                    'binding refused): plan() is pure and both raise before anything '
+                                                    'is planned; only which message a doubly-wrong binding gets first',
+    ('install/_host_plan', 'L104:872.swap.body.3'): 'appending the decision and applying it to the state after are '
+                                                    'independent',
+    ('install/_host_plan', 'L112:998.true'): 'desired_binding() always asks for state "present" (L53), and plan() sets '
+                                             '"after" for every present binding (install/_iis_binding plan)',
+    ('plugin_utils/_install_apply', 'L73:372.swap.body.2'): 'order of two refusals (the export is another certificate / '
+                                                            'the destination is a directory): both raise before the '
+                                                            'file is written',
+    ('plugin_utils/_install_apply', 'L73:372.swap.body.4'): 'writing the file and noting it in the answer are '
+                                                            'independent (a failed write raises, dropping the answer)',
+    **{('plugin_utils/_install_apply', mid): "read_pfx never answers has_private_key False: cryptography's "
+                                             "load_pkcs12 returns as cert only the key's certificate, and a PFX "
+                                             'without one is refused (see install/_pfx L92)'
+       for mid in ('L76:408.drop.1', 'L79:448.true')},
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
