@@ -171,7 +171,7 @@ MODULES = {
     'notify/_redact': [U + 'module_utils/notify/test_redact_rules.py', U + 'module_utils/notify/test_message.py',
                        A + 'test_hkpost_notify.py'],
     # the action plugins' decision points (what they refuse, skip, compare and return)
-    'action/hkpost_install': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py',
+    'action/hkpost_install': [A + 'test_hkpost_install_rules.py', A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py',
                               A + 'test_hkpost_install_chain.py', A + 'test_shared_install_options.py',
                               A + 'test_hkpost_install_chain_rules.py'],
     'action/hkpost_complete_request': [A + 'test_hkpost_complete_request_rules.py',
