@@ -848,28 +848,28 @@ EQUIVALENT = {
     # issue 21, third round: install apply and host plan
     **{('install/_host_plan', mid): 'the list is appended to, then stored (or stored, then appended to): the same '
                                     'object ends in the state either way'
-       for mid in ('L56:252.swap.body.7', 'L61:280.swap.body.2')},
-    ('install/_host_plan', 'L69:440.drop.1'): 'plan_install makes both sslcert kinds lists before any binding is '
-                                              'applied (L84 list(v or []), L87-88 setdefault): .get(kind) is never None',
-    ('install/_host_plan', 'L74:503.swap.body.3'): 'the two setdefault() calls on different keys are independent',
-    ('install/_host_plan', 'L74:503.swap.body.4'): 'setdefault() on the state after and reading the pending requests '
+       for mid in ('L58:259.swap.body.7', 'L63:287.swap.body.2')},
+    ('install/_host_plan', 'L71:447.drop.1'): 'plan_install makes both sslcert kinds lists before any binding is '
+                                              'applied (L86 list(v or []), L89-90 setdefault): .get(kind) is never None',
+    ('install/_host_plan', 'L76:510.swap.body.3'): 'the two setdefault() calls on different keys are independent',
+    ('install/_host_plan', 'L76:510.swap.body.4'): 'setdefault() on the state after and reading the pending requests '
                                                    'from the state before are independent',
-    ('install/_host_plan', 'L91:680.swap.body.2'): 'the accept branch does not touch warnings: extending them before '
+    ('install/_host_plan', 'L93:687.swap.body.2'): 'the accept branch does not touch warnings: extending them before '
                                                    'or after it gives the same list',
-    ('install/_host_plan', 'L95:725.swap.body.0'): 'the completion entry and the My entry of the state after are '
+    ('install/_host_plan', 'L97:732.swap.body.0'): 'the completion entry and the My entry of the state after are '
                                                    'separate lists',
-    ('install/_host_plan', 'L95:725.swap.body.1'): 'adding to My and filtering REQUEST of the state after touch '
+    ('install/_host_plan', 'L97:732.swap.body.1'): 'adding to My and filtering REQUEST of the state after touch '
                                                    'different keys',
-    ('install/_host_plan', 'L102:844.drop.1'): 'an accept needs a pending request (install/_complete plan_completion), '
-                                               'read from the REQUEST store the state after copies (L82): it is a '
+    ('install/_host_plan', 'L104:851.drop.1'): 'an accept needs a pending request (install/_complete plan_completion), '
+                                               'read from the REQUEST store the state after copies (L84): it is a '
                                                'non-empty list there',
-    ('install/_host_plan', 'L104:872.swap.body.1'): 'order of two refusals (certificate unusable in its store / '
+    ('install/_host_plan', 'L106:879.swap.body.1'): 'order of two refusals (certificate unusable in its store / '
                                                     'binding refused): plan() is pure and both raise before anything '
                                                     'is planned; only which message a doubly-wrong binding gets first',
-    ('install/_host_plan', 'L104:872.swap.body.3'): 'appending the decision and applying it to the state after are '
+    ('install/_host_plan', 'L106:879.swap.body.3'): 'appending the decision and applying it to the state after are '
                                                     'independent',
-    ('install/_host_plan', 'L112:998.true'): 'desired_binding() always asks for state "present" (L53), and plan() sets '
-                                             '"after" for every present binding (install/_iis_binding plan)',
+    ('install/_host_plan', 'L114:1005.true'): 'desired_binding() always asks for state "present" (L55), and plan() '
+                                              'sets "after" for every present binding (install/_iis_binding plan)',
     ('plugin_utils/_install_apply', 'L73:372.swap.body.2'): 'order of two refusals (the export is another certificate / '
                                                             'the destination is a directory): both raise before the '
                                                             'file is written',

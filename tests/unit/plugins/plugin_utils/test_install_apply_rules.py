@@ -78,8 +78,7 @@ def test_nothing_to_write_exports_nothing(tmp_path, pki):
 
 @pytest.mark.parametrize('build,encryption,chosen', [(20348, None, 'AES256_SHA256'), (14393, None, 'TripleDES_SHA1'),
                                                      (20348, 'tripledes_sha1', 'TripleDES_SHA1')])
-def test_backups_are_exported_with_the_chain_and_the_encryption_the_host_can_read(tmp_path, pki, build, encryption,
-                                                                                   chosen):
+def test_backups_are_exported_with_the_chain_and_the_encryption_the_host_can_read(tmp_path, pki, build, encryption, chosen):
     leaf = pki.leaves['standard']
     host = Host({leaf.thumbprint: pfx(leaf)})
     written = write_backups(host, HOST, build, PASSWORD, [planned(tmp_path, leaf)], encryption)

@@ -83,6 +83,7 @@ def test_a_port_that_is_not_a_whole_number_is_refused(port):
 
 @pytest.mark.parametrize('port', [1, '8443', 65535])
 def test_ports_1_to_65535_are_accepted(port):
+    assert desired_binding({'site': 'Web'}, 'AB' * 20)['port'] == 443  # not given: https's port
     assert desired_binding({'site': 'Web', 'port': port}, 'AB' * 20)['port'] == int(port)
 
 
@@ -190,3 +191,11 @@ def test_a_mapping_of_the_same_endpoint_in_other_case_is_replaced(leaf, other):
                         [_issued(leaf, [{'site': 'Web', 'host_header': 'www.example.hk'}])])
     assert plan['state_after']['iis']['sslcert']['hostnameport'] == [
         {'endpoint': 'www.example.hk:443', 'thumbprint': leaf.thumbprint, 'store': 'My'}]
+
+
+@pytest.mark.parametrize('port', [0, False])
+def test_a_port_of_zero_is_refused_as_iis_binding_refuses_it(port):
+    # iis_bindings take iis_binding's options (docs of hkpost_install); iis_binding refuses port 0
+    # (tests/unit/plugins/action/test_bad_input_iis_binding.py "port zero"): 0 is not "no port, so 443".
+    with pytest.raises(HkpostError, match='port 0 is out of range|port False is not a port number'):
+        desired_binding({'site': 'Web', 'port': port}, 'AB' * 20)
