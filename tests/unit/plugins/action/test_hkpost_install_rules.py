@@ -10,6 +10,8 @@ import datetime
 
 import pytest
 from ansible.errors import AnsibleActionFail
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
 from ansible.plugins.action import display
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_install import ActionModule
@@ -523,3 +525,87 @@ def test_a_failed_check_whose_rollback_fails_says_so(exchange_host, tmp_path, mo
                                                 r'is busy.*\); by hand: .*%s' % old.thumbprint):
         run_exchange(host, exchange_args(new, tmp_path, verify=True, verify_address='127.0.0.1', verify_timeout=2,
                                          verify_port=free_port_nobody_listens()))
+
+
+def test_an_exchange_error_quoting_the_session_password_is_masked(exchange_host, tmp_path, monkeypatch):
+    from tests.support.connections import inventory_connection  # pylint: disable=import-outside-toplevel
+    from tests.support.windows import exchange as fake_exchange  # pylint: disable=import-outside-toplevel
+    from tests.support.windows.host import HostFailure  # pylint: disable=import-outside-toplevel
+    host, _old, new = exchange_host
+    user, secret = 'CORP\\svc-exchange', 'Exch-Session-6402'
+
+    def refused(fake, params):
+        raise HostFailure('Connecting to remote server failed: the password "%s" has expired' % secret)
+    monkeypatch.setattr(fake_exchange, '_session', refused)
+    hostvars = {'inventory_hostname': 'ex1.example.hk', 'ansible_connection': 'winrm', 'ansible_port': 5986,
+                'ansible_winrm_scheme': 'https', 'ansible_winrm_transport': 'ntlm', 'ansible_user': 'CORP\\svc-ecert',
+                'ansible_password': 'Conn-Pass-1'}
+    with pytest.raises(AnsibleActionFail) as failed:
+        run_action(ActionModule, exchange_args(new, tmp_path, username=user, password=secret), host=host,
+                   task_vars=hostvars, connection=inventory_connection(hostvars))
+    assert 'Exchange did not answer' in str(failed.value)
+    assert secret not in str(failed.value) and 'the password "********" has expired' in str(failed.value)
+
+
+def test_every_exchange_trip_opens_the_session_with_the_credentials_given(exchange_host, tmp_path):
+    from tests.support.connections import inventory_connection  # pylint: disable=import-outside-toplevel
+    from tests.support.windows.exchange import add_account  # pylint: disable=import-outside-toplevel
+    host, _old, new = exchange_host
+    user, secret = 'CORP\\svc-exchange', 'Exch-Session-6402'
+    add_account(host, user, secret)
+    hostvars = {'inventory_hostname': 'ex1.example.hk', 'ansible_connection': 'winrm', 'ansible_port': 5986,
+                'ansible_winrm_scheme': 'https', 'ansible_winrm_transport': 'ntlm', 'ansible_user': 'CORP\\svc-ecert',
+                'ansible_password': 'Conn-Pass-1'}
+    run_action(ActionModule, exchange_args(new, tmp_path, username=user, password=secret), host=host,
+               task_vars=hostvars, connection=inventory_connection(hostvars))
+    assert host.call_names() == ['retire_read', 'exchange_enable', 'retire_apply']
+    sessions = host.state['exchange']['sessions']
+    assert len(sessions) >= 2 and {s['user'] for s in sessions} == {user}
+
+
+def test_existing_backups_send_no_password_with_the_enable(exchange_host, tmp_path):
+    host, old, new = exchange_host
+    folder = tmp_path / 'ex1.example.hk'
+    folder.mkdir()
+    for leaf in (new, old):
+        (folder / ('%s.pfx' % leaf.thumbprint)).write_bytes(pkcs12.serialize_key_and_certificates(
+            b'x', leaf.key, leaf.cert, None, serialization.BestAvailableEncryption(PASSWORD.encode())))
+    result = run_exchange(host, exchange_args(new, tmp_path))
+    assert host.call_names() == ['retire_read', 'exchange_enable', 'retire_apply']
+    assert host.calls[1][1]['Password'] is None and host.calls[1][1]['Items'] == []
+    assert not any(b['path'] is None for b in result['backups'])
+
+
+def test_an_unanswered_chain_write_on_exchange_names_its_first_step(exchange_host, tmp_path, pki, monkeypatch):
+    from tests.support.windows.host import _HANDLERS  # pylint: disable=import-outside-toplevel
+    host, _old, new = exchange_host
+    host.stores['CA'].append(entry_for(pki.ssl_old.cert))  # the old intermediate: more than one chain step
+    folder = tmp_path / 'chain-files'
+    folder.mkdir()
+    (folder / 'root.pem').write_text(pki.root.pem)
+    (folder / 'ssl.pem').write_text(pki.ssl_new.pem)
+    chain = {'root_certificate_file': str(folder / 'root.pem'), 'ssl_intermediate_file': str(folder / 'ssl.pem')}
+    real = _HANDLERS['exchange_enable']
+
+    def silent(fake, params):
+        answer = real(fake, params)
+        answer.pop('chain', None)
+        return answer
+    monkeypatch.setitem(_HANDLERS, 'exchange_enable', silent)
+    with pytest.raises(AnsibleActionFail, match=r'the chain write stopped at step 1 \(.*\): the host did not answer '
+                                                r'for the chain steps\. Applied: nothing\.') as failed:
+        run_exchange(host, exchange_args(new, tmp_path, chain=chain))
+    assert len(failed.value.result['chain']['plan']) > 1
+
+
+def test_a_failed_binding_step_is_never_called_a_keyless_completion(iis_host, tmp_path, monkeypatch):
+    from tests.support.windows import iis  # pylint: disable=import-outside-toplevel
+    from tests.support.windows.host import HostFailure  # pylint: disable=import-outside-toplevel
+    host, _old, new = iis_host
+
+    def refuse(fake, params):
+        raise HostFailure('SSL certificate add failed: the certificate was imported without the private key')
+    monkeypatch.setattr(iis, 'iis_binding_replace', refuse)
+    with pytest.raises(AnsibleActionFail) as failed:
+        run(host, iis_args(new, tmp_path))
+    assert 'certutil -repairstore' not in str(failed.value) and 'binding_replace' in str(failed.value)
