@@ -879,6 +879,56 @@ EQUIVALENT = {
                                              "load_pkcs12 returns as cert only the key's certificate, and a PFX "
                                              'without one is refused (see install/_pfx L92)'
        for mid in ('L76:408.drop.1', 'L79:448.true')},
+    # action/hkpost_install (issue 21, third round)
+    **{('action/hkpost_install', mid): "iis_bindings is a list option with default [] in ARGUMENT_SPEC: "
+                                       "validate_argument_spec refuses null (\"is of type NoneType ... unable to convert "
+                                       "to list\") and sets [] when absent, so `or []` never applies"
+       for mid in ('L98:296.drop.1', 'L103:377.drop.1')},
+    ('action/hkpost_install', 'L103:368.true'): 'on Exchange the bindings would ride in the certificate dicts, but '
+                                                'plan_exchange_install never reads iis_bindings and the decision\'s '
+                                                'bindings are set [] (L173)',
+    **{('action/hkpost_install', mid): 'order of two refusals made before the host is read (retire_grace_days, '
+                                       'services, retire_issuers; the check options, verify_server_name): both refuse, '
+                                       'only which message a doubly-wrong task gets first'
+       for mid in ('L106:392.swap.body.4', 'L106:392.swap.body.5', 'L112:437.swap.body.0')},
+    ('action/hkpost_install', 'L133:630.swap.body.1'): 'keeping the session and adding it to the read\'s parameters '
+                                                       'are independent',
+    **{('action/hkpost_install', mid): 'sensitive_parameters {} and None are the same: no entry '
+                                       '(_win_payload._sensitive_entries)'
+       for mid in ('L137:690.drop.1', 'L357:3168.drop.1')},
+    ('action/hkpost_install', 'L356:3138.drop.1'): 'exchange_session always answers a dict of sensitive parameters '
+                                                   '({} without a username): never None',
+    **{('action/hkpost_install', mid): 'retire_read always answers an exchange object with an error key '
+                                       '(retire_read.ps1 $exchangeState), and masked() returns a non-text error '
+                                       'unchanged: masking is a no-op unless there is an error text'
+       for mid in ('L139:709.true', 'L139:710.swapop', 'L139:710.drop.0', 'L139:710.drop.1')},
+    **{('action/hkpost_install', mid): 'retire_read always answers an exchange object (retire_read.ps1 '
+                                       '$exchangeState): the non-dict branch is never taken'
+       for mid in ('L141:749.true', 'L141:759.drop.1')},
+    ('action/hkpost_install', 'L145:799.drop.1'): 'retire_read answers hybrid known: false only from its catch, with '
+                                                  'error = $_.Exception.Message (retire_read.ps1): never None',
+    ('action/hkpost_install', 'L156:878.drop.1'): 'chain.key_stores choices are My and WebHosting, the '
+                                                  'RETIRE_STORES retire_read always answers as a list (@())',
+    ('action/hkpost_install', 'L218:1715.drop.1'): 'not changed means no completion, binding, enable, backup to '
+                                                   'write, retirement or chain step: the write path sends nothing '
+                                                   '(_apply_iis returns with no steps, retire() and write_backups() '
+                                                   'of nothing send nothing)',
+    ('action/hkpost_install', 'L235:1848.drop.1'): 'with nothing to export the Items are empty: the payload exports '
+                                                   'nothing, no password goes with empty Items (L363), and '
+                                                   'keep_backups() of no backups writes nothing',
+    ('action/hkpost_install', 'L238:1920.drop.1'): '_enable() reads {} and None alike ("exports or {}")',
+    ('action/hkpost_install', 'L267:2171.swap.body.11'): 'reading the chain outcome and "problems = []" are '
+                                                         'independent',
+    ('action/hkpost_install', 'L290:2377.true'): 'Encryption and IncludeChain without an export step: iis_apply.ps1 '
+                                                 'reads them only in its export step (Export-PfxItem)',
+    ('action/hkpost_install', 'L298:2450.drop.1'): 'a done export step always answers @{ exports = ... } '
+                                                   '(iis_apply.ps1 Export-PfxItem): never null',
+    ('action/hkpost_install', 'L322:2749.drop.1'): 'answers is never None: ApplyFailed carries "answers or []" or '
+                                                   'the answers list (plugin_utils/_served_check.apply_steps)',
+    ('action/hkpost_install', 'L323:2780.drop.1'): 'only a failed step carries an error text (iis_apply.ps1 sets '
+                                                   'error in its catch only): a done or skipped step never matches',
+    ('action/hkpost_install', 'L324:2802.drop.1'): 'a failed step always carries error = $_.Exception.Message '
+                                                   '(iis_apply.ps1): never None',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
