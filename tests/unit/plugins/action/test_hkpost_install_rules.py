@@ -162,6 +162,7 @@ def test_an_exchange_check_that_passes_goes_on_to_the_retiring(exchange_host, tm
     finally:
         site.stop()
     assert result['verify'][0]['ok'] is True and result['verify'][0]['expected'] == new.thumbprint
+    assert result['verify'][0]['server_name'] == 'mail.example.hk'  # the certificate's own name
     assert [r['thumbprint'] for r in result['retired']] == [old.thumbprint]
     assert host.call_names() == ['retire_read', 'exchange_enable', 'retire_apply']
 
@@ -493,8 +494,9 @@ def test_the_exchange_check_asks_port_443_by_default(exchange_host, tmp_path):
     host, _old, new = exchange_host
     with pytest.raises(AnsibleActionFail) as failed:
         run_exchange(host, exchange_args(new, tmp_path, verify=True, verify_address='127.0.0.1', verify_timeout=2,
-                                         verify_server_name='mail.example.hk', verify_trust=None))
-    assert failed.value.result['verify'][0]['port'] == 443
+                                         verify_server_name='webmail.example.hk'))
+    (check,) = failed.value.result['verify']
+    assert check['port'] == 443 and check['server_name'] == 'webmail.example.hk'
 
 
 def test_a_failed_check_with_no_service_moved_says_nothing_was_put_back(pki, tmp_path):
@@ -609,3 +611,37 @@ def test_a_failed_binding_step_is_never_called_a_keyless_completion(iis_host, tm
     with pytest.raises(AnsibleActionFail) as failed:
         run(host, iis_args(new, tmp_path))
     assert 'certutil -repairstore' not in str(failed.value) and 'binding_replace' in str(failed.value)
+
+
+def test_changed_when_only_an_exchange_enable_is_to_do(exchange_host, tmp_path):
+    host, _old, new = exchange_host
+    for cert in list(host.state['exchange']['certificates']):
+        if cert['status'] == 'PendingRequest':
+            host.state['exchange']['certificates'].remove(cert)
+    host.stores['REQUEST'].clear()
+    add_certificate(host, new.cert, new.key, services=[])
+    host.stores['My'].append(entry_for(new.cert, new.key))
+    result = run_exchange(host, exchange_args(new, tmp_path, backup=False, retire=False), check_mode=True)
+    assert result['changed'] is True and result['completed'] == [] and result['services'][0]['changed'] is True
+
+
+def test_a_wildcard_is_checked_under_the_exchange_server_s_name(pki, tmp_path):
+    from tests.support.peers.tls_servers import free_port_nobody_listens  # pylint: disable=import-outside-toplevel
+    wildcard = pki.issue_leaf('*.example.hk', not_before=pki.now - DAY)
+    host = FakeWindowsHost()
+    exchange_state(host)
+    add_pending(host, wildcard.key, '*.example.hk')
+    with pytest.raises(AnsibleActionFail) as failed:
+        run_exchange(host, exchange_args(wildcard, tmp_path, server='mail01.example.hk', verify=True,
+                                         verify_address='127.0.0.1', verify_timeout=2,
+                                         verify_port=free_port_nobody_listens()))
+    assert failed.value.result['verify'][0]['server_name'] == 'mail01.example.hk'
+
+
+def test_a_failed_check_names_the_certificates_given_their_services_back(exchange_host, tmp_path):
+    from tests.support.peers.tls_servers import free_port_nobody_listens  # pylint: disable=import-outside-toplevel
+    host, old, new = exchange_host
+    with pytest.raises(AnsibleActionFail, match='the previous services were put back on %s\\. Nothing was retired'
+                       % old.thumbprint):
+        run_exchange(host, exchange_args(new, tmp_path, verify=True, verify_address='127.0.0.1', verify_timeout=2,
+                                         verify_port=free_port_nobody_listens()))
