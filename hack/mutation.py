@@ -929,6 +929,9 @@ EQUIVALENT = {
                                                    'error in its catch only): a done or skipped step never matches',
     ('action/hkpost_install', 'L324:2802.drop.1'): 'a failed step always carries error = $_.Exception.Message '
                                                    '(iis_apply.ps1): never None',
+    ('action/hkpost_install', 'L390:3531.drop.1'): 'served_check with an empty server name asks the address anyway: '
+                                                   'check_endpoint takes "server_name or host" '
+                                                   '(audit/_served_chain.py L150)',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

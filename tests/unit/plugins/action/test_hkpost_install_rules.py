@@ -645,3 +645,14 @@ def test_a_failed_check_names_the_certificates_given_their_services_back(exchang
                        % old.thumbprint):
         run_exchange(host, exchange_args(new, tmp_path, verify=True, verify_address='127.0.0.1', verify_timeout=2,
                                          verify_port=free_port_nobody_listens()))
+
+
+def test_an_sni_binding_is_checked_under_its_host_name(iis_host, tmp_path):
+    from tests.support.peers.tls_servers import free_port_nobody_listens  # pylint: disable=import-outside-toplevel
+    host, _old, new = iis_host
+    arguments = iis_args(new, tmp_path, verify=True, verify_address='127.0.0.1', verify_timeout=2)
+    arguments['certificates'][0]['iis_bindings'][0]['port'] = free_port_nobody_listens()
+    with pytest.raises(AnsibleActionFail, match='previous binding was put back') as failed:
+        run(host, arguments)
+    (check,) = failed.value.result['verify']
+    assert check['address'] == '127.0.0.1' and check['server_name'] == 'a.example.hk'
