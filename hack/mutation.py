@@ -101,7 +101,8 @@ MODULES = {
                             U + 'module_utils/audit/test_served_chain_names.py',
                             U + 'module_utils/audit/test_fleet_report.py',
                             U + 'action/test_hkpost_served_chain.py',
-                            U + 'action/test_bad_input_hkpost_served_chain.py'],
+                            U + 'action/test_bad_input_hkpost_served_chain.py',
+                            U + 'module_utils/audit/test_served_chain_rules.py'],
     # issue 21: every decision module after the move, each with its own fast tests
     'install/_retire': [MI + 'test_retire_rules.py', MI + 'test_retire_policy.py', MI + 'test_exchange_host_plan.py',
                         MI + 'test_retire_acme.py', MI + 'test_retire_candidate_rules.py', A + 'test_hkpost_retire.py',
@@ -111,7 +112,7 @@ MODULES = {
                           A + 'test_exchange_unknown_and_check_mode.py'],
     'install/_exchange_host_plan': [MI + 'test_exchange_host_plan_rules.py', MI + 'test_exchange_host_plan.py',
                                     A + 'test_hkpost_install_exchange.py'],
-    'install/_host_plan': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py'],
+    'install/_host_plan': [MI + 'test_host_plan_rules.py', A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py'],
     'install/_pairing': [MI + 'test_pairing_rules.py', MI + 'test_pairing.py'],
     'install/_intake': [MI + 'test_intake.py', A + 'test_hkpost_intake.py', MI + 'test_intake_rules.py',
                         MI + 'test_acme_issuer.py'],
@@ -176,7 +177,7 @@ MODULES = {
     'notify/_redact': [U + 'module_utils/notify/test_redact_rules.py', U + 'module_utils/notify/test_message.py',
                        A + 'test_hkpost_notify.py'],
     # the action plugins' decision points (what they refuse, skip, compare and return)
-    'action/hkpost_install': [A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py',
+    'action/hkpost_install': [A + 'test_hkpost_install_rules.py', A + 'test_hkpost_install.py', A + 'test_hkpost_install_exchange.py',
                               A + 'test_hkpost_install_chain.py', A + 'test_shared_install_options.py',
                               A + 'test_hkpost_install_chain_rules.py'],
     'action/hkpost_complete_request': [A + 'test_hkpost_complete_request_rules.py',
@@ -192,7 +193,7 @@ MODULES = {
                              'tests/unit/test_secrets_spec.py'],
     'action/hkpost_pfx': [A + 'test_hkpost_pfx_rules.py', A + 'test_hkpost_pfx.py', A + 'test_hkpost_pfx_fleet_defaults.py',
                           A + 'test_bad_input_hkpost_pfx.py', 'tests/unit/test_secrets_spec.py'],
-    'plugin_utils/_install_apply': [A + 'test_iis_binding.py', A + 'test_hkpost_install.py',
+    'plugin_utils/_install_apply': [U + 'plugin_utils/test_install_apply_rules.py', A + 'test_iis_binding.py', A + 'test_hkpost_install.py',
                                     A + 'test_shared_install_options.py'],
     'plugin_utils/_chain_inputs': [U + 'plugin_utils/test_chain_inputs_rules.py', A + 'test_hkpost_chain.py',
                                    A + 'test_bad_input_hkpost_chain.py', A + 'test_hkpost_install_chain.py'],
@@ -208,7 +209,10 @@ MODULES = {
     'audit/_fleet_report': [U + 'module_utils/audit/test_fleet_report.py',
                             U + 'module_utils/audit/test_to_renew_revoked.py',
                             U + 'module_utils/inventory/test_inventory_fleet.py',
-                            A + 'test_hkpost_fleet_report.py', U + 'filter/test_filter_arguments.py'],
+                            A + 'test_hkpost_fleet_report.py', U + 'filter/test_filter_arguments.py',
+                            U + 'filter/test_bad_input_filters.py', MR + 'test_renewal_selection.py',
+                            U + 'module_utils/notify/test_message.py',
+                            U + 'module_utils/audit/test_fleet_report_rules.py'],
     'audit/_endpoint_list': [U + 'module_utils/audit/test_endpoint_list_rules.py',
                              U + 'module_utils/audit/test_fleet_report.py', U + 'filter/test_filter_arguments.py',
                              U + 'filter/test_bad_input_filters.py'],
@@ -891,6 +895,135 @@ EQUIVALENT = {
     ('install/_acme_issuer', 'L142:752.drop.0'): 'every certificate leaf_signer is given is a CA: the file\'s chain '
                                                  '(split_leaf leaves one non-CA, the leaf) and the allow-list '
                                                  '(load_issuers refuses a non-CA), its only caller acme_decision L134',
+    # issue 21, third round: fleet report and served chain
+    **{('audit/_served_chain', mid): 'reorders the findings of one endpoint (no order is documented, '
+                                     'served_chain_audit.rst "Findings"): verdict_of() takes the worst severity and '
+                                     'summarise() a set of codes whatever the order, the report groups by code'
+       for mid in ('L252:1359.swap.body.9', 'L252:1359.swap.body.10', 'L252:1359.swap.body.11',
+                   'L252:1359.swap.body.12', 'L252:1359.swap.body.13')},
+    ('audit/_served_chain', 'L315:2013.swap.body.3'): 'path.append(nxt) and used.add(nxt) are independent',
+    ('audit/_served_chain', 'L315:2013.swap.body.4'): 'used.add(nxt) and reading parsed[nxt] are independent',
+    **{('audit/_fleet_report', mid): 'the "no expiry" rank 10**6 days vs 11**6 / 10**7: only a leaf valid beyond '
+                                     'year 4700 (RFC 5280 4.1.2.5 99991231235959Z) could sort between them'
+       for mid in ('L61:223.inc', 'L61:225.inc')},
+    ('audit/_fleet_report', 'L61:242.inc'): 'a missing port ranks 0 or 1: both before every port check_endpoint '
+                                            'lets through (1-65535, _served_chain L149) bar port 1 itself',
+    **{('audit/_fleet_report', mid): 'None instead of "": both render empty (_csv_cell L167 and _html_page.escape '
+                                     'write None as ""); rows() has no other caller'
+       for mid in ('L88:446.drop.2', 'L89:461.drop.2', 'L92:502.drop.1', 'L93:511.drop.1')},
+    ('audit/_fleet_report', 'L126:720.drop.0'): 'a revoked CA certificate is still skipped by the renew loop\'s '
+                                                '"cert.get(\'is_ca\')" (L129)',
+    ('audit/_fleet_report', 'L128:765.swap.body.3'): 'appending the host and appending the endpoint are independent',
+    ('audit/_fleet_report', 'L148:1062.swap.body.0'): 'changes only the key order of the per-host map: '
+                                                      'render_to_renew_json sorts keys, _renewal_selection '
+                                                      'looks hosts up by name',
+    ('audit/_fleet_report', 'L195:1467.inc'): 'the count of a verdict outside VERDICT_ORDER is never shown (cards '
+                                              'for the four known verdicts, L198)',
+    ('audit/_fleet_report', 'L201:1523.inc'): 'counts holds every known verdict from L193: the .get() default is '
+                                              'never used',
+    ('audit/_fleet_report', 'L225:1744.drop.1'): 'as for L234 below: a member always has a list of findings',
+    ('audit/_fleet_report', 'L234:1824.drop.1'): '_by_finding groups an endpoint under a code only from its '
+                                                 'findings (L209): a member always has a list of findings',
+    ('audit/_fleet_report', 'L278:2213.swap.body.1'): 'a lane\'s label (x=4) and its grid line (from x=90) do not '
+                                                      'overlap: paint order shows nothing',
+    ('audit/_fleet_report', 'L291:2439.addsub'): 'the five-dot spread is symmetric: -((i % 5) - 2) * 4 gives the same '
+                                                 'offsets -8..8, in the other order',
+    # the timeline's pixel layout: one pixel more margin, padding or label offset; no rule a reader relies on
+    # (the rules - marks inside the box, one scale for dots, ticks, today and the warn zone, lanes, clamping,
+    # labels left of their mark, dots painted last - are pinned in test_fleet_report_rules.py)
+    **{('audit/_fleet_report', mid): 'timeline layout nudged by 1-3 px (a margin, a padding, a label offset; '
+                                     'L270:2146 adds an empty lane-high strip under the lanes; the swap paints the '
+                                     'ticks over, not under, the 60%-opaque warn zone): cosmetic, no rule'
+       for mid in ('L265:2057.swap.body.8', 'L269:2131.inc', 'L269:2132.inc', 'L269:2133.inc', 'L270:2140.inc',
+                   'L270:2146.inc', 'L280:2258.inc', 'L284:2322.inc', 'L284:2330.inc', 'L284:2335.inc',
+                   'L286:2368.inc', 'L288:2394.inc', 'L288:2399.inc', 'L288:2401.inc')},
+    # issue 21, third round: install apply and host plan
+    **{('install/_host_plan', mid): 'the list is appended to, then stored (or stored, then appended to): the same '
+                                    'object ends in the state either way'
+       for mid in ('L58:259.swap.body.7', 'L63:287.swap.body.2')},
+    ('install/_host_plan', 'L71:447.drop.1'): 'plan_install makes both sslcert kinds lists before any binding is '
+                                              'applied (L86 list(v or []), L89-90 setdefault): .get(kind) is never None',
+    ('install/_host_plan', 'L76:510.swap.body.3'): 'the two setdefault() calls on different keys are independent',
+    ('install/_host_plan', 'L76:510.swap.body.4'): 'setdefault() on the state after and reading the pending requests '
+                                                   'from the state before are independent',
+    ('install/_host_plan', 'L93:687.swap.body.2'): 'the accept branch does not touch warnings: extending them before '
+                                                   'or after it gives the same list',
+    ('install/_host_plan', 'L97:732.swap.body.0'): 'the completion entry and the My entry of the state after are '
+                                                   'separate lists',
+    ('install/_host_plan', 'L97:732.swap.body.1'): 'adding to My and filtering REQUEST of the state after touch '
+                                                   'different keys',
+    ('install/_host_plan', 'L104:851.drop.1'): 'an accept needs a pending request (install/_complete plan_completion), '
+                                               'read from the REQUEST store the state after copies (L84): it is a '
+                                               'non-empty list there',
+    ('install/_host_plan', 'L106:879.swap.body.1'): 'order of two refusals (certificate unusable in its store / '
+                                                    'binding refused): plan() is pure and both raise before anything '
+                                                    'is planned; only which message a doubly-wrong binding gets first',
+    ('install/_host_plan', 'L106:879.swap.body.3'): 'appending the decision and applying it to the state after are '
+                                                    'independent',
+    ('install/_host_plan', 'L114:1005.true'): 'desired_binding() always asks for state "present" (L55), and plan() '
+                                              'sets "after" for every present binding (install/_iis_binding plan)',
+    ('plugin_utils/_install_apply', 'L73:372.swap.body.2'): 'order of two refusals (the export is another certificate / '
+                                                            'the destination is a directory): both raise before the '
+                                                            'file is written',
+    ('plugin_utils/_install_apply', 'L73:372.swap.body.4'): 'writing the file and noting it in the answer are '
+                                                            'independent (a failed write raises, dropping the answer)',
+    **{('plugin_utils/_install_apply', mid): "read_pfx never answers has_private_key False: cryptography's "
+                                             "load_pkcs12 returns as cert only the key's certificate, and a PFX "
+                                             'without one is refused (see install/_pfx L92)'
+       for mid in ('L76:408.drop.1', 'L79:448.true')},
+    # action/hkpost_install (issue 21, third round)
+    **{('action/hkpost_install', mid): "iis_bindings is a list option with default [] in ARGUMENT_SPEC: "
+                                       "validate_argument_spec refuses null (\"is of type NoneType ... unable to convert "
+                                       "to list\") and sets [] when absent, so `or []` never applies"
+       for mid in ('L98:296.drop.1', 'L103:377.drop.1')},
+    ('action/hkpost_install', 'L103:368.true'): 'on Exchange the bindings would ride in the certificate dicts, but '
+                                                'plan_exchange_install never reads iis_bindings and the decision\'s '
+                                                'bindings are set [] (L173)',
+    **{('action/hkpost_install', mid): 'order of two refusals made before the host is read (retire_grace_days, '
+                                       'services, retire_issuers; the check options, verify_server_name): both refuse, '
+                                       'only which message a doubly-wrong task gets first'
+       for mid in ('L106:392.swap.body.4', 'L106:392.swap.body.5', 'L112:437.swap.body.0')},
+    ('action/hkpost_install', 'L133:630.swap.body.1'): 'keeping the session and adding it to the read\'s parameters '
+                                                       'are independent',
+    **{('action/hkpost_install', mid): 'sensitive_parameters {} and None are the same: no entry '
+                                       '(_win_payload._sensitive_entries)'
+       for mid in ('L137:690.drop.1', 'L357:3168.drop.1')},
+    ('action/hkpost_install', 'L356:3138.drop.1'): 'exchange_session always answers a dict of sensitive parameters '
+                                                   '({} without a username): never None',
+    **{('action/hkpost_install', mid): 'retire_read always answers an exchange object with an error key '
+                                       '(retire_read.ps1 $exchangeState), and masked() returns a non-text error '
+                                       'unchanged: masking is a no-op unless there is an error text'
+       for mid in ('L139:709.true', 'L139:710.swapop', 'L139:710.drop.0', 'L139:710.drop.1')},
+    **{('action/hkpost_install', mid): 'retire_read always answers an exchange object (retire_read.ps1 '
+                                       '$exchangeState): the non-dict branch is never taken'
+       for mid in ('L141:749.true', 'L141:759.drop.1')},
+    ('action/hkpost_install', 'L145:799.drop.1'): 'retire_read answers hybrid known: false only from its catch, with '
+                                                  'error = $_.Exception.Message (retire_read.ps1): never None',
+    ('action/hkpost_install', 'L156:878.drop.1'): 'chain.key_stores choices are My and WebHosting, the '
+                                                  'RETIRE_STORES retire_read always answers as a list (@())',
+    ('action/hkpost_install', 'L218:1715.drop.1'): 'not changed means no completion, binding, enable, backup to '
+                                                   'write, retirement or chain step: the write path sends nothing '
+                                                   '(_apply_iis returns with no steps, retire() and write_backups() '
+                                                   'of nothing send nothing)',
+    ('action/hkpost_install', 'L235:1848.drop.1'): 'with nothing to export the Items are empty: the payload exports '
+                                                   'nothing, no password goes with empty Items (L363), and '
+                                                   'keep_backups() of no backups writes nothing',
+    ('action/hkpost_install', 'L238:1920.drop.1'): '_enable() reads {} and None alike ("exports or {}")',
+    ('action/hkpost_install', 'L267:2171.swap.body.11'): 'reading the chain outcome and "problems = []" are '
+                                                         'independent',
+    ('action/hkpost_install', 'L290:2377.true'): 'Encryption and IncludeChain without an export step: iis_apply.ps1 '
+                                                 'reads them only in its export step (Export-PfxItem)',
+    ('action/hkpost_install', 'L298:2450.drop.1'): 'a done export step always answers @{ exports = ... } '
+                                                   '(iis_apply.ps1 Export-PfxItem): never null',
+    ('action/hkpost_install', 'L322:2749.drop.1'): 'answers is never None: ApplyFailed carries "answers or []" or '
+                                                   'the answers list (plugin_utils/_served_check.apply_steps)',
+    ('action/hkpost_install', 'L323:2780.drop.1'): 'only a failed step carries an error text (iis_apply.ps1 sets '
+                                                   'error in its catch only): a done or skipped step never matches',
+    ('action/hkpost_install', 'L324:2802.drop.1'): 'a failed step always carries error = $_.Exception.Message '
+                                                   '(iis_apply.ps1): never None',
+    ('action/hkpost_install', 'L390:3531.drop.1'): 'served_check with an empty server name asks the address anyway: '
+                                                   'check_endpoint takes "server_name or host" '
+                                                   '(audit/_served_chain.py L150)',
     # issue 21, third round: DCV and ACME challenge
     ('action/hkpost_dcv_token', 'L59:178.swap.body.1'): 'reading check mode and checking the options are independent',
     ('action/hkpost_dcv_token', 'L59:178.swap.body.2'): '_check_options and parse_date(as_of) only refuse and read '

@@ -214,9 +214,22 @@ def _by_finding(endpoints):
 
 
 def _generic_action(code, members):
-    """One sentence for every endpoint having the finding: without the days of any one of them for expiry."""
+    """One sentence for every endpoint having the finding: without the days of any one of them for a leaf's expiry."""
     if code in _RENEW_CODES:
-        return action_for(code)
+        # A leaf is renewed (the to-renew list), an expiring or expired intermediate replaced with Hongkong Post's
+        # current one - to_renew leaves intermediates out. A group holding both says both, the intermediate's in
+        # the first (worst) such endpoint's own words.
+        leaf = replace = None
+        for endpoint in members:
+            authorities = {c.get('sha256') for c in endpoint.get('served') or [] if c.get('is_ca')}
+            for finding in endpoint.get('findings') or []:
+                if finding['code'] != code:
+                    continue
+                if finding.get('certificate') in authorities:
+                    replace = replace or finding.get('action')
+                else:
+                    leaf = action_for(code)
+        return ' '.join(sentence for sentence in (leaf, replace) if sentence)
     for endpoint in members:
         for finding in endpoint.get('findings') or []:
             if finding['code'] == code and finding.get('action'):

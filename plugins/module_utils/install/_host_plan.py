@@ -39,7 +39,9 @@ def desired_binding(binding, thumbprint):
         raise HkpostError('binding %r: sni needs a host_header (SNI selects the certificate by the host name).' % binding)
     if not binding.get('site'):
         raise HkpostError('binding %r needs site, the IIS site name.' % binding)
-    raw_port = binding.get('port') or 443
+    raw_port = binding.get('port')
+    if raw_port is None:  # not given: 443, iis_binding's default; a 0 is refused below as iis_binding refuses it
+        raw_port = 443
     try:
         if isinstance(raw_port, (bool, float)):
             raise ValueError(raw_port)
