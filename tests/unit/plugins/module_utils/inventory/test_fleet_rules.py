@@ -37,7 +37,8 @@ IIS = {'kind': 'iis', 'name': 'IIS site "a" binding *:443:', 'ports': [443], 'se
 
 
 def test_status_expired_below_zero_expiring_up_to_warn_days_valid_after():
-    model = build([_host('web1', _cert(1, -1), _cert(2, 0), _cert(3, 30), _cert(4, 31))], today=TODAY)
+    model = build([_host('web1', _cert(1, -1), _cert(2, 0), _cert(3, 30), _cert(4, 31), _cert(5, 90), _cert(6, 95))],
+                  today=TODAY)
     assert [_entry(model, n)['status'] for n in (1, 2, 3, 4)] == ['expired', 'expiring', 'expiring', 'valid']
     assert _entry(model, 2)['days_left'] == 0 and _entry(model, 1)['days_left'] == -1
     assert model['summary']['expired'] == 1 and model['summary']['expiring'] == 2
@@ -204,3 +205,60 @@ def test_today_may_be_a_date_or_datetime_and_a_bad_date_is_named():
     with pytest.raises(ValueError, match=r"the subscription end of www must be a date YYYY-MM-DD, got 'soon'"):
         build([], today=TODAY, subscriptions={'www': 'soon'})
     assert build([])['today'] == datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+
+
+def test_a_failed_or_unreachable_host_is_unread_even_with_a_certificate_list():
+    model = build([_host('web1', _cert(1, 10), failed=True, msg='boom'), _host('web2', _cert(2, 10), unreachable=True)],
+                  today=TODAY)
+    assert [(h['host'], h['read'], h['error']) for h in model['hosts']] == [
+        ('web1', False, 'boom'), ('web2', False, 'no inventory for this host')]
+    assert model['certificates'] == []
+
+
+def test_missing_fields_of_a_result_and_a_certificate_read_as_empty():
+    cert = _cert(1, 10, subject_cn=None, subject='CN=h1', dns_names=None, issuer_cn=None, issuer='CN=Some CA',
+                 key_type='RSA', key_size=2048, thumbprint=None,
+                 consumers=[{'kind': 'iis', 'name': 'b', 'ports': None, 'server_name': 'h1.example.hk'}])
+    request = _cert(2, 300, store='REQUEST', not_before=None)
+    model = build([_host('web1', cert, request, consumers=None, sources=None),
+                   _host('web2', _cert(3, 10), sources={'iis': 'read'})],
+                  today=TODAY, audit=_audit(('web1', 443, None, '01' * 32)), subscriptions={'cn=h1': '2027-01-31'})
+    entry = _entry(model, 1)
+    assert entry['common_name'] == 'CN=h1' and entry['dns_names'] == [] and entry['issuer'] == 'CN=Some CA'
+    assert entry['key'] == 'RSA 2048' and _entry(model, 3)['key'] == ' '
+    assert entry['consumers'][0]['ports'] == []
+    hosts = {h['host']: h for h in model['hosts']}
+    assert hosts['web1']['consumers'] == 0 and hosts['web1']['sources'] == {}
+    assert hosts['web2']['sources'] == {'iis': 'read'}
+    assert model['pending_requests'][0]['created'] == ''
+    assert model['forecast']['certificates'][0]['subscription_end'] == '2027-01-31'
+
+
+def test_key_and_issuer_come_from_the_certificate():
+    model = build([_host('web1', _cert(1, 10, key_type='EC', key_size=256))], today=TODAY)
+    assert _entry(model, 1)['key'] == 'EC 256' and _entry(model, 1)['issuer'] == 'Some CA'
+    assert _entry(model, 1)['common_name'] == 'h1.example.hk' and _entry(model, 1)['dns_names'] == ['h1.example.hk']
+
+
+def test_a_request_older_than_30_days_is_stale_by_default():
+    old = _cert(1, 300, store='REQUEST', not_before='2026-05-01T00:00:00+00:00', spki_sha256='x1')
+    recent = _cert(2, 300, store='REQUEST', not_before='2026-05-02T00:00:00+00:00', spki_sha256='x2')
+    model = build([_host('web1', old, recent)], today=TODAY)
+    assert [s['thumbprint'] for s in model['stale']] == [old['thumbprint']]
+    assert model['pending_days'] == 30 and model['warn_days'] == 30
+
+
+def test_the_forecast_is_unbatched_by_default():
+    assert build([_host('web1', _cert(1, 10))], today=TODAY)['forecast']['batch'] == 0
+
+
+def test_served_but_not_held_is_listed_host_by_host():
+    model = build([_host('a1', _cert(1, 10)), _host('b1', _cert(2, 10))], today=TODAY,
+                  audit=_audit(('a1', 9443, None, 'ff' * 32), ('b1', 443, None, 'ee' * 32)))
+    assert [s['host'] for s in model['served_not_held']] == ['a1', 'b1']
+
+
+@pytest.mark.parametrize('name', ['cafe', 'h' * 40, 'f' * 63])
+def test_a_subscription_named_by_dns_name_is_not_taken_for_a_fingerprint(name):
+    model = build([_host('web1', _cert(1, 10, subject_cn=name))], today=TODAY, subscriptions={name.upper(): '2027-01-31'})
+    assert model['forecast']['certificates'][0]['subscription_end'] == '2027-01-31'
