@@ -1193,6 +1193,9 @@ EQUIVALENT = {
     ('inventory/_fleet', 'L92:453.swap.body.4'): (
         'stale_for_host only reads the result; the certificate loop never writes stale'
     ),
+    ('inventory/_fleet', 'L103:617.swap.body.4'): (
+        'the held row and the hosts list are written to different lists of the entry'
+    ),
     ('inventory/_fleet', 'L133:1039.swap.body.0'): (
         'the consumer entry and the SNI claim are written to different containers'
     ),

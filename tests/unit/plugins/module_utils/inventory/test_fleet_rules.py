@@ -215,6 +215,13 @@ def test_a_failed_or_unreachable_host_is_unread_even_with_a_certificate_list():
     assert model['certificates'] == []
 
 
+def test_a_host_row_counts_its_consumers_and_a_certificate_without_consumers_has_none():
+    bare = _cert(1, 10)
+    bare['consumers'] = None
+    model = build([_host('web1', bare, consumers=[IIS, IIS])], today=TODAY)
+    assert model['hosts'][0]['consumers'] == 2 and _entry(model, 1)['consumers'] == []
+
+
 def test_missing_fields_of_a_result_and_a_certificate_read_as_empty():
     cert = _cert(1, 10, subject_cn=None, subject='CN=h1', dns_names=None, issuer_cn=None, issuer='CN=Some CA',
                  key_type='RSA', key_size=2048, thumbprint=None,
@@ -253,9 +260,12 @@ def test_the_forecast_is_unbatched_by_default():
 
 
 def test_served_but_not_held_is_listed_host_by_host():
-    model = build([_host('a1', _cert(1, 10)), _host('b1', _cert(2, 10))], today=TODAY,
-                  audit=_audit(('a1', 9443, None, 'ff' * 32), ('b1', 443, None, 'ee' * 32)))
-    assert [s['host'] for s in model['served_not_held']] == ['a1', 'b1']
+    audit = _audit(('10.0.0.2', 443, None, 'ff' * 32), ('10.0.0.1', 443, None, 'ee' * 32))
+    for endpoint, name in zip(audit['endpoints'], ('a1', 'b1')):
+        endpoint['inventory_name'] = name
+    model = build([_host('b1', _cert(2, 10)), _host('a1', _cert(1, 10))], today=TODAY, audit=audit)
+    assert [(s['host'], s['endpoint']) for s in model['served_not_held']] == [('a1', '10.0.0.2:443'),
+                                                                             ('b1', '10.0.0.1:443')]
 
 
 @pytest.mark.parametrize('name', ['cafe', 'h' * 40, 'f' * 63])
