@@ -264,8 +264,8 @@ def test_served_but_not_held_is_listed_host_by_host():
     for endpoint, name in zip(audit['endpoints'], ('a1', 'b1')):
         endpoint['inventory_name'] = name
     model = build([_host('b1', _cert(2, 10)), _host('a1', _cert(1, 10))], today=TODAY, audit=audit)
-    assert [(s['host'], s['endpoint']) for s in model['served_not_held']] == [('a1', '10.0.0.2:443'),
-                                                                             ('b1', '10.0.0.1:443')]
+    assert [(s['host'], s['endpoint']) for s in model['served_not_held']] == [
+        ('a1', '10.0.0.2:443'), ('b1', '10.0.0.1:443')]
 
 
 @pytest.mark.parametrize('name', ['cafe', 'h' * 40, 'f' * 63])

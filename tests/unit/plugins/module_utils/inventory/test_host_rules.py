@@ -104,9 +104,8 @@ def test_a_consumer_uses_the_store_its_mapping_names_else_any_personal_store(lea
 
 
 def test_a_certificate_only_in_a_ca_store_leaves_its_consumer_dangling(leaf):
-    result = host_inventory({'stores': {'CA': [leaf]}, 'rdp': {'listeners': [{'terminal_name': 'RDP-Tcp',
-                                                                               'thumbprint': leaf['thumbprint']}]}},
-                            'web1')
+    rdp = {'listeners': [{'terminal_name': 'RDP-Tcp', 'thumbprint': leaf['thumbprint']}]}
+    result = host_inventory({'stores': {'CA': [leaf]}, 'rdp': rdp}, 'web1')
     assert [d['kind'] for d in result['dangling']] == ['rdp']
 
 
