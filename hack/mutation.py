@@ -279,7 +279,7 @@ MODULES = {
     'inventory/_report': [A + 'test_hkpost_certificate_inventory.py', A + 'test_hkpost_fleet_report.py',
                           U + 'module_utils/inventory/test_inventory_fleet.py'],
     'notify/_message': [A + 'test_hkpost_notify.py', U + 'module_utils/notify/test_message.py',
-                        U + 'module_utils/notify/test_notify_rules.py'],
+                        U + 'module_utils/notify/test_notify_rules.py', U + 'module_utils/notify/test_message_rules.py'],
     'notify/_payloads': [U + 'module_utils/notify/test_message.py'],
     'notify/_webhook': [A + 'test_hkpost_notify.py'],
     'pki/_idn_spoof': [A + 'test_bad_input_exchange_cert.py', A + 'test_bad_input_hkpost_csr.py',
