@@ -1120,6 +1120,14 @@ EQUIVALENT = {
     ('dcv/_dnssec', 'L271:1937.inc'): 'bit 8: 0x80 >> 8 is 0, so the extra bit never matches',
     ('dcv/_dnssec', 'L228:1541.drop.0'): 'an NSEC3 owner is a hash label, never the zone name: the name test alone '
                                          'keeps NSEC only (RFC 5155 section 3)',
+    # issue 21, third round: notify and report actions
+    ('notify/_message', 'L86:889.drop.1'): '"totals or {}" -> "totals": None and {} are both false, and totals is '
+                                           'read only under "if totals" (L90)',
+    ('notify/_message', 'L100:1080.inc'): 'warn_days default 30 -> 31: it only labels the to-renew dict '
+                                          '(audit/_fleet_report.py to_renew "warn_days"), which renew_list never reads '
+                                          '(only "certificates", L48-49); hkpost_notify always passes its own',
+    ('notify/_message', 'L120:1277.inc'): 'fact names cut at 60 -> 61: every name is already shorter - rollout keys cut '
+                                          'at 40 (L55), verdicts at 20 (L70), inventory names from the fixed "shown" (L87)',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

@@ -194,3 +194,63 @@ def test_plain_text_sections_in_order_with_the_link():
         'To renew (1):\n- x - expired, expired 1 days ago\n\n'
         'Details:\n- web01: failed - boom\n\n'
         'Report: https://ci/1\n-- hkpost.ecert\n')
+
+
+# --- second pass: cell limits, the audit's two shapes, counts that are not numbers -----------------------------------
+
+def test_rollout_line_cells_are_cut_host_at_100_and_status_at_20():
+    message = build('rollout', {'rows': [{'host': 'h' * 150, 'status': 's' * 30}]})
+    assert message['lines'] == ['%s: %s' % ('h' * 100, 's' * 20)]
+
+
+def test_audit_without_a_summary_or_with_both_is_the_audit_result_not_the_to_renew_file():
+    assert build('audit', {})['headline'] == '0 endpoints: '
+    both = build('audit', {'summary': {'total': 2, 'by_verdict': {'ok': 2}}, 'certificates': [{'common_name': 'x'}]})
+    assert both['headline'] == '2 endpoints: 2 ok' and both['to_renew_total'] == 0
+
+
+def test_audit_verdict_and_code_names_are_cut():
+    message = build('audit', {'summary': {'by_verdict': {'v' * 30: 1}, 'by_code': {'C' * 50: 1}}})
+    assert message['facts'] == [['v' * 20, '1']] and message['lines'] == ['C' * 40 + ': 1']
+
+
+def test_audit_result_lists_the_expiring_leaves_its_endpoints_serve():
+    leaf = {'sha256': 'aa' * 32, 'subject_cn': 'www.example.hk', 'not_after': '2027-01-01', 'is_ca': False}
+    endpoint = {'inventory_name': 'web01', 'host': '192.0.2.1', 'port': 443, 'days_left': 9, 'served': [leaf],
+                'findings': [{'code': 'expiring', 'certificate': leaf['sha256']}]}
+    message = build('audit', {'summary': {'by_verdict': {'warning': 1}}, 'endpoints': [endpoint]})
+    assert message['outcome'] == 'success'  # expiring is a warning, not a failure: the list says what to renew
+    assert [(c['common_name'], c['status'], c['hosts']) for c in message['to_renew']] == [
+        ('www.example.hk', 'expiring', ['web01'])]
+
+
+@pytest.mark.parametrize('summary, outcome', [
+    ({'hosts': 1}, 'failure'),  # no host read of one
+    ({'hosts': 1, 'hosts_read': 1, 'expired': True}, 'success'),  # a boolean is no count
+    ({'hosts': '3', 'hosts_read': 2}, 'success'),  # nor is a string
+])
+def test_inventory_outcome_counts_only_numbers(summary, outcome):
+    message = build('inventory', {'summary': summary})
+    assert message['outcome'] == outcome
+    assert all(value.isdigit() for _name, value in message['facts'])
+
+
+def test_inventory_forecast_cells_are_cut_at_12():
+    totals = {'renewals': '1' * 20, 'portal_sessions': '2' * 20, 'busiest_week': 'W' * 20, 'busiest_week_due': '3' * 20}
+    (line,) = build('inventory', {'forecast': {'totals': totals}})['lines']
+    assert line == 'next 52 weeks: %s renewals, %s portal sessions, busiest week %s (%s due)' % (
+        '1' * 12, '2' * 12, 'W' * 12, '3' * 12)
+
+
+def test_fact_names_and_values_are_cut_at_60():
+    message = build('audit', {'summary': {'by_verdict': {'ok': 10 ** 70}}})
+    assert message['facts'] == [['ok', '1' + '0' * 59]]
+    assert build('rollout', {}, title='t')['facts'] == []
+
+
+def test_plain_text_says_how_many_more_before_the_blank_line_closing_a_section():
+    renew = [{'common_name': 'c%d' % i, 'days_left': 1} for i in range(MAX_LINES + 1)]
+    rows = [{'host': 'h%d' % i, 'status': 'ok'} for i in range(MAX_LINES + 1)]
+    text = plain_text(build('rollout', {'rows': rows}, to_renew=renew))
+    assert '- c49 - renew, expires in 1 days\n- ... and 1 more (see the to-renew file)\n\nDetails:\n' in text
+    assert text.endswith('- h49: ok\n- ... and 1 more (see the report)\n\n-- hkpost.ecert\n')
