@@ -107,8 +107,8 @@ def test_the_mail_names_subject_sender_recipients_and_outcome(server):
                                  '-- hkpost.ecert\n'
 
 
-def test_a_sender_with_an_empty_domain_still_gets_a_message_id_with_one():
-    mail = _email.compose(MESSAGE, 'ecert@', ['ops@example.hk'])
+def test_an_empty_sender_still_gets_a_message_id_with_a_domain():
+    mail = _email.compose(MESSAGE, '', ['ops@example.hk'])
     local, _at, domain = mail['Message-ID'].strip('<>').rpartition('@')
     assert local and domain  # the controller's own name (make_msgid's default), never an empty domain
 
