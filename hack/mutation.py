@@ -281,7 +281,7 @@ MODULES = {
     'notify/_message': [A + 'test_hkpost_notify.py', U + 'module_utils/notify/test_message.py',
                         U + 'module_utils/notify/test_notify_rules.py', U + 'module_utils/notify/test_message_rules.py'],
     'notify/_payloads': [U + 'module_utils/notify/test_message.py', U + 'module_utils/notify/test_payloads_rules.py'],
-    'notify/_webhook': [A + 'test_hkpost_notify.py'],
+    'notify/_webhook': [A + 'test_hkpost_notify.py', U + 'module_utils/notify/test_webhook_rules.py'],
     'pki/_idn_spoof': [A + 'test_bad_input_exchange_cert.py', A + 'test_bad_input_hkpost_csr.py',
                        A + 'test_bad_input_hkpost_served_chain.py', A + 'test_bad_input_iis_binding.py',
                        A + 'test_hkpost_csr.py', U + 'filter/test_bad_input_filters.py',
