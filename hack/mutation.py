@@ -409,6 +409,10 @@ MODULES = {
 }
 
 # Mutants judged equivalent: (module, mutant id as printed by --list) -> why no test can tell them apart.
+# notify/_webhook L64 (issue 21, third round): a defensive check no answer reaches
+WEBHOOK_2XX = ("urllib's HTTPErrorProcessor (always in build_opener) raises HTTPError for any answer outside 200-299 "
+               'before open() returns (urllib/request.py http_response): status is always 2xx here')
+
 EQUIVALENT = {
     ('pki/_hierarchy', 'L56:104.true'): 'rebuilds the shipped-certificate index on every call: slower, same answer',
     ('pki/_hierarchy', 'L119:475.inc'): 'lru_cache size 4096 -> 4097: a cache size, not a decision',
@@ -1135,6 +1139,14 @@ EQUIVALENT = {
                                          'and values at 60 before (_message.py build, L55/L70/L120)',
     ('notify/_payloads', 'L94:686.swap.body.1'): 'update() before or after setting "facts": the update never holds a '
                                                  '"facts" key, so the same dict (JSON key order only)',
+    ('notify/_webhook', 'L40:121.true'): 'an HTTPSHandler in the opener of an http:// URL is never used: urllib picks the '
+                                         'handler by the request scheme (http_open is HTTPHandler\'s)',
+    ('notify/_webhook', 'L45:173.swap.body.0'): 'status is set when the response headers are read (http.client begin()), '
+                                                'before open() returns: reading the body first changes nothing',
+    ('notify/_webhook', 'L46:193.inc'): 'read size 65536 -> 65537: the answer body is drained and discarded',
+    ('notify/_webhook', 'L64:367.false'): WEBHOOK_2XX,
+    ('notify/_webhook', 'L64:370.edge.1'): WEBHOOK_2XX,
+    ('notify/_webhook', 'L64:376.inc'): WEBHOOK_2XX,
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
