@@ -413,6 +413,11 @@ MODULES = {
 WEBHOOK_2XX = ("urllib's HTTPErrorProcessor (always in build_opener) raises HTTPError for any answer outside 200-299 "
                'before open() returns (urllib/request.py http_response): status is always 2xx here')
 
+# action/hkpost_certificate_inventory L33 (issue 21, third round): the test guards an answer the payload never gives
+INVENTORY_EXCHANGE = ('the payload always answers "exchange" as a dict with an "error" key (inventory/'
+                      'certificate_inventory_read.ps1, $exchangeState), and masked() returns a non-string error '
+                      '(None) unchanged (_win_payload.py masked): masking it unconditionally changes nothing')
+
 EQUIVALENT = {
     ('pki/_hierarchy', 'L56:104.true'): 'rebuilds the shipped-certificate index on every call: slower, same answer',
     ('pki/_hierarchy', 'L119:475.inc'): 'lru_cache size 4096 -> 4097: a cache size, not a decision',
@@ -1152,6 +1157,16 @@ EQUIVALENT = {
     ('action/hkpost_notify', 'L51:208.swap.body.2'): 'result.update(outcome) after the errors block: the outcome has no '
                                                      'failed, msg or warnings key (_notify.notify L35), so nothing is '
                                                      'overwritten either way',
+    ('action/hkpost_certificate_inventory', 'L22:30.swap.body.7'): 'changed=False before or after update(): '
+                                                                   'host_inventory() returns no "changed" key '
+                                                                   '(inventory/_host.py, its return)',
+    ('action/hkpost_certificate_inventory', 'L31:111.drop.1'): 'sensitive {} (no username) instead of None: '
+                                                               'run_payload reads both as no entries '
+                                                               '(_win_payload.py _sensitive_entries "or {}", "if entries")',
+    ('action/hkpost_certificate_inventory', 'L33:125.true'): INVENTORY_EXCHANGE,
+    ('action/hkpost_certificate_inventory', 'L33:126.swapop'): INVENTORY_EXCHANGE,
+    ('action/hkpost_certificate_inventory', 'L33:126.drop.0'): INVENTORY_EXCHANGE,
+    ('action/hkpost_certificate_inventory', 'L33:126.drop.1'): INVENTORY_EXCHANGE,
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
