@@ -233,7 +233,7 @@ MODULES = {
                                             A + 'test_hkpost_certificate_inventory.py',
                                             A + 'test_hkpost_fleet_report.py',
                                             U + 'module_utils/inventory/test_inventory_fleet.py'],
-    'action/hkpost_fleet_report': [A + 'test_hkpost_fleet_report.py'],
+    'action/hkpost_fleet_report': [A + 'test_hkpost_fleet_report.py', A + 'test_hkpost_fleet_report_rules.py'],
     'action/hkpost_notify': [A + 'test_hkpost_notify.py', A + 'test_hkpost_notify_rules.py', 'tests/unit/test_secrets_spec.py'],
     'action/hkpost_preflight': [A + 'test_hkpost_preflight.py'],
     'action/hkpost_renewal_report': [A + 'test_hkpost_renewal_report.py'],
@@ -1167,6 +1167,18 @@ EQUIVALENT = {
     ('action/hkpost_certificate_inventory', 'L33:126.swapop'): INVENTORY_EXCHANGE,
     ('action/hkpost_certificate_inventory', 'L33:126.drop.0'): INVENTORY_EXCHANGE,
     ('action/hkpost_certificate_inventory', 'L33:126.drop.1'): INVENTORY_EXCHANGE,
+    ('action/hkpost_fleet_report', 'L39:118.swap.body.7'): 'update(info) before or after the write loop: the loop '
+                                                           'neither reads result nor info',
+    ('action/hkpost_fleet_report', 'L39:118.swap.body.8'): 'the two result.update() calls touch different keys: info '
+                                                           'holds summary, lines, at_or_above, to_renew, forecast or '
+                                                           'counts (_report_files.py audit_files, inventory_files, '
+                                                           'chain_files), never files, dest, title, changed or *_file',
+    ('action/hkpost_fleet_report', 'L59:387.swap.body.1'): 'appending to "changed" before or after "written": two '
+                                                           'different lists, each in file order either way',
+    ('action/hkpost_fleet_report', 'L59:387.swap.body.2'): 'appending to "written" before or after naming the file: '
+                                                           'independent, the same lists and dict either way',
+    ('action/hkpost_fleet_report', 'L73:517.drop.0'): '"audit is None" dropped: None is no str, so it falls through '
+                                                      'to "return audit" (L83) - None either way',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
