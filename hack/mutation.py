@@ -236,7 +236,7 @@ MODULES = {
     'action/hkpost_fleet_report': [A + 'test_hkpost_fleet_report.py', A + 'test_hkpost_fleet_report_rules.py'],
     'action/hkpost_notify': [A + 'test_hkpost_notify.py', A + 'test_hkpost_notify_rules.py', 'tests/unit/test_secrets_spec.py'],
     'action/hkpost_preflight': [A + 'test_hkpost_preflight.py'],
-    'action/hkpost_renewal_report': [A + 'test_hkpost_renewal_report.py'],
+    'action/hkpost_renewal_report': [A + 'test_hkpost_renewal_report.py', A + 'test_hkpost_renewal_report_rules.py'],
     'action/hkpost_run_check': [A + 'test_exchange_second_hop.py', 'tests/unit/test_secrets_spec.py'],
     'action/hkpost_served_chain': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_served_chain.py'],
     '_controller_files': [A + 'test_bad_input_exchange_cert.py', A + 'test_bad_input_hkpost_csr.py',
@@ -1179,6 +1179,17 @@ EQUIVALENT = {
                                                            'independent, the same lists and dict either way',
     ('action/hkpost_fleet_report', 'L73:517.drop.0'): '"audit is None" dropped: None is no str, so it falls through '
                                                       'to "return audit" (L83) - None either way',
+    ('action/hkpost_renewal_report', 'L56:315.swap.body.1'): 'the path joins "files" before or after it is written: if '
+                                                             'the write raises the action fails and "files" is never '
+                                                             'returned',
+    ('action/hkpost_renewal_report', 'L62:348.swap.body.1'): 'writing the sheet and choosing the active hosts are '
+                                                             'independent (neither reads the other)',
+    ('action/hkpost_renewal_report', 'L77:548.swap.body.2'): 'writing renewal.json and result.update(summary, endpoints) '
+                                                             'are independent',
+    ('action/hkpost_renewal_report', 'L77:548.swap.body.3'): 'result.update(summary, endpoints) and result["lines"] set '
+                                                             'different keys',
+    ('action/hkpost_renewal_report', 'L86:689.swap.orelse.3'): 'writing install.json and result["summary"] = summary '
+                                                               'are independent',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
