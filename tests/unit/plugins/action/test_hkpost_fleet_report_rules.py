@@ -12,14 +12,28 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_fleet_report import ActionModule
+from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain import (
+    ChainJudge, TrustAnchors, failed, summarise)
 from tests.support.action_harness import run_action
 from tests.support.inventory_fleet import read_fleet, sample_hosts
-from tests.unit.plugins.action.test_hkpost_fleet_report import audit  # noqa: F401 - the served-chain result fixture
 
 
 def report(args, shell_family='powershell'):
     return run_action(ActionModule, args, task_vars={'inventory_hostname': 'localhost'}, shell_family=shell_family,
                       action_name='hkpost.ecert.hkpost_fleet_report')
+
+
+@pytest.fixture(scope='module')
+def audit(pki):
+    judge = ChainJudge(TrustAnchors([pki.root.cert], 'test roots'), now=pki.now)
+    endpoints = [
+        dict({'host': 'a.example.hk', 'port': 443, 'server_name': 'www.example.hk', 'inventory_name': 'web1'},
+             **judge.judge([pki.leaves['standard'].der, pki.ssl_new.der], 'www.example.hk')),
+        dict({'host': 'b.example.hk', 'port': 443, 'server_name': 'b.example.hk'}, **failed('unreachable', 'refused')),
+        dict({'host': 'c.example.hk', 'port': 443, 'server_name': 'old.example.hk', 'inventory_name': 'web2'},
+             **judge.judge([pki.leaves['expired'].der, pki.ssl_new.der], 'old.example.hk')),
+    ]
+    return {'endpoints': endpoints, 'summary': summarise(endpoints), 'trust': 'test roots', 'changed': False}
 
 
 @pytest.fixture(scope='module')
@@ -46,26 +60,26 @@ def test_inventory_defaults_reach_the_written_reports(results, pki, tmp_path):
     assert json.loads((tmp_path / 'renewal-forecast.json').read_text())['batch'] == 0
 
 
-def test_audit_to_renew_file_says_the_default_warning_window(audit, tmp_path):  # noqa: F811
+def test_audit_to_renew_file_says_the_default_warning_window(audit, tmp_path):
     report({'kind': 'audit', 'audit': audit, 'dest': str(tmp_path)})
     assert json.loads((tmp_path / 'fleet-to-renew.json').read_text())['warn_days'] == 30
 
 
 @pytest.mark.parametrize('given, audited', [('', False), (None, False), ('result', True)])
-def test_an_inventory_audit_may_be_empty_or_the_served_chain_result_itself(given, audited, results, audit,  # noqa: F811
+def test_an_inventory_audit_may_be_empty_or_the_served_chain_result_itself(given, audited, results, audit,
                                                                         pki, tmp_path):
     report({'kind': 'inventory', 'results': results, 'audit': audit if given == 'result' else given,
             'dest': str(tmp_path), 'today': pki.now.date().isoformat()})
     assert json.loads((tmp_path / 'certificate-inventory.json').read_text())['summary']['audited'] is audited
 
 
-def test_only_the_json_and_html_reports_are_named_in_the_result(audit, tmp_path):  # noqa: F811
+def test_only_the_json_and_html_reports_are_named_in_the_result(audit, tmp_path):
     result = report({'kind': 'audit', 'audit': audit, 'dest': str(tmp_path)})
     assert sorted(k for k in result if k.endswith('_file')) == ['html_file', 'json_file']
     assert len(result['files']) == 4 and sorted(result['changed_files']) == sorted(result['files'])
 
 
-def test_it_runs_from_the_controller_whatever_the_hosts_shell(audit, tmp_path):  # noqa: F811
+def test_it_runs_from_the_controller_whatever_the_hosts_shell(audit, tmp_path):
     for shell in ('sh', 'powershell'):
         assert report({'kind': 'audit', 'audit': audit, 'dest': str(tmp_path / shell)}, shell)['files']
     assert ActionModule._requires_connection is False  # Ansible's TaskExecutor opens no connection for it

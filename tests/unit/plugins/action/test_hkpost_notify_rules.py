@@ -71,7 +71,7 @@ def test_what_must_be_given_is_refused_when_missing(sent, args, missing):
 def test_each_channel_gets_its_defaults(sent):
     result = _run({'kind': 'rollout', 'report': FAILED, 'email': dict(EMAIL), 'webhook': dict(WEBHOOK)})
     assert result['sent'] == ['email endpoint', 'webhook endpoint'] and not result.get('failed')
-    (_, email), (_, webhook) = sent
+    email, webhook = [options for _name, options in sent]
     assert (email['port'], email['security'], email['timeout'], email['validate_certs']) == (587, 'starttls', 30.0, True)
     assert (webhook['format'], webhook['timeout'], webhook['validate_certs']) == ('generic', 30.0, True)
 

@@ -7,7 +7,6 @@ failures a local server cannot cause (a connect timeout, an unnamed network erro
 
 from __future__ import annotations
 
-import json
 import socket
 import ssl
 import urllib.error
