@@ -66,8 +66,8 @@ def test_audit_to_renew_file_says_the_default_warning_window(audit, tmp_path):
 
 
 @pytest.mark.parametrize('given, audited', [('', False), (None, False), ('result', True)])
-def test_an_inventory_audit_may_be_empty_or_the_served_chain_result_itself(given, audited, results, audit,
-                                                                        pki, tmp_path):
+def test_an_inventory_audit_may_be_empty_or_the_served_chain_result_itself(given, audited, results, audit, pki,
+                                                                           tmp_path):
     report({'kind': 'inventory', 'results': results, 'audit': audit if given == 'result' else given,
             'dest': str(tmp_path), 'today': pki.now.date().isoformat()})
     assert json.loads((tmp_path / 'certificate-inventory.json').read_text())['summary']['audited'] is audited
