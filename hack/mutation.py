@@ -233,10 +233,10 @@ MODULES = {
                                             A + 'test_hkpost_certificate_inventory.py',
                                             A + 'test_hkpost_fleet_report.py',
                                             U + 'module_utils/inventory/test_inventory_fleet.py'],
-    'action/hkpost_fleet_report': [A + 'test_hkpost_fleet_report.py'],
-    'action/hkpost_notify': [A + 'test_hkpost_notify.py'],
+    'action/hkpost_fleet_report': [A + 'test_hkpost_fleet_report.py', A + 'test_hkpost_fleet_report_rules.py'],
+    'action/hkpost_notify': [A + 'test_hkpost_notify.py', A + 'test_hkpost_notify_rules.py', 'tests/unit/test_secrets_spec.py'],
     'action/hkpost_preflight': [A + 'test_hkpost_preflight.py'],
-    'action/hkpost_renewal_report': [A + 'test_hkpost_renewal_report.py'],
+    'action/hkpost_renewal_report': [A + 'test_hkpost_renewal_report.py', A + 'test_hkpost_renewal_report_rules.py'],
     'action/hkpost_run_check': [A + 'test_exchange_second_hop.py', 'tests/unit/test_secrets_spec.py'],
     'action/hkpost_served_chain': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_served_chain.py'],
     '_controller_files': [A + 'test_bad_input_exchange_cert.py', A + 'test_bad_input_hkpost_csr.py',
@@ -280,9 +280,9 @@ MODULES = {
     'inventory/_report': [A + 'test_hkpost_certificate_inventory.py', A + 'test_hkpost_fleet_report.py',
                           U + 'module_utils/inventory/test_inventory_fleet.py'],
     'notify/_message': [A + 'test_hkpost_notify.py', U + 'module_utils/notify/test_message.py',
-                        U + 'module_utils/notify/test_notify_rules.py'],
-    'notify/_payloads': [U + 'module_utils/notify/test_message.py'],
-    'notify/_webhook': [A + 'test_hkpost_notify.py'],
+                        U + 'module_utils/notify/test_notify_rules.py', U + 'module_utils/notify/test_message_rules.py'],
+    'notify/_payloads': [U + 'module_utils/notify/test_message.py', U + 'module_utils/notify/test_payloads_rules.py'],
+    'notify/_webhook': [A + 'test_hkpost_notify.py', U + 'module_utils/notify/test_webhook_rules.py'],
     'pki/_idn_spoof': [A + 'test_bad_input_exchange_cert.py', A + 'test_bad_input_hkpost_csr.py',
                        A + 'test_bad_input_hkpost_served_chain.py', A + 'test_bad_input_iis_binding.py',
                        A + 'test_hkpost_csr.py', U + 'filter/test_bad_input_filters.py',
@@ -405,10 +405,20 @@ MODULES = {
                                   'tests/unit/test_payload_reference_dotnet.py',
                                   'tests/unit/test_payload_syntax_51.py',
                                   'tests/unit/test_win_powershell_boundary.py'],
-    'notify/_email': [U + 'module_utils/notify/test_notify_rules.py', A + 'test_hkpost_notify.py'],
+    'notify/_email': [U + 'module_utils/notify/test_notify_rules.py', A + 'test_hkpost_notify.py',
+                      U + 'module_utils/notify/test_email_rules.py'],
 }
 
 # Mutants judged equivalent: (module, mutant id as printed by --list) -> why no test can tell them apart.
+# notify/_webhook L64 (issue 21, third round): a defensive check no answer reaches
+WEBHOOK_2XX = ("urllib's HTTPErrorProcessor (always in build_opener) raises HTTPError for any answer outside 200-299 "
+               'before open() returns (urllib/request.py http_response): status is always 2xx here')
+
+# action/hkpost_certificate_inventory L33 (issue 21, third round): the test guards an answer the payload never gives
+INVENTORY_EXCHANGE = ('the payload always answers "exchange" as a dict with an "error" key (inventory/'
+                      'certificate_inventory_read.ps1, $exchangeState), and masked() returns a non-string error '
+                      '(None) unchanged (_win_payload.py masked): masking it unconditionally changes nothing')
+
 EQUIVALENT = {
     ('pki/_hierarchy', 'L56:104.true'): 'rebuilds the shipped-certificate index on every call: slower, same answer',
     ('pki/_hierarchy', 'L119:475.inc'): 'lru_cache size 4096 -> 4097: a cache size, not a decision',
@@ -1212,6 +1222,66 @@ EQUIVALENT = {
         'a readable entry (sha256 set) always has not_after (inventory/_host.describe L59); one with '
         'sha256 and no not_after already fails in _stale.stale_for_host L64'
     ),
+    # issue 21, third round: notify and report actions
+    ('notify/_message', 'L86:889.drop.1'): '"totals or {}" -> "totals": None and {} are both false, and totals is '
+                                           'read only under "if totals" (L90)',
+    ('notify/_message', 'L100:1080.inc'): 'warn_days default 30 -> 31: it only labels the to-renew dict '
+                                          '(audit/_fleet_report.py to_renew "warn_days"), which renew_list never reads '
+                                          '(only "certificates", L48-49); hkpost_notify always passes its own',
+    ('notify/_message', 'L120:1277.inc'): 'fact names cut at 60 -> 61: every name is already shorter - rollout keys cut '
+                                          'at 40 (L55), verdicts at 20 (L70), inventory names from the fixed "shown" (L87)',
+    ('notify/_email', 'L26:8.swap.body.6'): 'X-Hkpost-Outcome set after set_content(): the same headers and body, only '
+                                            'their order in the mail differs; headers are read by name',
+    ('notify/_payloads', 'L56:277.inc'): 'a fact field cut at 2000 -> 2001: it is never that long - names are cut at 40 '
+                                         'and values at 60 before (_message.py build, L55/L70/L120)',
+    ('notify/_payloads', 'L94:686.swap.body.1'): 'update() before or after setting "facts": the update never holds a '
+                                                 '"facts" key, so the same dict (JSON key order only)',
+    ('notify/_webhook', 'L40:121.true'): 'an HTTPSHandler in the opener of an http:// URL is never used: urllib picks the '
+                                         'handler by the request scheme (http_open is HTTPHandler\'s)',
+    ('notify/_webhook', 'L45:173.swap.body.0'): 'status is set when the response headers are read (http.client begin()), '
+                                                'before open() returns: reading the body first changes nothing',
+    ('notify/_webhook', 'L46:193.inc'): 'read size 65536 -> 65537: the answer body is drained and discarded',
+    ('notify/_webhook', 'L64:367.false'): WEBHOOK_2XX,
+    ('notify/_webhook', 'L64:370.edge.1'): WEBHOOK_2XX,
+    ('notify/_webhook', 'L64:376.inc'): WEBHOOK_2XX,
+    ('action/hkpost_notify', 'L24:48.inc'): 'warn_days default 30 -> 31: it only labels the audit\'s to-renew dict '
+                                            '(audit/_fleet_report.to_renew "warn_days"), which the message never reads',
+    ('action/hkpost_notify', 'L51:208.swap.body.2'): 'result.update(outcome) after the errors block: the outcome has no '
+                                                     'failed, msg or warnings key (_notify.notify L35), so nothing is '
+                                                     'overwritten either way',
+    ('action/hkpost_certificate_inventory', 'L22:30.swap.body.7'): 'changed=False before or after update(): '
+                                                                   'host_inventory() returns no "changed" key '
+                                                                   '(inventory/_host.py, its return)',
+    ('action/hkpost_certificate_inventory', 'L31:111.drop.1'): 'sensitive {} (no username) instead of None: '
+                                                               'run_payload reads both as no entries '
+                                                               '(_win_payload.py _sensitive_entries "or {}", "if entries")',
+    ('action/hkpost_certificate_inventory', 'L33:125.true'): INVENTORY_EXCHANGE,
+    ('action/hkpost_certificate_inventory', 'L33:126.swapop'): INVENTORY_EXCHANGE,
+    ('action/hkpost_certificate_inventory', 'L33:126.drop.0'): INVENTORY_EXCHANGE,
+    ('action/hkpost_certificate_inventory', 'L33:126.drop.1'): INVENTORY_EXCHANGE,
+    ('action/hkpost_fleet_report', 'L39:118.swap.body.7'): 'update(info) before or after the write loop: the loop '
+                                                           'neither reads result nor info',
+    ('action/hkpost_fleet_report', 'L39:118.swap.body.8'): 'the two result.update() calls touch different keys: info '
+                                                           'holds summary, lines, at_or_above, to_renew, forecast or '
+                                                           'counts (_report_files.py audit_files, inventory_files, '
+                                                           'chain_files), never files, dest, title, changed or *_file',
+    ('action/hkpost_fleet_report', 'L59:387.swap.body.1'): 'appending to "changed" before or after "written": two '
+                                                           'different lists, each in file order either way',
+    ('action/hkpost_fleet_report', 'L59:387.swap.body.2'): 'appending to "written" before or after naming the file: '
+                                                           'independent, the same lists and dict either way',
+    ('action/hkpost_fleet_report', 'L73:517.drop.0'): '"audit is None" dropped: None is no str, so it falls through '
+                                                      'to "return audit" (L83) - None either way',
+    ('action/hkpost_renewal_report', 'L56:315.swap.body.1'): 'the path joins "files" before or after it is written: if '
+                                                             'the write raises the action fails and "files" is never '
+                                                             'returned',
+    ('action/hkpost_renewal_report', 'L62:348.swap.body.1'): 'writing the sheet and choosing the active hosts are '
+                                                             'independent (neither reads the other)',
+    ('action/hkpost_renewal_report', 'L77:548.swap.body.2'): 'writing renewal.json and result.update(summary, endpoints) '
+                                                             'are independent',
+    ('action/hkpost_renewal_report', 'L77:548.swap.body.3'): 'result.update(summary, endpoints) and result["lines"] set '
+                                                             'different keys',
+    ('action/hkpost_renewal_report', 'L86:689.swap.orelse.3'): 'writing install.json and result["summary"] = summary '
+                                                               'are independent',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
