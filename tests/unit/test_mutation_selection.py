@@ -62,6 +62,17 @@ def test_a_line_no_test_runs_selects_nothing():
     assert MUTATION.select_tests({40}, COVERAGE, ['t.py']) == []
 
 
+def _traced(tmp_path):
+    """Run the tests in tmp_path under the tracer plugin, watching tmp_path/target.py; its JSON answer."""
+    out = tmp_path / 'lines.json'
+    env = dict(os.environ, HKPOST_MUTATION_TARGET=str(tmp_path / 'target.py'), HKPOST_MUTATION_LINES=str(out),
+               PYTHONPATH=os.pathsep.join([ROOT, str(tmp_path)]))
+    subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', 'no:randomly', '-p',
+                    'hack.mutation_lines', '-c', os.devnull, '--rootdir', str(tmp_path), str(tmp_path)],
+                   cwd=str(tmp_path), env=env, check=True, capture_output=True)
+    return json.loads(out.read_text())
+
+
 def test_the_tracer_writes_what_the_runner_reads(tmp_path):
     (tmp_path / 'target.py').write_text('VALUE = 1\n\n\ndef double(x):\n    y = x * 2\n    return y\n')
     (tmp_path / 'test_target.py').write_text(textwrap.dedent('''
@@ -73,13 +84,7 @@ def test_the_tracer_writes_what_the_runner_reads(tmp_path):
         def test_does_not():
             assert True
     '''))
-    out = tmp_path / 'lines.json'
-    env = dict(os.environ, HKPOST_MUTATION_TARGET=str(tmp_path / 'target.py'), HKPOST_MUTATION_LINES=str(out),
-               PYTHONPATH=os.pathsep.join([ROOT, str(tmp_path)]))
-    subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', 'no:randomly', '-p',
-                    'hack.mutation_lines', '-c', os.devnull, '--rootdir', str(tmp_path), str(tmp_path)],
-                   cwd=str(tmp_path), env=env, check=True, capture_output=True)
-    answer = json.loads(out.read_text())
+    answer = _traced(tmp_path)
     assert answer['tests'] == {'test_target.py::test_uses_it': [4, 5, 6]}
     assert 1 in answer['outside'] and 5 not in answer['outside']
     assert set(answer['seconds']) == {'test_target.py::test_uses_it', 'test_target.py::test_does_not'}
@@ -107,11 +112,5 @@ def test_a_module_fixture_s_lines_belong_to_every_test_that_uses_it(tmp_path):
         def test_neither():
             assert True
     '''))
-    out = tmp_path / 'lines.json'
-    env = dict(os.environ, HKPOST_MUTATION_TARGET=str(tmp_path / 'target.py'), HKPOST_MUTATION_LINES=str(out),
-               PYTHONPATH=os.pathsep.join([ROOT, str(tmp_path)]))
-    subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', 'no:randomly', '-p',
-                    'hack.mutation_lines', '-c', os.devnull, '--rootdir', str(tmp_path), str(tmp_path)],
-                   cwd=str(tmp_path), env=env, check=True, capture_output=True)
-    tests = json.loads(out.read_text())['tests']
+    tests = _traced(tmp_path)['tests']
     assert tests == {'test_target.py::test_first': [1, 2], 'test_target.py::test_second': [1, 2]}

@@ -12,28 +12,15 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_fleet_report import ActionModule
-from ansible_collections.hkpost.ecert.plugins.module_utils.audit._served_chain import (
-    ChainJudge, TrustAnchors, failed, summarise)
 from tests.support.action_harness import run_action
 from tests.support.inventory_fleet import read_fleet, sample_hosts
+# the three-endpoint audit the fleet report's own tests read (one fixture, not a copy)
+from tests.unit.plugins.action.test_hkpost_fleet_report import audit  # noqa: F401  # pylint: disable=unused-import
 
 
 def report(args, shell_family='powershell'):
     return run_action(ActionModule, args, task_vars={'inventory_hostname': 'localhost'}, shell_family=shell_family,
                       action_name='hkpost.ecert.hkpost_fleet_report')
-
-
-@pytest.fixture(scope='module')
-def audit(pki):
-    judge = ChainJudge(TrustAnchors([pki.root.cert], 'test roots'), now=pki.now)
-    endpoints = [
-        dict({'host': 'a.example.hk', 'port': 443, 'server_name': 'www.example.hk', 'inventory_name': 'web1'},
-             **judge.judge([pki.leaves['standard'].der, pki.ssl_new.der], 'www.example.hk')),
-        dict({'host': 'b.example.hk', 'port': 443, 'server_name': 'b.example.hk'}, **failed('unreachable', 'refused')),
-        dict({'host': 'c.example.hk', 'port': 443, 'server_name': 'old.example.hk', 'inventory_name': 'web2'},
-             **judge.judge([pki.leaves['expired'].der, pki.ssl_new.der], 'old.example.hk')),
-    ]
-    return {'endpoints': endpoints, 'summary': summarise(endpoints), 'trust': 'test roots', 'changed': False}
 
 
 @pytest.fixture(scope='module')
