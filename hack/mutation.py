@@ -44,6 +44,7 @@ Usage: hack/mutation.py [--jobs 2] [--list] [--survivors] [--tests T ...] [--onl
 
 import argparse
 import ast
+import concurrent.futures
 import json
 import multiprocessing
 import os
@@ -1576,6 +1577,25 @@ def _worker(workdir, tests, tasks, results):
         results.put((module, mid, outcome))
 
 
+def _baseline(module, workdir, tmp):
+    """Run ``module``'s mapped tests unmutated in ``workdir``, traced: (time limit for a mutant, which test ran
+    which line), or None if they fail."""
+    tests = [t for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))]
+    out = os.path.join(tmp, 'lines-%s.json' % module.replace('/', '-'))
+    env = dict(os.environ, HKPOST_MUTATION_TARGET=os.path.join(workdir, _path(module)), HKPOST_MUTATION_LINES=out)
+    t0 = time.monotonic()
+    rc = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', '-p', 'no:randomly',
+                         '-p', 'hack.mutation_lines'] + tests, cwd=workdir, env=env, capture_output=True,
+                        check=False).returncode
+    took = time.monotonic() - t0
+    if rc != 0:
+        return None
+    with open(out, encoding='utf-8') as handle:
+        coverage = json.load(handle)
+    coverage['tests'] = {k: set(v) for k, v in coverage['tests'].items()}
+    return max(20.0, 4 * took), coverage
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('modules', nargs='*', help='modules as in MODULES (default: all)')
@@ -1620,24 +1640,19 @@ def main():
             workdirs.append(workdir)
         # Baseline: the unmutated tests must pass; their time sets each mutant's time limit, and the traced run
         # (hack/mutation_lines.py) tells which tests execute which lines, so a mutant runs those tests first.
+        # One traced run per module, --jobs of them at a time (each in its own worker's copy): for modules whose
+        # map holds 50 test files, the traced runs are most of a run's time.
         timeouts, coverage = {}, {}
-        for module in chosen:
-            tests = [t for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))]
-            out = os.path.join(tmp, 'lines.json')
-            env = dict(os.environ, HKPOST_MUTATION_TARGET=os.path.join(workdirs[0], _path(module)),
-                       HKPOST_MUTATION_LINES=out)
-            t0 = time.monotonic()
-            rc = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', '-p',
-                                 'no:randomly', '-p', 'hack.mutation_lines'] + tests,
-                                cwd=workdirs[0], env=env, capture_output=True, check=False).returncode
-            took = time.monotonic() - t0
-            if rc != 0:
-                print('%s: the unmutated tests fail (%s); fix them first' % (module, ' '.join(tests)))
-                return 1
-            timeouts[module] = max(20.0, 4 * took)
-            with open(out, encoding='utf-8') as handle:
-                coverage[module] = json.load(handle)
-            coverage[module]['tests'] = {k: set(v) for k, v in coverage[module]['tests'].items()}
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            runs = {module: pool.submit(_baseline, module, workdirs[i % len(workdirs)], tmp)
+                    for i, module in enumerate(chosen)}
+            for module in chosen:
+                answer = runs[module].result()
+                if answer is None:
+                    pool.shutdown(cancel_futures=True)
+                    print('%s: the unmutated tests fail (%s); fix them first' % (module, ' '.join(MODULES[module])))
+                    return 1
+                timeouts[module], coverage[module] = answer
         tasks, results = ctx.Queue(), ctx.Queue()
         every_test = sorted({t for module in chosen for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))})
         workers = [ctx.Process(target=_worker, args=(w, every_test, tasks, results)) for w in workdirs]
