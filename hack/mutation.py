@@ -1127,9 +1127,9 @@ EQUIVALENT = {
                                               'picks which of the two is named',
     ('dcv/_dnssec', 'L226:1513.swap.body.0'): 'a bad NSEC signature and an NSEC listing DS both refuse: the order '
                                               'only picks which of the two is named',
-    ('dcv/_dnssec', 'L267:1878.true'): "dnspython gives '.' for dns.name.root.to_text(omit_final_dot=True): the else "
+    ('dcv/_dnssec', 'L272:1896.true'): "dnspython gives '.' for dns.name.root.to_text(omit_final_dot=True): the else "
                                        'branch says the same',
-    ('dcv/_dnssec', 'L271:1937.inc'): 'bit 8: 0x80 >> 8 is 0, so the extra bit never matches',
+    ('dcv/_dnssec', 'L276:1955.inc'): 'bit 8: 0x80 >> 8 is 0, so the extra bit never matches',
     ('dcv/_dnssec', 'L228:1541.drop.0'): 'an NSEC3 owner is a hash label, never the zone name: the name test alone '
                                          'keeps NSEC only (RFC 5155 section 3)',
     # issue 21, third round: inventory and renewal report

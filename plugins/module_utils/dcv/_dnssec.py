@@ -248,6 +248,11 @@ class Validator:
             for rdtype in rdtypes:
                 response = self._ask(base, dns.rdatatype.from_text(rdtype))
                 pairs = self._pairs(response.answer) or self._pairs(response.authority)
+                if not pairs:
+                    # A signed zone proves even an absence (RFC 4035 3.1.3): an empty reply is what an
+                    # attacker stripping the answer would send, so it is not taken as "no CAA here".
+                    raise Bogus('the answer for %s %s carries neither records nor a signed denial (NSEC/NSEC3)'
+                                % (base, rdtype))
                 for rrset, sigs in pairs:
                     self._validate(rrset, sigs, '%s %s' % (rrset.name.to_text(omit_final_dot=True),
                                                            dns.rdatatype.to_text(rrset.rdtype)))

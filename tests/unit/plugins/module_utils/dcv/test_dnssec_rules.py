@@ -248,7 +248,7 @@ def tree_validator(tree):
 
 def test_a_child_with_a_signed_ds_at_the_parent_is_secure(monkeypatch):
     tree = Tree(monkeypatch)
-    assert tree_validator(tree).check('www.example.hk')['status'] == 'secure'
+    assert tree_validator(tree).check('example.hk')['status'] == 'secure'
     assert ('example.hk.', 'DS') in tree.asked
 
 
@@ -321,3 +321,12 @@ def test_the_parent_zone_is_the_zone_holding_the_parent_name_not_the_parent_labe
     result = tree_validator(Tree(monkeypatch)).check('a.b.hk')
     assert result['status'] == 'bogus' and result['problem'].startswith(
         'the parent zone hk is signed but gives no signed proof that a.b.hk has no DS:')
+
+
+def test_an_empty_reply_from_a_signed_zone_is_bogus_not_secure(monkeypatch):
+    """A signed zone answers a name without CAA with a signed denial; a reply with neither records nor denial
+    (stripped on the way) proves nothing, so the zone is not reported secure."""
+    zone = Zone(monkeypatch)
+    result = validator({ZONE: [zone.ds()]}).check('www.example.hk')
+    assert result['status'] == 'bogus'
+    assert 'www.example.hk CAA carries neither records nor a signed denial' in result['problem']
