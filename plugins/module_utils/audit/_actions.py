@@ -24,8 +24,10 @@ def action_for(code, role='leaf', days=None, issuer=None, protocol=None):
             return 'Renew before it expires (renew.yml takes the to-renew list).'
         if role == 'leaf':
             return 'Renew: the certificate expires in %s (renew.yml takes the to-renew list).' % _days(days)
+        if days is None:  # the sentence must not invent a count (it read "expires in 0 days")
+            return 'Install the current intermediate from Hongkong Post before the one this server sends expires.'
         return ('Install the current intermediate from Hongkong Post: the one this server sends expires in %s.'
-                % _days(days or 0))
+                % _days(days))
     if code == 'expired':
         if role == 'leaf' and days is None:
             return 'Renew now: clients refuse an expired certificate.'

@@ -19,6 +19,8 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.audit._actions import
     ('expiring', 'intermediate', 1,
      'Install the current intermediate from Hongkong Post: the one this server sends expires in 1 day.'),
     ('expiring', 'intermediate', None,
+     'Install the current intermediate from Hongkong Post before the one this server sends expires.'),
+    ('expiring', 'intermediate', 0,
      'Install the current intermediate from Hongkong Post: the one this server sends expires in 0 days.'),
     ('expired', 'leaf', None, 'Renew now: clients refuse an expired certificate.'),
     ('expired', 'leaf', 1, 'Renew now: the certificate expired 1 day ago and clients refuse it.'),
