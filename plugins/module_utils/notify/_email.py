@@ -29,7 +29,10 @@ def compose(message, sender, recipients):
     mail['From'] = sender
     mail['To'] = ', '.join(recipients)
     mail['Date'] = email.utils.formatdate(localtime=False)
-    mail['Message-ID'] = email.utils.make_msgid(domain=sender.rpartition('@')[2] or None)
+    # The sender may carry a display name ("PKI team <pki@example.hk>"): the domain is the address's, and a
+    # sender without "@" leaves it to make_msgid (the controller's name) rather than taking the whole text.
+    _local, at, domain = email.utils.parseaddr(sender)[1].rpartition('@')
+    mail['Message-ID'] = email.utils.make_msgid(domain=domain if at and domain else None)
     mail['X-Hkpost-Outcome'] = message['outcome']
     mail.set_content(plain_text(message))
     return mail

@@ -113,6 +113,17 @@ def test_an_empty_sender_still_gets_a_message_id_with_a_domain():
     assert local and domain  # the controller's own name (make_msgid's default), never an empty domain
 
 
+@pytest.mark.parametrize('sender', ['PKI team <pki@example.hk>', '"Ops, HK" <ops@example.hk>'])
+def test_a_sender_with_a_display_name_gives_its_address_domain_to_the_message_id(sender):
+    assert _email.compose(MESSAGE, sender, ['ops@example.hk'])['Message-ID'].endswith('@example.hk>')
+
+
+def test_a_sender_without_an_address_does_not_become_the_message_id_domain():
+    message_id = _email.compose(MESSAGE, 'notifier', ['ops@example.hk'])['Message-ID']
+    assert not message_id.endswith('@notifier>')
+    assert message_id.strip('<>').rpartition('@')[2]  # make_msgid's default: the controller's name
+
+
 def _cert_error():
     error = ssl.SSLCertVerificationError(1, 'verify failed')
     error.verify_message = 'self-signed certificate'
