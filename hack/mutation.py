@@ -1231,7 +1231,7 @@ EQUIVALENT = {
                                           '(only "certificates", L48-49); hkpost_notify always passes its own',
     ('notify/_message', 'L120:1277.inc'): 'fact names cut at 60 -> 61: every name is already shorter - rollout keys cut '
                                           'at 40 (L55), verdicts at 20 (L70), inventory names from the fixed "shown" (L87)',
-    ('notify/_email', 'L26:8.swap.body.6'): 'X-Hkpost-Outcome set after set_content(): the same headers and body, only '
+    ('notify/_email', 'L26:8.swap.body.7'): 'X-Hkpost-Outcome set after set_content(): the same headers and body, only '
                                             'their order in the mail differs; headers are read by name',
     ('notify/_payloads', 'L56:277.inc'): 'a fact field cut at 2000 -> 2001: it is never that long - names are cut at 40 '
                                          'and values at 60 before (_message.py build, L55/L70/L120)',
