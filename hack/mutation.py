@@ -657,15 +657,15 @@ EQUIVALENT = {
     **{('audit/_tls_fetch', mid): 'with fewer than 3 bytes left the size read is short, so "size == 0 or offset + size '
                                   '> len(body)" refuses the same entry as "malformed"'
        for mid in ('L218:1326.false', 'L218:1327.edge.0', 'L218:1328.addsub')},
-    ('inventory/_forecast', 'L64:245.swap.body.1'): 'the event is appended before the subscription end is cleared: '
+    ('inventory/_forecast', 'L55:171.swap.body.1'): 'the event is appended before the subscription end is cleared: '
                                                     'the event does not read it',
-    ('inventory/_forecast', 'L72:324.inc'): 'life 1 or 2 days gives the same next renewal (renewal_day never comes '
+    ('inventory/_forecast', 'L63:250.inc'): 'life 1 or 2 days gives the same next renewal (renewal_day never comes '
                                             'before the day after issue)',
-    ('inventory/_forecast', 'L74:375.addsub'): 'renewal_day() is never before the day after issue: the max() with '
+    ('inventory/_forecast', 'L65:301.addsub'): 'renewal_day() is never before the day after issue: the max() with '
                                                'day - 1 changes nothing',
-    ('inventory/_forecast', 'L95:511.swap.body.1'): 'the per-certificate entry and the weekly counts are independent',
-    ('inventory/_forecast', 'L104:615.swap.body.6'): 'the due entry is appended, then its flags set: the same object',
-    ('inventory/_forecast', 'L116:750.swap.body.0'): 'counting portal sessions and sorting the week\'s list are '
+    ('inventory/_forecast', 'L86:437.swap.body.1'): 'the per-certificate entry and the weekly counts are independent',
+    ('inventory/_forecast', 'L95:541.swap.body.6'): 'the due entry is appended, then its flags set: the same object',
+    ('inventory/_forecast', 'L107:676.swap.body.0'): 'counting portal sessions and sorting the week\'s list are '
                                                      'independent',
     ('audit/_tls_fetch', 'L85:233.false'): 'idna.encode(uts46=True) lower-cases an ASCII name, and one it refuses '
                                            '("*", "_", long labels) falls back to name.lower(): the same text',
@@ -1105,9 +1105,9 @@ EQUIVALENT = {
                                            'the name before or after the lookup is the same',
     ('dcv/_schedule', 'L42:140.inc'): 'the first row starts at date.min, so the loop always replaces the default: '
                                       'table[0][1] or table[1][1] is never returned',
-    ('dcv/_schedule', 'L89:356.true'): 'a period whose last day falls before its start gives a day earlier than the '
+    ('dcv/_schedule', 'L90:356.true'): 'a period whose last day falls before its start gives a day earlier than the '
                                        'previous period\'s last (the periods shrink, DCV_REUSE_DAYS): max() drops it',
-    ('dcv/_schedule', 'L90:371.true'): 'a later period that counts always ends later than an earlier one (its last day is '
+    ('dcv/_schedule', 'L91:371.true'): 'a later period that counts always ends later than an earlier one (its last day is '
                                        'on or after its start, after the earlier period\'s end): max() is the last',
     ('dcv/_preflight', 'L18:19.inc'): 'default timeout 5 -> 6 s: a time limit, not a decision',
     ('dcv/_preflight', 'L20:25.drop.0'): 'a Validator built but never used: its __init__ only stores its arguments '

@@ -27,7 +27,7 @@ DCV_REUSE_DAYS = (
     (datetime.date(2029, 3, 15), 10),
 )
 
-# BR 6.3.2 as amended by SC-081: maximum certificate validity by issuance day (shown in results and docs).
+# BR 6.3.2 as amended by SC-081: maximum certificate validity by issuance day (the renewal forecast follows it).
 MAX_VALIDITY_DAYS = (
     (datetime.date.min, 398),
     (datetime.date(2026, 3, 15), 200),
@@ -52,6 +52,7 @@ def reuse_days(issuance_day):
 
 
 def max_validity_days(issuance_day):
+    """The longest validity (days) a certificate issued on ``issuance_day`` may have."""
     return _period(MAX_VALIDITY_DAYS, issuance_day)
 
 

@@ -27,22 +27,13 @@ from __future__ import annotations
 import datetime
 import math
 
-# (first day of issue, maximum validity in days), latest first when read backwards.
-SCHEDULE = ((datetime.date(2026, 3, 15), 200), (datetime.date(2027, 3, 15), 100), (datetime.date(2029, 3, 15), 47))
-BEFORE_SCHEDULE = 398
+# One table of the ballot's dates for the whole collection (DCV reuse and validity side by side).
+from ansible_collections.hkpost.ecert.plugins.module_utils.dcv._schedule import MAX_VALIDITY_DAYS, max_validity_days
+
 WEEKS = 52
 RULE = ('renewed at whichever comes first: two thirds of its lifetime, or %d days before expiry; the replacement '
         'gets the maximum validity of its issue day (398 days, 200 from 2026-03-15, 100 from 2027-03-15, 47 from '
         '2029-03-15), capped at the subscription end')
-
-
-def max_validity(issued):
-    """The longest validity (days) a certificate issued on ``issued`` may have."""
-    days = BEFORE_SCHEDULE
-    for start, limit in SCHEDULE:
-        if issued >= start:
-            days = limit
-    return days
 
 
 def renewal_day(not_before, not_after, fraction=2.0 / 3, margin_days=30):
@@ -67,7 +58,7 @@ def renewals(not_before, not_after, today, subscription_end=None, weeks=WEEKS, f
         events.append({'day': day.isoformat(), 'overdue': overdue, 'subscription_ended': ended})
         if ended:
             subscription_end = None  # renewed with the subscription: taken to cover the horizon
-        life = max_validity(day)
+        life = max_validity_days(day)
         if subscription_end is not None:
             life = max(1, min(life, (subscription_end - day).days))
         following = renewal_day(day, day + datetime.timedelta(days=life), fraction, margin_days)
@@ -121,8 +112,8 @@ def forecast(certificates, today, weeks=WEEKS, batch=0, fraction=2.0 / 3, margin
     return {
         'today': today.isoformat(), 'weeks': table, 'certificates': per_certificate,
         'rule': RULE % margin_days, 'fraction': fraction, 'margin_days': margin_days, 'batch': batch,
-        'schedule': [{'from': None, 'max_days': BEFORE_SCHEDULE}] + [{'from': s.isoformat(), 'max_days': d}
-                                                                     for s, d in SCHEDULE],
+        'schedule': [{'from': None if s == datetime.date.min else s.isoformat(), 'max_days': d}
+                     for s, d in MAX_VALIDITY_DAYS],
         'totals': {'renewals': sum(w['due'] for w in table), 'hkpost': sum(w['hkpost'] for w in table),
                    'other': sum(w['other'] for w in table), 'portal_sessions': sum(w['portal_sessions'] for w in table),
                    'overdue': sum(w['overdue'] for w in table),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 
+from ansible_collections.hkpost.ecert.plugins.module_utils.dcv._schedule import max_validity_days as max_validity
 from ansible_collections.hkpost.ecert.plugins.module_utils.inventory._forecast import (
-    forecast, max_validity, renewal_day, renewals, week_start)
+    forecast, renewal_day, renewals, week_start)
 
 D = datetime.date
 
