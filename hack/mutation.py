@@ -21,7 +21,9 @@ config and runs one test-runner subprocess per mutant (an ansible import costs ~
 * the checkout is copied (``git ls-files``, the collection symlink kept as a symlink) once per worker;
 * each module's mapped tests (``MODULES`` below) run once unmutated, traced by hack/mutation_lines.py: which
   test executes which line; a mutant then runs only the tests that execute its lines (quickest first), and one
-  whose lines no test executes is a survivor without a run;
+  whose lines no test executes is a survivor without a run. The traced runs go ``--jobs`` at a time, a module's
+  mutants start as soon as its own traced run is done, and ``--baselines DIR`` keeps each traced run for reuse
+  while the module and its tests are unchanged (sha256 of their sources);
 * each worker pre-imports the third-party libraries the tests import and pre-generates the test PKI's RSA keys,
   then forks one child per mutant; the child writes the mutated module into its copy and runs
   ``pytest.main`` on the chosen tests, stopping at the first failure;
@@ -38,16 +40,19 @@ Runtime (2 workers on the shared 2-core machine): ~0.3-1 s per killed mutant, a 
 run its lines; ~9,800 mutants in all, so a run of every module takes hours; one module
 (``hack/mutation.py chain/_plan``, 174 mutants) about half a minute. The figure printed last is the runtime.
 
-Usage: hack/mutation.py [--jobs 2] [--list] [--survivors] [--tests T ...] [--only MODULE:ID ...] [module ...]
+Usage: hack/mutation.py [--jobs 2] [--list] [--survivors] [--baselines DIR] [--tests T ...] [--only MODULE:ID ...]
+       [module ...]
 (e.g. chain/_plan, action/iis_binding; --only install/_retire:L59:88.true re-runs one mutant)
 """
 
 import argparse
 import ast
 import concurrent.futures
+import hashlib
 import json
 import multiprocessing
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -1577,11 +1582,30 @@ def _worker(workdir, tests, tasks, results):
         results.put((module, mid, outcome))
 
 
-def _baseline(module, workdir, tmp):
+def _fingerprint(module, tests):
+    """What a module's traced run depends on: its source and its mapped tests' sources."""
+    digest = hashlib.sha256()
+    for rel in [_path(module)] + sorted(tests):
+        with open(os.path.join(ROOT, rel), 'rb') as handle:
+            digest.update(rel.encode() + b'\0' + handle.read() + b'\0')
+    return digest.hexdigest()
+
+
+def _baseline(module, workdir, tmp, keep=None):
     """Run ``module``'s mapped tests unmutated in ``workdir``, traced: (time limit for a mutant, which test ran
-    which line), or None if they fail."""
+    which line), or None if they fail. With ``keep`` (a directory), an earlier traced run of the same module and
+    tests is read from there instead, and a new one is written there."""
     tests = [t for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))]
-    out = os.path.join(tmp, 'lines-%s.json' % module.replace('/', '-'))
+    name = 'lines-%s.json' % module.replace('/', '-')
+    fingerprint = _fingerprint(module, tests)
+    kept = os.path.join(keep, name) if keep else None
+    if kept and os.path.exists(kept):
+        with open(kept, encoding='utf-8') as handle:
+            coverage = json.load(handle)
+        if coverage.get('fingerprint') == fingerprint:
+            coverage['tests'] = {k: set(v) for k, v in coverage['tests'].items()}
+            return max(20.0, 4 * coverage['took']), coverage
+    out = os.path.join(tmp, name)
     env = dict(os.environ, HKPOST_MUTATION_TARGET=os.path.join(workdir, _path(module)), HKPOST_MUTATION_LINES=out)
     t0 = time.monotonic()
     rc = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-x', '-p', 'no:cacheprovider', '-p', 'no:randomly',
@@ -1592,8 +1616,27 @@ def _baseline(module, workdir, tmp):
         return None
     with open(out, encoding='utf-8') as handle:
         coverage = json.load(handle)
+    if kept:
+        with open(kept, 'w', encoding='utf-8') as handle:
+            json.dump(dict(coverage, fingerprint=fingerprint, took=took), handle)
     coverage['tests'] = {k: set(v) for k, v in coverage['tests'].items()}
     return max(20.0, 4 * took), coverage
+
+
+def _queue_mutants(module, planned, answer, tasks):
+    """Queue ``module``'s mutants (not the equivalent ones) for the workers, each with the tests that execute its
+    lines; returns how many."""
+    timeout, coverage = answer
+    source, items = planned
+    spans = probe_lines(source)
+    mapped = [t for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))]
+    count = 0
+    for mid, n, key, _line, _desc in items:
+        if (module, mid) in EQUIVALENT:
+            continue
+        tasks.put((module, mid, mutate(source, n, key), select_tests(spans[mid], coverage, mapped), mapped, timeout))
+        count += 1
+    return count
 
 
 def main():
@@ -1602,6 +1645,9 @@ def main():
     parser.add_argument('--jobs', type=int, default=2)
     parser.add_argument('--list', action='store_true', help='list the mutants, run nothing')
     parser.add_argument('--survivors', action='store_true', help='print every surviving mutant')
+    parser.add_argument('--baselines', metavar='DIR',
+                        help='keep each module\'s traced unmutated run in DIR and reuse it while the module and its '
+                             'tests are unchanged (a re-run after judging survivors skips the longest phase)')
     parser.add_argument('--tests', nargs='+', help='run these tests instead of the mapped ones (while writing tests)')
     parser.add_argument('--only', nargs='+', metavar='MODULE:ID',
                         help='run only these mutants, e.g. the survivors of an earlier run after adding tests (the '
@@ -1640,49 +1686,57 @@ def main():
             workdirs.append(workdir)
         # Baseline: the unmutated tests must pass; their time sets each mutant's time limit, and the traced run
         # (hack/mutation_lines.py) tells which tests execute which lines, so a mutant runs those tests first.
-        # One traced run per module, --jobs of them at a time (each in its own worker's copy): for modules whose
-        # map holds 50 test files, the traced runs are most of a run's time.
-        timeouts, coverage = {}, {}
-        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            runs = {module: pool.submit(_baseline, module, workdirs[i % len(workdirs)], tmp)
-                    for i, module in enumerate(chosen)}
-            for module in chosen:
-                answer = runs[module].result()
-                if answer is None:
-                    pool.shutdown(cancel_futures=True)
-                    print('%s: the unmutated tests fail (%s); fix them first' % (module, ' '.join(MODULES[module])))
-                    return 1
-                timeouts[module], coverage[module] = answer
+        # One traced run per module, --jobs of them at a time (each in its own worker's copy); a module's mutants
+        # are queued as soon as its own traced run is done, so workers start on the small maps while the modules
+        # called by 50 test files are still being traced.
+        if args.baselines:
+            os.makedirs(args.baselines, exist_ok=True)
         tasks, results = ctx.Queue(), ctx.Queue()
         every_test = sorted({t for module in chosen for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))})
         workers = [ctx.Process(target=_worker, args=(w, every_test, tasks, results)) for w in workdirs]
         for proc in workers:
             proc.start()
         print(HEADER)
+        sys.stdout.flush()
         total = 0
-        for module, (source, items) in plan.items():
-            spans = probe_lines(source)
-            mapped = [t for t in MODULES[module] if os.path.exists(os.path.join(ROOT, t))]
-            for mid, n, key, _line, _desc in items:
-                if (module, mid) in EQUIVALENT:
-                    continue
-                selected = select_tests(spans[mid], coverage[module], mapped)
-                tasks.put((module, mid, mutate(source, n, key), selected, mapped, timeouts[module]))
-                total += 1
-        for _proc in workers:
-            tasks.put(None)
         outcomes = {}
         expected = {m: sum(1 for i in items if (m, i[0]) not in EQUIVALENT) for m, (_s, items) in plan.items()}
         done = dict.fromkeys(plan, 0)
-        for _count in range(total):
-            module, mid, outcome = results.get()
-            outcomes[(module, mid)] = outcome
-            done[module] += 1
-            if len(outcomes) % 25 == 0:  # progress on stderr: a whole run takes long
-                print('  %d/%d mutants run' % (len(outcomes), total), file=sys.stderr, flush=True)
-            if done[module] == expected[module]:  # a figure as soon as a module is finished
-                _report(module, plan[module][1], outcomes, args.survivors)
-                sys.stdout.flush()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            pending = {pool.submit(_baseline, module, workdirs[i % len(workdirs)], tmp, args.baselines): module
+                       for i, module in enumerate(chosen)}
+            while pending or len(outcomes) < total:
+                finished, _rest = concurrent.futures.wait(list(pending), timeout=0,
+                                                          return_when=concurrent.futures.FIRST_COMPLETED)
+                for run in finished:
+                    module = pending.pop(run)
+                    answer = run.result()
+                    if answer is None:
+                        pool.shutdown(cancel_futures=True)
+                        for proc in workers:
+                            proc.terminate()
+                        print('%s: the unmutated tests fail (%s); fix them first'
+                              % (module, ' '.join(MODULES[module])))
+                        return 1
+                    total += _queue_mutants(module, plan[module], answer, tasks)
+                    if not expected[module]:
+                        _report(module, plan[module][1], outcomes, args.survivors)
+                if not pending and total == len(outcomes):
+                    break
+                try:
+                    module, mid, outcome = results.get(timeout=0.5)
+                except queue.Empty:
+                    continue
+                outcomes[(module, mid)] = outcome
+                done[module] += 1
+                if len(outcomes) % 25 == 0:  # progress on stderr: a whole run takes long
+                    print('  %d/%d mutants run, %d module(s) still being traced' % (len(outcomes), total, len(pending)),
+                          file=sys.stderr, flush=True)
+                if done[module] == expected[module]:  # a figure as soon as a module is finished
+                    _report(module, plan[module][1], outcomes, args.survivors)
+                    sys.stdout.flush()
+        for _proc in workers:
+            tasks.put(None)
         for proc in workers:
             proc.join()
     finally:

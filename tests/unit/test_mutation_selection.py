@@ -114,3 +114,28 @@ def test_a_module_fixture_s_lines_belong_to_every_test_that_uses_it(tmp_path):
     '''))
     tests = _traced(tmp_path)['tests']
     assert tests == {'test_target.py::test_first': [1, 2], 'test_target.py::test_second': [1, 2]}
+
+
+def test_a_kept_traced_run_is_reused_only_while_the_module_and_its_tests_are_unchanged(tmp_path, monkeypatch):
+    """``--baselines DIR``: the traced unmutated run (the longest phase for a module called by 50 test files) is read
+    back while its fingerprint holds; an edit of the module makes it run again, so no mutant is chosen by stale lines."""
+    (tmp_path / 'target.py').write_text('def double(x):\n    return x * 2\n')
+    (tmp_path / 'test_target.py').write_text('import target\n\n\ndef test_it():\n    assert target.double(2) == 4\n')
+    monkeypatch.setattr(MUTATION, 'ROOT', str(tmp_path))
+    monkeypatch.setitem(MUTATION.MODULES, 'target', ['test_target.py'])
+    monkeypatch.setattr(MUTATION, '_path', lambda module: module + '.py')
+    monkeypatch.setenv('PYTHONPATH', os.pathsep.join([ROOT, str(tmp_path)]))
+    keep, scratch = tmp_path / 'keep', tmp_path / 'scratch'
+    keep.mkdir()
+    scratch.mkdir()
+    first = MUTATION._baseline('target', str(tmp_path), str(scratch), str(keep))
+    assert first[1]['tests'] == {'test_target.py::test_it': {1, 2}}
+
+    real_run = MUTATION.subprocess.run
+    monkeypatch.setattr(MUTATION.subprocess, 'run', lambda *a, **k: pytest.fail('traced again though unchanged'))
+    assert MUTATION._baseline('target', str(tmp_path), str(scratch), str(keep))[1]['tests'] == first[1]['tests']
+
+    monkeypatch.setattr(MUTATION.subprocess, 'run', real_run)
+    (tmp_path / 'target.py').write_text('\n\ndef double(x):\n    return x * 2\n')  # its lines move
+    assert MUTATION._baseline('target', str(tmp_path), str(scratch), str(keep))[1]['tests'] == {
+        'test_target.py::test_it': {3, 4}}
