@@ -265,7 +265,8 @@ MODULES = {
                 U + 'module_utils/audit/test_audit_inputs_rules.py', U + 'module_utils/audit/test_fleet_report.py',
                 U + 'module_utils/inventory/test_inventory_fleet.py',
                 U + 'module_utils/inventory/test_served_rules.py', U + 'module_utils/pki/test_pem_rules.py'],
-    '_report_files': [A + 'test_hkpost_fleet_report.py', U + 'module_utils/inventory/test_inventory_fleet.py'],
+    '_report_files': [A + 'test_hkpost_fleet_report.py', U + 'module_utils/inventory/test_inventory_fleet.py',
+                      A + 'test_hkpost_fleet_report_rules.py'],
     '_run_check': [U + 'module_utils/test_run_check.py'],
     'audit/_fetch': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_install.py',
                      A + 'test_hkpost_install_exchange.py', A + 'test_hkpost_served_chain.py',
@@ -297,7 +298,7 @@ MODULES = {
                        U + 'module_utils/pki/test_names_rules.py',
                        U + 'module_utils/request/test_renewal_selection.py',
                        U + 'module_utils/request/test_subject.py', U + 'test_file_name_filter.py'],
-    'report/_renewal_report': [A + 'test_hkpost_renewal_report.py'],
+    'report/_renewal_report': [A + 'test_hkpost_renewal_report.py', A + 'test_hkpost_renewal_report_rules.py'],
     'plugin_utils/_action': [A + 'test_argument_errors.py', A + 'test_bad_input_exchange_cert.py',
                              A + 'test_bad_input_hkpost_chain.py', A + 'test_bad_input_hkpost_complete_request.py',
                              A + 'test_bad_input_hkpost_csr.py', A + 'test_bad_input_hkpost_pfx.py',
@@ -424,6 +425,26 @@ WEBHOOK_2XX = ("urllib's HTTPErrorProcessor (always in build_opener) raises HTTP
 INVENTORY_EXCHANGE = ('the payload always answers "exchange" as a dict with an "error" key (inventory/'
                       'certificate_inventory_read.ps1, $exchangeState), and masked() returns a non-string error '
                       '(None) unchanged (_win_payload.py masked): masking it unconditionally changes nothing')
+
+# _report_files and report/_renewal_report (issue 21, fourth round): reasons several mutants share
+FLEET_REPORT_PASSES_ALL = ('a default of a keyword the only caller always passes (action/hkpost_fleet_report.py L46-57 '
+                           'passes name, title, warn_days, revoked, dest, pending_days, batch, check_mode)')
+FLEET_TITLE_IS_TEXT = ('check_title (audit/_audit_inputs.py L104) raises only for a title that is not str, and the '
+                       'only caller hands a str (hkpost_fleet_report.py: title type str L23, else DEFAULT_TITLES L43): '
+                       'the check cannot fail, so when it runs changes nothing')
+FLEET_READ_NAMES = ('DRY_RUN_NAMES says False for audit and inventory (_report_files.py L34): file_path() gives '
+                    'the real name whatever check_mode it is handed')
+REPORT_JSON_FORMAT = ('indentation and key order of a JSON file: the same data to every reader (json.loads in '
+                      '_dry_run.keep_rows_of_other_hosts, RFC 8259 s.4: object members are unordered)')
+RENEWAL_PASSES_CHECK_MODE = ('a default check_mode no caller uses: action/hkpost_renewal_report.py L64-93 and the '
+                             'module itself (L78, L122, L144, L172) always pass it')
+RENEWAL_SPEC_REFUSES_NULL = ('the argument spec refuses null (list / dict with defaults [] / {}, '
+                             'hkpost_renewal_report.py L23, L24, L28: "argument \'hosts\' is of type NoneType and we '
+                             'were unable to convert to list"), so the value is never None here')
+# Ansible's result of a skipped task: changed False, skipped, skip_reason, false_condition; install_record reads only
+# changed, retired and kept (install/_record.py L27-38), none set in it, so it reads as {} does.
+RENEWAL_SKIPPED_INSTALL = ("a skipped install's result (changed False, no retired/kept) reads as {} in install_record "
+                           '(install/_record.py L27-38): keeping or dropping it gives the same row')
 
 EQUIVALENT = {
     ('pki/_hierarchy', 'L56:104.true'): 'rebuilds the shipped-certificate index on every call: slower, same answer',
@@ -1288,6 +1309,52 @@ EQUIVALENT = {
                                                              'different keys',
     ('action/hkpost_renewal_report', 'L86:689.swap.orelse.3'): 'writing install.json and result["summary"] = summary '
                                                                'are independent',
+    # issue 21, fourth round: report files and renewal report
+    ('_report_files', 'L43:82.drop.0'): 'str(True) / str(False) is not digits: "not text.isdigit()" refuses a bool too',
+    ('_report_files', 'L48:117.swap.body.1'): FLEET_TITLE_IS_TEXT,
+    ('_report_files', 'L48:117.swap.body.2'): FLEET_TITLE_IS_TEXT,
+    ('_report_files', 'L85:530.swap.body.1'): FLEET_TITLE_IS_TEXT,
+    ('_report_files', 'L48:127.inc'): FLEET_REPORT_PASSES_ALL,
+    ('_report_files', 'L86:546.inc'): FLEET_REPORT_PASSES_ALL,
+    ('_report_files', 'L86:547.inc'): FLEET_REPORT_PASSES_ALL,
+    ('_report_files', 'L86:548.inc'): FLEET_REPORT_PASSES_ALL,
+    ('_report_files', 'L117:830.flipbool'): FLEET_REPORT_PASSES_ALL,
+    ('_report_files', 'L79:505.flipbool'): FLEET_READ_NAMES,
+    ('_report_files', 'L80:521.flipbool'): FLEET_READ_NAMES,
+    ('_report_files', 'L112:812.flipbool'): FLEET_READ_NAMES,
+    ('_report_files', 'L70:371.drop.1'): 'to_renew always returns "certificates" as a list (audit/_fleet_report.py '
+                                         'L153), so "or []" never applies',
+    ('_report_files', 'L71:391.drop.0'): "hkpost_served_chain's summary total is len(endpoints) "
+                                         '(audit/_served_chain.py summarise L406): the summary and the count agree',
+    ('_report_files', 'L90:567.drop.1'): 'audit_index reads any false audit ({} or "") as no audit '
+                                         '(inventory/_served.py L20-22), as None',
+    ('_report_files', 'L90:573.drop.1'): 'build takes today only "if today" (inventory/_fleet.py L87): "" reads as None',
+    ('_report_files', 'L123:834.false'): 'results is typed dict by the argument spec (hkpost_fleet_report.py L25; null '
+                                         'is refused there), so it always has items()',
+    ('_report_files', 'L134:1022.inc'): REPORT_JSON_FORMAT,
+    ('_report_files', 'L134:1024.flipbool'): REPORT_JSON_FORMAT,
+    ('report/_renewal_report', 'L34:11.drop.1'): RENEWAL_SPEC_REFUSES_NULL,
+    ('report/_renewal_report', 'L35:23.drop.1'): RENEWAL_SPEC_REFUSES_NULL,
+    ('report/_renewal_report', 'L138:884.drop.1'): RENEWAL_SPEC_REFUSES_NULL,
+    ('report/_renewal_report', 'L146:989.drop.1'): RENEWAL_SPEC_REFUSES_NULL,
+    ('report/_renewal_report', 'L52:147.flipbool'): RENEWAL_PASSES_CHECK_MODE,
+    ('report/_renewal_report', 'L77:332.flipbool'): RENEWAL_PASSES_CHECK_MODE,
+    ('report/_renewal_report', 'L82:363.flipbool'): RENEWAL_PASSES_CHECK_MODE,
+    ('report/_renewal_report', 'L101:529.flipbool'): RENEWAL_PASSES_CHECK_MODE,
+    ('report/_renewal_report', 'L120:719.flipbool'): RENEWAL_PASSES_CHECK_MODE,
+    ('report/_renewal_report', 'L130:811.flipbool'): RENEWAL_PASSES_CHECK_MODE,
+    ('report/_renewal_report', 'L142:935.flipbool'): RENEWAL_PASSES_CHECK_MODE,
+    ('report/_renewal_report', 'L156:1091.flipbool'): RENEWAL_PASSES_CHECK_MODE,
+    ('report/_renewal_report', 'L170:1181.flipbool'): RENEWAL_PASSES_CHECK_MODE,
+    ('report/_renewal_report', 'L177:1214.flipbool'): RENEWAL_PASSES_CHECK_MODE,
+    ('report/_renewal_report', 'L59:161.swap.body.1'): 'ran.append(host) before or after the host\'s rows: the loop '
+                                                       'does not read ran, and if it raises ran is never returned',
+    ('report/_renewal_report', 'L135:840.drop.1'): 'install None instead of {}: not a dict, so L136 makes it {}',
+    ('report/_renewal_report', 'L136:850.drop.1'): RENEWAL_SKIPPED_INSTALL,
+    ('report/_renewal_report', 'L148:1035.inc'): REPORT_JSON_FORMAT,
+    ('report/_renewal_report', 'L148:1037.flipbool'): REPORT_JSON_FORMAT,
+    ('report/_renewal_report', 'L188:1346.inc'): REPORT_JSON_FORMAT,
+    ('report/_renewal_report', 'L188:1348.flipbool'): REPORT_JSON_FORMAT,
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

@@ -70,3 +70,96 @@ def test_it_runs_from_the_controller_whatever_the_hosts_shell(audit, tmp_path):
     for shell in ('sh', 'powershell'):
         assert report({'kind': 'audit', 'audit': audit, 'dest': str(tmp_path / shell)}, shell)['files']
     assert ActionModule._requires_connection is False  # Ansible's TaskExecutor opens no connection for it
+
+
+# --- what the audit's counts and lines say (issue 21, fourth round: _report_files survivors) -------------------
+
+def test_an_audit_that_is_not_a_result_is_refused_in_words(tmp_path):
+    with pytest.raises(AnsibleActionFail, match=r'audit: expects the result of hkpost\.ecert\.hkpost_served_chain'):
+        report({'kind': 'audit', 'audit': 'fleet.json', 'dest': str(tmp_path)})
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize('summary', [None, {'total': 3}], ids=['no summary', 'summary without counts'])
+def test_an_audit_without_its_counts_is_still_reported_with_its_endpoints_counted(summary, audit, tmp_path):
+    given = {'endpoints': audit['endpoints']}
+    if summary is not None:
+        given['summary'] = summary
+    result = report({'kind': 'audit', 'audit': given, 'dest': str(tmp_path)})
+    assert len(result['files']) == 4
+    assert result['summary']['total'] == 3 and result['lines'][0].startswith('3 endpoints: ')
+    assert result['summary']['by_code'] == {} and result['lines'][1] == 'findings: {}'
+
+
+@pytest.mark.parametrize('by_verdict, line, at_or_above', [
+    ({'critical': 1}, '1 endpoints: 0 ok, 0 warning, 1 critical, 0 could not be audited',
+     {'error': 0, 'critical': 1, 'warning': 1}),
+    ({'error': 1}, '1 endpoints: 0 ok, 0 warning, 0 critical, 1 could not be audited',
+     {'error': 1, 'critical': 1, 'warning': 1}),
+])
+def test_verdicts_a_summary_leaves_out_count_as_none(by_verdict, line, at_or_above, audit, tmp_path):
+    given = {'endpoints': audit['endpoints'][1:2], 'summary': {'total': 1, 'by_verdict': by_verdict, 'by_code': {}}}
+    result = report({'kind': 'audit', 'audit': given, 'dest': str(tmp_path)})
+    assert result['lines'][0] == line and result['at_or_above'] == at_or_above
+
+
+def test_the_findings_are_counted_by_code_and_printed_in_name_order(audit, tmp_path):
+    by_code = {'leaf-expiring': 1, 'chain-incomplete': 2}   # the order hkpost_served_chain met them
+    given = dict(audit, summary=dict(audit['summary'], by_code=by_code))
+    result = report({'kind': 'audit', 'audit': given, 'dest': str(tmp_path)})
+    assert result['summary']['by_code'] == by_code
+    assert result['lines'][1] == 'findings: {"chain-incomplete": 2, "leaf-expiring": 1}'
+
+
+# --- the inventory's day and its lines ------------------------------------------------------------------------
+
+def test_the_inventory_counts_expiry_from_the_day_given(results, pki, tmp_path):
+    result = report({'kind': 'inventory', 'results': results, 'dest': str(tmp_path), 'today': '2999-01-01'})
+    summary = result['summary']
+    assert summary['leaf_certificates'] >= 1 and summary['expired'] == summary['leaf_certificates']
+    assert summary['expiring'] == 0
+
+
+def test_the_inventory_lists_what_to_clean_up_in_name_order(results, pki, tmp_path):
+    result = report({'kind': 'inventory', 'results': results, 'dest': str(tmp_path), 'today': pki.now.date().isoformat()})
+    line = result['lines'][1]
+    assert line.startswith('to clean up: ')
+    reasons = list(json.loads(line[len('to clean up: '):]))
+    assert reasons == sorted(result['summary']['stale_by_reason']) and len(reasons) > 1
+
+
+# --- the chain migration: entries, errors, the hosts of the run, the CSV ---------------------------------------
+
+@pytest.mark.parametrize('entry', [None, {}, {'result': None, 'error': ''}, 'later'],
+                         ids=['null', 'empty', 'empty error', 'not a dict'])
+def test_a_host_without_a_result_or_an_error_is_not_run(entry, tmp_path):
+    result = report({'kind': 'chain', 'dest': str(tmp_path), 'results': {'web1': entry}})
+    assert [(r['host'], r['status']) for r in result['summary']['rows']] == [('web1', 'not run')]
+    assert result['counts']['not run'] == 1
+
+
+def test_an_error_without_a_result_is_the_hosts_failure(tmp_path):
+    result = report({'kind': 'chain', 'dest': str(tmp_path),
+                     'results': {'web1': {'result': None, 'error': 'WinRM: connection timed out'}}})
+    row = result['summary']['rows'][0]
+    assert (row['status'], row['error']) == ('failed', 'WinRM: connection timed out')
+
+
+def test_the_hosts_of_the_run_replace_their_earlier_rows_even_without_a_result(tmp_path):
+    both = {'web1': {'result': {'changed': False, 'plan': []}, 'error': None},
+            'web2': {'result': {'changed': False, 'plan': []}, 'error': None}}
+    report({'kind': 'chain', 'dest': str(tmp_path), 'results': both})
+    report({'kind': 'chain', 'dest': str(tmp_path), 'hosts': ['web1', 'web2'], 'results': {'web1': both['web1']}})
+    assert [r['host'] for r in json.loads((tmp_path / 'chain_migration.json').read_text())] == ['web1']
+    # hosts left out (--limit) keep theirs
+    report({'kind': 'chain', 'dest': str(tmp_path), 'results': both})
+    report({'kind': 'chain', 'dest': str(tmp_path), 'hosts': ['web1'], 'results': {'web1': both['web1']}})
+    assert [r['host'] for r in json.loads((tmp_path / 'chain_migration.json').read_text())] == ['web1', 'web2']
+
+
+def test_the_chain_csv_has_a_header_and_a_row_per_host(tmp_path):
+    report({'kind': 'chain', 'dest': str(tmp_path), 'results': {
+        'web1': {'result': {'changed': False, 'plan': []}, 'error': None}, 'web2': None}})
+    lines = (tmp_path / 'chain_migration.csv').read_text().splitlines()
+    assert lines[0].startswith('host,status,') and [line.split(',')[:2] for line in lines[1:]] == [
+        ['web1', 'already right'], ['web2', 'not run']]
