@@ -241,10 +241,11 @@ MODULES = {
                                             U + 'module_utils/inventory/test_inventory_fleet.py'],
     'action/hkpost_fleet_report': [A + 'test_hkpost_fleet_report.py', A + 'test_hkpost_fleet_report_rules.py'],
     'action/hkpost_notify': [A + 'test_hkpost_notify.py', A + 'test_hkpost_notify_rules.py', 'tests/unit/test_secrets_spec.py'],
-    'action/hkpost_preflight': [A + 'test_hkpost_preflight.py'],
+    'action/hkpost_preflight': [A + 'test_hkpost_preflight.py', A + 'test_hkpost_preflight_rules.py'],
     'action/hkpost_renewal_report': [A + 'test_hkpost_renewal_report.py', A + 'test_hkpost_renewal_report_rules.py'],
     'action/hkpost_run_check': [A + 'test_exchange_second_hop.py', 'tests/unit/test_secrets_spec.py'],
-    'action/hkpost_served_chain': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_served_chain.py'],
+    'action/hkpost_served_chain': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_served_chain.py',
+                                   A + 'test_hkpost_served_chain_rules.py'],
     '_controller_files': [A + 'test_bad_input_exchange_cert.py', A + 'test_bad_input_hkpost_csr.py',
                           A + 'test_bad_input_hkpost_pfx.py', A + 'test_csr_inf_text.py',
                           A + 'test_exchange_cert.py', A + 'test_exchange_cert_rules.py', A + 'test_hkpost_csr.py',
@@ -259,7 +260,8 @@ MODULES = {
                           A + 'test_shared_install_options.py', U + 'plugin_utils/test_install_checks.py',
                           'tests/unit/support/test_handlers_read_the_script.py'],
     '_dry_run': [A + 'test_hkpost_fleet_report.py', A + 'test_hkpost_renewal_report.py',
-                 U + 'module_utils/inventory/test_inventory_fleet.py', U + 'module_utils/test_dry_run.py'],
+                 U + 'module_utils/inventory/test_inventory_fleet.py', U + 'module_utils/test_dry_run.py',
+                 U + 'module_utils/test_dry_run_rules.py'],
     '_errors': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_fleet_report.py',
                 U + 'filter/test_bad_input_filters.py', U + 'filter/test_filter_arguments.py',
                 U + 'module_utils/audit/test_audit_inputs_rules.py', U + 'module_utils/audit/test_fleet_report.py',
@@ -1355,6 +1357,23 @@ EQUIVALENT = {
     ('report/_renewal_report', 'L148:1037.flipbool'): REPORT_JSON_FORMAT,
     ('report/_renewal_report', 'L188:1346.inc'): REPORT_JSON_FORMAT,
     ('report/_renewal_report', 'L188:1348.flipbool'): REPORT_JSON_FORMAT,
+    # issue 21, fourth round: preflight, served chain action, dry run
+    ('action/hkpost_preflight', 'L23:11.flipbool'): '_requires_connection True: ansible-core reads it only for a '
+                                                    'persistent connection (executor/task_executor.py L1148-1162, '
+                                                    'network_cli and the like); local, ssh, winrm and psrp connect '
+                                                    'lazily, and run_hkpost never calls the connection',
+    ('action/hkpost_preflight', 'L36:131.swap.body.11'): 'setting result["warnings"] before or after result.update(): '
+                                                         'the update holds no "warnings" key (L65-66)',
+    ('action/hkpost_preflight', 'L51:258.swap.body.0'): 'seen.add() and names.append() touch different objects and '
+                                                        'neither reads the other',
+    ('action/hkpost_preflight', 'L57:317.true'): 'anchor_source without dnssec_trust_anchor: the "else None" value is '
+                                                 'always overwritten, as "if not text" (L58) then sets it again (L60)',
+    ('action/hkpost_preflight', 'L67:458.true'): 'an empty warnings list: ansible-core pops the result\'s "warnings" '
+                                                 'and puts it back only when there are some (executor/task_executor.py '
+                                                 'L440-444, 2.19), so the registered result and the screen are the same',
+    ('_dry_run', 'L36:82.drop.1'): '"rows or []" -> "rows": every caller\'s summary has a rows list '
+                                   '(install/_summary.py summarize L92, chain/_summary.py summarize L67, '
+                                   'request/_renewal_selection.py phase_summary_of L119)',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
