@@ -42,7 +42,8 @@ def keep_rows_of_other_hosts(summary, previous, hosts):
             raise HkpostError('the report written before is not JSON (%s); move it away and run again.' % e)
         earlier = earlier.get('hosts') if isinstance(earlier, dict) else earlier
         fields = set.intersection(*[set(r) for r in rows]) if rows else {'host'}
-        ran = set(hosts)
+        # a host with a row of this run is never also given its earlier row, even when ``hosts`` leaves it out
+        ran = set(hosts) | {r.get('host') for r in rows}
         kept = [r for r in earlier or [] if isinstance(r, dict) and r.get('host') not in ran and fields <= set(r)]
     merged = dict(summary)
     merged['rows'] = sorted(rows + kept, key=lambda r: str(r.get('host')))

@@ -31,3 +31,10 @@ def test_entries_of_the_report_written_before_that_are_not_rows_are_left_out():
     summary = {'rows': [{'host': 'web2', 'status': 'installed'}]}
     assert keep_rows_of_other_hosts(summary, previous, ['web2'])['rows'] == [
         {'host': 'web2', 'status': 'installed'}, {'host': 'web4', 'status': 'installed'}]
+
+
+def test_a_host_with_a_row_of_this_run_is_not_given_its_earlier_row_too():
+    # results may cover a host the caller's ``hosts`` leaves out: it must still have one row, this run's
+    summary = {'rows': [{'host': 'web2', 'status': 'installed'}]}
+    assert keep_rows_of_other_hosts(summary, json.dumps(EARLIER), ['web3'])['rows'] == [
+        {'host': 'web1', 'status': 'installed'}, {'host': 'web2', 'status': 'installed'}]
