@@ -246,6 +246,9 @@ MODULES = {
     'action/hkpost_run_check': [A + 'test_exchange_second_hop.py', 'tests/unit/test_secrets_spec.py'],
     'action/hkpost_served_chain': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_served_chain.py',
                                    A + 'test_hkpost_served_chain_rules.py'],
+    'action/hkpost_run_check': [A + 'test_exchange_second_hop.py', 'tests/unit/test_secrets_spec.py',
+                                A + 'test_hkpost_run_check_rules.py'],
+    'action/hkpost_served_chain': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_served_chain.py'],
     '_controller_files': [A + 'test_bad_input_exchange_cert.py', A + 'test_bad_input_hkpost_csr.py',
                           A + 'test_bad_input_hkpost_pfx.py', A + 'test_csr_inf_text.py',
                           A + 'test_exchange_cert.py', A + 'test_exchange_cert_rules.py', A + 'test_hkpost_csr.py',
@@ -270,6 +273,8 @@ MODULES = {
     '_report_files': [A + 'test_hkpost_fleet_report.py', U + 'module_utils/inventory/test_inventory_fleet.py',
                       A + 'test_hkpost_fleet_report_rules.py'],
     '_run_check': [U + 'module_utils/test_run_check.py'],
+    '_report_files': [A + 'test_hkpost_fleet_report.py', U + 'module_utils/inventory/test_inventory_fleet.py'],
+    '_run_check': [U + 'module_utils/test_run_check.py', U + 'module_utils/test_run_check_rules.py'],
     'audit/_fetch': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_install.py',
                      A + 'test_hkpost_install_exchange.py', A + 'test_hkpost_served_chain.py',
                      A + 'test_iis_binding_verify.py', U + 'module_utils/audit/test_audit_options.py',
@@ -383,6 +388,8 @@ MODULES = {
     'plugin_utils/_filter_args': [U + 'filter/test_bad_input_filters.py', U + 'filter/test_filter_arguments.py',
                                   U + 'filter/test_filter_args_rules.py'],
     'plugin_utils/_known_variables': ['tests/unit/test_known_variables.py'],
+    'plugin_utils/_filter_args': [U + 'filter/test_bad_input_filters.py', U + 'filter/test_filter_arguments.py'],
+    'plugin_utils/_known_variables': ['tests/unit/test_known_variables.py', U + 'plugin_utils/test_known_variables_rules.py'],
     'plugin_utils/_win_payload': [A + 'test_bad_input_exchange_cert.py', A + 'test_bad_input_hkpost_chain.py',
                                   A + 'test_bad_input_hkpost_complete_request.py',
                                   A + 'test_bad_input_hkpost_csr.py', A + 'test_bad_input_hkpost_pfx.py',
@@ -1408,6 +1415,26 @@ EQUIVALENT = {
     ('plugin_utils/_filter_args', 'L122:746.true'): 'every parameter of every filter is documented (test_every_filter_'
                                                     'documents_each_argument_it_takes), so "option in options" is '
                                                     'always true',
+    # issue 21, fourth round: run check
+    ('action/hkpost_run_check', 'L23:39.flipbool'): 'ansible-core reads _requires_connection only for a connection that '
+                                                    'supports persistence (task_executor.py, the persistent-connection '
+                                                    'branch before the handler is built); roles/run_check runs the '
+                                                    'action with ansible_connection local, which does not',
+    ('action/hkpost_run_check', 'L41:128.swap.body.13'): 'extending result["warnings"] and result.update(changed, hosts, '
+                                                         'warnings_found) set different keys',
+    ('action/hkpost_run_check', 'L45:158.drop.1'): 'split_host_pattern() is [] only for a pattern with no part ("", '
+                                                   '","), whose get_hosts() is every host (order_patterns() makes no '
+                                                   'regular part "all"): the term matches what targeted holds, and an '
+                                                   'inventory without hosts is refused by "selects no host" instead',
+    ('action/hkpost_run_check', 'L52:264.true'): 'InventoryManager.subset("") stores split_host_pattern("") == [], '
+                                                 'which get_hosts() treats as no subset ("if self._subset")',
+    ('action/hkpost_run_check', 'L63:390.swap.body.0'): '"known = None" and appending the warning are independent',
+    ('_run_check', 'L65:177.drop.1'): 'hkpost_run_check gives every targeted host an entry (host_variables[host] for '
+                                      'host in targeted): .get(host) is never None',
+    ('_run_check', 'L67:196.drop.1'): 'hkpost_run_check passes only the hkpost_* names of a host (its '
+                                      'str(n).startswith("hkpost_") filter): the test is always true',
+    ('_run_check', 'L78:335.inc'): 'get_close_matches n=1 -> 2: only guess[0] is read, and the best match comes first',
+    ('_run_check', 'L85:414.inc'): 'get_close_matches n=1 -> 2: only close[0] is read, and the best match comes first',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

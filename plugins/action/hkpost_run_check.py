@@ -45,9 +45,9 @@ class ActionModule(HkpostAction):
         terms = [t.lstrip('!&') for t in split_host_pattern(pattern)] or [pattern]
         term_matches = [(term, self._match(manager, term)) for term in terms]
         targeted = self._match(manager, pattern)
-        # a limit from a file (@retry) is ansible-core's to read; its parts are checked when written out
-        limit_terms = [t.lstrip('!&') for t in split_host_pattern(args['limit'])] if args['limit'] and \
-            not args['limit'].startswith('@') else []
+        # a file (@install.retry) is ansible-core's to read, wherever it stands in the list (InventoryManager.subset
+        # takes each part that starts with "@" as a file); the parts written out are checked
+        limit_terms = [t.lstrip('!&') for t in split_host_pattern(args['limit']) if not t.startswith('@')]
         limit_matches = [(term, self._match(manager, term)) for term in limit_terms]
         if args['limit']:
             manager.subset(args['limit'])

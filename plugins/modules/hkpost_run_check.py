@@ -32,7 +32,10 @@ options:
     type: str
     required: true
   limit:
-    description: The C(--limit) of the run (C(ansible_limit)); the hosts checked are the pattern's hosts within it.
+    description:
+      - The C(--limit) of the run (C(ansible_limit)); the hosts checked are the pattern's hosts within it.
+      - Each part must match a host of the inventory, except a part naming a file (C(@install.retry)), which
+        ansible-core reads wherever it stands in the list.
     type: str
     default: ''
   certificates:

@@ -84,6 +84,21 @@ def test_a_misspelt_part_of_the_limit_fails(tmp_path):
     assert _hosts_contacted(data) == set()
 
 
+def test_a_retry_file_in_the_limit_is_read_as_ansible_core_reads_it(tmp_path):
+    # ansible-core takes every part of --limit that starts with "@" as a file (InventoryManager.subset)
+    groups = {'ecert_servers': {'hosts': {'web01': dict(NOWHERE, hkpost_certificates=CERTS),
+                                          'web02': dict(NOWHERE, hkpost_certificates=CERTS)}}}
+    retry = tmp_path / 'install.retry'
+    retry.write_text('web02\n')
+    _rc, _data, result = _run(tmp_path, 'migrate_intermediate', groups, '--check', '--limit', 'web01,@%s' % retry)
+    assert not result.get('failed'), result
+    assert result['hosts'] == ['web01', 'web02']
+
+    rc, _data, result = _run(tmp_path, 'migrate_intermediate', groups, '--check', '--limit', '@%s,wbe01' % retry)
+    assert rc != 0
+    assert "--limit '@%s,wbe01' names 'wbe01'" % retry in result['msg']
+
+
 def test_a_misspelt_certificates_list_fails_request_and_is_a_warning_for_the_migration(tmp_path):
     groups = {'ecert_servers': {'hosts': {'web01': dict(NOWHERE, hkpost_certificate=CERTS)}}}
     rc, data, result = _run(tmp_path, 'request', groups)
