@@ -1770,6 +1770,15 @@ def _baseline(module, workdir, tmp, keep=None):
     return max(20.0, 4 * took), coverage
 
 
+def time_limit(selected, coverage, whole):
+    """How long a mutant may run its ``selected`` tests before it counts as killed (a loop it made endless): four
+    times what those tests took traced, plus 20 s to import the collection, at least 30 s, at most ``whole`` (the
+    limit for the whole map). A limit from the whole map alone let one mutant of a helper called by 58 test files
+    hold a worker for an hour."""
+    took = sum(coverage['seconds'].get(test, 0.0) for test in selected)
+    return min(whole, max(30.0, 20.0 + 4 * took))
+
+
 def _queue_mutants(module, planned, answer, tasks):
     """Queue ``module``'s mutants (not the equivalent ones) for the workers, each with the tests that execute its
     lines; returns how many."""
@@ -1781,7 +1790,8 @@ def _queue_mutants(module, planned, answer, tasks):
     for mid, n, key, _line, _desc in items:
         if (module, mid) in EQUIVALENT:
             continue
-        tasks.put((module, mid, mutate(source, n, key), select_tests(spans[mid], coverage, mapped), mapped, timeout))
+        selected = select_tests(spans[mid], coverage, mapped)
+        tasks.put((module, mid, mutate(source, n, key), selected, mapped, time_limit(selected, coverage, timeout)))
         count += 1
     return count
 

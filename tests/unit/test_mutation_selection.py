@@ -139,3 +139,10 @@ def test_a_kept_traced_run_is_reused_only_while_the_module_and_its_tests_are_unc
     (tmp_path / 'target.py').write_text('\n\ndef double(x):\n    return x * 2\n')  # its lines move
     assert MUTATION._baseline('target', str(tmp_path), str(scratch), str(keep))[1]['tests'] == {
         'test_target.py::test_it': {3, 4}}
+
+
+def test_a_mutant_s_time_limit_follows_the_tests_it_runs_not_the_whole_map():
+    coverage = {'seconds': {'quick': 0.5, 'slow': 40.0}}
+    assert MUTATION.time_limit(['quick'], coverage, 4000.0) == 30.0  # at least 30 s: the collection's imports
+    assert MUTATION.time_limit(['quick', 'slow'], coverage, 4000.0) == 20.0 + 4 * 40.5
+    assert MUTATION.time_limit(['quick', 'slow'], coverage, 100.0) == 100.0  # never more than the whole map's
