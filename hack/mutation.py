@@ -877,7 +877,7 @@ EQUIVALENT = {
                                                 'the first (the leaf) is no CA: "c not in path" implies it',
     **{('install/_pairing', mid): 'looking up the entry, marking the name used and appending the item are '
                                   'independent'
-       for mid in ('L37:94.swap.body.1', 'L37:94.swap.body.2')},
+       for mid in ('L38:94.swap.body.1', 'L38:94.swap.body.2')},
     ('install/_backup_selection', 'L64:182.drop.1'): 'now None: is_expired() takes the current time itself '
                                                      '(pki/_issued)',
     ('install/_exchange_hop', 'L57:97.drop.1'): 'the endpoint host is never None: check_connection_uri refuses a URL '

@@ -13,6 +13,7 @@ request was made on this host), with no binding and no service.
 from __future__ import annotations
 
 from ansible_collections.hkpost.ecert.plugins.module_utils._errors import HkpostError
+from ansible_collections.hkpost.ecert.plugins.module_utils.install._exchange import parse_services
 from ansible_collections.hkpost.ecert.plugins.module_utils.pki._names import ascii_name as _ascii
 
 
@@ -51,6 +52,7 @@ def certificates_to_install(certificates, issued=None, certificate_file='', bind
 
 def _item(name, entry, src=None, content=None, public_key_sha256=None, thumbprint=None):
     return {'common_name': name, 'src': src, 'content': content, 'iis_bindings': list(entry.get('iis_bindings') or []),
-            'exchange_services': list(entry.get('exchange_services') or []),
+            # 'IIS, SMTP' as text is read as Exchange reads it, not split into letters by list()
+            'exchange_services': sorted(parse_services(entry.get('exchange_services'))),
             'friendly_name': entry.get('friendly_name') or '', 'public_key_sha256': public_key_sha256,
             'thumbprint': thumbprint}

@@ -34,3 +34,16 @@ def test_a_certificate_from_the_intake_is_not_installed_again_from_the_entry_fil
 def test_the_friendly_name_is_the_entry_s_or_empty(entry, friendly):
     (item,) = certificates_to_install([dict({'common_name': 'www.example.hk'}, **entry)], ISSUED)
     assert item['friendly_name'] == friendly
+
+
+@pytest.mark.parametrize('services, listed', [
+    ('IIS, SMTP', ['IIS', 'SMTP']), (['smtp', 'IIS'], ['IIS', 'SMTP']), (None, []), ('None', [])])
+def test_exchange_services_given_as_text_are_read_as_services_not_letters(services, listed):
+    items = certificates_to_install([], certificate_file='/c.pem', services=services)
+    assert items[0]['exchange_services'] == listed
+
+
+def test_an_exchange_service_that_does_not_exist_is_refused_by_its_name():
+    with pytest.raises(HkpostError, match='Exchange service "IAMP" is not one of'):
+        certificates_to_install([{'common_name': 'mail.example.hk', 'certificate_file': '/c.pem',
+                                  'exchange_services': 'IAMP, SMTP'}])
