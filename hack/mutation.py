@@ -1433,6 +1433,18 @@ def _apply(node, key):
     return node
 
 
+def _where(source, node, key):
+    """What a mutant changes, quoted from the source: an id names only a line, and a line may hold two conditions
+    (``[int(port)] if port.isdigit() else []`` and ``... if kind == 'hostnameport' else None``) or two ``False``."""
+    if key[0] == 'swap':
+        return ''  # its description names both statements' lines
+    target = node.test if isinstance(node, (ast.If, ast.While, ast.IfExp)) else node
+    text = ' '.join((ast.get_source_segment(source, target) or '').split())
+    if isinstance(node, ast.Constant):
+        return ' (column %d)' % (node.col_offset + 1)
+    return ' in `%s`' % (text if len(text) <= 60 else text[:57] + '...') if text else ''
+
+
 def mutants(source):
     """Every mutant of ``source`` as (id, line, description); id = 'L<line>:<n>.<variant>'."""
     tree = ast.parse(source)
@@ -1443,7 +1455,8 @@ def mutants(source):
         if line in skipped:
             continue
         for key, desc in _variants(node):
-            out.append(('L%d:%d.%s' % (line, n, '.'.join(str(k) for k in key)), n, key, line, desc))
+            out.append(('L%d:%d.%s' % (line, n, '.'.join(str(k) for k in key)), n, key, line,
+                        desc + _where(source, node, key)))
     return out
 
 
