@@ -1435,6 +1435,44 @@ EQUIVALENT = {
                                       'str(n).startswith("hkpost_") filter): the test is always true',
     ('_run_check', 'L78:335.inc'): 'get_close_matches n=1 -> 2: only guess[0] is read, and the best match comes first',
     ('_run_check', 'L85:414.inc'): 'get_close_matches n=1 -> 2: only close[0] is read, and the best match comes first',
+    # issue 21, fourth round: inventory host
+    ('inventory/_host', 'L52:201.drop.1'): 'an entry without DER is listed unreadable either way: b64decode(None) '
+                                           'raises TypeError, caught by the same except (ValueError, TypeError) as '
+                                           'cryptography\'s ValueError for b"" (L53); and the payload always sends der '
+                                           '(_preludes/machine_stores.ps1 ConvertTo-StoreEntry, ToBase64String(RawData))',
+    ('inventory/_host', 'L67:288.drop.1'): 'binding_information is never null: the payload sends '
+                                           '$binding.BindingInformation for every https binding (_preludes/'
+                                           'iis_bindings.ps1 Read-IisSite), the string IIS keeps its endpoint in; '
+                                           'install/_iis_binding.py current_bindings parses the same field unguarded',
+    ('inventory/_host', 'L69:320.drop.1'): 'ssl_flags is never null: the payload sends '
+                                           '[int]$binding.GetAttributeValue("sslFlags") (_preludes/iis_bindings.ps1 '
+                                           'Read-IisSite)',
+    ('inventory/_host', 'L78:394.true'): 'the port of an endpoint is always digits: IIS binding information '
+                                         '"IP:PORT:HOST" split from the right (L67-68) and http.sys mapping keys '
+                                         '"IP:PORT" / "HOST:PORT" (_preludes/iis_bindings.ps1 Read-SslMapping, '
+                                         'PSChildName) both end with the port',
+    ('inventory/_host', 'L89:506.swap.body.3'): 'looking the mapping up and marking the endpoint explained are '
+                                                'independent: one reads mappings, the other writes explained',
+    ('inventory/_host', 'L89:506.swap.body.4'): 'marking the endpoint explained and appending the consumer are '
+                                                'independent: explained is read only after the loop (L103)',
+    ('inventory/_host', 'L89:509.drop.1'): 'a site\'s bindings are never null: the payload sends '
+                                           '@(foreach ...) (_preludes/iis_bindings.ps1 Read-IisSite), an empty '
+                                           'array when a site has no https binding',
+    ('inventory/_host', 'L91:544.drop.1'): 'ssl_flags is never null, as for L69: [int]$binding.GetAttributeValue'
+                                           '("sslFlags") (_preludes/iis_bindings.ps1 Read-IisSite)',
+    ('inventory/_host', 'L91:552.inc'): 'only a falsy sslFlags takes the default: 0 & 2 == 1 & 2 == 0 (no Centralized '
+                                        'Certificate Store either way)',
+    ('inventory/_host', 'L138:1048.drop.1'): 'str() of any falsy transport ("", None, 0) upper-cased is never '
+                                             '"HTTPS": not an HTTPS listener either way',
+    ('inventory/_host', 'L142:1113.drop.1'): 'the payload sends the WinRM port as [string]$item.Value or null '
+                                             '(_preludes/host_consumers.ps1): a falsy port is "" or None, and '
+                                             'str(None) = "None" is no more digits than "" - no ports either way',
+    ('inventory/_host', 'L187:1527.drop.1'): 'a personal certificate without a thumbprint indexed under None is never '
+                                             'looked up: consumers without a thumbprint are skipped first (L191-192) '
+                                             'and _thumbprint() gives None, never ""',
+    ('inventory/_host', 'L194:1595.true'): 'a consumer without a store filters on "none", which no store in STORES '
+                                           '(L28) is: the filter is empty and "or held" keeps every personal store, '
+                                           'as without the filter',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
@@ -1548,6 +1586,18 @@ def _apply(node, key):
     return node
 
 
+def _where(source, node, key):
+    """What a mutant changes, quoted from the source: an id names only a line, and a line may hold two conditions
+    (``[int(port)] if port.isdigit() else []`` and ``... if kind == 'hostnameport' else None``) or two ``False``."""
+    if key[0] == 'swap':
+        return ''  # its description names both statements' lines
+    target = node.test if isinstance(node, (ast.If, ast.While, ast.IfExp)) else node
+    text = ' '.join((ast.get_source_segment(source, target) or '').split())
+    if isinstance(node, ast.Constant):
+        return ' (column %d)' % (node.col_offset + 1)
+    return ' in `%s`' % (text if len(text) <= 60 else text[:57] + '...') if text else ''
+
+
 def mutants(source):
     """Every mutant of ``source`` as (id, line, description); id = 'L<line>:<n>.<variant>'."""
     tree = ast.parse(source)
@@ -1558,7 +1608,8 @@ def mutants(source):
         if line in skipped:
             continue
         for key, desc in _variants(node):
-            out.append(('L%d:%d.%s' % (line, n, '.'.join(str(k) for k in key)), n, key, line, desc))
+            out.append(('L%d:%d.%s' % (line, n, '.'.join(str(k) for k in key)), n, key, line,
+                        desc + _where(source, node, key)))
     return out
 
 

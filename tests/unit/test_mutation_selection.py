@@ -45,6 +45,18 @@ def test_a_statement_swap_is_probed_on_both_statements():
     assert [spans[mid] for mid in spans if '.swap.' in mid] == [{2, 3}]
 
 
+def test_two_mutants_of_one_line_are_told_apart_in_the_report():
+    # An id names a line only: inventory/_host's survivor "L76:394.true: ifexp condition -> True" was read as the
+    # server-name condition a test pins, while it was the port condition on the same line.
+    source = "def f(kind, port):\n    return [int(port)] if port.isdigit() else [], 'x' if kind == 'sni' else None, False, False\n"
+    described = {mid: desc for mid, _n, _key, _line, desc in MUTATION.mutants(source)}
+    ifexp = sorted(desc for mid, desc in described.items() if mid.endswith('.true'))
+    assert ifexp == ["ifexp condition -> True in `kind == 'sni'`", 'ifexp condition -> True in `port.isdigit()`']
+    flips = sorted(desc for mid, desc in described.items() if mid.endswith('.flipbool'))
+    first = source.splitlines()[1].index('False') + 1
+    assert flips == ['False -> True (column %d)' % first, 'False -> True (column %d)' % (first + 7)]
+
+
 COVERAGE = {'tests': {'t.py::slow': {5, 6}, 't.py::quick': {6}, 't.py::other': {9}}, 'outside': [1, 2],
             'seconds': {'t.py::slow': 2.0, 't.py::quick': 0.1, 't.py::other': 0.5}}
 

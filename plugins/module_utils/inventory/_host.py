@@ -62,8 +62,10 @@ def describe(entry, store):
 
 def _iis_endpoint(binding):
     """The http.sys mapping IIS writes for a binding: hostnameport for SNI (sslFlags bit 1), else ipport."""
-    ip, _sep, rest = (binding.get('binding_information') or '').partition(':')
-    port, _sep, hostname = rest.partition(':')
+    # "IP:PORT:HOST" with an IPv6 address in brackets (install/_iis_binding.py binding_ip writes it so): split from
+    # the right, as a host name holds no colon and an IPv6 address several.
+    rest, _sep, hostname = (binding.get('binding_information') or '').rpartition(':')
+    ip, _sep, port = rest.rpartition(':')
     flags = int(binding.get('ssl_flags') or 0)
     if flags & 1:
         return 'hostnameport', '%s:%s' % (hostname, port)

@@ -48,6 +48,13 @@ def test_unreadable_bytes_are_listed_with_the_reason(leaf):
     (cert,) = result['certificates']
     assert cert['error'].startswith('the certificate bytes could not be read')
     assert cert['sha256'] is None and cert['is_ca'] is False and cert['role'] == 'other' and cert['dns_names'] == []
+    # nothing unread is counted as a Hongkong Post certificate of either generation
+    assert cert['is_hkpost'] is False and cert['generation'] is None
+
+
+def test_the_friendly_name_windows_shows_is_kept(leaf):
+    result = host_inventory({'stores': {'My': [_entry(leaf, friendly_name='www 2026')]}}, 'web1')
+    assert result['certificates'][0]['friendly_name'] == 'www 2026'
 
 
 def _iis(bindings, ipport=(), hostnameport=(), present=True):
@@ -77,6 +84,36 @@ def test_iis_bindings_meet_their_http_sys_mappings(leaf):
     assert not any(c['kind'] == 'http.sys' for c in result['consumers'])
     assert result['dangling'] == []
     assert len(_by_store(result)['My']['consumers']) == 4
+
+
+def test_an_ipv6_binding_meets_its_http_sys_mapping(leaf):
+    # IIS keeps an IPv6 address in brackets, "[2001:db8::10]:443:", and http.sys keys the mapping "[2001:db8::10]:443"
+    # (install/_iis_binding.py writes both so): the binding is the mapping's consumer, not a binding without a
+    # certificate next to an http.sys mapping no binding explains.
+    tp = leaf['thumbprint']
+    iis = _iis([('[2001:db8::10]:443:', 0), ('[2001:db8::10]:8443:www.example.hk', 1)],
+               ipport=[('[2001:db8::10]:443', tp, 'My')], hostnameport=[('www.example.hk:8443', tp, 'My')])
+    result = host_inventory({'stores': {'My': [leaf]}, 'iis': iis}, 'web1')
+    assert [(c['kind'], c['endpoint'], c['ports'], c['server_name'], c['thumbprint']) for c in result['consumers']] == [
+        ('iis', 'ipport=[2001:db8::10]:443', [443], None, tp),
+        ('iis', 'hostnameport=www.example.hk:8443', [8443], 'www.example.hk', tp)]
+    assert result['dangling'] == [] and len(result['certificates'][0]['consumers']) == 2
+
+
+def test_an_iis_binding_whose_mapping_is_gone_names_no_certificate_and_does_not_dangle(leaf):
+    result = host_inventory({'stores': {'My': [leaf]}, 'iis': _iis([('*:443:', 0)])}, 'web1')
+    (binding,) = result['consumers']
+    assert (binding['kind'], binding['endpoint'], binding['thumbprint'], binding['store']) == (
+        'iis', 'ipport=0.0.0.0:443', None, None)
+    assert result['dangling'] == [] and result['certificates'][0]['consumers'] == []
+
+
+def test_an_iis_binding_uses_the_certificate_in_the_store_its_mapping_names(leaf):
+    iis = _iis([('*:443:', 0)], ipport=[('0.0.0.0:443', leaf['thumbprint'], 'WebHosting')])
+    result = host_inventory({'stores': {'My': [leaf], 'WebHosting': [leaf]}, 'iis': iis}, 'web1')
+    stores = _by_store(result)
+    assert [c['name'] for c in stores['WebHosting']['consumers']] == ['IIS site "S" binding *:443:']
+    assert stores['My']['consumers'] == []
 
 
 def test_a_mapping_no_binding_explains_is_its_own_consumer_and_one_pointing_nowhere_dangles(leaf):
@@ -149,6 +186,20 @@ def test_rdp_winrm_gateway_and_sql_consumers(leaf):
     assert 'rd_gateway' not in [c['kind'] for c in gone['consumers']]
     unset = host_inventory(dict(answer, rd_gateway={'installed': True, 'thumbprint': ''}), 'web1')
     assert 'rd_gateway' not in [c['kind'] for c in unset['consumers']]
+
+
+def test_a_source_with_no_certificate_set_is_no_consumer_and_nothing_dangles(leaf):
+    # as the payload answers them (host_consumers.ps1): RD Gateway's thumbprint stays $null while CertHash is empty,
+    # an RDP listener's SSLCertificateSHA1Hash may be null, a WinRM listener without CertificateThumbprint
+    answer = {'stores': {'My': [leaf]},
+              'rdp': {'listeners': [{'terminal_name': 'RDP-Tcp', 'thumbprint': None}], 'error': None},
+              'winrm': {'listeners': [{'transport': 'HTTPS', 'port': '5986', 'address': '*', 'thumbprint': None}],
+                        'error': None},
+              'rd_gateway': {'installed': True, 'thumbprint': None, 'error': None},
+              'sql': {'instances': [{'name': 'MSSQLSERVER', 'id': 'MSSQL16', 'thumbprint': ''}], 'error': None}}
+    result = host_inventory(answer, 'web1')
+    assert [(c['kind'], c['thumbprint']) for c in result['consumers']] == [('winrm', None)]
+    assert result['dangling'] == [] and result['certificates'][0]['consumers'] == []
 
 
 def test_sources_say_read_absent_or_the_error():
