@@ -292,7 +292,8 @@ MODULES = {
                         A + 'test_hkpost_certificate_inventory.py',
                         A + 'test_hkpost_fleet_report.py', U + 'module_utils/inventory/test_inventory_fleet.py'],
     'inventory/_report': [A + 'test_hkpost_certificate_inventory.py', A + 'test_hkpost_fleet_report.py',
-                          U + 'module_utils/inventory/test_inventory_fleet.py'],
+                          U + 'module_utils/inventory/test_inventory_fleet.py',
+                          U + 'module_utils/inventory/test_report_rules.py'],
     'notify/_message': [A + 'test_hkpost_notify.py', U + 'module_utils/notify/test_message.py',
                         U + 'module_utils/notify/test_notify_rules.py', U + 'module_utils/notify/test_message_rules.py'],
     'notify/_payloads': [U + 'module_utils/notify/test_message.py', U + 'module_utils/notify/test_payloads_rules.py'],
@@ -1473,6 +1474,36 @@ EQUIVALENT = {
     ('inventory/_host', 'L194:1595.true'): 'a consumer without a store filters on "none", which no store in STORES '
                                            '(L28) is: the filter is empty and "or held" keeps every personal store, '
                                            'as without the filter',
+    # issue 21, fourth round: inventory report
+    ('inventory/_report', 'L58:310.drop.1'): (
+        'the CSV generation cell: "or \'\'" dropped leaves None or \'\' (a generation is a str or None, '
+        'inventory/_fleet.py L116), and every cell goes through audit/_fleet_report.py _csv_cell, which writes None as \'\' (L167)'),
+    ('inventory/_report', 'L60:338.drop.1'): (
+        'the CSV key_provider cell: "or \'\'" dropped leaves None, which _csv_cell writes as \'\' '
+        '(audit/_fleet_report.py L167)'),
+    ('inventory/_report', 'L60:346.false'): (
+        'the CSV exportable cell: forced to held["exportable"] gives None where the branch gave \'\', and _csv_cell '
+        'writes None as \'\' (audit/_fleet_report.py L167); True and False are written the same either way'),
+    ('inventory/_report', 'L88:625.true'): (
+        'a row with no class gets class="" instead of no class attribute: an empty class matches none of the page\'s '
+        'row selectors (tr.in-use, tr.unread, the s-<status> rows), so it looks and sorts the same'),
+    ('inventory/_report', 'L125:1057.inc'): (
+        'max(1, weeks) vs max(2, weeks) differ only for a one-week forecast: the only caller '
+        '(_report_files.inventory_files L90) builds with the default WEEKS = 52 (inventory/_forecast.py L33, '
+        '_fleet.build L85/L167), and with no weeks no bar is drawn whatever the width'),
+    ('inventory/_report', 'L147:1326.inc'): (
+        'a week start is date.isoformat() (inventory/_forecast.py L90), always 10 characters: [8:11] is [8:10]'),
+    ('inventory/_report', 'L193:1944.inc'): (
+        'the Days left sort value of a certificate whose expiry was not read: -99999 and -100000 both sort below '
+        'every real days_left; a not_after more than 273 years before today would need a year before 1950, '
+        'which X.509 validity cannot carry in UTCTime and RFC 5280 4.1.2.5 forbids in GeneralizedTime'),
+    ('inventory/_report', 'L217:2272.inc'): (
+        'the Problems sort value of an unread host is exactly the constant (it has no sources and no dangling '
+        'consumers, inventory/_fleet.py L95-96): 1000 or 1001 both put it above every read host with fewer than '
+        '1000 failed sources and dangling consumers; the page order is the same'),
+    ('inventory/_report', 'L257:2502.drop.1'): (
+        'a served-but-not-held entry always has a sha256 (inventory/_fleet.py L153 lists an endpoint only '
+        '"if endpoint[\'sha256\'] and ..."), so "or \'\'" never applies'),
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
