@@ -185,7 +185,7 @@ def _cert_rows(certificates):
                                                                      else ', not exportable'))
                        for h in cert['held']})
         generation = (' &middot; <b>%s</b> intermediate' % _e(cert['generation'])) if cert['generation'] else ''
-        served = cert['served'] + (': %s' % ', '.join(cert['not_served_on'][:5]) if cert['not_served_on'] else '')
+        served = _e(cert['served']) + (': %s' % _list(cert['not_served_on']) if cert['not_served_on'] else '')
         yield ('s-%s' % cert['status'], [
             (cert['common_name'], '<b>%s</b><div class="names">%s</div><div class="mono">%s</div>' % (
                 _e(cert['common_name']), _list(cert['dns_names'], 4), _e(cert['thumbprint']))),
@@ -196,7 +196,7 @@ def _cert_rows(certificates):
             (len(cert['hosts']), '%d: %s' % (len(cert['hosts']), _list(cert['hosts']))),
             (', '.join(cert['stores']), _e(', '.join(cert['stores']))),
             (len(consumers), _list(consumers, 4) or '<i>none</i>'),
-            (cert['served'], _e(served)),
+            (cert['served'], served),
             (', '.join(keys), _e('; '.join(keys))),
         ])
 

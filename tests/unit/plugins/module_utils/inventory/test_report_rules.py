@@ -392,11 +392,13 @@ def test_the_issuer_cell_names_the_hongkong_post_intermediate_generation_when_kn
     assert only_cert(generation=None, issuer='Other CA')['Issuer'].text() == 'Other CA'
 
 
-def test_the_served_cell_names_the_hosts_that_do_not_serve_it_five_at_most():
+def test_the_served_cell_names_five_hosts_that_do_not_serve_it_then_how_many_more():
     assert only_cert(served='served')['Served'].text() == 'served'
     hosts = ['web%d' % i for i in range(1, 7)]
     cell = only_cert(served='not served', not_served_on=hosts)['Served']
-    assert cell.text() == 'not served: web1, web2, web3, web4, web5' and cell.attrs['data-sort'] == 'not served'
+    # Six hosts do not serve it: the sixth is counted, not silently left out.
+    assert cell.text() == 'not served: web1, web2, web3, web4, web5 +1 more' and cell.attrs['data-sort'] == 'not served'
+    assert only_cert(served='not served', not_served_on=['<b>web1</b>'])['Served'].text() == 'not served: <b>web1</b>'
 
 
 def test_the_days_left_cell_shows_the_expiry_day_and_an_unread_expiry_sorts_first():
