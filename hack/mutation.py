@@ -1493,15 +1493,15 @@ EQUIVALENT = {
         '_fleet.build L85/L167), and with no weeks no bar is drawn whatever the width'),
     ('inventory/_report', 'L147:1326.inc'): (
         'a week start is date.isoformat() (inventory/_forecast.py L90), always 10 characters: [8:11] is [8:10]'),
-    ('inventory/_report', 'L193:1944.inc'): (
+    ('inventory/_report', 'L193:1942.inc'): (
         'the Days left sort value of a certificate whose expiry was not read: -99999 and -100000 both sort below '
         'every real days_left; a not_after more than 273 years before today would need a year before 1950, '
         'which X.509 validity cannot carry in UTCTime and RFC 5280 4.1.2.5 forbids in GeneralizedTime'),
-    ('inventory/_report', 'L217:2272.inc'): (
+    ('inventory/_report', 'L217:2267.inc'): (
         'the Problems sort value of an unread host is exactly the constant (it has no sources and no dangling '
         'consumers, inventory/_fleet.py L95-96): 1000 or 1001 both put it above every read host with fewer than '
         '1000 failed sources and dangling consumers; the page order is the same'),
-    ('inventory/_report', 'L257:2502.drop.1'): (
+    ('inventory/_report', 'L257:2497.drop.1'): (
         'a served-but-not-held entry always has a sha256 (inventory/_fleet.py L153 lists an endpoint only '
         '"if endpoint[\'sha256\'] and ..."), so "or \'\'" never applies'),
 }
