@@ -100,8 +100,7 @@ class Node:
                 if (tag is None or child.tag == tag) and all(child.attrs.get(k.replace('_', '-')) == v
                                                              for k, v in attrs.items()):
                     yield child
-                for found in child.all(tag, **attrs):
-                    yield found
+                yield from child.all(tag, **attrs)
 
     def one(self, tag=None, **attrs):
         (found,) = list(self.all(tag, **attrs))
