@@ -83,3 +83,10 @@ def test_no_weeks_is_an_empty_forecast():
     plan = forecast([_cert('a.example.hk', D(2026, 1, 1), D(2026, 6, 20))], D(2026, 6, 3), weeks=0)
     assert plan['weeks'] == [] and plan['totals']['busiest_week'] is None
     assert plan['totals']['busiest_week_due'] == 0 and plan['totals']['renewals'] == 0
+
+
+def test_the_forecast_names_the_validity_schedule_it_follows_the_first_row_without_a_start_day():
+    # renewal-forecast.json shows the reader which maximum validity applied when; the pre-ballot row has no start
+    assert forecast([], D(2026, 6, 3))['schedule'] == [
+        {'from': None, 'max_days': 398}, {'from': '2026-03-15', 'max_days': 200},
+        {'from': '2027-03-15', 'max_days': 100}, {'from': '2029-03-15', 'max_days': 47}]

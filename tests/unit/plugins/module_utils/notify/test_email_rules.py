@@ -168,3 +168,8 @@ def test_a_refused_login_names_the_user_and_never_the_password(server):
         _email.send(MESSAGE, OPTIONS)
     assert str(raised.value) == "SMTP server smtp.example.hk:587 refused the login of user 'notifier' (535)"
     assert server.calls[-1] == ('quit',) and not any(call[0] == 'send' for call in server.calls)
+
+
+def test_a_sender_address_with_nothing_after_the_at_never_gives_an_empty_message_id_domain():
+    message_id = _email.compose(MESSAGE, '"pki@"', ['ops@example.hk'])['Message-ID']
+    assert not message_id.endswith('@>') and message_id.strip('<>').rpartition('@')[2]
