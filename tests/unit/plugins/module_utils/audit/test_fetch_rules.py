@@ -170,6 +170,16 @@ def test_a_failure_that_is_no_refusal_teaches_the_address_nothing(servers):
     assert results[1]['chain_read_over'] == 'TLSv1.2'
 
 
+def test_a_reset_of_the_full_handshake_is_final(servers):
+    # The address is learned TLS 1.3-only, so the next endpoint gets the full handshake at once; a reset there is
+    # no TLS 1.2 refusal to work around: one connection, not two.
+    tls13, resetting = servers('tls', minimum=TLS13), servers('refusing')
+    results = dict(fetch([_endpoint(tls13.port), _endpoint(resetting.port)]))
+    assert results[0]['chain_read_over'] == 'TLSv1.3'
+    assert results[1] == {'error': 'tls_error', 'cause': 'connection reset by the server'}
+    assert resetting.accepted == 1
+
+
 def test_an_address_that_answered_over_tls12_is_probed_once(servers):
     server = servers('tls')
     memory = Tls12Memory()
