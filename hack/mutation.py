@@ -1542,6 +1542,9 @@ EQUIVALENT = {
                                               'without waiting too (base_events.py BaseEventLoop.close, '
                                               'shutdown(wait=False)); setting ours on the closed loop afterwards is '
                                               'harmless and it is shut down by L181',
+    ('audit/_fetch', 'L164:837.inc'): 'fetch_many\'s concurrency default 200 -> 201: speed only (on_result gets each '
+                                      'endpoint\'s index); its one caller, audit_endpoints, always passes its own '
+                                      '(_served_chain_audit.py L60-61)',
     ('audit/_fetch', 'L171:839.false'): 'an empty list without the early return: _fetch_all starts max(1, min(c, 0)) = 1 '
                                         'worker that finds no endpoint; on_result is never called, None is returned',
     ('audit/_fetch', 'L175:877.inc'): 'resolver pool size (32 -> 33 threads): how many lookups run at once, speed only',

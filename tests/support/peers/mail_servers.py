@@ -141,9 +141,12 @@ class Postfix:
 
 
 class Dovecot:
-    """IMAP and POP3 on free ports: STARTTLS/STLS (``imap``, ``pop3``) and implicit TLS (``imaps``, ``pop3s``)."""
+    """IMAP and POP3 on free ports: STARTTLS/STLS (``imap``, ``pop3``) and implicit TLS (``imaps``, ``pop3s``).
 
-    def __init__(self, chain_pems, key_pem, ssl=True):
+    ``min_protocol``: Dovecot's ``ssl_min_protocol`` (e.g. ``TLSv1.3``: a server refusing TLS 1.2).
+    """
+
+    def __init__(self, chain_pems, key_pem, ssl=True, min_protocol=None):
         self.directory = _private_dir('hkpost-dovecot-')
         self.ports = {name: free_port() for name in ('imap', 'imaps', 'pop3', 'pop3s')} if ssl else \
             {name: free_port() for name in ('imap', 'pop3')}
@@ -169,6 +172,8 @@ class Dovecot:
         ]
         if ssl:
             lines += ['ssl_cert = <%s' % cert, 'ssl_key = <%s' % key]
+            if min_protocol:
+                lines.append('ssl_min_protocol = %s' % min_protocol)
         lines += [
             'passdb {\n  driver = static\n  args = nopassword=y\n}',
             'userdb {\n  driver = static\n  args = uid=nobody gid=nogroup home=/nonexistent\n}',

@@ -116,3 +116,18 @@ def test_starttls_and_direct_tls_on_one_address_are_learned_apart(postfix, pki):
     finally:
         https.stop()
     assert [row['chain_read_over'] for row in audit['endpoints']] == ['TLSv1.3', 'TLSv1.2']
+
+
+def test_each_starttls_dialogue_is_learned_apart(postfix, pki):
+    # Dovecot's IMAP STARTTLS on 127.0.0.1 refuses TLS 1.2; Postfix's SMTP STARTTLS on the same address is another
+    # TLS stack and is still read over TLS 1.2.
+    leaf = pki.leaves['standard']
+    dovecot = mail_servers.Dovecot([leaf.pem, pki.ssl_new.pem], leaf.key_pem, min_protocol='TLSv1.3').start()
+    try:
+        audit = audit_endpoints([
+            {'host': '127.0.0.1', 'port': dovecot.ports['imap'], 'server_name': 'www.example.hk', 'starttls': 'imap'},
+            {'host': '127.0.0.1', 'port': postfix.port, 'server_name': 'www.example.hk', 'starttls': 'smtp'},
+        ], timeout=5, concurrency=1)
+    finally:
+        dovecot.stop()
+    assert [row['chain_read_over'] for row in audit['endpoints']] == ['TLSv1.3', 'TLSv1.2']

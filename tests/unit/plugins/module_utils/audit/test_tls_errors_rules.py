@@ -29,4 +29,3 @@ from ansible_collections.hkpost.ecert.plugins.module_utils.audit._tls_errors imp
 ], ids=['unresolvable', 'refused', 'reset', 'system text', 'no errno', 'nothing but the kind'])
 def test_each_os_error_is_one_line_in_words(exc, cause):
     assert oserror_cause(exc) == cause
-
