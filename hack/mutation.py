@@ -269,7 +269,8 @@ MODULES = {
                 U + 'filter/test_bad_input_filters.py', U + 'filter/test_filter_arguments.py',
                 U + 'module_utils/audit/test_audit_inputs_rules.py', U + 'module_utils/audit/test_fleet_report.py',
                 U + 'module_utils/inventory/test_inventory_fleet.py',
-                U + 'module_utils/inventory/test_served_rules.py', U + 'module_utils/pki/test_pem_rules.py'],
+                U + 'module_utils/inventory/test_served_rules.py', U + 'module_utils/pki/test_pem_rules.py',
+                U + 'module_utils/test_errors_rules.py'],
     '_report_files': [A + 'test_hkpost_fleet_report.py', U + 'module_utils/inventory/test_inventory_fleet.py',
                       A + 'test_hkpost_fleet_report_rules.py'],
     '_run_check': [U + 'module_utils/test_run_check.py'],
@@ -278,14 +279,17 @@ MODULES = {
     'audit/_fetch': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_install.py',
                      A + 'test_hkpost_install_exchange.py', A + 'test_hkpost_served_chain.py',
                      A + 'test_iis_binding_verify.py', U + 'module_utils/audit/test_audit_options.py',
-                     U + 'module_utils/audit/test_tls12_memory.py'],
+                     U + 'module_utils/audit/test_tls12_memory.py', U + 'module_utils/audit/test_fetch_rules.py',
+                     U + 'module_utils/audit/test_served_chain_audit_rules.py'],
     'audit/_served_chain_audit': [A + 'test_bad_input_hkpost_served_chain.py', A + 'test_hkpost_install.py',
                                   A + 'test_hkpost_install_exchange.py', A + 'test_hkpost_served_chain.py',
-                                  A + 'test_iis_binding_verify.py', U + 'module_utils/audit/test_audit_options.py'],
+                                  A + 'test_iis_binding_verify.py', U + 'module_utils/audit/test_audit_options.py',
+                                  U + 'module_utils/audit/test_served_chain_audit_rules.py'],
     'audit/_tls_errors': [U + 'module_utils/audit/test_starttls.py', U + 'module_utils/audit/test_starttls_rules.py',
                           U + 'module_utils/audit/test_tls12_memory.py', U + 'module_utils/audit/test_tls_fetch.py',
                           U + 'module_utils/audit/test_tls_fetch_rules.py',
-                          U + 'module_utils/audit/test_tls_standard_rules.py'],
+                          U + 'module_utils/audit/test_tls_standard_rules.py',
+                          U + 'module_utils/audit/test_tls_errors_rules.py', U + 'module_utils/audit/test_fetch_rules.py'],
     'inventory/_fleet': [U + 'module_utils/inventory/test_fleet_rules.py', A + 'test_hkpost_certificate_inventory.py',
                          A + 'test_hkpost_fleet_report.py', U + 'module_utils/inventory/test_inventory_fleet.py'],
     'inventory/_host': [U + 'module_utils/inventory/test_host_rules.py', A + 'test_exchange_second_hop.py',
@@ -1504,6 +1508,65 @@ EQUIVALENT = {
     ('inventory/_report', 'L257:2497.drop.1'): (
         'a served-but-not-held entry always has a sha256 (inventory/_fleet.py L153 lists an endpoint only '
         '"if endpoint[\'sha256\'] and ..."), so "or \'\'" never applies'),
+    # issue 21, fourth round: audit fetch and errors
+    ('audit/_fetch', 'L63:109.drop.1'): 'the "or (\'127.0.0.1\',)" fallback is defensive: asyncio sets "sockname" from '
+                                        'getsockname() when the transport is made (selector_events.py _SelectorTransport '
+                                        '__init__) and it is None only if that call failed on a socket that just connected',
+    ('audit/_fetch', 'L67:139.swap.body.0'): 'ServerFlight() only sets up empty buffers (_tls_fetch.py ServerFlight) and '
+                                             'writer.write() only queues the hello: neither reads the other',
+    ('audit/_fetch', 'L70:161.true'): '"while True" -> True: the same condition',
+    ('audit/_fetch', 'L71:172.inc'): 'read size 65536 -> 65537: ServerFlight.feed buffers across reads, any chunking gives '
+                                     'the same flight (test_fetch_rules.py: a flight in 64-byte pieces reads whole)',
+    ('audit/_fetch', 'L82:228.drop.1'): 'the "or (endpoint[\'host\'],)" fallback is defensive: "peername" is None only if '
+                                        'getpeername() failed when the transport was made (selector_events.py '
+                                        '_SelectorTransport __init__), i.e. the peer was gone before the first byte',
+    ('audit/_fetch', 'L83:250.drop.1'): 'key (ip, None) instead of (ip, "none") for direct TLS: a label in Tls12Memory\'s '
+                                        'dict only, still distinct from "smtp", "imap" and "pop3"',
+    ('audit/_fetch', 'L104:413.swap.finalbody.0'): 'memory.learned() only sets a dict entry and an asyncio.Event '
+                                                   '(_tls12_memory.py learned); abort() closes this endpoint\'s socket; '
+                                                   'neither reads the other and waiters resume only at their next await',
+    ('audit/_fetch', 'L105:415.drop.1'): 'memory is never given with full=True: _fetch_all makes one only for "auto" '
+                                         '(L153) and the retry (L145) passes none',
+    ('audit/_fetch', 'L113:492.drop.1'): '"and plan == READER" is implied where refused is read: learned() runs only when '
+                                         'probing (L125), and memory.plan() returns probing=True only with READER '
+                                         '(_tls12_memory.py plan)',
+    ('audit/_fetch', 'L115:510.true'): 'refused is read only when probing (L125), and probing implies plan READER '
+                                       '(_tls12_memory.py plan): False either way',
+    ('audit/_fetch', 'L141:651.drop.0'): 'in full mode no failure is marked refused_tls12: the plan is FULL throughout '
+                                         '(L103, no memory), so ServerFlight (_tls_fetch.py eof/_alert, the only raiser '
+                                         'with refused_tls12=True) never runs, and L123 requires plan == READER',
+    ('audit/_fetch', 'L153:751.true'): 'a memory in full mode is never consulted: _attempt reads it only when not full '
+                                       '(L105)',
+    ('audit/_fetch', 'L164:830.swap.body.5'): 'the loop used only as its default executor the pool made on L175; '
+                                              'without it asyncio makes its own, and loop.close() shuts that down '
+                                              'without waiting too (base_events.py BaseEventLoop.close, '
+                                              'shutdown(wait=False)); setting ours on the closed loop afterwards is '
+                                              'harmless and it is shut down by L181',
+    ('audit/_fetch', 'L164:837.inc'): 'fetch_many\'s concurrency default 200 -> 201: speed only (on_result gets each '
+                                      'endpoint\'s index); its one caller, audit_endpoints, always passes its own '
+                                      '(_served_chain_audit.py L60-61)',
+    ('audit/_fetch', 'L171:839.false'): 'an empty list without the early return: _fetch_all starts max(1, min(c, 0)) = 1 '
+                                        'worker that finds no endpoint; on_result is never called, None is returned',
+    ('audit/_fetch', 'L175:877.inc'): 'resolver pool size (32 -> 33 threads): how many lookups run at once, speed only',
+    ('audit/_fetch', 'L175:881.inc'): 'resolver pool size (at least 4 -> 5 threads): speed only',
+    ('audit/_fetch', 'L175:886.inc'): 'resolver pool size (concurrency // 8 -> // 9 threads): speed only',
+    ('audit/_fetch', 'L178:897.swap.finalbody.0'): 'two non-waiting shutdowns in either order: loop.close() also shuts '
+                                                   'the default executor down with wait=False (base_events.py '
+                                                   'BaseEventLoop.close)',
+    ('audit/_fetch', 'L181:930.flipbool'): 'cancel_futures is defensive: by the time run_until_complete returns every '
+                                           'lookup\'s asyncio future is done or was cancelled by wait_for\'s timeout, '
+                                           'and cancelling it cancels the queued pool future (asyncio/futures.py '
+                                           '_chain_future, _call_check_cancel): nothing is left queued',
+    ('audit/_served_chain_audit', 'L43:136.inc'): 'concurrency default 200 -> 201: how many endpoints are fetched at '
+                                                  'once; results are stored by index (L58), speed only; '
+                                                  'hkpost_served_chain passes its own (action DOCUMENTATION default)',
+    ('audit/_served_chain_audit', 'L60:323.drop.1'): 'ehlo_name "" passed on instead of None: _fetch.py L95 '
+                                                     '"options.ehlo_name or _address_literal(writer)" reads both as no name',
+    ('audit/_tls_errors', 'L18:4.swap.body.0'): 'Exception.__init__(cause) sets only args; self.code is another '
+                                                'attribute: the same exception in either order',
+    ('audit/_tls_errors', 'L27:58.drop.1'): 'the "or exc" fallback is defensive: socket.getaddrinfo raises gaierror '
+                                            'always as (code, gai_strerror(code)) (CPython socketmodule.c set_gaierror), '
+                                            'so strerror is never empty',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
