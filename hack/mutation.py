@@ -258,6 +258,7 @@ MODULES = {
                           A + 'test_hkpost_pfx_fleet_defaults.py', A + 'test_hkpost_pfx_rules.py',
                           A + 'test_hkpost_renewal_report.py', A + 'test_hkpost_retire.py',
                           A + 'test_payload_secrets.py', A + 'test_pfx_import_cleanup.py',
+                          U + 'module_utils/test_controller_files_rules.py',
                           A + 'test_shared_install_options.py', U + 'plugin_utils/test_install_checks.py',
                           'tests/unit/support/test_handlers_read_the_script.py'],
     '_dry_run': [A + 'test_hkpost_fleet_report.py', A + 'test_hkpost_renewal_report.py',
@@ -350,7 +351,7 @@ MODULES = {
                                 A + 'test_hkpost_retire.py', A + 'test_hkpost_retire_rules.py',
                                 A + 'test_payload_secrets.py', A + 'test_pfx_import_cleanup.py',
                                 A + 'test_shared_install_options.py', A + 'test_windows_dns_node.py',
-                                U + 'plugin_utils/test_win_payload_masking.py',
+                                U + 'plugin_utils/test_win_payload_masking.py', U + 'plugin_utils/test_arg_types_rules.py',
                                 'tests/unit/support/test_handlers_read_the_script.py'],
     'plugin_utils/_connection_auth': [A + 'test_bad_input_exchange_cert.py', A + 'test_exchange_cert.py',
                                       A + 'test_exchange_cert_rules.py', A + 'test_exchange_second_hop.py',
@@ -375,6 +376,7 @@ MODULES = {
                                        A + 'test_native_tool_errors.py', A + 'test_payload_secrets.py',
                                        A + 'test_pfx_import_cleanup.py', A + 'test_unreadable_stores.py',
                                        U + 'plugin_utils/test_controller_paths.py',
+                                       U + 'plugin_utils/test_controller_input_rules.py',
                                        'tests/unit/support/test_handlers_read_the_script.py'],
     'plugin_utils/_exchange_session': [A + 'test_bad_input_exchange_cert.py', A + 'test_exchange_cert.py',
                                        A + 'test_exchange_cert_rules.py', A + 'test_exchange_second_hop.py',
@@ -1561,6 +1563,36 @@ EQUIVALENT = {
     ('audit/_tls_errors', 'L27:58.drop.1'): 'the "or exc" fallback is defensive: socket.getaddrinfo raises gaierror '
                                             'always as (code, gai_strerror(code)) (CPython socketmodule.c set_gaierror), '
                                             'so strerror is never empty',
+    # issue 21, fourth round: controller input, files and argument types
+    ('plugin_utils/_controller_input', 'L20:18.true'): 'content is type str in both callers\' ARGUMENT_SPEC '
+                                                       '(exchange_cert.py L60, hkpost_complete_request.py L33): '
+                                                       'validated args never hold bytes, so the else branch is unused',
+    ('plugin_utils/_controller_input', 'L20:18.false'): 'text passed on unencoded: its only reader, split_leaf -> '
+                                                        'load_certificates, encodes str as UTF-8 itself (pki/_pem.py '
+                                                        '_as_bytes L57-58)',
+    ('plugin_utils/_controller_input', 'L34:89.drop.0'): 'a path that is not text never arrives: every caller passes '
+                                                         'a type path option (check_type_path returns str; '
+                                                         'hkpost_pfx.py L37, hkpost_install.py L58, _chain_inputs) '
+                                                         'or a str checked by hkpost_intake.py L69',
+    ('_controller_files', 'L21:8.drop.0'): 'a destination that is not text never arrives: every caller passes a type '
+                                           'path option (exchange_cert.py L57, hkpost_pfx.py L36, '
+                                           'hkpost_fleet_report.py L21, _install_checks.py L25) or an os.path.join '
+                                           'of one',
+    ('_controller_files', 'L31:148.drop.0'): 'parent is the dirname of an absolute path (L23 abspath), never "": '
+                                             'the "parent and" test is always true',
+    ('_controller_files', 'L33:183.false'): 'the climb starts at an absolute path and "/" always exists, so the while '
+                                            'test ends the loop before dirname reaches its fixed point: the break is '
+                                            'never taken (the controller is POSIX)',
+    ('_controller_files', 'L35:192.drop.0'): 'parent is never "" (L23 abspath, see L31)',
+    ('_controller_files', 'L35:192.drop.1'): 'after the loop parent exists: the loop runs until it does, and the break '
+                                             'could only fire at "/", which exists',
+    ('_controller_files', 'L63:365.swap.body.0'): 'chmod of the mkstemp file before or after writing its content: '
+                                                  'the same bytes and mode when os.replace moves it',
+    ('_controller_files', 'L69:409.true'): 'the temporary file always exists when the except runs: mkstemp made it '
+                                           'before the try and os.replace, the only step that moves it, is the last '
+                                           'one (when it raises, the file is still there)',
+    ('plugin_utils/_arg_types', 'L45:82.drop.0'): '"EncryptedString and" is redundant: isinstance(value, ()) is False '
+                                                  'on the pre-2.19 fallback anyway, and on 2.19 the class is truthy',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
