@@ -43,10 +43,15 @@ def test_check_mode_reports_a_new_or_changed_file_and_writes_nothing(tmp_path):
     assert write_if_changed(str(old), 'before', check_mode=True) is False
 
 
-def test_a_failed_write_leaves_no_temporary_file_behind(tmp_path):
-    taken = tmp_path / 'report.json'
-    taken.mkdir()  # os.replace of a file onto a directory fails
-    with pytest.raises(OSError):
-        write_if_changed(str(taken), 'content')
+def test_a_failed_write_leaves_no_temporary_file_and_the_old_file_untouched(tmp_path, monkeypatch):
+    old = tmp_path / 'report.json'
+    old.write_text('before')
+
+    def refused(_src, _dst):
+        raise PermissionError(13, 'Permission denied')  # e.g. the old file is locked or read-only on a share
+
+    monkeypatch.setattr(os, 'replace', refused)
+    with pytest.raises(PermissionError):
+        write_if_changed(str(old), 'after')
     assert sorted(os.listdir(tmp_path)) == ['report.json']
-    assert not os.listdir(taken)
+    assert old.read_text() == 'before'
