@@ -303,6 +303,7 @@ MODULES = {
                        A + 'test_hkpost_csr.py', U + 'filter/test_bad_input_filters.py',
                        U + 'module_utils/dcv/test_dcv_rules_pinned.py', U + 'module_utils/dcv/test_rules.py',
                        U + 'module_utils/install/test_pairing.py', U + 'module_utils/pki/test_idn_spoof.py',
+                       U + 'module_utils/pki/test_idn_spoof_rules.py',
                        U + 'module_utils/pki/test_names_rules.py',
                        U + 'module_utils/request/test_renewal_selection.py',
                        U + 'module_utils/request/test_subject.py', U + 'test_file_name_filter.py'],
@@ -1504,6 +1505,33 @@ EQUIVALENT = {
     ('inventory/_report', 'L257:2497.drop.1'): (
         'a served-but-not-held entry always has a sha256 (inventory/_fleet.py L153 lists an endpoint only '
         '"if endpoint[\'sha256\'] and ..."), so "or \'\'" never applies'),
+    # issue 21, fourth round: idn spoof and Exchange session
+    ('pki/_idn_spoof', 'L33:7.true'): (
+        'loading confusable_homoglyphs on every call instead of once: a repeated import returns the module cached in '
+        'sys.modules and writes the same two objects into _LIBRARY (or the same missing=True when it is absent), so '
+        'every check gives the same answer'),
+    ('pki/_idn_spoof', 'L75:298.true'): (
+        'the whole-script check run on every label: with no scripts there are no letters, so "letters and" (L79) '
+        'refuses nothing; a label with a Latin letter is never refused there either, as is_confusable skips a '
+        'character whose script is in preferred_aliases (confusable_homoglyphs/confusables.py "if char_alias in '
+        'preferred_aliases: continue"), so that letter is never in lookalike and all() (L79) is False'),
+    ('pki/_idn_spoof', 'L75:299.swapop'): (
+        '"scripts or LATIN not in scripts": a label with a Latin letter now reaches the whole-script check, which '
+        'cannot refuse it (its Latin letter is skipped by is_confusable with preferred_aliases=[latin], '
+        'confusable_homoglyphs/confusables.py, so all() at L79 is False); see L75:298.true'),
+    ('pki/_idn_spoof', 'L75:299.drop.0'): (
+        'an empty scripts set reaches the whole-script check: letters (L76) keeps exactly the characters whose script '
+        'is not ignored, the ones scripts is made of (L50), so letters is empty and "letters and" (L79) refuses nothing'),
+    ('pki/_idn_spoof', 'L75:299.drop.1'): (
+        'a label with a Latin letter reaches the whole-script check and is not refused: is_confusable with '
+        'preferred_aliases=[latin] skips Latin characters (confusable_homoglyphs/confusables.py), so not every letter '
+        'is a look-alike (L79); see L75:298.true'),
+    ('pki/_idn_spoof', 'L79:365.drop.0'): (
+        '"letters and" dropped: L75 lets only a non-empty scripts set through, and letters (L76) is empty exactly when '
+        'scripts (L50, the same filter on the same characters) is, so all() never sees an empty list'),
+    ('plugin_utils/_exchange_session', 'L41:85.true'): (
+        'templating an unset hkpost_exchange_second_hop: ansible-core Templar.template(None) returns None '
+        '(ansible/template/__init__.py: data that is not a template is returned as is), which L43 turns into auto'),
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

@@ -16,6 +16,7 @@ import re
 
 import pytest
 from ansible.errors import AnsibleActionFail
+from ansible.template import trust_as_template
 
 from ansible_collections.hkpost.ecert.plugins.action import (
     exchange_cert, hkpost_certificate_inventory, hkpost_csr, hkpost_install, hkpost_retire)
@@ -86,6 +87,9 @@ ACCEPTED = [
      {'second_hop': 'kerberos_delegation'}, None),
     ('hkpost_exchange_second_hop in the inventory', dict(NTLM, hkpost_exchange_second_hop='kerberos_delegation'), {},
      None),
+    # task_vars hold inventory variables untemplated (trusted templates in ansible-core 2.19): rendered first
+    ('hkpost_exchange_second_hop as a template', dict(NTLM, hkpost_exchange_second_hop=trust_as_template(
+        "{{ 'kerberos' ~ '_delegation' }}")), {}, None),
     ('become runas with a password', dict(NTLM, ansible_become=True, ansible_become_method='runas', ansible_become_user=USER,
                                           ansible_become_password=PASSWORD), {}, None),
     ('a short server name with Negotiate', NTLM, {'server': 'mail01', 'authentication': 'Negotiate',
