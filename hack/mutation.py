@@ -1532,6 +1532,32 @@ EQUIVALENT = {
     ('plugin_utils/_exchange_session', 'L41:85.true'): (
         'templating an unset hkpost_exchange_second_hop: ansible-core Templar.template(None) returns None '
         '(ansible/template/__init__.py: data that is not a template is returned as is), which L43 turns into auto'),
+    ('plugin_utils/_connection_auth', 'L21:25.false'): (
+        'an unset option given as None instead of its default: every caller treats None as its default - transport '
+        '"or ()" (L28), remote_user "or \'\'" (L32), _extras "or {}" (L35), boolean(None, strict=False) is False (L37, '
+        'L42), bool(None) is False (L59) - and psrp\'s auth is never None: psrp.py declares "default: negotiate", '
+        'which ansible-core also applies to ansible_psrp_auth set to null'),
+    ('plugin_utils/_connection_auth', 'L26:47.false'): (
+        'a comma-separated transport string is never seen: the winrm plugin declares transport "type: list" '
+        '(ansible/plugins/connection/winrm.py), and set_options (TaskExecutor._set_connection_options) converts '
+        '"ntlm, kerberos" to [\'ntlm\', \'kerberos\'] before the action plugin runs'),
+    ('plugin_utils/_connection_auth', 'L35:127.drop.1'): (
+        '"or {}" after _option(..., \'_extras\', {}): _option already returns the default {} for None (L21), and any '
+        'other falsy _extras is an empty dict whose .get gives the same False'),
+    ('plugin_utils/_connection_auth', 'L48:216.true'): (
+        'a connection whose transport is not a string: ConnectionBase declares transport an abstract property '
+        '"-> str" (ansible/plugins/connection/__init__.py), so no connection plugin can be instantiated without '
+        'one; every ansible-core plugin sets a string (winrm, psrp, ssh, local ...)'),
+    ('plugin_utils/_connection_auth', 'L48:231.inc'): (
+        'rsplit(".", 2)[-1] and rsplit(".", 1)[-1] are the same last component'),
+    ('plugin_utils/_connection_auth', 'L54:275.flipbool'): (
+        'delegates of an unknown connection is never read: install/_exchange_hop.py second_hop returns "unknown" '
+        '(or credssp, declared) for plugin None before it reads delegates, and auth [] fails "auth & {kerberos, '
+        'negotiate}" anyway'),
+    ('plugin_utils/_connection_auth', 'L58:301.drop.1'): (
+        '"or \'\'" dropped: a become plugin without a name gives str(None) == "None", which is not "runas" either'),
+    ('plugin_utils/_connection_auth', 'L58:313.inc'): (
+        'rsplit(".", 2)[-1] and rsplit(".", 1)[-1] are the same last component'),
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

@@ -55,6 +55,9 @@ REFUSED = [
      NO_CREDENTIALS % r'winrm connection \(kerberos, no delegation\)'),
     ('winrm basic (no transport, not a UPN)', dict(WINRM, ansible_user='Administrator'), {},
      NO_CREDENTIALS % r'winrm connection \(basic\)'),
+    # the winrm plugin's remote_user is None then: its transport guess (not a UPN) is basic
+    ('winrm with no ansible_user and no transport', {k: v for k, v in WINRM.items() if k != 'ansible_user'}, {},
+     NO_CREDENTIALS % r'winrm connection \(basic\)'),
     ('winrm kerberos, delegation false', dict(WINRM, ansible_winrm_transport='kerberos',
                                               ansible_winrm_kerberos_delegation='false'), {},
      NO_CREDENTIALS % r'winrm connection \(kerberos, no delegation\)'),
