@@ -1558,6 +1558,10 @@ EQUIVALENT = {
         '"or \'\'" dropped: a become plugin without a name gives str(None) == "None", which is not "runas" either'),
     ('plugin_utils/_connection_auth', 'L58:313.inc'): (
         'rsplit(".", 2)[-1] and rsplit(".", 1)[-1] are the same last component'),
+    ('plugin_utils/_connection_auth', 'L42:199.flipbool'): (
+        'boolean(strict=True) on negotiate_delegate: psrp.py declares it "type: bool", so set_options has already '
+        'made it True, False or None (ansible-core converts "maybe" to False), and _option turns None into False; '
+        'strict only matters for a value outside the booleans, which cannot arrive'),
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

@@ -61,6 +61,11 @@ REFUSED = [
     ('winrm kerberos, delegation false', dict(WINRM, ansible_winrm_transport='kerberos',
                                               ansible_winrm_kerberos_delegation='false'), {},
      NO_CREDENTIALS % r'winrm connection \(kerberos, no delegation\)'),
+    # not a boolean: pywinrm (transport.py, strtobool) and the winrm plugin's kinit (boolean, strict) would both
+    # fail on it; it is refused here as no delegation, before the host is contacted, not a traceback
+    ('winrm kerberos, delegation not a boolean', dict(WINRM, ansible_winrm_transport='kerberos',
+                                                      ansible_winrm_kerberos_delegation='maybe'), {},
+     NO_CREDENTIALS % r'winrm connection \(kerberos, no delegation\)'),
     ('psrp negotiate (its default)', PSRP, {}, NO_CREDENTIALS % r'psrp connection \(negotiate, no delegation\)'),
     ('psrp ntlm with negotiate_delegate', dict(PSRP, ansible_psrp_auth='ntlm', ansible_psrp_negotiate_delegate=True), {},
      NO_CREDENTIALS % r'psrp connection \(ntlm\)'),
