@@ -45,3 +45,22 @@ def test_every_equivalent_names_a_mutant_of_the_current_code(module):
     assert not stale, ('%s: EQUIVALENT ids that name no mutant of the current code (its lines moved): %s. '
                        'Find each one again with hack/mutation.py --list %s and re-judge it, or drop it.'
                        % (module, stale, module))
+
+
+@pytest.mark.parametrize('table', ['MODULES', 'EQUIVALENT'])
+def test_no_module_or_mutant_is_named_twice_in_a_table(table):
+    """A key written twice in the dict literal silently keeps the second value: a module loses the test files of
+    its first entry (two merges once left _report_files without its rules file), an equivalent its first reason."""
+    import ast
+    with open(os.path.join(ROOT, 'hack', 'mutation.py'), encoding='utf-8') as handle:
+        tree = ast.parse(handle.read())
+    node = next(n.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == table)
+    seen, twice = set(), []
+    for key in node.keys:
+        if key is None:  # a **{...} block: its keys are built by a comprehension
+            continue
+        text = ast.unparse(key)
+        if text in seen:
+            twice.append(text)
+        seen.add(text)
+    assert not twice, '%s names these twice: %s' % (table, twice)

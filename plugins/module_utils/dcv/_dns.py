@@ -44,16 +44,8 @@ TSIG_ALGORITHMS = ('hmac-sha256', 'hmac-sha384', 'hmac-sha512', 'hmac-sha224', '
 
 def parse_server(value, default_port=53):
     """``address``, ``address:port``, ``[v6]:port`` or a host name -> (address, port)."""
-    text = str(value).strip()
-    port = default_port
-    if text.startswith('['):
-        host, _sep, rest = text[1:].partition(']')
-        if rest.startswith(':'):
-            port = rest[1:]
-    elif text.count(':') == 1:
-        host, port = text.split(':')
-    else:
-        host = text
+    host, port = _split_server(str(value).strip())
+    port = default_port if port is None else port
     try:
         port = int(port)
     except ValueError:

@@ -78,8 +78,9 @@ def _wait_listening(process, ports, log_path, timeout=30):
 class Postfix:
     """One master, one smtpd per entry of ``services`` on its own free port.
 
-    Each service is ``{'chain': [PEM, ...] (leaf first), 'key': PEM, 'starttls': True}``; its chain and TLS
-    level are per-service ``-o`` overrides in master.cf (master(5)), so one instance serves every case.
+    Each service is ``{'chain': [PEM, ...] (leaf first), 'key': PEM, 'starttls': True, 'options': {}}``; its
+    chain, TLS level and any further ``options`` (main.cf parameters, no spaces in values) are per-service ``-o``
+    overrides in master.cf (master(5)), so one instance serves every case.
     """
 
     def __init__(self, services, hostname='mail.example.hk'):
@@ -113,7 +114,8 @@ class Postfix:
             chain = os.path.join(conf, 'chain%d.pem' % index)
             _write(chain, service['key'] + ''.join(service['chain']), 0o600)  # smtpd_tls_chain_files: key, leaf, chain
             lines.append('127.0.0.1:%d inet n - n - - smtpd -o smtpd_tls_chain_files=%s -o smtpd_tls_security_level=%s'
-                         % (port, chain, 'may' if service.get('starttls', True) else 'none'))
+                         % (port, chain, 'may' if service.get('starttls', True) else 'none')
+                         + ''.join(' -o %s=%s' % item for item in sorted(service.get('options', {}).items())))
         lines += ['postlog unix-dgram n - n - 1 postlogd', 'proxymap unix - - n - - proxymap',
                   'anvil unix - - n - 1 anvil', 'tlsmgr unix - - n 1000? 1 tlsmgr', '']
         _write(os.path.join(conf, 'master.cf'), '\n'.join(lines))
@@ -139,9 +141,12 @@ class Postfix:
 
 
 class Dovecot:
-    """IMAP and POP3 on free ports: STARTTLS/STLS (``imap``, ``pop3``) and implicit TLS (``imaps``, ``pop3s``)."""
+    """IMAP and POP3 on free ports: STARTTLS/STLS (``imap``, ``pop3``) and implicit TLS (``imaps``, ``pop3s``).
 
-    def __init__(self, chain_pems, key_pem, ssl=True):
+    ``min_protocol``: Dovecot's ``ssl_min_protocol`` (e.g. ``TLSv1.3``: a server refusing TLS 1.2).
+    """
+
+    def __init__(self, chain_pems, key_pem, ssl=True, min_protocol=None):
         self.directory = _private_dir('hkpost-dovecot-')
         self.ports = {name: free_port() for name in ('imap', 'imaps', 'pop3', 'pop3s')} if ssl else \
             {name: free_port() for name in ('imap', 'pop3')}
@@ -167,6 +172,8 @@ class Dovecot:
         ]
         if ssl:
             lines += ['ssl_cert = <%s' % cert, 'ssl_key = <%s' % key]
+            if min_protocol:
+                lines.append('ssl_min_protocol = %s' % min_protocol)
         lines += [
             'passdb {\n  driver = static\n  args = nopassword=y\n}',
             'userdb {\n  driver = static\n  args = uid=nobody gid=nogroup home=/nonexistent\n}',

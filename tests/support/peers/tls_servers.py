@@ -16,8 +16,10 @@ import http.server
 import os
 import socket
 import ssl
+import struct
 import tempfile
 import threading
+import time
 
 
 class _Listener:
@@ -32,6 +34,7 @@ class _Listener:
         self.port = self.sock.getsockname()[1]
         self._stopped = threading.Event()
         self._held = []
+        self.accepted = 0  # TCP connections accepted: how many attempts the client paid
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
@@ -41,6 +44,7 @@ class _Listener:
                 conn, _addr = self.sock.accept()
             except OSError:
                 return
+            self.accepted += 1
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn):
@@ -107,6 +111,63 @@ def closing_endpoint():
     """Accepts TCP connections and closes them at once."""
     def handle(_listener, conn):
         conn.close()
+    return _Listener(handle)
+
+
+def _reset(conn):
+    """Close with SO_LINGER 0: the kernel sends a TCP RST, the client reads ECONNRESET."""
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+    conn.close()
+
+
+def refusing_endpoint(chain_pems=None, key_pem=None, refusals=None, reset=True):
+    """Reads the ClientHello and hangs up: with a TCP reset (``reset``), as Schannel (IIS) does with TLS 1.2
+    disabled, or with a plain close (FIN).
+
+    The first ``refusals`` connections (all if None) are refused; later ones get a TLS server sending
+    ``chain_pems``, so a test can see the client's second attempt succeed.
+    """
+    ctx = tls_context(chain_pems, key_pem) if chain_pems else None
+
+    def handle(listener, conn):
+        conn.settimeout(10)
+        if refusals is None or listener.accepted <= refusals:
+            conn.recv(16384)
+            if reset:
+                _reset(conn)
+            else:
+                conn.close()
+            return
+        with ctx.wrap_socket(conn, server_side=True) as tls:
+            tls.recv(1)
+    return _Listener(handle)
+
+
+def piecewise_relay(port, piece=64):
+    """A TCP relay to ``127.0.0.1:port`` that passes the server's bytes on ``piece`` bytes at a time: a slow
+    link, where the server's flight reaches the client over many reads."""
+    def handle(listener, conn):
+        upstream = socket.create_connection(('127.0.0.1', port), timeout=10)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        listener.hold(upstream)
+
+        def forward():
+            try:
+                while True:
+                    data = conn.recv(16384)
+                    if not data:
+                        return
+                    upstream.sendall(data)
+            except OSError:
+                pass
+        threading.Thread(target=forward, daemon=True).start()
+        while True:
+            data = upstream.recv(16384)
+            if not data:
+                return
+            for start in range(0, len(data), piece):
+                conn.sendall(data[start:start + piece])
+                time.sleep(0.002)
     return _Listener(handle)
 
 

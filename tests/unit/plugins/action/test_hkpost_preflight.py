@@ -32,6 +32,8 @@ def run(tree, **kwargs):
     args = {'domains': ['www.good.test'], 'nameservers': ['127.0.0.1:%d' % tree.port],
             'dnssec_trust_anchor': tree.anchor, 'timeout': 3}
     args.update(kwargs)
+    for name in [k for k, v in args.items() if v is None]:
+        del args[name]   # None: the option is not given at all
     return run_action(ActionModule, args, shell_family='sh', action_name='hkpost.ecert.hkpost_preflight')
 
 

@@ -16,27 +16,9 @@ from ansible.errors import AnsibleActionFail
 from ansible_collections.hkpost.ecert.plugins.action.hkpost_preflight import ActionModule
 from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _dnssec
 from ansible_collections.hkpost.ecert.plugins.module_utils.dcv import _dns as _dcv_dns
-from tests.support.action_harness import run_action
 from tests.support.module_docs import documented_options
-from tests.support.peers.bind_dnssec import SignedTree
-
-
-@pytest.fixture(scope='module')
-def tree(tmp_path_factory):
-    server = SignedTree(tmp_path_factory.mktemp('bind-preflight-rules'), {
-        'good': {'records': ['www IN A 127.0.0.1', '@ IN CAA 0 issue "hongkongpost.gov.hk"']},
-    }).start()
-    yield server
-    server.stop()
-
-
-def run(tree, **kwargs):
-    args = {'domains': ['www.good.test'], 'nameservers': ['127.0.0.1:%d' % tree.port],
-            'dnssec_trust_anchor': tree.anchor, 'timeout': 3}
-    args.update(kwargs)
-    for name in [k for k, v in args.items() if v is None]:
-        del args[name]   # None: the option is not given at all
-    return run_action(ActionModule, args, shell_family='sh', action_name='hkpost.ecert.hkpost_preflight')
+# the signed tree (BIND 9) and the task runner of the module's main tests
+from tests.unit.plugins.action.test_hkpost_preflight import run, tree  # noqa: F401  # pylint: disable=unused-import
 
 
 def test_documented_options_are_the_ones_validated():
