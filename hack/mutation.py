@@ -304,6 +304,7 @@ MODULES = {
                        A + 'test_hkpost_csr.py', U + 'filter/test_bad_input_filters.py',
                        U + 'module_utils/dcv/test_dcv_rules_pinned.py', U + 'module_utils/dcv/test_rules.py',
                        U + 'module_utils/install/test_pairing.py', U + 'module_utils/pki/test_idn_spoof.py',
+                       U + 'module_utils/pki/test_idn_spoof_rules.py',
                        U + 'module_utils/pki/test_names_rules.py',
                        U + 'module_utils/request/test_renewal_selection.py',
                        U + 'module_utils/request/test_subject.py', U + 'test_file_name_filter.py'],
@@ -1593,6 +1594,63 @@ EQUIVALENT = {
                                            'one (when it raises, the file is still there)',
     ('plugin_utils/_arg_types', 'L45:82.drop.0'): '"EncryptedString and" is redundant: isinstance(value, ()) is False '
                                                   'on the pre-2.19 fallback anyway, and on 2.19 the class is truthy',
+    # issue 21, fourth round: idn spoof and Exchange session
+    ('pki/_idn_spoof', 'L33:7.true'): (
+        'loading confusable_homoglyphs on every call instead of once: a repeated import returns the module cached in '
+        'sys.modules and writes the same two objects into _LIBRARY (or the same missing=True when it is absent), so '
+        'every check gives the same answer'),
+    ('pki/_idn_spoof', 'L75:298.true'): (
+        'the whole-script check run on every label: with no scripts there are no letters, so "letters and" (L79) '
+        'refuses nothing; a label with a Latin letter is never refused there either, as is_confusable skips a '
+        'character whose script is in preferred_aliases (confusable_homoglyphs/confusables.py "if char_alias in '
+        'preferred_aliases: continue"), so that letter is never in lookalike and all() (L79) is False'),
+    ('pki/_idn_spoof', 'L75:299.swapop'): (
+        '"scripts or LATIN not in scripts": a label with a Latin letter now reaches the whole-script check, which '
+        'cannot refuse it (its Latin letter is skipped by is_confusable with preferred_aliases=[latin], '
+        'confusable_homoglyphs/confusables.py, so all() at L79 is False); see L75:298.true'),
+    ('pki/_idn_spoof', 'L75:299.drop.0'): (
+        'an empty scripts set reaches the whole-script check: letters (L76) keeps exactly the characters whose script '
+        'is not ignored, the ones scripts is made of (L50), so letters is empty and "letters and" (L79) refuses nothing'),
+    ('pki/_idn_spoof', 'L75:299.drop.1'): (
+        'a label with a Latin letter reaches the whole-script check and is not refused: is_confusable with '
+        'preferred_aliases=[latin] skips Latin characters (confusable_homoglyphs/confusables.py), so not every letter '
+        'is a look-alike (L79); see L75:298.true'),
+    ('pki/_idn_spoof', 'L79:365.drop.0'): (
+        '"letters and" dropped: L75 lets only a non-empty scripts set through, and letters (L76) is empty exactly when '
+        'scripts (L50, the same filter on the same characters) is, so all() never sees an empty list'),
+    ('plugin_utils/_exchange_session', 'L41:85.true'): (
+        'templating an unset hkpost_exchange_second_hop: ansible-core Templar.template(None) returns None '
+        '(ansible/template/__init__.py: data that is not a template is returned as is), which L43 turns into auto'),
+    ('plugin_utils/_connection_auth', 'L21:25.false'): (
+        'an unset option given as None instead of its default: every caller treats None as its default - transport '
+        '"or ()" (L28), remote_user "or \'\'" (L32), _extras "or {}" (L35), boolean(None, strict=False) is False (L37, '
+        'L42), bool(None) is False (L59) - and psrp\'s auth is never None: psrp.py declares "default: negotiate", '
+        'which ansible-core also applies to ansible_psrp_auth set to null'),
+    ('plugin_utils/_connection_auth', 'L26:47.false'): (
+        'a comma-separated transport string is never seen: the winrm plugin declares transport "type: list" '
+        '(ansible/plugins/connection/winrm.py), and set_options (TaskExecutor._set_connection_options) converts '
+        '"ntlm, kerberos" to [\'ntlm\', \'kerberos\'] before the action plugin runs'),
+    ('plugin_utils/_connection_auth', 'L35:127.drop.1'): (
+        '"or {}" after _option(..., \'_extras\', {}): _option already returns the default {} for None (L21), and any '
+        'other falsy _extras is an empty dict whose .get gives the same False'),
+    ('plugin_utils/_connection_auth', 'L48:216.true'): (
+        'a connection whose transport is not a string: ConnectionBase declares transport an abstract property '
+        '"-> str" (ansible/plugins/connection/__init__.py), so no connection plugin can be instantiated without '
+        'one; every ansible-core plugin sets a string (winrm, psrp, ssh, local ...)'),
+    ('plugin_utils/_connection_auth', 'L48:231.inc'): (
+        'rsplit(".", 2)[-1] and rsplit(".", 1)[-1] are the same last component'),
+    ('plugin_utils/_connection_auth', 'L54:275.flipbool'): (
+        'delegates of an unknown connection is never read: install/_exchange_hop.py second_hop returns "unknown" '
+        '(or credssp, declared) for plugin None before it reads delegates, and auth [] fails "auth & {kerberos, '
+        'negotiate}" anyway'),
+    ('plugin_utils/_connection_auth', 'L58:301.drop.1'): (
+        '"or \'\'" dropped: a become plugin without a name gives str(None) == "None", which is not "runas" either'),
+    ('plugin_utils/_connection_auth', 'L58:313.inc'): (
+        'rsplit(".", 2)[-1] and rsplit(".", 1)[-1] are the same last component'),
+    ('plugin_utils/_connection_auth', 'L42:199.flipbool'): (
+        'boolean(strict=True) on negotiate_delegate: psrp.py declares it "type: bool", so set_options has already '
+        'made it True, False or None (ansible-core converts "maybe" to False), and _option turns None into False; '
+        'strict only matters for a value outside the booleans, which cannot arrive'),
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

@@ -16,6 +16,7 @@ import re
 
 import pytest
 from ansible.errors import AnsibleActionFail
+from ansible.template import trust_as_template
 
 from ansible_collections.hkpost.ecert.plugins.action import (
     exchange_cert, hkpost_certificate_inventory, hkpost_csr, hkpost_install, hkpost_retire)
@@ -54,8 +55,16 @@ REFUSED = [
      NO_CREDENTIALS % r'winrm connection \(kerberos, no delegation\)'),
     ('winrm basic (no transport, not a UPN)', dict(WINRM, ansible_user='Administrator'), {},
      NO_CREDENTIALS % r'winrm connection \(basic\)'),
+    # the winrm plugin's remote_user is None then: its transport guess (not a UPN) is basic
+    ('winrm with no ansible_user and no transport', {k: v for k, v in WINRM.items() if k != 'ansible_user'}, {},
+     NO_CREDENTIALS % r'winrm connection \(basic\)'),
     ('winrm kerberos, delegation false', dict(WINRM, ansible_winrm_transport='kerberos',
                                               ansible_winrm_kerberos_delegation='false'), {},
+     NO_CREDENTIALS % r'winrm connection \(kerberos, no delegation\)'),
+    # not a boolean: pywinrm (transport.py, strtobool) and the winrm plugin's kinit (boolean, strict) would both
+    # fail on it; it is refused here as no delegation, before the host is contacted, not a traceback
+    ('winrm kerberos, delegation not a boolean', dict(WINRM, ansible_winrm_transport='kerberos',
+                                                      ansible_winrm_kerberos_delegation='maybe'), {},
      NO_CREDENTIALS % r'winrm connection \(kerberos, no delegation\)'),
     ('psrp negotiate (its default)', PSRP, {}, NO_CREDENTIALS % r'psrp connection \(negotiate, no delegation\)'),
     ('psrp ntlm with negotiate_delegate', dict(PSRP, ansible_psrp_auth='ntlm', ansible_psrp_negotiate_delegate=True), {},
@@ -86,6 +95,9 @@ ACCEPTED = [
      {'second_hop': 'kerberos_delegation'}, None),
     ('hkpost_exchange_second_hop in the inventory', dict(NTLM, hkpost_exchange_second_hop='kerberos_delegation'), {},
      None),
+    # task_vars hold inventory variables untemplated (trusted templates in ansible-core 2.19): rendered first
+    ('hkpost_exchange_second_hop as a template', dict(NTLM, hkpost_exchange_second_hop=trust_as_template(
+        "{{ 'kerberos' ~ '_delegation' }}")), {}, None),
     ('become runas with a password', dict(NTLM, ansible_become=True, ansible_become_method='runas', ansible_become_user=USER,
                                           ansible_become_password=PASSWORD), {}, None),
     ('a short server name with Negotiate', NTLM, {'server': 'mail01', 'authentication': 'Negotiate',
