@@ -1592,7 +1592,7 @@ EQUIVALENT = {
     ('_controller_files', 'L69:409.true'): 'the temporary file always exists when the except runs: mkstemp made it '
                                            'before the try and os.replace, the only step that moves it, is the last '
                                            'one (when it raises, the file is still there)',
-    ('plugin_utils/_arg_types', 'L45:82.drop.0'): '"EncryptedString and" is redundant: isinstance(value, ()) is False '
+    ('plugin_utils/_arg_types', 'L47:90.drop.0'): '"EncryptedString and" is redundant: isinstance(value, ()) is False '
                                                   'on the pre-2.19 fallback anyway, and on 2.19 the class is truthy',
     # issue 21, fourth round: idn spoof and Exchange session
     ('pki/_idn_spoof', 'L33:7.true'): (

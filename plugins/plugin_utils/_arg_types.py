@@ -35,6 +35,8 @@ def _what(value):
         return 'a dictionary (YAML read "key: value" inside it), not one piece of text'
     if isinstance(value, (list, tuple)):
         return 'a list, not one piece of text'
+    if value is None:
+        return 'nothing (null): YAML reads a key with nothing after it as null'
     return 'a %s, not text' % kind_of(value)
 
 

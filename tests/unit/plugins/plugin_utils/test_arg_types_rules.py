@@ -27,7 +27,7 @@ def export(tmp_path, password):
     (['Pfx', 'pass'], 'list', 'a list, not one piece of text.'),
     # "password:" with nothing after it: a required option's null goes to the type (ansible-core parameters.py
     # _validate_argument_types skips None only for options that are not required)
-    (None, 'NoneType', 'a nothing (null), not text.'),
+    (None, 'NoneType', 'nothing (null): YAML reads a key with nothing after it as null.'),
 ])
 def test_a_password_that_yaml_did_not_read_as_text_is_refused_naming_what_it_became(tmp_path, value, kind, said):
     host, run = export(tmp_path, value)
