@@ -1565,6 +1565,12 @@ EQUIVALENT = {
     # issue 21, fourth round: action base and payload runner
     ('plugin_utils/_win_payload', 'L57:100.swap.body.0'): 'Exception.__init__(message) sets only args; self.name is '
                                                           'another attribute: the same exception in either order',
+    ('plugin_utils/_win_payload', 'L107:358.false'): 'without the early return a text with no declaration still '
+                                                     'comes back whole: the loop (L111) runs zero times and '
+                                                     '"".join([text[0:]]) is the text',
+    ('plugin_utils/_win_payload', 'L122:512.true'): 'indenting blank prelude lines too only adds spaces to lines '
+                                                    'PowerShell skips; the one place they would count, a here-string, '
+                                                    'is never indented (L119 refuses it)',
     ('plugin_utils/_win_payload', 'L111:393.swap.body.3'): 'seen.add(prelude) before or after the here-string check: '
                                                            'when the check raises, compose stops and seen is never read',
     ('plugin_utils/_win_payload', 'L113:427.edge.0'): 'a declaration cannot start where param() ends: _PARAM_BLOCK '
