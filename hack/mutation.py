@@ -337,7 +337,7 @@ MODULES = {
                              A + 'test_pfx_import_cleanup.py', A + 'test_retire_blast_radius.py',
                              A + 'test_shared_install_options.py', A + 'test_unreadable_stores.py',
                              A + 'test_windows_dns_node.py', U + 'module_utils/inventory/test_inventory_fleet.py',
-                             U + 'plugin_utils/test_win_payload_masking.py',
+                             U + 'plugin_utils/test_win_payload_masking.py', U + 'plugin_utils/test_action_rules.py',
                              'tests/unit/support/test_handlers_read_the_script.py'],
     'plugin_utils/_arg_types': [A + 'test_argument_errors.py', A + 'test_bad_input_exchange_cert.py',
                                 A + 'test_bad_input_hkpost_pfx.py', A + 'test_dcv_iis_read_effective.py',
@@ -418,6 +418,7 @@ MODULES = {
                                   U + 'module_utils/inventory/test_inventory_fleet.py',
                                   U + 'plugin_utils/test_served_check.py', U + 'plugin_utils/test_win_payload.py',
                                   U + 'plugin_utils/test_win_payload_masking.py',
+                                  U + 'plugin_utils/test_win_payload_rules.py',
                                   'tests/unit/support/test_handlers_read_the_script.py',
                                   'tests/unit/test_docs_and_payloads.py', 'tests/unit/test_payload_patterns.py',
                                   'tests/unit/test_payload_reference_commands.py',
@@ -1651,6 +1652,38 @@ EQUIVALENT = {
         'boolean(strict=True) on negotiate_delegate: psrp.py declares it "type: bool", so set_options has already '
         'made it True, False or None (ansible-core converts "maybe" to False), and _option turns None into False; '
         'strict only matters for a value outside the booleans, which cannot arrive'),
+    # issue 21, fourth round: action base and payload runner
+    ('plugin_utils/_win_payload', 'L57:100.swap.body.0'): 'Exception.__init__(message) sets only args; self.name is '
+                                                          'another attribute: the same exception in either order',
+    ('plugin_utils/_win_payload', 'L107:358.false'): 'without the early return a text with no declaration still '
+                                                     'comes back whole: the loop (L111) runs zero times and '
+                                                     '"".join([text[0:]]) is the text',
+    ('plugin_utils/_win_payload', 'L122:512.true'): 'indenting blank prelude lines too only adds spaces to lines '
+                                                    'PowerShell skips; the one place they would count, a here-string, '
+                                                    'is never indented (L119 refuses it)',
+    ('plugin_utils/_win_payload', 'L111:393.swap.body.3'): 'seen.add(prelude) before or after the here-string check: '
+                                                           'when the check raises, compose stops and seen is never read',
+    ('plugin_utils/_win_payload', 'L113:427.edge.0'): 'a declaration cannot start where param() ends: _PARAM_BLOCK '
+                                                      '(L47) ends just after a ")", and _PRELUDE_LINE (L42) starts '
+                                                      'only at a line start (^, re.M), so "<" and "<=" agree',
+    ('plugin_utils/_win_payload', 'L137:640.drop.1'): 'a missing msg as None instead of "": the join (L143) keeps only '
+                                                      '"m and m.strip()", which drops both',
+    ('plugin_utils/_win_payload', 'L140:677.drop.2'): 'a record with neither output nor message as None instead of '
+                                                      '"": the join (L143) drops both',
+    ('plugin_utils/_win_payload', 'L143:728.drop.0'): 'every message is a str (L137 "or \'\'", L140 "or \'\'", L142 '
+                                                      'str()), so "m and m.strip()" is "m.strip()"',
+    ('plugin_utils/_win_payload', 'L170:831.swap.body.0'): 'appends to two different lists (entries, secrets): '
+                                                           'either order gives the same lists',
+    ('plugin_utils/_win_payload', 'L170:831.swap.orelse.0'): 'appends to two different lists (entries, secrets): '
+                                                             'either order gives the same lists',
+    ('plugin_utils/_win_payload', 'L181:929.drop.1'): 'parameters None instead of {}: win_powershell binds them only '
+                                                      '"if ($module.Params.parameters)" (ansible.windows 3.3.0 '
+                                                      'win_powershell.ps1 L806), false for both',
+    ('plugin_utils/_win_payload', 'L183:947.true'): 'an empty sensitive_parameters list sent: win_powershell reads '
+                                                    'it only "if ($module.Params.sensitive_parameters)" (ansible.'
+                                                    'windows 3.3.0 win_powershell.ps1 L811), false for an empty list',
+    ('plugin_utils/_win_payload', 'L188:1006.drop.1'): 'output None instead of []: "if not output" (L189) refuses '
+                                                       'both with the same message',
 }
 
 OPS_NEG = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
