@@ -53,3 +53,12 @@ def test_a_vaulted_password_is_taken_as_the_text_it_decrypts_to(pki, tmp_path, m
     # the PFX opened on the controller with the decrypted text: the restore is planned
     assert result['changed'] is True
     assert result['thumbprint'] == leaf.thumbprint
+
+
+def test_a_value_of_another_kind_is_named_as_such_not_as_null():
+    # a date (unquoted 2026-12-07) is refused by ansible-core before the type sees it; a caller of the type itself
+    # (another plugin's argument spec) still gets the value's kind, never the null sentence
+    import datetime
+    from ansible_collections.hkpost.ecert.plugins.plugin_utils._arg_types import quoted_text
+    with pytest.raises(TypeError, match=r'the value is a value of another kind, not text\. Quote it'):
+        quoted_text(datetime.date(2026, 12, 7))
