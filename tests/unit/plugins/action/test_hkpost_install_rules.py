@@ -20,7 +20,7 @@ from tests.support.windows import pfx as fake_pfx
 from tests.support.windows import retire as _fake_retire  # noqa: F401  # pylint: disable=unused-import
 from tests.support.windows.certstore import entry_for, pending_entry
 from tests.support.windows.exchange import add_certificate, add_pending, exchange_state
-from tests.support.windows.host import FakeWindowsHost
+from tests.support.windows.host import _HANDLERS, FakeWindowsHost, HostFailure
 from tests.support.windows.iis import add_site, map_sslcert
 
 DAY = datetime.timedelta(days=1)
@@ -313,7 +313,6 @@ def _fail_completion(monkeypatch, message):
     from tests.support.windows import certstore  # pylint: disable=import-outside-toplevel
 
     def refuse(fake, params):
-        from tests.support.windows.host import HostFailure  # pylint: disable=import-outside-toplevel
         raise HostFailure(message)
     monkeypatch.setattr(certstore, 'complete_request', refuse)
 
@@ -332,7 +331,6 @@ def test_a_completion_that_fails_for_another_reason_is_not_called_keyless(iis_ho
 
 
 def test_an_unreadable_apply_answer_puts_every_binding_back(iis_host, tmp_path, monkeypatch):
-    from tests.support.windows.host import _HANDLERS  # pylint: disable=import-outside-toplevel
     host, old, new = iis_host
     real = _HANDLERS['iis_apply']
     seen = []
@@ -381,19 +379,22 @@ def test_a_failed_backup_read_back_with_no_binding_written_says_so(iis_host, tmp
     assert host.call_names() == ['retire_read', 'iis_apply'] and old.thumbprint in [e['thumbprint'] for e in host.stores['My']]
 
 
-def test_a_rollback_that_fails_says_so_and_names_the_binding(iis_host, tmp_path, monkeypatch, pki):
-    from tests.support.windows.host import _HANDLERS, HostFailure  # pylint: disable=import-outside-toplevel
-    host, _old, new = iis_host
-    _export_stranger(monkeypatch, pki.leaves['standard'])
-    real = _HANDLERS['iis_apply']
-    calls = []
+def _second_call_fails(monkeypatch, payload, message):
+    """The host runs ``payload`` once (the write), then fails it with ``message`` (the rollback's write)."""
+    real, calls = _HANDLERS[payload], []
 
     def second_fails(fake, params):
         calls.append(params)
         if len(calls) > 1:
-            raise HostFailure('the IIS configuration is locked')
+            raise HostFailure(message)
         return real(fake, params)
-    monkeypatch.setitem(_HANDLERS, 'iis_apply', second_fails)
+    monkeypatch.setitem(_HANDLERS, payload, second_fails)
+
+
+def test_a_rollback_that_fails_says_so_and_names_the_binding(iis_host, tmp_path, monkeypatch, pki):
+    host, _old, new = iis_host
+    _export_stranger(monkeypatch, pki.leaves['standard'])
+    _second_call_fails(monkeypatch, 'iis_apply', 'the IIS configuration is locked')
     with pytest.raises(AnsibleActionFail, match=r'(?s)^binding \*:443:a\.example\.hk on site "a\.example\.hk": .*rolling '
                                                 r'back ALSO failed \(.*the IIS configuration is locked.*\), restore by hand'):
         run(host, iis_args(new, tmp_path))
@@ -512,17 +513,8 @@ def test_a_failed_check_with_no_service_moved_says_nothing_was_put_back(pki, tmp
 
 def test_a_failed_check_whose_rollback_fails_says_so(exchange_host, tmp_path, monkeypatch):
     from tests.support.peers.tls_servers import free_port_nobody_listens  # pylint: disable=import-outside-toplevel
-    from tests.support.windows.host import _HANDLERS, HostFailure  # pylint: disable=import-outside-toplevel
     host, old, new = exchange_host
-    real = _HANDLERS['exchange_enable']
-    calls = []
-
-    def second_fails(fake, params):
-        calls.append(params)
-        if len(calls) > 1:
-            raise HostFailure('The Exchange server is busy')
-        return real(fake, params)
-    monkeypatch.setitem(_HANDLERS, 'exchange_enable', second_fails)
+    _second_call_fails(monkeypatch, 'exchange_enable', 'The Exchange server is busy')
     with pytest.raises(AnsibleActionFail, match=r'(?s)putting the previous services back ALSO failed \(.*The Exchange server '
                                                 r'is busy.*\); by hand: .*%s' % old.thumbprint):
         run_exchange(host, exchange_args(new, tmp_path, verify=True, verify_address='127.0.0.1', verify_timeout=2,
@@ -532,7 +524,6 @@ def test_a_failed_check_whose_rollback_fails_says_so(exchange_host, tmp_path, mo
 def test_an_exchange_error_quoting_the_session_password_is_masked(exchange_host, tmp_path, monkeypatch):
     from tests.support.connections import inventory_connection  # pylint: disable=import-outside-toplevel
     from tests.support.windows import exchange as fake_exchange  # pylint: disable=import-outside-toplevel
-    from tests.support.windows.host import HostFailure  # pylint: disable=import-outside-toplevel
     host, _old, new = exchange_host
     user, secret = 'CORP\\svc-exchange', 'Exch-Session-6402'
 
@@ -579,7 +570,6 @@ def test_existing_backups_send_no_password_with_the_enable(exchange_host, tmp_pa
 
 
 def test_an_unanswered_chain_write_on_exchange_names_its_first_step(exchange_host, tmp_path, pki, monkeypatch):
-    from tests.support.windows.host import _HANDLERS  # pylint: disable=import-outside-toplevel
     host, _old, new = exchange_host
     host.stores['CA'].append(entry_for(pki.ssl_old.cert))  # the old intermediate: more than one chain step
     folder = tmp_path / 'chain-files'
@@ -602,7 +592,6 @@ def test_an_unanswered_chain_write_on_exchange_names_its_first_step(exchange_hos
 
 def test_a_failed_binding_step_is_never_called_a_keyless_completion(iis_host, tmp_path, monkeypatch):
     from tests.support.windows import iis  # pylint: disable=import-outside-toplevel
-    from tests.support.windows.host import HostFailure  # pylint: disable=import-outside-toplevel
     host, _old, new = iis_host
 
     def refuse(fake, params):
